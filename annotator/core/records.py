@@ -1,0 +1,333 @@
+"""Plain domain records shared by every layer.
+
+These are the only shapes that cross package boundaries: importers produce ``ArticleIn``; the NLP suggesters
+produce ``EntitySuggestion`` / ``ClaimSuggestion``; the repository takes them and returns the ``*View`` records and
+``Change``; exporters read the views. No ORM object ever leaves ``annotator.store``.
+
+Offsets are Python code-point offsets into ``Article.text``; ``end`` is exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from annotator.core.errors import ValidationError
+
+
+class Status(StrEnum):
+    """Lifecycle of an entity mention or a claim."""
+
+    SUGGESTED = "suggested"
+    ACCEPTED = "accepted"
+    CORRECTED = "corrected"
+    REJECTED = "rejected"
+    MANUAL = "manual"
+
+
+class ArticleStatus(StrEnum):
+    """An annotator's progress on one article."""
+
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class ClaimKind(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    ACCORDING_TO = "according-to"
+    OTHER = "other"
+
+
+class Role(StrEnum):
+    SOURCE = "source"
+    CUE = "cue"
+    CONTENT = "content"
+
+
+class LayerKind(StrEnum):
+    MODEL = "model"  # suggestions of a pipeline
+    ANNOTATOR = "annotator"  # one human's decisions
+    GOLD = "gold"  # the reviewed result
+
+
+class AnnotatorRole(StrEnum):
+    ANNOTATOR = "annotator"
+    REVIEWER = "reviewer"
+
+
+#: Name of the layer that holds every model suggestion (each row keeps its own ``origin``).
+SUGGESTIONS_LAYER = "suggestions"
+#: Name of the reviewed layer.
+GOLD_LAYER = "gold"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open character range ``[start, end)`` into an article text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.start, int) and isinstance(self.end, int)):
+            raise ValidationError(f"span offsets must be integers, got {self.start!r}, {self.end!r}")
+        if self.start < 0 or self.start >= self.end:
+            raise ValidationError(f"span [{self.start}, {self.end}) must have 0 <= start < end")
+
+    def check_within(self, text_length: int) -> None:
+        if self.end > text_length:
+            raise ValidationError(f"span [{self.start}, {self.end}) ends after the text ({text_length} characters)")
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def slice(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+# --------------------------------------------------------------------------- inputs (import and NLP)
+
+
+@dataclass
+class EntityIn:
+    """An entity mention coming from an import (pre-existing annotation) or a round trip of our export."""
+
+    start: int
+    end: int
+    label: str
+    status: Status = Status.ACCEPTED
+    origin: str = "import"
+    annotator: str | None = None  # layer name; None = the importing user's choice (suggestions layer)
+    actor: str | None = None  # key into ArticleIn.actors / export "actors" ids
+
+
+@dataclass
+class ClaimIn:
+    """A claim coming from an import (round trip)."""
+
+    cue: list[Span]
+    content: list[Span]
+    source: list[Span] = field(default_factory=list)
+    kind: str = ClaimKind.OTHER
+    form: str = "statement"
+    source_actor: str | None = None
+    addressee: str | None = None
+    issue: str | None = None
+    stance: int | None = None
+    note: str = ""
+    status: Status = Status.ACCEPTED
+    origin: str = "import"
+    annotator: str | None = None
+
+
+@dataclass
+class ActorIn:
+    key: str
+    name: str
+    kind: str = "PERSON"
+    aliases: list[str] = field(default_factory=list)
+    parent: str | None = None  # key of another ActorIn
+    notes: str = ""
+
+
+@dataclass
+class ArticleIn:
+    """One article as read by an importer, before it is stored."""
+
+    text: str
+    title: str = ""
+    date: str | None = None  # ISO 8601 date (YYYY-MM-DD) when recognised
+    source: str = ""  # outlet
+    url: str = ""
+    file: str = ""  # original file name (basename)
+    ext_id: str | None = None  # id given by the input, kept in meta and used as article id when free
+    meta: dict[str, Any] = field(default_factory=dict)
+    status: str | None = None  # article status from a round trip
+    entities: list[EntityIn] = field(default_factory=list)
+    claims: list[ClaimIn] = field(default_factory=list)
+    actors: list[ActorIn] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EntitySuggestion:
+    start: int
+    end: int
+    label: str
+    actor_key: str | None = None  # key of an ActorSuggestion of the same article
+
+
+@dataclass(frozen=True)
+class RoleSpans:
+    spans: tuple[Span, ...]
+
+    @property
+    def start(self) -> int:
+        return min(s.start for s in self.spans)
+
+    @property
+    def end(self) -> int:
+        return max(s.end for s in self.spans)
+
+
+@dataclass(frozen=True)
+class ClaimSuggestion:
+    cue: tuple[Span, ...]
+    content: tuple[Span, ...]
+    source: tuple[Span, ...] = ()
+    kind: str = ClaimKind.OTHER
+    form: str = "statement"
+    source_actor_key: str | None = None
+    # For a pronoun or title source ("he", "the prime minister"): the named mention it resolves to.
+    source_ref: Span | None = None
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class ActorSuggestion:
+    """A canonical actor proposed for an article; ``key`` is local to that article's suggestions."""
+
+    key: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class ArticleSuggestions:
+    article_id: str
+    origin: str  # e.g. "spacy:en_core_web_sm@3.8.0"
+    entities: list[EntitySuggestion] = field(default_factory=list)
+    claims: list[ClaimSuggestion] = field(default_factory=list)
+    actors: list[ActorSuggestion] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- views (what the repository returns)
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One row of the article list; cheap to build for 100,000 articles."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str
+    file: str
+    status: str  # the asking annotator's ArticleStatus, or the overall one
+    n_entities: int
+    n_claims: int
+    n_suggested: int
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    title: str
+    date: str | None
+    source: str
+    url: str
+    file: str
+    text: str
+    text_sha256: str
+    meta: dict[str, Any]
+    imported_at: str
+
+
+@dataclass(frozen=True)
+class ActorView:
+    id: int
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    parent_id: int | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class EntityView:
+    id: int
+    article_id: str
+    layer: str
+    start: int
+    end: int
+    text: str
+    label: str
+    status: Status
+    origin: str
+    actor_id: int | None
+    actor_name: str | None
+    derived_from: int | None  # the suggestion this decision was made on
+    annotator: str | None  # who made the row (None for model rows)
+
+
+@dataclass(frozen=True)
+class RoleView:
+    spans: tuple[Span, ...]
+    text: str  # the spans' texts joined with " … "
+
+    @property
+    def start(self) -> int:
+        return min(s.start for s in self.spans)
+
+    @property
+    def end(self) -> int:
+        return max(s.end for s in self.spans)
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    id: int
+    article_id: str
+    layer: str
+    source: RoleView | None
+    cue: RoleView | None
+    content: RoleView | None
+    kind: str
+    form: str
+    source_actor_id: int | None
+    source_actor_name: str | None
+    addressee_id: int | None
+    addressee_name: str | None
+    issue: str | None
+    stance: int | None
+    note: str
+    status: Status
+    origin: str
+    derived_from: int | None
+    annotator: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one mutation changed, so views refresh only that and undo can revert it.
+
+    Attributes:
+        event_id: the audit event written for this mutation (pass it to ``Repository.revert``).
+        article_id: the article concerned, if any.
+        entity_ids / claim_ids / actor_ids: rows created, updated or deleted.
+        created_entity_id / created_claim_id / created_actor_id: the new row when one was created.
+    """
+
+    event_id: int
+    action: str
+    article_id: str | None = None
+    entity_ids: tuple[int, ...] = ()
+    claim_ids: tuple[int, ...] = ()
+    actor_ids: tuple[int, ...] = ()
+    created_entity_id: int | None = None
+    created_claim_id: int | None = None
+    created_actor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What storing one ArticleIn did."""
+
+    article_id: str
+    created: bool  # False: duplicate by text hash (nothing changed except merged layers on round trip)
+    entities: int = 0
+    claims: int = 0

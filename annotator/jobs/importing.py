@@ -1,0 +1,66 @@
+"""Import files and folders into the database: one bad file or line never stops the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.records import ArticleIn
+from annotator.io import iter_inputs, read_file
+from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
+from annotator.jobs.summaries import ImportSummary
+from annotator.store.repository import Repository
+
+
+def import_paths(
+    repo: Repository,
+    paths: Sequence[str | Path],
+    *,
+    annotator: str | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> ImportSummary:
+    """Import every readable article under ``paths``; refusals are collected, not raised.
+
+    Args:
+        repo: the open project.
+        paths: files and folders (folders are walked recursively).
+        annotator: layer for pre-existing annotations that name no annotator (None: the suggestions layer).
+        progress: called after each file with (files done, files total).
+        cancel: checked between files; on cancel the articles imported so far are kept.
+
+    Returns:
+        What was imported, skipped as duplicate and refused (with file, line and reason).
+    """
+    summary = ImportSummary()
+    files = list(iter_inputs(paths))
+    total = len(files)
+    progress(Progress(0, total, "importing"))
+    for done, path in enumerate(files, start=1):
+        if cancel is not None and cancel.cancelled:
+            summary.cancelled = True
+            break
+        for item in read_file(path):
+            if isinstance(item, InputError):
+                summary.refused.append(item)
+                continue
+            _store_one(repo, item, path, annotator, summary)
+        progress(Progress(done, total, path.name))
+    return summary
+
+
+def _store_one(repo: Repository, article: ArticleIn, path: Path, annotator: str | None,
+               summary: ImportSummary) -> None:
+    try:
+        result = repo.add_article(article, annotator=annotator)
+    except AnnotatorError as error:
+        # A record whose annotations do not fit its text is refused alone; the file's other records go on.
+        line = article.meta.get("_line") if isinstance(article.meta.get("_line"), int) else None
+        summary.refused.append(InputError(str(path), str(error), line))
+        return
+    if result.created:
+        summary.imported += 1
+        summary.article_ids.append(result.article_id)
+    else:
+        summary.duplicates += 1

@@ -1,0 +1,76 @@
+"""Run the spaCy suggesters over the articles that need them and store the results."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+
+from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
+from annotator.jobs.summaries import SuggestSummary
+from annotator.nlp.pipeline import LoadedPipeline, load_pipeline
+from annotator.nlp.suggester import Suggester
+from annotator.store.repository import Repository
+
+
+def suggest(
+    repo: Repository,
+    *,
+    pipeline: str | None = None,
+    force: bool = False,
+    processes: int = 1,
+    article_ids: Sequence[str] | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+    loaded: LoadedPipeline | None = None,
+    batch_size: int = 32,
+) -> SuggestSummary:
+    """Suggest entities, claims and actor links for articles not yet suggested by this pipeline version.
+
+    Args:
+        repo: the open project.
+        pipeline: name or path of a spaCy pipeline (None: the default resolution of DESIGN.md §4).
+        force: also re-run articles this pipeline version already suggested (idempotent: no duplicates, human
+            decisions untouched).
+        processes: spaCy worker processes.
+        article_ids: restrict to these articles.
+        progress: called after each article with (done, total, "N articles/s").
+        cancel: checked between articles; what was stored before the cancel is kept.
+        loaded: an already loaded pipeline (the GUI loads it once per run).
+        batch_size: texts per ``nlp.pipe`` batch.
+    """
+    loaded = loaded or load_pipeline(pipeline)
+    ids = repo.articles_needing_suggestions(loaded.origin, force=force)
+    if article_ids is not None:
+        wanted = set(article_ids)
+        ids = [i for i in ids if i in wanted]
+    summary = SuggestSummary(origin=loaded.origin, skipped=max(0, repo.count_articles() - len(ids))
+                             if article_ids is None else len(set(article_ids)) - len(ids))
+    total = len(ids)
+    progress(Progress(0, total, f"loading texts for {loaded.origin}"))
+    started = time.perf_counter()
+    suggester = Suggester(loaded)
+    results = suggester.suggest_texts(_texts(repo, ids, cancel), batch_size=batch_size, n_process=processes)
+    try:
+        for done, suggestions in enumerate(results, start=1):
+            repo.store_suggestions(suggestions)
+            summary.articles = done
+            summary.entities += len(suggestions.entities)
+            summary.claims += len(suggestions.claims)
+            elapsed = time.perf_counter() - started
+            progress(Progress(done, total, f"{done / elapsed:.1f} articles/s" if elapsed > 0 else ""))
+            if cancel is not None and cancel.cancelled:
+                summary.cancelled = True
+                break
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops spaCy's worker processes when we leave early
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _texts(repo: Repository, ids: Sequence[str], cancel: CancelFlag | None) -> Iterator[tuple[str, str]]:
+    for article in repo.iter_articles(ids):
+        if cancel is not None and cancel.cancelled:
+            return
+        yield article.id, article.text

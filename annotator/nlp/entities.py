@@ -1,0 +1,140 @@
+"""Entity suggestions from ``doc.ents``: labels mapped to the project's label set, spans cleaned.
+
+Offsets are spaCy's character offsets, which are Python code-point offsets into ``doc.text`` — exactly the offsets
+the rest of the tool uses (an emoji before an entity does not shift it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.core.records import EntitySuggestion
+from annotator.core.resources import load_json_resource
+
+#: Label used for pipeline labels that are neither mapped nor in our label set, when the set has it.
+FALLBACK_LABEL = "MISC"
+
+# What spaCy's English models sometimes include in an entity but an analyst would not mark:
+# a leading article ("the Northern Territories"), opening quotes/brackets, a possessive ("North Korea's"),
+# closing quotes/brackets and punctuation. The possessive is matched with both straight and curly apostrophes.
+_LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+_LEADING_PUNCT = "\"'“‘«([{"
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_TRAILING_PUNCT = ",;:!?\"'”’»)]}"
+# A final period belongs to the entity when the last word is an abbreviation ("U.S.", "Inc.", "Jr.").
+_ABBREVIATIONS = frozenset({"inc", "corp", "co", "ltd", "jr", "sr", "st", "bros", "plc", "llc", "dr", "mr", "mrs"})
+_LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
+
+
+@dataclass(frozen=True)
+class LabelMap:
+    """Maps a pipeline's entity labels to the project's label set.
+
+    Attributes:
+        mapping: pipeline label -> our label, or None to drop it (``spacy_map`` in ``labels.json``).
+        labels: the project's label names.
+        fallback: label for pipeline labels that are neither mapped nor ours (None drops them).
+    """
+
+    mapping: Mapping[str, str | None]
+    labels: frozenset[str]
+    fallback: str | None = FALLBACK_LABEL
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LabelMap:
+        """Build from the ``labels.json`` structure (``{"labels": [{"name": ...}], "spacy_map": {...}}``)."""
+        labels = frozenset(str(item["name"]) for item in data.get("labels", []))
+        mapping = {str(k): (None if v is None else str(v)) for k, v in dict(data.get("spacy_map", {})).items()}
+        fallback = FALLBACK_LABEL if FALLBACK_LABEL in labels else None
+        return cls(mapping=mapping, labels=labels, fallback=fallback)
+
+    @classmethod
+    def from_resource(cls) -> LabelMap:
+        """The project's default map, from ``resources/labels.json``."""
+        return cls.from_json(load_json_resource("labels.json"))
+
+    def map(self, label: str) -> str | None:
+        """Our label for a pipeline label, or None when such entities are dropped."""
+        if label in self.mapping:
+            target = self.mapping[label]
+        elif label in self.labels:
+            return label
+        else:
+            target = self.fallback
+        return target if target is None or target in self.labels else None
+
+
+def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim what spaCy tends to include around an entity; None when nothing sensible is left.
+
+    Args:
+        text: the whole document text.
+        start: entity start (code points, inclusive).
+        end: entity end (exclusive).
+
+    Returns:
+        The trimmed ``(start, end)``, or None for empty, whitespace-only or line-spanning spans.
+    """
+    changed = True
+    while changed and start < end:
+        before = (start, end)
+        while start < end and (text[start].isspace() or text[start] in _LEADING_PUNCT):
+            start += 1
+        while start < end and (text[end - 1].isspace() or text[end - 1] in _TRAILING_PUNCT):
+            end -= 1
+        match = _LEADING_ARTICLE.match(text, start, end)
+        if match and match.end() < end:
+            start = match.end()
+        possessive = _POSSESSIVE.search(text, start, end)
+        if possessive and possessive.start() > start:
+            end = possessive.start()
+        if end - start > 1 and text[end - 1] == "." and not _is_abbreviation(text[start:end]):
+            end -= 1
+        changed = (start, end) != before
+    if start >= end or any(ch in _LINE_BREAKS for ch in text[start:end]):
+        # A span across a line break is a headline run into a byline or a caption: junk, not a name.
+        return None
+    if not any(ch.isalnum() for ch in text[start:end]):
+        return None
+    return start, end
+
+
+def _is_abbreviation(span_text: str) -> bool:
+    last = span_text.split()[-1] if span_text.split() else span_text
+    stem = last[:-1]
+    return "." in stem or stem.lower() in _ABBREVIATIONS or (len(stem) == 1 and stem.isupper())
+
+
+def entity_suggestions(doc: Any, label_map: LabelMap) -> list[EntitySuggestion]:
+    """Entity suggestions for one parsed document.
+
+    Args:
+        doc: a ``spacy.tokens.Doc`` with entities set.
+        label_map: how pipeline labels become ours (see :meth:`LabelMap.from_resource`).
+
+    Returns:
+        One suggestion per kept entity, in text order, with cleaned code-point offsets into ``doc.text`` and
+        ``actor_key`` unset (actor linking fills it).
+    """
+    return suggestions_from_spans(doc.text, ((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents),
+                                  label_map)
+
+
+def suggestions_from_spans(
+    text: str, spans: Iterable[tuple[int, int, str]], label_map: LabelMap
+) -> list[EntitySuggestion]:
+    """Same as :func:`entity_suggestions` for ``(start, end, pipeline_label)`` triples over ``text``."""
+    out: list[EntitySuggestion] = []
+    for start, end, raw_label in spans:
+        label = label_map.map(raw_label)
+        if label is None:
+            continue
+        cleaned = clean_span(text, start, end)
+        if cleaned is None:
+            continue
+        out.append(EntitySuggestion(start=cleaned[0], end=cleaned[1], label=label))
+    out.sort(key=lambda e: (e.start, e.end))
+    return out

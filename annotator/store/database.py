@@ -1,0 +1,68 @@
+"""Opening a database: a plain path (SQLite file) or any peewee database URL, with the pragmas we rely on."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from peewee import Database, SqliteDatabase
+from platformdirs import user_data_dir
+from playhouse.db_url import connect
+
+#: Environment variable naming the database to open when none is given.
+ENV_VAR = "ANNOTATOR_DB"
+
+#: WAL lets the GUI thread read while a job writes; busy_timeout makes a second writer (thread or app instance)
+#: wait instead of failing; synchronous=normal is durable in WAL mode except for the last commit on power loss.
+SQLITE_PRAGMAS: dict[str, object] = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "normal",
+}
+
+
+def default_database_path() -> Path:
+    """``$ANNOTATOR_DB`` when it names a file path, else ``<user data dir>/annotator/annotator.db``."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env and not is_url(env):
+        return Path(env).expanduser()
+    return Path(user_data_dir("annotator", appauthor=False)) / "annotator.db"
+
+
+def is_url(location: str) -> bool:
+    """True for ``scheme://...`` peewee URLs (``sqlite:///x.db``, ``postgresql://...``), False for paths."""
+    scheme, sep, _ = location.partition("://")
+    # A Windows path such as C:\\x has no "://"; a one-letter scheme would be a drive letter.
+    return bool(sep) and len(scheme) > 1 and scheme.replace("+", "").isalnum()
+
+
+def resolve_location(location: str | None) -> str:
+    """The path or URL to open: ``location`` if given, else ``$ANNOTATOR_DB``, else the default file."""
+    if location:
+        return location
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return env if is_url(env) else str(Path(env).expanduser())
+    return str(default_database_path())
+
+
+def open_database(location: str) -> Database:
+    """Create the peewee ``Database`` for a path or URL (not yet connected; peewee connects per thread).
+
+    A plain path is a SQLite file; its parent folders are created. SQLite databases get :data:`SQLITE_PRAGMAS`.
+    """
+    if is_url(location):
+        scheme = location.partition("://")[0]
+        db = connect(location, pragmas=SQLITE_PRAGMAS) if "sqlite" in scheme else connect(location)
+        if isinstance(db, SqliteDatabase):
+            target = str(db.database)
+            if target != ":memory:" and not target.startswith("file:"):
+                Path(target).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        return db
+    path = Path(location).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Deferred initialisation, as the peewee docs recommend: create, then init with the run-time location.
+    db = SqliteDatabase(None)
+    db.init(str(path), pragmas=SQLITE_PRAGMAS)
+    return db

@@ -1,0 +1,94 @@
+"""Schema versions and the upgrade steps that bring an older database to the current schema.
+
+The schema version lives in the ``setting`` table under ``schema_version``. A new database gets every table of
+the current models at once and the latest version. An older one gets each missing step in order, every step in
+its own transaction, and keeps every row. To change the schema: change the models, then append a step that makes
+the same change with ``playhouse.migrate`` (add_column, add_index, ...) so existing databases follow.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from peewee import Database, SqliteDatabase
+from playhouse.migrate import SchemaMigrator
+
+from annotator.core.errors import ConfigError
+from annotator.store.models import ALL_MODELS, Setting, bound
+
+VERSION_KEY = "schema_version"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One upgrade: from ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    apply: Callable[[Database, SchemaMigrator], None]
+
+
+def _create_tables(db: Database, _: SchemaMigrator) -> None:
+    db.create_tables(ALL_MODELS, safe=True)
+
+
+#: Every step, in order. Never edit a released step: append a new one.
+STEPS: list[Step] = [
+    Step(1, "create tables", _create_tables),
+]
+
+
+def latest_version(steps: list[Step] | None = None) -> int:
+    return (steps or STEPS)[-1].version
+
+
+def schema_version(db: Database) -> int:
+    """The version stored in ``db`` (0 for an empty database)."""
+    with bound(db):
+        if not db.table_exists(Setting._meta.table_name):
+            return 0
+        row = Setting.get_or_none(Setting.key == VERSION_KEY)
+        return int(json.loads(row.value)) if row else 0
+
+
+def _write_version(version: int) -> None:
+    Setting.insert(key=VERSION_KEY, value=json.dumps(version)).on_conflict_replace().execute()
+
+
+def _atomic(db: Database):  # type: ignore[no-untyped-def]
+    # IMMEDIATE takes the write lock at BEGIN, so two app instances opening one file migrate one after the other.
+    return db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
+
+
+def migrate(db: Database, steps: list[Step] | None = None) -> int:
+    """Bring ``db`` to the latest schema; returns the version it is at afterwards.
+
+    Raises:
+        ConfigError: the database was written by a newer version of the tool.
+    """
+    steps = steps or STEPS
+    latest = latest_version(steps)
+    current = schema_version(db)
+    if current > latest:
+        raise ConfigError(
+            f"database {db.database} has schema version {current}, newer than this annotator supports ({latest})"
+        )
+    if current == latest:
+        return current
+    migrator = SchemaMigrator.from_database(db)
+    with bound(db):
+        if current == 0:
+            with _atomic(db):
+                # A fresh database gets the current models directly; the steps are for upgrades.
+                _create_tables(db, migrator)
+                _write_version(latest)
+            return latest
+        for step in steps:
+            if step.version <= current:
+                continue
+            with _atomic(db):
+                step.apply(db, migrator)
+                _write_version(step.version)
+    return latest

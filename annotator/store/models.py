@@ -1,0 +1,234 @@
+"""Peewee models for the annotation database (DESIGN.md §3).
+
+Every model derives from ONE ``BaseModel`` whose database is a :class:`RoutingDatabase` proxy. The proxy does not
+hold a connection itself: each :class:`~annotator.store.repository.Repository` owns its own peewee ``Database`` and
+routes the models to it for the duration of each call (``with bound(db): ...``), through a ``ContextVar``. That
+keeps the peewee-recommended single, deferred model definition while letting several repositories on several
+files live in one process, and lets a worker thread use the same repository as the GUI thread (context variables
+and peewee connections are both per thread).
+
+Timestamps are ISO 8601 UTC strings and JSON columns are plain text: portable across SQLite / PostgreSQL / MySQL,
+and snapshots of rows for the audit log are plain JSON values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from peewee import (
+    BooleanField,
+    CharField,
+    Database,
+    DatabaseProxy,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+_CURRENT_DB: ContextVar[Database | None] = ContextVar("annotator_store_db", default=None)
+
+
+class RoutingDatabase(DatabaseProxy):  # type: ignore[misc]
+    """A ``DatabaseProxy`` whose target is the database bound in the current context (thread / task).
+
+    ``initialize`` is not used: the target comes from :func:`bound`. Outside a ``bound`` block the proxy is
+    uninitialised and peewee raises its usual "Cannot use uninitialized Proxy" error.
+    """
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def obj(self) -> Database | None:
+        return _CURRENT_DB.get()
+
+    @obj.setter
+    def obj(self, value: Database | None) -> None:
+        # Proxy.__init__ calls initialize(None); a routed proxy has no fixed target, so ignore it.
+        if value is not None:
+            raise TypeError("RoutingDatabase is bound per call with annotator.store.models.bound(database)")
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        # Proxy.__setattr__ checks ``self.__slots__`` which is empty here; allow the parent's slots.
+        object.__setattr__(self, attr, value)
+
+
+database_proxy = RoutingDatabase()
+
+
+@contextmanager
+def bound(database: Database) -> Iterator[Database]:
+    """Route every model to ``database`` inside the block (nestable; per thread)."""
+    token = _CURRENT_DB.set(database)
+    try:
+        yield database
+    finally:
+        _CURRENT_DB.reset(token)
+
+
+class BaseModel(Model):  # type: ignore[misc]
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """Key/value settings: ``schema_version`` and project settings (values are JSON text)."""
+
+    key = CharField(primary_key=True, max_length=200)
+    value = TextField()
+
+
+class Article(BaseModel):
+    id = CharField(primary_key=True, max_length=80)
+    title = TextField(default="")
+    date = CharField(null=True, max_length=40)
+    source = TextField(default="")
+    url = TextField(default="")
+    file = TextField(default="")
+    text = TextField()
+    text_sha256 = CharField(unique=True, max_length=64)
+    meta = TextField(default="{}")
+    imported_at = CharField(max_length=40)
+    position = IntegerField(index=True)
+
+
+class Annotator(BaseModel):
+    name = CharField(unique=True, max_length=200)
+    role = CharField(max_length=20, default="annotator")
+
+
+class Layer(BaseModel):
+    name = CharField(unique=True, max_length=200)
+    kind = CharField(max_length=20)
+    annotator = ForeignKeyField(Annotator, null=True, backref="layers")
+
+
+class Actor(BaseModel):
+    name = TextField()
+    kind = CharField(max_length=40)
+    aliases = TextField(default="[]")
+    parent = ForeignKeyField("self", null=True, backref="children")
+    notes = TextField(default="")
+    merged_into = ForeignKeyField("self", null=True, backref="merged")
+    deleted = BooleanField(default=False)
+    created = CharField(max_length=40)
+    updated = CharField(max_length=40)
+
+
+class ActorName(BaseModel):
+    """Lookup index of every lower-cased name and alias of each live actor (maintained with the actor row)."""
+
+    actor = ForeignKeyField(Actor, backref="names", on_delete="CASCADE")
+    key = CharField(max_length=300, index=True)
+
+
+class Entity(BaseModel):
+    article = ForeignKeyField(Article, backref="entities")
+    layer = ForeignKeyField(Layer, backref="entities")
+    start = IntegerField()
+    end = IntegerField()
+    label = CharField(max_length=80)
+    actor = ForeignKeyField(Actor, null=True, backref="mentions")
+    status = CharField(max_length=20)
+    origin = CharField(max_length=200)
+    derived_from = ForeignKeyField("self", null=True, backref="derived")
+    created_by = CharField(null=True, max_length=200)
+    created = CharField(max_length=40)
+    updated = CharField(max_length=40)
+    deleted = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("article", "layer"), False),)
+
+
+class Claim(BaseModel):
+    article = ForeignKeyField(Article, backref="claims")
+    layer = ForeignKeyField(Layer, backref="claims")
+    kind = CharField(max_length=40)
+    form = CharField(max_length=40)
+    source_actor = ForeignKeyField(Actor, null=True, backref="claims_made")
+    addressee = ForeignKeyField(Actor, null=True, backref="claims_addressed")
+    issue = CharField(null=True, max_length=300)
+    stance = IntegerField(null=True)
+    note = TextField(default="")
+    status = CharField(max_length=20)
+    origin = CharField(max_length=200)
+    derived_from = ForeignKeyField("self", null=True, backref="derived")
+    created_by = CharField(null=True, max_length=200)
+    created = CharField(max_length=40)
+    updated = CharField(max_length=40)
+    deleted = BooleanField(default=False)
+    # Canonical "role:start-end,..." of the spans: the idempotency key of model suggestions.
+    span_key = CharField(max_length=500, default="")
+
+    class Meta:
+        indexes = ((("article", "layer"), False),)
+
+
+class ClaimSpan(BaseModel):
+    claim = ForeignKeyField(Claim, backref="spans", on_delete="CASCADE")
+    role = CharField(max_length=20)
+    start = IntegerField()
+    end = IntegerField()
+    ordinal = IntegerField(default=0)
+
+
+class ArticleState(BaseModel):
+    article = ForeignKeyField(Article, backref="states")
+    annotator = ForeignKeyField(Annotator, backref="states")
+    status = CharField(max_length=20)
+    seconds = FloatField(default=0.0)
+    updated = CharField(max_length=40)
+
+    class Meta:
+        indexes = (
+            (("article", "annotator"), True),
+            (("annotator", "status"), False),
+        )
+
+
+class Session(BaseModel):
+    annotator = ForeignKeyField(Annotator, backref="sessions")
+    started = CharField(max_length=40)
+    ended = CharField(null=True, max_length=40)
+    counts = TextField(default="{}")
+
+
+class Event(BaseModel):
+    at = CharField(max_length=40)
+    annotator = CharField(null=True, max_length=200)
+    action = CharField(max_length=60)
+    article = CharField(null=True, max_length=80, index=True)
+    payload = TextField(default="{}")
+
+
+class SuggestionRun(BaseModel):
+    article = ForeignKeyField(Article, backref="suggestion_runs")
+    origin = CharField(max_length=200)
+    at = CharField(max_length=40)
+
+    class Meta:
+        indexes = ((("article", "origin"), True),)
+
+
+#: Every table, in creation order (parents before children).
+ALL_MODELS: list[type[BaseModel]] = [
+    Setting,
+    Article,
+    Annotator,
+    Layer,
+    Actor,
+    ActorName,
+    Entity,
+    Claim,
+    ClaimSpan,
+    ArticleState,
+    Session,
+    Event,
+    SuggestionRun,
+]
