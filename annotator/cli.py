@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--article", help="article id to show (default: the first in the queue)")
     p.add_argument("--size", default="1400x900", help="WIDTHxHEIGHT (default 1400x900)")
     p.add_argument("--annotator", help="annotator name (default: the one last used, else 'analyst')")
+
+    from annotator import cli_agreement
+
+    COMMANDS.update(cli_agreement.register(sub))
     return parser
 
 

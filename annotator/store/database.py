@@ -12,8 +12,10 @@ from playhouse.db_url import connect
 #: Environment variable naming the database to open when none is given.
 ENV_VAR = "ANNOTATOR_DB"
 
-#: WAL lets the GUI thread read while a job writes; busy_timeout makes a second writer (thread or app instance)
-#: wait instead of failing; synchronous=normal is durable in WAL mode except for the last commit on power loss.
+#: WAL lets the GUI thread read while a job writes; busy_timeout makes a second writer (thread or app
+#: instance)
+#: wait instead of failing; synchronous=normal is durable in WAL mode except for the last commit on power
+#: loss.
 SQLITE_PRAGMAS: dict[str, object] = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -50,7 +52,8 @@ def resolve_location(location: str | None) -> str:
 def open_database(location: str) -> Database:
     """Create the peewee ``Database`` for a path or URL (not yet connected; peewee connects per thread).
 
-    A plain path is a SQLite file; its parent folders are created. SQLite databases get :data:`SQLITE_PRAGMAS`.
+    A plain path is a SQLite file; its parent folders are created. SQLite databases get
+    :data:`SQLITE_PRAGMAS`.
     """
     if is_url(location):
         scheme = location.partition("://")[0]

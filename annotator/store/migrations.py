@@ -2,7 +2,8 @@
 
 The schema version lives in the ``setting`` table under ``schema_version``. A new database gets every table of
 the current models at once and the latest version. An older one gets each missing step in order, every step in
-its own transaction, and keeps every row. To change the schema: change the models, then append a step that makes
+its own transaction, and keeps every row. To change the schema: change the models, then append a step that
+makes
 the same change with ``playhouse.migrate`` (add_column, add_index, ...) so existing databases follow.
 """
 
@@ -57,8 +58,9 @@ def _write_version(version: int) -> None:
     Setting.insert(key=VERSION_KEY, value=json.dumps(version)).on_conflict_replace().execute()
 
 
-def _atomic(db: Database):  # type: ignore[no-untyped-def]
-    # IMMEDIATE takes the write lock at BEGIN, so two app instances opening one file migrate one after the other.
+def _atomic(db: Database):
+    # IMMEDIATE takes the write lock at BEGIN, so two app instances opening one file migrate one after the
+    # other.
     return db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
 
 
@@ -73,7 +75,8 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
     current = schema_version(db)
     if current > latest:
         raise ConfigError(
-            f"database {db.database} has schema version {current}, newer than this annotator supports ({latest})"
+            f"database {db.database} has schema version {current}, "
+            f"newer than this annotator supports ({latest})"
         )
     if current == latest:
         return current

@@ -1,13 +1,18 @@
 """Peewee models for the annotation database (DESIGN.md §3).
 
-Every model derives from ONE ``BaseModel`` whose database is a :class:`RoutingDatabase` proxy. The proxy does not
-hold a connection itself: each :class:`~annotator.store.repository.Repository` owns its own peewee ``Database`` and
-routes the models to it for the duration of each call (``with bound(db): ...``), through a ``ContextVar``. That
+Every model derives from ONE ``BaseModel`` whose database is a :class:`RoutingDatabase` proxy. The proxy does
+not
+hold a connection itself: each :class:`~annotator.store.repository.Repository` owns its own peewee
+``Database`` and
+routes the models to it for the duration of each call (``with bound(db): ...``), through a ``ContextVar``.
+That
 keeps the peewee-recommended single, deferred model definition while letting several repositories on several
-files live in one process, and lets a worker thread use the same repository as the GUI thread (context variables
+files live in one process, and lets a worker thread use the same repository as the GUI thread (context
+variables
 and peewee connections are both per thread).
 
-Timestamps are ISO 8601 UTC strings and JSON columns are plain text: portable across SQLite / PostgreSQL / MySQL,
+Timestamps are ISO 8601 UTC strings and JSON columns are plain text: portable across SQLite / PostgreSQL /
+MySQL,
 and snapshots of rows for the audit log are plain JSON values.
 """
 
@@ -19,6 +24,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     Database,
@@ -33,7 +39,7 @@ from peewee import (
 _CURRENT_DB: ContextVar[Database | None] = ContextVar("annotator_store_db", default=None)
 
 
-class RoutingDatabase(DatabaseProxy):  # type: ignore[misc]
+class RoutingDatabase(DatabaseProxy):
     """A ``DatabaseProxy`` whose target is the database bound in the current context (thread / task).
 
     ``initialize`` is not used: the target comes from :func:`bound`. Outside a ``bound`` block the proxy is
@@ -42,7 +48,7 @@ class RoutingDatabase(DatabaseProxy):  # type: ignore[misc]
 
     __slots__ = ()
 
-    @property  # type: ignore[override]
+    @property
     def obj(self) -> Database | None:
         return _CURRENT_DB.get()
 
@@ -70,10 +76,22 @@ def bound(database: Database) -> Iterator[Database]:
         _CURRENT_DB.reset(token)
 
 
-class BaseModel(Model):  # type: ignore[misc]
+class BaseModel(Model):
     class Meta:
         database = database_proxy
         legacy_table_names = False
+
+    # The peewee stubs type every query as yielding model instances, even after ``.tuples()`` / ``.dicts()``,
+    # and do not know the ``<fk>_id`` accessors. We read through tuples and dicts everywhere (cheaper than
+    # model
+    # instances for thousands of rows), so the queries and the rows are typed as what they are: dynamic.
+    @classmethod
+    def select(cls, *fields: Any) -> Any:
+        return super().select(*fields)
+
+    @classmethod
+    def get_or_none(cls, *query: Any, **filters: Any) -> Any:
+        return super().get_or_none(*query, **filters)
 
 
 class Setting(BaseModel):
@@ -98,17 +116,20 @@ class Article(BaseModel):
 
 
 class Annotator(BaseModel):
+    id = AutoField()
     name = CharField(unique=True, max_length=200)
     role = CharField(max_length=20, default="annotator")
 
 
 class Layer(BaseModel):
+    id = AutoField()
     name = CharField(unique=True, max_length=200)
     kind = CharField(max_length=20)
     annotator = ForeignKeyField(Annotator, null=True, backref="layers")
 
 
 class Actor(BaseModel):
+    id = AutoField()
     name = TextField()
     kind = CharField(max_length=40)
     aliases = TextField(default="[]")
@@ -123,11 +144,13 @@ class Actor(BaseModel):
 class ActorName(BaseModel):
     """Lookup index of every lower-cased name and alias of each live actor (maintained with the actor row)."""
 
+    id = AutoField()
     actor = ForeignKeyField(Actor, backref="names", on_delete="CASCADE")
     key = CharField(max_length=300, index=True)
 
 
 class Entity(BaseModel):
+    id = AutoField()
     article = ForeignKeyField(Article, backref="entities")
     layer = ForeignKeyField(Layer, backref="entities")
     start = IntegerField()
@@ -147,6 +170,7 @@ class Entity(BaseModel):
 
 
 class Claim(BaseModel):
+    id = AutoField()
     article = ForeignKeyField(Article, backref="claims")
     layer = ForeignKeyField(Layer, backref="claims")
     kind = CharField(max_length=40)
@@ -171,6 +195,7 @@ class Claim(BaseModel):
 
 
 class ClaimSpan(BaseModel):
+    id = AutoField()
     claim = ForeignKeyField(Claim, backref="spans", on_delete="CASCADE")
     role = CharField(max_length=20)
     start = IntegerField()
@@ -179,6 +204,7 @@ class ClaimSpan(BaseModel):
 
 
 class ArticleState(BaseModel):
+    id = AutoField()
     article = ForeignKeyField(Article, backref="states")
     annotator = ForeignKeyField(Annotator, backref="states")
     status = CharField(max_length=20)
@@ -193,6 +219,7 @@ class ArticleState(BaseModel):
 
 
 class Session(BaseModel):
+    id = AutoField()
     annotator = ForeignKeyField(Annotator, backref="sessions")
     started = CharField(max_length=40)
     ended = CharField(null=True, max_length=40)
@@ -200,6 +227,7 @@ class Session(BaseModel):
 
 
 class Event(BaseModel):
+    id = AutoField()
     at = CharField(max_length=40)
     annotator = CharField(null=True, max_length=200)
     action = CharField(max_length=60)
@@ -208,12 +236,29 @@ class Event(BaseModel):
 
 
 class SuggestionRun(BaseModel):
+    id = AutoField()
     article = ForeignKeyField(Article, backref="suggestion_runs")
     origin = CharField(max_length=200)
     at = CharField(max_length=40)
 
     class Meta:
         indexes = ((("article", "origin"), True),)
+
+
+def bulk_insert(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows (same keys each) with few statements.
+
+    Rows go as tuples with an explicit field list (peewee then skips per-row key handling, several times faster
+    than dicts), in chunks that stay under SQLite's historical limit of 999 bound parameters per statement.
+    """
+    if not rows:
+        return
+    names = list(rows[0])
+    fields = [model._meta.fields[name] for name in names]
+    size = max(1, 999 // len(fields))
+    for i in range(0, len(rows), size):
+        chunk = [tuple(row[name] for name in names) for row in rows[i : i + size]]
+        model.insert_many(chunk, fields=fields).execute()
 
 
 #: Every table, in creation order (parents before children).

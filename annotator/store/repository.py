@@ -4,18 +4,22 @@ CONTRACT (implemented by the store helper; the signatures below are fixed, other
 
 Rules:
 - Every method returns ``annotator.core.records`` dataclasses, never peewee objects.
-- Every mutation runs in ONE transaction, writes one ``Event`` row (audit: who, action, object, before -> after
+- Every mutation runs in ONE transaction, writes one ``Event`` row (audit: who, action, object, before ->
+  after
   JSON snapshots of each touched row) and returns a ``Change``.
 - Deletes are soft (a ``deleted`` flag); nothing is ever lost.
 - Decisions are layered: model suggestions live in the ``suggestions`` layer with status ``suggested`` and are
   never modified by a human decision. When annotator A decides on a suggestion (accept / reject / relabel /
-  resize / link actor), a row is created in A's layer with ``derived_from`` = the suggestion id and the new status
+  resize / link actor), a row is created in A's layer with ``derived_from`` = the suggestion id and the new
+  status
   (accepted, rejected, corrected). Deciding again on A's own row updates it in place. ``entities_for`` /
   ``claims_for`` with ``annotator=A`` return A's rows plus the suggestions A has not yet decided on (status
   suggested) — the "working view".
-- Validation: offsets inside the text, start < end, a label from the label set, known article / annotator / row;
+- Validation: offsets inside the text, start < end, a label from the label set, known article / annotator /
+  row;
   a ``ValidationError`` / ``NotFoundError`` with a clear message otherwise; nothing is written then.
-- ``revert(event_id)`` restores every row touched by that event to its ``before`` snapshot (rows the event created
+- ``revert(event_id)`` restores every row touched by that event to its ``before`` snapshot (rows the event
+  created
   become deleted) in one transaction, writes a new event (action "revert") and returns its Change. Undo is
   ``revert(change.event_id)``; redo is ``revert(undo_change.event_id)``.
 """
@@ -25,8 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from peewee import Database
+
+from annotator.core.errors import ValidationError
 from annotator.core.records import (
     ActorView,
+    AnnotatorRole,
     ArticleIn,
     ArticleStatus,
     ArticleSuggestions,
@@ -38,20 +46,79 @@ from annotator.core.records import (
     ImportResult,
     Span,
 )
+from annotator.store import _actors, _claims, _entities, _ingest, _queries, _snapshots
+from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
+from annotator.store._views import article_view
+from annotator.store.models import Annotator, Article, Setting
 
 
 class Repository:
-    """Facade over one open database. Build it with ``annotator.store.open_repository(url_or_path)``."""
+    """Facade over one open database. Build it with ``annotator.store.open_repository(url_or_path)``.
+
+    One instance may be shared by the GUI thread and a worker thread: peewee keeps one connection per thread
+    and
+    each call routes the models to this repository's database in the calling thread only. Several instances on
+    several databases can live in one process.
+    """
+
+    def __init__(self, database: Database, location: str) -> None:
+        """Wrap an opened, migrated database; use ``annotator.store.open_repository`` instead."""
+        self._st = StoreContext(database, location)
+        with self._st.tx():
+            self._st.suggestions_layer()
 
     # ---------------------------------------------------------------- setup / annotators / settings
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Close the calling thread's connection (other threads' connections close when they end)."""
+        if not self._st.db.is_closed():
+            self._st.db.close()
+
     @property
-    def location(self) -> str: ...  # the path or URL opened
-    def labels(self) -> list[str]: ...  # the project's label set (defaults from resources/labels.json)
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
-    def set_setting(self, key: str, value: Any) -> None: ...
-    def ensure_annotator(self, name: str, role: str = "annotator") -> None: ...
-    def annotators(self) -> list[tuple[str, str]]: ...  # (name, role)
+    def location(self) -> str:
+        """The path or URL opened."""
+        return self._st.location
+
+    def labels(self) -> list[str]:
+        """The project's label set: setting ``labels`` if set, else ``resources/labels.json``."""
+        with self._st.read():
+            return self._st.labels()
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self._st.read():
+            return self._st.setting(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable project setting (not audited)."""
+        try:
+            text = dumps(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(f"setting {key!r} is not JSON-serialisable: {exc}") from None
+        with self._st.tx():
+            Setting.insert(key=f"setting:{key}", value=text).on_conflict_replace().execute()
+            self._st.forget_setting(key)
+
+    def ensure_annotator(self, name: str, role: str = "annotator") -> None:
+        """Create the annotator (and their layer) if new; an existing one takes the given role."""
+        name = _entities.ensure_text(name, "annotator name")
+        if name.casefold() in RESERVED_NAMES:
+            raise ValidationError(f"{name!r} is a reserved layer name, not a person's name")
+        try:
+            role = AnnotatorRole(role).value
+        except ValueError:
+            raise ValidationError(f"unknown role {role!r}; expected annotator or reviewer") from None
+        with self._st.tx():
+            Annotator.insert(name=name, role=role).on_conflict(
+                conflict_target=[Annotator.name], update={Annotator.role: role}
+            ).execute()
+            self._st.decision_layer(name)
+
+    def annotators(self) -> list[tuple[str, str]]:
+        """(name, role) of every annotator, by name."""
+        with self._st.read():
+            return [
+                (n, r)
+                for n, r in Annotator.select(Annotator.name, Annotator.role).order_by(Annotator.name).tuples()
+            ]
 
     # ---------------------------------------------------------------- articles
     def add_article(self, article: ArticleIn, *, annotator: str | None = None) -> ImportResult:
@@ -59,107 +126,324 @@ class Repository:
 
         Pre-existing entities/claims/actors in ``article`` are stored in the layer named by each item's
         ``annotator`` (None -> the ``annotator`` argument's layer if given, else the suggestions layer), so a
-        round trip of our export keeps layers. On a duplicate, items of layers that the stored article does not yet
+        round trip of our export keeps layers. On a duplicate, items of layers that the stored article does
+        not yet
         have are added (merging another machine's work); nothing else changes.
         """
-        ...
+        with self._st.tx():
+            return _ingest.add_article(self._st, article, annotator)
 
-    def count_articles(self) -> int: ...
-    def article(self, article_id: str) -> ArticleView: ...
-    def article_ids(self) -> list[str]: ...  # import order
+    def count_articles(self) -> int:
+        with self._st.read():
+            return int(Article.select().count())
+
+    def article(self, article_id: str) -> ArticleView:
+        with self._st.read():
+            row = Article.select().where(Article.id == article_id).dicts().first()
+        if row is None:
+            from annotator.core.errors import NotFoundError
+
+            raise NotFoundError(f"unknown article {article_id!r}")
+        return article_view(row)
+
+    def article_ids(self) -> list[str]:
+        """Every article id, in import order."""
+        with self._st.read():
+            return [i for (i,) in Article.select(Article.id).order_by(Article.position).tuples()]
+
     def article_summaries(
-        self, *, annotator: str | None = None, text: str = "", status: str | None = None,
-        label: str | None = None, offset: int = 0, limit: int | None = None,
+        self,
+        *,
+        annotator: str | None = None,
+        text: str = "",
+        status: str | None = None,
+        label: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[ArticleSummary]:
-        """Rows for the article list, filtered (title/text substring, annotator status, has a mention of label)."""
-        ...
+        """Rows for the article list, filtered (title/text substring, annotator status, has a mention of
+        label).
 
-    def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleView]: ...
+        With ``annotator``: status is theirs and counts are of their working view (their live non-rejected
+        rows
+        plus the suggestions they have not decided on; ``n_suggested`` = those undecided entity + claim
+        suggestions). Without: the overall status (done > in_progress > skipped > todo over all annotators)
+        and
+        counts over all human/gold layers plus suggestions no one decided on. Import order.
+        """
+        with self._st.read():
+            return _queries.article_summaries(self._st, annotator, text, status, label, offset, limit)
+
+    def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleView]:
+        """Articles (all in import order, or ``ids`` in the order given; unknown ids skipped), read in
+        batches."""
+        wanted = list(ids) if ids is not None else self.article_ids()
+        for i in range(0, len(wanted), max(1, batch)):
+            chunk = wanted[i : i + max(1, batch)]
+            # Read the batch inside the routed block, yield outside it: the consumer may use other
+            # repositories.
+            with self._st.read():
+                rows = {r["id"]: r for r in Article.select().where(Article.id.in_(chunk)).dicts()}
+            for article_id in chunk:
+                if article_id in rows:
+                    yield article_view(rows[article_id])
 
     # ---------------------------------------------------------------- suggestions
-    def articles_needing_suggestions(self, origin: str, force: bool = False) -> list[str]: ...
+    def articles_needing_suggestions(self, origin: str, force: bool = False) -> list[str]:
+        """Ids (import order) not yet suggested by ``origin``; every id with ``force``."""
+        with self._st.read():
+            return _ingest.articles_needing_suggestions(origin, force)
+
     def store_suggestions(self, suggestions: ArticleSuggestions) -> Change:
         """Upsert one article's model suggestions (layer ``suggestions``), idempotently.
 
-        Re-running never duplicates rows (key: article, start, end, label for entities; article, cue and content
+        Re-running never duplicates rows (key: article, start, end, label for entities; article, cue and
+        content
         spans for claims) and never changes a human row. Older-origin suggestions of the article that nobody
         decided on and that the new run no longer proposes are soft-deleted. Actor suggestions are matched to
-        project actors by name/alias (kind-compatible) or created. Marks the article as suggested by ``origin``.
+        project actors by name/alias (kind-compatible) or created. Marks the article as suggested by
+        ``origin``.
         """
-        ...
+        with self._st.tx():
+            return _ingest.store_suggestions(self._st, suggestions)
 
     # ---------------------------------------------------------------- reads for one article
-    def entities_for(self, article_id: str, *, annotator: str | None = None, layer: str | None = None,
-                     include_deleted: bool = False) -> list[EntityView]: ...
-    def claims_for(self, article_id: str, *, annotator: str | None = None, layer: str | None = None,
-                   include_deleted: bool = False) -> list[ClaimView]: ...
-    def entity(self, entity_id: int) -> EntityView: ...
-    def claim(self, claim_id: int) -> ClaimView: ...
+    def entities_for(
+        self,
+        article_id: str,
+        *,
+        annotator: str | None = None,
+        layer: str | None = None,
+        include_deleted: bool = False,
+    ) -> list[EntityView]:
+        """Mentions by start: the annotator's working view, or one layer's rows, or (neither) all layers."""
+        with self._st.read():
+            return _entities.entities_for(self._st, article_id, annotator, layer, include_deleted)
 
-    # ---------------------------------------------------------------- entity decisions (annotator = who decides)
-    def accept_entity(self, entity_id: int, annotator: str) -> Change: ...
-    def reject_entity(self, entity_id: int, annotator: str) -> Change: ...
-    def relabel_entity(self, entity_id: int, label: str, annotator: str) -> Change: ...
-    def resize_entity(self, entity_id: int, start: int, end: int, annotator: str) -> Change: ...
-    def add_entity(self, article_id: str, start: int, end: int, label: str, annotator: str,
-                   actor_id: int | None = None) -> Change: ...  # status manual
-    def delete_entity(self, entity_id: int, annotator: str) -> Change: ...
-    def link_entity_actor(self, entity_id: int, actor_id: int | None, annotator: str) -> Change: ...
+    def claims_for(
+        self,
+        article_id: str,
+        *,
+        annotator: str | None = None,
+        layer: str | None = None,
+        include_deleted: bool = False,
+    ) -> list[ClaimView]:
+        """Claims by first span: the annotator's working view, or one layer's rows, or all layers."""
+        with self._st.read():
+            return _claims.claims_for(self._st, article_id, annotator, layer, include_deleted)
+
+    def entity(self, entity_id: int) -> EntityView:
+        with self._st.read():
+            return _entities.entity_view(self._st, entity_id)
+
+    def claim(self, claim_id: int) -> ClaimView:
+        with self._st.read():
+            return _claims.claim_view(self._st, claim_id)
+
+    # ---------------------------------------------------------------- entity decisions (annotator = who
+    # decides)
+    # A reviewer's decisions go to the gold layer; everybody else's to their own layer.
+    def accept_entity(self, entity_id: int, annotator: str) -> Change:
+        with self._st.tx():
+            return _entities.decide_entity(self._st, entity_id, annotator, "accept_entity")
+
+    def reject_entity(self, entity_id: int, annotator: str) -> Change:
+        with self._st.tx():
+            return _entities.reject_entity(self._st, entity_id, annotator)
+
+    def relabel_entity(self, entity_id: int, label: str, annotator: str) -> Change:
+        with self._st.tx():
+            return _entities.decide_entity(self._st, entity_id, annotator, "relabel_entity", label=label)
+
+    def resize_entity(self, entity_id: int, start: int, end: int, annotator: str) -> Change:
+        with self._st.tx():
+            return _entities.decide_entity(
+                self._st, entity_id, annotator, "resize_entity", start=start, end=end
+            )
+
+    def add_entity(
+        self, article_id: str, start: int, end: int, label: str, annotator: str, actor_id: int | None = None
+    ) -> Change:
+        """A new mention in the annotator's layer, status manual."""
+        with self._st.tx():
+            return _entities.add_entity(self._st, article_id, start, end, label, annotator, actor_id)
+
+    def delete_entity(self, entity_id: int, annotator: str) -> Change:
+        """Soft-delete one's own manual mention; on a suggestion or a decision on one, it is a rejection."""
+        with self._st.tx():
+            return _entities.delete_entity(self._st, entity_id, annotator)
+
+    def link_entity_actor(self, entity_id: int, actor_id: int | None, annotator: str) -> Change:
+        with self._st.tx():
+            return _entities.decide_entity(
+                self._st, entity_id, annotator, "link_entity_actor", actor=actor_id
+            )
+
     def accept_all_suggestions(self, article_id: str, annotator: str) -> Change:
         """Accept every entity and claim suggestion of the article the annotator has not decided on yet."""
-        ...
+        with self._st.tx():
+            return _claims.accept_all(self._st, article_id, annotator)
 
     # ---------------------------------------------------------------- claims
-    def add_claim(self, article_id: str, annotator: str, *, cue: Sequence[Span] = (),
-                  content: Sequence[Span] = (), source: Sequence[Span] = (), kind: str = "other",
-                  form: str = "statement", source_actor_id: int | None = None, addressee_id: int | None = None,
-                  issue: str | None = None, stance: int | None = None, note: str = "") -> Change: ...
+    def add_claim(
+        self,
+        article_id: str,
+        annotator: str,
+        *,
+        cue: Sequence[Span] = (),
+        content: Sequence[Span] = (),
+        source: Sequence[Span] = (),
+        kind: str = "other",
+        form: str = "statement",
+        source_actor_id: int | None = None,
+        addressee_id: int | None = None,
+        issue: str | None = None,
+        stance: int | None = None,
+        note: str = "",
+    ) -> Change:
+        """A new claim in the annotator's layer (status manual); it needs at least one span."""
+        attrs = {
+            "kind": kind,
+            "form": form,
+            "source_actor_id": source_actor_id,
+            "addressee_id": addressee_id,
+            "issue": issue,
+            "stance": stance,
+            "note": note,
+        }
+        with self._st.tx():
+            return _claims.add_claim(
+                self._st, article_id, annotator, {"source": source, "cue": cue, "content": content}, attrs
+            )
+
     def set_claim_role(self, claim_id: int, role: str, spans: Sequence[Span], annotator: str) -> Change:
-        """Replace the spans of one role (source / cue / content); empty spans clear it (source may be empty)."""
-        ...
+        """Replace the spans of one role (source / cue / content); empty spans clear it (source may be
+        empty)."""
+        with self._st.tx():
+            return _claims.set_claim_role(self._st, claim_id, role, spans, annotator)
 
     def update_claim(self, claim_id: int, annotator: str, **attributes: Any) -> Change:
         """Set any of kind, form, issue, stance, note, source_actor_id, addressee_id (validated)."""
-        ...
+        with self._st.tx():
+            return _claims.update_claim(self._st, claim_id, annotator, attributes)
 
-    def accept_claim(self, claim_id: int, annotator: str) -> Change: ...
-    def reject_claim(self, claim_id: int, annotator: str) -> Change: ...
-    def delete_claim(self, claim_id: int, annotator: str) -> Change: ...
+    def accept_claim(self, claim_id: int, annotator: str) -> Change:
+        with self._st.tx():
+            return _claims.accept_claim(self._st, claim_id, annotator)
+
+    def reject_claim(self, claim_id: int, annotator: str) -> Change:
+        with self._st.tx():
+            return _claims.reject_claim(self._st, claim_id, annotator)
+
+    def delete_claim(self, claim_id: int, annotator: str) -> Change:
+        """Soft-delete one's own manual claim; on a suggestion or a decision on one, it is a rejection."""
+        with self._st.tx():
+            return _claims.delete_claim(self._st, claim_id, annotator)
 
     # ---------------------------------------------------------------- actors
-    def actors(self, query: str = "", limit: int | None = None) -> list[ActorView]: ...
-    def actor(self, actor_id: int) -> ActorView: ...
-    def add_actor(self, name: str, kind: str, annotator: str, aliases: Iterable[str] = (),
-                  parent_id: int | None = None, notes: str = "") -> Change: ...
-    def update_actor(self, actor_id: int, annotator: str, **attributes: Any) -> Change: ...
+    def actors(self, query: str = "", limit: int | None = None) -> list[ActorView]:
+        """Live actors whose name or an alias contains ``query`` (case-insensitive), by name."""
+        with self._st.read():
+            return _actors.actors(query, limit)
+
+    def actor(self, actor_id: int) -> ActorView:
+        with self._st.read():
+            return _actors.actor(actor_id)
+
+    def add_actor(
+        self,
+        name: str,
+        kind: str,
+        annotator: str,
+        aliases: Iterable[str] = (),
+        parent_id: int | None = None,
+        notes: str = "",
+    ) -> Change:
+        with self._st.tx():
+            return _actors.add_actor(name, kind, annotator, aliases, parent_id, notes)
+
+    def update_actor(self, actor_id: int, annotator: str, **attributes: Any) -> Change:
+        """Set any of name, kind, aliases, parent_id, notes (validated; a parent may not make a cycle)."""
+        with self._st.tx():
+            return _actors.update_actor(actor_id, annotator, attributes)
+
     def merge_actors(self, keep_id: int, merge_id: int, annotator: str) -> Change:
-        """Move every mention/claim link and alias of ``merge_id`` to ``keep_id``; ``merge_id`` is soft-deleted."""
-        ...
+        """Move every mention/claim link and alias of ``merge_id`` to ``keep_id``; ``merge_id`` is
+        soft-deleted."""
+        with self._st.tx():
+            return _actors.merge_actors(keep_id, merge_id, annotator)
 
     # ---------------------------------------------------------------- article state, sessions
-    def article_status(self, article_id: str, annotator: str) -> ArticleStatus: ...
-    def set_article_status(self, article_id: str, annotator: str, status: ArticleStatus) -> Change: ...
-    def add_time(self, article_id: str, annotator: str, seconds: float) -> None: ...  # not audited, not undoable
-    def next_in_queue(self, annotator: str, after: str | None = None) -> str | None:
-        """The next article (import order, after ``after`` if given, wrapping) this annotator has not done."""
-        ...
+    def article_status(self, article_id: str, annotator: str) -> ArticleStatus:
+        with self._st.read():
+            return _queries.article_status(self._st, article_id, annotator)
 
-    def progress(self, annotator: str) -> tuple[int, int]: ...  # (done, total)
-    def start_session(self, annotator: str) -> int: ...
-    def end_session(self, session_id: int, counts: dict[str, int] | None = None) -> None: ...
+    def set_article_status(self, article_id: str, annotator: str, status: ArticleStatus) -> Change:
+        with self._st.tx():
+            return _queries.set_article_status(self._st, article_id, annotator, status)
+
+    def add_time(self, article_id: str, annotator: str, seconds: float) -> None:
+        """Add time spent on the article (not audited, not undoable)."""
+        with self._st.tx():
+            _queries.add_time(self._st, article_id, annotator, seconds)
+
+    def next_in_queue(self, annotator: str, after: str | None = None) -> str | None:
+        """The next article (import order, after ``after`` if given, wrapping) this annotator has not done.
+
+        Done and skipped articles are left out. A reviewer's queue holds only articles some annotator has
+        done.
+        """
+        with self._st.read():
+            return _queries.next_in_queue(self._st, annotator, after)
+
+    def progress(self, annotator: str) -> tuple[int, int]:
+        """(done, total); a reviewer's total is the articles some annotator has done."""
+        with self._st.read():
+            return _queries.progress(self._st, annotator)
+
+    def start_session(self, annotator: str) -> int:
+        with self._st.tx():
+            return _queries.start_session(self._st, annotator)
+
+    def end_session(self, session_id: int, counts: dict[str, int] | None = None) -> None:
+        with self._st.tx():
+            _queries.end_session(session_id, counts)
 
     # ---------------------------------------------------------------- audit / undo
-    def revert(self, event_id: int, annotator: str) -> Change: ...
-    def events(self, article_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]: ...
+    def revert(self, event_id: int, annotator: str) -> Change:
+        """Restore every row the event touched to its state before it; a new "revert" event (redo = revert
+        it)."""
+        with self._st.tx():
+            return _snapshots.revert(event_id, annotator)
+
+    def events(self, article_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Newest first: {id, at, annotator, action, article_id, payload}."""
+        with self._st.read():
+            return _queries.events(article_id, limit)
 
     # ---------------------------------------------------------------- export / stats
-    def layers(self) -> list[tuple[str, str]]: ...  # (name, kind)
-    def export_rows(self, article_id: str, layer: str | None, statuses: Sequence[str] | None = None
-                    ) -> tuple[list[EntityView], list[ClaimView]]:
-        """Rows for export. layer: 'suggestions', 'gold', an annotator name, or None for all layers."""
-        ...
+    def layers(self) -> list[tuple[str, str]]:
+        """(name, kind) of every layer."""
+        with self._st.read():
+            return _queries.layers()
 
-    def article_export_status(self, article_id: str) -> str: ...  # done if any annotator is done, etc.
+    def export_rows(
+        self, article_id: str, layer: str | None, statuses: Sequence[str] | None = None
+    ) -> tuple[list[EntityView], list[ClaimView]]:
+        """Rows for export. layer: 'suggestions', 'gold', an annotator name, or None for all layers.
+
+        Live (not deleted) rows of that layer only, every status unless ``statuses`` is given.
+        """
+        with self._st.read():
+            return _queries.export_rows(self._st, article_id, layer, statuses)
+
+    def article_export_status(self, article_id: str) -> str:
+        """done if any annotator is done, else in_progress, else skipped, else todo."""
+        with self._st.read():
+            return _queries.article_export_status(article_id)
+
     def stats(self) -> dict[str, Any]:
-        """{'articles': {status: n}, 'layers': {layer: {label: {status: n}}}, 'claims': {layer: {status: n}}}."""
-        ...
+        """{'articles': {status: n}, 'layers': {layer: {label: {status: n}}}, 'claims': {layer: {status:
+        n}}}."""
+        with self._st.read():
+            return _queries.stats(self._st)

@@ -1,0 +1,375 @@
+"""Score suggestions against gold annotations: claims (attributions) and entities. Standard library only.
+
+Claim matching follows ``dev-data/README.md``: a gold attribution is found when a suggested claim's cue
+overlaps the gold cue and its content overlaps the gold content (outer extents). Matching is one-to-one —
+each gold attribution and each suggestion is used at most once — and maximal, so a suggester cannot score
+twice with one claim nor lose a match because a greedy pass took the wrong partner.
+
+Source accuracy is the share of *all* gold attributions whose matched suggestion has the right source: its
+source overlaps the gold source, or both have none ("it was reported that ...").
+
+Gold files: the dev-data JSONL (one article per line, claims with ``[start, end]`` lists) and our own export
+(DESIGN.md §7: one JSON document with ``articles``, or JSONL with one article object per line; claims with
+``source``/``cue``/``content`` objects; entities with ``start``/``end``/``label``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.records import ClaimSuggestion, EntitySuggestion
+
+Extent = tuple[int, int]
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class ClaimSpans:
+    """A claim reduced to what scoring needs: outer extents of cue, content and (optional) source."""
+
+    cue: Extent
+    content: Extent
+    source: Extent | None = None
+
+
+@dataclass(frozen=True)
+class EntitySpan:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
+class GoldArticle:
+    """One gold article; ``claims``/``entities`` are None when the file does not annotate that layer."""
+
+    id: str
+    text: str
+    publisher: str = ""
+    claims: list[ClaimSpans] | None = None
+    entities: list[EntitySpan] | None = None
+
+
+@dataclass
+class ClaimScores:
+    """Counts and figures of claim matching (add scores of articles with ``+``)."""
+
+    n_gold: int = 0
+    n_pred: int = 0
+    matched: int = 0
+    source_correct: int = 0
+
+    def __add__(self, other: ClaimScores) -> ClaimScores:
+        return ClaimScores(
+            self.n_gold + other.n_gold,
+            self.n_pred + other.n_pred,
+            self.matched + other.matched,
+            self.source_correct + other.source_correct,
+        )
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.n_pred if self.n_pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+    @property
+    def source_accuracy(self) -> float:
+        return self.source_correct / self.n_gold if self.n_gold else 0.0
+
+
+@dataclass
+class PRF:
+    """True positives, gold and predicted counts with the derived figures."""
+
+    tp: int = 0
+    n_gold: int = 0
+    n_pred: int = 0
+
+    def __add__(self, other: PRF) -> PRF:
+        return PRF(self.tp + other.tp, self.n_gold + other.n_gold, self.n_pred + other.n_pred)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.n_pred if self.n_pred else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.n_gold if self.n_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+
+@dataclass
+class EntityScores:
+    """Exact-match entity scores, overall and per label."""
+
+    overall: PRF = field(default_factory=PRF)
+    per_label: dict[str, PRF] = field(default_factory=dict)
+
+    def __add__(self, other: EntityScores) -> EntityScores:
+        labels = set(self.per_label) | set(other.per_label)
+        return EntityScores(
+            self.overall + other.overall,
+            {lab: self.per_label.get(lab, PRF()) + other.per_label.get(lab, PRF()) for lab in sorted(labels)},
+        )
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _overlaps(a: Extent | None, b: Extent | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _overlap_len(a: Extent, b: Extent) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def claim_spans(suggestion: ClaimSuggestion) -> ClaimSpans:
+    """A ``ClaimSuggestion`` as ``ClaimSpans`` (outer extents of its roles)."""
+    source = (
+        (min(s.start for s in suggestion.source), max(s.end for s in suggestion.source))
+        if suggestion.source
+        else None
+    )
+    return ClaimSpans(
+        cue=(min(s.start for s in suggestion.cue), max(s.end for s in suggestion.cue)),
+        content=(min(s.start for s in suggestion.content), max(s.end for s in suggestion.content)),
+        source=source,
+    )
+
+
+def entity_spans(suggestions: Iterable[EntitySuggestion]) -> list[EntitySpan]:
+    """Entity suggestions as ``EntitySpan`` records."""
+    return [EntitySpan(e.start, e.end, e.label) for e in suggestions]
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def _match(gold: Sequence[ClaimSpans], pred: Sequence[ClaimSpans]) -> dict[int, int]:
+    """Maximum one-to-one matching gold index -> suggestion index (augmenting paths, Kuhn's algorithm).
+
+    Each gold item tries its partners best first (right source, then most content overlap), so among maximal
+    matchings the one found keeps good pairs together.
+    """
+    edges: list[list[int]] = []
+    for g in gold:
+        cands = [j for j, p in enumerate(pred) if _overlaps(g.cue, p.cue) and _overlaps(g.content, p.content)]
+        cands.sort(key=lambda j: (not _source_ok(g, pred[j]), -_overlap_len(g.content, pred[j].content)))
+        edges.append(cands)
+    owner: dict[int, int] = {}  # suggestion -> gold
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in edges[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(gold)):
+        if edges[i]:
+            augment(i, set())
+    return {i: j for j, i in owner.items()}
+
+
+def _source_ok(gold: ClaimSpans, pred: ClaimSpans) -> bool:
+    if gold.source is None:
+        return pred.source is None
+    return _overlaps(gold.source, pred.source)
+
+
+def score_claims(gold: Sequence[ClaimSpans], pred: Sequence[ClaimSpans]) -> ClaimScores:
+    """Score the suggested claims of one article against its gold attributions.
+
+    Args:
+        gold: gold attributions.
+        pred: suggested claims.
+
+    Returns:
+        Counts for this article; add the scores of several articles with ``+``.
+    """
+    matching = _match(gold, pred)
+    source_correct = sum(1 for i, j in matching.items() if _source_ok(gold[i], pred[j]))
+    return ClaimScores(len(gold), len(pred), len(matching), source_correct)
+
+
+def score_entities(gold: Iterable[EntitySpan], pred: Iterable[EntitySpan]) -> EntityScores:
+    """Exact span and label match of one article's entities, overall and per label."""
+    gold_set, pred_set = set(gold), set(pred)
+    per_label: dict[str, PRF] = {}
+    for lab in sorted({e.label for e in gold_set | pred_set}):
+        g = {e for e in gold_set if e.label == lab}
+        p = {e for e in pred_set if e.label == lab}
+        per_label[lab] = PRF(len(g & p), len(g), len(p))
+    return EntityScores(PRF(len(gold_set & pred_set), len(gold_set), len(pred_set)), per_label)
+
+
+def format_claim_scores(scores: ClaimScores, title: str = "claims") -> str:
+    """One human-readable line of claim figures (used by the CLI and bench script)."""
+    return (
+        f"{title}: precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}  "
+        f"source accuracy {scores.source_accuracy:.3f}  (gold {scores.n_gold}, suggested {scores.n_pred}, "
+        f"matched {scores.matched})"
+    )
+
+
+def format_entity_scores(scores: EntityScores) -> str:
+    """Entity figures: overall line plus one line per label."""
+    o = scores.overall
+    lines = [
+        f"entities: precision {o.precision:.3f}  recall {o.recall:.3f}  F1 {o.f1:.3f}  "
+        f"(gold {o.n_gold}, suggested {o.n_pred}, matched {o.tp})"
+    ]
+    for lab, s in scores.per_label.items():
+        lines.append(
+            f"  {lab:<12} precision {s.precision:.3f}  recall {s.recall:.3f}  F1 {s.f1:.3f}  "
+            f"(gold {s.n_gold}, suggested {s.n_pred})"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- reading gold files
+
+
+def _extent(value: Any, where: str, path: Path, line: int | None) -> Extent | None:
+    """``[s, e]`` or ``{"start": s, "end": e}`` (or null) as an extent; ``InputError`` when malformed."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        spans = value.get("spans")
+        if spans:
+            pieces = [_extent(s, where, path, line) for s in spans]
+            good = [p for p in pieces if p is not None]
+            if good:
+                return min(p[0] for p in good), max(p[1] for p in good)
+        value = [value.get("start"), value.get("end")]
+    if (
+        isinstance(value, list | tuple)
+        and len(value) == 2
+        and all(isinstance(v, int) for v in value)
+        and 0 <= value[0] <= value[1]
+    ):
+        return int(value[0]), int(value[1])
+    raise InputError(str(path), f"{where}: expected [start, end] or an object with start/end", line)
+
+
+def _claims(raw: Any, path: Path, line: int | None) -> list[ClaimSpans]:
+    if not isinstance(raw, list):
+        raise InputError(str(path), "'claims' must be a list", line)
+    out = []
+    for k, c in enumerate(raw):
+        if not isinstance(c, dict):
+            raise InputError(str(path), f"claims[{k}] must be an object", line)
+        cue = _extent(c.get("cue"), f"claims[{k}].cue", path, line)
+        content = _extent(c.get("content"), f"claims[{k}].content", path, line)
+        if cue is None or content is None:
+            raise InputError(str(path), f"claims[{k}] needs a cue and a content", line)
+        out.append(ClaimSpans(cue, content, _extent(c.get("source"), f"claims[{k}].source", path, line)))
+    return out
+
+
+def _entities(raw: Any, path: Path, line: int | None) -> list[EntitySpan]:
+    if not isinstance(raw, list):
+        raise InputError(str(path), "'entities' must be a list", line)
+    out: list[EntitySpan] = []
+    for k, e in enumerate(raw):
+        if isinstance(e, dict):
+            ext = _extent([e.get("start"), e.get("end")], f"entities[{k}]", path, line)
+            label = e.get("label")
+        elif isinstance(e, list) and len(e) == 3:  # [start, end, label] as in spaCy-style files
+            ext = _extent(e[:2], f"entities[{k}]", path, line)
+            label = e[2]
+        else:
+            raise InputError(str(path), f"entities[{k}] must be an object with start, end, label", line)
+        if ext is None or not isinstance(label, str):
+            raise InputError(str(path), f"entities[{k}] needs start, end and label", line)
+        out.append(EntitySpan(ext[0], ext[1], label))
+    return out
+
+
+def _article(obj: Any, path: Path, line: int | None, number: int) -> GoldArticle:
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise InputError(str(path), "an article needs a 'text' string", line)
+    meta: dict[str, Any] = obj["meta"] if isinstance(obj.get("meta"), dict) else {}
+    publisher = obj.get("publisher") or obj.get("source") or meta.get("publisher") or ""
+    return GoldArticle(
+        id=str(obj.get("id") or f"article-{number}"),
+        text=obj["text"],
+        publisher=str(publisher),
+        claims=_claims(obj["claims"], path, line) if "claims" in obj else None,
+        entities=_entities(obj["entities"], path, line) if "entities" in obj else None,
+    )
+
+
+def load_gold(path: Path | str) -> list[GoldArticle]:
+    """Read a gold file: dev-data JSONL, our export JSON document, or export JSONL (one article per line).
+
+    Args:
+        path: the gold file.
+
+    Returns:
+        The articles in file order.
+
+    Raises:
+        InputError: unreadable file, malformed JSON (with its line) or a record of the wrong shape.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(path), f"cannot read gold file: {exc}") from exc
+    if not text.strip():
+        raise InputError(str(path), "empty file")
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError:
+            doc = None  # several objects: JSONL
+        if isinstance(doc, dict):
+            if isinstance(doc.get("articles"), list):
+                return [_article(a, path, None, k) for k, a in enumerate(doc["articles"], 1)]
+            return [_article(doc, path, 1, 1)]
+    elif stripped.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(str(path), f"malformed JSON: {exc.msg}", exc.lineno) from exc
+        return [_article(a, path, None, k) for k, a in enumerate(items, 1)]
+    out: list[GoldArticle] = []
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(str(path), f"malformed JSON: {exc.msg}", lineno) from exc
+        if isinstance(obj, dict) and isinstance(obj.get("articles"), list):
+            out.extend(_article(a, path, lineno, len(out) + k) for k, a in enumerate(obj["articles"], 1))
+        else:
+            out.append(_article(obj, path, lineno, len(out) + 1))
+    return out

@@ -1,0 +1,180 @@
+"""What the exporters take (``ExportArticle``) and how views become the objects of the JSON export contract.
+
+The JSON shape is the contract of DESIGN.md §7 (schema: ``resources/export.schema.json``). Ids are stable
+across exports of the same database: ``a<N>`` / ``e<N>`` / ``c<N>`` where N is the row id. The ``annotator``
+field of an entity or claim is its *layer* (``suggestions``, ``gold`` or an annotator's name), so a re-import
+keeps layers.
+
+Compatible additions to the §7 example (optional for readers, listed in the schema): article ``url`` and
+``meta``, actor ``notes``, and a ``spans`` list on ``source`` / ``cue`` when that role is discontinuous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from annotator.core.records import ActorView, ArticleView, ClaimView, EntityView, RoleView, Span
+
+#: The ``format`` and ``version`` of the JSON export (bump the version on an incompatible change).
+EXPORT_FORMAT = "annotator-export"
+EXPORT_VERSION = 1
+TOOL_NAME = "annotator"
+#: Joins the pieces of a discontinuous role in its ``text``.
+PIECE_JOIN = " … "
+
+
+@dataclass
+class ExportArticle:
+    """One article to export with the rows of the exported layer(s).
+
+    Attributes:
+        article: the stored article.
+        status: the article status of the exported layer (todo / in_progress / done / skipped).
+        entities: entity mentions to write (the caller chooses layers and statuses).
+        claims: claims to write.
+    """
+
+    article: ArticleView
+    status: str
+    entities: list[EntityView] = field(default_factory=list)
+    claims: list[ClaimView] = field(default_factory=list)
+
+
+def utc_timestamp(now: datetime | None = None) -> str:
+    """``2026-11-23T12:00:00Z`` for ``now`` (default: the current time)."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def actor_ref(actor_id: int | None, known: Collection[int] | None = None) -> str | None:
+    """The export id of an actor row (``a<N>``); None for no actor, or one outside ``known`` when given.
+
+    Writing a reference to an actor the export does not list would make the file inconsistent (a reader could
+    not resolve it), so such a link is written as null.
+    """
+    if actor_id is None or (known is not None and actor_id not in known):
+        return None
+    return f"a{actor_id}"
+
+
+def actor_to_dict(actor: ActorView, known: Collection[int] | None = None) -> dict[str, Any]:
+    """One entry of the export's ``actors`` list."""
+    return {
+        "id": actor_ref(actor.id),
+        "name": actor.name,
+        "kind": actor.kind,
+        "aliases": list(actor.aliases),
+        "parent": actor_ref(actor.parent_id, known),
+        "notes": actor.notes,
+    }
+
+
+def spans_text(text: str, spans: tuple[Span, ...] | list[Span]) -> str:
+    """The text of a (possibly discontinuous) span list, pieces joined with `` … ``."""
+    return PIECE_JOIN.join(text[s.start : s.end] for s in spans)
+
+
+def role_to_dict(role: RoleView | None, text: str, *, always_spans: bool = False) -> dict[str, Any] | None:
+    """A claim role ``{start, end, text[, spans]}``; ``spans`` is written when discontinuous or asked for.
+
+    The ``text`` is taken from the article, not from the view, so it always matches the offsets a reader
+    checks.
+    """
+    if role is None or not role.spans:
+        return None
+    spans = sorted(role.spans)
+    result: dict[str, Any] = {
+        "start": spans[0].start,
+        "end": max(s.end for s in spans),
+        "text": spans_text(text, spans),
+    }
+    if always_spans or len(spans) > 1:
+        result["spans"] = [[s.start, s.end] for s in spans]
+    return result
+
+
+def entity_to_dict(entity: EntityView, text: str, known: Collection[int] | None = None) -> dict[str, Any]:
+    """One entity of an exported article."""
+    return {
+        "id": f"e{entity.id}",
+        "start": entity.start,
+        "end": entity.end,
+        "text": text[entity.start : entity.end],
+        "label": entity.label,
+        "actor": actor_ref(entity.actor_id, known),
+        "status": str(entity.status),
+        "origin": entity.origin,
+        "annotator": entity.layer,
+    }
+
+
+def claim_to_dict(claim: ClaimView, text: str, known: Collection[int] | None = None) -> dict[str, Any]:
+    """One claim of an exported article (``source`` is null when the claim states no source)."""
+    source = role_to_dict(claim.source, text)
+    if source is not None:
+        source["actor"] = actor_ref(claim.source_actor_id, known)
+    return {
+        "id": f"c{claim.id}",
+        "source": source,
+        "cue": role_to_dict(claim.cue, text),
+        "content": role_to_dict(claim.content, text, always_spans=True),
+        "kind": claim.kind,
+        "form": claim.form,
+        "addressee": actor_ref(claim.addressee_id, known),
+        "issue": claim.issue,
+        "stance": claim.stance,
+        "note": claim.note,
+        "status": str(claim.status),
+        "origin": claim.origin,
+        "annotator": claim.layer,
+    }
+
+
+def article_to_dict(item: ExportArticle, known: Collection[int] | None = None) -> dict[str, Any]:
+    """One article object of the JSON export (also one line of the JSONL export, minus its ``actors``).
+
+    Args:
+        item: the article and its rows.
+        known: ids of the actors the export lists; links to other actors are written as null (None: all).
+    """
+    article = item.article
+    text = article.text
+    return {
+        "id": article.id,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "url": article.url,
+        "file": article.file,
+        "text": text,
+        "text_sha256": article.text_sha256,
+        "status": item.status,
+        "meta": dict(article.meta),
+        "entities": [
+            entity_to_dict(e, text, known)
+            for e in sorted(item.entities, key=lambda e: (e.start, e.end, e.id))
+        ],
+        "claims": [claim_to_dict(c, text, known) for c in item.claims],
+    }
+
+
+def referenced_actor_ids(item: ExportArticle) -> set[int]:
+    """Ids of the actors an article's entities and claims refer to (without parents)."""
+    ids = {e.actor_id for e in item.entities if e.actor_id is not None}
+    for claim in item.claims:
+        ids.update(i for i in (claim.source_actor_id, claim.addressee_id) if i is not None)
+    return ids
+
+
+def with_parents(ids: set[int], actors: dict[int, ActorView]) -> list[ActorView]:
+    """The actors of ``ids`` plus their parent chains, in id order (unknown ids are skipped)."""
+    chosen: dict[int, ActorView] = {}
+    for actor_id in ids:
+        current: int | None = actor_id
+        while current is not None and current in actors and current not in chosen:
+            chosen[current] = actors[current]
+            current = actors[current].parent_id
+    return [chosen[i] for i in sorted(chosen)]

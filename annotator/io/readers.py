@@ -1,0 +1,319 @@
+"""Importers: expand the paths a user names into input files and read each into ``ArticleIn`` records.
+
+Reading never raises for bad content: every refused file, line or record becomes an ``InputError`` in the
+output stream (naming the file and, where it applies, the line), so one bad input never stops the others.
+
+Typical use (the import job)::
+
+    for path in iter_inputs(paths):
+        for item in read_file(path):
+            if isinstance(item, InputError): report(item) else: repository.add_article(item)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from annotator.core.errors import InputError
+from annotator.core.records import ActorIn, ArticleIn
+from annotator.io.headers import parse_header
+from annotator.io.record_reader import RecordError, actors_by_key, record_to_article
+from annotator.io.textfile import DEFAULT_MAX_BYTES, format_size, read_limited_bytes, read_text_file
+
+TEXT_EXTENSIONS = frozenset({".txt", ".text"})
+JSON_EXTENSIONS = frozenset({".json"})
+JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
+#: Every extension an import accepts.
+INPUT_EXTENSIONS = TEXT_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
+#: A whole .json file is parsed in memory (our export of a large corpus can be big); JSONL streams instead.
+DEFAULT_MAX_JSON_BYTES = 1024 * 1024 * 1024
+#: ``format`` value of our own JSON export, and the highest export version this reader understands.
+EXPORT_FORMAT = "annotator-export"
+EXPORT_VERSION = 1
+
+ReadItem = ArticleIn | InputError
+#: A read item with the 1-based line it comes from (JSONL), or None (a text file, a JSON file).
+Located = tuple[ReadItem, int | None]
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Candidate files under ``folder``, recursively, sorted, skipping hidden files and folders."""
+    for root, dirs, files in os.walk(folder):
+        # Pruning ``dirs`` in place both skips hidden folders and makes the walk order deterministic.
+        dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
+        for name in sorted(files):
+            if not _is_hidden(name) and Path(name).suffix.lower() in INPUT_EXTENSIONS:
+                yield Path(root) / name
+
+
+def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Path]:
+    """Expand files and folders into the files an import reads.
+
+    Folders are walked recursively in sorted order; hidden files and folders and files of other extensions in
+    a folder are skipped silently. A file named explicitly is always yielded (even with another extension, or
+    missing): ``read_file`` then refuses it with a reason, so the user learns why it was not imported. A file
+    reached twice (named and inside a named folder) is yielded once.
+
+    Args:
+        paths: files and folders as the user named them.
+
+    Yields:
+        Paths of candidate input files.
+    """
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        candidates = _walk(path) if path.is_dir() else iter([path])
+        for candidate in candidates:
+            try:
+                key = candidate.resolve()
+            except OSError:
+                key = candidate.absolute()
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def read_file(
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
+) -> Iterator[ReadItem]:
+    """Read one input file into articles.
+
+    ``.txt`` / ``.text``: one article (encoding detected, header fields recognised, text = the whole file).
+    ``.jsonl`` / ``.ndjson``: one record per line, streamed. ``.json``: a list of records, one record, or our
+    own export (layers, statuses, actors kept).
+
+    Args:
+        path: the file.
+        max_bytes: size limit of a text file and of one JSONL line.
+        max_json_bytes: size limit of a whole ``.json`` file (parsed in memory).
+
+    Yields:
+        An ``ArticleIn`` per article and an ``InputError`` per refused file, line or record; never raises for
+        bad content.
+    """
+    for item, _line in read_file_located(path, max_bytes=max_bytes, max_json_bytes=max_json_bytes):
+        yield item
+
+
+def read_file_located(
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
+) -> Iterator[Located]:
+    """``read_file``, with the 1-based line each item comes from (None outside JSONL).
+
+    The import job uses the line to name it when the store refuses an article that read fine (e.g. a label
+    outside the project's label set), without putting the line into the article's meta.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        yield InputError(str(path), "is a folder, not a file"), None
+    elif suffix in TEXT_EXTENSIONS:
+        yield _read_text(path, max_bytes), None
+    elif suffix in JSONL_EXTENSIONS:
+        yield from _read_jsonl(path, max_bytes)
+    elif suffix in JSON_EXTENSIONS:
+        yield from _read_json(path, max_bytes, max_json_bytes)
+    elif not path.exists():
+        yield InputError(str(path), "file not found"), None
+    else:
+        allowed = ", ".join(sorted(INPUT_EXTENSIONS))
+        reason = f"unsupported file type {suffix or '(no extension)'!r} (expected {allowed})"
+        yield InputError(str(path), reason), None
+
+
+def read_inputs(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ReadItem]:
+    """``read_file`` over every file of ``iter_inputs(paths)``."""
+    for path in iter_inputs(paths):
+        yield from read_file(path, max_bytes=max_bytes)
+
+
+# --------------------------------------------------------------------------- text files
+
+
+def _read_text(path: Path, max_bytes: int) -> ReadItem:
+    try:
+        text, encoding = read_text_file(path, max_bytes=max_bytes)
+    except InputError as exc:
+        return exc
+    header = parse_header(text)
+    meta = dict(header.meta)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        # Worth knowing when a text looks odd: the file was not UTF-8.
+        meta["encoding"] = encoding
+    return ArticleIn(
+        text=text, title=header.title, date=header.date, source=header.source, file=path.name, meta=meta
+    )
+
+
+# --------------------------------------------------------------------------- JSON and JSONL
+
+
+def _decode_json(raw: bytes, path: Path, line: int | None) -> Any:
+    """Parse JSON bytes; raises InputError naming the file and line."""
+    # JSON is UTF-8 (RFC 8259), but a whole .json file saved as UTF-16/32 (with or without BOM) is recognised
+    # as the json module does; a JSONL line is always UTF-8 (lines are split on the byte b"\n").
+    encoding = json.detect_encoding(raw) if line is None else "utf-8"
+    try:
+        text = raw.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+        raise InputError(str(path), f"not {name} (invalid byte at position {exc.start})", line) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f" (column {exc.colno})" if line is not None else ""
+        raise InputError(
+            str(path), f"malformed JSON: {exc.msg}{where}", line if line is not None else exc.lineno
+        ) from None
+    except RecursionError:
+        raise InputError(str(path), "malformed JSON: nested too deeply", line) from None
+
+
+def _with_file(article: ArticleIn, path: Path) -> ArticleIn:
+    # Records rarely name their original file; the input file is then the best answer to "where from?".
+    if not article.file:
+        article.file = path.name
+    return article
+
+
+def _records(
+    records: Iterable[Any], path: Path, *, line: int | None, actors: dict[str, ActorIn] | None, label: str
+) -> Iterator[ReadItem]:
+    """Convert records one by one; ``label`` ('record' / 'article') numbers them in errors when no line
+    applies."""
+    for index, record in enumerate(records, start=1):
+        try:
+            yield _with_file(record_to_article(record, actors), path)
+        except RecordError as exc:
+            prefix = "" if line is not None else f"{label} {index}: "
+            yield InputError(str(path), prefix + str(exc), line)
+
+
+def _export_articles(obj: dict[str, Any], path: Path, line: int | None) -> Iterator[ReadItem]:
+    """Articles of one of our exports (a whole file, or a whole export written on one JSONL line)."""
+    version = obj.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version > EXPORT_VERSION or version < 1:
+        yield InputError(
+            str(path), f"unsupported annotator export version {version!r} (this tool reads 1)", line
+        )
+        return
+    articles = obj.get("articles")
+    if not isinstance(articles, list):
+        yield InputError(str(path), "annotator export without an 'articles' list", line)
+        return
+    try:
+        actors = actors_by_key(obj.get("actors"))
+    except RecordError as exc:
+        yield InputError(str(path), f"export actors: {exc}", line)
+        return
+    yield from _records(articles, path, line=line, actors=actors, label="article")
+
+
+def _dispatch(obj: Any, path: Path, line: int | None) -> Iterator[ReadItem]:
+    """Route one decoded JSON value (a file's content or a JSONL line) to the right reader."""
+    if isinstance(obj, dict) and "format" in obj and "text" not in obj:
+        if obj["format"] != EXPORT_FORMAT:
+            yield InputError(
+                str(path), f"unknown JSON format {obj['format']!r} (expected {EXPORT_FORMAT!r})", line
+            )
+        else:
+            yield from _export_articles(obj, path, line)
+    elif isinstance(obj, dict) and "text" not in obj and isinstance(obj.get("articles"), list):
+        yield from _records(obj["articles"], path, line=line, actors=None, label="article")
+    elif isinstance(obj, list):
+        if line is not None:
+            yield InputError(str(path), "a JSONL line must hold one JSON object, not a list", line)
+        else:
+            yield from _records(obj, path, line=None, actors=None, label="record")
+    else:
+        try:
+            yield _with_file(record_to_article(obj), path)
+        except RecordError as exc:
+            yield InputError(str(path), str(exc), line)
+
+
+def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        yield InputError(str(path), "file not found"), None
+        return
+    except PermissionError:
+        yield InputError(str(path), "cannot read file: permission denied"), None
+        return
+    except OSError as exc:
+        yield InputError(str(path), f"cannot read file: {exc.strerror or exc}"), None
+        return
+    any_content = False
+    with handle:
+        number = 0
+        while True:
+            try:
+                # Bounded read: a 2 GB file with no newline must not be loaded whole.
+                raw = handle.readline(max_bytes + 1)
+            except OSError as exc:
+                yield InputError(str(path), f"read error: {exc.strerror or exc}", number + 1), number + 1
+                return
+            if not raw:
+                break
+            number += 1
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                reason = f"line too long (over the limit of {format_size(max_bytes)})"
+                yield InputError(str(path), reason, number), number
+                # Skip the rest of this overlong line.
+                while raw and not raw.endswith(b"\n"):
+                    raw = handle.readline(max_bytes + 1)
+                continue
+            if not raw.strip():
+                continue
+            any_content = True
+            if b"\x00" in raw:
+                yield InputError(str(path), "binary content (NUL bytes)", number), number
+                continue
+            try:
+                obj = _decode_json(raw, path, number)
+            except InputError as exc:
+                yield exc, number
+                continue
+            for item in _dispatch(obj, path, number):
+                yield item, number
+    if not any_content:
+        yield InputError(str(path), "empty file"), None
+
+
+def _read_json(path: Path, max_bytes: int, max_json_bytes: int) -> Iterator[Located]:
+    try:
+        raw = read_limited_bytes(path, max_json_bytes)
+    except InputError as exc:
+        yield exc, None
+        return
+    if not raw.strip():
+        yield InputError(str(path), "empty file"), None
+        return
+    try:
+        obj = _decode_json(raw, path, None)
+    except InputError as exc:
+        if exc.reason.startswith("malformed JSON: Extra data"):
+            # Several JSON values one per line: a JSONL file saved as .json.
+            yield from _read_jsonl(path, max_bytes)
+        else:
+            yield exc, exc.line
+        return
+    del raw  # the parsed value is all we need; free the bytes of a big file early
+    for item in _dispatch(obj, path, None):
+        yield item, None

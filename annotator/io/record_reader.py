@@ -1,0 +1,334 @@
+"""Turn one JSON record (a JSONL line, an item of a JSON list, an export article) into an ``ArticleIn``.
+
+Accepted record shapes, all with a required string ``text``:
+
+- generic records: optional ``id`` (-> ``ext_id``), ``title``, ``date``, ``source`` / ``outlet`` /
+  ``publisher``, ``url``, ``file``, ``meta`` (an object), ``entities`` or ``spans`` (``{start, end, label}``);
+  any other key is kept in ``meta``;
+- the PolNeAR-like evaluation format (``id``, ``publisher``, ``text``, ``claims`` with ``[s, e]`` lists): a
+  plain article, its claims are ignored;
+- an article object of our JSON / JSONL export: entities, claims and actors keep their layer (``annotator``),
+  status, origin and actor links.
+
+A record that cannot be used raises ``RecordError`` with a short reason; the caller adds the file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from annotator.core.errors import ValidationError
+from annotator.core.records import ActorIn, ArticleIn, ArticleStatus, ClaimIn, EntityIn, Span, Status
+from annotator.io.headers import parse_date, parse_header
+
+#: Joins the pieces of a discontinuous span in a role's ``text`` (the same join the exporters write).
+PIECE_JOIN = " … "
+
+# Keys that map to ArticleIn fields (never copied into meta).
+_ARTICLE_KEYS = frozenset(
+    {
+        "id",
+        "title",
+        "date",
+        "source",
+        "outlet",
+        "publisher",
+        "url",
+        "file",
+        "meta",
+        "text",
+        "text_sha256",
+        "status",
+        "entities",
+        "spans",
+        "claims",
+        "actors",
+    }
+)
+_SOURCE_KEYS = ("source", "outlet", "publisher")
+
+
+class RecordError(ValueError):
+    """A record is refused; the message is the reason shown to the user."""
+
+
+def _as_int(value: Any, what: str) -> int:
+    # bool is an int subclass; true/false as an offset is a broken record, not 1/0.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RecordError(f"{what} must be an integer, got {value!r}")
+    return value
+
+
+def _as_str(value: Any, what: str, *, allow_none: bool = True) -> str | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise RecordError(f"{what} must be a string, got {value!r}")
+
+
+def make_span(start: Any, end: Any, text_length: int, what: str) -> Span:
+    """A validated span inside a text of ``text_length`` characters.
+
+    Raises:
+        RecordError: offsets not integers, ``start >= end``, negative, or past the end of the text.
+    """
+    s, e = _as_int(start, f"{what} start"), _as_int(end, f"{what} end")
+    try:
+        span = Span(s, e)
+        span.check_within(text_length)
+    except ValidationError as exc:
+        raise RecordError(f"{what}: {exc}") from None
+    return span
+
+
+def _check_text(expected: Any, spans: list[Span], text: str, what: str) -> None:
+    """Refuse a span whose recorded text differs from the article text: its offsets point elsewhere."""
+    if expected is None:
+        return
+    actual = PIECE_JOIN.join(span.slice(text) for span in spans)
+    if expected != actual:
+        raise RecordError(
+            f"{what} text {expected!r} does not match the article text at its offsets ({actual!r})"
+        )
+
+
+def _status(value: Any, what: str) -> Status:
+    if value is None:
+        return Status.ACCEPTED
+    try:
+        return Status(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in Status)
+        raise RecordError(f"{what} status {value!r} is not one of {allowed}") from None
+
+
+def _entity(item: Any, index: int, text: str) -> EntityIn:
+    what = f"entity {index + 1}"
+    if not isinstance(item, Mapping):
+        raise RecordError(f"{what} is not an object")
+    if isinstance(item.get("id"), str):
+        what = f"entity {item['id']}"
+    label = item.get("label")
+    if not isinstance(label, str) or not label:
+        raise RecordError(f"{what} has no label")
+    span = make_span(item.get("start"), item.get("end"), len(text), what)
+    _check_text(item.get("text"), [span], text, what)
+    return EntityIn(
+        start=span.start,
+        end=span.end,
+        label=label,
+        status=_status(item.get("status"), what),
+        origin=_as_str(item.get("origin"), f"{what} origin") or "import",
+        annotator=_as_str(item.get("annotator"), f"{what} annotator"),
+        actor=_as_str(item.get("actor"), f"{what} actor"),
+    )
+
+
+def _role_spans(role: Any, text: str, what: str) -> list[Span]:
+    """The spans of one claim role object ``{start, end, text, spans?}`` (None -> no spans)."""
+    if role is None:
+        return []
+    if not isinstance(role, Mapping):
+        raise RecordError(f"{what} is not an object")
+    pieces = role.get("spans")
+    if pieces is None:
+        spans = [make_span(role.get("start"), role.get("end"), len(text), what)]
+    else:
+        if not isinstance(pieces, list) or not pieces:
+            raise RecordError(f"{what} spans must be a non-empty list of [start, end] pairs")
+        spans = []
+        for piece in pieces:
+            if not isinstance(piece, list | tuple) or len(piece) != 2:
+                raise RecordError(f"{what} spans must be [start, end] pairs, got {piece!r}")
+            spans.append(make_span(piece[0], piece[1], len(text), what))
+        spans.sort()
+        outer = (role.get("start"), role.get("end"))
+        if outer != (None, None) and outer != (spans[0].start, max(s.end for s in spans)):
+            raise RecordError(f"{what} start/end {outer} are not the outer extent of its spans")
+    _check_text(role.get("text"), spans, text, what)
+    return spans
+
+
+def _stance(value: Any, what: str) -> int | None:
+    if value is None:
+        return None
+    stance = _as_int(value, f"{what} stance")
+    if stance not in (-1, 0, 1):
+        raise RecordError(f"{what} stance must be -1, 0 or 1, got {stance}")
+    return stance
+
+
+def _claim(item: Any, index: int, text: str) -> ClaimIn:
+    what = f"claim {index + 1}"
+    if not isinstance(item, Mapping):
+        raise RecordError(f"{what} is not an object")
+    if isinstance(item.get("id"), str):
+        what = f"claim {item['id']}"
+    if item.get("cue") is None and item.get("content") is None:
+        raise RecordError(f"{what} has neither a cue nor a content span")
+    source = item.get("source")
+    source_actor = (
+        _as_str(source.get("actor"), f"{what} source actor") if isinstance(source, Mapping) else None
+    )
+    return ClaimIn(
+        cue=_role_spans(item.get("cue"), text, f"{what} cue"),
+        content=_role_spans(item.get("content"), text, f"{what} content"),
+        source=_role_spans(source, text, f"{what} source"),
+        kind=_as_str(item.get("kind"), f"{what} kind") or "other",
+        form=_as_str(item.get("form"), f"{what} form") or "statement",
+        source_actor=source_actor,
+        addressee=_as_str(item.get("addressee"), f"{what} addressee"),
+        issue=_as_str(item.get("issue"), f"{what} issue"),
+        stance=_stance(item.get("stance"), what),
+        note=_as_str(item.get("note"), f"{what} note") or "",
+        status=_status(item.get("status"), what),
+        origin=_as_str(item.get("origin"), f"{what} origin") or "import",
+        annotator=_as_str(item.get("annotator"), f"{what} annotator"),
+    )
+
+
+def _is_export_claims(claims: list[Any]) -> bool:
+    """True for claims shaped like our export (role objects); False for the PolNeAR ``[s, e]`` lists."""
+    return all(isinstance(c, Mapping) and not isinstance(c.get("cue"), list) for c in claims)
+
+
+def actor_from_dict(item: Any) -> ActorIn:
+    """One actor of our export (``{id, name, kind, aliases, parent, notes?}``).
+
+    Raises:
+        RecordError: not an object, or no id / name.
+    """
+    if not isinstance(item, Mapping):
+        raise RecordError("actor is not an object")
+    key = _as_str(item.get("id"), "actor id")
+    name = _as_str(item.get("name"), "actor name")
+    if not key or not name:
+        raise RecordError(f"actor {item.get('id')!r} needs an id and a name")
+    aliases = item.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise RecordError(f"actor {key} aliases must be a list of strings")
+    return ActorIn(
+        key=key,
+        name=name,
+        kind=_as_str(item.get("kind"), f"actor {key} kind") or "PERSON",
+        aliases=list(aliases),
+        parent=_as_str(item.get("parent"), f"actor {key} parent"),
+        notes=_as_str(item.get("notes"), f"actor {key} notes") or "",
+    )
+
+
+def actors_by_key(items: Any) -> dict[str, ActorIn]:
+    """Index a list of export actors by id (raises RecordError on a bad one)."""
+    if items is None:
+        return {}
+    if not isinstance(items, list):
+        raise RecordError("actors must be a list")
+    actors = [actor_from_dict(item) for item in items]
+    return {actor.key: actor for actor in actors}
+
+
+def _referenced_actors(article: ArticleIn, known: Mapping[str, ActorIn]) -> list[ActorIn]:
+    """The actors an article's items refer to, with their parent chains; dangling references are dropped."""
+    wanted = [e.actor for e in article.entities]
+    wanted += [c.source_actor for c in article.claims] + [c.addressee for c in article.claims]
+    chosen: dict[str, ActorIn] = {}
+    for key in wanted:
+        while key is not None and key in known and key not in chosen:
+            chosen[key] = known[key]
+            key = known[key].parent
+    # A reference to an actor the file does not define cannot be resolved: unlink rather than refuse the work.
+    for entity in article.entities:
+        if entity.actor not in chosen:
+            entity.actor = None
+    for claim in article.claims:
+        if claim.source_actor not in chosen:
+            claim.source_actor = None
+        if claim.addressee not in chosen:
+            claim.addressee = None
+    result = []
+    for actor in chosen.values():
+        parent = actor.parent if actor.parent in chosen else None
+        result.append(ActorIn(actor.key, actor.name, actor.kind, list(actor.aliases), parent, actor.notes))
+    return result
+
+
+def normalise_date(value: Any, meta: dict[str, Any]) -> str | None:
+    """An ISO date from a record's ``date``; an unrecognised value is kept in ``meta['date_raw']``."""
+    raw = _as_str(value, "date")
+    if not raw or not raw.strip():
+        return None
+    raw = raw.strip()
+    found = parse_date(raw)
+    if found is None and len(raw) > 10 and raw[10] in "T ":
+        found = parse_date(raw[:10])  # an ISO timestamp
+    if found is None:
+        meta["date_raw"] = raw
+    return found
+
+
+def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) -> ArticleIn:
+    """Build an ``ArticleIn`` from one record.
+
+    Args:
+        record: the decoded JSON value.
+        actors: actors of the enclosing export (by id); a record's own ``actors`` list is used when present.
+
+    Raises:
+        RecordError: the record is refused (the message says why).
+    """
+    if not isinstance(record, Mapping):
+        raise RecordError(f"record is not a JSON object (got {type(record).__name__})")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise RecordError("record has no 'text' string")
+    if not text.strip():
+        raise RecordError("record text is empty")
+    meta_value = record.get("meta") or {}
+    if not isinstance(meta_value, Mapping):
+        raise RecordError("'meta' must be an object")
+    meta: dict[str, Any] = dict(meta_value)
+    for key, value in record.items():
+        if key not in _ARTICLE_KEYS:
+            meta.setdefault(key, value)
+    source = next((record[k] for k in _SOURCE_KEYS if isinstance(record.get(k), str) and record[k]), "")
+    status = record.get("status")
+    if status is not None and (not isinstance(status, str) or status not in {s.value for s in ArticleStatus}):
+        raise RecordError(
+            f"article status {status!r} is not one of {', '.join(s.value for s in ArticleStatus)}"
+        )
+    raw_entities = record.get("entities", record.get("spans")) or []
+    raw_claims = record.get("claims") or []
+    if not isinstance(raw_entities, list):
+        raise RecordError("'entities' must be a list")
+    if not isinstance(raw_claims, list):
+        raise RecordError("'claims' must be a list")
+    article = ArticleIn(
+        text=text,
+        title=_as_str(record.get("title"), "title") or "",
+        date=normalise_date(record.get("date"), meta),
+        source=source,
+        url=_as_str(record.get("url"), "url") or "",
+        file=_as_str(record.get("file"), "file") or "",
+        ext_id=_as_str(record.get("id"), "id"),
+        meta=meta,
+        status=status,
+        entities=[_entity(item, i, text) for i, item in enumerate(raw_entities)],
+        claims=[_claim(item, i, text) for i, item in enumerate(raw_claims)]
+        if _is_export_claims(raw_claims)
+        else [],
+    )
+    if "title" not in record:
+        # A record without a title (PolNeAR, plain corpora) gets one as a text file would, from its top.
+        header = parse_header(text)
+        article.title = header.title
+        if article.date is None and "date_raw" not in meta:
+            article.date = header.date
+        article.source = article.source or header.source
+    own_actors = record.get("actors")
+    known = actors_by_key(own_actors) if own_actors is not None else (actors or {})
+    article.actors = _referenced_actors(article, known)
+    return article

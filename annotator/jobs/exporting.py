@@ -1,0 +1,92 @@
+"""Export the project (or one layer of it) through the io writers, streaming article by article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from annotator.core.errors import CancelledError, ValidationError
+from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, Status
+from annotator.io import EXPORT_FORMATS, ExportArticle, export_format_for, write_export
+from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
+from annotator.jobs.summaries import ExportSummary
+from annotator.store.repository import Repository
+
+#: Format names the CLI and the GUI offer.
+FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
+ALL_LAYERS = "all"
+
+
+def _check_layer(repo: Repository, layer: str) -> str | None:
+    """The repository's layer argument for a user's ``--layer`` value (None = all layers)."""
+    if layer == ALL_LAYERS:
+        return None
+    known = {name for name, _ in repo.layers()} | {SUGGESTIONS_LAYER, GOLD_LAYER}
+    known |= {name for name, _ in repo.annotators()}
+    if layer not in known:
+        raise ValidationError(f"unknown layer {layer!r}: use suggestions, gold, all, or an annotator's name "
+                              f"({', '.join(sorted(known - {SUGGESTIONS_LAYER, GOLD_LAYER})) or 'none yet'})")
+    return layer
+
+
+def _check_statuses(statuses: Sequence[str] | None) -> list[str] | None:
+    if not statuses:
+        return None
+    valid = {s.value for s in Status}
+    bad = [s for s in statuses if s not in valid]
+    if bad:
+        raise ValidationError(f"unknown status {', '.join(bad)}: use {', '.join(sorted(valid))}")
+    return list(statuses)
+
+
+def export(
+    repo: Repository,
+    path: str | Path,
+    *,
+    fmt: str = "json",
+    layer: str = ALL_LAYERS,
+    statuses: Sequence[str] | None = None,
+    article_ids: Sequence[str] | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelFlag | None = None,
+) -> ExportSummary:
+    """Write the articles with the rows of ``layer`` to ``path``; the file appears whole or not at all.
+
+    Args:
+        repo: the open project.
+        path: the file to write (replaced atomically).
+        fmt: one of FORMATS.
+        layer: "suggestions", "gold", an annotator's name, or "all".
+        statuses: keep only rows with these statuses.
+        article_ids: restrict to these articles (default: all, in import order). With ``layer="gold"``, only
+            articles that have gold rows are written.
+        progress: called after each article.
+        cancel: checked between articles; a cancelled export leaves no file behind.
+    """
+    name = export_format_for(path, fmt)
+    layer_arg = _check_layer(repo, layer)
+    wanted = _check_statuses(statuses)
+    ids = list(article_ids) if article_ids is not None else repo.article_ids()
+    summary = ExportSummary(path=str(path), format=name, layer=layer)
+    total = len(ids)
+
+    def articles() -> Iterator[ExportArticle]:
+        for article in repo.iter_articles(ids):
+            entities, claims = repo.export_rows(article.id, layer_arg, wanted)
+            if layer == GOLD_LAYER and not entities and not claims:
+                continue  # the gold export holds reviewed articles only
+            summary.entities += len(entities)
+            summary.claims += len(claims)
+            yield ExportArticle(article, repo.article_export_status(article.id), entities, claims)
+
+    def on_article(done: int) -> None:
+        progress(Progress(done, total, f"{done}/{total} articles"))
+
+    progress(Progress(0, total, "exporting"))
+    try:
+        summary.articles = write_export(
+            path, name, articles(), actors=repo.actors(), labels=repo.labels(), layer=layer,
+            cancel=(lambda: cancel.cancelled) if cancel is not None else None, on_article=on_article)
+    except CancelledError:
+        summary.cancelled = True
+    return summary

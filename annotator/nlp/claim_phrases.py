@@ -1,0 +1,149 @@
+"""Claim rules for cues that are not verbs: "according to X", cue nouns, headline "Speaker: ..." colons."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from annotator.core.records import ClaimKind
+from annotator.nlp.claim_lexicon import CueLexicon
+from annotator.nlp.claim_quotes import QuoteIndex
+from annotator.nlp.claim_spans import Candidate, pieces, source_span, token_span
+
+
+def phrase_candidates(
+    doc: Doc, quotes: QuoteIndex, lexicon: CueLexicon, stop_deps: frozenset[str]
+) -> list[Candidate]:
+    """ "According to X, ...": X is the source, the clause around the phrase is the content."""
+    out: list[Candidate] = []
+    lowers = [t.lower_ for t in doc]
+    for phrase in lexicon.phrases:
+        n = len(phrase.words)
+        for i in range(len(doc) - n + 1):
+            if lowers[i] != phrase.words[0] or lowers[i : i + n] != list(phrase.words):
+                continue
+            first, last = doc[i], doc[i + n - 1]
+            if quotes.containing(first.idx) is not None:
+                continue
+            objs = [c for c in last.children if c.dep_ in ("pobj", "pcomp")]
+            if not objs:
+                continue
+            src = objs[0]
+            phrase_tokens = {t.i for t in first.subtree} | set(range(i, i + n))
+            clause = first.head if first.head is not first else first.sent.root
+            if clause.i in phrase_tokens:
+                clause = first.sent.root
+            content_tokens = [t for t in clause.sent if t.i not in phrase_tokens]
+            content = pieces(content_tokens)
+            cue_span = token_span(doc[i : i + n], keep_quotes=False)
+            if not content or cue_span is None:
+                continue
+            out.append(
+                Candidate(
+                    [cue_span],
+                    content,
+                    src,
+                    source_span(src, stop_deps),
+                    phrase.kind,
+                    phrase.form,
+                    first.i,
+                    1,
+                    "phrase",
+                )
+            )
+    return out
+
+
+def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: int) -> list[Candidate]:
+    """Headline and caption convention "Speaker: what they said" (no verb; the colon is the cue)."""
+    out: list[Candidate] = []
+    text = doc.text
+    for tok in doc:
+        if tok.text != ":" or quotes.containing(tok.idx) is not None:
+            continue
+        # The speaker runs from the start of the line (or a dash) to the colon.
+        k = tok.i - 1
+        while k >= 0 and "\n" not in doc[k].text and doc[k].text not in ("-", "—", "–", ".", ";"):
+            k -= 1
+        speaker = doc[k + 1 : tok.i]
+        if not 1 <= len(speaker) <= max_speaker or "\n" in speaker.text:
+            continue
+        if any(t.pos_ in ("VERB", "AUX", "PRON", "NUM") for t in speaker):
+            continue
+        # A name or a plural title-case noun ("Insiders:"); headline words are title case, so that
+        # decides.
+        if not all(t.is_title or t.is_upper or not t.is_alpha or t.pos_ in ("ADP", "DET") for t in speaker):
+            continue
+        line_end = text.find("\n", tok.idx)
+        line_end = len(text) if line_end < 0 else line_end
+        q = quotes.containing(tok.idx + 2)
+        end = max(line_end, q.end) if q is not None else line_end
+        rest = doc.char_span(tok.idx + 1, end, alignment_mode="contract")
+        if rest is None or len([t for t in rest if t.is_alpha]) < min_words:
+            continue
+        if q is None and not any(t.pos_ in ("VERB", "AUX") for t in rest):
+            continue  # "Partners: A | B | C" is a list, not a statement
+        content = token_span(rest)
+        src = token_span(speaker, keep_quotes=False)
+        if content is None or src is None:
+            continue
+        kind = ClaimKind.DIRECT if q is not None else ClaimKind.INDIRECT
+        out.append(
+            Candidate(
+                [(tok.idx, tok.idx + 1)],
+                [content],
+                speaker.root,
+                src,
+                kind,
+                "statement",
+                tok.i,
+                3,
+                "colon",
+            )
+        )
+    return out
+
+
+def noun_candidates(
+    doc: Doc,
+    quotes: QuoteIndex,
+    lexicon: CueLexicon,
+    stop_deps: frozenset[str],
+    source_deps: frozenset[str],
+    content_deps: frozenset[str],
+    content_preps: frozenset[str],
+) -> list[Candidate]:
+    """Cue nouns with a possessor: "his claim that ...", "Japan's call for talks"."""
+    out: list[Candidate] = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in lexicon.nouns:
+            continue
+        if quotes.containing(tok.idx) is not None:
+            continue
+        sources = [c for c in tok.children if c.dep_ in source_deps]
+        if not sources:
+            continue
+        content_tokens: list[Token] = []
+        for child in tok.children:
+            if child.dep_ in content_deps and child.i > tok.i:
+                content_tokens.extend(child.subtree)
+            elif child.dep_ == "prep" and child.lower_ in content_preps:
+                content_tokens.extend(t for t in child.subtree if t.i != child.i)
+        content = pieces(content_tokens)
+        cue_span = token_span([tok], keep_quotes=False)
+        if not content or cue_span is None:
+            continue
+        src = sources[0]
+        out.append(
+            Candidate(
+                [cue_span],
+                content,
+                src,
+                source_span(src, stop_deps),
+                ClaimKind.OTHER,
+                lexicon.nouns[tok.lemma_.lower()],
+                tok.i,
+                6,
+                "noun",
+            )
+        )
+    return out

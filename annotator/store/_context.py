@@ -1,0 +1,268 @@
+"""Shared state and small helpers of one open repository: database routing, transactions, caches,
+validation."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from peewee import Database, SqliteDatabase
+
+from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.records import (
+    GOLD_LAYER,
+    SUGGESTIONS_LAYER,
+    AnnotatorRole,
+    ClaimKind,
+    LayerKind,
+    Role,
+    Span,
+)
+from annotator.core.resources import load_json_resource
+from annotator.store.models import Annotator, Article, Layer, Setting, bound
+
+#: Layer names that are not people.
+RESERVED_NAMES = frozenset({SUGGESTIONS_LAYER, GOLD_LAYER})
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string (what every timestamp column holds)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _issue_codes(nodes: Sequence[Any]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, str):
+            yield node
+            continue
+        yield str(node["code"])
+        yield from _issue_codes(node.get("children", ()))
+
+
+class StoreContext:
+    """What the repository helpers share: the database, the layer cache, the schema vocabularies."""
+
+    def __init__(self, db: Database, location: str) -> None:
+        self.db = db
+        self.location = location
+        self._layers_by_name: dict[str, tuple[int, str]] = {}
+        self._layers_by_id: dict[int, str] = {}
+        # The layer cache is filled lazily from any thread; a lock keeps the two dicts consistent.
+        self._lock = threading.Lock()
+        # Settings read during one call (per thread): validation of 10,000 suggestions must not re-read the
+        # label set 10,000 times, and a setting changed by another process is seen by the next call.
+        self._local = threading.local()
+
+    # ------------------------------------------------------------------ transactions
+    @contextmanager
+    def _call(self) -> Iterator[None]:
+        """Bind the models to this database and give the call a fresh settings cache (outermost call only)."""
+        outermost = getattr(self._local, "settings", None) is None
+        if outermost:
+            self._local.settings = {}
+        try:
+            with bound(self.db):
+                yield
+        finally:
+            if outermost:
+                self._local.settings = None
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        """Route the models to this database for the block."""
+        with self._call():
+            yield
+
+    @contextmanager
+    def tx(self) -> Iterator[None]:
+        """One write transaction; on SQLite it takes the write lock at BEGIN so busy_timeout applies."""
+        with self._call():
+            if isinstance(self.db, SqliteDatabase) and self.db.transaction_depth() == 0:
+                with self.db.atomic("IMMEDIATE"):
+                    yield
+            else:
+                with self.db.atomic():
+                    yield
+
+    # ------------------------------------------------------------------ settings and vocabularies
+    def setting(self, key: str, default: Any = None) -> Any:
+        cache: dict[str, Any] | None = getattr(self._local, "settings", None)
+        if cache is not None and key in cache:
+            value = cache[key]
+        else:
+            row = Setting.select(Setting.value).where(Setting.key == f"setting:{key}").scalar()
+            value = None if row is None else json.loads(row)
+            if cache is not None:
+                cache[key] = value
+        return default if value is None else value
+
+    def forget_setting(self, key: str) -> None:
+        cache: dict[str, Any] | None = getattr(self._local, "settings", None)
+        if cache is not None:
+            cache.pop(key, None)
+            cache.pop("_labels", None)
+
+    def labels(self) -> list[str]:
+        cache: dict[str, Any] | None = getattr(self._local, "settings", None)
+        if cache is not None and "_labels" in cache:
+            return list(cache["_labels"])
+        override = self.setting("labels")
+        if override:
+            labels = [str(x["name"]) if isinstance(x, dict) else str(x) for x in override]
+        else:
+            labels = [str(item["name"]) for item in load_json_resource("labels.json")["labels"]]
+        if cache is not None:
+            cache["_labels"] = tuple(labels)
+        return labels
+
+    def _schema_names(self, key: str, field: str) -> list[str]:
+        override = self.setting(f"claim_{key}")
+        items = override if override else load_json_resource("claim_schema.json")[key]
+        return [str(x[field]) if isinstance(x, dict) else str(x) for x in items]
+
+    def claim_kinds(self) -> list[str]:
+        return self._schema_names("kinds", "name")
+
+    def claim_forms(self) -> list[str]:
+        return self._schema_names("forms", "name")
+
+    def issues(self) -> set[str]:
+        override = self.setting("claim_issues")
+        return set(_issue_codes(override if override else load_json_resource("claim_schema.json")["issues"]))
+
+    # ------------------------------------------------------------------ validation
+    def check_label(self, label: str) -> None:
+        labels = self.labels()
+        if label not in labels:
+            raise ValidationError(f"unknown label {label!r}; the project's labels are {', '.join(labels)}")
+
+    @staticmethod
+    def span(start: Any, end: Any, text: str, what: str = "span") -> Span:
+        """A validated span inside ``text`` (code points), or a ValidationError naming the offsets."""
+        if (
+            isinstance(start, bool)
+            or isinstance(end, bool)
+            or not isinstance(start, int)
+            or not isinstance(end, int)
+        ):
+            raise ValidationError(f"{what} offsets must be integers, got {start!r}, {end!r}")
+        if start < 0 or start >= end:
+            raise ValidationError(f"{what} [{start}, {end}) must have 0 <= start < end")
+        if end > len(text):
+            raise ValidationError(f"{what} [{start}, {end}) ends after the text ({len(text)} characters)")
+        return Span(start, end)
+
+    def check_claim_attributes(self, attrs: dict[str, Any]) -> None:
+        if "kind" in attrs and attrs["kind"] not in self.claim_kinds():
+            raise ValidationError(
+                f"unknown claim kind {attrs['kind']!r}; expected one of {self.claim_kinds()}"
+            )
+        if "form" in attrs and attrs["form"] not in self.claim_forms():
+            raise ValidationError(
+                f"unknown claim form {attrs['form']!r}; expected one of {self.claim_forms()}"
+            )
+        if "stance" in attrs:
+            stance = attrs["stance"]
+            if stance is not None and (isinstance(stance, bool) or stance not in (-1, 0, 1)):
+                raise ValidationError(f"stance must be -1, 0, 1 or None, got {stance!r}")
+        if "issue" in attrs:
+            issue = attrs["issue"]
+            if issue is not None and (not isinstance(issue, str) or issue not in self.issues()):
+                raise ValidationError(f"unknown issue {issue!r}; it is not in the project's issue codebook")
+        if "note" in attrs and not isinstance(attrs["note"], str):
+            raise ValidationError(f"claim note must be text, got {attrs['note']!r}")
+
+    @staticmethod
+    def check_role(role: str) -> str:
+        try:
+            return Role(role).value
+        except ValueError:
+            raise ValidationError(f"unknown claim role {role!r}; expected source, cue or content") from None
+
+    # ------------------------------------------------------------------ rows
+    @staticmethod
+    def article_text(article_id: str) -> str:
+        row = Article.select(Article.text).where(Article.id == article_id).tuples().first()
+        if row is None:
+            raise NotFoundError(f"unknown article {article_id!r}")
+        return str(row[0])
+
+    @staticmethod
+    def annotator(name: str) -> tuple[int, str]:
+        """(id, role) of a known annotator."""
+        row = Annotator.select(Annotator.id, Annotator.role).where(Annotator.name == name).tuples().first()
+        if row is None:
+            raise NotFoundError(f"unknown annotator {name!r}; start a session with that name first")
+        return int(row[0]), str(row[1])
+
+    # ------------------------------------------------------------------ layers
+    def _load_layers(self) -> None:
+        rows = list(Layer.select(Layer.id, Layer.name, Layer.kind).tuples())
+        with self._lock:
+            self._layers_by_name = {name: (lid, kind) for lid, name, kind in rows}
+            self._layers_by_id = {lid: name for lid, name, _ in rows}
+
+    def layer_id(self, name: str, create_kind: str | None = None, annotator_id: int | None = None) -> int:
+        """Id of the layer ``name``; created with ``create_kind`` if given, else NotFoundError."""
+        found = self._layers_by_name.get(name)
+        if found is None:
+            self._load_layers()
+            found = self._layers_by_name.get(name)
+        if found is not None:
+            return found[0]
+        if create_kind is None:
+            raise NotFoundError(f"unknown layer {name!r}")
+        Layer.insert(name=name, kind=create_kind, annotator=annotator_id).on_conflict_ignore().execute()
+        self._load_layers()
+        return self._layers_by_name[name][0]
+
+    def find_layer_id(self, name: str) -> int | None:
+        try:
+            return self.layer_id(name)
+        except NotFoundError:
+            return None
+
+    def layer_name(self, layer_id: int) -> str:
+        name = self._layers_by_id.get(layer_id)
+        if name is None:
+            self._load_layers()
+            name = self._layers_by_id[layer_id]
+        return name
+
+    def suggestions_layer(self) -> int:
+        return self.layer_id(SUGGESTIONS_LAYER, LayerKind.MODEL)
+
+    def decision_layer(self, annotator: str) -> int:
+        """The layer an annotator's decisions go to: the gold layer for reviewers, else their own."""
+        ann_id, role = self.annotator(annotator)
+        if role == AnnotatorRole.REVIEWER:
+            return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
+        return self.layer_id(annotator, LayerKind.ANNOTATOR, ann_id)
+
+    def read_layer(self, annotator: str) -> int:
+        """The annotator's decision layer for reads: never creates it (-1, matching no row, when absent)."""
+        _, role = self.annotator(annotator)
+        name = GOLD_LAYER if role == AnnotatorRole.REVIEWER else annotator
+        found = self.find_layer_id(name)
+        return -1 if found is None else found
+
+    def item_layer(self, name: str | None) -> int:
+        """Layer for an imported item: 'suggestions', 'gold' or an annotator name (created if new)."""
+        if not name or name == SUGGESTIONS_LAYER:
+            return self.suggestions_layer()
+        if name == GOLD_LAYER:
+            return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
+        Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()
+        ann_id, _ = self.annotator(name)
+        return self.layer_id(name, LayerKind.ANNOTATOR, ann_id)
+
+
+DEFAULT_CLAIM_KIND = ClaimKind.OTHER.value

@@ -1,0 +1,237 @@
+"""Entity mentions: the working view of one annotator and every layered decision on a mention."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.records import Change, EntityView, Status
+from annotator.store._context import StoreContext, now
+from annotator.store._snapshots import EventBuilder, snapshot
+from annotator.store._views import entity_query, entity_views
+from annotator.store.models import Actor, Entity
+
+#: Columns a decision may change and that decide between "accepted" and "corrected".
+_COMPARED = ("start", "end", "label", "actor")
+
+
+def decided_ids(model: Any, layer_id: int, own_rows: list[dict[str, Any]]) -> set[int]:
+    """Ids of the rows the layer has decided on: what its rows derive from, followed down the chain.
+
+    A gold row derived from alice's row that derives from a suggestion decides the suggestion as well.
+    """
+    decided: set[int] = set()
+    frontier = {r["derived_from"] for r in own_rows if r["derived_from"] is not None}
+    while frontier:
+        decided |= frontier
+        parents = model.select(model.derived_from).where(
+            model.id.in_(list(frontier)), model.derived_from.is_null(False)
+        )
+        frontier = {p for (p,) in parents.tuples()} - decided
+    return decided
+
+
+def working_rows(
+    model: Any, query: Any, article_id: str, layer_id: int, suggestions_id: int, include_deleted: bool
+) -> list[dict[str, Any]]:
+    """A layer's rows plus the suggestions it has not decided on yet (the annotator's working view)."""
+    own_query = query.where(model.article == article_id, model.layer == layer_id)
+    own = list(own_query.dicts())
+    live_own = [r for r in own if not r["deleted"]]
+    if not include_deleted:
+        own = live_own
+    if layer_id == suggestions_id:
+        return own
+    decided = decided_ids(model, layer_id, live_own)
+    suggested = query.where(
+        model.article == article_id,
+        model.layer == suggestions_id,
+        model.deleted == False,  # noqa: E712
+    )
+    return own + [r for r in suggested.dicts() if r["id"] not in decided]
+
+
+def entities_for(
+    st: StoreContext, article_id: str, annotator: str | None, layer: str | None, include_deleted: bool
+) -> list[EntityView]:
+    text = st.article_text(article_id)
+    query = entity_query()
+    if annotator is not None:
+        rows = working_rows(
+            Entity, query, article_id, st.read_layer(annotator), st.suggestions_layer(), include_deleted
+        )
+        rows.sort(key=lambda r: (r["start"], r["end"], r["id"]))
+    else:
+        query = query.where(Entity.article == article_id)
+        if layer is not None:
+            query = query.where(Entity.layer == st.layer_id(layer))
+        if not include_deleted:
+            query = query.where(Entity.deleted == False)  # noqa: E712
+        rows = list(query.dicts())
+    return entity_views(st, rows, {article_id: text})
+
+
+def entity_view(st: StoreContext, entity_id: int) -> EntityView:
+    rows = list(entity_query().where(Entity.id == entity_id).dicts())
+    if not rows:
+        raise NotFoundError(f"unknown entity {entity_id!r}")
+    return entity_views(st, rows)[0]
+
+
+def live_entity(entity_id: int) -> Any:
+    row = Entity.get_or_none(Entity.id == entity_id)
+    if row is None or row.deleted:
+        raise NotFoundError(f"unknown entity {entity_id!r}" + (" (deleted)" if row is not None else ""))
+    return row
+
+
+def check_actor(actor_id: int | None) -> None:
+    if actor_id is None:
+        return
+    row = Actor.select(Actor.deleted).where(Actor.id == actor_id).tuples().first()
+    if row is None or row[0]:
+        raise NotFoundError(f"unknown actor {actor_id!r}")
+
+
+def derived_status(values: dict[str, Any], source: dict[str, Any] | None, columns: tuple[str, ...]) -> str:
+    """Status of a non-rejected decision: manual rows stay manual; equal to the source = accepted."""
+    if source is None:
+        return Status.MANUAL.value
+    same = all(values[c] == source[c] for c in columns)
+    return Status.ACCEPTED.value if same else Status.CORRECTED.value
+
+
+def decide(
+    st: StoreContext,
+    model: Any,
+    table: str,
+    row_id: int,
+    annotator: str,
+    action: str,
+    mutate: Callable[[dict[str, Any]], None],
+    columns: tuple[str, ...],
+    reject: bool = False,
+    after_write: Callable[[int, int, bool], None] | None = None,
+) -> Change:
+    """Apply one decision in the annotator's layer (creating the derived row if needed), with its event.
+
+    ``mutate`` changes the values dict in place (and validates); ``after_write(decided_id, target_id,
+    created)``
+    writes dependent rows (claim spans) before the event snapshot. The caller holds the transaction.
+    """
+    row = model.get_or_none(model.id == row_id)
+    if row is None or row.deleted:
+        raise NotFoundError(f"unknown {table} {row_id!r}" + (" (deleted)" if row is not None else ""))
+    layer_id = st.decision_layer(annotator)
+    target = row
+    if row.layer_id != layer_id:
+        target = (
+            model.select()
+            .where(model.derived_from == row.id, model.layer == layer_id, model.deleted == False)  # noqa: E712
+            .order_by(model.id)
+            .first()
+        )
+    ev = EventBuilder(action, annotator, row.article_id)
+    created = target is None
+    if created:
+        values = {k: v for k, v in row.__data__.items() if k != "id"}
+        values.update(layer=layer_id, derived_from=row.id, created_by=annotator, created=now(), deleted=False)
+        before = None
+    else:
+        values = {k: v for k, v in target.__data__.items() if k != "id"}
+        before = snapshot(table, target.id)
+    mutate(values)
+    source_id = values["derived_from"]
+    source = None
+    if source_id is not None:
+        source = dict(model.select().where(model.id == source_id).dicts().first() or {}) or None
+    if reject:
+        values["status"] = Status.REJECTED.value
+    else:
+        values["status"] = derived_status(values, source, columns)
+    values["updated"] = now()
+    if created:
+        target_id = int(model.insert(**values).execute())
+    else:
+        target_id = target.id
+        model.update(**values).where(model.id == target_id).execute()
+    if after_write is not None:
+        after_write(row.id, target_id, created)
+    ev.touch(table, target_id, before, created=created)
+    return ev.write()
+
+
+def add_entity(
+    st: StoreContext, article_id: str, start: int, end: int, label: str, annotator: str, actor_id: int | None
+) -> Change:
+    text = st.article_text(article_id)
+    st.span(start, end, text, "entity")
+    st.check_label(label)
+    check_actor(actor_id)
+    layer_id = st.decision_layer(annotator)
+    stamp = now()
+    new_id = int(
+        Entity.insert(
+            article=article_id,
+            layer=layer_id,
+            start=start,
+            end=end,
+            label=label,
+            actor=actor_id,
+            status=Status.MANUAL.value,
+            origin="manual",
+            derived_from=None,
+            created_by=annotator,
+            created=stamp,
+            updated=stamp,
+            deleted=False,
+        ).execute()
+    )
+    ev = EventBuilder("add_entity", annotator, article_id)
+    ev.touch("entity", new_id, None, created=True)
+    return ev.write()
+
+
+def decide_entity(st: StoreContext, entity_id: int, annotator: str, action: str, **changes: Any) -> Change:
+    """accept / relabel / resize / link: set ``changes`` (validated) on the annotator's version of the row."""
+    if "label" in changes:
+        st.check_label(changes["label"])
+    if "actor" in changes:
+        check_actor(changes["actor"])
+
+    def mutate(values: dict[str, Any]) -> None:
+        if "start" in changes:
+            text = st.article_text(values["article"])
+            st.span(changes["start"], changes["end"], text, "entity")
+        values.update(changes)
+
+    return decide(st, Entity, "entity", entity_id, annotator, action, mutate, _COMPARED)
+
+
+def reject_entity(st: StoreContext, entity_id: int, annotator: str, action: str = "reject_entity") -> Change:
+    return decide(st, Entity, "entity", entity_id, annotator, action, lambda v: None, _COMPARED, reject=True)
+
+
+def delete_entity(st: StoreContext, entity_id: int, annotator: str) -> Change:
+    """Delete a manual row of one's own; a decision on a suggestion becomes a rejection (it stays decided)."""
+    row = live_entity(entity_id)
+    layer_id = st.decision_layer(annotator)
+    if row.layer_id == layer_id and row.derived_from_id is None:
+        before = snapshot("entity", row.id)
+        Entity.update(deleted=True, updated=now()).where(Entity.id == row.id).execute()
+        ev = EventBuilder("delete_entity", annotator, row.article_id)
+        ev.touch("entity", row.id, before)
+        return ev.write()
+    return reject_entity(st, entity_id, annotator, "delete_entity")
+
+
+def validate_layer_owner(st: StoreContext, annotator: str) -> None:
+    """Fail early with NotFoundError for an unknown annotator (before any read that would hide it)."""
+    st.annotator(annotator)
+
+
+def ensure_text(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{what} must be a non-empty text, got {value!r}")
+    return value.strip()

@@ -1,0 +1,373 @@
+"""Read-mostly queries over many articles: the article list, per-annotator state and queue, export, stats."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from peewee import fn
+
+from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.records import (
+    GOLD_LAYER,
+    SUGGESTIONS_LAYER,
+    AnnotatorRole,
+    ArticleStatus,
+    ArticleSummary,
+    Change,
+    ClaimView,
+    EntityView,
+    Status,
+)
+from annotator.store._context import StoreContext, dumps, now
+from annotator.store._snapshots import EventBuilder, snapshot
+from annotator.store._views import claim_query, claim_views, entity_query, entity_views
+from annotator.store.models import Annotator, Article, ArticleState, Claim, Entity, Event, Layer, Session
+
+#: Overall status of an article from all annotators' states: the first that any annotator has.
+_PRECEDENCE = (ArticleStatus.DONE, ArticleStatus.IN_PROGRESS, ArticleStatus.SKIPPED)
+_STATUSES = {s.value for s in ArticleStatus}
+
+
+def overall(statuses: set[str]) -> str:
+    for status in _PRECEDENCE:
+        if status.value in statuses:
+            return status.value
+    return ArticleStatus.TODO.value
+
+
+def _check_status(status: str) -> str:
+    if status not in _STATUSES:
+        raise ValidationError(f"unknown article status {status!r}; expected one of {sorted(_STATUSES)}")
+    return status
+
+
+def _status_filter(query: Any, status: str, annotator_id: int | None) -> Any:
+    """Restrict an Article query to one status (the annotator's, or the overall one)."""
+    states = ArticleState.select(ArticleState.article)
+    if annotator_id is not None:
+        mine = states.where(ArticleState.annotator == annotator_id)
+        if status == ArticleStatus.TODO:
+            return query.where(Article.id.not_in(mine.where(ArticleState.status != status)))
+        return query.where(Article.id.in_(mine.where(ArticleState.status == status)))
+    if status == ArticleStatus.TODO:
+        higher = [s.value for s in _PRECEDENCE]
+        return query.where(Article.id.not_in(states.where(ArticleState.status.in_(higher))))
+    rank = [s.value for s in _PRECEDENCE]
+    query = query.where(Article.id.in_(states.where(ArticleState.status == status)))
+    above = rank[: rank.index(status)]
+    if above:
+        query = query.where(Article.id.not_in(states.where(ArticleState.status.in_(above))))
+    return query
+
+
+def _count(model: Any, ids: list[str], *conditions: Any) -> dict[str, int]:
+    query = (
+        model.select(model.article, fn.COUNT(model.id))
+        .where(model.article.in_(ids), model.deleted == False, *conditions)  # noqa: E712
+        .group_by(model.article)
+        .tuples()
+    )
+    return dict(query)
+
+
+def _undecided(model: Any, ids: list[str], suggestions: int, layer_id: int | None) -> dict[str, int]:
+    """Per article: live suggestions that ``layer_id`` (or, for None, any layer) has not decided on."""
+    deciders = model.select(model.derived_from).where(
+        model.article.in_(ids),
+        model.derived_from.is_null(False),
+        model.deleted == False,  # noqa: E712
+    )
+    if layer_id is not None:
+        deciders = deciders.where(model.layer == layer_id)
+    return _count(model, ids, model.layer == suggestions, model.id.not_in(deciders))
+
+
+def article_summaries(
+    st: StoreContext,
+    annotator: str | None,
+    text: str,
+    status: str | None,
+    label: str | None,
+    offset: int,
+    limit: int | None,
+) -> list[ArticleSummary]:
+    query = Article.select(Article.id, Article.title, Article.date, Article.source, Article.file)
+    ann_id = st.annotator(annotator)[0] if annotator is not None else None
+    layer_id = st.read_layer(annotator) if annotator is not None else None
+    suggestions = st.suggestions_layer()
+    if text:
+        query = query.where(Article.title.contains(text) | Article.text.contains(text))
+    if status:
+        query = _status_filter(query, _check_status(status), ann_id)
+    if label:
+        with_label = Entity.select(Entity.article).where(
+            Entity.label == label,
+            Entity.deleted == False,  # noqa: E712
+            Entity.status != Status.REJECTED.value,
+        )
+        if layer_id is None:
+            query = query.where(Article.id.in_(with_label))
+        else:
+            # The annotator's working view: their rows, and the suggestions they have not decided on.
+            decided = Entity.select(Entity.derived_from).where(
+                Entity.layer == layer_id,
+                Entity.derived_from.is_null(False),
+                Entity.deleted == False,  # noqa: E712
+            )
+            own = with_label.where(Entity.layer == layer_id)
+            pending = with_label.where(Entity.layer == suggestions, Entity.id.not_in(decided))
+            query = query.where(Article.id.in_(own) | Article.id.in_(pending))
+    query = query.order_by(Article.position).offset(offset or None)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(query.tuples())
+    ids = [r[0] for r in rows]
+    if not ids:
+        return []
+    states: dict[str, set[str]] = defaultdict(set)
+    state_query = ArticleState.select(ArticleState.article, ArticleState.status).where(
+        ArticleState.article.in_(ids)
+    )
+    if ann_id is not None:
+        state_query = state_query.where(ArticleState.annotator == ann_id)
+    for aid, st_value in state_query.tuples():
+        states[aid].add(st_value)
+    not_rejected = (Status.REJECTED.value,)
+    if layer_id is not None:
+        own_e = _count(Entity, ids, Entity.layer == layer_id, Entity.status.not_in(not_rejected))
+        own_c = _count(Claim, ids, Claim.layer == layer_id, Claim.status.not_in(not_rejected))
+    else:
+        own_e = _count(Entity, ids, Entity.layer != suggestions, Entity.status.not_in(not_rejected))
+        own_c = _count(Claim, ids, Claim.layer != suggestions, Claim.status.not_in(not_rejected))
+    open_e = _undecided(Entity, ids, suggestions, layer_id)
+    open_c = _undecided(Claim, ids, suggestions, layer_id)
+    return [
+        ArticleSummary(
+            id=aid,
+            title=title,
+            date=date,
+            source=source,
+            file=file,
+            status=overall(states.get(aid, set())),
+            n_entities=own_e.get(aid, 0) + open_e.get(aid, 0),
+            n_claims=own_c.get(aid, 0) + open_c.get(aid, 0),
+            n_suggested=open_e.get(aid, 0) + open_c.get(aid, 0),
+        )
+        for aid, title, date, source, file in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- state
+
+
+def _check_article(article_id: str) -> None:
+    if not Article.select().where(Article.id == article_id).exists():
+        raise NotFoundError(f"unknown article {article_id!r}")
+
+
+def article_status(st: StoreContext, article_id: str, annotator: str) -> ArticleStatus:
+    _check_article(article_id)
+    ann_id, _ = st.annotator(annotator)
+    value = (
+        ArticleState.select(ArticleState.status)
+        .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
+        .scalar()
+    )
+    return ArticleStatus(value) if value else ArticleStatus.TODO
+
+
+def set_article_status(
+    st: StoreContext, article_id: str, annotator: str, status: ArticleStatus | str
+) -> Change:
+    value = _check_status(str(status.value if isinstance(status, ArticleStatus) else status))
+    _check_article(article_id)
+    ann_id, _ = st.annotator(annotator)
+    row_id = (
+        ArticleState.select(ArticleState.id)
+        .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
+        .scalar()
+    )
+    ev = EventBuilder("set_article_status", annotator, article_id)
+    if row_id is None:
+        row_id = ArticleState.insert(
+            article=article_id, annotator=ann_id, status=value, seconds=0.0, updated=now()
+        ).execute()
+        ev.touch("article_state", int(row_id), None, created=True)
+    else:
+        before = snapshot("article_state", row_id)
+        ArticleState.update(status=value, updated=now()).where(ArticleState.id == row_id).execute()
+        ev.touch("article_state", row_id, before)
+    return ev.write()
+
+
+def add_time(st: StoreContext, article_id: str, annotator: str, seconds: float) -> None:
+    if not isinstance(seconds, int | float) or seconds < 0:
+        raise ValidationError(f"time spent must be a non-negative number of seconds, got {seconds!r}")
+    _check_article(article_id)
+    ann_id, _ = st.annotator(annotator)
+    ArticleState.insert(
+        article=article_id,
+        annotator=ann_id,
+        status=ArticleStatus.TODO.value,
+        seconds=float(seconds),
+        updated=now(),
+    ).on_conflict(
+        conflict_target=[ArticleState.article, ArticleState.annotator],
+        update={ArticleState.seconds: ArticleState.seconds + float(seconds), ArticleState.updated: now()},
+    ).execute()
+
+
+def _queue(st: StoreContext, annotator: str) -> Any:
+    """Articles this annotator still has to do; for a reviewer, only those an annotator has finished."""
+    ann_id, role = st.annotator(annotator)
+    finished = ArticleState.select(ArticleState.article).where(
+        ArticleState.annotator == ann_id,
+        ArticleState.status.in_([ArticleStatus.DONE.value, ArticleStatus.SKIPPED.value]),
+    )
+    query = Article.select(Article.id).where(Article.id.not_in(finished))
+    if role == AnnotatorRole.REVIEWER:
+        ready = ArticleState.select(ArticleState.article).where(
+            ArticleState.annotator != ann_id, ArticleState.status == ArticleStatus.DONE.value
+        )
+        query = query.where(Article.id.in_(ready))
+    return query
+
+
+def next_in_queue(st: StoreContext, annotator: str, after: str | None) -> str | None:
+    query = _queue(st, annotator).order_by(Article.position)
+    if after is not None:
+        position = Article.select(Article.position).where(Article.id == after).scalar()
+        if position is None:
+            raise NotFoundError(f"unknown article {after!r}")
+        found = query.where(Article.position > position).scalar()
+        if found is not None:
+            return str(found)
+        found = query.where(Article.position < position).scalar()
+        if found is not None:
+            return str(found)
+    found = query.scalar()
+    return None if found is None else str(found)
+
+
+def progress(st: StoreContext, annotator: str) -> tuple[int, int]:
+    ann_id, role = st.annotator(annotator)
+    done = (
+        ArticleState.select()
+        .where(ArticleState.annotator == ann_id, ArticleState.status == ArticleStatus.DONE.value)
+        .count()
+    )
+    if role == AnnotatorRole.REVIEWER:
+        total = (
+            ArticleState.select(ArticleState.article)
+            .where(ArticleState.annotator != ann_id, ArticleState.status == ArticleStatus.DONE.value)
+            .distinct()
+            .count()
+        )
+        return done, max(total, done)
+    return done, Article.select().count()
+
+
+def start_session(st: StoreContext, annotator: str) -> int:
+    ann_id, _ = st.annotator(annotator)
+    return int(Session.insert(annotator=ann_id, started=now(), ended=None, counts="{}").execute())
+
+
+def end_session(session_id: int, counts: dict[str, int] | None) -> None:
+    updated = (
+        Session.update(ended=now(), counts=dumps(counts or {})).where(Session.id == session_id).execute()
+    )
+    if not updated:
+        raise NotFoundError(f"unknown session {session_id!r}")
+
+
+def article_export_status(article_id: str) -> str:
+    _check_article(article_id)
+    statuses = {
+        s
+        for (s,) in ArticleState.select(ArticleState.status)
+        .where(ArticleState.article == article_id)
+        .tuples()
+    }
+    return overall(statuses)
+
+
+# ---------------------------------------------------------------------------------------------- audit, export
+
+
+def events(article_id: str | None, limit: int) -> list[dict[str, Any]]:
+    query = Event.select().order_by(Event.id.desc()).limit(limit)
+    if article_id is not None:
+        query = query.where(Event.article == article_id)
+    return [
+        {
+            "id": r.id,
+            "at": r.at,
+            "annotator": r.annotator,
+            "action": r.action,
+            "article_id": r.article,
+            "payload": json.loads(r.payload),
+        }
+        for r in query
+    ]
+
+
+def layers() -> list[tuple[str, str]]:
+    return [(n, k) for n, k in Layer.select(Layer.name, Layer.kind).order_by(Layer.id).tuples()]
+
+
+def export_rows(
+    st: StoreContext, article_id: str, layer: str | None, statuses: Sequence[str] | None
+) -> tuple[list[EntityView], list[ClaimView]]:
+    text = st.article_text(article_id)
+    e_query = entity_query().where(Entity.article == article_id, Entity.deleted == False)  # noqa: E712
+    c_query = claim_query().where(Claim.article == article_id, Claim.deleted == False)  # noqa: E712
+    if layer is not None:
+        layer_id = st.find_layer_id(layer)
+        if layer_id is None:
+            if (
+                layer in (SUGGESTIONS_LAYER, GOLD_LAYER)
+                or Annotator.select().where(Annotator.name == layer).exists()
+            ):
+                return [], []
+            raise NotFoundError(f"unknown layer {layer!r}; expected suggestions, gold or an annotator's name")
+        e_query = e_query.where(Entity.layer == layer_id)
+        c_query = c_query.where(Claim.layer == layer_id)
+    if statuses is not None:
+        e_query = e_query.where(Entity.status.in_(list(statuses)))
+        c_query = c_query.where(Claim.status.in_(list(statuses)))
+    texts = {article_id: text}
+    return entity_views(st, list(e_query.dicts()), texts), claim_views(st, list(c_query.dicts()), texts)
+
+
+def stats(st: StoreContext) -> dict[str, Any]:
+    per_article: dict[str, set[str]] = defaultdict(set)
+    for aid, value in ArticleState.select(ArticleState.article, ArticleState.status).tuples():
+        per_article[aid].add(value)
+    articles: dict[str, int] = defaultdict(int)
+    for values in per_article.values():
+        articles[overall(values)] += 1
+    total = Article.select().count()
+    todo = total - sum(articles.values())
+    articles[ArticleStatus.TODO.value] += todo
+    layer_stats: dict[str, dict[str, dict[str, int]]] = {}
+    query = (
+        Entity.select(Entity.layer, Entity.label, Entity.status, fn.COUNT(Entity.id))
+        .where(Entity.deleted == False)  # noqa: E712
+        .group_by(Entity.layer, Entity.label, Entity.status)
+        .tuples()
+    )
+    for layer_id, label, status, n in query:
+        layer_stats.setdefault(st.layer_name(layer_id), {}).setdefault(label, {})[status] = n
+    claim_stats: dict[str, dict[str, int]] = {}
+    query = (
+        Claim.select(Claim.layer, Claim.status, fn.COUNT(Claim.id))
+        .where(Claim.deleted == False)  # noqa: E712
+        .group_by(Claim.layer, Claim.status)
+        .tuples()
+    )
+    for layer_id, status, n in query:
+        claim_stats.setdefault(st.layer_name(layer_id), {})[status] = n
+    return {"articles": dict(articles), "layers": layer_stats, "claims": claim_stats}

@@ -1,0 +1,190 @@
+"""Audit events: before/after snapshots of touched rows, writing one Event per mutation, and reverting one.
+
+Payload shape (JSON)::
+
+    {"rows": [{"table": "entity", "id": 7, "before": {...} | null, "after": {...} | null}, ...],
+     "bulk": {"entity": {"created": [ids], "deleted": [ids], "undeleted": [ids]}, ...}}
+
+``rows`` carries full snapshots (claims include their spans under ``_spans``). ``bulk`` is the compact form
+used
+by suggestion runs and imports, where thousands of rows are created: only ids and their deleted-flag change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.core.errors import NotFoundError
+from annotator.core.records import Change
+from annotator.store._context import dumps, now
+from annotator.store.models import (
+    Actor,
+    ActorName,
+    ArticleState,
+    Claim,
+    ClaimSpan,
+    Entity,
+    Event,
+    bulk_insert,
+)
+
+TABLES: dict[str, Any] = {
+    "entity": Entity,
+    "claim": Claim,
+    "actor": Actor,
+    "article_state": ArticleState,
+}
+#: Tables whose rows are soft-deleted (a row an event created is reverted by setting ``deleted``).
+SOFT = {"entity", "claim", "actor"}
+
+
+def snapshot(table: str, row_id: int) -> dict[str, Any] | None:
+    """All columns of one row as JSON values (foreign keys as ids), claims with ``_spans``; None if absent."""
+    model = TABLES[table]
+    data = model.select().where(model.id == row_id).dicts().first()
+    if data is None:
+        return None
+    if table == "claim":
+        data["_spans"] = [
+            list(s)
+            for s in ClaimSpan.select(ClaimSpan.role, ClaimSpan.start, ClaimSpan.end, ClaimSpan.ordinal)
+            .where(ClaimSpan.claim == row_id)
+            .order_by(ClaimSpan.id)
+            .tuples()
+        ]
+    return dict(data)
+
+
+def restore(table: str, row_id: int, state: dict[str, Any] | None) -> None:
+    """Put one row back to ``state``; ``None`` means "did not exist" (soft-deleted, or removed for states)."""
+    model = TABLES[table]
+    if state is None:
+        if table in SOFT:
+            model.update(deleted=True).where(model.id == row_id).execute()
+        else:
+            model.delete().where(model.id == row_id).execute()
+        if table == "actor":
+            reindex_actor(row_id)
+        return
+    values = {k: v for k, v in state.items() if not k.startswith("_")}
+    values["id"] = row_id
+    exists = model.select(model.id).where(model.id == row_id).exists()
+    if exists:
+        model.update(**{k: v for k, v in values.items() if k != "id"}).where(model.id == row_id).execute()
+    else:
+        model.insert(**values).execute()
+    if table == "claim" and "_spans" in state:
+        ClaimSpan.delete().where(ClaimSpan.claim == row_id).execute()
+        spans = [
+            {"claim": row_id, "role": r, "start": s, "end": e, "ordinal": o} for r, s, e, o in state["_spans"]
+        ]
+        if spans:
+            bulk_insert(ClaimSpan, spans)
+    if table == "actor":
+        reindex_actor(row_id)
+
+
+def reindex_actor(actor_id: int) -> None:
+    """Rebuild the lower-cased name/alias lookup rows of one actor (none when deleted or merged)."""
+    ActorName.delete().where(ActorName.actor == actor_id).execute()
+    row = Actor.select(Actor.name, Actor.aliases, Actor.deleted).where(Actor.id == actor_id).tuples().first()
+    if row is None or row[2]:
+        return
+    keys = {row[0].strip().casefold()} | {a.strip().casefold() for a in json.loads(row[1] or "[]")}
+    keys.discard("")
+    if keys:
+        bulk_insert(ActorName, [{"actor": actor_id, "key": k[:300]} for k in sorted(keys)])
+
+
+@dataclass
+class EventBuilder:
+    """Collects what one mutation touches, then writes its Event and builds its Change."""
+
+    action: str
+    annotator: str | None
+    article_id: str | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    bulk: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    created: dict[str, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def touch(self, table: str, row_id: int, before: dict[str, Any] | None, *, created: bool = False) -> None:
+        """Record one row after it was written (``before`` taken earlier with :func:`snapshot`)."""
+        self.rows.append({"table": table, "id": row_id, "before": before, "after": snapshot(table, row_id)})
+        if created:
+            self.created.setdefault(table, row_id)
+
+    def add_bulk(self, table: str, kind: str, ids: list[int]) -> None:
+        if ids:
+            self.bulk.setdefault(table, {}).setdefault(kind, []).extend(ids)
+
+    def ids(self, table: str) -> tuple[int, ...]:
+        seen: dict[int, None] = {}
+        for r in self.rows:
+            if r["table"] == table:
+                seen[r["id"]] = None
+        for ids in self.bulk.get(table, {}).values():
+            for i in ids:
+                seen[i] = None
+        return tuple(seen)
+
+    def write(self) -> Change:
+        payload: dict[str, Any] = {**self.extra, "rows": self.rows}
+        if self.bulk:
+            payload["bulk"] = self.bulk
+        event_id = Event.insert(
+            at=now(),
+            annotator=self.annotator,
+            action=self.action,
+            article=self.article_id,
+            payload=dumps(payload),
+        ).execute()
+        return Change(
+            event_id=int(event_id),
+            action=self.action,
+            article_id=self.article_id,
+            entity_ids=self.ids("entity"),
+            claim_ids=self.ids("claim"),
+            actor_ids=self.ids("actor"),
+            created_entity_id=self.created.get("entity"),
+            created_claim_id=self.created.get("claim"),
+            created_actor_id=self.created.get("actor"),
+        )
+
+
+_BULK_INVERSE = {"created": "deleted", "deleted": "undeleted", "undeleted": "deleted"}
+
+
+def revert(event_id: int, annotator: str) -> Change:
+    """Restore every row an event touched to its ``before`` state; the caller holds the transaction."""
+    row = Event.get_or_none(Event.id == event_id)
+    if row is None:
+        raise NotFoundError(f"unknown event {event_id!r}")
+    payload = json.loads(row.payload)
+    ev = EventBuilder("revert", annotator, row.article)
+    # Undo in reverse order, so a row touched twice ends at its first ``before``.
+    for item in reversed(payload.get("rows", [])):
+        table, row_id = item["table"], int(item["id"])
+        before = snapshot(table, row_id)
+        restore(table, row_id, item["before"])
+        ev.touch(table, row_id, before)
+    ev.rows.reverse()
+    for table, kinds in payload.get("bulk", {}).items():
+        model = TABLES[table]
+        for kind, ids in kinds.items():
+            inverse = _BULK_INVERSE[kind]
+            for chunk in _chunks(ids):
+                model.update(deleted=(inverse == "deleted")).where(model.id.in_(chunk)).execute()
+            if table == "actor":
+                for actor_id in ids:
+                    reindex_actor(actor_id)
+            ev.add_bulk(table, inverse, list(ids))
+    ev.extra["reverts"] = event_id
+    return ev.write()
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    # SQLite limits bound parameters per statement; 500 stays well under every backend's limit.
+    return [ids[i : i + size] for i in range(0, len(ids), size)]

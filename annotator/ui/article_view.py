@@ -1,0 +1,396 @@
+"""The article text with its spans drawn in place.
+
+The text is set with ``setPlainText`` only: markup in an article is shown as characters, never interpreted.
+Spans
+are drawn with ExtraSelections built in one batch (one ``setExtraSelections`` call per refresh), and the
+current
+item gets an outline painted over the viewport. Offsets are code points everywhere else; Qt counts UTF-16
+units,
+so every offset crossing this widget goes through :class:`~annotator.core.offsets.OffsetMap`.
+
+Styles:
+    suggested  light label tint + dashed underline in the label colour (a hint, not a decision)
+    accepted   stronger label tint + solid underline; manual the same
+    corrected  as accepted, with an overline too (a box: "changed by a human")
+    rejected   grey, struck through (hidden when "show rejected" is off)
+    claims     source: navy text, cue: rust text, content: a faint warm tint (stronger for the current claim)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
+from PySide6.QtWidgets import QFrame, QLabel, QTextEdit, QVBoxLayout, QWidget
+
+from annotator.core.offsets import OffsetMap
+from annotator.core.records import ArticleView, ClaimView, EntityView, Status
+from annotator.core.tokens import Tokens
+from annotator.ui.colors import (
+    CONTENT_FAINT,
+    CONTENT_TINT,
+    CUE_COLOR,
+    CURRENT_OUTLINE,
+    REJECTED_TEXT,
+    SOURCE_COLOR,
+    Palette,
+)
+
+ENTITY, CLAIM = "entity", "claim"
+Item = tuple[str, int]  # (ENTITY or CLAIM, row id): the item keyboard decisions apply to
+
+
+def display_text(text: str) -> str:
+    """The text as given to Qt, with the same length in UTF-16 as the original.
+
+    QTextDocument turns ``\\r\\n`` into one paragraph break, which would shift every later offset by one; a
+    space before the newline keeps positions aligned and shows nothing.
+    """
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", " \n").replace("\r", "\n")
+
+
+class ArticleText(QTextEdit):
+    """Read-only, selectable text with span formats; emits which item was clicked.
+
+    Signals:
+        itemClicked(str, int): an entity or claim span was clicked (kind, id).
+    """
+
+    itemClicked = Signal(str, int)
+
+    def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._palette = palette
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setAcceptRichText(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.25)
+        self.setFont(font)
+        self.document().setDocumentMargin(18)
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self.tokens = Tokens("")
+        self._entities: list[EntityView] = []
+        self._claims: list[ClaimView] = []
+        self._current: Item | None = None
+        self._outline: tuple[int, int] | None = None  # UTF-16 range of the current item
+        self.show_rejected = True
+
+    # ------------------------------------------------------------------ content
+    def set_text(self, text: str) -> None:
+        """Show ``text`` as plain text (never markup) and prepare the offset and token maps."""
+        self._text = text
+        self._offsets = OffsetMap(text)
+        self.tokens = Tokens(text)
+        self.setPlainText(display_text(text))
+        # A taller line than the font's default is what makes a whole day of reading bearable.
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        block = QTextBlockFormat()
+        block.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        block.setBottomMargin(6)
+        cursor.mergeBlockFormat(block)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def to_qt(self, offset: int) -> int:
+        return self._offsets.to_utf16(offset)
+
+    def from_qt(self, offset: int) -> int:
+        return self._offsets.from_utf16(offset)
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selected range in code points, or None without a selection."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.from_qt(cursor.selectionStart()), self.from_qt(cursor.selectionEnd())
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points), as a user dragging over it would."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.to_qt(start))
+        cursor.setPosition(self.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    # ------------------------------------------------------------------ spans
+    def set_spans(
+        self, entities: Sequence[EntityView], claims: Sequence[ClaimView], current: Item | None
+    ) -> None:
+        """Draw every span in one batch, the current item outlined."""
+        self._entities = list(entities)
+        self._claims = list(claims)
+        self._current = current
+        self.redraw()
+
+    def set_current(self, current: Item | None, scroll: bool = True) -> None:
+        """Outline another item (and scroll it into view) without rebuilding anything else."""
+        self._current = current
+        self._outline = self._current_range()
+        self._draw()
+        if scroll and self._outline is not None:
+            self._scroll_to(*self._outline)
+
+    def redraw(self) -> None:
+        self._outline = self._current_range()
+        self._draw()
+
+    def _current_range(self) -> tuple[int, int] | None:
+        if self._current is None:
+            return None
+        kind, item_id = self._current
+        if kind == ENTITY:
+            for entity in self._entities:
+                if entity.id == item_id:
+                    return self.to_qt(entity.start), self.to_qt(entity.end)
+        else:
+            for claim in self._claims:
+                if claim.id == item_id:
+                    roles = [r for r in (claim.source, claim.cue, claim.content) if r is not None]
+                    if roles:
+                        return self.to_qt(min(r.start for r in roles)), self.to_qt(max(r.end for r in roles))
+        return None
+
+    def _draw(self) -> None:
+        selections: list[QTextEdit.ExtraSelection] = []
+        document = self.document()
+        current_claim = self._current[1] if self._current and self._current[0] == CLAIM else None
+
+        def add(start: int, end: int, fmt: QTextCharFormat) -> None:
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(document)
+            cursor.setPosition(self.to_qt(start))
+            cursor.setPosition(self.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+
+        # Claims first: later selections win where properties overlap, and entity tints must stay visible.
+        for claim in self._claims:
+            if claim.status == Status.REJECTED and not self.show_rejected:
+                continue
+            muted = claim.status == Status.REJECTED
+            for role, fmt in (
+                (claim.content, _content_format(claim.id == current_claim, muted)),
+                (claim.source, _role_format(SOURCE_COLOR, muted)),
+                (claim.cue, _role_format(CUE_COLOR, muted)),
+            ):
+                if role is not None:
+                    for span in role.spans:
+                        add(span.start, span.end, fmt)
+        for entity in self._entities:
+            if entity.status == Status.REJECTED and not self.show_rejected:
+                continue
+            add(entity.start, entity.end, self._entity_format(entity))
+        self.setExtraSelections(selections)
+        self.viewport().update()
+
+    def _entity_format(self, entity: EntityView) -> QTextCharFormat:
+        style = self._palette.style(entity.label)
+        fmt = QTextCharFormat()
+        fmt.setToolTip(
+            f"{entity.label} · {entity.status}" + (f" · {entity.actor_name}" if entity.actor_name else "")
+        )
+        fmt.setProperty(QTextFormat.Property.UserProperty, entity.id)
+        if entity.status == Status.REJECTED:
+            fmt.setFontStrikeOut(True)
+            fmt.setForeground(REJECTED_TEXT)
+            return fmt
+        fmt.setUnderlineColor(style.color)
+        if entity.status == Status.SUGGESTED:
+            fmt.setBackground(style.light)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+        else:
+            fmt.setBackground(style.strong)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+            if entity.status == Status.CORRECTED:
+                fmt.setFontOverline(True)
+        return fmt
+
+    # ------------------------------------------------------------------ current-item outline and scrolling
+    def _scroll_to(self, start_u16: int, end_u16: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(end_u16)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+        cursor.setPosition(start_u16)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def _range_rects(self, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles covering ``[start, end)`` (UTF-16), one per visual line."""
+        rects: list[QRectF] = []
+        document = self.document()
+        layout = document.documentLayout()
+        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        block = document.findBlock(start)
+        while block.isValid() and block.position() < end:
+            block_layout = block.layout()
+            origin = layout.blockBoundingRect(block).topLeft() + offset
+            for i in range(block_layout.lineCount()):
+                line = block_layout.lineAt(i)
+                line_start = block.position() + line.textStart()
+                line_end = line_start + line.textLength()
+                lo, hi = max(start, line_start), min(end, line_end)
+                if lo >= hi:
+                    continue
+                x1 = _x_of(line.cursorToX(lo - block.position()))
+                x2 = _x_of(line.cursorToX(hi - block.position()))
+                rects.append(QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height()))
+            block = block.next()
+        return rects
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._outline is None:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(CURRENT_OUTLINE, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect in self._range_rects(*self._outline):
+            painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
+        painter.end()
+
+    # ------------------------------------------------------------------ clicks
+    def item_at(self, offset: int) -> Item | None:
+        """The entity (preferred) or claim under a code-point offset; the shortest span wins."""
+        best: tuple[int, Item] | None = None
+        for entity in self._entities:
+            if entity.start <= offset < entity.end and (
+                entity.status != Status.REJECTED or self.show_rejected
+            ):
+                length = entity.end - entity.start
+                if best is None or length < best[0]:
+                    best = (length, (ENTITY, entity.id))
+        if best is not None:
+            return best[1]
+        for claim in self._claims:
+            for role in (claim.source, claim.cue, claim.content):
+                if role is not None and any(s.start <= offset < s.end for s in role.spans):
+                    return CLAIM, claim.id
+        return None
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        position = self.cursorForPosition(event.position().toPoint()).position()
+        item = self.item_at(self.from_qt(position))
+        if item is not None:
+            self.itemClicked.emit(*item)
+
+
+def _x_of(result: object) -> float:
+    """PySide returns ``(x, position)`` from ``QTextLine.cursorToX``; its stub only says ``object``."""
+    if isinstance(result, tuple):
+        return float(result[0])
+    return float(result)  # type: ignore[arg-type]
+
+
+def _role_format(color: QColor, muted: bool) -> QTextCharFormat:
+    # ExtraSelections cannot change the font (no relayout), so roles are told apart by colour only.
+    fmt = QTextCharFormat()
+    fmt.setForeground(REJECTED_TEXT if muted else color)
+    return fmt
+
+
+def _content_format(current: bool, muted: bool) -> QTextCharFormat:
+    fmt = QTextCharFormat()
+    if muted:
+        fmt.setForeground(REJECTED_TEXT)
+    else:
+        fmt.setBackground(CONTENT_TINT if current else CONTENT_FAINT)
+    return fmt
+
+
+class ArticlePane(QWidget):
+    """Header (title, date, outlet), a one-line legend, and the text."""
+
+    def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles are article data: never markup
+        self.title.setWordWrap(True)
+        title_font = QFont(self.title.font())
+        title_font.setPointSizeF(max(title_font.pointSizeF(), 10.0) * 1.45)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self.title.setFont(title_font)
+        self.meta = QLabel()
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setStyleSheet("color: #555;")
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)  # our own fixed markup, no article data in it
+        self.legend.setText(_legend_html(palette))
+        self.legend.setWordWrap(True)
+        self.text = ArticleText(palette, self)
+        header = QWidget(self)
+        header.setObjectName("articleHeader")
+        header.setStyleSheet("#articleHeader { background: #f6f7f9; border-bottom: 1px solid #dcdfe4; }")
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(18, 10, 18, 8)
+        header_layout.setSpacing(3)
+        header_layout.addWidget(self.title)
+        header_layout.addWidget(self.meta)
+        header_layout.addWidget(self.legend)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.text, 1)
+
+    def set_article(self, article: ArticleView | None) -> None:
+        """Show an article's header and text (or an empty state)."""
+        if article is None:
+            self.title.setText("No article")
+            self.meta.setText("Import articles from the File menu (Ctrl+O).")
+            self.text.set_text("")
+            return
+        self.title.setText(article.title or article.file or article.id)
+        parts = [p for p in (article.date, article.source, article.file) if p]
+        self.meta.setText("  ·  ".join(parts))
+        self.text.set_text(article.text)
+
+
+def _legend_html(palette: Palette) -> str:
+    """A compact key to the drawing styles, so a new analyst can read the page without the manual."""
+    sample = palette.style(palette.labels[0]) if palette.labels else palette.style("PERSON")
+    light, strong = sample.light.name(), sample.strong.name()
+    grey, source, cue = REJECTED_TEXT.name(), SOURCE_COLOR.name(), CUE_COLOR.name()
+    return (
+        "<span style='color:#555'>"
+        f"<span style='background:{light}'>&nbsp;suggested&nbsp;</span>&nbsp; "
+        f"<span style='background:{strong}; text-decoration:underline'>&nbsp;accepted&nbsp;</span>&nbsp; "
+        f"<span style='background:{strong}; text-decoration:underline overline'>&nbsp;corrected&nbsp;</span>"
+        f"&nbsp; <span style='color:{grey}; text-decoration:line-through'>rejected</span>"
+        "&nbsp;&nbsp;│&nbsp;&nbsp;claim: "
+        f"<span style='color:{source}'>source</span> → <span style='color:{cue}'>cue</span>"
+        f" → <span style='background:{CONTENT_TINT.name()}'>&nbsp;content&nbsp;</span></span>"
+    )

@@ -1,0 +1,189 @@
+"""The entity panel: one row per mention (text, label, actor, status), in text order.
+
+Selecting a row makes that mention the current item (the article view scrolls to it and outlines it), and the
+window selects the row when the current item changes in the text: the two always show the same mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import qtawesome as qta
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from annotator.core.records import EntityView, Status
+from annotator.ui.colors import REJECTED_TEXT, STATUS_COLORS, STATUS_ICONS, Palette
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class EntityModel(QAbstractTableModel):
+    """Rows of :class:`EntityView`; replaced wholesale per article, updated in place after a decision."""
+
+    HEADERS = ("Text", "Label", "Actor", "Status")
+
+    def __init__(self, palette: Palette, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._palette = palette
+        self._rows: list[EntityView] = []
+        self._swatches: dict[str, QIcon] = {}
+        self._status_icons: dict[str, QIcon] = {}
+
+    # ------------------------------------------------------------------ Qt model API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        entity = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (entity.text, entity.label, entity.actor_name or "", str(entity.status))[column]
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column == 1:
+                return self.swatch(entity.label)
+            if column == 3:
+                return self._status_icon(entity.status)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            return f"[{entity.start}, {entity.end}) {entity.label} · {entity.status} · {entity.origin}"
+        elif role == Qt.ItemDataRole.ForegroundRole and entity.status == Status.REJECTED:
+            return REJECTED_TEXT
+        elif role == ID_ROLE:
+            return entity.id
+        return None
+
+    # ------------------------------------------------------------------ our API
+    def set_rows(self, rows: Sequence[EntityView]) -> None:
+        """Show ``rows``; if only row contents changed, emit dataChanged, not a reset (keeps selection)."""
+        rows = list(rows)
+        if len(rows) == len(self._rows) and [r.start for r in rows] == [r.start for r in self._rows]:
+            changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
+            self._rows = rows
+            if changed:
+                self.dataChanged.emit(
+                    self.index(min(changed), 0), self.index(max(changed), len(self.HEADERS) - 1)
+                )
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rows(self) -> list[EntityView]:
+        return self._rows
+
+    def row_of(self, entity_id: int) -> int | None:
+        for i, entity in enumerate(self._rows):
+            if entity.id == entity_id:
+                return i
+        return None
+
+    def swatch(self, label: str) -> QIcon:
+        icon = self._swatches.get(label)
+        if icon is None:
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(self._palette.style(label).color)
+            icon = self._swatches[label] = QIcon(pixmap)
+        return icon
+
+    def _status_icon(self, status: str) -> QIcon:
+        icon = self._status_icons.get(status)
+        if icon is None:
+            color = STATUS_COLORS.get(status, QColor("#666"))
+            icon = self._status_icons[status] = qta.icon(STATUS_ICONS.get(status, "fa5s.circle"), color=color)
+        return icon
+
+
+class EntityPanel(QWidget):
+    """A titled table of the article's mentions.
+
+    Signals:
+        entitySelected(int): the user selected a row (entity id).
+    """
+
+    entitySelected = Signal(int)
+
+    def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = EntityModel(palette, self)
+        self.title = QLabel("Entities")
+        self.title.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 86), (2, 120), (3, 100)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        self._quiet = False
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+
+    def set_entities(self, entities: Sequence[EntityView]) -> None:
+        self._quiet = True
+        try:
+            self.model.set_rows(entities)
+        finally:
+            self._quiet = False
+        open_count = sum(1 for e in entities if e.status == Status.SUGGESTED)
+        self.title.setText(f"Entities  ·  {len(entities)} mentions, {open_count} to decide")
+
+    def select_entity(self, entity_id: int | None) -> None:
+        """Select (and scroll to) a row without emitting ``entitySelected``."""
+        row = self.model.row_of(entity_id) if entity_id is not None else None
+        self._quiet = True
+        try:
+            selection = self.table.selectionModel()
+            if row is None:
+                selection.clearSelection()
+                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+                return
+            index = self.model.index(row, 0)
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+        finally:
+            self._quiet = False
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        entity_id = self.model.data(current, ID_ROLE)
+        if entity_id is not None:
+            self.entitySelected.emit(int(entity_id))

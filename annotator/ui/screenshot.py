@@ -1,0 +1,113 @@
+"""Render the real main window offscreen to a PNG (``annotator screenshot``) for the README and checks."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from annotator.core.errors import AnnotatorError, NotFoundError, ValidationError
+from annotator.core.resources import seeds_dir
+from annotator.jobs.progress import CancelFlag, no_progress
+
+#: Name used when the database remembers no annotator (the screenshot must not stop to ask).
+DEFAULT_ANNOTATOR = "analyst"
+#: Event-loop rounds processed before grabbing: layouts, the article text and delayed updates settle.
+SETTLE_ROUNDS = 20
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux":
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def render_screenshot(db: str | None, out: str, article_id: str | None, size: tuple[int, int],
+                      annotator: str | None) -> None:
+    """Build the main window offscreen, open an article, and save what it shows as a PNG.
+
+    On an empty database the bundled sample articles are imported and suggested first (synchronously, with the
+    same jobs the app runs), so the picture shows real suggestions.
+
+    Args:
+        db: database path or peewee URL (None: the default database).
+        out: PNG file to write (its folder must exist).
+        article_id: article to show; None shows the first article of the annotator's queue.
+        size: window size in pixels ``(width, height)``.
+        annotator: whose working view to show; None uses the remembered annotator, else "analyst".
+
+    Raises:
+        ValidationError: a bad size or output path; NotFoundError: an unknown article; AnnotatorError for
+        anything the database or the pipeline refuses.
+    """
+    width, height = size
+    if width < 200 or height < 150:
+        raise ValidationError(f"screenshot size {width}x{height} is too small (at least 200x150)")
+    target = Path(out).expanduser()
+    if not target.parent.is_dir():
+        raise ValidationError(f"cannot write {out}: the folder {target.parent} does not exist")
+    # Qt reads the platform when the QApplication is created: choose offscreen before, when nothing can show.
+    if not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.app import configure_application, remembered_annotator, user_settings
+    from annotator.store import open_repository
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.services import build_services
+    from annotator.ui.workers import JobRunner
+
+    previous_handler = qInstallMessageHandler(None)
+
+    def quiet_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        # The offscreen platform warns that it cannot raise or resize windows natively: noise for a
+        # screenshot. Everything else goes where it went before.
+        if "This plugin does not support" in message:
+            return
+        if previous_handler is not None:
+            previous_handler(mode, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(quiet_handler)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0] if sys.argv else "x"])
+    restore = configure_application(app)
+    repo = open_repository(db)
+    runner = JobRunner()  # never started: it only makes the window draw its job actions enabled
+    window: MainWindow | None = None
+    try:
+        services = build_services(repo, None)
+        if repo.count_articles() == 0:
+            seeds = seeds_dir()
+            if seeds is not None:
+                services.import_paths([str(seeds)], no_progress, CancelFlag())
+                services.suggest(None, False, no_progress, CancelFlag())
+        name = annotator or remembered_annotator(repo, user_settings()) or DEFAULT_ANNOTATOR
+        if article_id is not None and article_id not in set(repo.article_ids()):
+            raise NotFoundError(f"no article with id {article_id!r} in {repo.location}")
+        window = MainWindow(repo, name, services, runner)
+        window.resize(width, height)
+        if article_id is not None:
+            window.open_article(article_id)
+        window.show()
+        for _ in range(SETTLE_ROUNDS):
+            app.processEvents()
+        pixmap = window.grab()
+        if pixmap.width() != width or pixmap.height() != height:
+            # The window refused the size (a minimum size larger than asked): say so rather than lie.
+            raise ValidationError(f"the window cannot be {width}x{height}; it rendered at "
+                                  f"{pixmap.width()}x{pixmap.height()}")
+        if not pixmap.save(str(target), "PNG"):
+            raise AnnotatorError(f"cannot write the screenshot to {out}")
+    finally:
+        if window is not None:
+            window.close()  # records the (tiny) time and ends the session the window opened
+            window.deleteLater()
+        runner.shutdown(1000)
+        repo.close()
+        app.processEvents()
+        restore()
+        qInstallMessageHandler(previous_handler)

@@ -1,0 +1,89 @@
+"""Status-bar widgets of the workspace: who is annotating, for how long, and how far they are."""
+
+from __future__ import annotations
+
+import time
+
+import qtawesome as qta
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+
+def format_duration(seconds: float) -> str:
+    """``H:MM:SS`` (hours only when needed), e.g. ``4:07`` or ``1:02:09``."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class SessionStatus(QWidget):
+    """Annotator name, session time (ticking each second) and progress "done/total"."""
+
+    def __init__(self, parent: QWidget | None = None, annotator: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionStatus")
+        self._started = time.monotonic()
+
+        def icon_label(icon: str, tip: str) -> QLabel:
+            label = QLabel(self)
+            label.setPixmap(qta.icon(icon, color="#5f6b7a").pixmap(QSize(14, 14)))
+            label.setToolTip(tip)
+            return label
+
+        self.annotator_label = QLabel(self)
+        self.annotator_label.setObjectName("sessionAnnotator")
+        self.annotator_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.annotator_label.setToolTip("Annotator of this session (File → Switch annotator)")
+        self.time_label = QLabel(self)
+        self.time_label.setObjectName("sessionTime")
+        self.time_label.setToolTip("Time in this session")
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("sessionProgress")
+        self.progress_label.setToolTip("Articles you marked done / articles in the project")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(4)
+        layout.addWidget(icon_label("mdi6.account", "Annotator"))
+        layout.addWidget(self.annotator_label)
+        layout.addSpacing(12)
+        layout.addWidget(icon_label("mdi6.timer-outline", "Session time"))
+        layout.addWidget(self.time_label)
+        layout.addSpacing(12)
+        layout.addWidget(icon_label("mdi6.check-circle-outline", "Progress"))
+        layout.addWidget(self.progress_label)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+
+        self.set_annotator(annotator)
+        self.set_progress(0, 0)
+        self._tick()
+
+    @property
+    def annotator(self) -> str:
+        return self.annotator_label.text()
+
+    def set_annotator(self, name: str) -> None:
+        """Show ``name``; a new annotator starts a new session, so the clock restarts."""
+        if name != self.annotator_label.text():
+            self._started = time.monotonic()
+        self.annotator_label.setText(name)
+        self._tick()
+
+    def set_progress(self, done: int, total: int) -> None:
+        """Show ``done/total`` articles (with the percentage in the tooltip)."""
+        self.progress_label.setText(f"{done}/{total} done")
+        pct = f" ({100 * done / total:.0f}%)" if total else ""
+        self.progress_label.setToolTip(f"{done} of {total} articles done{pct}")
+
+    def elapsed(self) -> float:
+        """Seconds since the session (or the last annotator switch) started."""
+        return time.monotonic() - self._started
+
+    @Slot()
+    def _tick(self) -> None:
+        self.time_label.setText(format_duration(self.elapsed()))

@@ -1,0 +1,303 @@
+"""``make bench``: measure the speed and memory targets of issue 6 and write bench/results.json.
+
+Every corpus is built in a temporary folder from the seeds. Figures are medians (or p95 where the target is a
+p95) of several runs. ``--tiny`` runs the whole harness on a tiny corpus (the smoke test in the suite uses it; its
+numbers mean nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import make_articles, synthetic_suggestions, write_text_files
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: float | None  # every target is an upper bound; None: reported only
+    met: bool | None
+    machine: str
+
+
+@dataclass(frozen=True)
+class Sizes:
+    overhead_articles: int = 500
+    overhead_repeats: int = 3
+    gui_words: int = 5000
+    gui_spans: int = 300
+    gui_claims: int = 40
+    gui_opens: int = 40
+    decisions: int = 120
+    big_project: int = 100_000
+    import_files: int = 10_000
+    export_articles: int = 10_000
+
+
+TINY = Sizes(overhead_articles=6, overhead_repeats=1, gui_words=400, gui_spans=20, gui_claims=4, gui_opens=3,
+             decisions=4, big_project=300, import_files=20, export_articles=20)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))
+        mem = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        mem = "?"
+    import spacy
+
+    return (f"{cpu}, {os.cpu_count()} cores, {mem}, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, spaCy {spacy.__version__}")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _open(path: Path) -> Any:
+    from annotator.store import open_repository
+
+    return open_repository(str(path))
+
+
+# --------------------------------------------------------------------------- suggestion overhead
+
+
+def bench_suggest(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | None]]:
+    from annotator.jobs.suggesting import suggest
+    from annotator.nlp.pipeline import load_pipeline
+
+    loaded = load_pipeline(None)
+    articles = list(make_articles(sizes.overhead_articles, words=400, seed=3))
+    texts = [a.text for a in articles]
+    bare: list[float] = []
+    ours: list[float] = []
+    for r in range(sizes.overhead_repeats):
+        bare.append(timed(lambda: list(loaded.nlp.pipe(texts, batch_size=32))))
+        repo = _open(work / f"suggest_{r}.db")
+        for a in articles:
+            repo.add_article(a)
+        ours.append(timed(lambda repo=repo: suggest(repo, loaded=loaded)))
+        repo.close()
+    repo = _open(work / "suggest_p2.db")
+    for a in articles:
+        repo.add_article(a)
+    two = timed(lambda: suggest(repo, loaded=loaded, processes=2))
+    repo.close()
+    ratio = statistics.median(ours) / statistics.median(bare)
+    return [
+        ("suggest overhead (annotator suggest / bare nlp.pipe, 1 process)", ratio, "ratio", 1.15),
+        ("suggest throughput, 1 process", len(texts) / statistics.median(ours), "articles/s", None),
+        ("suggest speed-up with --processes 2", statistics.median(ours) / two, "x", None),
+    ]
+
+
+# --------------------------------------------------------------------------- GUI latency (in process)
+
+
+def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | None]]:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    repo = _open(work / "gui.db")
+    ids = []
+    for article in make_articles(2, words=sizes.gui_words, seed=5):
+        result = repo.add_article(article)
+        ids.append(result.article_id)
+        text = repo.article(result.article_id).text
+        repo.store_suggestions(synthetic_suggestions(result.article_id, text, sizes.gui_spans, sizes.gui_claims))
+    window = MainWindow(repo, "bench")
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+
+    def open_and_paint(article_id: str) -> None:
+        window.open_article(article_id)
+        window.repaint()  # paints synchronously: text and both panels
+
+    opens = [timed(lambda i=i: open_and_paint(ids[i % 2])) for i in range(sizes.gui_opens)]
+
+    window.open_article(ids[0])
+    window.repaint()
+    target = window.focusWidget() or window
+    decisions: list[float] = []
+    keys = [Qt.Key.Key_A, Qt.Key.Key_X]  # accept / reject, per the shortcut table
+    for i in range(sizes.decisions):
+        def press(i: int = i) -> None:
+            QTest.keyClick(target, keys[i % 2])
+            window.repaint()
+
+        decisions.append(timed(press))
+        QTest.keyClick(target, Qt.Key.Key_N)  # next suggestion (not timed)
+    window.close()
+    repo.close()
+    return [
+        ("open a 5,000-word article with 300 spans and 40 claims, p95", p95(opens) * 1000, "ms", 50.0),
+        ("decision: key press to commit and repaint, p95", p95(decisions) * 1000, "ms", 16.0),
+    ]
+
+
+# --------------------------------------------------------------------------- 100,000-article project
+
+
+def build_big_project(path: Path, n: int) -> None:
+    if path.exists():
+        return  # cached between runs: building 100,000 articles takes minutes
+    tmp = path.with_suffix(".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    repo = _open(tmp)
+    for article in make_articles(n, words=120, seed=13):
+        repo.add_article(article)
+    repo.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    tmp.rename(path)
+
+
+def bench_big(work: Path, sizes: Sizes, cache: Path) -> list[tuple[str, float, str, float | None]]:
+    db = cache / f"project_{sizes.big_project}.db"
+    cache.mkdir(parents=True, exist_ok=True)
+    build_big_project(db, sizes.big_project)
+    runs = []
+    for _ in range(3 if sizes.big_project > 1000 else 1):
+        proc = subprocess.run([sys.executable, "-m", "bench.gui_start", str(db)], capture_output=True,
+                              text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"bench.gui_start failed:\n{proc.stderr}")
+        report = json.loads(proc.stdout.strip().splitlines()[-1])
+        runs.append(report)
+    return [
+        ("100k project: process start to first paint (median)",
+         statistics.median(r["first_paint_s"] for r in runs), "s", 2.0),
+        ("100k project: filter the article list (median of p50s)",
+         statistics.median(r["filter_ms"] for r in runs), "ms", 200.0),
+        ("100k project: resident memory after first paint and filtering",
+         max(r["rss_mb"] for r in runs), "MB", 500.0),
+    ]
+
+
+# --------------------------------------------------------------------------- import and export
+
+
+def bench_import_export(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | None]]:
+    from annotator.jobs.exporting import export
+    from annotator.jobs.importing import import_paths
+
+    folder = work / "txt"
+    write_text_files(folder, sizes.import_files, words=300)
+    times = []
+    for r in range(2 if sizes.import_files > 100 else 1):
+        repo = _open(work / f"import_{r}.db")
+        times.append(timed(lambda repo=repo: import_paths(repo, [folder])))
+        if r == 0:
+            for article_id in repo.article_ids():
+                text = repo.article(article_id).text
+                repo.store_suggestions(synthetic_suggestions(article_id, text, 25, 3))
+        repo.close()
+    repo = _open(work / "import_0.db")
+    export_times = [timed(lambda: export(repo, str(work / "out.json"), fmt="json", layer="all"))
+                    for _ in range(3 if sizes.export_articles > 100 else 1)]
+
+    # Memory must stay flat as the count grows: peak traced memory exporting all vs. a tenth of the articles.
+    ids = repo.article_ids()
+    peaks = []
+    for subset in (ids[: max(1, len(ids) // 10)], ids):
+        tracemalloc.start()
+        export(repo, str(work / "peak.json"), fmt="json", layer="all", article_ids=subset)
+        peaks.append(tracemalloc.get_traced_memory()[1] / 1e6)
+        tracemalloc.stop()
+    repo.close()
+    return [
+        (f"import {sizes.import_files:,} text files, no suggestions (median)",
+         statistics.median(times), "s", 30.0),
+        (f"export {sizes.export_articles:,} annotated articles to JSON (median)",
+         statistics.median(export_times), "s", 10.0),
+        ("export peak memory, all articles / one tenth (flat = about 1)", peaks[1] / peaks[0], "ratio", 2.0),
+    ]
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--tiny", action="store_true", help="tiny corpora (smoke test; numbers mean nothing)")
+    parser.add_argument("--only", action="append", choices=("suggest", "gui", "big", "io"),
+                        help="run only these groups")
+    parser.add_argument("--output", default=str(HERE / "results.json"))
+    parser.add_argument("--cache", default=str(HERE / ".work"), help="where the 100k-article project is kept")
+    args = parser.parse_args(argv)
+    sizes = TINY if args.tiny else Sizes()
+    groups = args.only or ["suggest", "gui", "big", "io"]
+    where = machine()
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
+        work = Path(tmp)
+        for group in groups:
+            print(f"[bench] {group} ...", file=sys.stderr, flush=True)
+            if group == "suggest":
+                rows = bench_suggest(work, sizes)
+            elif group == "gui":
+                rows = bench_gui(work, sizes)
+            elif group == "big":
+                rows = bench_big(work, sizes, Path(args.cache) if not args.tiny else work / "cache")
+            else:
+                rows = bench_import_export(work, sizes)
+            for name, value, unit, target in rows:
+                met = None if target is None else value <= target
+                figures.append(Figure(name, round(value, 4), unit, target, met, where))
+    print(f"\nMachine: {where}\n")
+    print(f"| {'figure':<72} | {'value':>10} | {'unit':<10} | {'target':>8} | met |")
+    print(f"|{'-' * 74}|{'-' * 12}|{'-' * 12}|{'-' * 10}|-----|")
+    for f in figures:
+        target = "" if f.target is None else f"≤ {f.target:g}"
+        met = "" if f.met is None else ("yes" if f.met else "NO")
+        print(f"| {f.name:<72} | {f.value:>10.3f} | {f.unit:<10} | {target:>8} | {met:<3} |")
+    out = Path(args.output)
+    tmp_out = out.with_suffix(".json.tmp")
+    tmp_out.write_text(json.dumps([asdict(f) for f in figures], indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp_out, out)
+    print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""GUI test fixtures: offscreen Qt, a temporary database with articles and suggestions, the main window."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.core.records import (
+    ArticleIn,
+    ArticleSuggestions,
+    ClaimSuggestion,
+    EntitySuggestion,
+    Span,
+)
+
+ORIGIN = "test:fake@0"
+ANNOTATOR = "alice"
+
+TEXT_1 = (
+    "Japanese Prime Minister Shinzo Abe met Russian President Vladimir Putin in Sochi on Feb. 8.\n\n"
+    "Abe said that Japan wants a peace treaty with Russia. The talks were held at JST noon.\n"
+    "Putin insisted that the Kuril islands belong to Russia."
+)
+TEXT_MARKUP = "Tag <b>x</b> and 🙂 emoji before Putin spoke."
+TEXT_3 = "Lavrov said the sanctions imposed by the G7 were a mistake. Tokyo disagreed."
+
+
+def _find(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    return start, start + len(needle)
+
+
+def _entity(text: str, needle: str, label: str, nth: int = 0) -> EntitySuggestion:
+    start, end = _find(text, needle, nth)
+    return EntitySuggestion(start, end, label)
+
+
+def seed(repo: Any) -> dict[str, str]:
+    """Three articles with model suggestions (no spaCy): returns {name: article_id}."""
+    ids: dict[str, str] = {}
+    for name, title, text in (
+        ("abe", "Abe meets Putin in Sochi", TEXT_1),
+        ("markup", "Markup <b> and emoji", TEXT_MARKUP),
+        ("lavrov", "Lavrov on sanctions", TEXT_3),
+    ):
+        result = repo.add_article(
+            ArticleIn(text=text, title=title, date="2014-02-19", source="Test Times", file=f"{name}.txt")
+        )
+        ids[name] = result.article_id
+    repo.store_suggestions(
+        ArticleSuggestions(
+            ids["abe"],
+            ORIGIN,
+            entities=[
+                _entity(TEXT_1, "Shinzo Abe", "PERSON"),
+                _entity(TEXT_1, "Vladimir Putin", "PERSON"),
+                _entity(TEXT_1, "Sochi", "GPE"),
+                _entity(TEXT_1, "JST", "PERSON"),  # the wrong suggestion every analyst fixes
+                _entity(TEXT_1, "Russia", "GPE", 1),
+            ],
+            claims=[
+                ClaimSuggestion(
+                    cue=(Span(*_find(TEXT_1, "said")),),
+                    content=(Span(*_find(TEXT_1, "Japan wants a peace treaty with Russia")),),
+                    source=(Span(*_find(TEXT_1, "Abe", 1)),),
+                    kind="indirect",
+                ),
+            ],
+        )
+    )
+    repo.store_suggestions(
+        ArticleSuggestions(
+            ids["markup"],
+            ORIGIN,
+            entities=[
+                _entity(TEXT_MARKUP, "Putin", "PERSON"),
+            ],
+        )
+    )
+    repo.store_suggestions(
+        ArticleSuggestions(
+            ids["lavrov"],
+            ORIGIN,
+            entities=[
+                _entity(TEXT_3, "Lavrov", "PERSON"),
+                _entity(TEXT_3, "G7", "ORG"),
+            ],
+        )
+    )
+    return ids
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """The offscreen platform warns it lacks window features (size hints, raise, grabs): not our code."""
+    for item in items:
+        if "test_workspace" in item.nodeid:
+            item.add_marker(pytest.mark.qt_log_ignore("This plugin does not support"))
+
+
+def _open_real(path: Path) -> Any:
+    from annotator.store import open_repository  # type: ignore[attr-defined]
+
+    return open_repository(str(path))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Any]:
+    """A fresh database in a temporary folder (the real repository)."""
+    repository = _open_real(tmp_path / "test.db")
+    try:
+        yield repository
+    finally:
+        repository.close()
+
+
+@pytest.fixture
+def articles(repo: Any) -> dict[str, str]:
+    return seed(repo)
+
+
+@pytest.fixture
+def window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Any:
+    """The real main window on the seeded database, shown at the size an analyst uses."""
+    from annotator.ui.main_window import MainWindow
+    from tests.gui.helpers import show_window
+
+    win = MainWindow(repo, ANNOTATOR)
+    qtbot.addWidget(win)
+    show_window(qtbot, win)
+    win.open_article(articles["abe"])
+    return win

@@ -1,0 +1,242 @@
+"""The shell dialogs: annotator name, shortcut sheet, import/export, summary, actor link and merge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
+
+from annotator.ui.dialogs import (
+    ActorChoice,
+    ActorLinkDialog,
+    ExportDialog,
+    ExportOptions,
+    MergeActorsDialog,
+    ShortcutSheet,
+    ask_annotator_name,
+    choose_import_paths,
+)
+from annotator.ui.dialogs.annotator_dialog import AnnotatorDialog
+from annotator.ui.dialogs.import_export import SummaryDialog
+from annotator.ui.status_widgets import SessionStatus, format_duration
+from tests.gui.shell_fixtures import ABE, JAPAN, PUTIN, FakeActors, fake_actors, make_entity  # noqa: F401
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+# ------------------------------------------------------------------------------------------- annotator name
+def test_annotator_dialog_trims_and_validates(qtbot) -> None:
+    dialog = AnnotatorDialog(None, ["bob", "alice", "bob"], None)
+    qtbot.addWidget(dialog)
+    line = dialog.combo.lineEdit()
+    assert line is not None
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert [dialog.combo.itemText(i) for i in range(dialog.combo.count())] == ["alice", "bob"]
+    assert not ok.isEnabled(), "empty name"
+    qtbot.keyClicks(line, "   ")
+    assert not ok.isEnabled(), "blank name"
+    qtbot.keyClicks(line, "gold")
+    assert not ok.isEnabled() and "reserved" in dialog.problem.text()
+    line.clear()
+    qtbot.keyClicks(line, "  Carol   Lee ")
+    assert ok.isEnabled()
+    ok.click()
+    assert dialog.result() == AnnotatorDialog.DialogCode.Accepted
+    assert dialog.name() == "Carol Lee"
+
+
+def _when_modal(action) -> None:
+    """Run ``action(dialog)`` on the modal dialog once its event loop runs."""
+
+    def attempt() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None:
+            QTimer.singleShot(10, attempt)
+        else:
+            action(widget)
+
+    QTimer.singleShot(0, attempt)
+
+
+def test_ask_annotator_name_returns_the_choice_or_none(qtbot) -> None:
+    def pick_bob(dialog: AnnotatorDialog) -> None:
+        dialog.combo.setCurrentIndex(dialog.combo.findText("bob"))
+        dialog.accept()
+
+    _when_modal(pick_bob)
+    assert ask_annotator_name(None, ["alice", "bob"], "alice") == "bob"
+    _when_modal(lambda dialog: dialog.reject())
+    assert ask_annotator_name(None, ["alice"], "alice") is None
+
+
+# ------------------------------------------------------------------------------------------- shortcuts
+def test_shortcut_sheet_groups_and_filters(qtbot) -> None:
+    rows = [("Navigation", "J", "Next suggestion"), ("Navigation", "K", "Previous suggestion"),
+            ("Decisions", "A", "Accept the suggestion"), ("Decisions", "Ctrl+Z", "Undo")]
+    sheet = ShortcutSheet(None, rows)
+    qtbot.addWidget(sheet)
+    assert sheet.tree.topLevelItemCount() == 2
+    assert sheet.visible_rows() == rows
+    qtbot.keyClicks(sheet.search, "accept")
+    assert sheet.visible_rows() == [("Decisions", "A", "Accept the suggestion")]
+    sheet.search.clear()
+    qtbot.keyClicks(sheet.search, "navigation")  # a group name shows the whole group
+    assert [r[1] for r in sheet.visible_rows()] == ["J", "K"]
+    sheet.search.clear()
+    qtbot.keyClicks(sheet.search, "zzz")
+    assert sheet.visible_rows() == [] and not sheet.empty.isHidden()
+
+
+# ------------------------------------------------------------------------------------------- import / export
+def test_choose_import_paths_files_folder_cancel(qtbot, monkeypatch, tmp_path: Path) -> None:
+    files = [str(tmp_path / "a.txt"), str(tmp_path / "b.jsonl")]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: (files, "")))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
+
+    def press(label: str):
+        def action(box: QMessageBox) -> None:
+            button = next(b for b in box.buttons() if label in b.text())
+            button.click()
+        return action
+
+    _when_modal(press("files"))
+    assert choose_import_paths(None) == files
+    _when_modal(press("folder"))
+    assert choose_import_paths(None) == [str(tmp_path)]
+    _when_modal(press("Cancel"))
+    assert choose_import_paths(None) == []
+
+
+def test_export_dialog_returns_options(qtbot, tmp_path: Path) -> None:
+    dialog = ExportDialog(None, ["suggestions", "alice", "gold"], ["json", "csv", "graphml"])
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled(), "no file yet"
+    qtbot.keyClicks(dialog.path_edit, str(tmp_path / "out.json"))
+    assert ok.isEnabled()
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("csv"))
+    assert dialog.path_edit.text() == str(tmp_path / "out.csv"), "the extension follows the format"
+    dialog.layer_combo.setCurrentIndex(dialog.layer_combo.findData("alice"))
+    dialog.status_boxes["rejected"].setChecked(False)
+    dialog.status_boxes["suggested"].setChecked(False)
+    ok.click()
+    assert dialog.options() == ExportOptions(path=str(tmp_path / "out.csv"), fmt="csv", layer="alice",
+                                             statuses=["accepted", "corrected", "manual"])
+
+
+def test_export_dialog_defaults_and_validation(qtbot, tmp_path: Path) -> None:
+    dialog = ExportDialog(None, ["suggestions"], ["json"])
+    qtbot.addWidget(dialog)
+    assert dialog.layer_combo.itemData(0) == "all"
+    qtbot.keyClicks(dialog.path_edit, str(tmp_path / "missing" / "out.json"))
+    assert "does not exist" in dialog.problem.text()
+    dialog.path_edit.setText(str(tmp_path / "out.json"))
+    for box in dialog.status_boxes.values():
+        box.setChecked(False)
+    assert "at least one status" in dialog.problem.text()
+    dialog.status_boxes["accepted"].setChecked(True)
+    dialog.accept()
+    options = dialog.options()
+    assert options is not None and options.layer == "all" and options.statuses == ["accepted"]
+    cancelled = ExportDialog(None, [], ["json"])
+    qtbot.addWidget(cancelled)
+    cancelled.reject()
+    assert cancelled.options() is None
+
+
+def test_summary_lists_refusals_and_copies(qtbot) -> None:
+    lines = ["3 imported, 1 duplicates skipped, 2 refused",
+             "  refused /data/empty.txt: empty file", "  refused /data/x.bin: binary file"]
+    dialog = SummaryDialog(None, "Import finished", lines)
+    qtbot.addWidget(dialog)
+    assert dialog.headline.text() == lines[0]
+    assert dialog.text.toPlainText().splitlines() == [
+        "refused /data/empty.txt: empty file", "refused /data/x.bin: binary file"]
+    dialog.copy_to_clipboard()
+    assert QGuiApplication.clipboard().text() == "\n".join(lines)
+    short = SummaryDialog(None, "Export finished", ["exported 5 articles"])
+    qtbot.addWidget(short)
+    assert short.text.isHidden()
+
+
+# ------------------------------------------------------------------------------------------- actors
+def test_actor_link_completes_by_alias_and_links(qtbot, fake_actors: FakeActors) -> None:  # noqa: F811
+    dialog = ActorLinkDialog(None, fake_actors, make_entity("Prime Minister", "PERSON"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    edit = dialog.picker.edit
+    edit.clear()
+    qtbot.keyClicks(edit, "shin")
+    assert [a.id for a in dialog.picker.matches()] == [ABE.id]
+    assert dialog.picker.actor() is None
+    popup = dialog.picker.completer.popup()
+    assert popup is not None and popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.picker.actor() == ABE
+    assert edit.text() == "Shinzo Abe"
+    assert dialog.link_button.text() == "Link to Shinzo Abe"
+    dialog.link_button.click()
+    assert dialog.choice() == ActorChoice(actor_id=ABE.id)
+
+
+def test_actor_link_resolves_exact_alias(qtbot, fake_actors: FakeActors) -> None:  # noqa: F811
+    dialog = ActorLinkDialog(None, fake_actors, make_entity("Putin"))
+    qtbot.addWidget(dialog)
+    assert dialog.picker.actor() == PUTIN, "the mention's text is an alias"
+    assert not dialog.unlink_button.isEnabled()
+    dialog.accept()  # Enter
+    assert dialog.choice() == ActorChoice(actor_id=PUTIN.id)
+
+
+def test_actor_link_new_actor_and_unlink(qtbot, fake_actors: FakeActors) -> None:  # noqa: F811
+    dialog = ActorLinkDialog(None, fake_actors, make_entity("Lavrov"))
+    qtbot.addWidget(dialog)
+    edit = dialog.picker.edit
+    edit.clear()
+    qtbot.keyClicks(edit, "Sergei Lavrov")
+    assert dialog.picker.actor() is None and "Create" in dialog.link_button.text()
+    dialog.kind_combo.setCurrentText("ORG")
+    dialog.new_button.click()
+    assert dialog.choice() == ActorChoice(new_name="Sergei Lavrov", new_kind="ORG")
+
+    linked = ActorLinkDialog(None, fake_actors, make_entity("Tokyo", "GPE", actor=JAPAN))
+    qtbot.addWidget(linked)
+    assert linked.picker.actor() == JAPAN and linked.unlink_button.isEnabled()
+    linked.unlink_button.click()
+    assert linked.choice() == ActorChoice(unlink=True)
+
+    cancelled = ActorLinkDialog(None, fake_actors, make_entity())
+    qtbot.addWidget(cancelled)
+    cancelled.reject()
+    assert cancelled.choice() is None
+
+
+def test_merge_actors_dialog(qtbot, fake_actors: FakeActors) -> None:  # noqa: F811
+    dialog = MergeActorsDialog(None, fake_actors)
+    qtbot.addWidget(dialog)
+    assert not dialog.merge_button.isEnabled()
+    qtbot.keyClicks(dialog.keep.edit, "Shinzo Abe")
+    qtbot.keyClicks(dialog.merge.edit, "prime minister abe")  # an alias of the same actor
+    assert not dialog.merge_button.isEnabled() and "different" in dialog.problem.text()
+    dialog.merge.edit.clear()
+    qtbot.keyClicks(dialog.merge.edit, "Putin")
+    assert dialog.merge_button.isEnabled()
+    dialog.merge_button.click()
+    assert dialog.choice() == (ABE.id, PUTIN.id)
+
+
+# ------------------------------------------------------------------------------------------- session status
+def test_session_status(qtbot) -> None:
+    status = SessionStatus(None, annotator="alice")
+    qtbot.addWidget(status)
+    status.set_progress(3, 12)
+    assert status.annotator_label.text() == "alice"
+    assert status.progress_label.text() == "3/12 done" and "25%" in status.progress_label.toolTip()
+    status.set_annotator("bob")
+    assert status.annotator == "bob"
+    assert status.time_label.text() == "0:00"
+    assert format_duration(3729) == "1:02:09" and format_duration(65) == "1:05"

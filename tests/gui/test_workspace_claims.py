@@ -1,0 +1,124 @@
+"""Claims driven through the real window: new claim, its three roles, attributes, accept; undo and redo."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from annotator.core.records import Span, Status
+from tests.gui.helpers import drag_select, find, own_claims, press
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def _roles(claim: Any) -> tuple[str | None, str | None, str | None]:
+    return tuple(role.text if role is not None else None for role in (claim.source, claim.cue, claim.content))  # type: ignore[return-value]
+
+
+def test_new_claim_with_its_three_roles_undo_redo(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    article = articles["abe"]
+    text = window.workspace.text.text
+    content = find(text, "the Kuril islands belong to Russia")
+    drag_select(qtbot, window, content[0] + 1, content[1])  # sloppy start: snapped to "the"
+    press(qtbot, window, "c")
+    claims = own_claims(repo, article)
+    assert len(claims) == 1
+    assert _roles(claims[0]) == (None, None, "the Kuril islands belong to Russia")
+    assert claims[0].status == Status.MANUAL
+    claim_id = claims[0].id
+    assert window.workspace.current == ("claim", claim_id)
+
+    drag_select(qtbot, window, *find(text, "Putin", 1))
+    press(qtbot, window, Qt.Key.Key_1, CTRL)
+    drag_select(qtbot, window, *find(text, "insisted"))
+    press(qtbot, window, Qt.Key.Key_2, CTRL)
+    claims = own_claims(repo, article)
+    assert [c.id for c in claims] == [claim_id]
+    assert _roles(claims[0]) == ("Putin", "insisted", "the Kuril islands belong to Russia")
+    assert claims[0].cue is not None and claims[0].cue.spans == (Span(*find(text, "insisted")),)
+    # The panel shows it as source → cue → content.
+    summary = window.workspace.claim_panel.model.data(window.workspace.claim_panel.model.index(1, 0))
+    assert summary is not None and summary.startswith("Putin → insisted → the Kuril")
+
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # undo the cue
+    assert _roles(own_claims(repo, article)[0]) == ("Putin", None, "the Kuril islands belong to Russia")
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # undo the source
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # undo the claim itself
+    assert own_claims(repo, article) == []
+    assert len(window.workspace.claims) == 1  # only the suggestion is left
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    claims = own_claims(repo, article)
+    assert [_roles(c) for c in claims] == [("Putin", "insisted", "the Kuril islands belong to Russia")]
+    assert [c.id for c in claims] == [claim_id]
+
+
+def test_role_without_a_claim_starts_one(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    window.workspace.claim_panel.select_claim(None)
+    window.workspace.set_current(None)
+    text = window.workspace.text.text
+    drag_select(qtbot, window, *find(text, "insisted"))
+    press(qtbot, window, Qt.Key.Key_2, CTRL)
+    assert [_roles(c) for c in own_claims(repo, articles["abe"])] == [(None, "insisted", None)]
+
+
+def test_accept_a_claim_suggestion_and_set_attributes(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    article = articles["abe"]
+    press(qtbot, window, "]")  # the first claim
+    suggestion = window.workspace.current_claim()
+    assert suggestion is not None and suggestion.status == Status.SUGGESTED
+    press(qtbot, window, "a")
+    claims = own_claims(repo, article)
+    assert [(c.status, c.derived_from) for c in claims] == [(Status.ACCEPTED, suggestion.id)]
+    own_id = claims[0].id
+
+    press(qtbot, window, "]")
+    assert window.workspace.current == ("claim", own_id)
+    press(qtbot, window, "=")  # stance: for
+    assert own_claims(repo, article)[0].stance == 1
+    press(qtbot, window, "-")  # stance: against
+    assert own_claims(repo, article)[0].stance == -1
+
+    editor = window.workspace.claim_panel.editor
+    press(qtbot, window, "i")  # focus the issue box and type part of a code
+    assert editor.issue_edit.hasFocus()
+    qtbot.keyClicks(editor.issue_edit, "sovereign")
+    qtbot.keyClick(editor.issue_edit, Qt.Key.Key_Return)
+    assert own_claims(repo, article)[0].issue == "territorial dispute/sovereignty"
+
+    form_index = editor.form.findData("demand")
+    editor.form.setFocus()
+    editor.form.setCurrentIndex(form_index - 1)
+    qtbot.keyClick(editor.form, Qt.Key.Key_Down)
+    assert own_claims(repo, article)[0].form == "demand"
+
+    editor.note.setFocus()
+    qtbot.keyClicks(editor.note, "check the Russian original")
+    qtbot.keyClick(editor.note, Qt.Key.Key_Return)
+    claim = own_claims(repo, article)[0]
+    assert (claim.note, claim.form, claim.issue, claim.stance) == (
+        "check the Russian original",
+        "demand",
+        "territorial dispute/sovereignty",
+        -1,
+    )
+    assert len(own_claims(repo, article)) == 1  # every edit updated the same row
+
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # undo the note
+    assert own_claims(repo, article)[0].note == ""
+    assert editor.note.text() == ""
+
+
+def test_reject_a_claim_suggestion(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+    press(qtbot, window, "]")
+    press(qtbot, window, "x")
+    assert [c.status for c in own_claims(repo, articles["abe"])] == [Status.REJECTED]

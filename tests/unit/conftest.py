@@ -1,0 +1,80 @@
+"""Shared fixtures of the unit tests: a repository bound to a temporary database, and a small article."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from annotator.core.records import (
+    ActorSuggestion,
+    ArticleIn,
+    ArticleSuggestions,
+    ClaimSuggestion,
+    EntitySuggestion,
+    Span,
+)
+from annotator.store import open_repository
+from annotator.store.repository import Repository
+
+ORIGIN = "spacy:en_core_web_sm@3.8.0"
+
+#: An emoji first, so that any UTF-16 / byte offset confusion shifts every span.
+TEXT = "😀 Shinzo Abe said Japan wants the islands back, according to Vladimir Putin."
+
+
+def span_of(text: str, part: str, nth: int = 0) -> tuple[int, int]:
+    """Code-point offsets of the ``nth`` occurrence of ``part`` in ``text``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(part, start + 1)
+    return start, start + len(part)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Repository]:
+    """A fresh repository on a SQLite file in a temporary folder."""
+    repository = open_repository(str(tmp_path / "store" / "test.db"))
+    try:
+        yield repository
+    finally:
+        repository.close()
+
+
+def default_suggestions(article_id: str, origin: str = ORIGIN) -> ArticleSuggestions:
+    """Two entity suggestions (Abe linked to an actor, Japan) and one claim by Abe."""
+    abe, japan = span_of(TEXT, "Shinzo Abe"), span_of(TEXT, "Japan")
+    said, content = span_of(TEXT, "said"), span_of(TEXT, "Japan wants the islands back")
+    return ArticleSuggestions(
+        article_id=article_id,
+        origin=origin,
+        entities=[EntitySuggestion(*abe, "PERSON", actor_key="abe"), EntitySuggestion(*japan, "GPE")],
+        claims=[
+            ClaimSuggestion(
+                cue=(Span(*said),), content=(Span(*content),), source=(Span(*abe),), kind="indirect",
+                source_actor_key="abe",
+            )
+        ],
+        actors=[ActorSuggestion("abe", "Shinzo Abe", "PERSON", ("Abe",))],
+    )
+
+
+@pytest.fixture
+def article_id(repo: Repository) -> str:
+    """One stored article (TEXT) with the default suggestions and an annotator 'alice'."""
+    result = repo.add_article(ArticleIn(text=TEXT, title="Abe and Putin", ext_id="a1", file="a1.txt"))
+    repo.store_suggestions(default_suggestions(result.article_id))
+    repo.ensure_annotator("alice")
+    return result.article_id
+
+
+@pytest.fixture
+def make_articles(repo: Repository) -> Callable[[int], list[str]]:
+    """Store ``n`` distinct small articles; returns their ids in import order."""
+
+    def make(n: int) -> list[str]:
+        return [repo.add_article(ArticleIn(text=f"Article {i}: Putin met Abe.", title=f"Title {i}")).article_id
+                for i in range(n)]
+
+    return make

@@ -1,0 +1,170 @@
+"""Pipeline resolution and loading (annotator.nlp.pipeline) and the Suggester (annotator.nlp.suggester)."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from annotator.core.errors import ConfigError
+from annotator.core.records import ArticleSuggestions, ClaimSuggestion, Span
+from annotator.core.resources import seeds_dir
+from annotator.nlp.pipeline import NEEDED_COMPONENTS, PIPELINE_ENV, LoadedPipeline, load_pipeline
+from annotator.nlp.suggester import Suggester, _make_claim_suggester
+
+
+@pytest.fixture(scope="session")
+def loaded() -> Iterator[LoadedPipeline]:
+    """The default pipeline, loaded once for this module's slow tests."""
+    yield load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def seed_items() -> list[tuple[str, str]]:
+    folder = seeds_dir()
+    if folder is None:
+        pytest.skip("no seeds folder in this install")
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(Path(folder).glob("*.txt"))]
+
+
+@pytest.fixture()
+def no_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PIPELINE_ENV, raising=False)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def test_bad_setting_names_the_option_and_what_was_tried(no_env: None) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_pipeline("xx_no_such_pipeline_zz")
+    message = str(info.value)
+    assert "--pipeline" in message and "xx_no_such_pipeline_zz" in message
+    assert "Tried:" in message and "OSError" in message  # the reason for the candidate
+
+
+def test_bad_env_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(PIPELINE_ENV, str(tmp_path / "missing_pipeline"))
+    with pytest.raises(ConfigError, match=PIPELINE_ENV) as info:
+        load_pipeline()
+    assert "missing_pipeline" in str(info.value)
+
+
+def test_saved_pipeline_folder_loads(tmp_path: Path, no_env: None) -> None:
+    import spacy
+
+    blank = spacy.blank("en")
+    blank.add_pipe("sentencizer")  # not needed by the suggesters: must be disabled
+    blank.to_disk(tmp_path / "mine")
+    loaded = load_pipeline(str(tmp_path / "mine"))
+    assert loaded.name == "en_pipeline"
+    assert loaded.origin == f"spacy:en_pipeline@{loaded.version}"
+    assert loaded.nlp.pipe_names == []
+    assert loaded.nlp("Hello there.").text == "Hello there."
+
+
+def test_env_var_is_used_when_no_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import spacy
+
+    spacy.blank("en").to_disk(tmp_path / "envpipe")
+    monkeypatch.setenv(PIPELINE_ENV, str(tmp_path / "envpipe"))
+    assert load_pipeline().setting == str(tmp_path / "envpipe")
+
+
+@pytest.mark.slow
+def test_default_resolves_and_keeps_only_needed_components(loaded: LoadedPipeline) -> None:
+    assert loaded.name.startswith("en_core_web_sm")
+    assert loaded.origin == f"spacy:{loaded.name}@{loaded.version}"
+    # tok2vec stays because the tagger and parser listen to it.
+    assert set(loaded.nlp.pipe_names) - NEEDED_COMPONENTS <= {"tok2vec"}
+    assert {"parser", "ner", "tagger"} <= set(loaded.nlp.pipe_names)
+
+
+# --------------------------------------------------------------------------- claim suggester hook
+
+
+def test_missing_claims_module_means_no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "annotator.nlp.claims", None)  # None in sys.modules: import fails
+    assert _make_claim_suggester(object(), None) is None
+
+
+def test_claims_module_is_used_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
+    class FakeClaims:
+        def __init__(self, nlp: Any, lexicon_path: str | None = None) -> None:
+            self.nlp = nlp
+
+        def suggest(self, doc: Any) -> list[ClaimSuggestion]:
+            return []
+
+    fake = types.ModuleType("annotator.nlp.claims")
+    fake.ClaimSuggester = FakeClaims  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "annotator.nlp.claims", fake)
+    made = _make_claim_suggester("NLP", None)
+    assert isinstance(made, FakeClaims) and made.nlp == "NLP"
+
+
+# --------------------------------------------------------------------------- Suggester (pipeline)
+
+
+@pytest.mark.slow
+def test_suggester_yields_one_result_per_article_in_order(
+    loaded: LoadedPipeline, seed_items: list[tuple[str, str]]
+) -> None:
+    results = list(Suggester(loaded).suggest_texts(iter(seed_items), batch_size=2))
+    assert [r.article_id for r in results] == [aid for aid, _ in seed_items]
+    for result, (_, text) in zip(results, seed_items, strict=True):
+        assert result.origin == loaded.origin
+        assert result.entities and result.actors
+        keys = {a.key for a in result.actors}
+        assert all(e.actor_key is None or e.actor_key in keys for e in result.entities)
+        for claim in result.claims:
+            spans = [*claim.cue, *claim.content, *claim.source]
+            assert all(s.end <= len(text) for s in spans)
+            assert claim.source_actor_key is None or claim.source_actor_key in keys
+
+
+@pytest.mark.slow
+def test_claims_get_source_actor(monkeypatch: pytest.MonkeyPatch, loaded: LoadedPipeline) -> None:
+    class OneClaim:
+        def __init__(self, nlp: Any, lexicon_path: str | None = None) -> None:
+            pass
+
+        def suggest(self, doc: Any) -> list[ClaimSuggestion]:
+            he = doc.text.index("He")
+            abe = doc.text.index("Shinzo Abe")
+            return [ClaimSuggestion(cue=(Span(he + 3, he + 7),), content=(Span(he + 8, len(doc.text) - 1),),
+                                    source=(Span(he, he + 2),), source_ref=Span(abe, abe + 10))]
+
+    fake = types.ModuleType("annotator.nlp.claims")
+    fake.ClaimSuggester = OneClaim  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "annotator.nlp.claims", fake)
+    text = "Prime Minister Shinzo Abe arrived in Moscow on Monday. He said the talks would continue."
+    (result,) = Suggester(loaded).suggest_texts([("a1", text)])
+    (claim,) = result.claims
+    actor = next(a for a in result.actors if a.key == claim.source_actor_key)
+    assert actor.name == "Shinzo Abe"
+
+
+@pytest.mark.slow
+def test_emoji_text_through_the_suggester(loaded: LoadedPipeline) -> None:
+    text = "😀😀 𝕏 Vladimir Putin met Shinzo Abe."
+    (result,) = Suggester(loaded).suggest_texts([("e", text)])
+    assert {text[e.start : e.end] for e in result.entities} >= {"Vladimir Putin", "Shinzo Abe"}
+
+
+def _comparable(results: list[ArticleSuggestions]) -> list[tuple[Any, ...]]:
+    return [(r.article_id, r.origin, r.entities, r.claims, r.actors) for r in results]
+
+
+@pytest.mark.slow
+def test_two_processes_give_the_same_result(
+    loaded: LoadedPipeline, seed_items: list[tuple[str, str]]
+) -> None:
+    suggester = Suggester(loaded)
+    one = list(suggester.suggest_texts(seed_items, batch_size=2, n_process=1))
+    two = list(suggester.suggest_texts(seed_items, batch_size=2, n_process=2))
+    assert _comparable(two) == _comparable(one)

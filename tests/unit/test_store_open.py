@@ -1,0 +1,143 @@
+"""Opening databases: paths, URLs, pragmas, migrations, several repositories, threads."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+
+from annotator.core.errors import ConfigError
+from annotator.core.records import ArticleIn, ArticleStatus
+from annotator.store import default_database_path, open_repository
+from annotator.store.migrations import STEPS, Step, latest_version, migrate, schema_version
+from annotator.store.repository import Repository
+
+
+def test_plain_path_creates_parent_folders_with_wal_and_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "er" / "x.db"
+    repo = open_repository(str(path))
+    try:
+        repo.add_article(ArticleIn(text="hello"))
+        assert path.exists() and repo.location == str(path)
+        db = repo._st.db
+        assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+        assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    finally:
+        repo.close()
+    # WAL is a property of the file: a plain sqlite3 connection sees it too.
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sqlite_url_gets_the_same_pragmas(tmp_path: Path) -> None:
+    repo = open_repository(f"sqlite:///{tmp_path / 'u' / 'url.db'}")
+    try:
+        assert repo.count_articles() == 0
+        assert repo._st.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        repo.close()
+
+
+def test_none_uses_the_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "env" / "from_env.db"
+    monkeypatch.setenv("ANNOTATOR_DB", str(target))
+    assert default_database_path() == target
+    repo = open_repository(None)
+    try:
+        assert repo.location == str(target) and target.exists()
+    finally:
+        repo.close()
+
+
+def test_default_path_is_in_the_user_data_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    path = default_database_path()
+    assert path.name == "annotator.db" and "annotator" in path.parent.as_posix()
+
+
+def test_two_repositories_on_two_files_do_not_mix(tmp_path: Path) -> None:
+    one, two = open_repository(str(tmp_path / "one.db")), open_repository(str(tmp_path / "two.db"))
+    try:
+        one.add_article(ArticleIn(text="only in one", ext_id="x1"))
+        two.add_article(ArticleIn(text="only in two", ext_id="x2"))
+        two.add_article(ArticleIn(text="also in two"))
+        assert (one.article_ids(), two.count_articles()) == (["x1"], 2)
+        # Interleaved generators of both repositories each read their own file.
+        pairs = list(zip(one.iter_articles(batch=1), two.iter_articles(batch=1), strict=False))
+        assert [(a.text, b.text) for a, b in pairs] == [("only in one", "only in two")]
+    finally:
+        one.close()
+        two.close()
+
+
+def test_a_worker_thread_writes_while_the_main_thread_reads(repo: Repository) -> None:
+    repo.ensure_annotator("alice")
+    first = repo.add_article(ArticleIn(text="seed article")).article_id
+    errors: list[BaseException] = []
+    started = threading.Event()
+
+    def work() -> None:
+        try:
+            started.set()
+            for i in range(60):
+                repo.add_article(ArticleIn(text=f"worker article {i}"))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    started.wait()
+    seen = []
+    while worker.is_alive():
+        seen.append(repo.count_articles())
+        repo.set_article_status(first, "alice", ArticleStatus.IN_PROGRESS)  # the GUI writes too
+    worker.join()
+    assert errors == []
+    assert seen == sorted(seen)  # reads saw a consistent, growing database
+    assert repo.count_articles() == 61
+    assert repo.article_status(first, "alice") == ArticleStatus.IN_PROGRESS
+
+
+def test_reopening_an_existing_database_keeps_rows(tmp_path: Path) -> None:
+    path = str(tmp_path / "keep.db")
+    repo = open_repository(path)
+    repo.ensure_annotator("alice")
+    aid = repo.add_article(ArticleIn(text="kept")).article_id
+    repo.close()
+    again = open_repository(path)
+    try:
+        assert again.article_ids() == [aid] and again.annotators() == [("alice", "annotator")]
+    finally:
+        again.close()
+
+
+def test_an_upgrade_step_runs_once_and_keeps_rows(tmp_path: Path) -> None:
+    path = str(tmp_path / "v1.db")
+    repo = open_repository(path)
+    aid = repo.add_article(ArticleIn(text="a v1 row")).article_id
+    repo.close()
+    db = SqliteDatabase(path)
+    assert schema_version(db) == latest_version() == 1
+    calls: list[int] = []
+
+    def add_column(database: SqliteDatabase, migrator: object) -> None:
+        from playhouse.migrate import IntegerField, migrate as run
+
+        calls.append(1)
+        run(migrator.add_column("article", "word_count", IntegerField(null=True)))  # type: ignore[attr-defined]
+
+    steps = [*STEPS, Step(2, "article word count", add_column)]
+    assert migrate(db, steps) == 2 and migrate(db, steps) == 2
+    assert calls == [1]
+    columns = {c.name for c in db.get_columns("article")}
+    assert "word_count" in columns
+    assert db.execute_sql("SELECT id FROM article").fetchall() == [(aid,)]
+    db.close()
+    # This build only knows version 1: it refuses the newer database instead of damaging it.
+    with pytest.raises(ConfigError, match="newer"):
+        open_repository(path)
