@@ -31,8 +31,7 @@ class Tokens:
     def snap(self, start: int, end: int) -> tuple[int, int] | None:
         """Widen ``[start, end)`` to whole tokens; trims surrounding white space.
 
-        Every token that the range touches is included whole, so a sloppy mouse selection that starts in the
-        middle
+        Every token that the range touches is included whole, so a sloppy mouse selection that starts in the middle
         of a word takes the whole word. Returns None when the range covers no token (only white space).
         """
         if end < start:

@@ -136,10 +136,15 @@ def read_file_located(
         yield InputError(str(path), reason), None
 
 
-def read_inputs(paths: Sequence[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[ReadItem]:
+def read_inputs(
+    paths: Sequence[str | Path],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
+) -> Iterator[ReadItem]:
     """``read_file`` over every file of ``iter_inputs(paths)``."""
     for path in iter_inputs(paths):
-        yield from read_file(path, max_bytes=max_bytes)
+        yield from read_file(path, max_bytes=max_bytes, max_json_bytes=max_json_bytes)
 
 
 # --------------------------------------------------------------------------- text files

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.records import ArticleIn
-from annotator.io import iter_inputs, read_file
+from annotator.io import iter_inputs, read_file_located
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import ImportSummary
 from annotator.store.repository import Repository
@@ -41,22 +41,21 @@ def import_paths(
         if cancel is not None and cancel.cancelled:
             summary.cancelled = True
             break
-        for item in read_file(path):
+        for item, line in read_file_located(path):
             if isinstance(item, InputError):
                 summary.refused.append(item)
                 continue
-            _store_one(repo, item, path, annotator, summary)
+            _store_one(repo, item, path, line, annotator, summary)
         progress(Progress(done, total, path.name))
     return summary
 
 
-def _store_one(repo: Repository, article: ArticleIn, path: Path, annotator: str | None,
+def _store_one(repo: Repository, article: ArticleIn, path: Path, line: int | None, annotator: str | None,
                summary: ImportSummary) -> None:
     try:
         result = repo.add_article(article, annotator=annotator)
     except AnnotatorError as error:
         # A record whose annotations do not fit its text is refused alone; the file's other records go on.
-        line = article.meta.get("_line") if isinstance(article.meta.get("_line"), int) else None
         summary.refused.append(InputError(str(path), str(error), line))
         return
     if result.created:

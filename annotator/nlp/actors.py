@@ -239,9 +239,7 @@ class _Linker:
         start = self.entities[i].start
         best, best_pos = candidates[0], -1
         for actor in candidates:
-            before = [
-                self.entities[m].start for m in self.actors[actor].mentions if self.entities[m].start < start
-            ]
+            before = [self.entities[m].start for m in self.actors[actor].mentions if self.entities[m].start < start]
             if before and max(before) > best_pos:
                 best, best_pos = actor, max(before)
         return best
@@ -284,13 +282,9 @@ class _Linker:
                 if surface != data.name and surface not in aliases:
                     aliases.append(surface)
             kind = data.kind or data.labels.most_common(1)[0][0]
-            out_actors.append(
-                ActorSuggestion(key=keys[actor], name=data.name, kind=kind, aliases=tuple(aliases))
-            )
+            out_actors.append(ActorSuggestion(key=keys[actor], name=data.name, kind=kind, aliases=tuple(aliases)))
         entities = [
-            replace(ent, actor_key=keys[self.assigned[i]])
-            if i in self.assigned
-            else replace(ent, actor_key=None)
+            replace(ent, actor_key=keys[self.assigned[i]]) if i in self.assigned else replace(ent, actor_key=None)
             for i, ent in enumerate(self.entities)
         ]
         return entities, out_actors
@@ -359,7 +353,7 @@ def link_claim_sources(
 
 def _overlapping_actor(span: Span, linked: Sequence[EntitySuggestion], text: str) -> str | None:
     hits = [e for e in linked if e.start < span.end and span.start < e.end]
-    # A nationality in front of the real source ("Japanese Prime Minister") modifies it; it is not the claimant.
+    # A nationality before the real source ("Japanese Prime Minister") only modifies it: not the claimant.
     hits = [e for e in hits if e.label != "NORP" or not any(c.isalnum() for c in text[e.end : span.end])]
     if not hits:
         return None

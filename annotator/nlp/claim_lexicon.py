@@ -35,7 +35,9 @@ class CueVerb:
     particles: frozenset[str] = frozenset()  # non-empty: a cue only together with one of these particles
 
     def takes(self, frame: str) -> bool:
-        """Whether this verb takes the complement ``frame`` (one of ``FRAMES``)."""
+        """Whether this verb takes the complement ``frame`` (one of ``FRAMES``, or "prep")."""
+        if frame == "prep":
+            return bool(self.preps)
         return bool(getattr(self, frame, False))
 
 
@@ -143,9 +145,7 @@ def load_lexicon(lexicon_path: Path | None = None, patterns_path: Path | None = 
                 str(entry.get("form", "statement")),
             )
         )
-    nouns, adjectives, raising = (
-        _lemma_forms(raw, key, lex_file) for key in ("nouns", "adjectives", "raising")
-    )
+    nouns, adjectives, raising = (_lemma_forms(raw, key, lex_file) for key in ("nouns", "adjectives", "raising"))
     return CueLexicon(
         verbs=verbs,
         phrases=phrases,

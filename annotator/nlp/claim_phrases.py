@@ -7,13 +7,13 @@ from spacy.tokens import Doc, Token
 from annotator.core.records import ClaimKind
 from annotator.nlp.claim_lexicon import CueLexicon
 from annotator.nlp.claim_quotes import QuoteIndex
-from annotator.nlp.claim_spans import Candidate, pieces, source_span, token_span
+from annotator.nlp.claim_spans import Candidate, Sentences, pieces, source_span, token_span
 
 
 def phrase_candidates(
-    doc: Doc, quotes: QuoteIndex, lexicon: CueLexicon, stop_deps: frozenset[str]
+    doc: Doc, quotes: QuoteIndex, lexicon: CueLexicon, stop_deps: frozenset[str], sents: Sentences
 ) -> list[Candidate]:
-    """ "According to X, ...": X is the source, the clause around the phrase is the content."""
+    """'According to X, ...': X is the source, the clause around the phrase is the content."""
     out: list[Candidate] = []
     lowers = [t.lower_ for t in doc]
     for phrase in lexicon.phrases:
@@ -29,10 +29,11 @@ def phrase_candidates(
                 continue
             src = objs[0]
             phrase_tokens = {t.i for t in first.subtree} | set(range(i, i + n))
-            clause = first.head if first.head is not first else first.sent.root
+            sent = sents.of(first.i)
+            clause = first.head if first.head is not first else sent.root
             if clause.i in phrase_tokens:
-                clause = first.sent.root
-            content_tokens = [t for t in clause.sent if t.i not in phrase_tokens]
+                clause = sent.root
+            content_tokens = [t for t in sents.of(clause.i) if t.i not in phrase_tokens]
             content = pieces(content_tokens)
             cue_span = token_span(doc[i : i + n], keep_quotes=False)
             if not content or cue_span is None:

@@ -77,7 +77,8 @@ def find_quotes(text: str) -> list[Quote]:
             else:
                 quotes.append(Quote(open_at, i, open_at + 1, i, closed=False))
                 open_at = closer = None
-        elif ch == closer or (ch in _CLOSERS and closer != _STRAIGHT):
+        elif ch == closer or ch in _CLOSERS or (ch == _STRAIGHT and not text[i - 1].isspace()):
+            # Any closing mark ends the quote: copy mixing “ with " (or " with ”) is common.
             end = i + 2 if orig.startswith(_DOUBLED, i) else i + 1
             quotes.append(Quote(open_at, end, open_at + 1, i, closed=True))
             i = end - 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from spacy.matcher import DependencyMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from annotator.core.records import ClaimKind
@@ -29,6 +29,7 @@ from annotator.nlp.claim_phrases import colon_candidates, noun_candidates, phras
 from annotator.nlp.claim_quotes import Quote, QuoteIndex
 from annotator.nlp.claim_spans import (
     Candidate,
+    Sentences,
     ends_with_colon,
     merge,
     pieces,
@@ -58,7 +59,7 @@ class ClaimRules:
         self._frames: dict[int, tuple[str, int]] = {}
         self._node_names: dict[int, list[str]] = {}
         placeholders = {f"${frame}": lexicon.lemmas_for(frame) for frame in FRAMES}
-        placeholders["$prep"] = sorted(v.lemma for v in lexicon.verbs.values() if v.preps)
+        placeholders["$prep"] = lexicon.lemmas_for("prep")
         placeholders["$adj"] = sorted(lexicon.adjectives)
         placeholders["$raising"] = sorted(lexicon.raising)
         for entry in lexicon.param("dependency_patterns"):
@@ -90,14 +91,18 @@ class ClaimRules:
         """
         tok = verb
         for _ in range(4):
-            passive = False
-            for child in tok.children:
-                if child.dep_ in self.subject_deps:
-                    if child.lower_ in self.expletives:
-                        return None, True
-                    return child, False
-                if child.dep_ in self.passive_deps:
-                    passive = True
+            # The subject nearest the verb: in '"..., the person," Weaver said' the parser may give "said" a
+            # second subject inside the quote.
+            subjects = sorted((c for c in tok.children if c.dep_ in self.subject_deps), key=lambda c: abs(c.i - tok.i))
+            if subjects:
+                # "It is unclear whether ...": an expletive subject of a copula is no source; "It said ..."
+                # (a company, a newspaper) is.
+                if subjects[0].dep_ == "expl" or (subjects[0].lower_ in self.expletives and tok.lemma_ == "be"):
+                    return None, True
+                return subjects[0], False
+            passive = any(c.dep_ in self.passive_deps for c in tok.children)
+            if tok.tag_ == "VBN" and tok.dep_ == "advcl" and not any(c.dep_ == "aux" for c in tok.children):
+                return None, True  # "Asked about X, she said ...": the asker is not named
             if passive:
                 for child in tok.children:
                     if child.dep_ == self.agent_dep:
@@ -107,19 +112,46 @@ class ClaimRules:
             if tok.dep_ in self.inherit_deps and tok.head is not tok:
                 tok = tok.head
                 continue
+            if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head is not tok.head:
+                tok = tok.head.head  # "He explained it by saying ...": the subject of the verb the phrase modifies
+                continue
             break
+        if tok is verb:
+            return self._postverbal_source(verb), False
         return None, False
+
+    def _postverbal_source(self, verb: Token) -> Token | None:
+        """'"...," added a South Carolina Democrat': the parser often takes the inverted subject for an object.
+
+        Only for speech verbs right after a quote or comma, where an object reading makes no sense.
+        """
+        cue = self.lexicon.verb(verb.lemma_)
+        if cue is None or not cue.quote or verb.i == 0 or verb.nbor(-1).text not in (",", "”", '"', "''"):
+            return None
+        for child in verb.children:
+            if (
+                child.i > verb.i
+                and child.dep_ in ("dobj", "attr", "npadvmod", "oprd")
+                and child.pos_
+                in (
+                    "NOUN",
+                    "PROPN",
+                )
+            ):
+                return child
+        return None
 
     # ----------------------------------------------------------------- candidates
 
-    def candidates(self, doc: Doc, quotes: QuoteIndex) -> list[Candidate]:
+    def candidates(self, doc: Doc, quotes: QuoteIndex, sents: Sentences | None = None) -> list[Candidate]:
         """Every claim candidate of ``doc`` (several per cue are possible; the caller keeps the best)."""
+        sents = sents or Sentences(doc)
         out = self._verb_candidates(doc, quotes)
-        self._attach_quotes(doc, quotes, out)
-        # An active cue verb without a subject is mostly a parse or lexicon accident ("groups supporting
-        # her"); only passives ("it was reported that") and direct quotes are kept without a source.
-        out = [c for c in out if c.source_token is not None or c.passive or c.kind == ClaimKind.DIRECT]
-        out.extend(phrase_candidates(doc, quotes, self.lexicon, self.stop_deps))
+        self._attach_quotes(doc, quotes, out, sents)
+        # An object or prepositional cue without any subject ("Post a comment", "groups supporting her") is
+        # mostly an imperative or a parse accident; reported clauses and quotes may be sourceless.
+        out = [c for c in out if c.source_token is not None or c.passive or c.frame not in ("obj", "prep")]
+        out.extend(phrase_candidates(doc, quotes, self.lexicon, self.stop_deps, sents))
         out.extend(
             noun_candidates(
                 doc,
@@ -167,24 +199,34 @@ class ClaimRules:
         """'X is convinced that ...' (adjective cue, source X); 'X seems to ...' (no source, X in content)."""
         if frame == "adj":
             form = self.lexicon.adjectives[cue_tok.lemma_.lower()]
-            copula = cue_tok.head
-            cue_tokens = [cue_tok] + ([copula] if copula.lemma_ == "be" else [])
-            content = pieces(t for t in head.subtree)
+            if cue_tok.tag_ == "VBN":
+                copulas = [c for c in cue_tok.children if c.dep_ == "auxpass"]
+            else:
+                copulas = [cue_tok.head] if cue_tok.head.lemma_ == "be" else []
+            cue_tokens = [cue_tok, *copulas]
+            if head.dep_ == "prep" and head.lower_ == "by":
+                return None  # "is opposed by X": a real passive, not an attitude of the subject
+            content = pieces(same_paragraph(head.subtree, cue_tok))
             src_tok, passive = self.find_source(cue_tok)
+            if cue_tok.tag_ == "VBN":
+                # "X is convinced that ...": the subject of a passive psych verb holds the attitude.
+                src_tok = next((c for c in cue_tok.children if c.dep_ == "nsubjpass"), src_tok)
             if src_tok is None and not passive:
                 return None
         else:
             form = self.lexicon.raising[cue_tok.lemma_.lower()]
             cue_tokens = [cue_tok]
             skip = {"aux", "auxpass", "neg", "punct", "cc", "mark", "advmod"}
-            content = pieces(t for c in cue_tok.children if c.dep_ not in skip for t in c.subtree)
+            content = pieces(
+                same_paragraph((t for c in cue_tok.children if c.dep_ not in skip for t in c.subtree), cue_tok)
+            )
             src_tok, passive = None, True
-        cue_span = token_span(cue_tokens, keep_quotes=False)
-        if not content or cue_span is None:
+        cue_spans = pieces(cue_tokens)  # "is ... convinced" may be discontinuous
+        if not content or not cue_spans:
             return None
         source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
         return Candidate(
-            [cue_span],
+            cue_spans,
             content,
             src_tok,
             source,
@@ -194,7 +236,17 @@ class ClaimRules:
             rank,
             frame,
             passive=passive,
+            dep=cue_tok.dep_,
         )
+
+    def _parenthetical(self, tok: Token) -> bool:
+        """A speech verb after a comma, with its own subject and no complement of its own: a parenthetical."""
+        cue = self.lexicon.verb(tok.lemma_)
+        if cue is None or not cue.that or any(c.dep_ in ("ccomp", "xcomp", "dobj", "mark") for c in tok.children):
+            return False
+        has_subject = any(c.dep_ in self.subject_deps for c in tok.children)
+        left = tok.left_edge
+        return has_subject and left.i > 0 and tok.doc[left.i - 1].text in (",", "—", "–")
 
     def _particle_ok(self, verb: Token, cue: CueVerb) -> bool:
         if not cue.particles:
@@ -212,13 +264,17 @@ class ClaimRules:
         cue_tokens: list[Token],
         quotes: QuoteIndex,
     ) -> Candidate | None:
-        if frame != "that" and verb.dep_ in ("acl", "amod"):
-            return None  # "a super PAC supporting him": a participle modifying a noun, not a claim
+        if frame == "that" and head.i > verb.i and self._parenthetical(head):
+            return None  # "The talks will continue, the minister said": "said" is the cue, not "continue"
         if frame == "inverted":
             if cue.form in ("belief", "intention"):
                 return None  # "X, I think, is Y" outside quotes is a hedge, not an attribution
             if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children):
                 return None  # the verb has its own complement; the other patterns handle it
+            if verb.dep_ == "advcl" and not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+                return None  # only "As X reported, ..." attributes its main clause
+            if verb.dep_ == "conj" and not any(c.dep_ in self.subject_deps and c.i > verb.i for c in verb.children):
+                return None  # only the inverted "..., said the chief executive" attributes what precedes
             # "The plan, he said, will fail": the content is the clause around the cue, minus the cue's
             # phrase.
             own = {t.i for t in verb.subtree}
@@ -237,7 +293,11 @@ class ClaimRules:
         content = pieces(content_tokens)
         if not content:
             return None
-        src_tok, passive = self.find_source(verb)
+        src_tok: Token | None
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
+            src_tok, passive = verb.head, False  # "a super PAC supporting him": the noun is the source
+        else:
+            src_tok, passive = self.find_source(verb)
         if src_tok is not None and quotes.containing(src_tok.idx) is not None:
             return None  # subject inside a quote: the parser mixed quote and frame
         source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
@@ -251,10 +311,20 @@ class ClaimRules:
             else ClaimKind.OTHER
         )
         return Candidate(
-            [cue_span], content, src_tok, source, kind, cue.form, verb.i, rank, frame, passive=passive
+            [cue_span],
+            content,
+            src_tok,
+            source,
+            kind,
+            cue.form,
+            verb.i,
+            rank,
+            frame,
+            passive=passive,
+            dep=verb.dep_,
         )
 
-    def _attach_quotes(self, doc: Doc, quotes: QuoteIndex, cands: list[Candidate]) -> None:
+    def _attach_quotes(self, doc: Doc, quotes: QuoteIndex, cands: list[Candidate], sents: Sentences) -> None:
         """Make quotes next to a speech verb that verb's content; create the claim when no rule found one."""
         by_anchor: dict[int, list[Candidate]] = {}
         for cand in cands:
@@ -264,12 +334,14 @@ class ClaimRules:
             for q in quotes.overlapping(cand.content[0][0], cand.content[-1][1]):
                 covered.add(q.start)
         for q in quotes.quotes:
-            if (
-                q.start in covered
-                or len(doc.text[q.inner_start : q.inner_end].split()) < self.quote_min_words
-            ):
+            if q.start in covered or len(doc.text[q.inner_start : q.inner_end].split()) < self.quote_min_words:
                 continue
-            verb = self._speech_verb_near(doc, q, quotes)
+            # A verb whose object or infinitive is already its content ("criticized the laws") does not
+            # introduce a quote next to it; look for another speech verb.
+            busy = {c.anchor for c in cands if c.frame in ("obj", "to", "prep") and c.source_token is not None} - {
+                c.anchor for c in cands if c.frame in ("that", "quote")
+            }
+            verb = self._speech_verb_near(doc, q, quotes, busy, sents)
             if verb is None:
                 continue
             cue = self.lexicon.verb(verb.lemma_)
@@ -308,10 +380,7 @@ class ClaimRules:
             if not qs:
                 continue
             quoted = sum(
-                min(e, q.end) - max(s, q.start)
-                for s, e in cand.content
-                for q in qs
-                if s < q.end and q.start < e
+                min(e, q.end) - max(s, q.start) for s, e in cand.content for q in qs if s < q.end and q.start < e
             )
             total = sum(e - s for s, e in cand.content)
             if quoted * 2 >= total:
@@ -320,29 +389,31 @@ class ClaimRules:
                 cand.content = merge([*cand.content, *extra])
                 cand.kind = ClaimKind.DIRECT
 
-    def _speech_verb_near(self, doc: Doc, q: Quote, quotes: QuoteIndex) -> Token | None:
+    def _speech_verb_near(
+        self, doc: Doc, q: Quote, quotes: QuoteIndex, busy: set[int], sentences: Sentences
+    ) -> Token | None:
         """A quote-taking cue verb in the sentence a quote ends in or starts in (outside any quote)."""
         end_tok = doc.char_span(q.end - 1, q.end, alignment_mode="expand")
         start_tok = doc.char_span(q.start, q.start + 1, alignment_mode="expand")
-        sents = []
+        sents: list[Span] = []
         if end_tok is not None and len(end_tok):
-            sents.append(end_tok[0].sent)
+            sents.append(sentences.of(end_tok[0].i))
             nxt = end_tok[-1].i + 1
             # '"..." \n He said.' style: a quote closing its sentence may be attributed in the next one.
-            if nxt < len(doc) and doc[nxt].sent.start == nxt and doc[nxt].sent not in sents:
-                sents.append(doc[nxt].sent)
+            if nxt < len(doc) and sentences.of(nxt).start == nxt and sentences.of(nxt) not in sents:
+                sents.append(sentences.of(nxt))
         if start_tok is not None and len(start_tok):
-            sent = start_tok[0].sent
+            sent = sentences.of(start_tok[0].i)
             if sent not in sents:
                 sents.append(sent)
             # 'He said:' as a sentence of its own just before the quote.
             if sent.start > 0:
-                prev = doc[sent.start - 1].sent
+                prev = sentences.of(sent.start - 1)
                 if prev.text.rstrip().endswith(":"):
                     sents.append(prev)
         for sent in sents:
             for tok in sent:
-                if tok.pos_ != "VERB" or quotes.containing(tok.idx) is not None:
+                if tok.pos_ != "VERB" or tok.i in busy or quotes.containing(tok.idx) is not None:
                     continue
                 cue = self.lexicon.verb(tok.lemma_)
                 if cue is not None and cue.quote:

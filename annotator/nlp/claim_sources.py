@@ -9,10 +9,12 @@ minister"), and give up beyond a window rather than guess far away.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
+
+from annotator.nlp.claim_spans import Sentences
 
 CharSpan = tuple[int, int]
 
@@ -32,6 +34,7 @@ class DocIndex:
 
     mentions: list[_Mention]
     sent_of: list[int]
+    speakers: list[_Mention] = field(default_factory=list)  # named sources of the claims seen so far
 
 
 class SourceResolver:
@@ -42,27 +45,79 @@ class SourceResolver:
         self.subject_window = int(params["subject_window_sentences"])
         self.pronouns: dict[str, str] = {k.lower(): v for k, v in params["pronouns"].items()}
         self.relatives = frozenset(params["relative_pronouns"])
-        self.labels: dict[str, frozenset[str]] = {
-            k: frozenset(v) for k, v in params["pronoun_labels"].items()
-        }
+        self.labels: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in params["pronoun_labels"].items()}
         self.honorifics: dict[str, str] = {k.lower(): v for k, v in params["honorifics"].items()}
+        self.first_names: dict[str, str] = {
+            name.lower(): gender for gender, names in params.get("first_names", {}).items() for name in names
+        }
         self.person_titles = frozenset(t.lower() for t in params["person_titles"])
         self.org_titles = frozenset(t.lower() for t in params["org_titles"])
 
-    def index(self, doc: Doc) -> DocIndex:
-        """Build the per-document lookups (named mentions, sentence of each token)."""
+    def index(self, doc: Doc, sents: Sentences | None = None) -> DocIndex:
+        """Build the per-document lookups (named mentions, sentence of each token, genders of people)."""
+        sents = sents or Sentences(doc)
+        sent_of = sents.index
+        genders = self._genders(doc, sents)
         mentions = []
         for ent in doc.ents:
             subject = any(t.dep_ in _SUBJECT_DEPS for t in ent) or (
                 ent.root.dep_ in ("compound", "appos") and ent.root.head.dep_ in _SUBJECT_DEPS
             )
-            gender = self.honorifics.get(doc[ent.start - 1].lower_) if ent.start > 0 else None
+            gender = genders.get(_key(ent)) if ent.label_ == "PERSON" else None
             mentions.append(_Mention(ent, subject, gender))
-        sent_of = [0] * len(doc)
-        for k, sent in enumerate(doc.sents):
-            for i in range(sent.start, sent.end):
-                sent_of[i] = k
         return DocIndex(mentions, sent_of)
+
+    def _genders(self, doc: Doc, sents: Sentences) -> dict[str, str]:
+        """Gender of each person (by surname) as the article itself tells it.
+
+        An honorific ("Mrs. Clinton") weighs most, then a common first name (``first_names`` in
+        claim_patterns.json), then the pronouns that follow a person in a sentence naming no one else
+        ("Clinton said her plan ...").
+        """
+        votes: dict[str, dict[str, int]] = {}
+        # People by sentence in one pass (Span.ents scans every entity of the Doc on each call).
+        by_sentence: dict[int, list[Span]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                by_sentence.setdefault(sents.index[ent.start], []).append(ent)
+        for k, people in by_sentence.items():
+            sent = sents.spans[k]
+            for ent in people:
+                honorific = self.honorifics.get(doc[ent.start - 1].lower_) if ent.start > 0 else None
+                words = [t.lower_ for t in ent if t.is_alpha]
+                given = self.first_names.get(words[0]) if len(words) > 1 else None
+                for gender, weight in ((honorific, 10), (given, 5)):
+                    if gender in ("m", "f"):
+                        votes.setdefault(_key(ent), {}).setdefault(gender, 0)
+                        votes[_key(ent)][gender] += weight
+            if len({_key(e) for e in people}) != 1:
+                continue
+            ent = people[0]
+            for tok in doc[ent.end : sent.end]:
+                kind = self.pronouns.get(tok.lower_) if tok.pos_ == "PRON" else None
+                if kind in ("m", "f"):
+                    votes.setdefault(_key(ent), {}).setdefault(kind, 0)
+                    votes[_key(ent)][kind] += 1
+        out = {}
+        for key, count in votes.items():
+            m, f = count.get("m", 0), count.get("f", 0)
+            if m != f:
+                out[key] = "m" if m > f else "f"
+        return out
+
+    def note_speaker(self, index: DocIndex, source: Token | None, ref: CharSpan | None) -> None:
+        """Remember who spoke (the named source, or what a pronoun resolved to) for later pronouns.
+
+        Call it for each claim in text order: "Trump said X. He added Y." resolves "He" to the last speaker.
+        """
+        for m in index.mentions:
+            if ref is not None:
+                if (m.span.start_char, m.span.end_char) == ref:
+                    index.speakers.append(m)
+                    return
+            elif source is not None and m.span.start <= source.i < m.span.end:
+                index.speakers.append(m)
+                return
 
     def resolve(self, tok: Token, index: DocIndex) -> CharSpan | None:
         """The named mention ``tok`` (head of a source) refers to; None when it is a name itself or unknown.
@@ -85,19 +140,15 @@ class SourceResolver:
             return self.resolve(antecedent, index) if antecedent.pos_ == "NOUN" else None
         if lower in self.pronouns and tok.pos_ == "PRON":
             kind = self.pronouns[lower]
-            return self._nearest(
-                tok, index, self.labels.get(kind, frozenset()), kind if kind in ("m", "f") else None
-            )
+            return self._nearest(tok, index, self.labels.get(kind, frozenset()), kind if kind in ("m", "f") else None)
+        if any(t.ent_type_ for t in tok.subtree if t.i < tok.i and t.dep_ in ("compound", "poss", "nmod")):
+            return None  # "the Shinzo Abe administration" names its referent already
         if tok.pos_ == "NOUN" and not tok.ent_type_:
-            if any(
-                c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children
-            ):
+            if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children):
                 return None  # "a spokesman" introduces someone new; only definite titles refer back
             words = {t.lower_ for t in tok.subtree if t.i <= tok.i}
             if lower in self.person_titles:
-                return self._nearest(
-                    tok, index, frozenset({"PERSON"}), None, title_words=words & self.person_titles
-                )
+                return self._nearest(tok, index, frozenset({"PERSON"}), None, title_words=words & self.person_titles)
             if lower in self.org_titles:
                 return self._nearest(tok, index, frozenset({"ORG", "GPE", "NORP"}), None)
         return None
@@ -121,15 +172,33 @@ class SourceResolver:
             and here - sent_of[m.span.start] <= self.window
             and (gender is None or m.gender in (None, gender))
         ]
-        if title_words:
-            titled = [m for m in fitting if _preceded_by(m.span, title_words)]
-            if titled:
-                return _char(titled[-1].span)
+        if title_words is not None:
+            # A title refers back only to someone introduced with it ("Prime Minister Shinzo Abe" for "the
+            # prime minister"); anyone else is a guess an analyst would have to undo.
+            titled = [m for m in fitting if _titled(m.span, title_words)]
+            return _char(titled[-1].span) if titled else None
+        # The last speaker, when recent: reporting moves from quote to quote of the same person.
+        speakers = [
+            m
+            for m in index.speakers
+            if m.span.end <= tok.i
+            and m.span.label_ in labels
+            and here - sent_of[m.span.start] <= self.subject_window
+            and (gender is None or m.gender in (None, gender))
+        ]
+        if speakers:
+            return _char(speakers[-1].span)
         subjects = [m for m in fitting if m.subject and here - sent_of[m.span.start] <= self.subject_window]
         if subjects:
             # The latest subject of the latest sentence that has one.
             return _char(subjects[-1].span)
         return _char(fitting[-1].span) if fitting else None
+
+
+def _key(ent: Span) -> str:
+    """A person's key for gender: the surname ("Hillary Clinton" and "Mrs. Clinton" share "clinton")."""
+    words = [t.lower_ for t in ent if t.is_alpha]
+    return words[-1] if words else ent.text.lower()
 
 
 def _char(span: Span) -> CharSpan:
@@ -145,8 +214,12 @@ def _entity_of(tok: Token) -> Span | None:
     return None
 
 
-def _preceded_by(span: Span, words: set[str]) -> bool:
-    """Whether one of ``words`` appears in the few tokens before ``span`` ("Prime Minister | Shinzo Abe")."""
+def _titled(span: Span, words: set[str]) -> bool:
+    """Whether ``span`` comes with one of the title ``words``: just before it ("Prime Minister | Shinzo Abe")
+    or in an apposition ("Sergei Lavrov, the foreign minister,")."""
     doc = span.doc
     window = doc[max(span.start - 4, 0) : span.start]
-    return any(t.lower_ in words for t in window)
+    if any(t.lower_ in words for t in window):
+        return True
+    appositions = [c for c in span.root.children if c.dep_ == "appos"]
+    return any(t.lower_ in words for a in appositions for t in a.subtree)

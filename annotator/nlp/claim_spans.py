@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from spacy.tokens import Token
+from spacy.tokens import Doc, Span, Token
 
 from annotator.nlp.claim_quotes import Quote
 
@@ -29,6 +29,7 @@ class Candidate:
     frame: str = ""
     quotes: list[Quote] = field(default_factory=list)
     passive: bool = False  # a passive cue may lack a source ("it was reported that ...")
+    dep: str = ""  # dependency label of the cue word (how the claim hangs in its sentence)
 
 
 # --------------------------------------------------------------------------- span helpers
@@ -124,3 +125,18 @@ def merge(spans: Iterable[CharSpan]) -> list[CharSpan]:
 
 
 # --------------------------------------------------------------------------- the rules
+
+
+class Sentences:
+    """The sentences of a Doc, computed once: ``Token.sent`` re-scans the Doc on every call."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.spans: list[Span] = list(doc.sents)
+        self.index = [0] * len(doc)
+        for k, sent in enumerate(self.spans):
+            for i in range(sent.start, sent.end):
+                self.index[i] = k
+
+    def of(self, i: int) -> Span:
+        """The sentence of token ``i``."""
+        return self.spans[self.index[i]]

@@ -5,7 +5,8 @@
 * ``claim_lexicon`` reads the cue lexicon and rule parameters from ``resources/`` (analysts extend them
   there);
 * ``claim_quotes`` finds quotations on the raw text;
-* ``claim_rules`` turns the dependency parse into candidates (cue, content, source);
+* ``claim_rules`` turns the dependency parse into candidates (cue, content, source), with ``claim_phrases``
+  for cues that are not verbs and ``claim_spans`` for the candidate record and span helpers;
 * ``claim_sources`` resolves pronoun and title sources to the named mention they refer to.
 
 Typical use::
@@ -28,8 +29,9 @@ from annotator.core.errors import ConfigError
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
 from annotator.nlp.claim_lexicon import CueLexicon, load_lexicon
 from annotator.nlp.claim_quotes import QuoteIndex, find_quotes
-from annotator.nlp.claim_rules import Candidate, CharSpan, ClaimRules, merge
+from annotator.nlp.claim_rules import ClaimRules
 from annotator.nlp.claim_sources import SourceResolver
+from annotator.nlp.claim_spans import Candidate, CharSpan, Sentences, merge
 
 __all__ = ["ClaimSuggester"]
 
@@ -75,14 +77,15 @@ class ClaimSuggester:
         if len(doc) == 0:
             return []
         if not doc.has_annotation("DEP"):
-            raise ConfigError(
-                "claim suggestions need a pipeline with a dependency parser (setting: pipeline)"
-            )
+            raise ConfigError("claim suggestions need a pipeline with a dependency parser (setting: pipeline)")
         quotes = QuoteIndex(find_quotes(doc.text))
-        best = _best_per_cue(self.rules.candidates(doc, quotes))
-        index = self.resolver.index(doc) if best else None
+        sents = Sentences(doc)
+        best = _drop_embedded(_best_per_cue(self.rules.candidates(doc, quotes, sents)))
+        index = self.resolver.index(doc, sents) if best else None
         out: list[ClaimSuggestion] = []
         seen: set[tuple[tuple[CharSpan, ...], tuple[CharSpan, ...]]] = set()
+        # Text order of sources, so that each pronoun can fall back on the speakers before it.
+        best.sort(key=lambda c: c.source_token.i if c.source_token is not None else c.anchor)
         for cand in best:
             key = (tuple(cand.cue), tuple(cand.content))
             if key in seen:
@@ -93,6 +96,7 @@ class ClaimSuggester:
                 ref = self.resolver.resolve(cand.source_token, index)
                 if ref is not None and cand.source is not None and ref == cand.source:
                     ref = None
+                self.resolver.note_speaker(index, cand.source_token, ref)
             out.append(
                 ClaimSuggestion(
                     cue=_spans(cand.cue),
@@ -122,6 +126,27 @@ def _best_per_cue(cands: list[Candidate]) -> list[Candidate]:
         if cur is None or (cand.rank, -_length(cand.content)) < (cur.rank, -_length(cur.content)):
             best[cand.anchor] = cand
     return list(best.values())
+
+
+def _drop_embedded(cands: list[Candidate]) -> list[Candidate]:
+    """Drop beliefs, intentions and other non-speech claims embedded in another claim's content.
+
+    In "Fiorina says she plans to root for Iowa" the plan is part of what Fiorina says, not a claim of its own;
+    analysts code the outer claim. Embedded speech ("X said Y told him that ...") and "according to" stay.
+    """
+
+    def inside(c: Candidate, other: Candidate) -> bool:
+        start = c.cue[0][0]
+        return any(s <= start < e for s, e in other.content)
+
+    keep = []
+    for cand in cands:
+        if cand.kind == ClaimKind.OTHER and any(
+            other is not cand and inside(cand, other) and not inside(other, cand) for other in cands
+        ):
+            continue
+        keep.append(cand)
+    return keep
 
 
 def _length(spans: list[CharSpan]) -> int:

@@ -25,9 +25,7 @@ _LEADING_PUNCT = "\"'“‘«([{"
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _TRAILING_PUNCT = ",;:!?\"'”’»)]}"
 # A final period belongs to the entity when the last word is an abbreviation ("U.S.", "Inc.", "Jr.").
-_ABBREVIATIONS = frozenset(
-    {"inc", "corp", "co", "ltd", "jr", "sr", "st", "bros", "plc", "llc", "dr", "mr", "mrs"}
-)
+_ABBREVIATIONS = frozenset({"inc", "corp", "co", "ltd", "jr", "sr", "st", "bros", "plc", "llc", "dr", "mr", "mrs"})
 _LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
 
 
@@ -49,9 +47,7 @@ class LabelMap:
     def from_json(cls, data: Mapping[str, Any]) -> LabelMap:
         """Build from the ``labels.json`` structure (``{"labels": [{"name": ...}], "spacy_map": {...}}``)."""
         labels = frozenset(str(item["name"]) for item in data.get("labels", []))
-        mapping = {
-            str(k): (None if v is None else str(v)) for k, v in dict(data.get("spacy_map", {})).items()
-        }
+        mapping = {str(k): (None if v is None else str(v)) for k, v in dict(data.get("spacy_map", {})).items()}
         fallback = FALLBACK_LABEL if FALLBACK_LABEL in labels else None
         return cls(mapping=mapping, labels=labels, fallback=fallback)
 
@@ -123,9 +119,7 @@ def entity_suggestions(doc: Any, label_map: LabelMap) -> list[EntitySuggestion]:
         One suggestion per kept entity, in text order, with cleaned code-point offsets into ``doc.text`` and
         ``actor_key`` unset (actor linking fills it).
     """
-    return suggestions_from_spans(
-        doc.text, ((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents), label_map
-    )
+    return suggestions_from_spans(doc.text, ((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents), label_map)
 
 
 def suggestions_from_spans(

@@ -50,9 +50,7 @@ def _candidates(setting: str | None) -> tuple[list[str], str]:
     env = os.environ.get(PIPELINE_ENV, "").strip()
     if env:
         return [env], f"the {PIPELINE_ENV} environment variable ({env!r})"
-    return list(DEFAULT_PIPELINES), (
-        f"the default pipelines (neither the --pipeline option nor {PIPELINE_ENV} is set)"
-    )
+    return list(DEFAULT_PIPELINES), (f"the default pipelines (neither the --pipeline option nor {PIPELINE_ENV} is set)")
 
 
 def _short_reason(exc: BaseException) -> str:
@@ -107,18 +105,14 @@ def load_pipeline(setting: str | None = None) -> LoadedPipeline:
     for candidate in candidates:
         try:
             nlp = _load_one(candidate)
-        except (
-            Exception
-        ) as exc:  # spaCy raises OSError, ValueError, KeyError, ... depending on what is broken
+        except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, ... depending on what is broken
             failures.append((candidate, _short_reason(exc)))
             continue
         _trim_components(nlp)
         meta = nlp.meta
         name = f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}"
         version = str(meta.get("version", "0.0.0"))
-        return LoadedPipeline(
-            nlp=nlp, name=name, version=version, origin=f"spacy:{name}@{version}", setting=candidate
-        )
+        return LoadedPipeline(nlp=nlp, name=name, version=version, origin=f"spacy:{name}@{version}", setting=candidate)
     raise ConfigError(_failure_message(described, failures))
 
 

@@ -81,7 +81,7 @@ class Suggester:
 
     @property
     def suggests_claims(self) -> bool:
-        """False when the claim module is not available or the pipeline has no parser (entities/actors only)."""
+        """False without the claim module or a parser in the pipeline (then entities and actors only)."""
         return self._claims is not None
 
     def suggest_doc(self, article_id: str, doc: Any) -> ArticleSuggestions:
@@ -110,7 +110,5 @@ class Suggester:
             One :class:`ArticleSuggestions` per item, offsets into the given text.
         """
         pairs = ((text, article_id) for article_id, text in items)
-        for doc, article_id in self.loaded.nlp.pipe(
-            pairs, as_tuples=True, batch_size=batch_size, n_process=n_process
-        ):
+        for doc, article_id in self.loaded.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
             yield self.suggest_doc(article_id, doc)

@@ -33,9 +33,7 @@ def _key(name: str) -> str:
 def live_actor(actor_id: int) -> Any:
     row = Actor.get_or_none(Actor.id == actor_id)
     if row is None or row.deleted:
-        raise NotFoundError(
-            f"unknown actor {actor_id!r}" + (" (deleted or merged)" if row is not None else "")
-        )
+        raise NotFoundError(f"unknown actor {actor_id!r}" + (" (deleted or merged)" if row is not None else ""))
     return row
 
 
@@ -80,9 +78,7 @@ def _check_parent(actor_id: int | None, parent_id: int | None) -> None:
     current: int | None = parent_id
     while current is not None and current not in seen:
         if current == actor_id:
-            raise ValidationError(
-                f"actor {parent_id} cannot be the parent of actor {actor_id}: that makes a cycle"
-            )
+            raise ValidationError(f"actor {parent_id} cannot be the parent of actor {actor_id}: that makes a cycle")
         seen.add(current)
         current = Actor.select(Actor.parent).where(Actor.id == current).scalar()
 

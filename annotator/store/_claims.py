@@ -90,9 +90,7 @@ def claims_for(
     text = st.article_text(article_id)
     query = claim_query()
     if annotator is not None:
-        rows = working_rows(
-            Claim, query, article_id, st.read_layer(annotator), st.suggestions_layer(), include_deleted
-        )
+        rows = working_rows(Claim, query, article_id, st.read_layer(annotator), st.suggestions_layer(), include_deleted)
         rows.sort(key=lambda r: r["id"])
     else:
         query = query.where(Claim.article == article_id)
@@ -198,9 +196,7 @@ def _decide(
     )
 
 
-def set_claim_role(
-    st: StoreContext, claim_id: int, role: str, spans: Sequence[Any], annotator: str
-) -> Change:
+def set_claim_role(st: StoreContext, claim_id: int, role: str, spans: Sequence[Any], annotator: str) -> Change:
     role = st.check_role(role)
     row = Claim.get_or_none(Claim.id == claim_id)
     if row is None or row.deleted:

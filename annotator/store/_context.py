@@ -1,5 +1,4 @@
-"""Shared state and small helpers of one open repository: database routing, transactions, caches,
-validation."""
+"""Shared state and helpers of one open repository: database routing, transactions, caches, validation."""
 
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
     AnnotatorRole,
-    ClaimKind,
     LayerKind,
     Role,
     Span,
@@ -147,12 +145,7 @@ class StoreContext:
     @staticmethod
     def span(start: Any, end: Any, text: str, what: str = "span") -> Span:
         """A validated span inside ``text`` (code points), or a ValidationError naming the offsets."""
-        if (
-            isinstance(start, bool)
-            or isinstance(end, bool)
-            or not isinstance(start, int)
-            or not isinstance(end, int)
-        ):
+        if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or not isinstance(end, int):
             raise ValidationError(f"{what} offsets must be integers, got {start!r}, {end!r}")
         if start < 0 or start >= end:
             raise ValidationError(f"{what} [{start}, {end}) must have 0 <= start < end")
@@ -162,13 +155,9 @@ class StoreContext:
 
     def check_claim_attributes(self, attrs: dict[str, Any]) -> None:
         if "kind" in attrs and attrs["kind"] not in self.claim_kinds():
-            raise ValidationError(
-                f"unknown claim kind {attrs['kind']!r}; expected one of {self.claim_kinds()}"
-            )
+            raise ValidationError(f"unknown claim kind {attrs['kind']!r}; expected one of {self.claim_kinds()}")
         if "form" in attrs and attrs["form"] not in self.claim_forms():
-            raise ValidationError(
-                f"unknown claim form {attrs['form']!r}; expected one of {self.claim_forms()}"
-            )
+            raise ValidationError(f"unknown claim form {attrs['form']!r}; expected one of {self.claim_forms()}")
         if "stance" in attrs:
             stance = attrs["stance"]
             if stance is not None and (isinstance(stance, bool) or stance not in (-1, 0, 1)):
@@ -263,6 +252,3 @@ class StoreContext:
         Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()
         ann_id, _ = self.annotator(name)
         return self.layer_id(name, LayerKind.ANNOTATOR, ann_id)
-
-
-DEFAULT_CLAIM_KIND = ClaimKind.OTHER.value

@@ -116,9 +116,9 @@ def decide(
 ) -> Change:
     """Apply one decision in the annotator's layer (creating the derived row if needed), with its event.
 
-    ``mutate`` changes the values dict in place (and validates); ``after_write(decided_id, target_id,
-    created)``
-    writes dependent rows (claim spans) before the event snapshot. The caller holds the transaction.
+    ``mutate`` changes the values dict in place (and validates);
+    ``after_write(decided_id, target_id, created)`` writes dependent rows (claim spans) before the event
+    snapshot. The caller holds the transaction.
     """
     row = model.get_or_none(model.id == row_id)
     if row is None or row.deleted:
@@ -224,11 +224,6 @@ def delete_entity(st: StoreContext, entity_id: int, annotator: str) -> Change:
         ev.touch("entity", row.id, before)
         return ev.write()
     return reject_entity(st, entity_id, annotator, "delete_entity")
-
-
-def validate_layer_owner(st: StoreContext, annotator: str) -> None:
-    """Fail early with NotFoundError for an unknown annotator (before any read that would hide it)."""
-    st.annotator(annotator)
 
 
 def ensure_text(value: Any, what: str) -> str:

@@ -34,6 +34,7 @@ from annotator.store.models import (
     Entity,
     SuggestionRun,
     bulk_insert,
+    upsert,
 )
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
@@ -43,8 +44,8 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _chunks(items: list[Any], size: int = 100) -> Iterable[list[Any]]:
-    # Rows of up to ~15 columns: 100 rows per statement stays under SQLite's 999-parameter floor.
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    # Bounded IN lists: every backend accepts 500 parameters in one statement.
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
@@ -59,11 +60,13 @@ def _choose_id(ext_id: str | None, sha: str) -> str:
     return next(c for c in candidates if c not in taken)
 
 
-def _status(value: Any, what: str) -> str:
+def _status(value: Any, what: str, layer: str) -> str:
+    """A valid status; rows of the suggestions layer are always "suggested" (humans decide in their layer)."""
     try:
-        return Status(value).value
+        status = Status(value).value
     except ValueError:
         raise ValidationError(f"{what}: unknown status {value!r}") from None
+    return Status.SUGGESTED.value if layer == SUGGESTIONS_LAYER else status
 
 
 # ---------------------------------------------------------------------------------------------- import
@@ -71,9 +74,7 @@ def _status(value: Any, what: str) -> str:
 
 def add_article(st: StoreContext, article: ArticleIn, annotator: str | None) -> ImportResult:
     if not isinstance(article.text, str) or not article.text.strip():
-        raise ValidationError(
-            f"article {article.title or article.file or article.ext_id!r} has an empty text"
-        )
+        raise ValidationError(f"article {article.title or article.file or article.ext_id!r} has an empty text")
     text = article.text
     sha = text_sha256(text)
     existing = Article.select(Article.id).where(Article.text_sha256 == sha).scalar()
@@ -124,12 +125,8 @@ def _store_items(
         return 0, 0
     layers = {name: st.item_layer(name) for name in layer_names}
     if not created:
-        have = {
-            i for (i,) in Entity.select(Entity.layer).where(Entity.article == article_id).distinct().tuples()
-        }
-        have |= {
-            i for (i,) in Claim.select(Claim.layer).where(Claim.article == article_id).distinct().tuples()
-        }
+        have = {i for (i,) in Entity.select(Entity.layer).where(Entity.article == article_id).distinct().tuples()}
+        have |= {i for (i,) in Claim.select(Claim.layer).where(Claim.article == article_id).distinct().tuples()}
         layers = {name: lid for name, lid in layers.items() if lid not in have}
         if not layers:
             return 0, 0
@@ -161,7 +158,7 @@ def _store_items(
                 "end": e.end,
                 "label": e.label,
                 "actor": actor_ids.get(e.actor) if e.actor else None,
-                "status": _status(e.status, where),
+                "status": _status(e.status, where, name),
                 "origin": e.origin or "import",
                 "derived_from": None,
                 "created_by": None if name == SUGGESTIONS_LAYER else name,
@@ -199,7 +196,7 @@ def _store_items(
                 issue=c.issue,
                 stance=c.stance,
                 note=c.note or "",
-                status=_status(c.status, where),
+                status=_status(c.status, where, name),
                 origin=c.origin or "import",
                 derived_from=None,
                 created_by=None if name == SUGGESTIONS_LAYER else name,
@@ -213,9 +210,7 @@ def _store_items(
         ev.add_bulk("claim", "created", [claim_id])
         n_claims += 1
     if article.status and created:
-        _import_status(
-            article_id, article.status, [n for n in layers if n not in (SUGGESTIONS_LAYER, "gold")]
-        )
+        _import_status(article_id, article.status, [n for n in layers if n not in (SUGGESTIONS_LAYER, "gold")])
     return len(entity_rows), n_claims
 
 
@@ -253,9 +248,7 @@ def _stale(model: Any, rows: Iterable[tuple[int, str]], origin: str) -> list[int
         return []
     decided = set()
     for chunk in _chunks(candidates, 500):
-        decided |= {
-            i for (i,) in model.select(model.derived_from).where(model.derived_from.in_(chunk)).tuples()
-        }
+        decided |= {i for (i,) in model.select(model.derived_from).where(model.derived_from.in_(chunk)).tuples()}
     return [i for i in candidates if i not in decided]
 
 
@@ -329,9 +322,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         if (s, e, lab) not in existing
     ]
     revived = [existing[k][0] for k in proposed if k in existing and existing[k][2]]
-    stale = _stale(
-        Entity, ((i, o) for k, (i, o, d) in existing.items() if not d and k not in proposed), origin
-    )
+    stale = _stale(Entity, ((i, o) for k, (i, o, d) in existing.items() if not d and k not in proposed), origin)
     _set_deleted(Entity, revived, False, origin)
     _set_deleted(Entity, stale, True)
     if new_rows:
@@ -383,9 +374,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
             }
         )
     revived_c = [existing_c[k][0] for k in new_claims if k in existing_c and existing_c[k][2]]
-    stale_c = _stale(
-        Claim, ((i, o) for k, (i, o, d) in existing_c.items() if not d and k not in new_claims), origin
-    )
+    stale_c = _stale(Claim, ((i, o) for k, (i, o, d) in existing_c.items() if not d and k not in new_claims), origin)
     _set_deleted(Claim, revived_c, False, origin)
     _set_deleted(Claim, stale_c, True)
     if to_insert:
@@ -400,17 +389,13 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
             )
             .tuples()
         }
-        spans = [
-            row for r in to_insert for row in span_rows(inserted[r["span_key"]], new_claims[r["span_key"]][1])
-        ]
+        spans = [row for r in to_insert for row in span_rows(inserted[r["span_key"]], new_claims[r["span_key"]][1])]
         bulk_insert(ClaimSpan, spans)
         ev.add_bulk("claim", "created", sorted(inserted.values()))
     ev.add_bulk("claim", "undeleted", revived_c)
     ev.add_bulk("claim", "deleted", stale_c)
 
-    SuggestionRun.insert(article=article_id, origin=origin, at=stamp).on_conflict(
-        conflict_target=[SuggestionRun.article, SuggestionRun.origin], update={SuggestionRun.at: stamp}
-    ).execute()
+    upsert(SuggestionRun, {"article": article_id, "origin": origin}, {"at": stamp})
     return ev.write()
 
 

@@ -124,13 +124,22 @@ def article_summaries(
     if limit is not None:
         query = query.limit(limit)
     rows = list(query.tuples())
+    summaries: list[ArticleSummary] = []
+    # Counts are computed for at most _PAGE ids per query: a bounded IN list works on every backend.
+    for i in range(0, len(rows), _PAGE):
+        summaries += _summaries_page(rows[i : i + _PAGE], ann_id, layer_id, suggestions)
+    return summaries
+
+
+_PAGE = 500
+
+
+def _summaries_page(
+    rows: list[tuple[Any, ...]], ann_id: int | None, layer_id: int | None, suggestions: int
+) -> list[ArticleSummary]:
     ids = [r[0] for r in rows]
-    if not ids:
-        return []
     states: dict[str, set[str]] = defaultdict(set)
-    state_query = ArticleState.select(ArticleState.article, ArticleState.status).where(
-        ArticleState.article.in_(ids)
-    )
+    state_query = ArticleState.select(ArticleState.article, ArticleState.status).where(ArticleState.article.in_(ids))
     if ann_id is not None:
         state_query = state_query.where(ArticleState.annotator == ann_id)
     for aid, st_value in state_query.tuples():
@@ -179,9 +188,7 @@ def article_status(st: StoreContext, article_id: str, annotator: str) -> Article
     return ArticleStatus(value) if value else ArticleStatus.TODO
 
 
-def set_article_status(
-    st: StoreContext, article_id: str, annotator: str, status: ArticleStatus | str
-) -> Change:
+def set_article_status(st: StoreContext, article_id: str, annotator: str, status: ArticleStatus | str) -> Change:
     value = _check_status(str(status.value if isinstance(status, ArticleStatus) else status))
     _check_article(article_id)
     ann_id, _ = st.annotator(annotator)
@@ -208,16 +215,19 @@ def add_time(st: StoreContext, article_id: str, annotator: str, seconds: float) 
         raise ValidationError(f"time spent must be a non-negative number of seconds, got {seconds!r}")
     _check_article(article_id)
     ann_id, _ = st.annotator(annotator)
-    ArticleState.insert(
-        article=article_id,
-        annotator=ann_id,
-        status=ArticleStatus.TODO.value,
-        seconds=float(seconds),
-        updated=now(),
-    ).on_conflict(
-        conflict_target=[ArticleState.article, ArticleState.annotator],
-        update={ArticleState.seconds: ArticleState.seconds + float(seconds), ArticleState.updated: now()},
-    ).execute()
+    updated = (
+        ArticleState.update(seconds=ArticleState.seconds + float(seconds), updated=now())
+        .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
+        .execute()
+    )
+    if not updated:
+        ArticleState.insert(
+            article=article_id,
+            annotator=ann_id,
+            status=ArticleStatus.TODO.value,
+            seconds=float(seconds),
+            updated=now(),
+        ).execute()
 
 
 def _queue(st: StoreContext, annotator: str) -> Any:
@@ -276,9 +286,7 @@ def start_session(st: StoreContext, annotator: str) -> int:
 
 
 def end_session(session_id: int, counts: dict[str, int] | None) -> None:
-    updated = (
-        Session.update(ended=now(), counts=dumps(counts or {})).where(Session.id == session_id).execute()
-    )
+    updated = Session.update(ended=now(), counts=dumps(counts or {})).where(Session.id == session_id).execute()
     if not updated:
         raise NotFoundError(f"unknown session {session_id!r}")
 
@@ -286,10 +294,7 @@ def end_session(session_id: int, counts: dict[str, int] | None) -> None:
 def article_export_status(article_id: str) -> str:
     _check_article(article_id)
     statuses = {
-        s
-        for (s,) in ArticleState.select(ArticleState.status)
-        .where(ArticleState.article == article_id)
-        .tuples()
+        s for (s,) in ArticleState.select(ArticleState.status).where(ArticleState.article == article_id).tuples()
     }
     return overall(statuses)
 
@@ -327,10 +332,7 @@ def export_rows(
     if layer is not None:
         layer_id = st.find_layer_id(layer)
         if layer_id is None:
-            if (
-                layer in (SUGGESTIONS_LAYER, GOLD_LAYER)
-                or Annotator.select().where(Annotator.name == layer).exists()
-            ):
+            if layer in (SUGGESTIONS_LAYER, GOLD_LAYER) or Annotator.select().where(Annotator.name == layer).exists():
                 return [], []
             raise NotFoundError(f"unknown layer {layer!r}; expected suggestions, gold or an annotator's name")
         e_query = e_query.where(Entity.layer == layer_id)

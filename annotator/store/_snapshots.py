@@ -6,8 +6,8 @@ Payload shape (JSON)::
      "bulk": {"entity": {"created": [ids], "deleted": [ids], "undeleted": [ids]}, ...}}
 
 ``rows`` carries full snapshots (claims include their spans under ``_spans``). ``bulk`` is the compact form
-used
-by suggestion runs and imports, where thousands of rows are created: only ids and their deleted-flag change.
+used by suggestion runs and imports, where thousands of rows are created: only ids and their deleted-flag
+change.
 """
 
 from __future__ import annotations
@@ -58,8 +58,13 @@ def snapshot(table: str, row_id: int) -> dict[str, Any] | None:
 
 
 def restore(table: str, row_id: int, state: dict[str, Any] | None) -> None:
-    """Put one row back to ``state``; ``None`` means "did not exist" (soft-deleted, or removed for states)."""
+    """Put one row back to ``state``; ``None`` means "did not exist" (soft-deleted; a state goes back to todo)."""
     model = TABLES[table]
+    if table == "article_state" and model.select().where(model.id == row_id).exists():
+        # Only the status is undoable: time spent (add_time) keeps accumulating whatever is undone.
+        status = state["status"] if state is not None else "todo"
+        model.update(status=status).where(model.id == row_id).execute()
+        return
     if state is None:
         if table in SOFT:
             model.update(deleted=True).where(model.id == row_id).execute()
@@ -77,9 +82,7 @@ def restore(table: str, row_id: int, state: dict[str, Any] | None) -> None:
         model.insert(**values).execute()
     if table == "claim" and "_spans" in state:
         ClaimSpan.delete().where(ClaimSpan.claim == row_id).execute()
-        spans = [
-            {"claim": row_id, "role": r, "start": s, "end": e, "ordinal": o} for r, s, e, o in state["_spans"]
-        ]
+        spans = [{"claim": row_id, "role": r, "start": s, "end": e, "ordinal": o} for r, s, e, o in state["_spans"]]
         if spans:
             bulk_insert(ClaimSpan, spans)
     if table == "actor":

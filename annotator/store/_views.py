@@ -43,9 +43,7 @@ def entity_query():
     )
 
 
-def entity_views(
-    st: StoreContext, rows: list[dict[str, Any]], texts: dict[str, str] | None = None
-) -> list[EntityView]:
+def entity_views(st: StoreContext, rows: list[dict[str, Any]], texts: dict[str, str] | None = None) -> list[EntityView]:
     texts = _texts((r["article"] for r in rows), texts)
     return [
         EntityView(
@@ -103,9 +101,7 @@ def role_view(spans: list[Span] | None, text: str) -> RoleView | None:
     return RoleView(spans=ordered, text=PIECE_JOINER.join(s.slice(text) for s in ordered))
 
 
-def claim_views(
-    st: StoreContext, rows: list[dict[str, Any]], texts: dict[str, str] | None = None
-) -> list[ClaimView]:
+def claim_views(st: StoreContext, rows: list[dict[str, Any]], texts: dict[str, str] | None = None) -> list[ClaimView]:
     texts = _texts((r["article"] for r in rows), texts)
     spans = spans_of([r["id"] for r in rows])
     views = []

@@ -3,8 +3,7 @@
 The schema version lives in the ``setting`` table under ``schema_version``. A new database gets every table of
 the current models at once and the latest version. An older one gets each missing step in order, every step in
 its own transaction, and keeps every row. To change the schema: change the models, then append a step that
-makes
-the same change with ``playhouse.migrate`` (add_column, add_index, ...) so existing databases follow.
+makes the same change with ``playhouse.migrate`` (add_column, add_index, ...) so existing databases follow.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from peewee import Database, SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
 from annotator.core.errors import ConfigError
-from annotator.store.models import ALL_MODELS, Setting, bound
+from annotator.store.models import ALL_MODELS, Setting, bound, upsert
 
 VERSION_KEY = "schema_version"
 
@@ -55,7 +54,7 @@ def schema_version(db: Database) -> int:
 
 
 def _write_version(version: int) -> None:
-    Setting.insert(key=VERSION_KEY, value=json.dumps(version)).on_conflict_replace().execute()
+    upsert(Setting, {"key": VERSION_KEY}, {"value": json.dumps(version)})
 
 
 def _atomic(db: Database):
@@ -75,8 +74,7 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
     current = schema_version(db)
     if current > latest:
         raise ConfigError(
-            f"database {db.database} has schema version {current}, "
-            f"newer than this annotator supports ({latest})"
+            f"database {db.database} has schema version {current}, newer than this annotator supports ({latest})"
         )
     if current == latest:
         return current

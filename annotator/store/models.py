@@ -1,19 +1,14 @@
 """Peewee models for the annotation database (DESIGN.md §3).
 
 Every model derives from ONE ``BaseModel`` whose database is a :class:`RoutingDatabase` proxy. The proxy does
-not
-hold a connection itself: each :class:`~annotator.store.repository.Repository` owns its own peewee
-``Database`` and
-routes the models to it for the duration of each call (``with bound(db): ...``), through a ``ContextVar``.
-That
-keeps the peewee-recommended single, deferred model definition while letting several repositories on several
-files live in one process, and lets a worker thread use the same repository as the GUI thread (context
-variables
-and peewee connections are both per thread).
+not hold a connection itself: each :class:`~annotator.store.repository.Repository` owns its own peewee
+``Database`` and routes the models to it for the duration of each call (``with bound(db): ...``), through a
+``ContextVar``. That keeps the peewee-recommended single, deferred model definition while letting several
+repositories on several files live in one process, and lets a worker thread use the same repository as the GUI
+thread (context variables and peewee connections are both per thread).
 
 Timestamps are ISO 8601 UTC strings and JSON columns are plain text: portable across SQLite / PostgreSQL /
-MySQL,
-and snapshots of rows for the audit log are plain JSON values.
+MySQL, and snapshots of rows for the audit log are plain JSON values.
 """
 
 from __future__ import annotations
@@ -158,7 +153,7 @@ class Entity(BaseModel):
     label = CharField(max_length=80)
     actor = ForeignKeyField(Actor, null=True, backref="mentions")
     status = CharField(max_length=20)
-    origin = CharField(max_length=200)
+    origin = TextField()
     derived_from = ForeignKeyField("self", null=True, backref="derived")
     created_by = CharField(null=True, max_length=200)
     created = CharField(max_length=40)
@@ -181,14 +176,14 @@ class Claim(BaseModel):
     stance = IntegerField(null=True)
     note = TextField(default="")
     status = CharField(max_length=20)
-    origin = CharField(max_length=200)
+    origin = TextField()
     derived_from = ForeignKeyField("self", null=True, backref="derived")
     created_by = CharField(null=True, max_length=200)
     created = CharField(max_length=40)
     updated = CharField(max_length=40)
     deleted = BooleanField(default=False)
     # Canonical "role:start-end,..." of the spans: the idempotency key of model suggestions.
-    span_key = CharField(max_length=500, default="")
+    span_key = TextField(default="")
 
     class Meta:
         indexes = ((("article", "layer"), False),)
@@ -238,7 +233,7 @@ class Event(BaseModel):
 class SuggestionRun(BaseModel):
     id = AutoField()
     article = ForeignKeyField(Article, backref="suggestion_runs")
-    origin = CharField(max_length=200)
+    origin = CharField(max_length=300)
     at = CharField(max_length=40)
 
     class Meta:
@@ -248,8 +243,8 @@ class SuggestionRun(BaseModel):
 def bulk_insert(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
     """Insert many rows (same keys each) with few statements.
 
-    Rows go as tuples with an explicit field list (peewee then skips per-row key handling, several times faster
-    than dicts), in chunks that stay under SQLite's historical limit of 999 bound parameters per statement.
+    Rows go as tuples with an explicit field list (peewee then skips per-row key handling), in chunks that
+    stay under the historical SQLite limit of 999 bound parameters per statement.
     """
     if not rows:
         return
@@ -259,6 +254,17 @@ def bulk_insert(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
     for i in range(0, len(rows), size):
         chunk = [tuple(row[name] for name in names) for row in rows[i : i + size]]
         model.insert_many(chunk, fields=fields).execute()
+
+
+def upsert(model: type[BaseModel], key: dict[str, Any], values: dict[str, Any]) -> None:
+    """Update the row matching ``key`` with ``values``, or insert it (key + values) when there is none.
+
+    Update-then-insert instead of ``ON CONFLICT``/``REPLACE``: those differ between SQLite, PostgreSQL and
+    MySQL. Callers hold a write transaction (IMMEDIATE on SQLite), so no other writer slips in between.
+    """
+    where = [getattr(model, name) == value for name, value in key.items()]
+    if not model.update(**values).where(*where).execute():
+        model.insert(**key, **values).execute()
 
 
 #: Every table, in creation order (parents before children).

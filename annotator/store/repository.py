@@ -5,23 +5,19 @@ CONTRACT (implemented by the store helper; the signatures below are fixed, other
 Rules:
 - Every method returns ``annotator.core.records`` dataclasses, never peewee objects.
 - Every mutation runs in ONE transaction, writes one ``Event`` row (audit: who, action, object, before ->
-  after
-  JSON snapshots of each touched row) and returns a ``Change``.
+  after JSON snapshots of each touched row) and returns a ``Change``.
 - Deletes are soft (a ``deleted`` flag); nothing is ever lost.
 - Decisions are layered: model suggestions live in the ``suggestions`` layer with status ``suggested`` and are
   never modified by a human decision. When annotator A decides on a suggestion (accept / reject / relabel /
   resize / link actor), a row is created in A's layer with ``derived_from`` = the suggestion id and the new
-  status
-  (accepted, rejected, corrected). Deciding again on A's own row updates it in place. ``entities_for`` /
-  ``claims_for`` with ``annotator=A`` return A's rows plus the suggestions A has not yet decided on (status
+  status (accepted, rejected, corrected). Deciding again on A's own row updates it in place. ``entities_for``
+  / ``claims_for`` with ``annotator=A`` return A's rows plus the suggestions A has not yet decided on (status
   suggested) — the "working view".
 - Validation: offsets inside the text, start < end, a label from the label set, known article / annotator /
-  row;
-  a ``ValidationError`` / ``NotFoundError`` with a clear message otherwise; nothing is written then.
+  row; a ``ValidationError`` / ``NotFoundError`` with a clear message otherwise; nothing is written then.
 - ``revert(event_id)`` restores every row touched by that event to its ``before`` snapshot (rows the event
-  created
-  become deleted) in one transaction, writes a new event (action "revert") and returns its Change. Undo is
-  ``revert(change.event_id)``; redo is ``revert(undo_change.event_id)``.
+  created become deleted) in one transaction, writes a new event (action "revert") and returns its Change.
+  Undo is ``revert(change.event_id)``; redo is ``revert(undo_change.event_id)``.
 """
 
 from __future__ import annotations
@@ -31,7 +27,7 @@ from typing import Any
 
 from peewee import Database
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import (
     ActorView,
     AnnotatorRole,
@@ -49,16 +45,15 @@ from annotator.core.records import (
 from annotator.store import _actors, _claims, _entities, _ingest, _queries, _snapshots
 from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
 from annotator.store._views import article_view
-from annotator.store.models import Annotator, Article, Setting
+from annotator.store.models import Annotator, Article, Setting, upsert
 
 
 class Repository:
     """Facade over one open database. Build it with ``annotator.store.open_repository(url_or_path)``.
 
     One instance may be shared by the GUI thread and a worker thread: peewee keeps one connection per thread
-    and
-    each call routes the models to this repository's database in the calling thread only. Several instances on
-    several databases can live in one process.
+    and each call routes the models to this repository's database in the calling thread only. Several
+    instances on several databases can live in one process.
     """
 
     def __init__(self, database: Database, location: str) -> None:
@@ -72,6 +67,15 @@ class Repository:
         """Close the calling thread's connection (other threads' connections close when they end)."""
         if not self._st.db.is_closed():
             self._st.db.close()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Repository({self._st.location!r})"
 
     @property
     def location(self) -> str:
@@ -94,30 +98,34 @@ class Repository:
         except (TypeError, ValueError) as exc:
             raise ValidationError(f"setting {key!r} is not JSON-serialisable: {exc}") from None
         with self._st.tx():
-            Setting.insert(key=f"setting:{key}", value=text).on_conflict_replace().execute()
+            upsert(Setting, {"key": f"setting:{key}"}, {"value": text})
             self._st.forget_setting(key)
 
-    def ensure_annotator(self, name: str, role: str = "annotator") -> None:
-        """Create the annotator (and their layer) if new; an existing one takes the given role."""
+    def ensure_annotator(self, name: str, role: str | None = None) -> None:
+        """Create the annotator (and their layer) if new; an explicit ``role`` is set on an existing one too.
+
+        Without ``role`` a new annotator gets role "annotator" and an existing one keeps theirs, so opening a
+        session with a reviewer's name does not demote them.
+        """
         name = _entities.ensure_text(name, "annotator name")
         if name.casefold() in RESERVED_NAMES:
             raise ValidationError(f"{name!r} is a reserved layer name, not a person's name")
         try:
-            role = AnnotatorRole(role).value
+            value = AnnotatorRole(role if role is not None else AnnotatorRole.ANNOTATOR).value
         except ValueError:
             raise ValidationError(f"unknown role {role!r}; expected annotator or reviewer") from None
         with self._st.tx():
-            Annotator.insert(name=name, role=role).on_conflict(
-                conflict_target=[Annotator.name], update={Annotator.role: role}
-            ).execute()
+            if role is None:
+                Annotator.insert(name=name, role=value).on_conflict_ignore().execute()
+            else:
+                upsert(Annotator, {"name": name}, {"role": value})
             self._st.decision_layer(name)
 
     def annotators(self) -> list[tuple[str, str]]:
         """(name, role) of every annotator, by name."""
         with self._st.read():
             return [
-                (n, r)
-                for n, r in Annotator.select(Annotator.name, Annotator.role).order_by(Annotator.name).tuples()
+                (n, r) for n, r in Annotator.select(Annotator.name, Annotator.role).order_by(Annotator.name).tuples()
             ]
 
     # ---------------------------------------------------------------- articles
@@ -127,8 +135,7 @@ class Repository:
         Pre-existing entities/claims/actors in ``article`` are stored in the layer named by each item's
         ``annotator`` (None -> the ``annotator`` argument's layer if given, else the suggestions layer), so a
         round trip of our export keeps layers. On a duplicate, items of layers that the stored article does
-        not yet
-        have are added (merging another machine's work); nothing else changes.
+        not yet have are added (merging another machine's work); nothing else changes.
         """
         with self._st.tx():
             return _ingest.add_article(self._st, article, annotator)
@@ -141,8 +148,6 @@ class Repository:
         with self._st.read():
             row = Article.select().where(Article.id == article_id).dicts().first()
         if row is None:
-            from annotator.core.errors import NotFoundError
-
             raise NotFoundError(f"unknown article {article_id!r}")
         return article_view(row)
 
@@ -161,27 +166,22 @@ class Repository:
         offset: int = 0,
         limit: int | None = None,
     ) -> list[ArticleSummary]:
-        """Rows for the article list, filtered (title/text substring, annotator status, has a mention of
-        label).
+        """Rows for the article list, filtered (title/text substring, annotator status, has a mention of label).
 
         With ``annotator``: status is theirs and counts are of their working view (their live non-rejected
-        rows
-        plus the suggestions they have not decided on; ``n_suggested`` = those undecided entity + claim
+        rows plus the suggestions they have not decided on; ``n_suggested`` = those undecided entity + claim
         suggestions). Without: the overall status (done > in_progress > skipped > todo over all annotators)
-        and
-        counts over all human/gold layers plus suggestions no one decided on. Import order.
+        and counts over all human/gold layers plus suggestions no one decided on. Import order.
         """
         with self._st.read():
             return _queries.article_summaries(self._st, annotator, text, status, label, offset, limit)
 
     def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleView]:
-        """Articles (all in import order, or ``ids`` in the order given; unknown ids skipped), read in
-        batches."""
+        """Articles in import order, or ``ids`` in the given order (unknown ids skipped), read in batches."""
         wanted = list(ids) if ids is not None else self.article_ids()
         for i in range(0, len(wanted), max(1, batch)):
             chunk = wanted[i : i + max(1, batch)]
-            # Read the batch inside the routed block, yield outside it: the consumer may use other
-            # repositories.
+            # Read inside the routed block, yield outside it: the consumer may use other repositories.
             with self._st.read():
                 rows = {r["id"]: r for r in Article.select().where(Article.id.in_(chunk)).dicts()}
             for article_id in chunk:
@@ -198,11 +198,10 @@ class Repository:
         """Upsert one article's model suggestions (layer ``suggestions``), idempotently.
 
         Re-running never duplicates rows (key: article, start, end, label for entities; article, cue and
-        content
-        spans for claims) and never changes a human row. Older-origin suggestions of the article that nobody
-        decided on and that the new run no longer proposes are soft-deleted. Actor suggestions are matched to
-        project actors by name/alias (kind-compatible) or created. Marks the article as suggested by
-        ``origin``.
+        content spans for claims) and never changes a human row. Older-origin suggestions of the article that
+        nobody decided on and that the new run no longer proposes are soft-deleted. Actor suggestions are
+        matched to project actors by name/alias (kind-compatible) or created. Marks the article as suggested
+        by ``origin``.
         """
         with self._st.tx():
             return _ingest.store_suggestions(self._st, suggestions)
@@ -257,9 +256,7 @@ class Repository:
 
     def resize_entity(self, entity_id: int, start: int, end: int, annotator: str) -> Change:
         with self._st.tx():
-            return _entities.decide_entity(
-                self._st, entity_id, annotator, "resize_entity", start=start, end=end
-            )
+            return _entities.decide_entity(self._st, entity_id, annotator, "resize_entity", start=start, end=end)
 
     def add_entity(
         self, article_id: str, start: int, end: int, label: str, annotator: str, actor_id: int | None = None
@@ -275,9 +272,7 @@ class Repository:
 
     def link_entity_actor(self, entity_id: int, actor_id: int | None, annotator: str) -> Change:
         with self._st.tx():
-            return _entities.decide_entity(
-                self._st, entity_id, annotator, "link_entity_actor", actor=actor_id
-            )
+            return _entities.decide_entity(self._st, entity_id, annotator, "link_entity_actor", actor=actor_id)
 
     def accept_all_suggestions(self, article_id: str, annotator: str) -> Change:
         """Accept every entity and claim suggestion of the article the annotator has not decided on yet."""
@@ -317,8 +312,7 @@ class Repository:
             )
 
     def set_claim_role(self, claim_id: int, role: str, spans: Sequence[Span], annotator: str) -> Change:
-        """Replace the spans of one role (source / cue / content); empty spans clear it (source may be
-        empty)."""
+        """Replace the spans of one role (source / cue / content); empty spans clear it (source may be empty)."""
         with self._st.tx():
             return _claims.set_claim_role(self._st, claim_id, role, spans, annotator)
 
@@ -368,8 +362,7 @@ class Repository:
             return _actors.update_actor(actor_id, annotator, attributes)
 
     def merge_actors(self, keep_id: int, merge_id: int, annotator: str) -> Change:
-        """Move every mention/claim link and alias of ``merge_id`` to ``keep_id``; ``merge_id`` is
-        soft-deleted."""
+        """Move every mention/claim link and alias of ``merge_id`` to ``keep_id``; ``merge_id`` is soft-deleted."""
         with self._st.tx():
             return _actors.merge_actors(keep_id, merge_id, annotator)
 
@@ -411,8 +404,7 @@ class Repository:
 
     # ---------------------------------------------------------------- audit / undo
     def revert(self, event_id: int, annotator: str) -> Change:
-        """Restore every row the event touched to its state before it; a new "revert" event (redo = revert
-        it)."""
+        """Restore every row the event touched to its state before it; a new "revert" event (redo: revert it)."""
         with self._st.tx():
             return _snapshots.revert(event_id, annotator)
 
@@ -443,7 +435,9 @@ class Repository:
             return _queries.article_export_status(article_id)
 
     def stats(self) -> dict[str, Any]:
-        """{'articles': {status: n}, 'layers': {layer: {label: {status: n}}}, 'claims': {layer: {status:
-        n}}}."""
+        """Counts by status and label.
+
+        ``{'articles': {status: n}, 'layers': {layer: {label: {status: n}}}, 'claims': {layer: {status: n}}}``
+        """
         with self._st.read():
             return _queries.stats(self._st)

@@ -1,10 +1,8 @@
 """The article list: a lazy Qt model over ``Repository.article_summaries`` and its filter bar.
 
-Like Anki's browser, the model is thin: it asks the repository for one page of rows at a time (``fetchMore``),
-so
-100,000 articles open as fast as 100. Filtering is done by the database (text, status, label), never by a
-proxy
-that would need every row in memory.
+Like Anki's browser, the model is thin: it asks the repository for one page of rows at a time (``fetchMore``), so
+100,000 articles open as fast as 100. Filtering is done by the database (text, status, label), never by a proxy that
+would need every row in memory.
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ from annotator.store.repository import Repository
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
+MAX_PAGES_TO_FIND = 10
 
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     ArticleStatus.TODO: ("fa5.circle", "#9e9e9e", "to do"),
@@ -40,10 +39,17 @@ STATUS_STYLE: dict[str, tuple[str, str, str]] = {
 }
 
 
+def fitted_width(view: QTableView, header: str, sample: str) -> int:
+    """A column width that shows both its header and ``sample`` in the view's current fonts."""
+    cells = view.fontMetrics().horizontalAdvance(sample)
+    head = view.horizontalHeader().fontMetrics().horizontalAdvance(header)
+    return max(cells, head) + 16 if (header or sample) else 0
+
+
 class ArticleListModel(QAbstractTableModel):
     """Article summaries fetched page by page for one annotator and one filter."""
 
-    HEADERS = ("", "Title", "Date", "Ent.", "Claims", "Open")
+    HEADERS = ("", "Title", "Date", "Ent / Cl", "Open")
 
     def __init__(self, repo: Repository, annotator: str, parent: Any = None) -> None:
         super().__init__(parent)
@@ -82,16 +88,12 @@ class ArticleListModel(QAbstractTableModel):
         self._rows.extend(page)
         self.endInsertRows()
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.HEADERS[section]
             if role == Qt.ItemDataRole.ToolTipRole:
-                return ("Your status", "Title", "Date", "Entity mentions", "Claims", "Suggestions to decide")[
-                    section
-                ]
+                return ("Your status", "Title", "Date", "Entity mentions / claims", "Suggestions to decide")[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -106,15 +108,17 @@ class ArticleListModel(QAbstractTableModel):
                 None,
                 row.title or row.file or row.id,
                 row.date or "",
-                row.n_entities,
-                row.n_claims,
+                f"{row.n_entities} / {row.n_claims}",
                 row.n_suggested or "",
             )[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self._icon(row.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             status = STATUS_STYLE.get(row.status, ("", "", row.status))[2]
-            return f"{row.title}\n{row.source} · {row.date or 'no date'} · {row.file}\nstatus: {status}"
+            return (
+                f"{row.title}\n{row.source} · {row.date or 'no date'} · {row.file}\nstatus: {status} · "
+                f"{row.n_entities} mentions, {row.n_claims} claims, {row.n_suggested} suggestions to decide"
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == ID_ROLE:
@@ -140,19 +144,17 @@ class ArticleListModel(QAbstractTableModel):
         self.fetchMore()
 
     def refresh_article(self, article_id: str) -> None:
-        """Re-read the page holding one article (its counts or status changed); other rows stay as is."""
+        """Re-read one article's row (its counts or status changed); other rows stay as they are.
+
+        The row is re-read at its own offset (one row, not a page): this runs after every decision.
+        """
         row = self._row_of.get(article_id)
         if row is None:
             return
-        start = row - row % PAGE
-        page = self._repo.article_summaries(
-            annotator=self._annotator, offset=start, limit=PAGE, **self._filter
-        )
-        fresh = {summary.id: summary for summary in page}
-        summary = fresh.get(article_id)
-        if summary is None:
-            return  # it no longer matches the filter: keep the row until the filter is applied again
-        self._rows[row] = summary
+        fresh = self._repo.article_summaries(annotator=self._annotator, offset=row, limit=1, **self._filter)
+        if not fresh or fresh[0].id != article_id:
+            return  # it no longer matches the filter (or moved): keep the row until the filter is applied again
+        self._rows[row] = fresh[0]
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     def row_of(self, article_id: str) -> int | None:
@@ -181,17 +183,13 @@ class ArticleListPanel(QWidget):
 
     articleActivated = Signal(str)
 
-    def __init__(
-        self, repo: Repository, annotator: str, labels: list[str], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, repo: Repository, annotator: str, labels: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ArticleListModel(repo, annotator, self)
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Filter: title or text…  (Ctrl+F)")
         self.filter_text.setClearButtonEnabled(True)
-        self.filter_text.addAction(
-            qta.icon("fa5s.search", color="#777"), QLineEdit.ActionPosition.LeadingPosition
-        )
+        self.filter_text.addAction(qta.icon("fa5s.search", color="#777"), QLineEdit.ActionPosition.LeadingPosition)
         self.filter_status = QComboBox()
         self.filter_status.addItem("Any status", None)
         for status, (_icon, _color, name) in STATUS_STYLE.items():
@@ -213,9 +211,10 @@ class ArticleListPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(20)
-        for column, width in ((0, 24), (2, 82), (3, 34), (4, 46), (5, 40)):
+        # Widths from the font in use (the app sets a larger one than Qt's default), so nothing is cut off.
+        for column, sample, extra in ((0, "", 24), (2, "2015-11-17", 0), (3, "999 / 99", 0), (4, "999", 0)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, fitted_width(self.table, self.model.HEADERS[column], sample) + extra)
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.filter_status, 1)
@@ -256,8 +255,12 @@ class ArticleListPanel(QWidget):
     def select_article(self, article_id: str) -> None:
         """Highlight an article's row (fetching pages until it is loaded, if it matches the filter)."""
         row = self.model.row_of(article_id)
-        while row is None and self.model.canFetchMore():
+        pages = 0
+        # A few pages at most: on 100,000 articles the one opened may be far down, and paging the whole list
+        # to highlight it would cost seconds; the text pane shows it either way.
+        while row is None and self.model.canFetchMore() and pages < MAX_PAGES_TO_FIND:
             self.model.fetchMore()
+            pages += 1
             row = self.model.row_of(article_id)
         if row is None:
             self.table.clearSelection()

@@ -16,9 +16,14 @@ from PySide6.QtWidgets import QApplication
 #: Longest gap between two user actions that still counts as work on the article.
 IDLE_LIMIT_SECONDS = 300.0
 
-_ACTIVITY_EVENTS = frozenset({
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.FocusIn,
-})
+_ACTIVITY_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.Wheel,
+        QEvent.Type.FocusIn,
+    }
+)
 
 
 class ArticleTimer(QObject):
@@ -34,8 +39,13 @@ class ArticleTimer(QObject):
         watch_input: install an application-wide event filter that treats user input as activity.
     """
 
-    def __init__(self, parent: QObject | None = None, idle_limit: float = IDLE_LIMIT_SECONDS,
-                 clock: Callable[[], float] = time.monotonic, watch_input: bool = True) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        idle_limit: float = IDLE_LIMIT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        watch_input: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._idle_limit = idle_limit
         self._clock = clock

@@ -1,12 +1,10 @@
 """The article text with its spans drawn in place.
 
-The text is set with ``setPlainText`` only: markup in an article is shown as characters, never interpreted.
-Spans
-are drawn with ExtraSelections built in one batch (one ``setExtraSelections`` call per refresh), and the
-current
-item gets an outline painted over the viewport. Offsets are code points everywhere else; Qt counts UTF-16
-units,
-so every offset crossing this widget goes through :class:`~annotator.core.offsets.OffsetMap`.
+The text is inserted as plain text (``QTextCursor.insertText``, as ``setPlainText`` does; never HTML): markup in an
+article is shown as characters, never interpreted. Spans are drawn with ExtraSelections built in one batch (one
+``setExtraSelections`` call per refresh), and the current item gets an outline painted over the viewport. Offsets
+are code points everywhere else; Qt counts UTF-16 units, so every offset crossing this widget goes through
+:class:`~annotator.core.offsets.OffsetMap`.
 
 Styles:
     suggested  light label tint + dashed underline in the label colour (a hint, not a decision)
@@ -18,6 +16,7 @@ Styles:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -27,11 +26,12 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
+    QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
-    QTextFormat,
 )
 from PySide6.QtWidgets import QFrame, QLabel, QTextEdit, QVBoxLayout, QWidget
 
@@ -45,10 +45,14 @@ from annotator.ui.colors import (
     CURRENT_OUTLINE,
     REJECTED_TEXT,
     SOURCE_COLOR,
+    TEXT_COLOR,
     Palette,
 )
 
 ENTITY, CLAIM = "entity", "claim"
+MARGIN = 18  # pixels around the text
+MEASURE_CHARS = 84  # longest line, in average characters: longer lines are tiring to follow
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 Item = tuple[str, int]  # (ENTITY or CLAIM, row id): the item keyboard decisions apply to
 
 
@@ -85,13 +89,21 @@ class ArticleText(QTextEdit):
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.25)
         self.setFont(font)
-        self.document().setDocumentMargin(18)
+        self.document().setDocumentMargin(MARGIN)
+        # Fixed light colours: the tints are checked for contrast against this text on this background, so a dark
+        # desktop theme must not turn the article into white text on pale tints.
+        colors = self.palette()
+        colors.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+        colors.setColor(QPalette.ColorRole.Text, TEXT_COLOR)
+        self.setPalette(colors)
+        self._side = 0
         self._text = ""
         self._offsets = OffsetMap("")
-        self.tokens = Tokens("")
+        self._tokens: Tokens | None = None
         self._entities: list[EntityView] = []
         self._claims: list[ClaimView] = []
         self._current: Item | None = None
+        self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         self._outline: tuple[int, int] | None = None  # UTF-16 range of the current item
         self.show_rejected = True
 
@@ -99,17 +111,49 @@ class ArticleText(QTextEdit):
     def set_text(self, text: str) -> None:
         """Show ``text`` as plain text (never markup) and prepare the offset and token maps."""
         self._text = text
-        self._offsets = OffsetMap(text)
-        self.tokens = Tokens(text)
-        self.setPlainText(display_text(text))
-        # A taller line than the font's default is what makes a whole day of reading bearable.
-        cursor = QTextCursor(self.document())
-        cursor.select(QTextCursor.SelectionType.Document)
+        # Scanning for astral characters in C is ~30x faster than building the map; most articles have none.
+        self._offsets = OffsetMap(text if _ASTRAL.search(text) else "")
+        self._tokens = None
+        self._entities, self._claims, self._current, self._outline = [], [], None, None
+        document = self.document()
+        document.clear()
+        self._side = -1
+        self._apply_measure()
+        # insertText is plain text like setPlainText (no markup is ever parsed), and the blocks it creates inherit
+        # the cursor's block format: a taller line, which is what makes a whole day of reading bearable, without
+        # a second pass over the document.
+        cursor = QTextCursor(document)
         block = QTextBlockFormat()
         block.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         block.setBottomMargin(6)
-        cursor.mergeBlockFormat(block)
+        cursor.setBlockFormat(block)
+        cursor.insertText(display_text(text))
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    @property
+    def tokens(self) -> Tokens:
+        """Token boundaries of the text, built on first use (only selections and resizing need them)."""
+        if self._tokens is None:
+            self._tokens = Tokens(self._text)
+        return self._tokens
+
+    def _apply_measure(self) -> None:
+        """Keep lines at a readable length (about 80 characters) on a wide window, centred in the pane."""
+        measure = self.fontMetrics().averageCharWidth() * MEASURE_CHARS
+        side = max(0, (self.viewport().width() - 2 * MARGIN - measure) // 2)
+        if side == self._side:
+            return
+        self._side = side
+        root = self.document().rootFrame()
+        frame = root.frameFormat()
+        # The document margin is the root frame's margin: set the sides on top of it, keep top and bottom.
+        frame.setLeftMargin(MARGIN + side)
+        frame.setRightMargin(MARGIN + side)
+        root.setFrameFormat(frame)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_measure()
 
     @property
     def text(self) -> str:
@@ -141,9 +185,7 @@ class ArticleText(QTextEdit):
         self.setTextCursor(cursor)
 
     # ------------------------------------------------------------------ spans
-    def set_spans(
-        self, entities: Sequence[EntityView], claims: Sequence[ClaimView], current: Item | None
-    ) -> None:
+    def set_spans(self, entities: Sequence[EntityView], claims: Sequence[ClaimView], current: Item | None) -> None:
         """Draw every span in one batch, the current item outlined."""
         self._entities = list(entities)
         self._claims = list(claims)
@@ -152,9 +194,13 @@ class ArticleText(QTextEdit):
 
     def set_current(self, current: Item | None, scroll: bool = True) -> None:
         """Outline another item (and scroll it into view) without rebuilding anything else."""
+        claim_changed = any(item is not None and item[0] == CLAIM for item in (current, self._current))
         self._current = current
         self._outline = self._current_range()
-        self._draw()
+        if claim_changed:
+            self._draw()  # the current claim's content has its own tint
+        else:
+            self.viewport().update()  # only the outline moves
         if scroll and self._outline is not None:
             self._scroll_to(*self._outline)
 
@@ -193,14 +239,21 @@ class ArticleText(QTextEdit):
             selections.append(selection)
 
         # Claims first: later selections win where properties overlap, and entity tints must stay visible.
+        role_formats = {
+            muted: (_role_format(SOURCE_COLOR, muted), _role_format(CUE_COLOR, muted)) for muted in (False, True)
+        }
+        content_formats = {
+            (cur, muted): _content_format(cur, muted) for cur in (False, True) for muted in (False, True)
+        }
         for claim in self._claims:
             if claim.status == Status.REJECTED and not self.show_rejected:
                 continue
             muted = claim.status == Status.REJECTED
+            source_format, cue_format = role_formats[muted]
             for role, fmt in (
-                (claim.content, _content_format(claim.id == current_claim, muted)),
-                (claim.source, _role_format(SOURCE_COLOR, muted)),
-                (claim.cue, _role_format(CUE_COLOR, muted)),
+                (claim.content, content_formats[(claim.id == current_claim, muted)]),
+                (claim.source, source_format),
+                (claim.cue, cue_format),
             ):
                 if role is not None:
                     for span in role.spans:
@@ -213,36 +266,47 @@ class ArticleText(QTextEdit):
         self.viewport().update()
 
     def _entity_format(self, entity: EntityView) -> QTextCharFormat:
-        style = self._palette.style(entity.label)
+        # One format per (label, status), shared by every span: building 300 formats per key press would cost
+        # more than the whole rest of a decision.
+        key = (entity.label, str(entity.status))
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._make_entity_format(entity.label, entity.status)
+        return fmt
+
+    def _make_entity_format(self, label: str, status: str) -> QTextCharFormat:
+        style = self._palette.style(label)
         fmt = QTextCharFormat()
-        fmt.setToolTip(
-            f"{entity.label} · {entity.status}" + (f" · {entity.actor_name}" if entity.actor_name else "")
-        )
-        fmt.setProperty(QTextFormat.Property.UserProperty, entity.id)
-        if entity.status == Status.REJECTED:
+        if status == Status.REJECTED:
             fmt.setFontStrikeOut(True)
             fmt.setForeground(REJECTED_TEXT)
             return fmt
         fmt.setUnderlineColor(style.color)
-        if entity.status == Status.SUGGESTED:
+        if status == Status.SUGGESTED:
             fmt.setBackground(style.light)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
         else:
             fmt.setBackground(style.strong)
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            if entity.status == Status.CORRECTED:
+            if status == Status.CORRECTED:
                 fmt.setFontOverline(True)
         return fmt
 
     # ------------------------------------------------------------------ current-item outline and scrolling
     def _scroll_to(self, start_u16: int, end_u16: int) -> None:
+        """Bring a range into view; when it is off screen, put it a third of the way down, with context."""
         cursor = QTextCursor(self.document())
-        cursor.setPosition(end_u16)
-        self.setTextCursor(cursor)
-        self.ensureCursorVisible()
         cursor.setPosition(start_u16)
-        self.setTextCursor(cursor)
-        self.ensureCursorVisible()
+        self.setTextCursor(cursor)  # keyboard selection (Shift+arrows) starts at the current item
+        rects = self._range_rects(start_u16, end_u16)
+        if not rects:
+            return
+        top, bottom = rects[0].top(), rects[-1].bottom()
+        height = self.viewport().height()
+        if top >= 0 and bottom <= height:
+            return
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + int(top - min(height / 3, max(0.0, height - (bottom - top)))))
 
     def _range_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles covering ``[start, end)`` (UTF-16), one per visual line."""
@@ -284,9 +348,7 @@ class ArticleText(QTextEdit):
         """The entity (preferred) or claim under a code-point offset; the shortest span wins."""
         best: tuple[int, Item] | None = None
         for entity in self._entities:
-            if entity.start <= offset < entity.end and (
-                entity.status != Status.REJECTED or self.show_rejected
-            ):
+            if entity.start <= offset < entity.end and (entity.status != Status.REJECTED or self.show_rejected):
                 length = entity.end - entity.start
                 if best is None or length < best[0]:
                     best = (length, (ENTITY, entity.id))
@@ -350,6 +412,9 @@ class ArticlePane(QWidget):
         self.legend.setTextFormat(Qt.TextFormat.RichText)  # our own fixed markup, no article data in it
         self.legend.setText(_legend_html(palette))
         self.legend.setWordWrap(True)
+        legend_font = QFont(self.legend.font())
+        legend_font.setPointSizeF(max(legend_font.pointSizeF(), 8.0) * 0.9)  # a key, not content
+        self.legend.setFont(legend_font)
         self.text = ArticleText(palette, self)
         header = QWidget(self)
         header.setObjectName("articleHeader")
@@ -390,7 +455,7 @@ def _legend_html(palette: Palette) -> str:
         f"<span style='background:{strong}; text-decoration:underline'>&nbsp;accepted&nbsp;</span>&nbsp; "
         f"<span style='background:{strong}; text-decoration:underline overline'>&nbsp;corrected&nbsp;</span>"
         f"&nbsp; <span style='color:{grey}; text-decoration:line-through'>rejected</span>"
-        "&nbsp;&nbsp;│&nbsp;&nbsp;claim: "
+        "&nbsp;&nbsp;│&nbsp;&nbsp;"
         f"<span style='color:{source}'>source</span> → <span style='color:{cue}'>cue</span>"
         f" → <span style='background:{CONTENT_TINT.name()}'>&nbsp;content&nbsp;</span></span>"
     )

@@ -1,7 +1,6 @@
 """The claim panel: each claim as source → cue → content, and an editor for the current claim's attributes.
 
-Kinds, forms, stances and the hierarchical issue codebook come from ``resources/claim_schema.json``. The
-editor
+Kinds, forms, stances and the hierarchical issue codebook come from ``resources/claim_schema.json``. The editor
 never writes to the database itself: it emits ``attributeEdited`` and the window turns that into an undoable
 decision.
 """
@@ -36,11 +35,14 @@ from PySide6.QtWidgets import (
 
 from annotator.core.records import ClaimView, RoleView, Status
 from annotator.core.resources import load_json_resource
+from annotator.ui.article_list import fitted_width
 from annotator.ui.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR, STATUS_COLORS, STATUS_ICONS
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STANCE_NAMES = {-1: "against", 0: "neutral", 1: "for"}
+STANCE_SIGNS = {-1: "−", 0: "0", 1: "+"}
+CONTENT_CHARS = 180  # characters of content shown in the editor (three lines at the panel's width)
 
 
 def issue_codes(issues: list[dict[str, Any]] | None = None) -> list[str]:
@@ -70,7 +72,7 @@ def claim_summary(claim: ClaimView, width: int = 60) -> str:
 class ClaimModel(QAbstractTableModel):
     """Rows of :class:`ClaimView` for one article."""
 
-    HEADERS = ("Source → cue → content", "Form", "Issue", "Stance", "")
+    HEADERS = ("Source → cue → content", "Form", "Issue", "±", "")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -83,9 +85,7 @@ class ClaimModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.HEADERS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
@@ -97,7 +97,7 @@ class ClaimModel(QAbstractTableModel):
         claim = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            stance = STANCE_NAMES.get(claim.stance, "") if claim.stance is not None else ""
+            stance = STANCE_SIGNS.get(claim.stance, "") if claim.stance is not None else ""
             return (claim_summary(claim), claim.form, claim.issue or "", stance, None)[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 4:
             return self._icon(claim.status)
@@ -119,9 +119,7 @@ class ClaimModel(QAbstractTableModel):
             changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
             self._rows = rows
             if changed:
-                self.dataChanged.emit(
-                    self.index(min(changed), 0), self.index(max(changed), len(self.HEADERS) - 1)
-                )
+                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(self.HEADERS) - 1))
             return
         self.beginResetModel()
         self._rows = rows
@@ -160,18 +158,19 @@ class ClaimEditor(QWidget):
         self.source = self._role_label(SOURCE_COLOR)
         self.cue = self._role_label(CUE_COLOR)
         self.content = self._role_label(QColor("#3a3a3a"), italic=True)
+        # Three lines of content fit without pushing the attribute boxes out of view; the tooltip has it all.
+        lines = self.content.fontMetrics().lineSpacing()
+        self.content.setMinimumHeight(lines * 3 + 4)
+        self.content.setMaximumHeight(lines * 3 + 4)
+        self.content.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.kind = QComboBox()
         for item in schema.get("kinds", []):
             self.kind.addItem(item["name"], item["name"])
-            self.kind.setItemData(
-                self.kind.count() - 1, item.get("description", ""), Qt.ItemDataRole.ToolTipRole
-            )
+            self.kind.setItemData(self.kind.count() - 1, item.get("description", ""), Qt.ItemDataRole.ToolTipRole)
         self.form = QComboBox()
         for item in schema.get("forms", []):
             self.form.addItem(item["name"], item["name"])
-            self.form.setItemData(
-                self.form.count() - 1, item.get("description", ""), Qt.ItemDataRole.ToolTipRole
-            )
+            self.form.setItemData(self.form.count() - 1, item.get("description", ""), Qt.ItemDataRole.ToolTipRole)
         self.issue = QComboBox()
         self.issue.setEditable(True)
         self.issue.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -241,8 +240,10 @@ class ClaimEditor(QWidget):
         self.issue_edit.blockSignals(True)
         try:
             if claim is None:
-                for label in (self.source, self.cue, self.content):
+                for label in (self.source, self.cue):
                     label.setText("—")
+                self.content.setText("No claim selected: [ and ] go through the claims; C makes one from a selection.")
+                self.content.setToolTip("")
                 self.note.clear()
                 self.issue.setCurrentIndex(0)
                 return
@@ -251,7 +252,9 @@ class ClaimEditor(QWidget):
                 source += f"   [{claim.source_actor_name}]"
             self.source.setText(source)
             self.cue.setText(_role_text(claim.cue))
-            self.content.setText(_role_text(claim.content))
+            content = _role_text(claim.content)
+            self.content.setText(content if len(content) <= CONTENT_CHARS else content[: CONTENT_CHARS - 1] + "…")
+            self.content.setToolTip(content)
             self.kind.setCurrentIndex(max(0, self.kind.findData(claim.kind)))
             self.form.setCurrentIndex(max(0, self.form.findData(claim.form)))
             issue_index = self.issue.findData(claim.issue) if claim.issue else 0
@@ -265,6 +268,11 @@ class ClaimEditor(QWidget):
             for widget in widgets:
                 widget.blockSignals(False)
             self.issue_edit.blockSignals(False)
+
+    def commit_pending(self) -> None:
+        """Save a note typed but not yet confirmed (Enter or leaving the box do that), before the claim changes."""
+        if self._claim is not None and self.note.text() != self._claim.note:
+            self._emit("note", self.note.text())
 
     def _commit_issue(self) -> None:
         text = self.issue.currentText().strip()
@@ -310,9 +318,9 @@ class ClaimPanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((1, 80), (2, 110), (3, 62), (4, 28)):
+        for column, sample, extra in ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, fitted_width(self.table, self.model.HEADERS[column], sample) + extra)
         self.editor = ClaimEditor(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -1,10 +1,8 @@
 """Label colours and status styles for drawing spans, with a readability check.
 
-Label colours come from the project's label set (``resources/labels.json``). A tint is the label colour
-blended
-onto white; the blend is weakened until black text on it keeps a WCAG contrast of at least 7:1, so a dark
-label
-colour can never make the article unreadable.
+Label colours come from the project's label set (``resources/labels.json``). A tint is the label colour blended onto
+white; the blend is weakened until black text on it keeps a WCAG contrast of at least 7:1, so a dark label colour
+can never make the article unreadable.
 """
 
 from __future__ import annotations
@@ -104,9 +102,7 @@ class Palette:
         self._styles: dict[str, LabelStyle] = {}
         for name in names:
             item = known.get(name, {})
-            self._styles[name] = self._make(
-                name, item.get("color", FALLBACK_COLOR), item.get("description", "")
-            )
+            self._styles[name] = self._make(name, item.get("color", FALLBACK_COLOR), item.get("description", ""))
         self.labels = names
 
     @staticmethod

@@ -1,9 +1,9 @@
 """Every decision goes through one undo stack, so each one can be undone and redone.
 
-A decision is performed at once against the repository (so it is in the database the moment the key is
-pressed);
-the command pushed afterwards remembers its ``Change``. Undo reverts that event; redo reverts the revert. The
-repository does the work, the stack only remembers which event to revert next.
+A decision is performed at once against the repository (so it is in the database the moment the key is pressed); the
+command pushed afterwards remembers its ``Change``. Undo reverts that event; redo reverts the revert. The repository
+does the work, the stack only remembers which event to revert next. A decision made of two mutations (create an actor
+and link the mention to it) is one command: one Ctrl+Z undoes both.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from annotator.store.repository import Repository
 
 
 class DecisionCommand(QUndoCommand):
-    """One decision already applied; undo/redo revert the latest event of it."""
+    """A decision already applied (one or more events); undo/redo revert the latest event of each."""
 
-    def __init__(self, stack: DecisionStack, text: str, change: Change) -> None:
+    def __init__(self, stack: DecisionStack, text: str, changes: list[Change]) -> None:
         super().__init__(text)
         self._stack = stack
-        self.change = change  # the original decision
-        self._last = change  # the event to revert next: the decision, or the revert that undid it
+        self.changes = list(changes)  # the original mutations, in the order they were made
+        self._last = list(changes)  # per mutation, the event to revert next: it, or the revert that undid it
         self._first_redo = True
 
     def redo(self) -> None:
@@ -32,10 +32,12 @@ class DecisionCommand(QUndoCommand):
             # QUndoStack.push calls redo(); the decision is already in the database.
             self._first_redo = False
             return
-        self._last = self._stack.revert(self._last)
+        for i in range(len(self._last)):
+            self._last[i] = self._stack.revert(self._last[i])
 
     def undo(self) -> None:
-        self._last = self._stack.revert(self._last)
+        for i in reversed(range(len(self._last))):
+            self._last[i] = self._stack.revert(self._last[i])
 
 
 class DecisionStack(QObject):
@@ -55,22 +57,38 @@ class DecisionStack(QObject):
         self.annotator = annotator
         self.stack = QUndoStack(self)
 
-    def decide(self, text: str, action: Callable[[], Change]) -> Change | None:
-        """Run ``action`` (one repository mutation) and push it on the stack.
+    def decide(
+        self, text: str, action: Callable[[], Change], then: Callable[[Change], Change | None] | None = None
+    ) -> Change | None:
+        """Run ``action`` (one repository mutation) and push it on the stack as one undoable step.
+
+        Args:
+            text: what the user did, for the status bar and the undo history.
+            action: the mutation.
+            then: an optional second mutation given the first one's Change (None: nothing more to do); it joins
+                the same undo step.
 
         Returns:
-            The Change, or None if the repository refused it (``failed`` is emitted with the reason).
+            The (last) Change, or None if the repository refused the first mutation (``failed`` says why).
         """
         try:
             change = action()
-        except (
-            Exception
-        ) as exc:  # the repository's ValidationError, or a database error: never crash the window
+        except Exception as exc:  # the repository's ValidationError, or a database error: never crash the window
             self.failed.emit(f"{text}: {exc}")
             return None
-        self.stack.push(DecisionCommand(self, text, change))
+        changes = [change]
         self.applied.emit(change)
-        return change
+        if then is not None:
+            try:
+                follow = then(change)
+            except Exception as exc:
+                self.failed.emit(f"{text}: {exc}")  # the first part stands, and stays undoable
+                follow = None
+            if follow is not None:
+                changes.append(follow)
+                self.applied.emit(follow)
+        self.stack.push(DecisionCommand(self, text, changes))
+        return changes[-1]
 
     def revert(self, change: Change) -> Change:
         """Revert one event and announce it; used by the commands."""

@@ -69,8 +69,8 @@ class JobStatusWidget(QWidget):
         else:
             self.bar.setRange(0, 0)
         text = f"{self._title}: {message}" if message else self._title
-        # Long messages (file paths) are elided in the label and complete in the tooltip.
-        self.label.setText(self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 360))
+        # Long messages are cut at the end in the label and complete in the tooltip.
+        self.label.setText(self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, 440))
         self.label.setToolTip(text)
 
     @Slot()

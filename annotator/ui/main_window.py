@@ -1,17 +1,13 @@
 """The main window: article list | article text | entity and claim panels, with menus, toolbar and status bar.
 
-The window is the shell around the :class:`~annotator.ui.workspace.Workspace` (the article being coded): it
-opens
-articles, runs the queue (mark done, next), keeps the session (who, how long, how far), records time per
-article,
-and runs the long jobs (import, suggest, export) through the shell's ``JobRunner`` when one is given. Every
-action
+The window is the shell around the :class:`~annotator.ui.workspace.Workspace` (the article being coded): it opens
+articles, runs the queue (mark done, next), keeps the session (who, how long, how far), records time per article,
+and runs the long jobs (import, suggest, export) through the shell's ``JobRunner`` when one is given. Every action
 comes from the one table in :mod:`annotator.ui.shortcuts`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,10 +16,12 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QToolButton, QWidget
 
+from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
 from annotator.store.repository import Repository
 from annotator.ui import shortcuts
 from annotator.ui.article_list import ArticleListPanel
+from annotator.ui.article_timer import ArticleTimer
 from annotator.ui.workspace import Workspace
 
 TOOLBAR = (
@@ -88,7 +86,8 @@ class MainWindow(QMainWindow):
         self.runner = runner
         repo.ensure_annotator(annotator)
         self._session_id: int | None = repo.start_session(annotator)
-        self._article_started = time.monotonic()
+        self._timer = ArticleTimer(self)
+        self._shut_down = False
         self._counts: dict[str, int] = {"decisions": 0}
         self.setWindowTitle("annotator")
         self.resize(1400, 900)
@@ -118,13 +117,23 @@ class MainWindow(QMainWindow):
         """The id of the article shown, or None."""
         return self.workspace.article.id if self.workspace.article is not None else None
 
-    def open_article(self, article_id: str | None) -> None:
-        """Show an article (recording the time spent on the previous one)."""
-        if article_id is not None and article_id == self.current_article_id:
+    def open_article(self, article_id: str | None, *, reload: bool = False) -> None:
+        """Show an article (recording the time spent on the previous one).
+
+        Args:
+            article_id: the article, or None for the empty state.
+            reload: read it again even if it is already shown (its rows changed behind the window's back).
+        """
+        if article_id is not None and article_id == self.current_article_id and not reload:
             self.articles.select_article(article_id)
             return
         self._record_time()
-        self.workspace.load(article_id)
+        try:
+            self.workspace.load(article_id)
+        except NotFoundError as exc:  # deleted by another instance, or a stale id: say so, keep the window usable
+            self._show_message(str(exc))
+            self.workspace.load(None)
+            return
         if article_id is None:
             self.setWindowTitle(f"annotator — {self.annotator}")
             return
@@ -154,8 +163,8 @@ class MainWindow(QMainWindow):
         if self.session_status is not None:
             self.session_status.set_annotator(name)
         current = self.current_article_id
-        self.workspace.article = None  # force a reload in the new annotator's working view
-        self.open_article(current or self.repo.next_in_queue(name))
+        # Reload: the same article looks different in the new annotator's working view.
+        self.open_article(current or self.repo.next_in_queue(name), reload=True)
         self._update_progress()
         self.annotatorChanged.emit(name)
 
@@ -164,6 +173,7 @@ class MainWindow(QMainWindow):
         article_id = self.current_article_id
         if article_id is None:
             return
+        self.workspace.commit_pending()
         change = self.workspace.decisions.decide(
             "Marked done",
             lambda: self.repo.set_article_status(article_id, self.annotator, ArticleStatus.DONE),
@@ -177,9 +187,25 @@ class MainWindow(QMainWindow):
         self.open_article(next_id)
 
     def shutdown(self) -> None:
-        """Record the time on the open article and end the session (also done on close)."""
+        """Record the time on the open article and end the session (done on close; safe to call twice)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.workspace.commit_pending()
         self._record_time()
         self._end_session()
+        self._timer.stop()
+
+    def reload_article(self) -> None:
+        """Re-read the open article from the database (after a background job changed its suggestions)."""
+        self.articles.apply_filter()
+        self.refresh_progress()
+        current = self.current_article_id
+        self.open_article(current or self.repo.next_in_queue(self.annotator), reload=True)
+
+    def refresh_progress(self) -> None:
+        """Update the status bar's progress (articles done / total) from the database."""
+        self._update_progress()
 
     # ------------------------------------------------------------------ building
     def _build_layout(self) -> None:
@@ -192,7 +218,7 @@ class MainWindow(QMainWindow):
         main.addWidget(self.workspace.pane)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
-        main.setSizes([350, 600, 450])
+        main.setSizes([400, 530, 470])
         main.setChildrenCollapsible(False)
         self.setCentralWidget(main)
         self.splitter = main
@@ -225,6 +251,7 @@ class MainWindow(QMainWindow):
             "set_source": lambda: ws.set_role("source"),
             "set_cue": lambda: ws.set_role("cue"),
             "set_content": lambda: ws.set_role("content"),
+            "add_content": lambda: ws.set_role("content", append=True),
             "edit_kind": lambda: self._focus_editor("kind"),
             "edit_form": lambda: self._focus_editor("form"),
             "edit_issue": lambda: self._focus_editor("issue"),
@@ -256,9 +283,7 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setStatusTip(spec.description)
             action.setToolTip(
-                f"{spec.text.replace('&', '').rstrip('…')} ({spec.keys[0]})"
-                if spec.keys
-                else spec.description
+                f"{spec.text.replace('&', '').rstrip('…')} ({spec.keys[0]})" if spec.keys else spec.description
             )
             action.triggered.connect(lambda _checked=False, handler=handlers[spec.name]: handler())
             if spec.name == "toggle_rejected":
@@ -348,14 +373,14 @@ class MainWindow(QMainWindow):
             self.progress_label.setText(f"{self.annotator} · {done}/{total} done")
 
     def _record_time(self) -> None:
-        now = time.monotonic()
+        """Add the active time since the article was opened to it (an absence counts at most 5 minutes)."""
+        seconds = self._timer.take()
         article_id = self.current_article_id
-        if article_id is not None:
+        if article_id is not None and seconds > 0:
             try:
-                self.repo.add_time(article_id, self.annotator, now - self._article_started)
+                self.repo.add_time(article_id, self.annotator, seconds)
             except Exception as exc:  # never block navigation on bookkeeping
                 self._show_message(f"Time not recorded: {exc}")
-        self._article_started = now
 
     def _end_session(self) -> None:
         if self._session_id is not None:
@@ -400,10 +425,7 @@ class MainWindow(QMainWindow):
             self._show_message("F1: the shortcut sheet is not available in this build.")
             return
         rows = shortcuts.sheet_rows()
-        rows += [
-            (shortcuts.ENTITY, str(i + 1), f"Label {label}")
-            for i, label in enumerate(self.workspace.labels[:9])
-        ]
+        rows += [(shortcuts.ENTITY, str(i + 1), f"Label {label}") for i, label in enumerate(self.workspace.labels[:9])]
         ShortcutSheet(self, rows).exec()
 
     def _ask_annotator(self) -> None:
@@ -416,9 +438,7 @@ class MainWindow(QMainWindow):
             self.switch_annotator(name)
 
     # ------------------------------------------------------------------ long jobs
-    def _run(
-        self, title: str, job: Callable[[Any, Any], object], on_result: Callable[[object], None]
-    ) -> None:
+    def _run(self, title: str, job: Callable[[Any, Any], object], on_result: Callable[[object], None]) -> None:
         if self.runner is None:
             return
         self.runner.run(title, job, on_result=on_result)
@@ -440,10 +460,7 @@ class MainWindow(QMainWindow):
         self._summary("Import", result)
 
     def _after_suggest(self, result: object) -> None:
-        self.articles.apply_filter()
-        current = self.current_article_id
-        self.workspace.article = None
-        self.open_article(current)
+        self.reload_article()
         self._summary("Suggestions", result)
 
     def _import(self) -> None:

@@ -22,8 +22,9 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def render_screenshot(db: str | None, out: str, article_id: str | None, size: tuple[int, int],
-                      annotator: str | None) -> None:
+def render_screenshot(
+    db: str | None, out: str, article_id: str | None, size: tuple[int, int], annotator: str | None
+) -> None:
     """Build the main window offscreen, open an article, and save what it shows as a PNG.
 
     On an empty database the bundled sample articles are imported and suggested first (synchronously, with the
@@ -47,16 +48,16 @@ def render_screenshot(db: str | None, out: str, article_id: str | None, size: tu
     if not target.parent.is_dir():
         raise ValidationError(f"cannot write {out}: the folder {target.parent} does not exist")
     # Qt reads the platform when the QApplication is created: choose offscreen before, when nothing can show.
-    if not _has_display():
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not _has_display() and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
     from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from annotator.app import configure_application, remembered_annotator, user_settings
     from annotator.store import open_repository
     from annotator.ui.main_window import MainWindow
     from annotator.ui.services import build_services
+    from annotator.ui.shell import configure_application, remembered_annotator, user_settings
     from annotator.ui.workers import JobRunner
 
     previous_handler = qInstallMessageHandler(None)
@@ -98,8 +99,9 @@ def render_screenshot(db: str | None, out: str, article_id: str | None, size: tu
         pixmap = window.grab()
         if pixmap.width() != width or pixmap.height() != height:
             # The window refused the size (a minimum size larger than asked): say so rather than lie.
-            raise ValidationError(f"the window cannot be {width}x{height}; it rendered at "
-                                  f"{pixmap.width()}x{pixmap.height()}")
+            raise ValidationError(
+                f"the window cannot be {width}x{height}; it rendered at {pixmap.width()}x{pixmap.height()}"
+            )
         if not pixmap.save(str(target), "PNG"):
             raise AnnotatorError(f"cannot write the screenshot to {out}")
     finally:

@@ -71,8 +71,9 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
 
         return importing.import_paths(repo, list(paths), progress=progress, cancel=cancel)
 
-    def suggest(article_ids: list[str] | None, force: bool, progress: ProgressCallback,
-                cancel: CancelFlag) -> SuggestSummary:
+    def suggest(
+        article_ids: list[str] | None, force: bool, progress: ProgressCallback, cancel: CancelFlag
+    ) -> SuggestSummary:
         from annotator.jobs import suggesting
         from annotator.jobs.progress import Progress
 
@@ -81,18 +82,30 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
                 progress(Progress(0, 0, "loading the spaCy pipeline"))
                 services.pipeline = suggesting.load_pipeline(pipeline)
         cancel.check()
-        return suggesting.suggest(repo, pipeline=pipeline, force=force,
-                                  article_ids=None if article_ids is None else list(article_ids),
-                                  progress=progress, cancel=cancel, loaded=services.pipeline)
+        return suggesting.suggest(
+            repo,
+            pipeline=pipeline,
+            force=force,
+            article_ids=None if article_ids is None else list(article_ids),
+            progress=progress,
+            cancel=cancel,
+            loaded=services.pipeline,
+        )
 
-    def export(path: str, fmt: str, layer: str, statuses: Sequence[str] | None, progress: ProgressCallback,
-               cancel: CancelFlag) -> ExportSummary:
+    def export(
+        path: str, fmt: str, layer: str, statuses: Sequence[str] | None, progress: ProgressCallback, cancel: CancelFlag
+    ) -> ExportSummary:
         from annotator.jobs import exporting
 
-        return exporting.export(repo, path, fmt=fmt, layer=layer,
-                                statuses=None if statuses is None else list(statuses),
-                                progress=progress, cancel=cancel)
+        return exporting.export(
+            repo,
+            path,
+            fmt=fmt,
+            layer=layer,
+            statuses=None if statuses is None else list(statuses),
+            progress=progress,
+            cancel=cancel,
+        )
 
-    services = WorkspaceServices(import_paths=import_paths, suggest=suggest, export=export,
-                                 formats=_export_formats())
+    services = WorkspaceServices(import_paths=import_paths, suggest=suggest, export=export, formats=_export_formats())
     return services

@@ -1,7 +1,6 @@
 """The one table of workspace actions: key, name, description, group, icon.
 
-The main window builds its QActions from this table and the F1 sheet lists the same rows, so a key can never
-be
+The main window builds its QActions from this table and the F1 sheet lists the same rows, so a key can never be
 bound in one place and documented differently in another.
 """
 
@@ -46,7 +45,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "export",
         "&Export…",
         ("Ctrl+E",),
-        "Export annotations (JSON, JSONL, CSV, spaCy…)",
+        "Export annotations (JSON, CSV, spaCy…)",
         FILE,
         "fa5s.file-export",
     ),
@@ -54,7 +53,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "suggest",
         "&Suggest…",
         ("Ctrl+Shift+S",),
-        "Run spaCy suggestions on articles not yet suggested",
+        "Suggest entities and claims with spaCy",
         FILE,
         "fa5s.magic",
     ),
@@ -66,7 +65,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         FILE,
         "fa5s.user",
     ),
-    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Close the window (everything is already saved)", FILE),
+    ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit (everything is already saved)", FILE),
     ActionSpec(
         "next_suggestion",
         "&Next suggestion",
@@ -85,51 +84,35 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("next_claim", "Next claim", ("]",), "Select the next claim", NAV),
     ActionSpec("prev_claim", "Previous claim", ("[",), "Select the previous claim", NAV),
-    ActionSpec(
-        "focus_filter", "&Find article", ("Ctrl+F",), "Focus the article filter box", NAV, "fa5s.search"
-    ),
+    ActionSpec("focus_filter", "&Find article", ("Ctrl+F",), "Focus the article filter box", NAV, "fa5s.search"),
     ActionSpec("focus_text", "Focus text", ("Escape",), "Back to the text; clears the selection", NAV),
-    ActionSpec(
-        "accept", "&Accept", ("A",), "Accept the current suggestion (entity or claim)", ENTITY, "fa5s.check"
-    ),
-    ActionSpec(
-        "reject", "&Reject", ("X",), "Reject the current suggestion (entity or claim)", ENTITY, "fa5s.times"
-    ),
+    ActionSpec("accept", "&Accept", ("A",), "Accept the current entity or claim", ENTITY, "fa5s.check"),
+    ActionSpec("reject", "&Reject", ("X",), "Reject the current entity or claim", ENTITY, "fa5s.times"),
     ActionSpec(
         "relabel",
         "Relabel 1–9",
         ("1–9",),
-        "Set the label of the current entity (or label a selection)",
+        "Label the current entity, or the selection",
         ENTITY,
     ),
     ActionSpec(
         "new_entity",
         "New &entity from selection",
         ("E",),
-        "Create an entity from the selected text (snapped to whole words), last label used",
+        "New entity from the selection (whole words)",
         ENTITY,
         "fa5s.highlighter",
     ),
-    ActionSpec(
-        "extend_end", "Extend span right", ("Alt+Right",), "Add the next token to the current span", ENTITY
-    ),
-    ActionSpec(
-        "shrink_end", "Shrink span right", ("Alt+Left",), "Drop the last token of the current span", ENTITY
-    ),
-    ActionSpec(
-        "extend_start", "Extend span left", ("Alt+Shift+Left",), "Add the previous token to the span", ENTITY
-    ),
-    ActionSpec(
-        "shrink_start", "Shrink span left", ("Alt+Shift+Right",), "Drop the first token of the span", ENTITY
-    ),
-    ActionSpec(
-        "delete_entity", "&Delete entity", ("Delete",), "Delete the current entity", ENTITY, "fa5s.trash-alt"
-    ),
+    ActionSpec("extend_end", "Extend span right", ("Alt+Right",), "Add the next token to the current span", ENTITY),
+    ActionSpec("shrink_end", "Shrink span right", ("Alt+Left",), "Drop the last token of the current span", ENTITY),
+    ActionSpec("extend_start", "Extend span left", ("Alt+Shift+Left",), "Add the previous token to the span", ENTITY),
+    ActionSpec("shrink_start", "Shrink span left", ("Alt+Shift+Right",), "Drop the first token of the span", ENTITY),
+    ActionSpec("delete_entity", "&Delete entity", ("Delete",), "Delete the current entity", ENTITY, "fa5s.trash-alt"),
     ActionSpec(
         "link_actor",
         "&Link to actor…",
         ("L",),
-        "Link the mention to an actor (completion, new actor)",
+        "Link the mention to an actor (or a new one)",
         ENTITY,
         "fa5s.link",
     ),
@@ -145,7 +128,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "new_claim",
         "New &claim from selection",
         ("C",),
-        "Create a claim whose content is the selection",
+        "New claim; the selection is its content",
         CLAIM,
         "fa5s.comment-medical",
     ),
@@ -156,11 +139,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "The selection becomes the claim's source",
         CLAIM,
     ),
+    ActionSpec("set_cue", "Set selection as c&ue", ("Ctrl+2",), "The selection becomes the claim's cue", CLAIM),
+    ActionSpec("set_content", "Set selection as c&ontent", ("Ctrl+3",), "The selection becomes the content", CLAIM),
     ActionSpec(
-        "set_cue", "Set selection as c&ue", ("Ctrl+2",), "The selection becomes the claim's cue", CLAIM
-    ),
-    ActionSpec(
-        "set_content", "Set selection as c&ontent", ("Ctrl+3",), "The selection becomes the content", CLAIM
+        "add_content",
+        "Add selection to content",
+        ("Ctrl+4",),
+        "Add the selection as another content part",
+        CLAIM,
     ),
     ActionSpec("edit_kind", "Edit &kind", ("Shift+K",), "Focus the claim's kind", CLAIM),
     ActionSpec("edit_form", "Edit &form", ("F",), "Focus the claim's form", CLAIM),
@@ -176,7 +162,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "accept_all",
         "Accept &all remaining",
         ("Shift+A",),
-        "Accept every suggestion of this article not decided yet",
+        "Accept every open suggestion of the article",
         ARTICLE,
         "fa5s.check-double",
     ),
@@ -184,7 +170,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "done_next",
         "&Done, next article",
         ("Ctrl+Return",),
-        "Mark the article done and open the next one in your queue",
+        "Mark done, open the next article to do",
         ARTICLE,
         "fa5s.flag-checkered",
     ),

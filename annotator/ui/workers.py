@@ -1,9 +1,9 @@
 """Run long jobs (import, suggest, export) off the GUI thread, one at a time.
 
-A :class:`JobRunner` owns one worker ``QThread`` for its whole life; a small ``_Worker`` QObject lives in
-that thread and executes the jobs handed to it through a queued signal. Everything the worker reports
-(progress, result, error) travels back to the GUI thread through queued signals, so slots connected to the
-runner's public signals always run on the GUI thread and may touch widgets.
+A :class:`JobRunner` starts a worker ``QThread`` when a job arrives and stops it when no job is left; a small
+``_Worker`` QObject lives in that thread and executes the jobs handed to it through a queued signal. Everything
+the worker reports (progress, result, error) travels back to the GUI thread through queued signals, so slots
+connected to the runner's public signals always run on the GUI thread and may touch widgets.
 
 Policy for a second ``run`` while busy: the job is **queued** and started when the current one ends (first
 in, first out). ``cancel()`` stops the running job *and* drops the queued ones: a user who presses Cancel
@@ -33,6 +33,9 @@ Job = Callable[[ProgressCallback, CancelFlag], object]
 #: article corpus must not flood the GUI event queue.
 PROGRESS_INTERVAL = 0.05
 
+#: How long an idle worker thread may take to leave its event loop after its last job returned.
+SHUTDOWN_GRACE_MS = 10_000
+
 _SUCCEEDED, _FAILED, _CANCELLED = "succeeded", "failed", "cancelled"
 
 
@@ -52,8 +55,10 @@ def describe_exception(exc: BaseException) -> str:
         return str(exc)
     detail = str(exc).strip()
     kind = type(exc).__name__
-    return (f"Unexpected error ({kind}{': ' + detail if detail else ''}). "
-            "This is a bug in annotator; the details were written to the log.")
+    return (
+        f"Unexpected error ({kind}{': ' + detail if detail else ''}). "
+        "This is a bug in annotator; the details were written to the log."
+    )
 
 
 class _Worker(QObject):
@@ -136,8 +141,9 @@ class JobRunner(QObject):
         Args:
             title: shown in the status bar while the job runs ("Importing 12 files").
             job: the work; it must not touch widgets (it runs off the GUI thread).
-            on_result: optional callback for *this* job's result, called on the GUI thread right after
-                ``succeeded`` (handy to chain "import, then suggest what was imported").
+            on_result: optional callback for *this* job's result, called on the GUI thread after
+                ``succeeded`` and ``finished`` (handy to chain "import, then suggest what was imported", or to
+                show a summary dialog once the progress bar is gone).
 
         Raises:
             RuntimeError: after ``shutdown()``.
@@ -163,35 +169,44 @@ class JobRunner(QObject):
         """
         self._closed = True
         self.cancel()
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return True
-        thread.quit()  # processed by the thread's event loop once the current job returns
-        stopped = thread.wait(max(0, timeout_ms))
-        if not stopped:
-            log.warning("background job %r ignored the cancel for %d ms; terminating it",
-                        self.current_title, timeout_ms)
-            thread.terminate()
-            thread.wait()
-        if self._worker is not None:
-            self._worker.deleteLater()
-            self._worker = None
+        stopped = self._stop_thread(timeout_ms)
         self._current = None
-        return bool(stopped)
+        return stopped
 
     # ------------------------------------------------------------------ internals
     def _ensure_thread(self) -> None:
         if self._thread is not None:
             return
-        thread = QThread()  # no parent: its lifetime is managed by shutdown()
+        # A thread per busy period (started by the first job, stopped when the queue drains): an idle runner
+        # owns no running thread, so dropping one without shutdown() can never abort the process.
+        thread = QThread()
         thread.setObjectName("annotator-jobs")
         worker = _Worker()
         worker.moveToThread(thread)
+        thread.finished.connect(worker.deleteLater)  # deleted in its own thread as it ends (Qt's pattern)
         self._submit.connect(worker.execute)  # queued: the receiver lives in the worker thread
         worker.progress.connect(self._on_progress)
         worker.done.connect(self._on_done)
         thread.start()
         self._thread, self._worker = thread, worker
+
+    def _stop_thread(self, timeout_ms: int) -> bool:
+        thread, worker = self._thread, self._worker
+        self._thread = self._worker = None
+        if thread is None or worker is None:
+            return True
+        # Disconnect first: a late report of the old worker must not reach the next busy period.
+        self._submit.disconnect(worker.execute)
+        worker.progress.disconnect(self._on_progress)
+        worker.done.disconnect(self._on_done)
+        thread.quit()  # processed by the thread's event loop once the current job returns
+        stopped = bool(thread.wait(max(0, timeout_ms)))
+        if not stopped:
+            log.warning("background job %r ignored the cancel for %d ms; terminating it",
+                        self.current_title, timeout_ms)
+            thread.terminate()
+            thread.wait()
+        return stopped
 
     def _start_next(self) -> None:
         if not self._queue:
@@ -212,14 +227,19 @@ class JobRunner(QObject):
         try:
             if outcome == _SUCCEEDED:
                 self.succeeded.emit(payload)
-                if pending is not None and pending.on_result is not None:
-                    pending.on_result(payload)
             elif outcome == _FAILED:
                 self.failed.emit(str(payload))
             else:
                 self.cancelled.emit()
         finally:
-            # Even when a slot or on_result raised: the runner must not stay "busy" forever.
+            # Even when a slot raised: the runner must not stay "busy" forever.
+            if not self._queue:
+                # The job has returned; its thread only has to leave the slot and its event loop.
+                self._stop_thread(SHUTDOWN_GRACE_MS)
             self.finished.emit()
             if not self._closed:
                 self._start_next()
+        # Last, once the runner is idle (or on its next job): on_result often opens a modal summary, and the
+        # progress bar must not sit there with a live Cancel button while the user reads it.
+        if outcome == _SUCCEEDED and pending is not None and pending.on_result is not None:
+            pending.on_result(payload)

@@ -1,9 +1,9 @@
 """The article being coded: its text, entity and claim panels, the current item, and every decision on it.
 
-Each decision is one repository call pushed through the :class:`~annotator.ui.decisions.DecisionStack`, so it
-is
-in the database the moment the key is pressed and can be undone. After a decision only the touched article is
-re-read (entities and/or claims, as the Change says) and the views are updated in place.
+Each decision is one repository call pushed through the :class:`~annotator.ui.decisions.DecisionStack`, so it is in
+the database the moment the key is pressed and can be undone. After a decision only what its Change touched is
+re-read: the touched rows for a single decision (a key press stays far under a frame), the article's entities and/or
+claims for bulk decisions and reverts. The views are then updated in place.
 """
 
 from __future__ import annotations
@@ -14,13 +14,19 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
-from annotator.core.records import ArticleView, Change, ClaimView, EntityView, Role, Span, Status
+from annotator.core.records import SUGGESTIONS_LAYER, ArticleView, Change, ClaimView, EntityView, Span, Status
 from annotator.store.repository import Repository
 from annotator.ui.article_view import CLAIM, ENTITY, ArticlePane, Item
 from annotator.ui.claim_panel import ClaimPanel
 from annotator.ui.colors import Palette
 from annotator.ui.decisions import DecisionStack
 from annotator.ui.entity_panel import EntityPanel
+
+#: Decisions whose touched entity rows all stay alive: the view patches those rows instead of re-reading all.
+PATCHABLE_ENTITY_ACTIONS = frozenset(
+    {"accept_entity", "reject_entity", "relabel_entity", "resize_entity", "link_entity_actor", "add_entity"}
+)
+PATCHABLE_CLAIM_ACTIONS = frozenset({"accept_claim", "reject_claim", "update_claim", "set_claim_role", "add_claim"})
 
 
 class Workspace(QObject):
@@ -50,6 +56,7 @@ class Workspace(QObject):
         self.entities: list[EntityView] = []
         self.claims: list[ClaimView] = []
         self.current: Item | None = None
+        self._committing = False
         self.entity_panel.entitySelected.connect(lambda i: self.set_current((ENTITY, i)))
         self.claim_panel.claimSelected.connect(lambda i: self.set_current((CLAIM, i)))
         self.text.itemClicked.connect(lambda kind, i: self.set_current((kind, i)))
@@ -59,6 +66,7 @@ class Workspace(QObject):
     # ------------------------------------------------------------------ loading and refreshing
     def load(self, article_id: str | None) -> None:
         """Show an article (None: the empty state) with the first open suggestion as the current item."""
+        self.commit_pending()  # a note being typed is work too
         self.article = self.repo.article(article_id) if article_id is not None else None
         self.pane.set_article(self.article)
         self.entities, self.claims = [], []
@@ -75,18 +83,57 @@ class Workspace(QObject):
         if self.article is None or change.article_id not in (None, self.article.id):
             return
         article_id = self.article.id
+        if change.action == "set_article_status":
+            self.articleTouched.emit(article_id)  # no span changed
+            return
         entities_touched = bool(change.entity_ids) or change.created_entity_id is not None
         claims_touched = bool(change.claim_ids) or change.created_claim_id is not None
         if not (entities_touched or claims_touched):
             entities_touched = claims_touched = True  # e.g. a revert whose Change lists nothing: read both
         old_current = self._current_row()
         if entities_touched:
-            self.entities = self.repo.entities_for(article_id, annotator=self.annotator)
+            if change.action in PATCHABLE_ENTITY_ACTIONS:
+                self.entities = self._patched_entities(change.entity_ids)
+            else:
+                self.entities = self.repo.entities_for(article_id, annotator=self.annotator)
         if claims_touched:
-            self.claims = self.repo.claims_for(article_id, annotator=self.annotator)
+            if change.action in PATCHABLE_CLAIM_ACTIONS:
+                self.claims = self._patched_claims(change.claim_ids)
+            else:
+                self.claims = self.repo.claims_for(article_id, annotator=self.annotator)
         self.current = self._follow(old_current, change)
         self._show()
         self.articleTouched.emit(article_id)
+
+    def _patched_entities(self, entity_ids: tuple[int, ...]) -> list[EntityView]:
+        """The working view with only the touched rows re-read (one small query each instead of the article).
+
+        Only for decisions that leave every touched row alive (accept, reject, relabel, resize, link, add): a
+        decision on a suggestion creates the annotator's row, which replaces the suggestion it derives from.
+        """
+        rows = {entity.id: entity for entity in self.entities}
+        for entity_id in entity_ids:
+            entity = self.repo.entity(entity_id)
+            if entity.layer not in (self.annotator, SUGGESTIONS_LAYER):
+                continue
+            replaced = rows.get(entity.derived_from) if entity.derived_from is not None else None
+            if replaced is not None and replaced.layer == SUGGESTIONS_LAYER:
+                del rows[replaced.id]
+            rows[entity.id] = entity
+        return sorted(rows.values(), key=lambda e: (e.start, e.end, e.id))
+
+    def _patched_claims(self, claim_ids: tuple[int, ...]) -> list[ClaimView]:
+        """As :meth:`_patched_entities`, for claims (in the repository's order: first offset, then id)."""
+        rows = {claim.id: claim for claim in self.claims}
+        for claim_id in claim_ids:
+            claim = self.repo.claim(claim_id)
+            if claim.layer not in (self.annotator, SUGGESTIONS_LAYER):
+                continue
+            replaced = rows.get(claim.derived_from) if claim.derived_from is not None else None
+            if replaced is not None and replaced.layer == SUGGESTIONS_LAYER:
+                del rows[replaced.id]
+            rows[claim.id] = claim
+        return sorted(rows.values(), key=lambda c: (self._claim_start(c), c.id))
 
     def _show(self) -> None:
         self.entity_panel.set_entities(self.entities)
@@ -102,9 +149,7 @@ class Workspace(QObject):
 
     def _follow(self, old: EntityView | ClaimView | None, change: Change) -> Item | None:
         """The item to keep current after a refresh: a created row, the same row, or what replaced it."""
-        if change.created_entity_id is not None and any(
-            e.id == change.created_entity_id for e in self.entities
-        ):
+        if change.created_entity_id is not None and any(e.id == change.created_entity_id for e in self.entities):
             return ENTITY, change.created_entity_id
         if change.created_claim_id is not None and any(c.id == change.created_claim_id for c in self.claims):
             return CLAIM, change.created_claim_id
@@ -149,40 +194,48 @@ class Workspace(QObject):
         shown = self.claim_panel.editor.claim
         return next((c for c in self.claims if shown is not None and c.id == shown.id), None)
 
-    def _suggestions(self) -> list[tuple[int, Item]]:
-        items: list[tuple[int, Item]] = [
-            (e.start, (ENTITY, e.id)) for e in self.entities if e.status == Status.SUGGESTED
+    @staticmethod
+    def _claim_start(claim: ClaimView) -> int:
+        roles = [r for r in (claim.source, claim.cue, claim.content) if r is not None]
+        return min((r.start for r in roles), default=0)
+
+    def _suggestions(self) -> list[tuple[tuple[int, bool, int], Item]]:
+        """Open suggestions in text order, keyed (start, is a claim, id) so equal starts still have an order."""
+        items: list[tuple[tuple[int, bool, int], Item]] = [
+            ((e.start, False, e.id), (ENTITY, e.id)) for e in self.entities if e.status == Status.SUGGESTED
         ]
-        for claim in self.claims:
-            if claim.status == Status.SUGGESTED:
-                roles = [r for r in (claim.source, claim.cue, claim.content) if r is not None]
-                items.append((min((r.start for r in roles), default=0), (CLAIM, claim.id)))
-        items.sort(key=lambda pair: (pair[0], pair[1][0] == CLAIM))
+        items += [
+            ((self._claim_start(c), True, c.id), (CLAIM, c.id)) for c in self.claims if c.status == Status.SUGGESTED
+        ]
+        items.sort()
         return items
 
-    def _position(self) -> tuple[int, bool]:
+    def _position(self) -> tuple[int, bool, int]:
+        """The sort key of the current item (before everything when there is none)."""
         row = self._current_row()
         if isinstance(row, EntityView):
-            return row.start, False
+            return row.start, False, row.id
         if isinstance(row, ClaimView):
-            roles = [r for r in (row.source, row.cue, row.content) if r is not None]
-            return min((r.start for r in roles), default=0), True
-        return -1, True
+            return self._claim_start(row), True, row.id
+        return -1, False, -1
 
     def next_suggestion(self, step: int = 1) -> bool:
-        """Move to the next (step 1) or previous (step -1) open suggestion in text order; False if none."""
+        """Move to the next (step 1) or previous (step -1) open suggestion in text order, wrapping around.
+
+        Returns:
+            False when no suggestion is left to decide.
+        """
         items = self._suggestions()
         if not items:
-            self.message.emit("No suggestions left to decide in this article.")
+            self.message.emit("Every suggestion is decided: Ctrl+Enter marks the article done and opens the next.")
             return False
         here = self._position()
-        keyed = [((start, kind == CLAIM), item) for start, item in items for kind in [item[0]]]
         if step > 0:
-            after = [item for key, item in keyed if key > here and item != self.current]
-            target = after[0] if after else keyed[0][1]
+            after = [item for key, item in items if key > here]
+            target = after[0] if after else items[0][1]
         else:
-            before = [item for key, item in keyed if key < here and item != self.current]
-            target = before[-1] if before else keyed[-1][1]
+            before = [item for key, item in items if key < here]
+            target = before[-1] if before else items[-1][1]
         self.set_current(target)
         return True
 
@@ -195,8 +248,29 @@ class Workspace(QObject):
         self.set_current((CLAIM, ids[(index + step) % len(ids)]))
 
     # ------------------------------------------------------------------ decisions
-    def _decide(self, text: str, action: Callable[[], Change]) -> Change | None:
-        change = self.decisions.decide(text, action)
+    def commit_pending(self) -> None:
+        """Save what is typed in the claim editor but not yet confirmed, before anything else changes.
+
+        Any decision re-reads the claims and reloads the editor, which would otherwise drop a half-typed note.
+        """
+        if not self._committing:
+            self._committing = True
+            try:
+                self.claim_panel.editor.commit_pending()
+            finally:
+                self._committing = False
+
+    def _decide(
+        self,
+        text: str,
+        action: Callable[[], Change],
+        commit: bool = True,
+        then: Callable[[Change], Change | None] | None = None,
+    ) -> Change | None:
+        """One undoable decision (``then``: a second mutation joining the same undo step)."""
+        if commit:
+            self.commit_pending()
+        change = self.decisions.decide(text, action, then)
         if change is not None:
             self.message.emit(text)
         return change
@@ -236,10 +310,17 @@ class Workspace(QObject):
             return
         label = self.labels[index]
         self.last_label = label
-        if self.text.selection() is not None:
-            self.new_entity(label)
-            return
         entity = self.current_entity()
+        selection = self.text.selection()
+        if selection is not None:
+            snapped = self.text.tokens.snap(*selection)
+            # Selecting an existing mention and pressing a digit relabels it rather than adding a duplicate.
+            same = [e for e in self.entities if snapped is not None and (e.start, e.end) == snapped]
+            if not same:
+                self.new_entity(label)
+                return
+            entity = same[0]
+            self.text.clear_selection()
         if entity is None:
             self.message.emit("Select an entity (N / P) or some text before choosing a label.")
             return
@@ -280,9 +361,7 @@ class Workspace(QObject):
     def delete_entity(self) -> None:
         entity = self.current_entity()
         if entity is not None:
-            self._decide(
-                f"Deleted “{entity.text}”", lambda: self.repo.delete_entity(entity.id, self.annotator)
-            )
+            self._decide(f"Deleted “{entity.text}”", lambda: self.repo.delete_entity(entity.id, self.annotator))
 
     def accept_all(self) -> None:
         if self.article is None:
@@ -327,15 +406,15 @@ class Workspace(QObject):
 
     def link_to_new_actor(self, entity_id: int, name: str, kind: str) -> None:
         """Create an actor and link the mention, as one undo step."""
-        self.decisions.stack.beginMacro(f"New actor {name}")
-        try:
-            created = self._decide(
-                f"New actor {name}", lambda: self.repo.add_actor(name, kind, self.annotator)
-            )
-            if created is not None and created.created_actor_id is not None:
-                self.link_to(entity_id, created.created_actor_id)
-        finally:
-            self.decisions.stack.endMacro()
+
+        def link(created: Change) -> Change | None:
+            if created.created_actor_id is None:
+                return None
+            return self.repo.link_entity_actor(entity_id, created.created_actor_id, self.annotator)
+
+        self._decide(
+            f"Linked to the new actor {name}", lambda: self.repo.add_actor(name, kind, self.annotator), then=link
+        )
 
     def merge_actors(self, parent: QWidget) -> None:
         try:
@@ -366,24 +445,49 @@ class Workspace(QObject):
             if change.created_claim_id is not None:
                 self.set_current((CLAIM, change.created_claim_id))
 
-    def set_role(self, role: str) -> None:
-        """The selection becomes the source, cue or content of the current claim (a new claim if none)."""
+    def set_role(self, role: str, append: bool = False) -> None:
+        """The selection becomes the source, cue or content of the current claim (a new claim if none).
+
+        Args:
+            role: ``source``, ``cue`` or ``content``.
+            append: add the selection as another part of the role (a discontinuous content) instead.
+        """
         span = self._selection()
         if span is None or self.article is None:
             return
         claim = self.current_claim()
+        spans = [Span(*span)]
+        if append and claim is not None:
+            existing = getattr(claim, role)
+            if existing is not None:
+                spans = sorted({*existing.spans, Span(*span)})
         article_id = self.article.id
+        # A source that is a mention linked to an actor makes that actor the claimant (one undo step).
+        actor_id = self._actor_at(span) if role == "source" else None
         if claim is None:
             roles: dict[str, Any] = {role: [Span(*span)]}
+            if actor_id is not None:
+                roles["source_actor_id"] = actor_id
             change = self._decide(
                 f"New claim with its {role}",
                 lambda: self.repo.add_claim(article_id, self.annotator, **roles),
             )
         else:
             claim_id = claim.id
+
+            def claimant(changed: Change) -> Change | None:
+                if actor_id is None or claim.source_actor_id == actor_id:
+                    return None
+                # Deciding on a suggestion created the annotator's own row: the claimant goes on that one.
+                own_id = changed.created_claim_id or claim_id
+                if not any(c.id == own_id for c in self.claims):
+                    own_id = next((c.id for c in self.claims if c.derived_from == claim_id), claim_id)
+                return self.repo.update_claim(own_id, self.annotator, source_actor_id=actor_id)
+
             change = self._decide(
                 f"Set claim {role} “{self.text.text[span[0] : span[1]]}”",
-                lambda: self.repo.set_claim_role(claim_id, role, [Span(*span)], self.annotator),
+                lambda: self.repo.set_claim_role(claim_id, role, spans, self.annotator),
+                then=claimant,
             )
         if change is not None:
             self.text.clear_selection()
@@ -391,10 +495,24 @@ class Workspace(QObject):
             if target is not None and any(c.id == target for c in self.claims):
                 self.set_current((CLAIM, target))
 
+    def _actor_at(self, span: tuple[int, int]) -> int | None:
+        """The actor of a linked mention that the span is (or lies within), if any."""
+        start, end = span
+        for entity in sorted(self.entities, key=lambda e: e.end - e.start):
+            if entity.actor_id is None or entity.status == Status.REJECTED:
+                continue
+            inside = entity.start <= start and end <= entity.end
+            covers = start <= entity.start and entity.end <= end
+            if inside or covers:
+                return entity.actor_id
+        return None
+
     def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
+        """One attribute of a claim (kind, form, issue, stance, note) as an undoable decision."""
         self._decide(
             f"Claim {name}: {value}",
             lambda: self.repo.update_claim(claim_id, self.annotator, **{name: value}),
+            commit=name != "note",  # a note edit is itself the commit of the note box
         )
 
     def set_stance(self, value: int) -> None:
@@ -413,6 +531,3 @@ class Workspace(QObject):
     def switch_annotator(self, name: str) -> None:
         self.annotator = name
         self.decisions.clear(name)
-
-
-ROLES = (Role.SOURCE.value, Role.CUE.value, Role.CONTENT.value)

@@ -20,6 +20,7 @@ from annotator.core.records import (
     Span,
 )
 
+
 ORIGIN = "test:fake@0"
 ANNOTATOR = "alice"
 
@@ -107,7 +108,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 def _open_real(path: Path) -> Any:
-    from annotator.store import open_repository  # type: ignore[attr-defined]
+    from annotator.store import open_repository
 
     return open_repository(str(path))
 
@@ -128,7 +129,7 @@ def articles(repo: Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Any:
+def window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Iterator[Any]:
     """The real main window on the seeded database, shown at the size an analyst uses."""
     from annotator.ui.main_window import MainWindow
     from tests.gui.helpers import show_window
@@ -137,4 +138,10 @@ def window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Any:
     qtbot.addWidget(win)
     show_window(qtbot, win)
     win.open_article(articles["abe"])
-    return win
+    yield win
+    # Whatever the test did, the window must show exactly what the database holds (views patch rows in place).
+    workspace = win.workspace
+    if workspace.article is not None:
+        assert workspace.entities == repo.entities_for(workspace.article.id, annotator=win.annotator)
+        assert workspace.claims == repo.claims_for(workspace.article.id, annotator=win.annotator)
+    win.close()  # ends the session while the database is still open

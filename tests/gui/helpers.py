@@ -30,10 +30,7 @@ def press(
     target = window.workspace.text
     target.setFocus()
     window.activateWindow()
-    if isinstance(key, str):
-        qtbot.keyClick(target, key, modifier)
-    else:
-        qtbot.keyClick(target, key, modifier)
+    qtbot.keyClick(target, key, modifier)
 
 
 def drag_select(qtbot: Any, window: Any, start: int, end: int) -> None:

@@ -8,13 +8,14 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
-from annotator import app as app_module
+from annotator import app as app_entry
 from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleSuggestions, EntitySuggestion
 from annotator.core.resources import seeds_dir
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
-from annotator.jobs.summaries import SuggestSummary
+from annotator.jobs.summaries import ImportSummary, SuggestSummary
 from annotator.store.repository import Repository
+from annotator.ui import shell as app_module
 from annotator.ui.article_timer import ArticleTimer
 from annotator.ui.screenshot import render_screenshot
 from annotator.ui.services import build_services
@@ -61,6 +62,7 @@ def test_open_failure_names_the_path_and_the_setting() -> None:
 def test_run_gui_explains_a_database_it_cannot_open(qtbot, tmp_path: Path, monkeypatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(app_module, "configure_application", lambda app: (lambda: None))
+    assert app_entry.run_gui is not None
 
     def fake_exec(box: app_module.QMessageBox) -> int:
         shown.append(box.text())
@@ -69,7 +71,7 @@ def test_run_gui_explains_a_database_it_cannot_open(qtbot, tmp_path: Path, monke
     monkeypatch.setattr(app_module.QMessageBox, "exec", fake_exec)
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    assert app_module.run_gui(db=str(blocker / "sub" / "x.db")) == 1
+    assert app_entry.run_gui(db=str(blocker / "sub" / "x.db")) == 1
     assert shown and str(blocker / "sub" / "x.db") in shown[0]
 
 
@@ -117,6 +119,30 @@ def test_first_start_imports_the_seeds_and_suggests(qtbot, shell_repo: Repositor
     assert not status.isVisible()
     assert not controller.first_start(), "only on an empty database"
     assert shell_repo.get_setting("last_annotator") == "alice"
+    controller.shutdown()
+
+
+def test_cancelled_sample_import_does_not_start_suggesting(qtbot, shell_repo: Repository,  # noqa: F811
+                                                           runner: JobRunner,  # noqa: F811
+                                                           user_settings_dir: Path) -> None:  # noqa: F811
+    services = build_services(shell_repo, None)
+    suggested: list[object] = []
+
+    def cancelled_import(paths: list[str], progress: ProgressCallback, cancel: CancelFlag) -> ImportSummary:
+        return ImportSummary(cancelled=True)
+
+    def fake_suggest(*args: object) -> SuggestSummary:
+        suggested.append(args)
+        return SuggestSummary()
+
+    services.import_paths = cancelled_import
+    services.suggest = fake_suggest
+    controller = app_module.GuiController(shell_repo, "alice", services, runner, app_module.user_settings())
+    qtbot.addWidget(controller.window)
+    with qtbot.waitSignal(runner.finished, timeout=WAIT):
+        assert controller.first_start()
+    assert not runner.busy and suggested == []
+    assert "cancelled" in controller.window.statusBar().currentMessage()
     controller.shutdown()
 
 

@@ -111,10 +111,13 @@ def test_choose_import_paths_files_folder_cancel(qtbot, monkeypatch, tmp_path: P
 
 
 def test_export_dialog_returns_options(qtbot, tmp_path: Path) -> None:
-    dialog = ExportDialog(None, ["suggestions", "alice", "gold"], ["json", "csv", "graphml"])
+    dialog = ExportDialog(None, ["suggestions", "alice", "gold"], ["json", "csv", "graphml"], str(tmp_path))
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert not ok.isEnabled(), "no file yet"
+    assert dialog.path_edit.text() == str(tmp_path / "annotations.json"), "a file is proposed"
+    assert ok.isEnabled()
+    dialog.path_edit.clear()
+    assert not ok.isEnabled(), "no file"
     qtbot.keyClicks(dialog.path_edit, str(tmp_path / "out.json"))
     assert ok.isEnabled()
     dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("csv"))
@@ -131,9 +134,12 @@ def test_export_dialog_defaults_and_validation(qtbot, tmp_path: Path) -> None:
     dialog = ExportDialog(None, ["suggestions"], ["json"])
     qtbot.addWidget(dialog)
     assert dialog.layer_combo.itemData(0) == "all"
+    dialog.path_edit.clear()
     qtbot.keyClicks(dialog.path_edit, str(tmp_path / "missing" / "out.json"))
     assert "does not exist" in dialog.problem.text()
+    (tmp_path / "out.json").write_text("{}")
     dialog.path_edit.setText(str(tmp_path / "out.json"))
+    assert "will be replaced" in dialog.problem.text()
     for box in dialog.status_boxes.values():
         box.setChecked(False)
     assert "at least one status" in dialog.problem.text()

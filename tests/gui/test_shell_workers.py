@@ -209,3 +209,30 @@ def test_job_status_widget_shows_busy_indicator_for_unknown_total(qtbot, runner:
     assert widget.bar.maximum() == 0  # Qt's busy indicator
     with qtbot.waitSignal(runner.finished, timeout=WAIT):
         gate.set()
+
+
+def test_on_result_runs_once_the_runner_is_idle(qtbot, runner: JobRunner) -> None:  # noqa: F811
+    widget = JobStatusWidget(runner)
+    qtbot.addWidget(widget)
+    seen: list[tuple[object, bool, bool]] = []
+
+    def on_result(value: object) -> None:
+        # What a modal summary dialog opened here would see.
+        seen.append((value, runner.busy, widget.isVisible()))
+
+    with qtbot.waitSignal(runner.finished, timeout=WAIT):
+        runner.run("Export", lambda p, c: "summary", on_result=on_result)
+    qtbot.waitUntil(lambda: bool(seen), timeout=WAIT)
+    assert seen == [("summary", False, False)]
+
+
+def test_an_idle_runner_holds_no_running_thread(qtbot) -> None:
+    import gc
+
+    job_runner = JobRunner()
+    with qtbot.waitSignal(job_runner.finished, timeout=WAIT):
+        job_runner.run("Quick", lambda p, c: None)
+    assert not job_runner.busy
+    # Dropped without shutdown(): a running QThread here would abort the whole test process.
+    del job_runner
+    gc.collect()

@@ -17,9 +17,7 @@ def _roles(claim: Any) -> tuple[str | None, str | None, str | None]:
     return tuple(role.text if role is not None else None for role in (claim.source, claim.cue, claim.content))  # type: ignore[return-value]
 
 
-def test_new_claim_with_its_three_roles_undo_redo(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_new_claim_with_its_three_roles_undo_redo(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     article = articles["abe"]
     text = window.workspace.text.text
     content = find(text, "the Kuril islands belong to Russia")
@@ -58,9 +56,7 @@ def test_new_claim_with_its_three_roles_undo_redo(
     assert [c.id for c in claims] == [claim_id]
 
 
-def test_role_without_a_claim_starts_one(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_role_without_a_claim_starts_one(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     window.workspace.claim_panel.select_claim(None)
     window.workspace.set_current(None)
     text = window.workspace.text.text
@@ -101,15 +97,21 @@ def test_accept_a_claim_suggestion_and_set_attributes(
     qtbot.keyClick(editor.form, Qt.Key.Key_Down)
     assert own_claims(repo, article)[0].form == "demand"
 
+    editor.kind.setFocus()
+    editor.kind.setCurrentIndex(editor.kind.findData("direct") - 1)
+    qtbot.keyClick(editor.kind, Qt.Key.Key_Down)
+    assert own_claims(repo, article)[0].kind == "direct"
+
     editor.note.setFocus()
     qtbot.keyClicks(editor.note, "check the Russian original")
     qtbot.keyClick(editor.note, Qt.Key.Key_Return)
     claim = own_claims(repo, article)[0]
-    assert (claim.note, claim.form, claim.issue, claim.stance) == (
+    assert (claim.note, claim.form, claim.issue, claim.stance, claim.kind) == (
         "check the Russian original",
         "demand",
         "territorial dispute/sovereignty",
         -1,
+        "direct",
     )
     assert len(own_claims(repo, article)) == 1  # every edit updated the same row
 
@@ -122,3 +124,51 @@ def test_reject_a_claim_suggestion(qtbot: Any, window: Any, repo: Any, articles:
     press(qtbot, window, "]")
     press(qtbot, window, "x")
     assert [c.status for c in own_claims(repo, articles["abe"])] == [Status.REJECTED]
+
+
+def test_discontinuous_content_and_delete_claim(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+    article = articles["abe"]
+    text = window.workspace.text.text
+    drag_select(qtbot, window, *find(text, "Japan wants"))
+    press(qtbot, window, "c")
+    drag_select(qtbot, window, *find(text, "peace treaty"))
+    press(qtbot, window, Qt.Key.Key_4, CTRL)
+    claim = own_claims(repo, article)[0]
+    assert claim.content is not None
+    assert claim.content.spans == (Span(*find(text, "Japan wants")), Span(*find(text, "peace treaty")))
+    press(qtbot, window, Qt.Key.Key_Delete, CTRL)
+    assert own_claims(repo, article) == []
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert len(own_claims(repo, article)) == 1
+
+
+def test_source_on_a_linked_mention_sets_the_claimant(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    article = articles["abe"]
+    abe_actor = repo.add_actor("Shinzo Abe", "PERSON", "alice").created_actor_id
+    abe = next(e for e in window.workspace.entities if e.text == "Shinzo Abe")
+    repo.link_entity_actor(abe.id, abe_actor, "alice")
+    window.open_article(article, reload=True)
+    text = window.workspace.text.text
+    drag_select(qtbot, window, *find(text, "Japan wants a peace treaty"))
+    press(qtbot, window, "c")
+    drag_select(qtbot, window, *find(text, "Shinzo Abe"))
+    press(qtbot, window, Qt.Key.Key_1, CTRL)
+    claim = own_claims(repo, article)[0]
+    assert (_roles(claim)[0], claim.source_actor_id) == ("Shinzo Abe", abe_actor)
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # one step: the source and the claimant go together
+    claim = own_claims(repo, article)[0]
+    assert (claim.source, claim.source_actor_id) == (None, None)
+
+
+def test_a_note_being_typed_is_saved_when_moving_on(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    press(qtbot, window, "]")
+    press(qtbot, window, "o")  # focus the note
+    editor = window.workspace.claim_panel.editor
+    qtbot.keyClicks(editor.note, "ask the desk")
+    qtbot.keyClick(editor.note, Qt.Key.Key_Return, CTRL)  # done, next article: without pressing Enter first
+    assert window.current_article_id != articles["abe"]
+    assert [c.note for c in own_claims(repo, articles["abe"])] == ["ask the desk"]

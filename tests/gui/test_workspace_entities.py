@@ -55,9 +55,7 @@ def test_reject_with_key(qtbot: Any, window: Any, repo: Any, articles: dict[str,
     assert [(e.text, e.status) for e in own] == [("Sochi", Status.REJECTED)]
 
 
-def test_relabel_wrong_suggestion_with_digit(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_relabel_wrong_suggestion_with_digit(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     labels = repo.labels()
     make_current(window, "JST")  # spaCy calls the time zone a PERSON
     press(qtbot, window, str(labels.index("MISC") + 1))
@@ -83,9 +81,7 @@ def test_undo_and_redo_accept(qtbot: Any, window: Any, repo: Any, articles: dict
     assert entity_by_text(window.workspace.entities, "Shinzo Abe").status == Status.ACCEPTED
 
 
-def test_new_entity_from_a_sloppy_selection(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_new_entity_from_a_sloppy_selection(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     text = window.workspace.text.text
     start, end = find(text, "Kuril islands")
     drag_select(qtbot, window, start + 2, end - 3)  # "ril isla": snapped to whole words
@@ -98,9 +94,7 @@ def test_new_entity_from_a_sloppy_selection(
     assert window.workspace.current == ("entity", own[0].id)
 
 
-def test_new_entity_with_e_uses_last_label(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_new_entity_with_e_uses_last_label(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     text = window.workspace.text.text
     start, end = find(text, "Japan", 1)  # the word, not "Japanese"
     drag_select(qtbot, window, start, end)
@@ -113,9 +107,7 @@ def test_extend_and_shrink_by_a_token(qtbot: Any, window: Any, repo: Any, articl
     article = articles["abe"]
     make_current(window, "Shinzo Abe")
     press(qtbot, window, Qt.Key.Key_Left, ALT | SHIFT)
-    assert [(e.text, e.status) for e in own_entities(repo, article)] == [
-        ("Minister Shinzo Abe", Status.CORRECTED)
-    ]
+    assert [(e.text, e.status) for e in own_entities(repo, article)] == [("Minister Shinzo Abe", Status.CORRECTED)]
     press(qtbot, window, Qt.Key.Key_Left, ALT)
     assert [e.text for e in own_entities(repo, article)] == ["Minister Shinzo"]
     press(qtbot, window, Qt.Key.Key_Right, ALT)
@@ -170,9 +162,7 @@ def test_next_and_previous_suggestion(qtbot: Any, window: Any, repo: Any, articl
     assert window.workspace.current is not None and window.workspace.current != ("entity", rows[0].id)
 
 
-def test_clicking_a_span_selects_its_row(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_clicking_a_span_selects_its_row(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
 
@@ -186,3 +176,34 @@ def test_clicking_a_span_selects_its_row(
     assert window.workspace.current == ("entity", sochi.id)
     selected = window.workspace.entity_panel.table.selectionModel().selectedRows()
     assert [window.workspace.entity_panel.model.rows()[i.row()].text for i in selected] == ["Sochi"]
+
+
+def test_keyboard_only_selection_makes_an_entity(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+    make_current(window, "Sochi")  # the caret goes to the current item
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Right, CTRL | SHIFT)  # select word by word, as in any editor
+    assert window.workspace.text.selection() is not None
+    press(qtbot, window, "e")
+    own = own_entities(repo, articles["abe"])
+    assert [(e.text, e.status) for e in own] == [("Sochi on Feb", Status.MANUAL)]
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.workspace.text.selection() is None
+
+
+def test_rejected_spans_can_be_hidden(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+    text = window.workspace.text
+    drawn = len(text.extraSelections())
+    make_current(window, "JST")
+    press(qtbot, window, "x")
+    assert len(text.extraSelections()) == drawn  # struck through, still there
+    press(qtbot, window, "h")
+    assert len(text.extraSelections()) == drawn - 1
+    press(qtbot, window, "h")
+    assert len(text.extraSelections()) == drawn
+
+
+def test_digit_on_a_selected_mention_relabels_it(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+    drag_select(qtbot, window, *find(window.workspace.text.text, "JST"))
+    press(qtbot, window, str(repo.labels().index("MISC") + 1))
+    own = own_entities(repo, articles["abe"])
+    assert [(e.text, e.label, e.status) for e in own] == [("JST", "MISC", Status.CORRECTED)]

@@ -39,9 +39,7 @@ def test_mark_done_and_next(qtbot: Any, window: Any, repo: Any, articles: dict[s
     assert window.current_article_id == first
 
 
-def test_markup_and_emoji_are_shown_literally(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_markup_and_emoji_are_shown_literally(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     window.open_article(articles["markup"])
     text = window.workspace.text
     assert text.toPlainText() == TEXT_MARKUP  # "<b>x</b>" is eight characters, the emoji is there
@@ -109,9 +107,7 @@ def test_models_pass_qt_model_tester(qtmodeltester: Any, window: Any, articles: 
     qtmodeltester.check(window.workspace.claim_panel.model)
 
 
-def test_article_list_is_lazy_and_filters(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_article_list_is_lazy_and_filters(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     panel = window.articles
     assert panel.model.rowCount() == 3
     assert not panel.model.canFetchMore()
@@ -164,9 +160,7 @@ def test_link_a_mention_to_a_new_actor(
             return QDialog.DialogCode.Accepted
 
         def choice(self) -> Any:
-            return actor_dialog.ActorChoice(
-                actor_id=None, new_name="Shinzo Abe", new_kind="PERSON", unlink=False
-            )
+            return actor_dialog.ActorChoice(actor_id=None, new_name="Shinzo Abe", new_kind="PERSON", unlink=False)
 
     monkeypatch.setattr(actor_dialog, "ActorLinkDialog", FakeDialog)
     make_current(window, "Shinzo Abe")
@@ -194,7 +188,7 @@ def test_f1_opens_the_shortcut_sheet(qtbot: Any, window: Any, monkeypatch: pytes
 
     monkeypatch.setattr(sheet, "ShortcutSheet", FakeSheet)
     press(qtbot, window, Qt.Key.Key_F1)
-    assert shown and ("Entities", "A", "Accept the current suggestion (entity or claim)") in shown[0]
+    assert shown and ("Entities", "A", "Accept the current entity or claim") in shown[0]
     assert any(row[1] == "1" and "PERSON" in row[2] for row in shown[0])
 
 
@@ -203,9 +197,7 @@ def test_window_without_services_disables_jobs(window: Any) -> None:
         assert not window.actions_by_name[name].isEnabled()
 
 
-def test_switch_annotator_keeps_layers_apart(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
-) -> None:
+def test_switch_annotator_keeps_layers_apart(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     press(qtbot, window, "a")
     window.switch_annotator("bob")
     assert window.annotator == "bob"
@@ -214,3 +206,39 @@ def test_switch_annotator_keeps_layers_apart(
     press(qtbot, window, "x")
     assert [e.status for e in repo.entities_for(articles["abe"], layer="bob")] == [Status.REJECTED]
     assert [e.status for e in own_entities(repo, articles["abe"])] == [Status.ACCEPTED]
+
+
+def test_merge_two_actors(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from annotator.ui.dialogs import actor_dialog
+
+    keep = repo.add_actor("Shinzo Abe", "PERSON", ANNOTATOR).created_actor_id
+    merge = repo.add_actor("Abe Shinzo", "PERSON", ANNOTATOR).created_actor_id
+    abe = entity_by_text(window.workspace.entities, "Shinzo Abe")
+    repo.link_entity_actor(abe.id, merge, ANNOTATOR)
+
+    class FakeMerge:
+        def __init__(self, parent: Any, repo: Any) -> None:
+            pass
+
+        def exec(self) -> int:
+            return QDialog.DialogCode.Accepted
+
+        def choice(self) -> tuple[int, int]:
+            return keep, merge
+
+    monkeypatch.setattr(actor_dialog, "MergeActorsDialog", FakeMerge)
+    press(qtbot, window, Qt.Key.Key_M, CTRL | SHIFT)
+    assert [a.name for a in repo.actors("Abe")] == ["Shinzo Abe"]
+    assert entity_by_text(own_entities(repo, articles["abe"]), "Shinzo Abe").actor_id == keep
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert sorted(a.name for a in repo.actors("Abe")) == ["Abe Shinzo", "Shinzo Abe"]
+
+
+def test_an_unknown_article_is_reported_not_raised(window: Any) -> None:
+    window.open_article("no-such-article")
+    assert window.current_article_id is None
+    assert "no-such-article" in window.statusBar().currentMessage()

@@ -52,7 +52,10 @@ def default_suggestions(article_id: str, origin: str = ORIGIN) -> ArticleSuggest
         entities=[EntitySuggestion(*abe, "PERSON", actor_key="abe"), EntitySuggestion(*japan, "GPE")],
         claims=[
             ClaimSuggestion(
-                cue=(Span(*said),), content=(Span(*content),), source=(Span(*abe),), kind="indirect",
+                cue=(Span(*said),),
+                content=(Span(*content),),
+                source=(Span(*abe),),
+                kind="indirect",
                 source_actor_key="abe",
             )
         ],
@@ -74,7 +77,9 @@ def make_articles(repo: Repository) -> Callable[[int], list[str]]:
     """Store ``n`` distinct small articles; returns their ids in import order."""
 
     def make(n: int) -> list[str]:
-        return [repo.add_article(ArticleIn(text=f"Article {i}: Putin met Abe.", title=f"Title {i}")).article_id
-                for i in range(n)]
+        return [
+            repo.add_article(ArticleIn(text=f"Article {i}: Putin met Abe.", title=f"Title {i}")).article_id
+            for i in range(n)
+        ]
 
     return make

@@ -10,7 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from annotator.core.records import Status
+from annotator.core.records import ActorView, Status
 from annotator.io import write_export
 from annotator.io.extra_writers import CSV_COLUMNS
 from tests.fixtures.io_views import TEXT, actors, article_view, claim, entity, find, sample_article
@@ -86,6 +86,16 @@ def test_graphml_actor_network(tmp_path: Path) -> None:
     }
     # Claim 20 (accepted) Abe -> Putin in each of the two articles; claim 22 is only a suggestion.
     assert edges == {("a1", "a2", "claim", "2"), ("a1", "a2", "co-mention", "2")}
+
+
+def test_graphml_escapes_names(tmp_path: Path) -> None:
+    odd = [ActorView(1, 'AT&T <"Corp">\x01', "ORG", (), None, "")]
+    path = tmp_path / "odd.graphml"
+    write_export(path, "graphml", [], actors=odd, layer="a&b")
+    root = ET.parse(path).getroot()
+    node = root.find(f"{GRAPHML}graph/{GRAPHML}node")
+    assert node is not None
+    assert node.find(f"{GRAPHML}data").text == 'AT&T <"Corp">'  # type: ignore[union-attr]
 
 
 def test_docbin_has_decided_entities(tmp_path: Path) -> None:

@@ -48,6 +48,11 @@ def test_nested_single_quotes_stay_inside() -> None:
     assert _quoted(text) == ["“He told me ‘we agree’ today,”"]
 
 
+def test_mixed_quote_marks_pair_up() -> None:
+    text = '“We will win," Abe said. "Maybe,” Putin said.'
+    assert _quoted(text) == ['“We will win,"', '"Maybe,”']
+
+
 def test_quote_index_lookup() -> None:
     text = 'a "bc de" f "gh"'
     index = QuoteIndex(find_quotes(text))
@@ -234,6 +239,35 @@ def test_headline_speaker_colon(claims_of: Any) -> None:
     assert _text(text, c.content).startswith("Japan Must Accept")
 
 
+@pytest.mark.slow
+def test_as_x_reported(claims_of: Any) -> None:
+    text, claims = claims_of("As Kyodo reported, the two leaders will meet again in December.")
+    c = _one(text, claims, "reported")
+    assert _text(text, c.source) == "Kyodo"
+    assert "the two leaders will meet again" in _text(text, c.content)
+
+
+@pytest.mark.slow
+def test_sourceless_evidential(claims_of: Any) -> None:
+    text, claims = claims_of("The Russian president seems unlikely to yield on the territorial issue.")
+    c = _one(text, claims, "seems")
+    assert c.source == ()
+    assert "unlikely to yield" in _text(text, c.content)
+
+
+@pytest.mark.slow
+def test_belief_inside_reported_speech_is_part_of_it(claims_of: Any) -> None:
+    text, claims = claims_of("Peskov said that Putin plans to visit Tokyo in the spring.")
+    assert [_text(text, c.cue) for c in claims] == ["said"]
+
+
+@pytest.mark.slow
+def test_organisation_it_is_a_source(claims_of: Any) -> None:
+    text, claims = claims_of("The ministry issued a report on Monday. It said that the talks had stalled.")
+    c = _one(text, claims, "said")
+    assert _text(text, c.source) == "It"
+
+
 # --------------------------------------------------------------------------- source resolution
 
 
@@ -274,6 +308,27 @@ def test_relative_pronoun_resolves_to_its_antecedent(claims_of: Any) -> None:
     c = _one(text, claims, "insisted")
     assert _text(text, c.source) == "who"
     assert c.source_ref is not None and c.source_ref.slice(text) == "Sergei Lavrov"
+
+
+@pytest.mark.slow
+def test_pronoun_prefers_the_last_speaker(claims_of: Any) -> None:
+    text, claims = claims_of(
+        "Shinzo Abe met Vladimir Putin in Sochi. Abe said that the meeting was useful. "
+        "Putin thanked the Japanese delegation. He added that a treaty was within reach."
+    )
+    c = _one(text, claims, "added")
+    assert _text(text, c.source) == "He"
+    assert c.source_ref is not None and c.source_ref.slice(text) in ("Putin", "Vladimir Putin")
+
+
+@pytest.mark.slow
+def test_first_name_decides_the_gender(claims_of: Any) -> None:
+    text, claims = claims_of(
+        "Mary Smith met John Brown in Ohio on Monday. Brown spoke about trade. "
+        "She said that the plan would work."
+    )
+    c = _one(text, claims, "said")
+    assert c.source_ref is not None and c.source_ref.slice(text) == "Mary Smith"
 
 
 @pytest.mark.slow

@@ -126,7 +126,10 @@ def test_person_forms_link_to_longest_untitled_name(lexicon: ActorLexicon) -> No
 def test_ambiguous_surname_goes_to_the_last_mentioned(lexicon: ActorLexicon) -> None:
     text = "Bill Clinton and Hillary Clinton came. Hillary Clinton spoke first. Then Clinton said no."
     ents = mentions(
-        text, ("Bill Clinton", "PERSON"), ("Hillary Clinton", "PERSON"), ("Hillary Clinton", "PERSON"),
+        text,
+        ("Bill Clinton", "PERSON"),
+        ("Hillary Clinton", "PERSON"),
+        ("Hillary Clinton", "PERSON"),
         ("Clinton", "PERSON"),
     )
     linked, actors = link_actors(text, ents, lexicon)
@@ -208,10 +211,12 @@ def test_claim_sources_link_by_ref_span_or_name(lexicon: ActorLexicon) -> None:
         start = text.index(s)
         return Span(start, start + len(s))
 
-    pronoun = ClaimSuggestion(cue=(span("said"),), content=(span("talks"),), source=(span("He"),),
-                              source_ref=span("Shinzo Abe"))
-    aide = ClaimSuggestion(cue=(span("said no"),), content=(span("no"),),
-                           source=(span("Peskov, an aide of Vladimir Putin"),))
+    pronoun = ClaimSuggestion(
+        cue=(span("said"),), content=(span("talks"),), source=(span("He"),), source_ref=span("Shinzo Abe")
+    )
+    aide = ClaimSuggestion(
+        cue=(span("said no"),), content=(span("no"),), source=(span("Peskov, an aide of Vladimir Putin"),)
+    )
     nothing = ClaimSuggestion(cue=(span("said"),), content=(span("talks"),))
     out = link_claim_sources(text, [pronoun, aide, nothing], linked, actors, lexicon)
     assert out[0].source_actor_key == linked[0].actor_key

@@ -136,8 +136,14 @@ def test_claims_get_source_actor(monkeypatch: pytest.MonkeyPatch, loaded: Loaded
         def suggest(self, doc: Any) -> list[ClaimSuggestion]:
             he = doc.text.index("He")
             abe = doc.text.index("Shinzo Abe")
-            return [ClaimSuggestion(cue=(Span(he + 3, he + 7),), content=(Span(he + 8, len(doc.text) - 1),),
-                                    source=(Span(he, he + 2),), source_ref=Span(abe, abe + 10))]
+            return [
+                ClaimSuggestion(
+                    cue=(Span(he + 3, he + 7),),
+                    content=(Span(he + 8, len(doc.text) - 1),),
+                    source=(Span(he, he + 2),),
+                    source_ref=Span(abe, abe + 10),
+                )
+            ]
 
     fake = types.ModuleType("annotator.nlp.claims")
     fake.ClaimSuggester = OneClaim  # type: ignore[attr-defined]

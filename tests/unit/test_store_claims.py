@@ -25,9 +25,18 @@ def test_add_claim_with_roles_and_attributes(repo: Repository, article_id: str) 
     putin = repo.add_actor("Vladimir Putin", "PERSON", "alice").created_actor_id
     japan = repo.add_actor("Japan", "GPE", "alice").created_actor_id
     change = repo.add_claim(
-        article_id, "alice", cue=[sp("according to")], content=[sp("Japan wants"), sp("islands back")],
-        source=[sp("Vladimir Putin")], kind="according-to", form="evaluation", source_actor_id=putin,
-        addressee_id=japan, issue="territorial dispute/sovereignty", stance=-1, note="sceptical",
+        article_id,
+        "alice",
+        cue=[sp("according to")],
+        content=[sp("Japan wants"), sp("islands back")],
+        source=[sp("Vladimir Putin")],
+        kind="according-to",
+        form="evaluation",
+        source_actor_id=putin,
+        addressee_id=japan,
+        issue="territorial dispute/sovereignty",
+        stance=-1,
+        note="sceptical",
     )
     claim = repo.claim(change.created_claim_id or -1)
     assert claim.source is not None and claim.cue is not None and claim.content is not None
@@ -35,10 +44,19 @@ def test_add_claim_with_roles_and_attributes(repo: Repository, article_id: str) 
     assert claim.content.text == "Japan wants … islands back"
     assert claim.content.spans == (sp("Japan wants"), sp("islands back"))
     assert (claim.kind, claim.form, claim.issue, claim.stance, claim.note) == (
-        "according-to", "evaluation", "territorial dispute/sovereignty", -1, "sceptical"
+        "according-to",
+        "evaluation",
+        "territorial dispute/sovereignty",
+        -1,
+        "sceptical",
     )
     assert (claim.source_actor_name, claim.addressee_name) == ("Vladimir Putin", "Japan")
-    assert (claim.layer, claim.status, claim.origin, claim.annotator) == ("alice", Status.MANUAL, "manual", "alice")
+    assert (claim.layer, claim.status, claim.origin, claim.annotator) == (
+        "alice",
+        Status.MANUAL,
+        "manual",
+        "alice",
+    )
     event = repo.events(article_id, limit=1)[0]
     assert event["action"] == "add_claim"
     assert event["payload"]["rows"][0]["after"]["_spans"][0][0] in {"source", "cue", "content"}
@@ -91,7 +109,11 @@ def test_update_claim_attributes(repo: Repository, article_id: str) -> None:
     change = repo.update_claim(sugg.id, "alice", form="demand", stance=1, issue="peace treaty", note="n")
     mine = repo.claim(change.created_claim_id or -1)
     assert (mine.form, mine.stance, mine.issue, mine.note, mine.status) == (
-        "demand", 1, "peace treaty", "n", Status.CORRECTED
+        "demand",
+        1,
+        "peace treaty",
+        "n",
+        Status.CORRECTED,
     )
     assert (mine.kind, mine.source_actor_id) == (sugg.kind, sugg.source_actor_id)
     second = repo.update_claim(mine.id, "alice", stance=None)
@@ -113,9 +135,7 @@ def test_accept_reject_delete_claim(repo: Repository, article_id: str) -> None:
     assert repo.claim(mine.id).status == Status.ACCEPTED
     # Deleting a decision on a suggestion keeps it decided (rejected), so the suggestion does not come back.
     repo.delete_claim(mine.id, "alice")
-    assert [(c.id, c.status) for c in repo.claims_for(article_id, annotator="alice")] == [
-        (mine.id, Status.REJECTED)
-    ]
+    assert [(c.id, c.status) for c in repo.claims_for(article_id, annotator="alice")] == [(mine.id, Status.REJECTED)]
     manual = repo.add_claim(article_id, "alice", cue=[sp("said")]).created_claim_id or -1
     deleted = repo.delete_claim(manual, "alice")
     assert manual not in [c.id for c in repo.claims_for(article_id, annotator="alice")]

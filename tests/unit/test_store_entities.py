@@ -45,7 +45,12 @@ def test_accept_creates_a_derived_row_and_leaves_the_suggestion(repo: Repository
     gpe = suggestion(repo, article_id, "GPE")
     change = repo.accept_entity(gpe.id, "alice")
     mine = repo.entity(change.created_entity_id or -1)
-    assert (mine.layer, mine.status, mine.derived_from, mine.annotator) == ("alice", Status.ACCEPTED, gpe.id, "alice")
+    assert (mine.layer, mine.status, mine.derived_from, mine.annotator) == (
+        "alice",
+        Status.ACCEPTED,
+        gpe.id,
+        "alice",
+    )
     assert (mine.start, mine.end, mine.label, mine.text) == (gpe.start, gpe.end, "GPE", "Japan")
     assert repo.entity(gpe.id) == gpe  # the suggestion is never modified
     view = alice_view(repo, article_id)
@@ -82,9 +87,7 @@ def test_reject_writes_a_rejected_row_and_undo_brings_the_suggestion_back(repo: 
     assert alice_view(repo, article_id)[(gpe.start, gpe.end)].status == Status.REJECTED
 
 
-def test_relabel_marks_corrected_and_back_to_the_original_label_is_accepted(
-    repo: Repository, article_id: str
-) -> None:
+def test_relabel_marks_corrected_and_back_to_the_original_label_is_accepted(repo: Repository, article_id: str) -> None:
     gpe = suggestion(repo, article_id, "GPE")
     change = repo.relabel_entity(gpe.id, "LOC", "alice")
     mine = repo.entity(change.created_entity_id or -1)
@@ -107,7 +110,12 @@ def test_add_and_delete_a_manual_entity(repo: Repository, article_id: str) -> No
     start, end = span_of(TEXT, "Vladimir Putin")
     added = repo.add_entity(article_id, start, end, "PERSON", "alice")
     mine = repo.entity(added.created_entity_id or -1)
-    assert (mine.text, mine.status, mine.origin, mine.derived_from) == ("Vladimir Putin", Status.MANUAL, "manual", None)
+    assert (mine.text, mine.status, mine.origin, mine.derived_from) == (
+        "Vladimir Putin",
+        Status.MANUAL,
+        "manual",
+        None,
+    )
     check_undo_redo(repo, article_id, added)
     deleted = repo.delete_entity(mine.id, "alice")
     assert mine.id not in [e.id for e in repo.entities_for(article_id, annotator="alice")]
@@ -157,7 +165,12 @@ def test_a_reviewer_decides_into_the_gold_layer(repo: Repository, article_id: st
     alice_row = repo.relabel_entity(gpe.id, "LOC", "alice").created_entity_id or -1
     repo.ensure_annotator("rita", "reviewer")
     gold = repo.entity(repo.accept_entity(alice_row, "rita").created_entity_id or -1)
-    assert (gold.layer, gold.derived_from, gold.status, gold.annotator) == ("gold", alice_row, Status.ACCEPTED, "rita")
+    assert (gold.layer, gold.derived_from, gold.status, gold.annotator) == (
+        "gold",
+        alice_row,
+        Status.ACCEPTED,
+        "rita",
+    )
     # The suggestion under alice's row counts as decided for the reviewer as well.
     assert [e.id for e in repo.entities_for(article_id, annotator="rita") if e.label in ("GPE", "LOC")] == [gold.id]
 

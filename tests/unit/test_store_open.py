@@ -105,10 +105,10 @@ def test_a_worker_thread_writes_while_the_main_thread_reads(repo: Repository) ->
 
 def test_reopening_an_existing_database_keeps_rows(tmp_path: Path) -> None:
     path = str(tmp_path / "keep.db")
-    repo = open_repository(path)
-    repo.ensure_annotator("alice")
-    aid = repo.add_article(ArticleIn(text="kept")).article_id
-    repo.close()
+    with open_repository(path) as repo:
+        repo.ensure_annotator("alice")
+        aid = repo.add_article(ArticleIn(text="kept")).article_id
+    assert repo._st.db.is_closed()
     again = open_repository(path)
     try:
         assert again.article_ids() == [aid] and again.annotators() == [("alice", "annotator")]
@@ -126,7 +126,8 @@ def test_an_upgrade_step_runs_once_and_keeps_rows(tmp_path: Path) -> None:
     calls: list[int] = []
 
     def add_column(database: SqliteDatabase, migrator: object) -> None:
-        from playhouse.migrate import IntegerField, migrate as run
+        from playhouse.migrate import IntegerField
+        from playhouse.migrate import migrate as run
 
         calls.append(1)
         run(migrator.add_column("article", "word_count", IntegerField(null=True)))  # type: ignore[attr-defined]
@@ -141,3 +142,38 @@ def test_an_upgrade_step_runs_once_and_keeps_rows(tmp_path: Path) -> None:
     # This build only knows version 1: it refuses the newer database instead of damaging it.
     with pytest.raises(ConfigError, match="newer"):
         open_repository(path)
+
+
+def test_two_instances_on_one_file_write_at_the_same_time(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.db")
+    first, second = open_repository(path), open_repository(path)
+    errors: list[BaseException] = []
+
+    def write(repo: Repository, name: str) -> None:
+        try:
+            for i in range(40):
+                repo.add_article(ArticleIn(text=f"{name} article {i}"))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(r, n)) for r, n in ((first, "one"), (second, "two"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        assert first.count_articles() == second.count_articles() == 80
+        # Positions stay unique: the import order is well defined even with two writers.
+        (positions,) = first._st.db.execute_sql("SELECT COUNT(DISTINCT position) FROM article").fetchone()
+        assert positions == 80
+    finally:
+        first.close()
+        second.close()
+
+
+def test_iter_articles_keeps_the_requested_order(repo: Repository) -> None:
+    ids = [repo.add_article(ArticleIn(text=f"text {i}", title=f"t{i}")).article_id for i in range(5)]
+    assert [a.id for a in repo.iter_articles(batch=2)] == ids
+    wanted = [ids[3], ids[0], "missing", ids[4]]
+    assert [a.title for a in repo.iter_articles(wanted, batch=2)] == ["t3", "t0", "t4"]

@@ -24,7 +24,8 @@ def test_labels_default_and_setting_override(repo: Repository) -> None:
 def test_annotators_and_roles(repo: Repository) -> None:
     repo.ensure_annotator("zoe")
     repo.ensure_annotator("adam", "reviewer")
-    repo.ensure_annotator("zoe", "reviewer")  # an existing name takes the new role
+    repo.ensure_annotator("zoe", "reviewer")  # an existing name takes an explicit new role
+    repo.ensure_annotator("adam")  # ... and keeps its role without one
     assert repo.annotators() == [("adam", "reviewer"), ("zoe", "reviewer")]
     for bad, error in (("gold", "reserved"), ("", "non-empty"), ("x", "unknown role")):
         with pytest.raises(ValidationError, match=error):
@@ -32,11 +33,18 @@ def test_annotators_and_roles(repo: Repository) -> None:
     assert ("gold", "gold") in repo.layers() and ("suggestions", "model") in repo.layers()
 
 
-def test_summaries_counts_and_filters(repo: Repository, article_id: str, make_articles: Callable[[int], list[str]]) -> None:
+def test_summaries_counts_and_filters(
+    repo: Repository, article_id: str, make_articles: Callable[[int], list[str]]
+) -> None:
     others = make_articles(3)
     (row,) = repo.article_summaries(annotator="alice", limit=1)
     assert (row.id, row.title, row.status, row.n_entities, row.n_claims, row.n_suggested) == (
-        article_id, "Abe and Putin", "todo", 2, 1, 3
+        article_id,
+        "Abe and Putin",
+        "todo",
+        2,
+        1,
+        3,
     )
     gpe = next(e for e in repo.entities_for(article_id) if e.label == "GPE")
     repo.reject_entity(gpe.id, "alice")
@@ -92,6 +100,19 @@ def test_time_and_sessions(repo: Repository, article_id: str) -> None:
     n_events = len(repo.events(limit=1000))
     repo.add_time(article_id, "alice", 1)
     assert len(repo.events(limit=1000)) == n_events  # not audited
+    # Undoing a status keeps the time spent since.
+    change = repo.set_article_status(article_id, "alice", ArticleStatus.DONE)
+    repo.add_time(article_id, "alice", 10)
+    event = repo.events(article_id, limit=1)[0]
+    assert (event["id"], event["action"]) == (change.event_id, "set_article_status")
+    assert event["payload"]["rows"][0]["after"]["status"] == "done"
+    undo = repo.revert(change.event_id, "alice")
+    assert repo.article_status(article_id, "alice") == ArticleStatus.TODO
+    repo.revert(undo.event_id, "alice")
+    assert repo.article_status(article_id, "alice") == ArticleStatus.DONE
+    repo.revert(change.event_id, "alice")
+    seconds = repo._st.db.execute_sql("SELECT seconds FROM article_state").fetchone()[0]
+    assert seconds == pytest.approx(14.5)
 
 
 def test_export_rows_layer_semantics(repo: Repository, article_id: str) -> None:

@@ -43,9 +43,7 @@ def test_store_suggestions_twice_adds_nothing(repo: Repository, article_id: str)
     assert repo.articles_needing_suggestions("spacy:other@1") == [article_id]
 
 
-def test_a_human_decision_survives_a_forced_rerun_that_no_longer_proposes_it(
-    repo: Repository, article_id: str
-) -> None:
+def test_a_human_decision_survives_a_forced_rerun_that_no_longer_proposes_it(repo: Repository, article_id: str) -> None:
     person = next(e for e in repo.entities_for(article_id) if e.label == "PERSON")
     gpe = next(e for e in repo.entities_for(article_id) if e.label == "GPE")
     decision = repo.relabel_entity(person.id, "ORG", "alice").created_entity_id
@@ -69,9 +67,13 @@ def test_a_human_decision_survives_a_forced_rerun_that_no_longer_proposes_it(
 
 def test_imported_suggestions_are_not_removed_by_a_model_run(repo: Repository) -> None:
     start, end = span_of(TEXT, "Japan")
-    article_id = repo.add_article(ArticleIn(text=TEXT, entities=[EntityIn(start, end, "GPE", Status.SUGGESTED)]))
-    repo.store_suggestions(ArticleSuggestions(article_id.article_id, ORIGIN))
-    assert [(e.start, e.origin) for e in repo.entities_for(article_id.article_id)] == [(start, "import")]
+    # No annotator: the pre-existing span is a suggestion, whatever status the input gave it.
+    result = repo.add_article(ArticleIn(text=TEXT, entities=[EntityIn(start, end, "GPE", Status.ACCEPTED)]))
+    repo.store_suggestions(ArticleSuggestions(result.article_id, ORIGIN))
+    rows = repo.entities_for(result.article_id)
+    assert [(e.start, e.origin, e.layer, e.status) for e in rows] == [
+        (start, "import", SUGGESTIONS_LAYER, Status.SUGGESTED)
+    ]
 
 
 def test_a_rerun_proposing_a_deleted_suggestion_again_revives_it(repo: Repository, article_id: str) -> None:
@@ -90,13 +92,23 @@ def test_actor_suggestions_match_names_and_aliases_of_compatible_kind(repo: Repo
     assert (person.actor_id, person.actor_name) == (abe.id, "Shinzo Abe")
     assert repo.claims_for(article_id)[0].source_actor_id == abe.id
     other = repo.add_article(ArticleIn(text="Abe met the Abe Foundation. Japan agreed.")).article_id
-    repo.store_suggestions(ArticleSuggestions(other, ORIGIN, entities=[
-        EntitySuggestion(0, 3, "PERSON", "p"), EntitySuggestion(12, 26, "ORG", "o"), EntitySuggestion(28, 33, "GPE", "j"),
-    ], actors=[
-        ActorSuggestion("p", "ABE", "PERSON"),  # matches the alias, case-insensitively
-        ActorSuggestion("o", "Abe Foundation", "ORG", ("Abe",)),  # alias "Abe" is a PERSON: not compatible
-        ActorSuggestion("j", "Japan", "GPE"),
-    ]))
+    repo.store_suggestions(
+        ArticleSuggestions(
+            other,
+            ORIGIN,
+            entities=[
+                EntitySuggestion(0, 3, "PERSON", "p"),
+                EntitySuggestion(12, 26, "ORG", "o"),
+                EntitySuggestion(28, 33, "GPE", "j"),
+            ],
+            actors=[
+                # "ABE" matches the alias, case-insensitively; the alias "Abe" (a PERSON) does not fit an ORG.
+                ActorSuggestion("p", "ABE", "PERSON"),
+                ActorSuggestion("o", "Abe Foundation", "ORG", ("Abe",)),
+                ActorSuggestion("j", "Japan", "GPE"),
+            ],
+        )
+    )
     links = {e.label: e.actor_id for e in repo.entities_for(other)}
     assert links["PERSON"] == abe.id
     assert links["ORG"] not in (None, abe.id)
@@ -135,11 +147,26 @@ def test_import_keeps_layers_and_merges_only_missing_layers(repo: Repository) ->
     abe = span_of(TEXT, "Shinzo Abe")
     said, content = span_of(TEXT, "said"), span_of(TEXT, "Japan wants the islands back")
     record = ArticleIn(
-        text=TEXT, status="done",
-        actors=[ActorIn("a1", "Shinzo Abe", "PERSON", ["Abe"], parent="g"), ActorIn("g", "Government of Japan", "ORG")],
-        entities=[EntityIn(*abe, "PERSON", annotator="bob", actor="a1"), EntityIn(*abe, "PERSON", annotator="gold")],
-        claims=[ClaimIn(cue=[Span(*said)], content=[Span(*content)], source=[Span(*abe)], annotator="bob",
-                        source_actor="a1", kind="indirect")],
+        text=TEXT,
+        status="done",
+        actors=[
+            ActorIn("a1", "Shinzo Abe", "PERSON", ["Abe"], parent="g"),
+            ActorIn("g", "Government of Japan", "ORG"),
+        ],
+        entities=[
+            EntityIn(*abe, "PERSON", annotator="bob", actor="a1"),
+            EntityIn(*abe, "PERSON", annotator="gold"),
+        ],
+        claims=[
+            ClaimIn(
+                cue=[Span(*said)],
+                content=[Span(*content)],
+                source=[Span(*abe)],
+                annotator="bob",
+                source_actor="a1",
+                kind="indirect",
+            )
+        ],
     )
     result = repo.add_article(record)
     assert (result.entities, result.claims) == (2, 1)
@@ -153,9 +180,15 @@ def test_import_keeps_layers_and_merges_only_missing_layers(repo: Repository) ->
     assert actors["Shinzo Abe"].parent_id == actors["Government of Japan"].id
     assert repo.article_status(result.article_id, "bob") == "done"
     # Another machine's export of the same text: its carol layer is new and is added; bob's is not doubled.
-    merged = repo.add_article(ArticleIn(text=TEXT, entities=[
-        EntityIn(*abe, "PERSON", annotator="bob"), EntityIn(*abe, "ORG", annotator="carol"),
-    ]))
+    merged = repo.add_article(
+        ArticleIn(
+            text=TEXT,
+            entities=[
+                EntityIn(*abe, "PERSON", annotator="bob"),
+                EntityIn(*abe, "ORG", annotator="carol"),
+            ],
+        )
+    )
     assert (merged.created, merged.entities) == (False, 1)
     assert len(repo.entities_for(result.article_id, layer="bob")) == 1
     assert [e.label for e in repo.entities_for(result.article_id, layer="carol")] == ["ORG"]

@@ -100,6 +100,7 @@ class ActorPicker(QWidget):
         self.status.setObjectName("actorStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
+        self.status.hide()  # shown once there is something to say
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -159,6 +160,7 @@ class ActorPicker(QWidget):
                                 + (f"; {n} similar — pick one from the list." if n else "."))
         else:
             self.status.setText("")
+        self.status.setVisible(bool(self.status.text()))
         self.changed.emit()
 
     @Slot(str)
@@ -347,6 +349,7 @@ class MergeActorsDialog(QDialog):
         self.keep.changed.connect(self._validate)
         self.merge.changed.connect(self._validate)
         self._validate()
+        self.adjustSize()
         self.keep.edit.setFocus()
 
     def _pair(self) -> tuple[int, int] | None:
@@ -360,6 +363,7 @@ class MergeActorsDialog(QDialog):
         keep, merge = self.keep.actor(), self.merge.actor()
         same = keep is not None and merge is not None and keep.id == merge.id
         self.problem.setText("Choose two different actors." if same else "")
+        self.problem.setVisible(same)
         self.merge_button.setEnabled(self._pair() is not None)
 
     def accept(self) -> None:

@@ -86,6 +86,7 @@ class AnnotatorDialog(QDialog):
         problem = name_problem(self.name())
         # An empty field is not an error yet, just not ready: only explain real problems.
         self.problem.setText(problem if problem and self.name() else "")
+        self.problem.setVisible(bool(self.problem.text()))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(problem is None)
 

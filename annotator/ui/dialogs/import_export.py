@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QStandardPaths, Qt, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -50,6 +50,14 @@ FORMAT_DESCRIPTIONS = {
 }
 
 ALL_LAYERS = "all"
+
+
+def _documents_folder() -> Path | None:
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    for candidate in (location, str(Path.home())):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return None
 
 
 def choose_import_paths(parent: QWidget | None) -> list[str]:
@@ -107,7 +115,8 @@ class ExportOptions:
 class ExportDialog(QDialog):
     """Format, layer, statuses and target file of an export."""
 
-    def __init__(self, parent: QWidget | None, layers: list[str], formats: list[str]) -> None:
+    def __init__(self, parent: QWidget | None, layers: list[str], formats: list[str],
+                 default_folder: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export annotations")
@@ -167,10 +176,14 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)
 
         self.format_combo.currentIndexChanged.connect(self._format_changed)
         self.path_edit.textChanged.connect(self._validate)
+        # A sensible file is proposed, so "Export" works at once; Browse… or typing changes it.
+        folder = Path(default_folder) if default_folder else _documents_folder()
+        if folder is not None and folder.is_dir() and self.format_combo.count():
+            self.path_edit.setText(str(folder / f"annotations{self._extension()}"))
         self._validate()
 
     @staticmethod
@@ -222,6 +235,8 @@ class ExportDialog(QDialog):
     def _validate(self) -> None:
         problem = self._problem()
         shown = problem if problem and self.path_edit.text().strip() else ""
+        if problem is None and Path(self.path_edit.text().strip()).expanduser().is_file():
+            shown = "This file exists and will be replaced."
         self.problem.setText(shown)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(problem is None)
 

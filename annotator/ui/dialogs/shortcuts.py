@@ -42,7 +42,7 @@ class ShortcutSheet(QDialog):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Key", "Action"])
         self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
+        self.tree.setWordWrap(True)  # long descriptions wrap instead of being cut off
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
         self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -63,7 +63,7 @@ class ShortcutSheet(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty)
         layout.addWidget(buttons)
-        self.resize(560, 620)
+        self.resize(720, 640)
 
         self._populate(shortcuts)
         self.search.textChanged.connect(self._filter)
