@@ -14,8 +14,9 @@ from annotator.ui.services import build_services
 from annotator.ui.workers import JobRunner
 
 
-def run_gui(db: str | None = None, pipeline: str | None = None, annotator: str | None = None,
-            argv: list[str] | None = None) -> int:
+def run_gui(
+    db: str | None = None, pipeline: str | None = None, annotator: str | None = None, argv: list[str] | None = None
+) -> int:
     """Open the main window on ``db`` (default database when None) and run until it is closed.
 
     Args:

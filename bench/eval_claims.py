@@ -20,13 +20,12 @@ import argparse
 import platform
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import spacy
 from spacy.tokens import DocBin
 
-from annotator.core.evaluation import ClaimScores, claim_spans, format_claim_scores, load_gold, score_claims
+from annotator.core.evaluation import claim_spans, format_claim_scores, load_gold, score_claim_corpus
 from annotator.nlp.claims import ClaimSuggester
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "dev-data" / "attribution_dev.jsonl"
@@ -76,21 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     claim_seconds = time.perf_counter() - start
 
     wanted = {"held-out": HELD_OUT_PUBLISHERS, "dev": DEV_PUBLISHERS}.get(args.split)
-    totals: dict[str, ClaimScores] = defaultdict(ClaimScores)
-    for article, claims in zip(articles, suggestions, strict=True):
-        if wanted is not None and article.publisher not in wanted:
-            continue
-        assert article.claims is not None
-        scores = score_claims(article.claims, [claim_spans(c) for c in claims])
-        totals["*"] += scores
-        totals[article.publisher or "?"] += scores
+    totals = score_claim_corpus(
+        (article, [claim_spans(c) for c in claims])
+        for article, claims in zip(articles, suggestions, strict=True)
+        if wanted is None or article.publisher in wanted
+    )
 
     print(f"gold: {args.gold} ({len(articles)} articles), split: {args.split}")
     print(
         f"pipeline: {nlp.meta.get('lang')}_{nlp.meta.get('name')} {nlp.meta.get('version')}, "
         f"spaCy {spacy.__version__}, Python {platform.python_version()}"
     )
-    print(format_claim_scores(totals.pop("*", ClaimScores()), "overall"))
+    print(format_claim_scores(totals.pop(""), "overall"))
     for publisher in sorted(totals):
         print(format_claim_scores(totals[publisher], f"  {publisher}"))
     chars = sum(len(t) for t in texts)

@@ -148,9 +148,7 @@ def _overlap_len(a: Extent, b: Extent) -> int:
 def claim_spans(suggestion: ClaimSuggestion) -> ClaimSpans:
     """A ``ClaimSuggestion`` as ``ClaimSpans`` (outer extents of its roles)."""
     source = (
-        (min(s.start for s in suggestion.source), max(s.end for s in suggestion.source))
-        if suggestion.source
-        else None
+        (min(s.start for s in suggestion.source), max(s.end for s in suggestion.source)) if suggestion.source else None
     )
     return ClaimSpans(
         cue=(min(s.start for s in suggestion.cue), max(s.end for s in suggestion.cue)),
@@ -226,6 +224,34 @@ def score_entities(gold: Iterable[EntitySpan], pred: Iterable[EntitySpan]) -> En
         p = {e for e in pred_set if e.label == lab}
         per_label[lab] = PRF(len(g & p), len(g), len(p))
     return EntityScores(PRF(len(gold_set & pred_set), len(gold_set), len(pred_set)), per_label)
+
+
+def score_claim_corpus(
+    pairs: Iterable[tuple[GoldArticle, Sequence[ClaimSpans]]],
+) -> dict[str, ClaimScores]:
+    """Score many articles: ``{"": overall, publisher: scores, ...}`` (articles without claim gold skipped).
+
+    Args:
+        pairs: each gold article with the claims suggested for its text.
+    """
+    out: dict[str, ClaimScores] = {"": ClaimScores()}
+    for article, pred in pairs:
+        if article.claims is None:
+            continue
+        scores = score_claims(article.claims, pred)
+        out[""] += scores
+        if article.publisher:
+            out[article.publisher] = out.get(article.publisher, ClaimScores()) + scores
+    return out
+
+
+def score_entity_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[EntitySpan]]]) -> EntityScores:
+    """Score the entities of many articles (articles without entity gold skipped)."""
+    total = EntityScores()
+    for article, pred in pairs:
+        if article.entities is not None:
+            total = total + score_entities(article.entities, pred)
+    return total
 
 
 def format_claim_scores(scores: ClaimScores, title: str = "claims") -> str:

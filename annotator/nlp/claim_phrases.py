@@ -30,7 +30,7 @@ def phrase_candidates(
             src = objs[0]
             phrase_tokens = {t.i for t in first.subtree} | set(range(i, i + n))
             sent = sents.of(first.i)
-            clause = first.head if first.head is not first else sent.root
+            clause = first.head if first.head.i != first.i else sent.root
             if clause.i in phrase_tokens:
                 clause = sent.root
             content_tokens = [t for t in sents.of(clause.i) if t.i not in phrase_tokens]

@@ -80,6 +80,8 @@ class ClaimRules:
         self.noun_content_preps = frozenset(lexicon.param("noun_content_preps"))
         self.noun_source_deps = frozenset(lexicon.param("noun_source_deps"))
         self.colon_max_speaker = int(lexicon.param("colon_max_speaker_tokens"))
+        # Nouns naming something that carries a message; their issuer is the source of "a X saying ...".
+        self.media_nouns = frozenset(lexicon.param("media_nouns")) | frozenset(lexicon.nouns)
 
     # ----------------------------------------------------------------- sources
 
@@ -109,14 +111,14 @@ class ClaimRules:
                         objs = [g for g in child.children if g.dep_ == "pobj"]
                         return (objs[0] if objs else None), True
                 return None, True
-            if tok.dep_ in self.inherit_deps and tok.head is not tok:
+            if tok.dep_ in self.inherit_deps and tok.head.i != tok.i:
                 tok = tok.head
                 continue
-            if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head is not tok.head:
+            if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.i != tok.head.i:
                 tok = tok.head.head  # "He explained it by saying ...": the subject of the verb the phrase modifies
                 continue
             break
-        if tok is verb:
+        if tok.i == verb.i:
             return self._postverbal_source(verb), False
         return None, False
 
@@ -126,19 +128,29 @@ class ClaimRules:
         Only for speech verbs right after a quote or comma, where an object reading makes no sense.
         """
         cue = self.lexicon.verb(verb.lemma_)
-        if cue is None or not cue.quote or verb.i == 0 or verb.nbor(-1).text not in (",", "”", '"', "''"):
+        if cue is None or not cue.quote or verb.i == 0:
             return None
-        for child in verb.children:
-            if (
-                child.i > verb.i
-                and child.dep_ in ("dobj", "attr", "npadvmod", "oprd")
-                and child.pos_
-                in (
-                    "NOUN",
-                    "PROPN",
-                )
-            ):
-                return child
+        doc = verb.doc
+        if verb.nbor(-1).text in (",", "”", '"', "''"):
+            for child in verb.children:
+                if (
+                    child.i > verb.i
+                    and child.dep_ in ("dobj", "attr", "npadvmod", "oprd")
+                    and child.pos_
+                    in (
+                        "NOUN",
+                        "PROPN",
+                    )
+                ):
+                    return child
+            # '"...," said Robin Maynard, half joking': a name right after the verb, however it was parsed.
+            nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+            if nxt is not None and nxt.ent_type_ in _SOURCE_ENTS and nxt.ent_iob_ == "B":
+                return _entity_head(nxt)
+        # '"...," Bozell answers': a name right before the verb that the parser attached elsewhere.
+        prev = verb.nbor(-1)
+        if prev.ent_type_ in _SOURCE_ENTS and (verb.i - 2 < 0 or doc[verb.i - 2].text in ("”", '"', "''", ",")):
+            return _entity_head(prev)
         return None
 
     # ----------------------------------------------------------------- candidates
@@ -174,6 +186,11 @@ class ClaimRules:
             verb, head = nodes["cue"], nodes["content"]
             if quotes.containing(verb.idx) is not None:
                 continue
+            if frame == "light":
+                cand = self._light(verb, head, rank)
+                if cand is not None:
+                    out.append(cand)
+                continue
             if frame in ("adj", "raising"):
                 cand = self._evidential(verb, head, frame, rank)
                 if cand is not None:
@@ -194,6 +211,41 @@ class ClaimRules:
             if cand is not None:
                 out.append(cand)
         return out
+
+    def _light(self, verb: Token, word: Token, rank: int) -> Candidate | None:
+        """'made clear that ...', 'made the case for ...', 'made the point that ...': the light verb and its
+        word are the cue; the content is the clause or prepositional object next to them."""
+        content_tokens: list[Token] = []
+        for tok in (word, verb):
+            for child in tok.children:
+                if child.i == word.i:
+                    continue
+                if child.dep_ in ("ccomp", "acl", "advcl") or (
+                    child.dep_ == "prep" and child.lower_ in ("for", "about", "on", "against", "that")
+                ):
+                    content_tokens.extend(child.subtree)
+            if content_tokens:
+                break
+        content = pieces(same_paragraph(content_tokens, verb))
+        cue_spans = pieces([verb, word])
+        if not content or not cue_spans:
+            return None
+        src_tok, passive = self.find_source(verb)
+        source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
+        form = "proposal" if word.lower_ in ("case", "argument") else "statement"
+        return Candidate(
+            cue_spans,
+            content,
+            src_tok,
+            source,
+            ClaimKind.INDIRECT,
+            form,
+            verb.i,
+            rank,
+            "light",
+            passive=passive,
+            dep=verb.dep_,
+        )
 
     def _evidential(self, cue_tok: Token, head: Token, frame: str, rank: int) -> Candidate | None:
         """'X is convinced that ...' (adjective cue, source X); 'X seems to ...' (no source, X in content)."""
@@ -264,6 +316,19 @@ class ClaimRules:
         cue_tokens: list[Token],
         quotes: QuoteIndex,
     ) -> Candidate | None:
+        if (
+            frame in ("obj", "to")
+            and verb.tag_ == "VBN"
+            and verb.dep_ not in ("conj", "xcomp")
+            and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        ):
+            return None  # "pledged delegates", "sought-after agents": a participle used as an adjective
+        if (
+            frame == "obj"
+            and head.lemma_.lower() in self.media_nouns
+            and any(c.dep_ == "acl" and self.lexicon.verb(c.lemma_) is not None for c in head.children)
+        ):
+            return None  # "issued a statement saying ...": the claim is the statement's, made by "saying"
         if frame == "that" and head.i > verb.i and self._parenthetical(head):
             return None  # "The talks will continue, the minister said": "said" is the cue, not "continue"
         if frame == "inverted":
@@ -295,7 +360,12 @@ class ClaimRules:
             return None
         src_tok: Token | None
         if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
-            src_tok, passive = verb.head, False  # "a super PAC supporting him": the noun is the source
+            # "a super PAC supporting him": the noun is the source; "the ministry issued a statement saying ...":
+            # the issuer of the statement is.
+            src_tok, passive = verb.head, False
+            if verb.head.dep_ == "dobj" and verb.head.lemma_.lower() in self.media_nouns:
+                issuer, _ = self.find_source(verb.head.head)
+                src_tok = issuer or src_tok
         else:
             src_tok, passive = self.find_source(verb)
         if src_tok is not None and quotes.containing(src_tok.idx) is not None:
@@ -419,6 +489,17 @@ class ClaimRules:
                 if cue is not None and cue.quote:
                     return tok
         return None
+
+
+_SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+def _entity_head(tok: Token) -> Token:
+    """The last token of the named entity ``tok`` belongs to (the head of "Robin Maynard")."""
+    end = tok.i
+    while end + 1 < len(tok.doc) and tok.doc[end + 1].ent_iob_ == "I":
+        end += 1
+    return tok.doc[end]
 
 
 def _fill(node: Any, placeholders: dict[str, list[str]]) -> Any:

@@ -16,12 +16,6 @@ DEFAULT_ANNOTATOR = "analyst"
 SETTLE_ROUNDS = 20
 
 
-def _has_display() -> bool:
-    if sys.platform != "linux":
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def render_screenshot(
     db: str | None, out: str, article_id: str | None, size: tuple[int, int], annotator: str | None
 ) -> None:
@@ -47,11 +41,7 @@ def render_screenshot(
     target = Path(out).expanduser()
     if not target.parent.is_dir():
         raise ValidationError(f"cannot write {out}: the folder {target.parent} does not exist")
-    # Qt reads the platform when the QApplication is created: choose offscreen before, when nothing can show.
-    if not _has_display() and not os.environ.get("QT_QPA_PLATFORM"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
-    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+    from PySide6.QtCore import QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from annotator.store import open_repository
@@ -60,6 +50,11 @@ def render_screenshot(
     from annotator.ui.shell import configure_application, remembered_annotator, user_settings
     from annotator.ui.workers import JobRunner
 
+    existing = QApplication.instance()
+    if existing is None and not os.environ.get("QT_QPA_PLATFORM"):
+        # Qt reads the platform when the QApplication is created. Offscreen always: no window flashes on the
+        # user's screen, and one device pixel per pixel gives the same picture on every machine.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     previous_handler = qInstallMessageHandler(None)
 
     def quiet_handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
@@ -73,13 +68,13 @@ def render_screenshot(
             print(message, file=sys.stderr)
 
     qInstallMessageHandler(quiet_handler)
-    existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0] if sys.argv else "x"])
     restore = configure_application(app)
-    repo = open_repository(db)
     runner = JobRunner()  # never started: it only makes the window draw its job actions enabled
+    repo = None
     window: MainWindow | None = None
     try:
+        repo = open_repository(db)
         services = build_services(repo, None)
         if repo.count_articles() == 0:
             seeds = seeds_dir()
@@ -96,20 +91,25 @@ def render_screenshot(
         window.show()
         for _ in range(SETTLE_ROUNDS):
             app.processEvents()
-        pixmap = window.grab()
-        if pixmap.width() != width or pixmap.height() != height:
+        image = window.grab().toImage()
+        if (image.width(), image.height()) != (width, height) and window.size().toTuple() == (width, height):
+            # A high-density screen renders more device pixels than asked: the PNG keeps the asked size.
+            image = image.scaled(
+                width, height, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        if (image.width(), image.height()) != (width, height):
             # The window refused the size (a minimum size larger than asked): say so rather than lie.
             raise ValidationError(
-                f"the window cannot be {width}x{height}; it rendered at {pixmap.width()}x{pixmap.height()}"
+                f"the window cannot be {width}x{height}; it rendered at {image.width()}x{image.height()}"
             )
-        if not pixmap.save(str(target), "PNG"):
+        if not image.save(str(target), "PNG"):  # type: ignore[call-overload]  # the stub says bytes; Qt wants str
             raise AnnotatorError(f"cannot write the screenshot to {out}")
     finally:
         if window is not None:
             window.close()  # records the (tiny) time and ends the session the window opened
-            window.deleteLater()
         runner.shutdown(1000)
-        repo.close()
+        if repo is not None:
+            repo.close()
         app.processEvents()
         restore()
         qInstallMessageHandler(previous_handler)

@@ -87,10 +87,12 @@ def describe_location(db: str | None) -> str:
 def open_failure_text(db: str | None, exc: BaseException) -> tuple[str, str]:
     """Headline and explanation when the database cannot be opened."""
     reason = str(exc) if isinstance(exc, AnnotatorError) else f"{type(exc).__name__}: {exc}"
-    return (f"annotator could not open its database:\n{describe_location(db)}",
-            f"Reason: {reason}\n\nCheck that the folder exists and that you may write to it, or choose "
-            "another database with the --db option or the ANNOTATOR_DB environment variable. "
-            "Nothing was changed.")
+    return (
+        f"annotator could not open its database:\n{describe_location(db)}",
+        f"Reason: {reason}\n\nCheck that the folder exists and that you may write to it, or choose "
+        "another database with the --db option or the ANNOTATOR_DB environment variable. "
+        "Nothing was changed.",
+    )
 
 
 def remembered_annotator(repo: Repository, settings: QSettings) -> str | None:
@@ -108,9 +110,12 @@ def remember_annotator(repo: Repository, settings: QSettings, name: str) -> None
     settings.sync()
 
 
-def resolve_annotator(repo: Repository, given: str | None, settings: QSettings,
-                      ask: Callable[[QWidget | None, list[str], str | None], str | None] = ask_annotator_name,
-                      ) -> str | None:
+def resolve_annotator(
+    repo: Repository,
+    given: str | None,
+    settings: QSettings,
+    ask: Callable[[QWidget | None, list[str], str | None], str | None] = ask_annotator_name,
+) -> str | None:
     """The annotator of this run: the ``--annotator`` option, else the remembered one, else asked.
 
     A given name that cannot be used (e.g. "gold") is offered in the dialog, whose message explains why.
@@ -137,8 +142,9 @@ class GuiController(QObject):
         settings: per-user settings (remembers the annotator).
     """
 
-    def __init__(self, repo: Repository, annotator: str, services: WorkspaceServices, runner: JobRunner,
-                 settings: QSettings) -> None:
+    def __init__(
+        self, repo: Repository, annotator: str, services: WorkspaceServices, runner: JobRunner, settings: QSettings
+    ) -> None:
         super().__init__()
         self.repo = repo
         self.services = services
@@ -160,8 +166,7 @@ class GuiController(QObject):
     def switch_annotator(self, name: str | None = None) -> None:
         """Continue as ``name`` (asked when None); remembered for the next start."""
         if name is None:
-            name = ask_annotator_name(self.window, [n for n, _role in self.repo.annotators()],
-                                      self.window.annotator)
+            name = ask_annotator_name(self.window, [n for n, _role in self.repo.annotators()], self.window.annotator)
         if name:
             self.window.switch_annotator(name)  # emits annotatorChanged, which remembers it
 
@@ -176,9 +181,11 @@ class GuiController(QObject):
             return False
         services = self.services
         self.window.statusBar().showMessage("First start: importing the sample articles…")
-        self.runner.run("Importing the sample articles",
-                        lambda progress, cancel: services.import_paths([str(seeds)], progress, cancel),
-                        on_result=self._after_sample_import)
+        self.runner.run(
+            "Importing the sample articles",
+            lambda progress, cancel: services.import_paths([str(seeds)], progress, cancel),
+            on_result=self._after_sample_import,
+        )
         return True
 
     def shutdown(self) -> None:
@@ -198,38 +205,28 @@ class GuiController(QObject):
         if getattr(result, "cancelled", False):
             # The user pressed Cancel: do not start the next (longer) step behind their back.
             self.window.statusBar().showMessage(
-                "Sample import cancelled. File → Import… and File → Suggest… do it later.", 20_000)
+                "Sample import cancelled. File → Import… and File → Suggest… do it later.", 20_000
+            )
             return
         ids = list(getattr(result, "article_ids", []) or []) or None
         services = self.services
         self.window.statusBar().showMessage("First start: suggesting entities and claims…")
-        self.runner.run("Suggesting entities and claims",
-                        lambda progress, cancel: services.suggest(ids, False, progress, cancel),
-                        on_result=self._after_sample_suggest)
+        self.runner.run(
+            "Suggesting entities and claims",
+            lambda progress, cancel: services.suggest(ids, False, progress, cancel),
+            on_result=self._after_sample_suggest,
+        )
 
     def _after_sample_suggest(self, result: object) -> None:
-        self._refresh_window(reload_article=True)
+        self._refresh_window()
         self.window.statusBar().showMessage(
-            "Sample articles ready. Suggestions are drawn dashed: A accepts, X rejects, F1 lists every key.",
-            20_000)
+            "Sample articles ready. Suggestions are shown light and dashed: A accepts, X rejects, F1 lists every key.",
+            20_000,
+        )
 
-    def _refresh_window(self, reload_article: bool = False) -> None:
+    def _refresh_window(self) -> None:
         """Show what a background job added: the article list, the progress, the (re)opened article."""
-        window = self.window
-        articles = getattr(window, "articles", None)
-        if articles is not None and hasattr(articles, "apply_filter"):
-            articles.apply_filter()
-        update = getattr(window, "_update_progress", None)
-        if callable(update):
-            update()
-        current = window.current_article_id
-        if current is None:
-            window.open_article(self.repo.next_in_queue(window.annotator))
-        elif reload_article:
-            workspace = getattr(window, "workspace", None)
-            if workspace is not None:
-                workspace.article = None  # the window reloads an article only when it changes
-            window.open_article(current)
+        self.window.reload_article()
 
     # ------------------------------------------------------------------ reactions
     @Slot(str)
@@ -242,9 +239,13 @@ class GuiController(QObject):
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Background job failed",
-                          f"{self._job_title or 'The background job'} did not complete.",
-                          QMessageBox.StandardButton.Ok, self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Background job failed",
+            f"{self._job_title or 'The background job'} did not complete.",
+            QMessageBox.StandardButton.Ok,
+            self.window,
+        )
         box.setInformativeText(f"{message}\n\nEverything saved before the problem is kept.")
         box.setObjectName("jobFailedBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -278,12 +279,9 @@ def explain_open_failure(db: str | None, exc: BaseException) -> None:
     """Tell the user (dialog and stderr) that the database cannot be opened, where it is, and what to do."""
     head, detail = open_failure_text(db, exc)
     print(f"{head}\n{detail}", file=sys.stderr)
-    box = QMessageBox(QMessageBox.Icon.Critical, "annotator cannot start", head,
-                      QMessageBox.StandardButton.Ok)
+    box = QMessageBox(QMessageBox.Icon.Critical, "annotator cannot start", head, QMessageBox.StandardButton.Ok)
     box.setInformativeText(detail)
     box.exec()
-
-
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:

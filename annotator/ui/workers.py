@@ -202,8 +202,9 @@ class JobRunner(QObject):
         thread.quit()  # processed by the thread's event loop once the current job returns
         stopped = bool(thread.wait(max(0, timeout_ms)))
         if not stopped:
-            log.warning("background job %r ignored the cancel for %d ms; terminating it",
-                        self.current_title, timeout_ms)
+            log.warning(
+                "background job %r ignored the cancel for %d ms; terminating it", self.current_title, timeout_ms
+            )
             thread.terminate()
             thread.wait()
         return stopped

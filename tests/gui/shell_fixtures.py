@@ -35,8 +35,7 @@ class FakeActors:
     def actors(self, query: str = "", limit: int | None = None) -> list[ActorView]:
         self.queries.append(query)
         q = query.casefold()
-        found = [a for a in self._actors
-                 if q in a.name.casefold() or any(q in alias.casefold() for alias in a.aliases)]
+        found = [a for a in self._actors if q in a.name.casefold() or any(q in alias.casefold() for alias in a.aliases)]
         return found[:limit] if limit is not None else found
 
     def actor(self, actor_id: int) -> ActorView:
@@ -52,9 +51,21 @@ JAPAN = ActorView(3, "Government of Japan", "ORG", ("Tokyo",), None, "")
 
 
 def make_entity(text: str = "Abe", label: str = "PERSON", actor: ActorView | None = None) -> EntityView:
-    return EntityView(id=10, article_id="a1", layer="alice", start=0, end=len(text), text=text, label=label,
-                      status=Status.ACCEPTED, origin="manual", actor_id=actor.id if actor else None,
-                      actor_name=actor.name if actor else None, derived_from=None, annotator="alice")
+    return EntityView(
+        id=10,
+        article_id="a1",
+        layer="alice",
+        start=0,
+        end=len(text),
+        text=text,
+        label=label,
+        status=Status.ACCEPTED,
+        origin="manual",
+        actor_id=actor.id if actor else None,
+        actor_name=actor.name if actor else None,
+        derived_from=None,
+        annotator="alice",
+    )
 
 
 @pytest.fixture
@@ -94,8 +105,10 @@ def user_settings_dir(tmp_path: Path) -> Path:
 
 
 TINY_TEXTS = (
-    ("Abe meets Putin",
-     "Japanese Prime Minister Shinzo Abe met Vladimir Putin in Sochi. Abe said the talks went well."),
+    (
+        "Abe meets Putin",
+        "Japanese Prime Minister Shinzo Abe met Vladimir Putin in Sochi. Abe said the talks went well.",
+    ),
     ("Lavrov on sanctions", "Lavrov said the sanctions imposed by the G7 were a mistake."),
 )
 
@@ -108,11 +121,15 @@ def tiny_database(path: Path) -> list[str]:
     try:
         ids = []
         for title, text in TINY_TEXTS:
-            ids.append(repo.add_article(ArticleIn(text=text, title=title, date="2015-11-17",
-                                                  source="Test Times")).article_id)
+            ids.append(
+                repo.add_article(ArticleIn(text=text, title=title, date="2015-11-17", source="Test Times")).article_id
+            )
         start = TINY_TEXTS[0][1].index("Shinzo Abe")
-        repo.store_suggestions(ArticleSuggestions(ids[0], "test:fake@0", entities=[
-            EntitySuggestion(start, start + len("Shinzo Abe"), "PERSON")]))
+        repo.store_suggestions(
+            ArticleSuggestions(
+                ids[0], "test:fake@0", entities=[EntitySuggestion(start, start + len("Shinzo Abe"), "PERSON")]
+            )
+        )
         return ids
     finally:
         repo.close()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
 from annotator import app as app_entry
-from annotator.core.errors import NotFoundError
+from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ArticleSuggestions, EntitySuggestion
 from annotator.core.resources import seeds_dir
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
@@ -20,19 +20,20 @@ from annotator.ui.article_timer import ArticleTimer
 from annotator.ui.screenshot import render_screenshot
 from annotator.ui.services import build_services
 from annotator.ui.workers import JobRunner
-from tests.gui.shell_fixtures import (  # noqa: F401  (fixtures)
-    runner,
-    shell_repo,
-    tiny_database,
-    user_settings_dir,
-)
+from tests.gui import shell_fixtures as fx
+from tests.gui.shell_fixtures import tiny_database
+
+# Fixtures shared by the shell tests (assigned, not imported, so pytest finds them here).
+runner = fx.runner
+shell_repo = fx.shell_repo
+user_settings_dir = fx.user_settings_dir
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 WAIT = 30_000
 
 
 # ------------------------------------------------------------------------------------------- annotator name
-def test_annotator_from_option_memory_or_question(shell_repo: Repository, user_settings_dir: Path) -> None:  # noqa: F811
+def test_annotator_from_option_memory_or_question(shell_repo: Repository, user_settings_dir: Path) -> None:
     settings = app_module.user_settings()
     asked: list[tuple[list[str], str | None]] = []
 
@@ -48,8 +49,12 @@ def test_annotator_from_option_memory_or_question(shell_repo: Repository, user_s
     assert app_module.resolve_annotator(shell_repo, "gold", settings, ask) == "carol"  # reserved: asked
     assert asked[-1][1] == "gold"
     # Remembered per user too: another database of the same user starts with the same name.
-    assert QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator"
-                     ).value("last_annotator") == "bob"
+    assert (
+        QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator").value(
+            "last_annotator"
+        )
+        == "bob"
+    )
 
 
 def test_open_failure_names_the_path_and_the_setting() -> None:
@@ -61,7 +66,7 @@ def test_open_failure_names_the_path_and_the_setting() -> None:
 
 def test_run_gui_explains_a_database_it_cannot_open(qtbot, tmp_path: Path, monkeypatch) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(app_module, "configure_application", lambda app: (lambda: None))
+    monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
     assert app_entry.run_gui is not None
 
     def fake_exec(box: app_module.QMessageBox) -> int:
@@ -76,22 +81,25 @@ def test_run_gui_explains_a_database_it_cannot_open(qtbot, tmp_path: Path, monke
 
 
 # ------------------------------------------------------------------------------------------- first start
-def test_first_start_imports_the_seeds_and_suggests(qtbot, shell_repo: Repository,  # noqa: F811
-                                                     runner: JobRunner, user_settings_dir: Path) -> None:  # noqa: F811
+def test_first_start_imports_the_seeds_and_suggests(
+    qtbot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path
+) -> None:
     seeds = seeds_dir()
     assert seeds is not None
     services = build_services(shell_repo, None)
     calls: list[list[str] | None] = []
 
-    def fake_suggest(article_ids: list[str] | None, force: bool, progress: ProgressCallback,
-                     cancel: CancelFlag) -> SuggestSummary:
+    def fake_suggest(
+        article_ids: list[str] | None, force: bool, progress: ProgressCallback, cancel: CancelFlag
+    ) -> SuggestSummary:
         calls.append(article_ids)
         ids = article_ids or shell_repo.article_ids()
         for done, article_id in enumerate(ids, start=1):
             text = shell_repo.article(article_id).text
             start = text.index("Abe") if "Abe" in text else 0
-            shell_repo.store_suggestions(ArticleSuggestions(article_id, "test:fake@0", entities=[
-                EntitySuggestion(start, start + 3, "PERSON")]))
+            shell_repo.store_suggestions(
+                ArticleSuggestions(article_id, "test:fake@0", entities=[EntitySuggestion(start, start + 3, "PERSON")])
+            )
             progress(Progress(done, len(ids), "fake"))
         return SuggestSummary(origin="test:fake@0", articles=len(ids), entities=len(ids))
 
@@ -122,9 +130,9 @@ def test_first_start_imports_the_seeds_and_suggests(qtbot, shell_repo: Repositor
     controller.shutdown()
 
 
-def test_cancelled_sample_import_does_not_start_suggesting(qtbot, shell_repo: Repository,  # noqa: F811
-                                                           runner: JobRunner,  # noqa: F811
-                                                           user_settings_dir: Path) -> None:  # noqa: F811
+def test_cancelled_sample_import_does_not_start_suggesting(
+    qtbot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path
+) -> None:
     services = build_services(shell_repo, None)
     suggested: list[object] = []
 
@@ -146,8 +154,7 @@ def test_cancelled_sample_import_does_not_start_suggesting(qtbot, shell_repo: Re
     controller.shutdown()
 
 
-def test_failed_job_is_explained(qtbot, shell_repo: Repository, runner: JobRunner,  # noqa: F811
-                                 user_settings_dir: Path) -> None:  # noqa: F811
+def test_failed_job_is_explained(qtbot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path) -> None:
     from annotator.core.errors import ConfigError
 
     services = build_services(shell_repo, None)
@@ -191,5 +198,40 @@ def test_screenshot_writes_a_png_of_the_requested_size(qtbot, tmp_path: Path) ->
     colours = {image.pixel(x, y) for x in range(0, 1200, 37) for y in range(0, 800, 23)}
     assert len(colours) > 10
 
+    with pytest.raises(ValidationError, match="cannot be 300x200"):
+        render_screenshot(str(tmp_path / "tiny.db"), str(tmp_path / "y.png"), None, (300, 200), None)
+    with pytest.raises(ValidationError, match="does not exist"):
+        render_screenshot(str(tmp_path / "tiny.db"), str(tmp_path / "no" / "y.png"), None, (800, 600), None)
     with pytest.raises(NotFoundError, match="no-such-id"):
         render_screenshot(str(tmp_path / "tiny.db"), str(tmp_path / "x.png"), "no-such-id", (800, 600), None)
+
+
+def test_run_gui_opens_the_window_and_quits_cleanly(
+    qtbot, tmp_path: Path, monkeypatch, user_settings_dir: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.store import open_repository
+
+    ids = tiny_database(tmp_path / "tiny.db")
+    monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
+    seen: dict[str, object] = {}
+
+    def close_when_shown() -> None:
+        window = next((w for w in QApplication.topLevelWidgets() if w.inherits("QMainWindow") and w.isVisible()), None)
+        if window is None:
+            QTimer.singleShot(20, close_when_shown)
+            return
+        seen["article"] = window.current_article_id  # type: ignore[attr-defined]
+        window.close()
+
+    QTimer.singleShot(0, close_when_shown)
+    assert app_entry.run_gui(db=str(tmp_path / "tiny.db"), annotator="alice") == 0
+    assert seen["article"] == ids[0]
+    repo = open_repository(str(tmp_path / "tiny.db"))
+    try:
+        assert repo.get_setting("last_annotator") == "alice"
+        assert repo.article_status(ids[0], "alice") == "in_progress"
+    finally:
+        repo.close()

@@ -22,7 +22,12 @@ from annotator.ui.dialogs import (
 from annotator.ui.dialogs.annotator_dialog import AnnotatorDialog
 from annotator.ui.dialogs.import_export import SummaryDialog
 from annotator.ui.status_widgets import SessionStatus, format_duration
-from tests.gui.shell_fixtures import ABE, JAPAN, PUTIN, FakeActors, fake_actors, make_entity  # noqa: F401
+from tests.gui import shell_fixtures as fx
+from tests.gui.shell_fixtures import ABE, JAPAN, PUTIN, FakeActors, make_entity
+
+# Fixtures shared by the shell tests (assigned, not imported, so pytest finds them here).
+fake_actors = fx.fake_actors
+
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
@@ -74,8 +79,12 @@ def test_ask_annotator_name_returns_the_choice_or_none(qtbot) -> None:
 
 # ------------------------------------------------------------------------------------------- shortcuts
 def test_shortcut_sheet_groups_and_filters(qtbot) -> None:
-    rows = [("Navigation", "J", "Next suggestion"), ("Navigation", "K", "Previous suggestion"),
-            ("Decisions", "A", "Accept the suggestion"), ("Decisions", "Ctrl+Z", "Undo")]
+    rows = [
+        ("Navigation", "J", "Next suggestion"),
+        ("Navigation", "K", "Previous suggestion"),
+        ("Decisions", "A", "Accept the suggestion"),
+        ("Decisions", "Ctrl+Z", "Undo"),
+    ]
     sheet = ShortcutSheet(None, rows)
     qtbot.addWidget(sheet)
     assert sheet.tree.topLevelItemCount() == 2
@@ -100,6 +109,7 @@ def test_choose_import_paths_files_folder_cancel(qtbot, monkeypatch, tmp_path: P
         def action(box: QMessageBox) -> None:
             button = next(b for b in box.buttons() if label in b.text())
             button.click()
+
         return action
 
     _when_modal(press("files"))
@@ -126,8 +136,9 @@ def test_export_dialog_returns_options(qtbot, tmp_path: Path) -> None:
     dialog.status_boxes["rejected"].setChecked(False)
     dialog.status_boxes["suggested"].setChecked(False)
     ok.click()
-    assert dialog.options() == ExportOptions(path=str(tmp_path / "out.csv"), fmt="csv", layer="alice",
-                                             statuses=["accepted", "corrected", "manual"])
+    assert dialog.options() == ExportOptions(
+        path=str(tmp_path / "out.csv"), fmt="csv", layer="alice", statuses=["accepted", "corrected", "manual"]
+    )
 
 
 def test_export_dialog_defaults_and_validation(qtbot, tmp_path: Path) -> None:
@@ -154,13 +165,18 @@ def test_export_dialog_defaults_and_validation(qtbot, tmp_path: Path) -> None:
 
 
 def test_summary_lists_refusals_and_copies(qtbot) -> None:
-    lines = ["3 imported, 1 duplicates skipped, 2 refused",
-             "  refused /data/empty.txt: empty file", "  refused /data/x.bin: binary file"]
+    lines = [
+        "3 imported, 1 duplicates skipped, 2 refused",
+        "  refused /data/empty.txt: empty file",
+        "  refused /data/x.bin: binary file",
+    ]
     dialog = SummaryDialog(None, "Import finished", lines)
     qtbot.addWidget(dialog)
     assert dialog.headline.text() == lines[0]
     assert dialog.text.toPlainText().splitlines() == [
-        "refused /data/empty.txt: empty file", "refused /data/x.bin: binary file"]
+        "refused /data/empty.txt: empty file",
+        "refused /data/x.bin: binary file",
+    ]
     dialog.copy_to_clipboard()
     assert QGuiApplication.clipboard().text() == "\n".join(lines)
     short = SummaryDialog(None, "Export finished", ["exported 5 articles"])
@@ -169,7 +185,7 @@ def test_summary_lists_refusals_and_copies(qtbot) -> None:
 
 
 # ------------------------------------------------------------------------------------------- actors
-def test_actor_link_completes_by_alias_and_links(qtbot, fake_actors: FakeActors) -> None:  # noqa: F811
+def test_actor_link_completes_by_alias_and_links(qtbot, fake_actors: FakeActors) -> None:
     dialog = ActorLinkDialog(None, fake_actors, make_entity("Prime Minister", "PERSON"))
     qtbot.addWidget(dialog)
     dialog.show()
@@ -189,7 +205,7 @@ def test_actor_link_completes_by_alias_and_links(qtbot, fake_actors: FakeActors)
     assert dialog.choice() == ActorChoice(actor_id=ABE.id)
 
 
-def test_actor_link_resolves_exact_alias(qtbot, fake_actors: FakeActors) -> None:  # noqa: F811
+def test_actor_link_resolves_exact_alias(qtbot, fake_actors: FakeActors) -> None:
     dialog = ActorLinkDialog(None, fake_actors, make_entity("Putin"))
     qtbot.addWidget(dialog)
     assert dialog.picker.actor() == PUTIN, "the mention's text is an alias"
@@ -198,7 +214,7 @@ def test_actor_link_resolves_exact_alias(qtbot, fake_actors: FakeActors) -> None
     assert dialog.choice() == ActorChoice(actor_id=PUTIN.id)
 
 
-def test_actor_link_new_actor_and_unlink(qtbot, fake_actors: FakeActors) -> None:  # noqa: F811
+def test_actor_link_new_actor_and_unlink(qtbot, fake_actors: FakeActors) -> None:
     dialog = ActorLinkDialog(None, fake_actors, make_entity("Lavrov"))
     qtbot.addWidget(dialog)
     edit = dialog.picker.edit
@@ -221,7 +237,7 @@ def test_actor_link_new_actor_and_unlink(qtbot, fake_actors: FakeActors) -> None
     assert cancelled.choice() is None
 
 
-def test_merge_actors_dialog(qtbot, fake_actors: FakeActors) -> None:  # noqa: F811
+def test_merge_actors_dialog(qtbot, fake_actors: FakeActors) -> None:
     dialog = MergeActorsDialog(None, fake_actors)
     qtbot.addWidget(dialog)
     assert not dialog.merge_button.isEnabled()

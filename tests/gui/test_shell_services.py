@@ -12,11 +12,14 @@ from annotator.jobs.progress import CancelFlag, Progress
 from annotator.jobs.summaries import SuggestSummary
 from annotator.store.repository import Repository
 from annotator.ui.services import build_services
-from tests.gui.shell_fixtures import shell_repo  # noqa: F401  (fixture)
+from tests.gui import shell_fixtures as fx
+
+# Fixtures shared by the shell tests (assigned, not imported, so pytest finds them here).
+shell_repo = fx.shell_repo
 
 
 def test_suggest_loads_the_pipeline_once_and_passes_it(
-    shell_repo: Repository,  # noqa: F811
+    shell_repo: Repository,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     loads: list[str | None] = []
@@ -45,7 +48,7 @@ def test_suggest_loads_the_pipeline_once_and_passes_it(
     assert reports[0].total == 0 and "loading" in reports[0].message  # the bar shows "busy" meanwhile
 
 
-def test_import_service_imports_and_reports_refusals(shell_repo: Repository, tmp_path: Path) -> None:  # noqa: F811
+def test_import_service_imports_and_reports_refusals(shell_repo: Repository, tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text("11/17/2015\n\nA title\n\nShinzo Abe met Vladimir Putin in Sochi.\n", encoding="utf-8")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
@@ -56,7 +59,7 @@ def test_import_service_imports_and_reports_refusals(shell_repo: Repository, tmp
     assert services.formats and "json" in services.formats
 
 
-def test_export_service_writes_the_file(shell_repo: Repository, tmp_path: Path) -> None:  # noqa: F811
+def test_export_service_writes_the_file(shell_repo: Repository, tmp_path: Path) -> None:
     from annotator.core.records import ArticleIn
 
     shell_repo.add_article(ArticleIn(text="Abe met Putin.", title="T"))

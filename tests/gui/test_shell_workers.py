@@ -13,7 +13,11 @@ from annotator.core.errors import ConfigError
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
 from annotator.ui.job_status import JobStatusWidget
 from annotator.ui.workers import JobRunner
-from tests.gui.shell_fixtures import runner  # noqa: F401  (fixture)
+from tests.gui import shell_fixtures as fx
+
+# Fixtures shared by the shell tests (assigned, not imported, so pytest finds them here).
+runner = fx.runner
+
 
 # The offscreen platform warns about size hints when a top-level widget is shown; it says nothing about us.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
@@ -21,7 +25,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 WAIT = 10_000  # generous safety net for a loaded 2-core machine; no assertion depends on timing
 
 
-def test_job_result_and_progress_arrive_on_the_gui_thread(qtbot, runner: JobRunner) -> None:  # noqa: F811
+def test_job_result_and_progress_arrive_on_the_gui_thread(qtbot, runner: JobRunner) -> None:
     gui_thread = threading.get_ident()
     seen: dict[str, object] = {}
     reports: list[tuple[int, int, str]] = []
@@ -50,7 +54,7 @@ def test_job_result_and_progress_arrive_on_the_gui_thread(qtbot, runner: JobRunn
     assert not runner.busy
 
 
-def test_annotator_error_becomes_failed_with_its_message(qtbot, runner: JobRunner) -> None:  # noqa: F811
+def test_annotator_error_becomes_failed_with_its_message(qtbot, runner: JobRunner) -> None:
     def job(progress: ProgressCallback, cancel: CancelFlag) -> object:
         raise ConfigError("no spaCy pipeline loads: set the --pipeline option")
 
@@ -59,19 +63,21 @@ def test_annotator_error_becomes_failed_with_its_message(qtbot, runner: JobRunne
     assert blocker.args == ["no spaCy pipeline loads: set the --pipeline option"]
 
 
-def test_unexpected_exception_is_described_and_logged(qtbot, runner: JobRunner, caplog) -> None:  # noqa: F811
+def test_unexpected_exception_is_described_and_logged(qtbot, runner: JobRunner, caplog) -> None:
     def job(progress: ProgressCallback, cancel: CancelFlag) -> object:
         raise KeyError("boom")
 
-    with caplog.at_level(logging.ERROR, logger="annotator.ui.workers"), \
-            qtbot.waitSignal(runner.failed, timeout=WAIT) as blocker:
+    with (
+        caplog.at_level(logging.ERROR, logger="annotator.ui.workers"),
+        qtbot.waitSignal(runner.failed, timeout=WAIT) as blocker,
+    ):
         runner.run("Exporting", job)
     message = blocker.args[0]
     assert "KeyError" in message and "bug" in message
     assert any(r.exc_info for r in caplog.records), "the traceback is logged"
 
 
-def test_cancel_stops_the_job(qtbot, runner: JobRunner) -> None:  # noqa: F811
+def test_cancel_stops_the_job(qtbot, runner: JobRunner) -> None:
     running = threading.Event()
     stopped = threading.Event()
 
@@ -92,7 +98,7 @@ def test_cancel_stops_the_job(qtbot, runner: JobRunner) -> None:  # noqa: F811
     assert not runner.busy
 
 
-def test_gui_thread_stays_responsive_during_a_job(qtbot, runner: JobRunner) -> None:  # noqa: F811
+def test_gui_thread_stays_responsive_during_a_job(qtbot, runner: JobRunner) -> None:
     gui_ran = threading.Event()
 
     def job(progress: ProgressCallback, cancel: CancelFlag) -> object:
@@ -106,7 +112,7 @@ def test_gui_thread_stays_responsive_during_a_job(qtbot, runner: JobRunner) -> N
     assert blocker.args == ["responsive"]
 
 
-def test_second_run_is_queued_and_cancel_drops_the_queue(qtbot, runner: JobRunner) -> None:  # noqa: F811
+def test_second_run_is_queued_and_cancel_drops_the_queue(qtbot, runner: JobRunner) -> None:
     order: list[str] = []
     results: list[object] = []
     gate = threading.Event()
@@ -166,7 +172,7 @@ def test_shutdown_cancels_and_stops_the_thread(qtbot) -> None:
     assert job_runner.shutdown(WAIT)  # idempotent
 
 
-def test_job_status_widget_follows_the_runner(qtbot, runner: JobRunner) -> None:  # noqa: F811
+def test_job_status_widget_follows_the_runner(qtbot, runner: JobRunner) -> None:
     window = QWidget()
     qtbot.addWidget(window)
     widget = JobStatusWidget(runner, window)
@@ -194,7 +200,7 @@ def test_job_status_widget_follows_the_runner(qtbot, runner: JobRunner) -> None:
     assert not widget.isVisible()
 
 
-def test_job_status_widget_shows_busy_indicator_for_unknown_total(qtbot, runner: JobRunner) -> None:  # noqa: F811
+def test_job_status_widget_shows_busy_indicator_for_unknown_total(qtbot, runner: JobRunner) -> None:
     widget = JobStatusWidget(runner)
     qtbot.addWidget(widget)
     gate = threading.Event()
@@ -211,7 +217,7 @@ def test_job_status_widget_shows_busy_indicator_for_unknown_total(qtbot, runner:
         gate.set()
 
 
-def test_on_result_runs_once_the_runner_is_idle(qtbot, runner: JobRunner) -> None:  # noqa: F811
+def test_on_result_runs_once_the_runner_is_idle(qtbot, runner: JobRunner) -> None:
     widget = JobStatusWidget(runner)
     qtbot.addWidget(widget)
     seen: list[tuple[object, bool, bool]] = []

@@ -17,8 +17,10 @@ from annotator.core.evaluation import (
     format_claim_scores,
     format_entity_scores,
     load_gold,
+    score_claim_corpus,
     score_claims,
     score_entities,
+    score_entity_corpus,
 )
 from annotator.core.records import ClaimSuggestion, EntitySuggestion, Span
 
@@ -105,6 +107,16 @@ def test_scores_on_tiny_gold_file(gold_file: Path) -> None:
     assert total.source_accuracy == pytest.approx(2 / 4)
     line = format_claim_scores(total)
     assert "precision 0.600" in line and "recall 0.750" in line and "source accuracy 0.500" in line
+
+
+def test_corpus_scores_by_publisher(gold_file: Path) -> None:
+    a, b = load_gold(gold_file)
+    assert a.claims is not None and b.claims is not None
+    by = score_claim_corpus([(a, a.claims), (b, [])])
+    assert (by[""].matched, by[""].n_gold, by[""].n_pred) == (2, 4, 2)
+    assert by["nyt"].recall == 1.0 and by["nyt"].source_accuracy == 1.0
+    assert by["wapo"].recall == 0.0
+    assert score_entity_corpus([(a, [])]).overall.n_gold == 0  # no entity gold: skipped
 
 
 def test_null_source_matches_null_source() -> None:

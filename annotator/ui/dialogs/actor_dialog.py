@@ -139,8 +139,9 @@ class ActorPicker(QWidget):
         self._matches = self._repo.actors(query, limit=MAX_MATCHES) if query else []
         self.model.clear()
         for actor in self._matches:
-            item = QStandardItem(qta.icon("mdi6.account" if actor.kind == "PERSON" else "mdi6.domain"),
-                                 describe_actor(actor))
+            item = QStandardItem(
+                qta.icon("mdi6.account" if actor.kind == "PERSON" else "mdi6.domain"), describe_actor(actor)
+            )
             item.setData(actor.id, _ID_ROLE)
             item.setData(actor.name, _NAME_ROLE)
             item.setEditable(False)
@@ -156,8 +157,10 @@ class ActorPicker(QWidget):
             self.status.setText(f"Actor: {describe_actor(actor)}")
         elif self.text():
             n = len(self._matches)
-            self.status.setText(f"No actor is named exactly “{self.text()}”"
-                                + (f"; {n} similar — pick one from the list." if n else "."))
+            self.status.setText(
+                f"No actor is named exactly “{self.text()}”"
+                + (f"; {n} similar — pick one from the list." if n else ".")
+            )
         else:
             self.status.setText("")
         self.status.setVisible(bool(self.status.text()))
@@ -199,8 +202,12 @@ class ActorLinkDialog(QDialog):
         intro.setObjectName("actorIntro")
         intro.setTextFormat(Qt.TextFormat.PlainText)
         intro.setWordWrap(True)
-        current = QLabel(f"Currently linked to: {entity.actor_name}" if entity.actor_id is not None
-                         else "Not linked to an actor yet.", self)
+        current = QLabel(
+            f"Currently linked to: {entity.actor_name}"
+            if entity.actor_id is not None
+            else "Not linked to an actor yet.",
+            self,
+        )
         current.setTextFormat(Qt.TextFormat.PlainText)
 
         self.picker = ActorPicker(repo, self, "Actor name or alias, e.g. Shinzo Abe")
@@ -318,7 +325,8 @@ class MergeActorsDialog(QDialog):
             "Every mention and claim linked to the duplicate moves to the actor you keep; the duplicate's "
             "name and aliases become aliases of the kept actor. The duplicate is removed (the change can be "
             "undone).",
-            self)
+            self,
+        )
         intro.setWordWrap(True)
         self.keep = ActorPicker(repo, self, "Actor to keep, e.g. Shinzo Abe")
         self.keep.edit.setObjectName("mergeKeep")
@@ -332,7 +340,8 @@ class MergeActorsDialog(QDialog):
         form.addRow("Merge (duplicate):", self.merge)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.merge_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.merge_button.setText("Merge")
         self.merge_button.setIcon(qta.icon("mdi6.merge"))

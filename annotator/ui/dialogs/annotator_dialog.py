@@ -41,7 +41,9 @@ class AnnotatorDialog(QDialog):
         self.setWindowTitle("Who is annotating?")
         intro = QLabel(
             "Your name labels every decision you make and keeps your queue and time separate from other "
-            "annotators'. Pick your name or type a new one.", self)
+            "annotators'. Pick your name or type a new one.",
+            self,
+        )
         intro.setWordWrap(True)
 
         self.combo = QComboBox(self)
@@ -61,7 +63,8 @@ class AnnotatorDialog(QDialog):
         self.problem.setStyleSheet("color: #a33;")
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 

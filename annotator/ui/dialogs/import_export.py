@@ -28,13 +28,18 @@ from PySide6.QtWidgets import (
 from annotator.core.records import Status
 
 #: What the importers read, for the file dialog filter (the importer refuses anything else with a reason).
-IMPORT_FILTER = ("Articles (*.txt *.jsonl *.json);;Text files (*.txt);;JSON / JSONL (*.json *.jsonl);;"
-                 "All files (*)")
+IMPORT_FILTER = "Articles (*.txt *.jsonl *.json);;Text files (*.txt);;JSON / JSONL (*.json *.jsonl);;All files (*)"
 
 #: File extension per export format; formats not listed use their own name.
 FORMAT_EXTENSIONS = {
-    "json": ".json", "jsonl": ".jsonl", "prodigy": ".jsonl", "spacy": ".spacy", "docbin": ".spacy",
-    "csv": ".csv", "claims-csv": ".csv", "graphml": ".graphml",
+    "json": ".json",
+    "jsonl": ".jsonl",
+    "prodigy": ".jsonl",
+    "spacy": ".spacy",
+    "docbin": ".spacy",
+    "csv": ".csv",
+    "claims-csv": ".csv",
+    "graphml": ".graphml",
 }
 
 #: Human descriptions of the export formats (DESIGN §7); unknown formats show their name.
@@ -76,7 +81,8 @@ def choose_import_paths(parent: QWidget | None) -> list[str]:
     box.setInformativeText(
         "Readable: plain text (.txt, first lines date / title / outlet as in the samples), JSON or JSONL "
         "records with a “text” field, and annotator exports. Articles already in the project are skipped; "
-        "files that cannot be read are listed afterwards with the reason.")
+        "files that cannot be read are listed afterwards with the reason."
+    )
     files = box.addButton("Choose files…", QMessageBox.ButtonRole.AcceptRole)
     folder = box.addButton("Choose a folder…", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
@@ -115,8 +121,9 @@ class ExportOptions:
 class ExportDialog(QDialog):
     """Format, layer, statuses and target file of an export."""
 
-    def __init__(self, parent: QWidget | None, layers: list[str], formats: list[str],
-                 default_folder: str | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None, layers: list[str], formats: list[str], default_folder: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export annotations")
@@ -167,7 +174,8 @@ class ExportDialog(QDialog):
         form.addRow("File:", path_row)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -189,7 +197,8 @@ class ExportDialog(QDialog):
     @staticmethod
     def _layer_text(name: str) -> str:
         return {ALL_LAYERS: "All layers", "suggestions": "Model suggestions", "gold": "Gold (reviewed)"}.get(
-            name, f"Annotator: {name}")
+            name, f"Annotator: {name}"
+        )
 
     def _extension(self) -> str:
         fmt = str(self.format_combo.currentData() or "")
@@ -280,8 +289,7 @@ class SummaryDialog(QDialog):
         problems = any("refused" in line or "error" in line.lower() for line in details)
 
         icon = QLabel(self)
-        name, color = ("mdi6.alert-circle-outline", "#b26a00") if problems else \
-            ("mdi6.check-circle-outline", "#2e7d32")
+        name, color = ("mdi6.alert-circle-outline", "#b26a00") if problems else ("mdi6.check-circle-outline", "#2e7d32")
         icon.setPixmap(qta.icon(name, color=color).pixmap(32, 32))
         self.headline = QLabel(head, self)
         self.headline.setObjectName("summaryHeadline")

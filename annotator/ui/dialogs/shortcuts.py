@@ -93,8 +93,12 @@ class ShortcutSheet(QDialog):
 
     def visible_rows(self) -> list[tuple[str, str, str]]:
         """The rows the filter currently shows, as ``(group, key, description)``."""
-        return [(group, item.text(0), item.text(1))
-                for group, (_, items) in self._groups.items() for item in items if not item.isHidden()]
+        return [
+            (group, item.text(0), item.text(1))
+            for group, (_, items) in self._groups.items()
+            for item in items
+            if not item.isHidden()
+        ]
 
     @Slot(str)
     def _filter(self, text: str) -> None:
@@ -104,8 +108,7 @@ class ShortcutSheet(QDialog):
             group_match = needle in name.lower()
             shown = 0
             for item in items:
-                match = not needle or group_match or needle in item.text(0).lower() \
-                    or needle in item.text(1).lower()
+                match = not needle or group_match or needle in item.text(0).lower() or needle in item.text(1).lower()
                 item.setHidden(not match)
                 shown += match
             group.setHidden(shown == 0)
