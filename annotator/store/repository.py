@@ -441,3 +441,10 @@ class Repository:
         """
         with self._st.read():
             return _queries.stats(self._st)
+
+    def article_id_for_text(self, text: str) -> str | None:
+        """The id of the stored article with exactly this text (matched by SHA-256), or None."""
+        sha = _ingest.text_sha256(text)
+        with self._st.read():
+            found = Article.select(Article.id).where(Article.text_sha256 == sha).scalar()
+        return str(found) if found is not None else None

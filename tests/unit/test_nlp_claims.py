@@ -184,9 +184,7 @@ def test_passive_without_source(claims_of: Any) -> None:
 
 @pytest.mark.slow
 def test_quote_over_several_sentences_is_one_content(claims_of: Any) -> None:
-    text, claims = claims_of(
-        "“We want peace. We also want the islands back. Nothing else matters,” Abe said."
-    )
+    text, claims = claims_of("“We want peace. We also want the islands back. Nothing else matters,” Abe said.")
     c = _one(text, claims, "said")
     content = _text(text, c.content)
     assert "We want peace" in content and "Nothing else matters" in content
@@ -205,17 +203,13 @@ def test_quote_interrupted_by_the_speaker(claims_of: Any) -> None:
 @pytest.mark.slow
 def test_nested_quotes_give_one_claim(claims_of: Any) -> None:
     text, claims = claims_of("“He told me ‘we will never agree to that’ yesterday,” Lavrov said.")
-    assert [_text(text, c.cue) for c in claims] == [
-        "said"
-    ]  # "told" inside the quote is the speaker's own words
+    assert [_text(text, c.cue) for c in claims] == ["said"]  # "told" inside the quote is the speaker's own words
     assert "we will never agree" in _text(text, claims[0].content)
 
 
 @pytest.mark.slow
 def test_unbalanced_quote_mark(claims_of: Any) -> None:
-    text, claims = claims_of(
-        "Abe said: “We will keep talking with Russia until we succeed.\n\nThe meeting ended."
-    )
+    text, claims = claims_of("Abe said: “We will keep talking with Russia until we succeed.\n\nThe meeting ended.")
     c = _one(text, claims, "said")
     assert "keep talking with Russia" in _text(text, c.content)
     assert "meeting ended" not in _text(text, c.content)
@@ -231,9 +225,7 @@ def test_offsets_are_character_offsets(claims_of: Any) -> None:
 
 @pytest.mark.slow
 def test_headline_speaker_colon(claims_of: Any) -> None:
-    text, claims = claims_of(
-        "Lavrov: Japan Must Accept the Results of the War\n\nThe minister spoke in Moscow."
-    )
+    text, claims = claims_of("Lavrov: Japan Must Accept the Results of the War\n\nThe minister spoke in Moscow.")
     c = _one(text, claims, ":")
     assert _text(text, c.source) == "Lavrov"
     assert _text(text, c.content).startswith("Japan Must Accept")
@@ -268,6 +260,45 @@ def test_organisation_it_is_a_source(claims_of: Any) -> None:
     assert _text(text, c.source) == "It"
 
 
+@pytest.mark.slow
+def test_light_verb(claims_of: Any) -> None:
+    text, claims = claims_of("Abe made clear that Japan would not give up the islands.")
+    c = _one(text, claims, "made")
+    assert _text(text, c.cue) == "made clear"
+    assert _text(text, c.content) == "that Japan would not give up the islands"
+
+
+@pytest.mark.slow
+def test_statement_saying_is_the_issuers_claim(claims_of: Any) -> None:
+    text, claims = claims_of("The ministry issued a statement saying that the talks had failed.")
+    assert [_text(text, c.cue) for c in claims] == ["saying"]
+    assert _text(text, claims[0].source) == "The ministry"
+
+
+@pytest.mark.slow
+def test_attitude_adjective_and_psych_passive(claims_of: Any) -> None:
+    text, claims = claims_of("Kishida is reluctant to expand economic ties without progress.")
+    c = _one(text, claims, "is")
+    assert (c.form, _text(text, c.source)) == ("intention", "Kishida")
+    text, claims = claims_of("Tokyo is convinced that Moscow will not return the islands.")
+    c = _one(text, claims, "is")
+    assert (c.form, _text(text, c.source)) == ("belief", "Tokyo")
+    assert _text(text, c.content) == "that Moscow will not return the islands"
+
+
+@pytest.mark.slow
+def test_inverted_subject_taken_for_an_object(claims_of: Any) -> None:
+    text, claims = claims_of("“The islands have always been ours,” added a senior Russian diplomat.")
+    c = _one(text, claims, "added")
+    assert _text(text, c.source) == "a senior Russian diplomat"
+
+
+@pytest.mark.slow
+def test_participle_used_as_adjective_is_no_claim(claims_of: Any) -> None:
+    _, claims = claims_of("Abe won most of the pledged delegates in the spring.")
+    assert claims == []
+
+
 # --------------------------------------------------------------------------- source resolution
 
 
@@ -284,8 +315,7 @@ def test_pronoun_source_resolves_to_the_named_subject(claims_of: Any) -> None:
 @pytest.mark.slow
 def test_honorific_decides_the_gender(claims_of: Any) -> None:
     text, claims = claims_of(
-        "Mrs. Clinton met Mr. Sanders in Ohio on Monday. Mr. Sanders spoke first. "
-        "She said that the plan would work."
+        "Mrs. Clinton met Mr. Sanders in Ohio on Monday. Mr. Sanders spoke first. She said that the plan would work."
     )
     c = _one(text, claims, "said")
     assert c.source_ref is not None and c.source_ref.slice(text) == "Clinton"
@@ -324,8 +354,7 @@ def test_pronoun_prefers_the_last_speaker(claims_of: Any) -> None:
 @pytest.mark.slow
 def test_first_name_decides_the_gender(claims_of: Any) -> None:
     text, claims = claims_of(
-        "Mary Smith met John Brown in Ohio on Monday. Brown spoke about trade. "
-        "She said that the plan would work."
+        "Mary Smith met John Brown in Ohio on Monday. Brown spoke about trade. She said that the plan would work."
     )
     c = _one(text, claims, "said")
     assert c.source_ref is not None and c.source_ref.slice(text) == "Mary Smith"
@@ -339,9 +368,7 @@ def test_named_source_has_no_reference(claims_of: Any) -> None:
 
 @pytest.mark.slow
 def test_indefinite_title_is_not_resolved(claims_of: Any) -> None:
-    text, claims = claims_of(
-        "Putin arrived in Tokyo. A spokesman told reporters that the visit would be short."
-    )
+    text, claims = claims_of("Putin arrived in Tokyo. A spokesman told reporters that the visit would be short.")
     c = _one(text, claims, "told")
     assert c.source_ref is None
 
