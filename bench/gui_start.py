@@ -42,7 +42,9 @@ def main() -> int:
     filters = []
     for query in ("Putin", "territorial", "Synthetic report 4", "zzz-no-match", "Abe", ""):
         start = time.perf_counter()
-        window.set_filter_text(query)
+        # What Enter in the filter box does (typing waits for a 180 ms pause first, which is not our latency).
+        window.articles.filter_text.setText(query)
+        window.articles.apply_filter()
         app.processEvents()
         window.repaint()
         filters.append((time.perf_counter() - start) * 1000)

@@ -33,6 +33,7 @@ class ArticleStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     SKIPPED = "skipped"
+    REVIEWED = "reviewed"  # a reviewer's state: the article's gold layer is final
 
 
 class ClaimKind(StrEnum):

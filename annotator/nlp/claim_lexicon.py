@@ -48,6 +48,7 @@ class CuePhrase:
     words: tuple[str, ...]
     kind: str
     form: str
+    named_source: bool = False  # only with a name as source ("per Reuters", not "per capita")
 
 
 @dataclass

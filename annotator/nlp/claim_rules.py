@@ -1,15 +1,17 @@
 """Dependency rules that turn a parsed Doc into claim candidates (cue, content, source).
 
-Four constructions, each general rather than tuned to one example:
+General constructions rather than rules tuned to single examples:
 
 * a cue verb with a complement (``ccomp`` reported clause, ``xcomp`` to-infinitive, direct object,
   prepositional object) matched by the DependencyMatcher patterns of ``claim_patterns.json``; the source is
   the verb's subject, the ``by``-agent of a passive, or the subject of the verb it hangs from ("..., adding
-  that ...");
+  that ..."); passives without an agent ("it was reported that") have no source;
+* inverted and parenthetical cues ("X, he said, Y", "As Kyodo reported, X", "..., said the minister");
+* attitude adjectives and psych passives ("is reluctant to", "is convinced that"), raising verbs without a
+  source ("X seems to ..."), light verbs ("made clear that");
 * direct quotes: a quote next to a speech verb of its sentence becomes (part of) that verb's content, so
   quotes running over several sentences or interrupted by "he said" come out whole;
-* phrases such as "according to X": X is the source, the clause around the phrase the content;
-* cue nouns with a possessor ("his claim that ...").
+* in ``claim_phrases``: "according to X", cue nouns with a possessor ("his claim that ..."), headline colons.
 
 Cue words inside a quotation are skipped: attributions nested in a speaker's own words belong to the speaker's
 claim, not to a new one.
@@ -75,7 +77,6 @@ class ClaimRules:
         self.inherit_deps = frozenset(lexicon.param("inherit_subject_from_head"))
         self.stop_deps = frozenset(lexicon.param("source_stop_deps"))
         self.quote_min_words = int(lexicon.param("quote_min_words"))
-        self.quote_gap = int(lexicon.param("quote_max_gap_chars"))
         self.noun_content_deps = frozenset(lexicon.param("noun_content_deps"))
         self.noun_content_preps = frozenset(lexicon.param("noun_content_preps"))
         self.noun_source_deps = frozenset(lexicon.param("noun_source_deps"))
@@ -132,16 +133,9 @@ class ClaimRules:
             return None
         doc = verb.doc
         if verb.nbor(-1).text in (",", "”", '"', "''"):
+            objects = ("dobj", "attr", "npadvmod", "oprd")
             for child in verb.children:
-                if (
-                    child.i > verb.i
-                    and child.dep_ in ("dobj", "attr", "npadvmod", "oprd")
-                    and child.pos_
-                    in (
-                        "NOUN",
-                        "PROPN",
-                    )
-                ):
+                if child.i > verb.i and child.dep_ in objects and child.pos_ in ("NOUN", "PROPN"):
                     return child
             # '"...," said Robin Maynard, half joking': a name right after the verb, however it was parsed.
             nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
@@ -372,8 +366,8 @@ class ClaimRules:
             return None  # subject inside a quote: the parser mixed quote and frame
         source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
         particles = [c for c in verb.children if c.dep_ == "prt"]
-        cue_span = token_span(cue_tokens + particles, keep_quotes=False)
-        if cue_span is None:
+        cue_spans = pieces(cue_tokens + particles)  # "called ... for" may be discontinuous
+        if not cue_spans:
             return None
         kind = (
             ClaimKind.INDIRECT
@@ -381,7 +375,7 @@ class ClaimRules:
             else ClaimKind.OTHER
         )
         return Candidate(
-            [cue_span],
+            cue_spans,
             content,
             src_tok,
             source,

@@ -219,6 +219,8 @@ def _import_status(article_id: str, status: str, annotators: list[str]) -> None:
         value = ArticleStatus(status).value
     except ValueError:
         return  # an unknown status of a foreign export is not worth refusing the article
+    if value == ArticleStatus.REVIEWED:
+        value = ArticleStatus.DONE.value  # "reviewed" is a reviewer's verdict; the annotators had finished
     for name in annotators:
         ann_id = Annotator.select(Annotator.id).where(Annotator.name == name).scalar()
         ArticleState.insert(

@@ -21,13 +21,14 @@ from annotator.core.records import (
     EntityView,
     Status,
 )
+from annotator.store import _review
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder, snapshot
 from annotator.store._views import claim_query, claim_views, entity_query, entity_views
 from annotator.store.models import Annotator, Article, ArticleState, Claim, Entity, Event, Layer, Session
 
 #: Overall status of an article from all annotators' states: the first that any annotator has.
-_PRECEDENCE = (ArticleStatus.DONE, ArticleStatus.IN_PROGRESS, ArticleStatus.SKIPPED)
+_PRECEDENCE = (ArticleStatus.REVIEWED, ArticleStatus.DONE, ArticleStatus.IN_PROGRESS, ArticleStatus.SKIPPED)
 _STATUSES = {s.value for s in ArticleStatus}
 
 
@@ -93,8 +94,11 @@ def article_summaries(
     label: str | None,
     offset: int,
     limit: int | None,
+    ready_for_review: bool = False,
 ) -> list[ArticleSummary]:
     query = Article.select(Article.id, Article.title, Article.date, Article.source, Article.file)
+    if ready_for_review:
+        query = query.where(Article.id.in_(_review.ready_query(st)))
     ann_id = st.annotator(annotator)[0] if annotator is not None else None
     layer_id = st.read_layer(annotator) if annotator is not None else None
     suggestions = st.suggestions_layer()
@@ -231,19 +235,15 @@ def add_time(st: StoreContext, article_id: str, annotator: str, seconds: float) 
 
 
 def _queue(st: StoreContext, annotator: str) -> Any:
-    """Articles this annotator still has to do; for a reviewer, only those an annotator has finished."""
+    """Articles this annotator still has to do (overlap honoured); for a reviewer, the review queue."""
     ann_id, role = st.annotator(annotator)
+    if role == AnnotatorRole.REVIEWER:
+        return Article.select(Article.id).where(_review.review_queue_condition(st, ann_id))
     finished = ArticleState.select(ArticleState.article).where(
         ArticleState.annotator == ann_id,
         ArticleState.status.in_([ArticleStatus.DONE.value, ArticleStatus.SKIPPED.value]),
     )
-    query = Article.select(Article.id).where(Article.id.not_in(finished))
-    if role == AnnotatorRole.REVIEWER:
-        ready = ArticleState.select(ArticleState.article).where(
-            ArticleState.annotator != ann_id, ArticleState.status == ArticleStatus.DONE.value
-        )
-        query = query.where(Article.id.in_(ready))
-    return query
+    return Article.select(Article.id).where(Article.id.not_in(finished), _review.annotator_open(st, ann_id))
 
 
 def next_in_queue(st: StoreContext, annotator: str, after: str | None) -> str | None:
@@ -264,20 +264,23 @@ def next_in_queue(st: StoreContext, annotator: str, after: str | None) -> str | 
 
 def progress(st: StoreContext, annotator: str) -> tuple[int, int]:
     ann_id, role = st.annotator(annotator)
+    if role == AnnotatorRole.REVIEWER:
+        # Reviewed (or, as before review mode existed, marked done by the reviewer) out of those ready.
+        finished = [ArticleStatus.DONE.value, ArticleStatus.REVIEWED.value]
+        done = (
+            ArticleState.select()
+            .where(ArticleState.annotator == ann_id, ArticleState.status.in_(finished))
+            .count()
+        )
+        total = Article.select().where(Article.id.in_(_review.ready_query(st))).count()
+        return done, max(total, done)
     done = (
         ArticleState.select()
         .where(ArticleState.annotator == ann_id, ArticleState.status == ArticleStatus.DONE.value)
         .count()
     )
-    if role == AnnotatorRole.REVIEWER:
-        total = (
-            ArticleState.select(ArticleState.article)
-            .where(ArticleState.annotator != ann_id, ArticleState.status == ArticleStatus.DONE.value)
-            .distinct()
-            .count()
-        )
-        return done, max(total, done)
-    return done, Article.select().count()
+    # The articles that are (or can still become) this annotator's under the overlap setting.
+    return done, Article.select().where(_review.annotator_open(st, ann_id)).count()
 
 
 def start_session(st: StoreContext, annotator: str) -> int:
