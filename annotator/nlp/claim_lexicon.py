@@ -144,6 +144,7 @@ def load_lexicon(lexicon_path: Path | None = None, patterns_path: Path | None = 
                 tuple(text.split()),
                 str(entry.get("kind", "according-to")),
                 str(entry.get("form", "statement")),
+                bool(entry.get("named_source", False)),
             )
         )
     nouns, adjectives, raising = (_lemma_forms(raw, key, lex_file) for key in ("nouns", "adjectives", "raising"))

@@ -28,6 +28,8 @@ def phrase_candidates(
             if not objs:
                 continue
             src = objs[0]
+            if phrase.named_source and not (src.ent_type_ or src.pos_ == "PROPN"):
+                continue
             phrase_tokens = {t.i for t in first.subtree} | set(range(i, i + n))
             sent = sents.of(first.i)
             clause = first.head if first.head.i != first.i else sent.root

@@ -209,7 +209,8 @@ def _store_items(
         bulk_insert(ClaimSpan, span_rows(claim_id, roles))
         ev.add_bulk("claim", "created", [claim_id])
         n_claims += 1
-    if article.status and created:
+    if article.status:
+        # On a duplicate too: the merged layers' annotators get their state (existing states are kept).
         _import_status(article_id, article.status, [n for n in layers if n not in (SUGGESTIONS_LAYER, "gold")])
     return len(entity_rows), n_claims
 

@@ -171,7 +171,9 @@ def _same_key(model: Any, source: dict[str, Any], gold_id: int) -> dict[str, Any
         model.article == source["article"], model.layer == gold_id, model.deleted == False  # noqa: E712
     )
     if model is Entity:
-        query = query.where(Entity.start == source["start"], Entity.end == source["end"], Entity.label == source["label"])
+        query = query.where(
+            Entity.start == source["start"], Entity.end == source["end"], Entity.label == source["label"]
+        )
     else:
         query = query.where(Claim.span_key == source["span_key"])
     found = query.order_by(model.id).dicts().first()

@@ -42,10 +42,13 @@ from annotator.core.records import (
     ImportResult,
     Span,
 )
-from annotator.store import _actors, _claims, _entities, _ingest, _queries, _snapshots
+from annotator.store import _actors, _claims, _entities, _ingest, _queries, _review, _snapshots
 from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
 from annotator.store._views import article_view
 from annotator.store.models import Annotator, Article, Setting, upsert
+
+#: Defaults of the settings the code knows about.
+SETTING_DEFAULTS: dict[str, Any] = {_review.OVERLAP_KEY: 1}
 
 
 class Repository:
@@ -88,11 +91,16 @@ class Repository:
             return self._st.labels()
 
     def get_setting(self, key: str, default: Any = None) -> Any:
+        """A project setting; without ``default``, known settings fall back to theirs (``overlap``: 1)."""
+        if default is None:
+            default = SETTING_DEFAULTS.get(key)
         with self._st.read():
             return self._st.setting(key, default)
 
     def set_setting(self, key: str, value: Any) -> None:
-        """Store a JSON-serialisable project setting (not audited)."""
+        """Store a JSON-serialisable project setting (not audited); ``overlap`` must be an int >= 1."""
+        if key == _review.OVERLAP_KEY:
+            value = _review.check_overlap(value)
         try:
             text = dumps(value)
         except (TypeError, ValueError) as exc:
@@ -165,6 +173,7 @@ class Repository:
         label: str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        ready_for_review: bool = False,
     ) -> list[ArticleSummary]:
         """Rows for the article list, filtered (title/text substring, annotator status, has a mention of label).
 
@@ -172,9 +181,13 @@ class Repository:
         rows plus the suggestions they have not decided on; ``n_suggested`` = those undecided entity + claim
         suggestions). Without: the overall status (done > in_progress > skipped > todo over all annotators)
         and counts over all human/gold layers plus suggestions no one decided on. Import order.
+        ``ready_for_review`` keeps only articles whose required annotators (the overlap) are done, reviewed
+        ones included (the reviewer's list in review mode).
         """
         with self._st.read():
-            return _queries.article_summaries(self._st, annotator, text, status, label, offset, limit)
+            return _queries.article_summaries(
+                self._st, annotator, text, status, label, offset, limit, ready_for_review
+            )
 
     def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleView]:
         """Articles in import order, or ``ids`` in the given order (unknown ids skipped), read in batches."""
@@ -383,14 +396,17 @@ class Repository:
     def next_in_queue(self, annotator: str, after: str | None = None) -> str | None:
         """The next article (import order, after ``after`` if given, wrapping) this annotator has not done.
 
-        Done and skipped articles are left out. A reviewer's queue holds only articles some annotator has
-        done.
+        Done and skipped articles are left out. The overlap setting is honoured: an article is offered only
+        while fewer than ``overlap`` other annotators have started or finished it (or it is already this
+        annotator's). A reviewer's queue is the review queue: articles ``overlap`` annotators have done that
+        are not yet reviewed.
         """
         with self._st.read():
             return _queries.next_in_queue(self._st, annotator, after)
 
     def progress(self, annotator: str) -> tuple[int, int]:
-        """(done, total); a reviewer's total is the articles some annotator has done."""
+        """(done, total). An annotator's total: the articles theirs or still open to them under the overlap;
+        a reviewer's: (reviewed, articles ready for review)."""
         with self._st.read():
             return _queries.progress(self._st, annotator)
 
@@ -401,6 +417,53 @@ class Repository:
     def end_session(self, session_id: int, counts: dict[str, int] | None = None) -> None:
         with self._st.tx():
             _queries.end_session(session_id, counts)
+
+    # ---------------------------------------------------------------- review (reviewer role only)
+    def overlap(self) -> int:
+        """How many annotators should code each article (setting ``overlap``, default 1)."""
+        with self._st.read():
+            return _review.overlap(self._st)
+
+    def done_annotators(self, article_id: str) -> list[str]:
+        """Annotators (role annotator) who marked the article done, by name."""
+        with self._st.read():
+            self._st.article_text(article_id)
+            return _review.done_annotators(article_id)
+
+    def review_layers(self, article_id: str) -> dict[str, tuple[list[EntityView], list[ClaimView]]]:
+        """Each done annotator's live rows of the article (rejected dropped), keyed by name, sorted."""
+        with self._st.read():
+            return _review.review_layers(self._st, article_id)
+
+    def adopt_entity(self, entity_id: int, reviewer: str, *, replace: Sequence[int] = ()) -> Change:
+        """Copy an annotator's mention into gold (derived_from = it, status accepted).
+
+        Idempotent: when gold already has a live mention with the same span and label, that row is kept
+        (accepted again if it was rejected) and no row is added. ``replace``: gold rows of the same article
+        this version supersedes (the other version of a disputed item), soft-deleted in the same event.
+        """
+        with self._st.tx():
+            return _review.adopt(self._st, "entity", entity_id, reviewer, replace)
+
+    def adopt_claim(self, claim_id: int, reviewer: str, *, replace: Sequence[int] = ()) -> Change:
+        """As :meth:`adopt_entity` for a claim (key: its spans; re-adopting takes the version's attributes)."""
+        with self._st.tx():
+            return _review.adopt(self._st, "claim", claim_id, reviewer, replace)
+
+    def adopt_agreed(self, article_id: str, reviewer: str, items: Iterable[tuple[str, int]]) -> Change:
+        """Adopt many rows at once, one transaction and one event: ``items`` are ("entity" | "claim", row id)."""
+        with self._st.tx():
+            return _review.adopt_many(self._st, article_id, reviewer, items)
+
+    def mark_reviewed(self, article_id: str, reviewer: str) -> Change:
+        """The reviewer's verdict: the article's gold layer is final; it leaves every review queue."""
+        with self._st.tx():
+            return _review.mark_reviewed(self._st, article_id, reviewer)
+
+    def reviewed_article_ids(self) -> list[str]:
+        """Articles marked reviewed, in import order (what a gold export writes)."""
+        with self._st.read():
+            return _review.reviewed_article_ids()
 
     # ---------------------------------------------------------------- audit / undo
     def revert(self, event_id: int, annotator: str) -> Change:
@@ -430,7 +493,8 @@ class Repository:
             return _queries.export_rows(self._st, article_id, layer, statuses)
 
     def article_export_status(self, article_id: str) -> str:
-        """done if any annotator is done, else in_progress, else skipped, else todo."""
+        """reviewed if a reviewer marked it so, else done if any annotator is done, else in_progress, else
+        skipped, else todo."""
         with self._st.read():
             return _queries.article_export_status(article_id)
 

@@ -20,7 +20,6 @@ from annotator.core.records import (
     Span,
 )
 
-
 ORIGIN = "test:fake@0"
 ANNOTATOR = "alice"
 

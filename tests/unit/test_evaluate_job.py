@@ -30,11 +30,14 @@ def gold_line(text: str, claims: list[dict[str, object]], publisher: str) -> str
 def gold_file(tmp_path: Path) -> Path:
     lines = [
         gold_line(TEXT_A, [
-            {"source": pos(TEXT_A, "Lavrov"), "cue": pos(TEXT_A, "said"), "content": pos(TEXT_A, "that the talks failed")},
-            {"source": pos(TEXT_A, "Abe"), "cue": pos(TEXT_A, "told reporters"), "content": pos(TEXT_A, '"We will wait,"')},
+            {"source": pos(TEXT_A, "Lavrov"), "cue": pos(TEXT_A, "said"),
+             "content": pos(TEXT_A, "that the talks failed")},
+            {"source": pos(TEXT_A, "Abe"), "cue": pos(TEXT_A, "told reporters"),
+             "content": pos(TEXT_A, '"We will wait,"')},
         ], "p1"),
         gold_line(TEXT_B, [
-            {"source": pos(TEXT_B, "Kyodo"), "cue": pos(TEXT_B, "According to"), "content": pos(TEXT_B, "Abe offered a plan")},
+            {"source": pos(TEXT_B, "Kyodo"), "cue": pos(TEXT_B, "According to"),
+             "content": pos(TEXT_B, "Abe offered a plan")},
             {"source": pos(TEXT_B, "Putin"), "cue": pos(TEXT_B, "hopes"), "content": pos(TEXT_B, "to visit Japan")},
         ], "p2"),
         gold_line(TEXT_C, [{"source": None, "cue": [0, 4], "content": [5, 10]}], "p2"),
