@@ -59,7 +59,7 @@ def export(
         layer: "suggestions", "gold", an annotator's name, or "all".
         statuses: keep only rows with these statuses.
         article_ids: restrict to these articles (default: all, in import order). With ``layer="gold"``, only
-            articles that have gold rows are written.
+            articles a reviewer marked reviewed are written.
         progress: called after each article.
         cancel: checked between articles; a cancelled export leaves no file behind.
     """
@@ -67,17 +67,23 @@ def export(
     layer_arg = _check_layer(repo, layer)
     wanted = _check_statuses(statuses)
     ids = list(article_ids) if article_ids is not None else repo.article_ids()
+    if layer == GOLD_LAYER:
+        # The gold export holds reviewed articles only: gold rows of an article still under review are not final.
+        reviewed = set(repo.reviewed_article_ids())
+        ids = [i for i in ids if i in reviewed]
+    people = {name for name, _ in repo.annotators()}
     summary = ExportSummary(path=str(path), format=name, layer=layer)
     total = len(ids)
 
     def articles() -> Iterator[ExportArticle]:
         for article in repo.iter_articles(ids):
             entities, claims = repo.export_rows(article.id, layer_arg, wanted)
-            if layer == GOLD_LAYER and not entities and not claims:
-                continue  # the gold export holds reviewed articles only
             summary.entities += len(entities)
             summary.claims += len(claims)
-            yield ExportArticle(article, repo.article_export_status(article.id), entities, claims)
+            # One annotator's layer carries their own status, so importing it elsewhere restores their queue.
+            status = (repo.article_status(article.id, layer).value if layer in people
+                      else repo.article_export_status(article.id))
+            yield ExportArticle(article, status, entities, claims)
 
     def on_article(done: int) -> None:
         progress(Progress(done, total, f"{done}/{total} articles"))

@@ -119,8 +119,11 @@ def load_lexicon(lexicon_path: Path | None = None, patterns_path: Path | None = 
     Raises:
         ConfigError: a file is missing or malformed; the message names the file and entry.
     """
-    lex_file = lexicon_path or resource_path(CUES_FILE)
-    pat_file = patterns_path or resource_path(PATTERNS_FILE)
+    try:
+        lex_file = lexicon_path or resource_path(CUES_FILE)
+        pat_file = patterns_path or resource_path(PATTERNS_FILE)
+    except FileNotFoundError as exc:  # an install without the resources folder
+        raise ConfigError(f"claim cue resources not found: {exc}") from exc
     raw = _read_json(lex_file)
     patterns = _read_json(pat_file)
     if not isinstance(raw, dict) or not isinstance(patterns, dict):

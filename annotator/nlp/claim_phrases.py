@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Doc, Token
 
 from annotator.core.records import ClaimKind
@@ -114,6 +116,7 @@ def noun_candidates(
     source_deps: frozenset[str],
     content_deps: frozenset[str],
     content_preps: frozenset[str],
+    clause_source: Callable[[Token], tuple[Token | None, bool]] | None = None,
 ) -> list[Candidate]:
     """Cue nouns with a possessor: "his claim that ...", "Japan's call for talks"."""
     out: list[Candidate] = []
@@ -123,6 +126,20 @@ def noun_candidates(
         if quotes.containing(tok.idx) is not None:
             continue
         sources = [c for c in tok.children if c.dep_ in source_deps]
+        # "a statement by the ministry", "criticism from Tokyo": the agent follows the noun.
+        sources += [
+            g
+            for c in tok.children
+            if c.dep_ == "prep" and c.lower_ in ("by", "from")
+            for g in c.children
+            if g.dep_ == "pobj" and g.pos_ in ("PROPN", "NOUN", "PRON")
+        ]
+        if not sources and clause_source is not None and tok.dep_ == "pobj" and tok.head.lower_ == "in":
+            # "in the hope that ...", "in response to ...": the attitude is that of the clause's subject.
+            verb = tok.head.head
+            if verb.pos_ in ("VERB", "AUX"):
+                subject, _ = clause_source(verb)
+                sources = [subject] if subject is not None else []
         if not sources:
             continue
         content_tokens: list[Token] = []
@@ -131,6 +148,11 @@ def noun_candidates(
                 content_tokens.extend(child.subtree)
             elif child.dep_ == "prep" and child.lower_ in content_preps:
                 content_tokens.extend(t for t in child.subtree if t.i != child.i)
+        if not content_tokens and tok.dep_ == "nsubj" and tok.head.lemma_ == "be":
+            # "His argument is that ...", "Her goal was ...": the predicate is the content.
+            for child in tok.head.children:
+                if child.dep_ in ("attr", "ccomp", "acomp", "xcomp") and child.i > tok.i:
+                    content_tokens.extend(child.subtree)
         content = pieces(content_tokens)
         cue_span = token_span([tok], keep_quotes=False)
         if not content or cue_span is None:

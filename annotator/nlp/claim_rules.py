@@ -39,6 +39,7 @@ from annotator.nlp.claim_spans import (
     source_span,
     token_span,
 )
+from annotator.nlp.claim_subjects import SubjectFinder
 
 _SPEECH_FORMS_INDIRECT = {
     "statement",
@@ -70,11 +71,8 @@ class ClaimRules:
             key = vocab.strings[entry["name"]]
             self._frames[key] = (entry["frame"], int(entry.get("rank", 5)))
             self._node_names[key] = [node["RIGHT_ID"] for node in pattern]
-        self.subject_deps = frozenset(lexicon.param("subject_deps"))
-        self.passive_deps = frozenset(lexicon.param("passive_subject_deps"))
-        self.agent_dep = str(lexicon.param("agent_dep"))
-        self.expletives = frozenset(lexicon.param("expletives"))
-        self.inherit_deps = frozenset(lexicon.param("inherit_subject_from_head"))
+        self.subjects = SubjectFinder(lexicon)
+        self.subject_deps = self.subjects.subject_deps
         self.stop_deps = frozenset(lexicon.param("source_stop_deps"))
         self.quote_min_words = int(lexicon.param("quote_min_words"))
         self.noun_content_deps = frozenset(lexicon.param("noun_content_deps"))
@@ -84,69 +82,6 @@ class ClaimRules:
         # Nouns naming something that carries a message; their issuer is the source of "a X saying ...".
         self.media_nouns = frozenset(lexicon.param("media_nouns")) | frozenset(lexicon.nouns)
 
-    # ----------------------------------------------------------------- sources
-
-    def find_source(self, verb: Token) -> tuple[Token | None, bool]:
-        """The source token of a cue verb and whether the verb is passive.
-
-        Follows ``xcomp``/``conj``/participial heads up to three levels, so "He paused, adding that ..." and
-        "She wants to ..." find their subject.
-        """
-        tok = verb
-        for _ in range(4):
-            # The subject nearest the verb: in '"..., the person," Weaver said' the parser may give "said" a
-            # second subject inside the quote.
-            subjects = sorted((c for c in tok.children if c.dep_ in self.subject_deps), key=lambda c: abs(c.i - tok.i))
-            if subjects:
-                # "It is unclear whether ...": an expletive subject of a copula is no source; "It said ..."
-                # (a company, a newspaper) is.
-                if subjects[0].dep_ == "expl" or (subjects[0].lower_ in self.expletives and tok.lemma_ == "be"):
-                    return None, True
-                return subjects[0], False
-            passive = any(c.dep_ in self.passive_deps for c in tok.children)
-            if tok.tag_ == "VBN" and tok.dep_ == "advcl" and not any(c.dep_ == "aux" for c in tok.children):
-                return None, True  # "Asked about X, she said ...": the asker is not named
-            if passive:
-                for child in tok.children:
-                    if child.dep_ == self.agent_dep:
-                        objs = [g for g in child.children if g.dep_ == "pobj"]
-                        return (objs[0] if objs else None), True
-                return None, True
-            if tok.dep_ in self.inherit_deps and tok.head.i != tok.i:
-                tok = tok.head
-                continue
-            if tok.dep_ == "pcomp" and tok.head.dep_ == "prep" and tok.head.head.i != tok.head.i:
-                tok = tok.head.head  # "He explained it by saying ...": the subject of the verb the phrase modifies
-                continue
-            break
-        if tok.i == verb.i:
-            return self._postverbal_source(verb), False
-        return None, False
-
-    def _postverbal_source(self, verb: Token) -> Token | None:
-        """'"...," added a South Carolina Democrat': the parser often takes the inverted subject for an object.
-
-        Only for speech verbs right after a quote or comma, where an object reading makes no sense.
-        """
-        cue = self.lexicon.verb(verb.lemma_)
-        if cue is None or not cue.quote or verb.i == 0:
-            return None
-        doc = verb.doc
-        if verb.nbor(-1).text in (",", "”", '"', "''"):
-            objects = ("dobj", "attr", "npadvmod", "oprd")
-            for child in verb.children:
-                if child.i > verb.i and child.dep_ in objects and child.pos_ in ("NOUN", "PROPN"):
-                    return child
-            # '"...," said Robin Maynard, half joking': a name right after the verb, however it was parsed.
-            nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
-            if nxt is not None and nxt.ent_type_ in _SOURCE_ENTS and nxt.ent_iob_ == "B":
-                return _entity_head(nxt)
-        # '"...," Bozell answers': a name right before the verb that the parser attached elsewhere.
-        prev = verb.nbor(-1)
-        if prev.ent_type_ in _SOURCE_ENTS and (verb.i - 2 < 0 or doc[verb.i - 2].text in ("”", '"', "''", ",")):
-            return _entity_head(prev)
-        return None
-
     # ----------------------------------------------------------------- candidates
 
     def candidates(self, doc: Doc, quotes: QuoteIndex, sents: Sentences | None = None) -> list[Candidate]:
@@ -154,7 +89,7 @@ class ClaimRules:
         sents = sents or Sentences(doc)
         out = self._verb_candidates(doc, quotes)
         self._attach_quotes(doc, quotes, out, sents)
-        # An object or prepositional cue without any subject ("Post a comment", "groups supporting her") is
+        # An object or prepositional cue without any subject ("Post a comment", "a lobby supporting the treaty") is
         # mostly an imperative or a parse accident; reported clauses and quotes may be sourceless.
         out = [c for c in out if c.source_token is not None or c.passive or c.frame not in ("obj", "prep")]
         out.extend(phrase_candidates(doc, quotes, self.lexicon, self.stop_deps, sents))
@@ -167,6 +102,7 @@ class ClaimRules:
                 self.noun_source_deps,
                 self.noun_content_deps,
                 self.noun_content_preps,
+                self.subjects.find,
             )
         )
         out.extend(colon_candidates(doc, quotes, self.colon_max_speaker, self.quote_min_words))
@@ -182,6 +118,11 @@ class ClaimRules:
                 continue
             if frame == "light":
                 cand = self._light(verb, head, rank)
+                if cand is not None:
+                    out.append(cand)
+                continue
+            if frame == "as":
+                cand = self._as_predicate(verb, head, rank, quotes)
                 if cand is not None:
                     out.append(cand)
                 continue
@@ -224,7 +165,7 @@ class ClaimRules:
         cue_spans = pieces([verb, word])
         if not content or not cue_spans:
             return None
-        src_tok, passive = self.find_source(verb)
+        src_tok, passive = self.subjects.find(verb)
         source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
         form = "proposal" if word.lower_ in ("case", "argument") else "statement"
         return Candidate(
@@ -241,6 +182,36 @@ class ClaimRules:
             dep=verb.dep_,
         )
 
+    def _as_predicate(self, verb: Token, as_prep: Token, rank: int, quotes: QuoteIndex) -> Candidate | None:
+        """'described it as "news to me"', 'is viewed as a threat': the thing characterised and the "as" phrase
+        are the content; the source is the subject, or the agent of a passive (none when unnamed)."""
+        if verb.tag_ == "VBN" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+            return None  # "a group known as ...": a participle naming something, not a claim
+        theme = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and c.i < as_prep.i]
+        content = pieces(same_paragraph([t for c in [*theme, as_prep] for t in c.subtree], verb))
+        cue_spans = pieces([verb])
+        if not content or not cue_spans:
+            return None
+        src_tok, passive = self.subjects.find(verb)
+        if src_tok is not None and quotes.containing(src_tok.idx) is not None:
+            return None
+        source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
+        cue = self.lexicon.verb(verb.lemma_)
+        form = cue.form if cue is not None else "evaluation"
+        return Candidate(
+            cue_spans,
+            content,
+            src_tok,
+            source,
+            ClaimKind.OTHER,
+            form,
+            verb.i,
+            rank,
+            "as",
+            passive=passive,
+            dep=verb.dep_,
+        )
+
     def _evidential(self, cue_tok: Token, head: Token, frame: str, rank: int) -> Candidate | None:
         """'X is convinced that ...' (adjective cue, source X); 'X seems to ...' (no source, X in content)."""
         if frame == "adj":
@@ -253,7 +224,7 @@ class ClaimRules:
             if head.dep_ == "prep" and head.lower_ == "by":
                 return None  # "is opposed by X": a real passive, not an attitude of the subject
             content = pieces(same_paragraph(head.subtree, cue_tok))
-            src_tok, passive = self.find_source(cue_tok)
+            src_tok, passive = self.subjects.find(cue_tok)
             if cue_tok.tag_ == "VBN":
                 # "X is convinced that ...": the subject of a passive psych verb holds the attitude.
                 src_tok = next((c for c in cue_tok.children if c.dep_ == "nsubjpass"), src_tok)
@@ -316,7 +287,7 @@ class ClaimRules:
             and verb.dep_ not in ("conj", "xcomp")
             and not any(c.dep_ in ("aux", "auxpass") for c in verb.children)
         ):
-            return None  # "pledged delegates", "sought-after agents": a participle used as an adjective
+            return None  # "the promised reforms": a participle used as an adjective
         if (
             frame == "obj"
             and head.lemma_.lower() in self.media_nouns
@@ -333,7 +304,7 @@ class ClaimRules:
             if verb.dep_ == "advcl" and not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
                 return None  # only "As X reported, ..." attributes its main clause
             if verb.dep_ == "conj" and not any(c.dep_ in self.subject_deps and c.i > verb.i for c in verb.children):
-                return None  # only the inverted "..., said the chief executive" attributes what precedes
+                return None  # only the inverted "..., said the foreign minister" attributes what precedes
             # "The plan, he said, will fail": the content is the clause around the cue, minus the cue's
             # phrase.
             own = {t.i for t in verb.subtree}
@@ -354,14 +325,14 @@ class ClaimRules:
             return None
         src_tok: Token | None
         if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN"):
-            # "a super PAC supporting him": the noun is the source; "the ministry issued a statement saying ...":
+            # "a lobby supporting the treaty": the noun is the source; "the ministry issued a statement saying ...":
             # the issuer of the statement is.
             src_tok, passive = verb.head, False
             if verb.head.dep_ == "dobj" and verb.head.lemma_.lower() in self.media_nouns:
-                issuer, _ = self.find_source(verb.head.head)
+                issuer, _ = self.subjects.find(verb.head.head)
                 src_tok = issuer or src_tok
         else:
-            src_tok, passive = self.find_source(verb)
+            src_tok, passive = self.subjects.find(verb)
         if src_tok is not None and quotes.containing(src_tok.idx) is not None:
             return None  # subject inside a quote: the parser mixed quote and frame
         source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
@@ -416,7 +387,7 @@ class ClaimRules:
                     cand.content = merge([*cand.content, (q.start, q.end)])
                     cand.quotes.append(q)
                 continue
-            src_tok, _passive = self.find_source(verb)
+            src_tok, _passive = self.subjects.find(verb)
             if src_tok is not None and quotes.containing(src_tok.idx) is not None:
                 continue
             source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
@@ -438,9 +409,13 @@ class ClaimRules:
             cands.append(cand)
             by_anchor.setdefault(verb.i, []).append(cand)
         # Any content made mostly of quoted text is a direct quote; extend it to the whole quotes it touches
-        # so a quote running over several sentences is one content.
+        # so a quote running over several sentences is one content. Scare quotes of a word or two don't count.
         for cand in cands:
-            qs = quotes.overlapping(cand.content[0][0], cand.content[-1][1])
+            qs = [
+                q
+                for q in quotes.overlapping(cand.content[0][0], cand.content[-1][1])
+                if len(doc.text[q.inner_start : q.inner_end].split()) >= self.quote_min_words
+            ]
             if not qs:
                 continue
             quoted = sum(
@@ -483,17 +458,6 @@ class ClaimRules:
                 if cue is not None and cue.quote:
                     return tok
         return None
-
-
-_SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
-
-
-def _entity_head(tok: Token) -> Token:
-    """The last token of the named entity ``tok`` belongs to (the head of "Robin Maynard")."""
-    end = tok.i
-    while end + 1 < len(tok.doc) and tok.doc[end + 1].ent_iob_ == "I":
-        end += 1
-    return tok.doc[end]
 
 
 def _fill(node: Any, placeholders: dict[str, list[str]]) -> Any:

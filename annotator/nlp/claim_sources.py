@@ -60,6 +60,8 @@ class SourceResolver:
         genders = self._genders(doc, sents)
         mentions = []
         for ent in doc.ents:
+            if ent.root.dep_ == "amod":
+                continue  # "Japanese officials": an adjective names no one a pronoun could refer to
             subject = any(t.dep_ in _SUBJECT_DEPS for t in ent) or (
                 ent.root.dep_ in ("compound", "appos") and ent.root.head.dep_ in _SUBJECT_DEPS
             )
@@ -70,9 +72,9 @@ class SourceResolver:
     def _genders(self, doc: Doc, sents: Sentences) -> dict[str, str]:
         """Gender of each person (by surname) as the article itself tells it.
 
-        An honorific ("Mrs. Clinton") weighs most, then a common first name (``first_names`` in
+        An honorific ("Mrs. Inada") weighs most, then a common first name (``first_names`` in
         claim_patterns.json), then the pronouns that follow a person in a sentence naming no one else
-        ("Clinton said her plan ...").
+        ("Inada said her plan ...").
         """
         votes: dict[str, dict[str, int]] = {}
         # People by sentence in one pass (Span.ents scans every entity of the Doc on each call).
@@ -108,7 +110,7 @@ class SourceResolver:
     def note_speaker(self, index: DocIndex, source: Token | None, ref: CharSpan | None) -> None:
         """Remember who spoke (the named source, or what a pronoun resolved to) for later pronouns.
 
-        Call it for each claim in text order: "Trump said X. He added Y." resolves "He" to the last speaker.
+        Call it for each claim in text order: "Lavrov said X. He added Y." resolves "He" to the last speaker.
         """
         for m in index.mentions:
             if ref is not None:
@@ -196,7 +198,7 @@ class SourceResolver:
 
 
 def _key(ent: Span) -> str:
-    """A person's key for gender: the surname ("Hillary Clinton" and "Mrs. Clinton" share "clinton")."""
+    """A person's key for gender: the surname ("Tomomi Inada" and "Mrs. Inada" share "inada")."""
     words = [t.lower_ for t in ent if t.is_alpha]
     return words[-1] if words else ent.text.lower()
 

@@ -79,7 +79,7 @@ def pieces(tokens: Iterable[Token]) -> list[CharSpan]:
 def source_span(tok: Token, stop_deps: frozenset[str]) -> CharSpan | None:
     """The noun phrase of a source: the subject's subtree without relative clauses and trailing modifiers.
 
-    Appositions stay ("Mike Huckabee, the former governor,") because analysts code them as part of the source.
+    Appositions stay ("Sergei Lavrov, the foreign minister,") because analysts code them as part of the source.
     """
     keep: list[Token] = [tok]
     for child in tok.children:

@@ -2,11 +2,11 @@
 
 ``ClaimSuggester`` combines the pieces kept in their own modules:
 
-* ``claim_lexicon`` reads the cue lexicon and rule parameters from ``resources/`` (analysts extend them
-  there);
+* ``claim_lexicon`` reads the cue lexicon and rule parameters from ``resources/`` (analysts extend them there);
 * ``claim_quotes`` finds quotations on the raw text;
-* ``claim_rules`` turns the dependency parse into candidates (cue, content, source), with ``claim_phrases``
-  for cues that are not verbs and ``claim_spans`` for the candidate record and span helpers;
+* ``claim_rules`` turns the dependency parse into candidates (cue, content, source), with ``claim_subjects``
+  for the source in the parse, ``claim_phrases`` for cues that are not verbs and ``claim_spans`` for the
+  candidate record and span helpers;
 * ``claim_sources`` resolves pronoun and title sources to the named mention they refer to.
 
 Typical use::
@@ -131,7 +131,7 @@ def _best_per_cue(cands: list[Candidate]) -> list[Candidate]:
 def _drop_embedded(cands: list[Candidate]) -> list[Candidate]:
     """Drop beliefs, intentions and other non-speech claims embedded in another claim's content.
 
-    In "Fiorina says she plans to root for Iowa" the plan is part of what Fiorina says, not a claim of its own;
+    In "Peskov says Putin plans to visit Tokyo" the plan is part of what Peskov says, not a claim of its own;
     analysts code the outer claim. Embedded speech ("X said Y told him that ...") and "according to" stay.
     """
 

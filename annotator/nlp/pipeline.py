@@ -1,4 +1,4 @@
-"""Resolve, load and trim the spaCy pipeline the suggesters run on.
+"""Resolve, load and trim the spaCy pipeline the suggesters run on, and run it over several processes.
 
 The setting is a package name or a folder of any saved spaCy pipeline. It comes from the ``--pipeline``
 option, else the ``ANNOTATOR_PIPELINE`` environment variable, else the defaults ``en_core_web_sm`` then
@@ -8,13 +8,19 @@ at module level: the caller keeps the returned :class:`LoadedPipeline` for as lo
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from annotator.core.errors import ConfigError
+
+T = TypeVar("T")
 
 #: Environment variable naming the pipeline when ``--pipeline`` is not given.
 PIPELINE_ENV = "ANNOTATOR_PIPELINE"
@@ -66,7 +72,12 @@ def _trim_components(nlp: Any) -> None:
     In the ``*_sm`` pipelines the tagger and parser listen to a shared ``tok2vec``: disabling it would
     silently make them predict from nothing, so a component stays on when any kept component listens to it.
     """
-    keep = {name for name in nlp.pipe_names if name in NEEDED_COMPONENTS}
+    # Components setting entities are kept too: a custom pipeline may find them with an entity_ruler, no ner.
+    keep = {
+        name
+        for name in nlp.pipe_names
+        if name in NEEDED_COMPONENTS or "doc.ents" in getattr(nlp.get_pipe_meta(name), "assigns", ())
+    }
     for name, component in nlp.pipeline:
         listeners = set(getattr(component, "listening_components", []) or [])
         if listeners & keep:
@@ -123,3 +134,118 @@ def _failure_message(described: str, failures: Sequence[tuple[str, str]]) -> str
         f"Set --pipeline or {PIPELINE_ENV} to an installed pipeline package or a pipeline folder "
         f"(e.g. `python -m spacy download en_core_web_sm`)."
     )
+
+
+# --------------------------------------------------------------------------- running it over several processes
+
+
+def parse_stream(
+    nlp: Any, pairs: Iterable[tuple[str, T]], batch_size: int = 32, n_process: int = 1
+) -> Iterator[tuple[Any, T]]:
+    """Parse ``(text, context)`` pairs in input order, like ``nlp.pipe(pairs, as_tuples=True)``.
+
+    With ``n_process > 1`` the texts are parsed in worker processes we manage ourselves rather than with
+    spaCy's ``n_process``: spaCy's workers deadlock when the consumer stops early (its ``join`` waits for workers
+    blocked writing docs nobody reads), and stopping early is exactly what cancelling a job does. Ours are
+    terminated when the iterator is closed, garbage collected or fails.
+
+    Args:
+        nlp: the loaded ``Language``.
+        pairs: ``(text, context)`` pairs, consumed lazily.
+        batch_size: texts per batch (and per message to a worker).
+        n_process: worker processes; 1 parses in this process.
+
+    Yields:
+        ``(doc, context)`` for every pair, in input order.
+    """
+    if n_process <= 1:
+        yield from nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
+        return
+    yield from _parse_in_workers(nlp, pairs, max(1, batch_size), n_process)
+
+
+def _parse_worker(nlp: Any, conn: Connection, batch_size: int) -> None:
+    """Worker process: parse batches of texts and send back the serialised docs until told to stop."""
+    try:
+        while True:
+            texts = conn.recv()
+            if texts is None:
+                return
+            try:
+                # The tensor is large and not read by the suggesters; user data is empty.
+                docs = [d.to_bytes(exclude=["tensor", "user_data"]) for d in nlp.pipe(texts, batch_size=batch_size)]
+                conn.send(("ok", docs))
+            except Exception as exc:  # reported to the parent, which raises it where the caller can see it
+                conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent went away or is stopping us
+        return
+
+
+def _batches(pairs: Iterable[tuple[str, T]], size: int) -> Iterator[list[tuple[str, T]]]:
+    batch: list[tuple[str, T]] = []
+    for pair in pairs:
+        batch.append(pair)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _parse_in_workers(
+    nlp: Any, pairs: Iterable[tuple[str, T]], batch_size: int, n_process: int
+) -> Iterator[tuple[Any, T]]:
+    from spacy.tokens import Doc
+
+    # fork shares the loaded pipeline with the workers for free; elsewhere (spawn) it is pickled to them.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    workers: list[tuple[Any, Connection]] = []
+    finished = False
+    try:
+        for _ in range(n_process):
+            parent_end, child_end = context.Pipe()
+            proc = context.Process(target=_parse_worker, args=(nlp, child_end, batch_size), daemon=True)
+            proc.start()
+            child_end.close()
+            workers.append((proc, parent_end))
+        batches = _batches(pairs, batch_size)
+        # One batch in flight per worker: a worker is then always waiting in recv() when we send, so two large
+        # messages can never block each other. FIFO over the round robin keeps the input order.
+        pending: deque[tuple[int, list[T]]] = deque()
+        for index, (_, conn) in enumerate(workers):
+            batch = next(batches, None)
+            if batch is None:
+                break
+            conn.send([text for text, _ in batch])
+            pending.append((index, [ctx for _, ctx in batch]))
+        while pending:
+            index, contexts = pending.popleft()
+            conn = workers[index][1]
+            status, payload = conn.recv()
+            if status != "ok":
+                raise RuntimeError(f"spaCy worker process failed: {payload}")
+            batch = next(batches, None)
+            if batch is not None:  # keep the worker busy while the rules run on these docs here
+                conn.send([text for text, _ in batch])
+                pending.append((index, [ctx for _, ctx in batch]))
+            for data, ctx in zip(payload, contexts, strict=True):
+                yield Doc(nlp.vocab).from_bytes(data), ctx
+        finished = True
+    finally:
+        _stop_workers(workers, graceful=finished)
+
+
+def _stop_workers(workers: list[tuple[Any, Connection]], graceful: bool) -> None:
+    for proc, conn in workers:
+        if graceful:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        else:
+            proc.terminate()  # cancelled or failed: its current batch is not wanted
+    for proc, conn in workers:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        conn.close()

@@ -1,21 +1,21 @@
 """Turn article texts into suggestions: entities, claims and actor links, one ``ArticleSuggestions`` each.
 
-spaCy does the expensive part (``nlp.pipe`` streams the texts, optionally over several processes); our rules
-run in this process on the parsed docs, so nothing of ours needs to be picklable and ``n_process`` works with
-any claim suggester.
+spaCy does the expensive part (the texts are streamed through the pipeline, optionally in several worker
+processes); our rules run in this process on the parsed docs, so nothing of ours needs to be picklable and
+``n_process`` works with any claim suggester.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion
 from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
 from annotator.nlp.entities import LabelMap, entity_suggestions
-from annotator.nlp.pipeline import LoadedPipeline
+from annotator.nlp.pipeline import LoadedPipeline, parse_stream
 
 _CLAIMS_MODULE = "annotator.nlp.claims"
 
@@ -98,17 +98,19 @@ class Suggester:
 
     def suggest_texts(
         self, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1
-    ) -> Iterator[ArticleSuggestions]:
+    ) -> Generator[ArticleSuggestions, None, None]:
         """Stream suggestions for ``(article_id, text)`` pairs, one per article, in input order.
 
         Args:
             items: ``(article_id, text)`` pairs; consumed lazily, so a large corpus need not be in memory.
             batch_size: texts per spaCy batch.
-            n_process: spaCy worker processes; the rules run here on the docs the workers return.
+            n_process: worker processes parsing texts; the rules run here on the docs they return. Close the
+                iterator (or let it be collected) to stop early: the workers are then terminated.
 
         Yields:
             One :class:`ArticleSuggestions` per item, offsets into the given text.
         """
         pairs = ((text, article_id) for article_id, text in items)
-        for doc, article_id in self.loaded.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        # Closing this generator early (a cancelled job) closes parse_stream, which stops its workers.
+        for doc, article_id in parse_stream(self.loaded.nlp, pairs, batch_size=batch_size, n_process=n_process):
             yield self.suggest_doc(article_id, doc)

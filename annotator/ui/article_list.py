@@ -36,6 +36,7 @@ STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     ArticleStatus.IN_PROGRESS: ("fa5s.adjust", "#e08a00", "in progress"),
     ArticleStatus.DONE: ("fa5s.check-circle", "#2e7d32", "done"),
     ArticleStatus.SKIPPED: ("fa5s.forward", "#757575", "skipped"),
+    ArticleStatus.REVIEWED: ("fa5s.award", "#1b5e20", "reviewed"),
 }
 
 
@@ -128,7 +129,12 @@ class ArticleListModel(QAbstractTableModel):
     # ------------------------------------------------------------------ our API
     def set_filter(self, text: str = "", status: str | None = None, label: str | None = None) -> None:
         """Start over with a new filter; the first page is fetched at once."""
-        self._filter = {"text": text, "status": status, "label": label}
+        self._filter = {**self._filter, "text": text, "status": status, "label": label}
+        self.reload()
+
+    def set_review_queue(self, on: bool) -> None:
+        """Review mode: list only the articles ready for review (their required annotators are done)."""
+        self._filter = {**self._filter, "ready_for_review": on}
         self.reload()
 
     def set_annotator(self, annotator: str) -> None:

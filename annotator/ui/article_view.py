@@ -17,7 +17,7 @@ Styles:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -106,6 +106,9 @@ class ArticleText(QTextEdit):
         self._formats: dict[tuple[str, str], QTextCharFormat] = {}
         self._outline: tuple[int, int] | None = None  # UTF-16 range of the current item
         self.show_rejected = True
+        # Review mode draws agreement instead of decision status: it maps a row to its format (None: the usual).
+        self.entity_style: Callable[[EntityView], QTextCharFormat | None] | None = None
+        self.claim_style: Callable[[ClaimView], QTextCharFormat | None] | None = None
 
     # ------------------------------------------------------------------ content
     def set_text(self, text: str) -> None:
@@ -250,8 +253,9 @@ class ArticleText(QTextEdit):
                 continue
             muted = claim.status == Status.REJECTED
             source_format, cue_format = role_formats[muted]
+            content_format = self.claim_style(claim) if self.claim_style is not None else None
             for role, fmt in (
-                (claim.content, content_formats[(claim.id == current_claim, muted)]),
+                (claim.content, content_format or content_formats[(claim.id == current_claim, muted)]),
                 (claim.source, source_format),
                 (claim.cue, cue_format),
             ):
@@ -261,7 +265,8 @@ class ArticleText(QTextEdit):
         for entity in self._entities:
             if entity.status == Status.REJECTED and not self.show_rejected:
                 continue
-            add(entity.start, entity.end, self._entity_format(entity))
+            styled = self.entity_style(entity) if self.entity_style is not None else None
+            add(entity.start, entity.end, styled or self._entity_format(entity))
         self.setExtraSelections(selections)
         self.viewport().update()
 

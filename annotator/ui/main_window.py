@@ -14,7 +14,16 @@ from typing import Any
 import qtawesome as qta
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
 
 from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
@@ -22,6 +31,7 @@ from annotator.store.repository import Repository
 from annotator.ui import shortcuts
 from annotator.ui.article_list import ArticleListPanel
 from annotator.ui.article_timer import ArticleTimer
+from annotator.ui.review_mode import ReviewMode
 from annotator.ui.workspace import Workspace
 
 TOOLBAR = (
@@ -42,6 +52,7 @@ TOOLBAR = (
     "export",
     "suggest",
     None,
+    "review_mode",
     "shortcuts",
 )
 MENUS = (
@@ -95,6 +106,8 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(repo, annotator, self)
         self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self)
         self._build_layout()
+        self.review = ReviewMode(self)
+        self.right_panels.insertWidget(0, self.review.panel)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._build_status_bar()
@@ -107,6 +120,8 @@ class MainWindow(QMainWindow):
         self.workspace.decisions.stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
         self.actions_by_name["undo"].setEnabled(False)
         self.actions_by_name["redo"].setEnabled(False)
+        self.review.activeChanged.connect(self._on_review_mode)
+        self._on_review_mode(False)
 
         first = repo.next_in_queue(annotator) or next(iter(repo.article_ids()), None)
         self.open_article(first)
@@ -156,6 +171,8 @@ class MainWindow(QMainWindow):
         self._record_time()
         self._end_session()
         self.repo.ensure_annotator(name)
+        if self.review.active and dict(self.repo.annotators()).get(name) != "reviewer":
+            self.review.set_active(False)
         self.annotator = name
         self._session_id = self.repo.start_session(name)
         self.workspace.switch_annotator(name)
@@ -166,12 +183,16 @@ class MainWindow(QMainWindow):
         # Reload: the same article looks different in the new annotator's working view.
         self.open_article(current or self.repo.next_in_queue(name), reload=True)
         self._update_progress()
+        self._on_review_mode(self.review.active)
         self.annotatorChanged.emit(name)
 
     def mark_done_and_next(self) -> None:
         """Mark the article done (undoable) and open the next one this annotator has not done."""
         article_id = self.current_article_id
         if article_id is None:
+            return
+        if self.review.active:
+            self.review.mark_reviewed_and_next()
             return
         self.workspace.commit_pending()
         change = self.workspace.decisions.decide(
@@ -203,6 +224,10 @@ class MainWindow(QMainWindow):
         current = self.current_article_id
         self.open_article(current or self.repo.next_in_queue(self.annotator), reload=True)
 
+    def show_message(self, text: str) -> None:
+        """A short message in the status bar."""
+        self._show_message(text)
+
     def refresh_progress(self) -> None:
         """Update the status bar's progress (articles done / total) from the database."""
         self._update_progress()
@@ -213,6 +238,7 @@ class MainWindow(QMainWindow):
         right.addWidget(self.workspace.entity_panel)
         right.addWidget(self.workspace.claim_panel)
         right.setSizes([380, 480])
+        self.right_panels = right
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(self.articles)
         main.addWidget(self.workspace.pane)
@@ -225,20 +251,30 @@ class MainWindow(QMainWindow):
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
+        review = self.review
+
+        def either(in_review: Callable[[], object], normal: Callable[[], object]) -> Callable[[], object]:
+            # The same keys decide in review mode (adopt / reject / adopt all agreed) and in coding.
+            return lambda: in_review() if review.active else normal()
+
         return {
+            "annotators": self._edit_annotators,
+            "review_mode": self._toggle_review,
+            "review_adopt": self._review_adopt,
+            "agreement": self._show_agreement,
             "import": self._import,
             "export": self._export,
             "suggest": self._suggest,
             "switch_annotator": self._ask_annotator,
             "quit": self.close,
-            "next_suggestion": lambda: ws.next_suggestion(1),
-            "prev_suggestion": lambda: ws.next_suggestion(-1),
+            "next_suggestion": either(lambda: review.step(1), lambda: ws.next_suggestion(1)),
+            "prev_suggestion": either(lambda: review.step(-1), lambda: ws.next_suggestion(-1)),
             "next_claim": lambda: ws.next_claim(1),
             "prev_claim": lambda: ws.next_claim(-1),
             "focus_filter": self._focus_filter,
             "focus_text": self._focus_text,
-            "accept": ws.accept,
-            "reject": ws.reject,
+            "accept": either(review.adopt, ws.accept),
+            "reject": either(review.reject, ws.reject),
             "new_entity": ws.new_entity,
             "extend_end": lambda: ws.resize("extend_end"),
             "shrink_end": lambda: ws.resize("shrink_end"),
@@ -262,7 +298,7 @@ class MainWindow(QMainWindow):
             "delete_claim": ws.delete_claim,
             "undo": ws.decisions.undo,
             "redo": ws.decisions.redo,
-            "accept_all": ws.accept_all,
+            "accept_all": either(review.adopt_agreed, ws.accept_all),
             "done_next": self.mark_done_and_next,
             "toggle_rejected": self._toggle_rejected,
             "shortcuts": self._show_shortcuts,
@@ -289,6 +325,8 @@ class MainWindow(QMainWindow):
             if spec.name == "toggle_rejected":
                 action.setCheckable(True)
                 action.setChecked(True)
+            if spec.name == "review_mode":
+                action.setCheckable(True)
             menus[spec.group].addAction(action)
             self.addAction(action)
             self.actions_by_name[spec.name] = action
@@ -305,7 +343,7 @@ class MainWindow(QMainWindow):
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(self.actions_by_name[entry])
-        for name in ("undo", "redo", "import", "export", "suggest", "shortcuts", "link_actor"):
+        for name in ("undo", "redo", "import", "export", "suggest", "shortcuts", "link_actor", "review_mode"):
             # Icons only for the familiar ones: keeps the toolbar within 1400 px without cutting anything off.
             widget = toolbar.widgetForAction(self.actions_by_name[name])
             if isinstance(widget, QToolButton):
@@ -357,7 +395,7 @@ class MainWindow(QMainWindow):
                 self._show_message(f"Could not open {change.article_id}: {exc}")
             return
         self.workspace.refresh(change)
-        if change.action in ("set_article_status", "revert") or "status" in change.action:
+        if change.action in ("set_article_status", "revert", "mark_reviewed") or "status" in change.action:
             self._update_progress()
             if change.article_id is not None:
                 self.articles.model.refresh_article(change.article_id)
@@ -393,6 +431,45 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+    # ------------------------------------------------------------------ review
+    def _on_review_mode(self, on: bool) -> None:
+        """Keep the mode switch in step: checked when on, enabled for reviewers; Enter adopts only in review."""
+        toggle = self.actions_by_name["review_mode"]
+        toggle.blockSignals(True)
+        toggle.setChecked(on)
+        toggle.blockSignals(False)
+        toggle.setEnabled(on or self.review.is_reviewer())
+        self.actions_by_name["review_adopt"].setEnabled(on)
+        self._update_progress()
+
+    def _toggle_review(self) -> None:
+        self.review.set_active(self.actions_by_name["review_mode"].isChecked())
+        self._on_review_mode(self.review.active)  # refused (not a reviewer): uncheck the switch again
+
+    def _review_adopt(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):  # Enter in a text box keeps its usual meaning
+            focus.returnPressed.emit()
+            return
+        self.review.adopt()
+
+    def _edit_annotators(self) -> None:
+        from annotator.ui.review_annotators import AnnotatorsDialog
+
+        AnnotatorsDialog(self.repo, self).exec()
+        if self.review.active and not self.review.is_reviewer():
+            self.review.set_active(False)
+        self._on_review_mode(self.review.active)
+        self.articles.apply_filter()
+
+    def _show_agreement(self) -> None:
+        from annotator.ui.agreement_view import AgreementDialog
+
+        dialog = AgreementDialog(self.repo, self, runner=self.runner)
+        dialog.show()
+        dialog.compute()
+        self.agreement_dialog = dialog
 
     # ------------------------------------------------------------------ small handlers
     def _focus_filter(self) -> None:

@@ -14,7 +14,16 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
-from annotator.core.records import SUGGESTIONS_LAYER, ArticleView, Change, ClaimView, EntityView, Span, Status
+from annotator.core.records import (
+    GOLD_LAYER,
+    SUGGESTIONS_LAYER,
+    ArticleView,
+    Change,
+    ClaimView,
+    EntityView,
+    Span,
+    Status,
+)
 from annotator.store.repository import Repository
 from annotator.ui.article_view import CLAIM, ENTITY, ArticlePane, Item
 from annotator.ui.claim_panel import ClaimPanel
@@ -57,6 +66,8 @@ class Workspace(QObject):
         self.claims: list[ClaimView] = []
         self.current: Item | None = None
         self._committing = False
+        # Review mode shows the rows its own way (all layers, agreement); None = the annotator's view.
+        self.presenter: Callable[[], None] | None = None
         self.entity_panel.entitySelected.connect(lambda i: self.set_current((ENTITY, i)))
         self.claim_panel.claimSelected.connect(lambda i: self.set_current((CLAIM, i)))
         self.text.itemClicked.connect(lambda kind, i: self.set_current((kind, i)))
@@ -75,6 +86,8 @@ class Workspace(QObject):
             self.claims = self.repo.claims_for(self.article.id, annotator=self.annotator)
         self.current = None
         self._show()
+        if self.presenter is not None:
+            return  # review mode chose the current item itself
         items = self._suggestions()
         self.set_current(items[0][1] if items else None)
 
@@ -114,7 +127,7 @@ class Workspace(QObject):
         rows = {entity.id: entity for entity in self.entities}
         for entity_id in entity_ids:
             entity = self.repo.entity(entity_id)
-            if entity.layer not in (self.annotator, SUGGESTIONS_LAYER):
+            if entity.layer not in (self.annotator, SUGGESTIONS_LAYER, GOLD_LAYER):  # gold: a reviewer's rows
                 continue
             replaced = rows.get(entity.derived_from) if entity.derived_from is not None else None
             if replaced is not None and replaced.layer == SUGGESTIONS_LAYER:
@@ -127,7 +140,7 @@ class Workspace(QObject):
         rows = {claim.id: claim for claim in self.claims}
         for claim_id in claim_ids:
             claim = self.repo.claim(claim_id)
-            if claim.layer not in (self.annotator, SUGGESTIONS_LAYER):
+            if claim.layer not in (self.annotator, SUGGESTIONS_LAYER, GOLD_LAYER):
                 continue
             replaced = rows.get(claim.derived_from) if claim.derived_from is not None else None
             if replaced is not None and replaced.layer == SUGGESTIONS_LAYER:
@@ -136,6 +149,9 @@ class Workspace(QObject):
         return sorted(rows.values(), key=lambda c: (self._claim_start(c), c.id))
 
     def _show(self) -> None:
+        if self.presenter is not None:
+            self.presenter()
+            return
         self.entity_panel.set_entities(self.entities)
         self.claim_panel.set_claims(self.claims)
         self.text.set_spans(self.entities, self.claims, self.current)

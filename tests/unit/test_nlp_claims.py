@@ -287,6 +287,26 @@ def test_attitude_adjective_and_psych_passive(claims_of: Any) -> None:
 
 
 @pytest.mark.slow
+def test_characterisation_with_as(claims_of: Any) -> None:
+    text, claims = claims_of("Lavrov described the proposal as a dangerous provocation.")
+    c = _one(text, claims, "described")
+    assert _text(text, c.source) == "Lavrov"
+    assert _text(text, c.content) == "the proposal as a dangerous provocation"
+    text, claims = claims_of("The visit was widely viewed as a diplomatic success.")
+    c = _one(text, claims, "viewed")
+    assert c.source == ()
+    assert "as a diplomatic success" in _text(text, c.content)
+
+
+@pytest.mark.slow
+def test_attitude_noun_in_a_prepositional_phrase(claims_of: Any) -> None:
+    text, claims = claims_of("Abe travelled to Sochi in the hope that the talks would resume.")
+    c = _one(text, claims, "hope")
+    assert (c.form, _text(text, c.source)) == ("intention", "Abe")
+    assert _text(text, c.content) == "that the talks would resume"
+
+
+@pytest.mark.slow
 def test_inverted_subject_taken_for_an_object(claims_of: Any) -> None:
     text, claims = claims_of("“The islands have always been ours,” added a senior Russian diplomat.")
     c = _one(text, claims, "added")
@@ -295,7 +315,7 @@ def test_inverted_subject_taken_for_an_object(claims_of: Any) -> None:
 
 @pytest.mark.slow
 def test_participle_used_as_adjective_is_no_claim(claims_of: Any) -> None:
-    _, claims = claims_of("Abe won most of the pledged delegates in the spring.")
+    _, claims = claims_of("The party won most of the pledged seats in the spring.")
     assert claims == []
 
 
@@ -315,10 +335,10 @@ def test_pronoun_source_resolves_to_the_named_subject(claims_of: Any) -> None:
 @pytest.mark.slow
 def test_honorific_decides_the_gender(claims_of: Any) -> None:
     text, claims = claims_of(
-        "Mrs. Clinton met Mr. Sanders in Ohio on Monday. Mr. Sanders spoke first. She said that the plan would work."
+        "Mrs. Inada met Mr. Shoygu in Tokyo on Monday. Mr. Shoygu spoke first. She said that the plan would work."
     )
     c = _one(text, claims, "said")
-    assert c.source_ref is not None and c.source_ref.slice(text) == "Clinton"
+    assert c.source_ref is not None and c.source_ref.slice(text) == "Inada"
 
 
 @pytest.mark.slow
@@ -409,6 +429,26 @@ def test_doc_without_parse_is_refused(nlp: Any, suggester: Any) -> None:
     with pytest.raises(ConfigError, match="parser"):
         suggester.suggest(nlp.make_doc("Abe said that it works."))
     assert suggester.suggest(nlp("")) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    ["\n\n", '"', "“" * 20, "Abe: “", "according to", "He said ''", "", "Lavrov: “\n\n“\n\n”", "x" * 3000],
+)
+def test_odd_texts_give_valid_spans(claims_of: Any, text: str) -> None:
+    text, claims = claims_of(text)
+    for c in claims:
+        for span in (*c.cue, *c.content, *c.source):
+            assert 0 <= span.start < span.end <= len(text)
+
+
+@pytest.mark.slow
+def test_per_needs_a_named_source(claims_of: Any) -> None:
+    text, claims = claims_of("Income per capita rose by four percent last year.")
+    assert claims == []
+    text, claims = claims_of("The talks were postponed again, per Reuters.")
+    assert _text(text, _one(text, claims, "per").source) == "Reuters"
 
 
 @pytest.mark.slow

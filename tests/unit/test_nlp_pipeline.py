@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
+import time
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,8 @@ import pytest
 from annotator.core.errors import ConfigError
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion, Span
 from annotator.core.resources import seeds_dir
-from annotator.nlp.pipeline import NEEDED_COMPONENTS, PIPELINE_ENV, LoadedPipeline, load_pipeline
+from annotator.nlp import pipeline as pipeline_module
+from annotator.nlp.pipeline import NEEDED_COMPONENTS, PIPELINE_ENV, LoadedPipeline, load_pipeline, parse_stream
 from annotator.nlp.suggester import Suggester, _make_claim_suggester
 
 
@@ -73,6 +76,39 @@ def test_env_var_is_used_when_no_option(monkeypatch: pytest.MonkeyPatch, tmp_pat
     spacy.blank("en").to_disk(tmp_path / "envpipe")
     monkeypatch.setenv(PIPELINE_ENV, str(tmp_path / "envpipe"))
     assert load_pipeline().setting == str(tmp_path / "envpipe")
+
+
+def test_failing_defaults_name_both_settings(monkeypatch: pytest.MonkeyPatch, no_env: None) -> None:
+    monkeypatch.setattr(pipeline_module, "DEFAULT_PIPELINES", ("xx_missing_one", "xx_missing_two"))
+    with pytest.raises(ConfigError) as info:
+        load_pipeline()
+    message = str(info.value)
+    assert "xx_missing_one" in message and "xx_missing_two" in message
+    assert "--pipeline" in message and PIPELINE_ENV in message
+
+
+def test_pipeline_without_parser_suggests_entities_only(tmp_path: Path, no_env: None) -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Abe"}])  # type: ignore[attr-defined]
+    nlp.to_disk(tmp_path / "rules")
+    suggester = Suggester(load_pipeline(str(tmp_path / "rules")))
+    assert not suggester.suggests_claims  # no parser: claims are left out instead of failing
+    (result,) = suggester.suggest_texts([("a", "Abe spoke.")])
+    assert [(e.start, e.end, e.label) for e in result.entities] == [(0, 3, "PERSON")]  # the ruler is kept
+    assert result.claims == []
+
+
+def test_parse_stream_with_workers_keeps_order() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    texts = [(f"text number {i} 😀", i) for i in range(23)]
+    out = list(parse_stream(nlp, iter(texts), batch_size=4, n_process=2))
+    assert [(doc.text, ctx) for doc, ctx in out] == texts
+    assert multiprocessing.active_children() == []
 
 
 @pytest.mark.slow
@@ -167,10 +203,19 @@ def _comparable(results: list[ArticleSuggestions]) -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.slow
-def test_two_processes_give_the_same_result(
-    loaded: LoadedPipeline, seed_items: list[tuple[str, str]]
-) -> None:
+def test_two_processes_give_the_same_result(loaded: LoadedPipeline, seed_items: list[tuple[str, str]]) -> None:
     suggester = Suggester(loaded)
     one = list(suggester.suggest_texts(seed_items, batch_size=2, n_process=1))
     two = list(suggester.suggest_texts(seed_items, batch_size=2, n_process=2))
     assert _comparable(two) == _comparable(one)
+
+
+@pytest.mark.slow
+def test_closing_early_stops_the_workers(loaded: LoadedPipeline, seed_items: list[tuple[str, str]]) -> None:
+    many = [(f"{aid}-{n}", text) for n in range(20) for aid, text in seed_items]
+    results = Suggester(loaded).suggest_texts(many, batch_size=4, n_process=2)
+    assert next(results).article_id == many[0][0]
+    started = time.perf_counter()
+    results.close()  # what a cancelled job does
+    assert time.perf_counter() - started < 10
+    assert multiprocessing.active_children() == []
