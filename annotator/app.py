@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from annotator.store import open_repository
 from annotator.ui import shell
+from annotator.ui.platform_check import check_gui_platform
 from annotator.ui.services import build_services
 from annotator.ui.workers import JobRunner
 
@@ -29,6 +30,7 @@ def run_gui(
         The exit status: 0 after a normal quit (or when the name question was cancelled), 1 when the database
         cannot be opened.
     """
+    check_gui_platform()  # a clear ConfigError instead of Qt's abort when no window can open
     app = shell.create_application(argv)
     try:
         repo = open_repository(db)

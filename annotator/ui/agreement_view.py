@@ -170,7 +170,7 @@ class AgreementDialog(QDialog):
             for column, text in enumerate(pair_cells(pair)):
                 item = QTableWidgetItem(text)
                 if column:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
         notes = list(report.notes)
         self.status.setText("\n".join(notes) if notes else

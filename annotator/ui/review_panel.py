@@ -81,7 +81,8 @@ def _item_text(row: ReviewRow) -> str:
     if isinstance(view, EntityView):
         return view.text
     assert isinstance(view, ClaimView)
-    return claim_summary(view, 48)
+    # The content is what tells claims apart at a glance; source and cue are in the tooltip.
+    return f"“{view.content.text}”" if view.content is not None else claim_summary(view, 48)
 
 
 def _label_text(row: ReviewRow) -> str:
@@ -89,7 +90,7 @@ def _label_text(row: ReviewRow) -> str:
     if isinstance(view, EntityView):
         return view.label
     assert isinstance(view, ClaimView)
-    stance = {-1: "−", 0: "0", 1: "+"}.get(view.stance, "·") if view.stance is not None else "·"
+    stance = {-1: "−", 0: "0", 1: "+"}.get(view.stance, "?") if view.stance is not None else "?"
     return f"{view.kind} · {view.form} · {stance}"
 
 
@@ -136,7 +137,7 @@ class ReviewModel(QAbstractTableModel):
             if column == 3:
                 return ", ".join(row.annotators) or "—"
             if column == 4:
-                return _gold_text(row)
+                return ""  # an icon says it; the text is in the tooltip
         elif role == Qt.ItemDataRole.DecorationRole:
             if column == 2:
                 return self._icon(row.status)
@@ -145,10 +146,14 @@ class ReviewModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return STATUS_ICON.get(row.status, ("", QColor("#333")))[1]
         elif role == Qt.ItemDataRole.ToolTipRole:
+            if column == 4:
+                return _gold_text(row) or "not in gold yet"
             lines = [f"{name}: {_label_text(ReviewRow(row.kind, row.key, row.status, ((name, view),), None))}"
                      for name, view in row.holders]
             if row.others:
                 lines.append("other versions: " + "; ".join(row.others))
+            if isinstance(row.representative, ClaimView):
+                lines.insert(0, claim_summary(row.representative, 200))
             return "\n".join(lines) or None
         elif role == ROW_ROLE:
             return index.row()
@@ -202,12 +207,13 @@ class ReviewPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, sample, extra in ((1, "indirect · statement · −", 0), (2, "only some", 26),
-                                      (3, "alice, bob", 14), (4, "in gold", 26)):
+                                      (3, "alice, bob", 14), (4, "Gold", 12)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, fitted_width(self.table, self.model.HEADERS[column], sample) + extra)
         layout = QVBoxLayout(self)
