@@ -162,7 +162,7 @@ class ReviewMode(QObject):
         n = len(self.rows)
         for step in range(1, n + 1):
             i = (after + step) % n
-            if not (self.rows[i].in_gold or self.rows[i].rejected):
+            if not self.rows[i].decided:
                 return i
         return None
 

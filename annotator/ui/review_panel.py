@@ -99,6 +99,8 @@ def _gold_text(row: ReviewRow) -> str:
         return "rejected"
     if row.in_gold:
         return "in gold"
+    if row.changed:
+        return "in gold, edited by the reviewer"
     return ""
 
 
@@ -141,8 +143,8 @@ class ReviewModel(QAbstractTableModel):
         elif role == Qt.ItemDataRole.DecorationRole:
             if column == 2:
                 return self._icon(row.status)
-            if column == 4 and (row.in_gold or row.rejected):
-                return self._icon("rejected" if row.rejected else "gold")
+            if column == 4 and row.decided:
+                return self._icon("rejected" if row.rejected else "gold" if row.in_gold else "changed")
         elif role == Qt.ItemDataRole.ForegroundRole and column == 2:
             return STATUS_ICON.get(row.status, ("", QColor("#333")))[1]
         elif role == Qt.ItemDataRole.ToolTipRole:
@@ -166,6 +168,8 @@ class ReviewModel(QAbstractTableModel):
                 spec: tuple[str, QColor] = ("fa5s.check", GOLD_MARK)
             elif name == "rejected":
                 spec = ("fa5s.times", DISPUTED_COLOR)
+            elif name == "changed":
+                spec = ("fa5s.pen", GOLD_MARK)
             else:
                 spec = STATUS_ICON.get(name, ("fa5.circle", QColor("#999")))
             icon = self._icons[name] = qta.icon(spec[0], color=spec[1])

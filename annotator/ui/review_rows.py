@@ -57,6 +57,7 @@ class ReviewRow:
     replaces: tuple[int, ...] = ()
     start: int = 0
     others: tuple[str, ...] = field(default=(), compare=False)  # how the other versions differ, for tooltips
+    changed: bool = False  # gold holds a version derived from this one but edited by the reviewer
 
     @property
     def annotators(self) -> tuple[str, ...]:
@@ -76,6 +77,18 @@ class ReviewRow:
     @property
     def rejected(self) -> bool:
         return self.gold is not None and self.gold.status == Status.REJECTED
+
+    @property
+    def decided(self) -> bool:
+        """The reviewer has decided on this version: in gold, rejected, or adopted and then edited."""
+        return self.in_gold or self.rejected or self.changed
+
+
+def _derived(gold: Sequence[EntityView] | Sequence[ClaimView], holders: tuple[tuple[str, object], ...]
+             ) -> list[EntityView | ClaimView]:
+    """Gold rows copied from one of the holders' rows (whatever the reviewer did to them since)."""
+    ids = {getattr(view, "id", None) for _, view in holders}
+    return [g for g in gold if g.derived_from in ids]
 
 
 def _entity_key(e: EntityView | Mention | ClaimItem) -> tuple[object, ...]:
@@ -105,11 +118,16 @@ def entity_rows(layers: Layers, gold: Sequence[EntityView]) -> list[ReviewRow]:
         seen.add(key)
         holders = tuple((name, views[m.ref]) for name, m in item.members if m.ref is not None)
         conflict_keys = {_entity_key(m) for _, m in item.conflicts}
+        exact = gold_by_key.get(key)
+        derived = [g for g in _derived(gold, holders) if isinstance(g, EntityView) and _entity_key(g) != key]
+        # Adopting this version supersedes the other versions in gold, and a reviewer's edit of this one.
         replaces = tuple(
             g.id for k, g in gold_by_key.items() if k in conflict_keys and g.status != Status.REJECTED
-        )
+        ) + tuple(g.id for g in derived if g.status != Status.REJECTED)
+        changed = exact is None and any(g.status != Status.REJECTED for g in derived)
         others = tuple(sorted({f"{name}: {m.label} “{m.start}–{m.end}”" for name, m in item.conflicts}))
-        rows.append(ReviewRow(ENTITY, key, item.status, holders, gold_by_key.get(key), replaces, item.start, others))
+        rows.append(ReviewRow(ENTITY, key, item.status, holders, exact, tuple(dict.fromkeys(replaces)),
+                              item.start, others, changed))
     for key, g in gold_by_key.items():
         if key not in seen:
             rows.append(ReviewRow(ENTITY, key, GOLD_ONLY, (), g, (), g.start))
@@ -141,11 +159,15 @@ def claim_rows(layers: Layers, gold: Sequence[ClaimView]) -> list[ReviewRow]:
                 g.id for g, gi in cluster_gold
                 if g.status != Status.REJECTED and (gi.source, gi.cue, gi.content) != key[:3]
             )
+            derived = [g for g in _derived(gold, holders) if g is not exact]
+            changed = exact is None and any(g.status != Status.REJECTED for g in derived)
             start = min((s for s, _ in (*members[0][1].cue, *members[0][1].content, *members[0][1].source)),
                         default=0)
             others = tuple(sorted(_claim_text(k) for k in versions if k != key))
-            rows.append(ReviewRow(CLAIM, key, item.status, holders, exact, replaces, start, others))
-        used_gold |= {g.id for g, _ in cluster_gold}
+            rows.append(ReviewRow(CLAIM, key, item.status, holders, exact, replaces, start, others, changed))
+            if exact is not None:
+                used_gold.add(exact.id)
+    # Gold claims matching no version exactly (the reviewer's own, or a version they edited) get rows too.
     for g, gi in gold_items:
         if g.id not in used_gold:
             start = min((s for s, _ in (*gi.cue, *gi.content, *gi.source)), default=0)
@@ -167,5 +189,4 @@ def review_rows(layers: Layers, gold_entities: Sequence[EntityView], gold_claims
 
 def agreed_items(rows: Sequence[ReviewRow]) -> list[tuple[str, int]]:
     """``(kind, annotator row id)`` of every agreed row not yet in gold (what Shift+A adopts)."""
-    return [(r.kind, r.holders[0][1].id) for r in rows if r.status == AGREED and r.holders and not r.in_gold
-            and not r.rejected]
+    return [(r.kind, r.holders[0][1].id) for r in rows if r.status == AGREED and r.holders and not r.decided]
