@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
     from annotator.nlp.entities import LabelMap, entity_suggestions
-    from annotator.nlp.pipeline import LoadedPipeline, load_pipeline
+    from annotator.nlp.pipeline import LoadedPipeline, load_pipeline, parse_stream
     from annotator.nlp.suggester import Suggester
 
 _EXPORTS = {
@@ -23,6 +23,7 @@ _EXPORTS = {
     "entity_suggestions": "annotator.nlp.entities",
     "LoadedPipeline": "annotator.nlp.pipeline",
     "load_pipeline": "annotator.nlp.pipeline",
+    "parse_stream": "annotator.nlp.pipeline",
     "Suggester": "annotator.nlp.suggester",
 }
 
@@ -35,6 +36,7 @@ __all__ = [
     "link_actors",
     "link_claim_sources",
     "load_pipeline",
+    "parse_stream",
 ]
 
 

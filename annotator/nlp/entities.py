@@ -27,6 +27,9 @@ _TRAILING_PUNCT = ",;:!?\"'”’»)]}"
 # A final period belongs to the entity when the last word is an abbreviation ("U.S.", "Inc.", "Jr.").
 _ABBREVIATIONS = frozenset({"inc", "corp", "co", "ltd", "jr", "sr", "st", "bros", "plc", "llc", "dr", "mr", "mrs"})
 _LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
+_SENTENCE_END = frozenset(".!?:;\"“”'‘’«»([—–-\n")
+# Six or more digits in a row make an identifier (licence, phone, record number), not a name or a place.
+_ID_NUMBER = re.compile(r"\d{6,}")
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         while start < end and (text[end - 1].isspace() or text[end - 1] in _TRAILING_PUNCT):
             end -= 1
         match = _LEADING_ARTICLE.match(text, start, end)
-        if match and match.end() < end:
+        if match and match.end() < end and _article_not_in_name(text, start):
             start = match.end()
         possessive = _POSSESSIVE.search(text, start, end)
         if possessive and possessive.start() > start:
@@ -100,6 +103,18 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not any(ch.isalnum() for ch in text[start:end]):
         return None
     return start, end
+
+
+def _article_not_in_name(text: str, start: int) -> bool:
+    """Whether a leading "the"/"The" at ``start`` is an article rather than part of a name.
+
+    Lowercase "the" never starts a name. A capital "The" does ("The Hague", "The New York Times") unless it is
+    capitalised only because a sentence, line or quote starts there.
+    """
+    if text[start] == "t":
+        return True
+    before = text[:start].rstrip()
+    return not before or before[-1] in _SENTENCE_END
 
 
 def _is_abbreviation(span_text: str) -> bool:
@@ -133,6 +148,8 @@ def suggestions_from_spans(
             continue
         cleaned = clean_span(text, start, end)
         if cleaned is None:
+            continue
+        if label != "DATE" and _ID_NUMBER.search(text, cleaned[0], cleaned[1]):
             continue
         out.append(EntitySuggestion(start=cleaned[0], end=cleaned[1], label=label))
     out.sort(key=lambda e: (e.start, e.end))

@@ -197,6 +197,7 @@ class ReviewPanel(QWidget):
         super().__init__(parent)
         self.model = ReviewModel(self)
         self.title = QLabel("Review")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # annotator names are user data: never markup
         self.title.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
         self.keys = QLabel("A / Enter adopt · X reject · Shift+A adopt all agreed · 1–9 relabel gold · "
                            "Ctrl+Enter reviewed, next")

@@ -104,3 +104,13 @@ def test_agreement_view_without_pairs(qtbot: Any, repo: Any) -> None:
     dialog.compute()
     assert dialog.table.rowCount() == 0 and dialog.bars.values == {}
     assert "nothing to compare" in dialog.status.text()
+
+
+def test_agreement_from_the_view_menu(qtbot: Any, window: Any) -> None:
+    action = window.actions_by_name["agreement"]
+    assert action.shortcut().toString() == "Ctrl+Shift+G"
+    action.trigger()
+    dialog = window.agreement_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and dialog.report is not None  # no runner in this window: computed at once
+    dialog.close()

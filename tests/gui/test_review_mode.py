@@ -167,3 +167,19 @@ def test_review_model(qtmodeltester: Any, review_window: Any) -> None:
     review_window.review.set_active(True)
     assert review_window.review.panel.model.rowCount() > 0
     qtmodeltester.check(review_window.review.panel.model)
+
+
+def test_enter_in_a_text_box_is_not_an_adoption(
+    qtbot: Any, review_window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    win = review_window
+    win.review.set_active(True)
+    first = win.review.panel.current_row()
+    press(qtbot, win, Qt.Key.Key_N)  # N / P walk the review rows
+    assert win.review.panel.current_row() == (first or 0) + 1
+    box = win.articles.filter_text
+    box.setFocus()
+    qtbot.keyClicks(box, "Lavrov")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert repo.entities_for(articles["abe"], layer="gold") == []
+    assert [win.articles.model.article_id(r) for r in range(win.articles.model.rowCount())] == [articles["lavrov"]]

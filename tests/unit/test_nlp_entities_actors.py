@@ -73,6 +73,7 @@ def test_label_map_maps_drops_keeps_and_falls_back() -> None:
         ("Moscow.", "Moscow"),
         ("“Abe,", "Abe"),
         ("The", "The"),
+        ("The Hague", "The Hague"),  # capitalised mid-sentence: part of the name
     ],
 )
 def test_clean_span_trims_what_spacy_sweeps_in(raw: str, expected: str) -> None:
@@ -86,6 +87,21 @@ def test_clean_span_trims_what_spacy_sweeps_in(raw: str, expected: str) -> None:
 def test_clean_span_drops_junk(raw: str) -> None:
     text = f"x {raw} y"
     assert clean_span(text, 2, 2 + len(raw)) is None
+
+
+def test_sentence_initial_the_is_an_article() -> None:
+    text = "He left. The United States said no."
+    start = text.index("The")
+    span = clean_span(text, start, start + len("The United States"))
+    assert span is not None and text[span[0] : span[1]] == "United States"
+
+
+def test_identifier_numbers_are_not_entities() -> None:
+    text = "Record 京公网安备110102005860 of May 16, 2015"
+    org, date = text.index("京"), text.index("May")
+    spans = [(org, org + 18, "ORG"), (date, len(text), "DATE")]
+    result = suggestions_from_spans(text, spans, LabelMap.from_resource())
+    assert [text[e.start : e.end] for e in result] == ["May 16, 2015"]
 
 
 def test_suggestions_from_spans_map_and_clean() -> None:
