@@ -12,7 +12,6 @@ from typing import Any
 
 import qtawesome as qta
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -37,6 +36,7 @@ from annotator.core.records import ClaimView, RoleView, Status
 from annotator.core.resources import load_json_resource
 from annotator.ui.article_list import fitted_width
 from annotator.ui.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR, STATUS_COLORS, STATUS_ICONS
+from annotator.ui.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -69,27 +69,14 @@ def claim_summary(claim: ClaimView, width: int = 60) -> str:
     return f"{source} → {_role_text(claim.cue)} → {content}"
 
 
-class ClaimModel(QAbstractTableModel):
+class ClaimModel(RowTableModel):
     """Rows of :class:`ClaimView` for one article."""
 
     HEADERS = ("Source → cue → content", "Form", "Issue", "±", "")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ClaimView] = []
         self._icons: dict[str, QIcon] = {}
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -112,27 +99,8 @@ class ClaimModel(QAbstractTableModel):
             return claim.id
         return None
 
-    def set_rows(self, rows: Sequence[ClaimView]) -> None:
-        """Show ``rows``; same row ids in the same order only emit dataChanged."""
-        rows = list(rows)
-        if [r.id for r in rows] == [r.id for r in self._rows]:
-            changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
-            self._rows = rows
-            if changed:
-                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(self.HEADERS) - 1))
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
     def rows(self) -> list[ClaimView]:
         return self._rows
-
-    def row_of(self, claim_id: int) -> int | None:
-        for i, claim in enumerate(self._rows):
-            if claim.id == claim_id:
-                return i
-        return None
 
     def _icon(self, status: str) -> QIcon:
         icon = self._icons.get(status)

@@ -11,7 +11,6 @@ from typing import Any
 
 import qtawesome as qta
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -24,12 +23,13 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 from annotator.core.records import EntityView, Status
 from annotator.ui.article_list import fitted_width
 from annotator.ui.colors import REJECTED_TEXT, STATUS_COLORS, STATUS_ICONS, Palette
+from annotator.ui.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class EntityModel(QAbstractTableModel):
+class EntityModel(RowTableModel):
     """Rows of :class:`EntityView`; replaced wholesale per article, updated in place after a decision."""
 
     HEADERS = ("Text", "Label", "Actor", "Status")
@@ -37,23 +37,10 @@ class EntityModel(QAbstractTableModel):
     def __init__(self, palette: Palette, parent: Any = None) -> None:
         super().__init__(parent)
         self._palette = palette
-        self._rows: list[EntityView] = []
         self._swatches: dict[str, QIcon] = {}
         self._status_icons: dict[str, QIcon] = {}
 
     # ------------------------------------------------------------------ Qt model API
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -75,27 +62,12 @@ class EntityModel(QAbstractTableModel):
         return None
 
     # ------------------------------------------------------------------ our API
-    def set_rows(self, rows: Sequence[EntityView]) -> None:
-        """Show ``rows``; if only row contents changed, emit dataChanged, not a reset (keeps selection)."""
-        rows = list(rows)
-        if len(rows) == len(self._rows) and [r.start for r in rows] == [r.start for r in self._rows]:
-            changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
-            self._rows = rows
-            if changed:
-                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(self.HEADERS) - 1))
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+    def row_key(self, row: EntityView) -> object:
+        # A decision on a suggestion replaces it by a new row (new id) at the same place: same rows by position.
+        return row.start
 
     def rows(self) -> list[EntityView]:
         return self._rows
-
-    def row_of(self, entity_id: int) -> int | None:
-        for i, entity in enumerate(self._rows):
-            if entity.id == entity_id:
-                return i
-        return None
 
     def swatch(self, label: str) -> QIcon:
         icon = self._swatches.get(label)
