@@ -49,7 +49,9 @@ def suggest(
     progress(Progress(0, total, f"loading texts for {loaded.origin}"))
     started = time.perf_counter()
     suggester = Suggester(loaded)
-    results = suggester.suggest_texts(_texts(repo, ids, cancel), batch_size=batch_size, n_process=processes)
+    too_long: list[str] = []
+    texts = _texts(repo, ids, cancel, loaded.nlp.max_length, too_long)
+    results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes)
     try:
         for done, suggestions in enumerate(results, start=1):
             repo.store_suggestions(suggestions)
@@ -66,11 +68,17 @@ def suggest(
         if close is not None:
             close()  # stops spaCy's worker processes when we leave early
     summary.seconds = time.perf_counter() - started
+    summary.too_long = too_long
     return summary
 
 
-def _texts(repo: Repository, ids: Sequence[str], cancel: CancelFlag | None) -> Iterator[tuple[str, str]]:
+def _texts(repo: Repository, ids: Sequence[str], cancel: CancelFlag | None, max_length: int,
+           too_long: list[str]) -> Iterator[tuple[str, str]]:
     for article in repo.iter_articles(ids):
         if cancel is not None and cancel.cancelled:
             return
+        if len(article.text) > max_length:
+            # spaCy refuses such a text with an error that would end the whole run; skip it and say so.
+            too_long.append(article.id)
+            continue
         yield article.id, article.text

@@ -32,12 +32,16 @@ class SuggestSummary:
     seconds: float = 0.0
     skipped: int = 0  # already suggested by this origin
     cancelled: bool = False
+    too_long: list[str] = field(default_factory=list)  # articles longer than the pipeline's max_length
 
     def lines(self) -> list[str]:
         rate = self.articles / self.seconds if self.seconds > 0 else 0.0
         head = (f"{self.articles} articles suggested by {self.origin} ({rate:.1f} articles/s): "
                 f"{self.entities} entities, {self.claims} claims; {self.skipped} already suggested")
-        return [head + (" (cancelled)" if self.cancelled else "")]
+        lines = [head + (" (cancelled)" if self.cancelled else "")]
+        lines += [f"  not suggested: article {a} is longer than the pipeline's limit (spaCy max_length)"
+                  for a in self.too_long]
+        return lines
 
 
 @dataclass

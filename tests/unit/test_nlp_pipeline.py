@@ -219,3 +219,25 @@ def test_closing_early_stops_the_workers(loaded: LoadedPipeline, seed_items: lis
     results.close()  # what a cancelled job does
     assert time.perf_counter() - started < 10
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.slow
+def test_an_article_over_the_pipeline_limit_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    from annotator.core.records import ArticleIn
+    from annotator.jobs.suggesting import suggest
+    from annotator.nlp.pipeline import load_pipeline
+    from annotator.store import open_repository
+
+    loaded = load_pipeline(None)
+    loaded.nlp.max_length = 200  # a small limit stands in for a 1,000,000-character book
+    repo = open_repository(tmp_path / "p.db")
+    try:
+        short = repo.add_article(ArticleIn(text="Lavrov said the talks went well.")).article_id
+        long = repo.add_article(ArticleIn(text="Abe met Putin in Sochi. " * 20)).article_id
+        summary = suggest(repo, loaded=loaded)
+        assert summary.articles == 1 and summary.too_long == [long]
+        assert any(long in line and "limit" in line for line in summary.lines())
+        assert repo.entities_for(short)
+    finally:
+        loaded.nlp.max_length = 1_000_000
+        repo.close()
