@@ -1,6 +1,6 @@
 """Child process of the 100k-project benchmark: start the window on a database, report first paint and filtering.
 
-Prints one JSON line: {"first_paint_s", "filter_ms", "rss_mb"}. ``first_paint_s`` counts from the process start
+Prints one JSON line: {"first_paint_s", "filter_ms", "filter_max_ms", "rss_mb"}. ``first_paint_s`` counts from the process start
 (as the OS recorded it), so interpreter start-up and imports are included, as a user would feel them.
 """
 
@@ -49,7 +49,8 @@ def main() -> int:
         window.repaint()
         filters.append((time.perf_counter() - start) * 1000)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"first_paint_s": first_paint, "filter_ms": statistics.median(filters), "rss_mb": rss_mb}))
+    print(json.dumps({"first_paint_s": first_paint, "filter_ms": statistics.median(filters),
+                      "filter_max_ms": max(filters), "rss_mb": rss_mb}))
     window.close()
     repo.close()
     return 0

@@ -207,8 +207,10 @@ def bench_big(work: Path, sizes: Sizes, cache: Path) -> list[tuple[str, float, s
     return [
         ("100k project: process start to first paint (median)",
          statistics.median(r["first_paint_s"] for r in runs), "s", 2.0),
-        ("100k project: filter the article list (median of p50s)",
-         statistics.median(r["filter_ms"] for r in runs), "ms", 200.0),
+        ("100k project: filter the article list, slowest of 6 filters (worst run)",
+         max(r["filter_max_ms"] for r in runs), "ms", 200.0),
+        ("100k project: filter the article list, median", statistics.median(r["filter_ms"] for r in runs), "ms",
+         None),
         ("100k project: resident memory after first paint and filtering",
          max(r["rss_mb"] for r in runs), "MB", 500.0),
     ]

@@ -252,16 +252,18 @@ class ArticleListPanel(QWidget):
             self.filter_text.text().strip(), self.filter_status.currentData(), self.filter_label.currentData()
         )
         if current is not None:
-            self.select_article(current)
+            # Only among the rows just loaded: paging on to find an article that may not even match the filter
+            # would run the (full-text) query again per page.
+            self.select_article(current, fetch=False)
 
     def current_id(self) -> str | None:
         index = self.table.currentIndex()
         return self.model.article_id(index.row()) if index.isValid() else None
 
-    def select_article(self, article_id: str) -> None:
-        """Highlight an article's row (fetching pages until it is loaded, if it matches the filter)."""
+    def select_article(self, article_id: str, *, fetch: bool = True) -> None:
+        """Highlight an article's row (fetching pages until it is loaded when ``fetch``, if it matches the filter)."""
         row = self.model.row_of(article_id)
-        pages = 0
+        pages = 0 if fetch else MAX_PAGES_TO_FIND
         # A few pages at most: on 100,000 articles the one opened may be far down, and paging the whole list
         # to highlight it would cost seconds; the text pane shows it either way.
         while row is None and self.model.canFetchMore() and pages < MAX_PAGES_TO_FIND:
