@@ -15,6 +15,8 @@ from annotator.store.repository import Repository
 #: Format names the CLI and the GUI offer.
 FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
 ALL_LAYERS = "all"
+#: Articles read per batch: few enough to keep memory flat, many enough that building queries costs little.
+BATCH = 200
 
 
 def _check_layer(repo: Repository, layer: str) -> str | None:
@@ -75,15 +77,18 @@ def export(
     summary = ExportSummary(path=str(path), format=name, layer=layer)
     total = len(ids)
 
+    # One annotator's layer carries their own status, so importing it elsewhere restores their queue.
+    status_of = layer if layer in people else None
+
     def articles() -> Iterator[ExportArticle]:
-        for article in repo.iter_articles(ids):
-            entities, claims = repo.export_rows(article.id, layer_arg, wanted)
-            summary.entities += len(entities)
-            summary.claims += len(claims)
-            # One annotator's layer carries their own status, so importing it elsewhere restores their queue.
-            status = (repo.article_status(article.id, layer).value if layer in people
-                      else repo.article_export_status(article.id))
-            yield ExportArticle(article, status, entities, claims)
+        for i in range(0, len(ids), BATCH):
+            if cancel is not None and cancel.cancelled:
+                return  # the writer sees the flag and raises before finishing the file
+            for article, status, entities, claims in repo.export_batch(ids[i : i + BATCH], layer_arg, wanted,
+                                                                       status_of):
+                summary.entities += len(entities)
+                summary.claims += len(claims)
+                yield ExportArticle(article, status, entities, claims)
 
     def on_article(done: int) -> None:
         progress(Progress(done, total, f"{done}/{total} articles"))

@@ -42,7 +42,7 @@ from annotator.core.records import (
     ImportResult,
     Span,
 )
-from annotator.store import _actors, _claims, _entities, _ingest, _queries, _review, _snapshots
+from annotator.store import _actors, _claims, _entities, _export, _ingest, _queries, _review, _snapshots
 from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
 from annotator.store._views import article_view
 from annotator.store.models import Annotator, Article, Setting, upsert
@@ -512,3 +512,18 @@ class Repository:
         with self._st.read():
             found = Article.select(Article.id).where(Article.text_sha256 == sha).scalar()
         return str(found) if found is not None else None
+
+    def export_batch(
+        self,
+        article_ids: Sequence[str],
+        layer: str | None,
+        statuses: Sequence[str] | None = None,
+        status_of: str | None = None,
+    ) -> list[tuple[ArticleView, str, list[EntityView], list[ClaimView]]]:
+        """One batch of articles for export: (article, status, entities, claims) in the order of ``article_ids``.
+
+        Same rows as ``export_rows`` per article, read in a few queries for the whole batch. ``status_of``: report
+        that annotator's own article status instead of the overall one.
+        """
+        with self._st.read():
+            return _export.export_batch(self._st, article_ids, layer, statuses, status_of)
