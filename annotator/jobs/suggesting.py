@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from typing import Any
 
+from annotator.core.records import ArticleSuggestions
+from annotator.jobs.background_writer import BackgroundWriter
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import SuggestSummary
-from annotator.nlp.pipeline import LoadedPipeline, load_pipeline
+from annotator.nlp.pipeline import LoadedPipeline, load_pipeline, parse_stream
 from annotator.nlp.suggester import Suggester
 from annotator.store.repository import Repository
+
+#: What the writer thread receives: finished suggestions (several processes) or a parsed Doc (one process).
+Work = ArticleSuggestions | tuple[str, Any]
 
 
 def suggest(
@@ -51,13 +57,29 @@ def suggest(
     suggester = Suggester(loaded)
     too_long: list[str] = []
     texts = _texts(repo, ids, cancel, loaded.nlp.max_length, too_long)
-    results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes)
+    results: Iterator[Work]
+    if processes > 1:
+        results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes)
+    else:
+        # One process: only the parse stays on this thread; our rules and the store run on the writer's thread,
+        # overlapping the parse of the next articles (spaCy's native code releases the GIL).
+        results = ((aid, doc) for doc, aid in parse_stream(loaded.nlp, ((t, a) for a, t in texts), batch_size))
+
+    def rules_and_store(item: Work) -> None:
+        if isinstance(item, ArticleSuggestions):
+            suggestions = item
+        else:
+            article_id, doc = item
+            suggestions = suggester.suggest_doc(article_id, doc)
+        repo.store_suggestions(suggestions)
+        summary.entities += len(suggestions.entities)
+        summary.claims += len(suggestions.claims)
+
+    writer: BackgroundWriter[Work] = BackgroundWriter(rules_and_store, on_thread_exit=repo.close)
     try:
-        for done, suggestions in enumerate(results, start=1):
-            repo.store_suggestions(suggestions)
+        for done, item in enumerate(results, start=1):
+            writer.submit(item)
             summary.articles = done
-            summary.entities += len(suggestions.entities)
-            summary.claims += len(suggestions.claims)
             elapsed = time.perf_counter() - started
             progress(Progress(done, total, f"{done / elapsed:.1f} articles/s" if elapsed > 0 else ""))
             if cancel is not None and cancel.cancelled:
@@ -67,6 +89,7 @@ def suggest(
         close = getattr(results, "close", None)
         if close is not None:
             close()  # stops spaCy's worker processes when we leave early
+        writer.close()  # everything parsed before a cancel is stored
     summary.seconds = time.perf_counter() - started
     summary.too_long = too_long
     return summary

@@ -241,19 +241,21 @@ class SuggestionRun(BaseModel):
 
 
 def bulk_insert(model: type[BaseModel], rows: list[dict[str, Any]]) -> None:
-    """Insert many rows (same keys each) with few statements.
+    """Insert many rows (same keys each) with one prepared statement.
 
-    Rows go as tuples with an explicit field list (peewee then skips per-row key handling), in chunks that
-    stay under the historical SQLite limit of 999 bound parameters per statement.
+    peewee composes an expression node per value, which costs more than SQLite's insert itself (about 2 ms per
+    article of 70 suggestions). So the statement is compiled once, by peewee, for one row — keeping the backend's
+    quoting and parameter style — and the rows go through the DB-API ``executemany``, each value converted by
+    its field exactly as peewee would (``db_value``).
     """
     if not rows:
         return
     names = list(rows[0])
     fields = [model._meta.fields[name] for name in names]
-    size = max(1, 999 // len(fields))
-    for i in range(0, len(rows), size):
-        chunk = [tuple(row[name] for name in names) for row in rows[i : i + size]]
-        model.insert_many(chunk, fields=fields).execute()
+    first = tuple(rows[0][name] for name in names)
+    sql, _params = model.insert_many([first], fields=fields).sql()
+    values = [tuple(f.db_value(row[name]) for f, name in zip(fields, names, strict=True)) for row in rows]
+    model._meta.database.cursor().executemany(sql, values)
 
 
 def upsert(model: type[BaseModel], key: dict[str, Any], values: dict[str, Any]) -> None:
