@@ -1,7 +1,7 @@
 """Child process of the 100k-project benchmark: start the window on a database, report first paint and filtering.
 
-Prints one JSON line: {"first_paint_s", "filter_ms", "filter_max_ms", "rss_mb"}. ``first_paint_s`` counts from the process start
-(as the OS recorded it), so interpreter start-up and imports are included, as a user would feel them.
+Prints one JSON line: {"first_paint_s", "filter_ms", "filter_max_ms", "rss_mb"}. ``first_paint_s`` counts from
+the process start (as the OS recorded it), so interpreter start-up and imports are included, as a user feels them.
 """
 
 from __future__ import annotations
