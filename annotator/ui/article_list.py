@@ -30,6 +30,8 @@ Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 MAX_PAGES_TO_FIND = 10
+#: Delay before a decided article's row re-reads its counts (see ArticleListModel.schedule_refresh).
+REFRESH_DELAY_MS = 100
 
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     ArticleStatus.TODO: ("fa5.circle", "#9e9e9e", "to do"),
@@ -61,6 +63,11 @@ class ArticleListModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._exhausted = False
         self._icons: dict[str, QIcon] = {}
+        self._pending_refresh: set[str] = set()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self._flush_refresh)
 
     # ------------------------------------------------------------------ Qt model API
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
@@ -148,6 +155,21 @@ class ArticleListModel(QAbstractTableModel):
         self._exhausted = False
         self.endResetModel()
         self.fetchMore()
+
+    def schedule_refresh(self, article_id: str) -> None:
+        """Refresh an article's row shortly, outside the key press that changed it.
+
+        The counts in the list are secondary to the text and panels the analyst is looking at; re-reading them
+        after the key press is handled keeps decisions fast, and a burst of decisions refreshes the row once.
+        """
+        self._pending_refresh.add(article_id)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _flush_refresh(self) -> None:
+        pending, self._pending_refresh = self._pending_refresh, set()
+        for article_id in pending:
+            self.refresh_article(article_id)
 
     def refresh_article(self, article_id: str) -> None:
         """Re-read one article's row (its counts or status changed); other rows stay as they are.

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextDocument,
 )
 from PySide6.QtWidgets import QFrame, QLabel, QTextEdit, QVBoxLayout, QWidget
 
@@ -97,6 +98,7 @@ class ArticleText(QTextEdit):
         colors.setColor(QPalette.ColorRole.Text, TEXT_COLOR)
         self.setPalette(colors)
         self._side = 0
+        self._pending_scroll: tuple[int, int] | None = None
         self._text = ""
         self._offsets = OffsetMap("")
         self._tokens: Tokens | None = None
@@ -104,6 +106,16 @@ class ArticleText(QTextEdit):
         self._claims: list[ClaimView] = []
         self._current: Item | None = None
         self._formats: dict[tuple[str, str], QTextCharFormat] = {}
+        # ExtraSelections of the text shown, by (start, end, format): a decision changes one or two spans, so a
+        # redraw reuses the rest instead of building ~400 cursors (the largest cost of a key press otherwise).
+        # Each entry keeps its format alive, so no other format can take its id while the entry exists.
+        self._selections: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
+        self._role_formats = {
+            muted: (_role_format(SOURCE_COLOR, muted), _role_format(CUE_COLOR, muted)) for muted in (False, True)
+        }
+        self._content_formats = {
+            (cur, muted): _content_format(cur, muted) for cur in (False, True) for muted in (False, True)
+        }
         self._outline: tuple[int, int] | None = None  # UTF-16 range of the current item
         self.show_rejected = True
         # Review mode draws agreement instead of decision status: it maps a row to its format (None: the usual).
@@ -118,19 +130,28 @@ class ArticleText(QTextEdit):
         self._offsets = OffsetMap(text if _ASTRAL.search(text) else "")
         self._tokens = None
         self._entities, self._claims, self._current, self._outline = [], [], None, None
-        document = self.document()
-        document.clear()
-        self._side = -1
-        self._apply_measure()
-        # insertText is plain text like setPlainText (no markup is ever parsed), and the blocks it creates inherit
-        # the cursor's block format: a taller line, which is what makes a whole day of reading bearable, without
-        # a second pass over the document.
-        cursor = QTextCursor(document)
+        self._selections = {}
+        # The text goes into a new document that no view lays out yet: setting its paragraphs' taller line height
+        # (which makes a whole day of reading bearable) then costs nothing, where on the shown document it would
+        # lay the article out twice. setPlainText never parses markup. The old document is a child of this widget,
+        # so setDocument deletes it.
+        document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
+        document.setDocumentMargin(MARGIN)
+        document.setDefaultFont(self.font())
+        document.setPlainText(display_text(text))
         block = QTextBlockFormat()
         block.setLineHeight(145, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         block.setBottomMargin(6)
-        cursor.setBlockFormat(block)
-        cursor.insertText(display_text(text))
+        cursor = QTextCursor(document)
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.mergeBlockFormat(block)
+        self.setDocument(document)
+        self._side = -1
+        self._apply_measure()
+        # A new article starts at its top (the scroll bar would otherwise keep the previous article's position).
+        self.verticalScrollBar().setValue(0)
+        self._pending_scroll = None
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     @property
@@ -157,6 +178,8 @@ class ArticleText(QTextEdit):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply_measure()
+        if self._pending_scroll is not None and self.isVisible():
+            self._scroll_to(*self._pending_scroll)
 
     @property
     def text(self) -> str:
@@ -232,22 +255,27 @@ class ArticleText(QTextEdit):
         document = self.document()
         current_claim = self._current[1] if self._current and self._current[0] == CLAIM else None
 
+        cache = self._selections
+        used: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
+
         def add(start: int, end: int, fmt: QTextCharFormat) -> None:
-            selection = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(document)
-            cursor.setPosition(self.to_qt(start))
-            cursor.setPosition(self.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
-            selection.cursor = cursor
-            selection.format = fmt
+            # Formats are shared objects (one per label and status), so their identity is a fine cache key.
+            key = (start, end, id(fmt))
+            hit = cache.get(key)
+            if hit is not None:
+                selection = hit[0]
+            else:
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(document)
+                cursor.setPosition(self.to_qt(start))
+                cursor.setPosition(self.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selection.format = fmt
+            used[key] = (selection, fmt)
             selections.append(selection)
 
         # Claims first: later selections win where properties overlap, and entity tints must stay visible.
-        role_formats = {
-            muted: (_role_format(SOURCE_COLOR, muted), _role_format(CUE_COLOR, muted)) for muted in (False, True)
-        }
-        content_formats = {
-            (cur, muted): _content_format(cur, muted) for cur in (False, True) for muted in (False, True)
-        }
+        role_formats, content_formats = self._role_formats, self._content_formats
         for claim in self._claims:
             if claim.status == Status.REJECTED and not self.show_rejected:
                 continue
@@ -267,6 +295,7 @@ class ArticleText(QTextEdit):
                 continue
             styled = self.entity_style(entity) if self.entity_style is not None else None
             add(entity.start, entity.end, styled or self._entity_format(entity))
+        self._selections = used  # keeps the cache to what is drawn (and the formats it refers to alive)
         self.setExtraSelections(selections)
         self.viewport().update()
 
@@ -300,6 +329,11 @@ class ArticleText(QTextEdit):
     # ------------------------------------------------------------------ current-item outline and scrolling
     def _scroll_to(self, start_u16: int, end_u16: int) -> None:
         """Bring a range into view; when it is off screen, put it a third of the way down, with context."""
+        if not self.isVisible():
+            # Before the window is shown the viewport has no real height yet: scroll once it has (resizeEvent).
+            self._pending_scroll = (start_u16, end_u16)
+            return
+        self._pending_scroll = None
         cursor = QTextCursor(self.document())
         cursor.setPosition(start_u16)
         self.setTextCursor(cursor)  # keyboard selection (Shift+arrows) starts at the current item

@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         self.articles.articleActivated.connect(self.open_article)
         self.workspace.decisions.applied.connect(self._on_applied)
         self.workspace.message.connect(self._show_message)
-        self.workspace.articleTouched.connect(self.articles.model.refresh_article)
+        self.workspace.articleTouched.connect(self.articles.model.schedule_refresh)
         self.workspace.decisions.stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
         self.workspace.decisions.stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
         self.actions_by_name["undo"].setEnabled(False)

@@ -99,13 +99,6 @@ def seed(repo: Any) -> dict[str, str]:
     return ids
 
 
-def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """The offscreen platform warns it lacks window features (size hints, raise, grabs): not our code."""
-    for item in items:
-        if "test_workspace" in item.nodeid:
-            item.add_marker(pytest.mark.qt_log_ignore("This plugin does not support"))
-
-
 def _open_real(path: Path) -> Any:
     from annotator.store import open_repository
 

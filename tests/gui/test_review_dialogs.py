@@ -10,8 +10,6 @@ from PySide6.QtCore import Qt
 from annotator.core.records import ArticleIn, ArticleStatus, Span
 from annotator.jobs.progress import no_progress
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 TEXT = "Abe said Japan wants the four islands back, and Putin said Russia would not give them up."
 
 

@@ -18,8 +18,6 @@ from tests.gui.conftest import TEXT_1
 from tests.gui.helpers import find, press, show_window
 from tests.gui.review_fixtures import REVIEWER, click_row, code_seeds, review_row
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 

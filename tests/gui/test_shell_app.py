@@ -28,7 +28,6 @@ runner = fx.runner
 shell_repo = fx.shell_repo
 user_settings_dir = fx.user_settings_dir
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 WAIT = 30_000
 
 

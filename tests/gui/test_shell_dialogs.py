@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QMessageBox
@@ -29,7 +28,6 @@ from tests.gui.shell_fixtures import ABE, JAPAN, PUTIN, FakeActors, make_entity
 fake_actors = fx.fake_actors
 
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 # ------------------------------------------------------------------------------------------- annotator name

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import threading
 
-import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
@@ -20,7 +19,6 @@ runner = fx.runner
 
 
 # The offscreen platform warns about size hints when a top-level widget is shown; it says nothing about us.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 WAIT = 10_000  # generous safety net for a loaded 2-core machine; no assertion depends on timing
 

@@ -207,3 +207,27 @@ def test_digit_on_a_selected_mention_relabels_it(qtbot: Any, window: Any, repo: 
     press(qtbot, window, str(repo.labels().index("MISC") + 1))
     own = own_entities(repo, articles["abe"])
     assert [(e.text, e.label, e.status) for e in own] == [("JST", "MISC", Status.CORRECTED)]
+
+
+def test_redraw_after_a_decision_shows_the_new_format_not_a_cached_one(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    """Selections are reused between redraws; a span whose label or status changed must be drawn anew."""
+    text_widget = window.workspace.text
+
+    def backgrounds_at(start: int, end: int) -> list[str]:
+        return [s.format.background().color().name() for s in text_widget.extraSelections()
+                if (s.cursor.selectionStart(), s.cursor.selectionEnd()) == (start, end)]
+
+    jst = make_current(window, "JST")
+    before = backgrounds_at(jst.start, jst.end)
+    labels = repo.labels()
+    press(qtbot, window, str(labels.index("MISC") + 1))
+    after = backgrounds_at(jst.start, jst.end)
+    palette = text_widget._palette
+    assert before == [palette.style("PERSON").light.name()]
+    assert after == [palette.style("MISC").strong.name()]  # corrected: the new label, solid
+    # Reopening the article (a new document) starts from fresh selections on the right spans.
+    window.open_article(articles["lavrov"])
+    window.open_article(articles["abe"], reload=True)
+    assert backgrounds_at(jst.start, jst.end) == [palette.style("MISC").strong.name()]

@@ -1,0 +1,40 @@
+"""A new article opens at its top, and the first item is scrolled to only once the window has a real size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.core.records import ArticleIn, ArticleSuggestions, EntitySuggestion
+
+PARAGRAPH = "Lavrov said the talks on the islands went on for many hours in Tokyo and ended without a deal.\n\n"
+
+
+def _long_article(repo: Any, title: str, first_entity_late: bool) -> str:
+    text = f"3/22/2017\n\n{title}\n\n" + PARAGRAPH * 80
+    article_id = repo.add_article(ArticleIn(text=text, title=title)).article_id
+    start = text.rindex("Tokyo") if first_entity_late else text.index("Lavrov")
+    end = start + (5 if first_entity_late else 6)
+    label = "GPE" if first_entity_late else "PERSON"
+    suggestions = ArticleSuggestions(article_id, "spacy:test@1", entities=[EntitySuggestion(start, end, label)])
+    repo.store_suggestions(suggestions)
+    return article_id
+
+
+def test_a_new_article_starts_at_its_top(qtbot: Any, window: Any, repo: Any) -> None:
+    first = _long_article(repo, "First long report", first_entity_late=False)
+    second = _long_article(repo, "Second long report", first_entity_late=False)
+    text = window.workspace.text
+    window.open_article(first)
+    bar = text.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())  # the analyst read to the end
+    window.open_article(second)
+    assert bar.value() == 0  # the date and title lines are visible, not the previous article's position
+
+
+def test_an_item_far_down_is_scrolled_into_view(qtbot: Any, window: Any, repo: Any) -> None:
+    late = _long_article(repo, "Late entity", first_entity_late=True)
+    window.open_article(late)
+    text = window.workspace.text
+    rects = text._range_rects(*text._outline)
+    assert rects and rects[0].top() >= 0 and rects[-1].bottom() <= text.viewport().height()
