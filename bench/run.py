@@ -44,15 +44,16 @@ class Sizes:
     gui_words: int = 5000
     gui_spans: int = 300
     gui_claims: int = 40
-    gui_opens: int = 40
-    decisions: int = 120
+    gui_opens: int = 60
+    decisions: int = 150
+    gui_rounds: int = 3
     big_project: int = 100_000
     import_files: int = 10_000
     export_articles: int = 10_000
 
 
 TINY = Sizes(overhead_articles=6, overhead_repeats=1, gui_words=400, gui_spans=20, gui_claims=4, gui_opens=3,
-             decisions=4, big_project=300, import_files=20, export_articles=20)
+             decisions=4, gui_rounds=1, big_project=300, import_files=20, export_articles=20)
 
 
 def machine() -> str:
@@ -138,9 +139,10 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
     app = QApplication.instance() or QApplication([])
     repo = _open(work / "gui.db")
     ids = []
-    for article in make_articles(2, words=sizes.gui_words, seed=5):
+    fresh_copies = []
+    for n, article in enumerate(make_articles(2 + sizes.gui_rounds, words=sizes.gui_words, seed=5)):
         result = repo.add_article(article)
-        ids.append(result.article_id)
+        (ids if n < 2 else fresh_copies).append(result.article_id)
         text = repo.article(result.article_id).text
         repo.store_suggestions(synthetic_suggestions(result.article_id, text, sizes.gui_spans, sizes.gui_claims))
     window = MainWindow(repo, "bench")
@@ -155,26 +157,35 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
         window.open_article(article_id)
         app.processEvents()
 
-    opens = [timed(lambda i=i: open_and_paint(ids[i % 2])) for i in range(sizes.gui_opens)]
-
-    window.open_article(ids[0])
-    app.processEvents()
-    target = window.focusWidget() or window
-    decisions: list[float] = []
     keys = [Qt.Key.Key_A, Qt.Key.Key_X]  # accept / reject, per the shortcut table
-    for i in range(sizes.decisions):
-        def press(i: int = i) -> None:
-            QTest.keyClick(target, keys[i % 2])
-            app.processEvents()
-
-        decisions.append(timed(press))
-        QTest.keyClick(target, Qt.Key.Key_N)  # next suggestion (not timed)
+    open_p95: list[float] = []
+    decision_p95: list[float] = []
+    # Several rounds, each on a fresh copy of the article (its suggestions not yet decided), and the median of
+    # the rounds' p95: one round's p95 swings by a third on this shared virtual machine.
+    for round_ in range(sizes.gui_rounds):
+        opens = [timed(lambda i=i: open_and_paint(ids[i % 2])) for i in range(sizes.gui_opens)]
+        open_p95.append(p95(opens))
+        article_id = fresh_copies[round_]
+        window.open_article(article_id)
         app.processEvents()
+        focus = window.focusWidget() or window
+        decisions: list[float] = []
+        for i in range(sizes.decisions):
+            def press(i: int = i, focus: Any = focus) -> None:
+                QTest.keyClick(focus, keys[i % 2])
+                app.processEvents()
+
+            decisions.append(timed(press))
+            QTest.keyClick(focus, Qt.Key.Key_N)  # next suggestion (not timed)
+            app.processEvents()
+        decision_p95.append(p95(decisions))
     window.close()
     repo.close()
     return [
-        ("open a 5,000-word article with 300 spans and 40 claims, p95", p95(opens) * 1000, "ms", 50.0),
-        ("decision: key press to commit and repaint of what changed, p95", p95(decisions) * 1000, "ms", 16.0),
+        ("open a 5,000-word article with 300 spans and 40 claims, p95 (median of rounds)",
+         statistics.median(open_p95) * 1000, "ms", 50.0),
+        ("decision: key press to commit and repaint of what changed, p95 (median of rounds)",
+         statistics.median(decision_p95) * 1000, "ms", 16.0),
     ]
 
 

@@ -221,18 +221,28 @@ class ArticleText(QTextEdit):
     def set_current(self, current: Item | None, scroll: bool = True) -> None:
         """Outline another item (and scroll it into view) without rebuilding anything else."""
         claim_changed = any(item is not None and item[0] == CLAIM for item in (current, self._current))
+        old = self._outline
         self._current = current
         self._outline = self._current_range()
         if claim_changed:
             self._draw()  # the current claim's content has its own tint
-        else:
-            self.viewport().update()  # only the outline moves
+        self._update_outlines(old, self._outline)
         if scroll and self._outline is not None:
             self._scroll_to(*self._outline)
 
     def redraw(self) -> None:
+        old = self._outline
         self._outline = self._current_range()
         self._draw()
+        self._update_outlines(old, self._outline)
+
+    def _update_outlines(self, *ranges: tuple[int, int] | None) -> None:
+        """Repaint where an outline was and where it is now (a full repaint costs a few ms per key press)."""
+        viewport = self.viewport()
+        for outline in ranges:
+            if outline is not None:
+                for rect in self._range_rects(*outline):
+                    viewport.update(rect.adjusted(-4, -4, 4, 4).toAlignedRect())
 
     def _current_range(self) -> tuple[int, int] | None:
         if self._current is None:
@@ -296,8 +306,8 @@ class ArticleText(QTextEdit):
             styled = self.entity_style(entity) if self.entity_style is not None else None
             add(entity.start, entity.end, styled or self._entity_format(entity))
         self._selections = used  # keeps the cache to what is drawn (and the formats it refers to alive)
+        # Qt compares these with the previous selections and repaints only the spans that changed.
         self.setExtraSelections(selections)
-        self.viewport().update()
 
     def _entity_format(self, entity: EntityView) -> QTextCharFormat:
         # One format per (label, status), shared by every span: building 300 formats per key press would cost

@@ -123,13 +123,17 @@ class ClaimEditor(QWidget):
         super().__init__(parent)
         schema = load_json_resource("claim_schema.json")
         self._claim: ClaimView | None = None
+        self._loaded = False  # set_claim has run once (the widgets show a claim, or the empty state)
         self.source = self._role_label(SOURCE_COLOR)
         self.cue = self._role_label(CUE_COLOR)
         self.content = self._role_label(QColor("#3a3a3a"), italic=True)
-        # Three lines of content fit without pushing the attribute boxes out of view; the tooltip has it all.
-        lines = self.content.fontMetrics().lineSpacing()
-        self.content.setMinimumHeight(lines * 3 + 4)
-        self.content.setMaximumHeight(lines * 3 + 4)
+        # Fixed heights: three lines of content fit without pushing the attribute boxes out of view (the tooltip
+        # has it all), and a label whose height followed its text would re-lay-out and repaint half the window
+        # whenever the current claim changes (every few key presses).
+        for label, n_lines in ((self.source, 2), (self.cue, 1), (self.content, 3)):
+            height = label.fontMetrics().lineSpacing() * n_lines + 4
+            label.setMinimumHeight(height)
+            label.setMaximumHeight(height)
         self.content.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.kind = QComboBox()
         for item in schema.get("kinds", []):
@@ -200,6 +204,11 @@ class ClaimEditor(QWidget):
 
     def set_claim(self, claim: ClaimView | None) -> None:
         """Load a claim into the editor without emitting edits."""
+        if self._loaded and claim == self._claim:
+            # Same claim, same values: setting the labels again would re-lay-out the whole window on every key
+            # press (their size hints are recomputed), which cost several ms of painting per decision.
+            return
+        self._loaded = True
         self._claim = claim
         widgets: list[QWidget] = [self.kind, self.form, self.issue, self.stance, self.note]
         for widget in widgets:
