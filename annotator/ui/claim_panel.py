@@ -20,22 +20,19 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.records import ClaimView, RoleView, Status
 from annotator.core.resources import load_json_resource
-from annotator.ui.article_list import fitted_width
 from annotator.ui.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR, STATUS_COLORS, STATUS_ICONS
+from annotator.ui.panel_table import panel_table, panel_title
 from annotator.ui.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -281,23 +278,9 @@ class ClaimPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ClaimModel(self)
-        self.title = QLabel("Claims")
-        self.title.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, sample, extra in ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, fitted_width(self.table, self.model.HEADERS[column], sample) + extra)
+        self.title = panel_title("Claims")
+        columns = ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24))
+        self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         self.editor = ClaimEditor(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -18,11 +18,11 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotator.core.records import EntityView, Status
-from annotator.ui.article_list import fitted_width
 from annotator.ui.colors import REJECTED_TEXT, STATUS_COLORS, STATUS_ICONS, Palette
+from annotator.ui.panel_table import panel_table, panel_title
 from annotator.ui.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -97,23 +97,9 @@ class EntityPanel(QWidget):
     def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = EntityModel(palette, self)
-        self.title = QLabel("Entities")
-        self.title.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, sample, extra in ((1, "PERSON", 20), (2, "Vladimir Putin", 0), (3, "suggested", 22)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, fitted_width(self.table, self.model.HEADERS[column], sample) + extra)
+        self.title = panel_title("Entities")
+        columns = ((1, "PERSON", 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
+        self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

@@ -13,13 +13,13 @@ from typing import Any
 import qtawesome as qta
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QTextCharFormat
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from annotator.core.agreement import AGREED, DISPUTED, SINGLE
 from annotator.core.records import ClaimView, EntityView
-from annotator.ui.article_list import fitted_width
 from annotator.ui.claim_panel import claim_summary
 from annotator.ui.colors import REJECTED_TEXT
+from annotator.ui.panel_table import TITLE_STYLE, panel_table
 from annotator.ui.review_rows import CLAIM, GOLD_ONLY, STATUS_TEXT, ReviewRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -198,29 +198,15 @@ class ReviewPanel(QWidget):
         self.model = ReviewModel(self)
         self.title = QLabel("Review")
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # annotator names are user data: never markup
-        self.title.setStyleSheet("font-weight: 600; padding: 6px 4px 2px 4px;")
+        self.title.setStyleSheet(TITLE_STYLE)
         self.keys = QLabel("A / Enter adopt · X reject · Shift+A adopt all agreed · 1–9 relabel gold · "
                            "Ctrl+Enter reviewed, next")
         self.keys.setWordWrap(True)
         self.keys.setStyleSheet("color: #555; padding: 2px 4px 4px 4px;")
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
+        columns = ((1, "indirect · statement · −", 0), (2, "only some", 26), (3, "alice, bob", 14), (4, "Gold", 12))
+        self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column, sample, extra in ((1, "indirect · statement · −", 0), (2, "only some", 26),
-                                      (3, "alice, bob", 14), (4, "Gold", 12)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            self.table.setColumnWidth(column, fitted_width(self.table, self.model.HEADERS[column], sample) + extra)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
