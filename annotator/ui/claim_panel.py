@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -159,6 +159,8 @@ class ClaimEditor(QWidget):
             self.stance.addItem(f"{item['value']:+d}  {item['name']}", item["value"])
         self.note = QLineEdit()
         self.note.setPlaceholderText("note (Enter to save)")
+        # Opaque, so Qt does not repaint the splitter and window behind the editor each time it changes.
+        self.setAutoFillBackground(True)
         form = QFormLayout(self)
         form.setContentsMargins(6, 4, 6, 4)
         form.setVerticalSpacing(4)
@@ -189,10 +191,15 @@ class ClaimEditor(QWidget):
         label.setTextFormat(Qt.TextFormat.PlainText)  # article text: never markup
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setStyleSheet(
-            f"color: {color.name()}; font-weight: {400 if italic else 600};"
-            f" font-style: {'italic' if italic else 'normal'};"
-        )
+        # Palette and font rather than a style sheet: style-sheeted widgets take Qt's slow painting path, and
+        # these labels repaint whenever the current claim changes.
+        colors = label.palette()
+        colors.setColor(QPalette.ColorRole.WindowText, color)
+        label.setPalette(colors)
+        font = QFont(label.font())
+        font.setWeight(QFont.Weight.Normal if italic else QFont.Weight.DemiBold)
+        font.setItalic(italic)
+        label.setFont(font)
         return label
 
     @property
