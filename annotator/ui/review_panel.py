@@ -38,7 +38,7 @@ REVIEW_LEGEND = (
     "<span style='color:#555'>"
     f"<span style='background:{AGREED_TINT.name()}; text-decoration:underline'>&nbsp;all agree&nbsp;</span>&nbsp; "
     f"<span style='background:{DISPUTED_TINT.name()}; color:{DISPUTED_COLOR.name()}'>&nbsp;disputed ≈&nbsp;</span>"
-    f"&nbsp; <span style='background:{SINGLE_TINT.name()}'>&nbsp;only some (dashed)&nbsp;</span>&nbsp; "
+    f"&nbsp; <span style='background:{SINGLE_TINT.name()}'>&nbsp;only some&nbsp;</span>&nbsp; "
     "<span style='text-decoration:overline'>in gold</span>&nbsp; "
     "<span style='text-decoration:line-through'>rejected</span></span>"
 )
