@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -18,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.records import ClaimView, RoleView, Status
 from annotator.core.resources import load_json_resource
-from annotator.ui.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR, STATUS_COLORS, STATUS_ICONS
+from annotator.ui.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
 from annotator.ui.panel_table import panel_table, panel_title
 from annotator.ui.row_table_model import RowTableModel
 
@@ -73,7 +72,6 @@ class ClaimModel(RowTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._icons: dict[str, QIcon] = {}
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -84,7 +82,7 @@ class ClaimModel(RowTableModel):
             stance = STANCE_SIGNS.get(claim.stance, "") if claim.stance is not None else ""
             return (claim_summary(claim), claim.form, claim.issue or "", stance, None)[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 4:
-            return self._icon(claim.status)
+            return self.status_icon(claim.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
                 f"source: {_role_text(claim.source)}\ncue: {_role_text(claim.cue)}\n"
@@ -98,13 +96,6 @@ class ClaimModel(RowTableModel):
 
     def rows(self) -> list[ClaimView]:
         return self._rows
-
-    def _icon(self, status: str) -> QIcon:
-        icon = self._icons.get(status)
-        if icon is None:
-            color = STATUS_COLORS.get(status, QColor("#666"))
-            icon = self._icons[status] = qta.icon(STATUS_ICONS.get(status, "fa5s.circle"), color=color)
-        return icon
 
 
 class ClaimEditor(QWidget):

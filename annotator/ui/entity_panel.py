@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
@@ -17,11 +16,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotator.core.records import EntityView, Status
-from annotator.ui.colors import REJECTED_TEXT, STATUS_COLORS, STATUS_ICONS, Palette
+from annotator.ui.colors import REJECTED_TEXT, Palette
 from annotator.ui.panel_table import panel_table, panel_title
 from annotator.ui.row_table_model import RowTableModel
 
@@ -38,7 +37,6 @@ class EntityModel(RowTableModel):
         super().__init__(parent)
         self._palette = palette
         self._swatches: dict[str, QIcon] = {}
-        self._status_icons: dict[str, QIcon] = {}
 
     # ------------------------------------------------------------------ Qt model API
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -52,7 +50,7 @@ class EntityModel(RowTableModel):
             if column == 1:
                 return self.swatch(entity.label)
             if column == 3:
-                return self._status_icon(entity.status)
+                return self.status_icon(entity.status)
         elif role == Qt.ItemDataRole.ToolTipRole:
             return f"[{entity.start}, {entity.end}) {entity.label} · {entity.status} · {entity.origin}"
         elif role == Qt.ItemDataRole.ForegroundRole and entity.status == Status.REJECTED:
@@ -75,13 +73,6 @@ class EntityModel(RowTableModel):
             pixmap = QPixmap(12, 12)
             pixmap.fill(self._palette.style(label).color)
             icon = self._swatches[label] = QIcon(pixmap)
-        return icon
-
-    def _status_icon(self, status: str) -> QIcon:
-        icon = self._status_icons.get(status)
-        if icon is None:
-            color = STATUS_COLORS.get(status, QColor("#666"))
-            icon = self._status_icons[status] = qta.icon(STATUS_ICONS.get(status, "fa5s.circle"), color=color)
         return icon
 
 

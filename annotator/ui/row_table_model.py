@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+import qtawesome as qta
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon
+
+from annotator.ui.colors import STATUS_COLORS, STATUS_ICONS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -22,6 +26,7 @@ class RowTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
+        self._status_icons: dict[str, QIcon] = {}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
         return 0 if parent.isValid() else len(self._rows)
@@ -34,6 +39,14 @@ class RowTableModel(QAbstractTableModel):
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
             return self.HEADERS[section]
         return None
+
+    def status_icon(self, status: str) -> QIcon:
+        """The icon of a decision status (suggested, accepted, ...), built once per model."""
+        icon = self._status_icons.get(status)
+        if icon is None:
+            color = STATUS_COLORS.get(status, QColor("#666"))
+            icon = self._status_icons[status] = qta.icon(STATUS_ICONS.get(status, "fa5s.circle"), color=color)
+        return icon
 
     def row_key(self, row: Any) -> object:
         """Identity of a row across updates (default: its id)."""
