@@ -8,7 +8,7 @@ from typing import Any
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimView, Role, Span, Status
 from annotator.store._context import StoreContext, now
-from annotator.store._entities import check_actor, decide, decided_ids, working_rows
+from annotator.store._entities import article_rows, check_actor, decide, decided_ids
 from annotator.store._snapshots import EventBuilder, snapshot
 from annotator.store._views import claim_query, claim_views
 from annotator.store.models import Claim, ClaimSpan, Entity, bulk_insert
@@ -88,17 +88,7 @@ def claims_for(
     st: StoreContext, article_id: str, annotator: str | None, layer: str | None, include_deleted: bool
 ) -> list[ClaimView]:
     text = st.article_text(article_id)
-    query = claim_query()
-    if annotator is not None:
-        rows = working_rows(Claim, query, article_id, st.read_layer(annotator), st.suggestions_layer(), include_deleted)
-        rows.sort(key=lambda r: r["id"])
-    else:
-        query = query.where(Claim.article == article_id)
-        if layer is not None:
-            query = query.where(Claim.layer == st.layer_id(layer))
-        if not include_deleted:
-            query = query.where(Claim.deleted == False)  # noqa: E712
-        rows = list(query.dicts())
+    rows = article_rows(st, Claim, claim_query(), article_id, annotator, layer, include_deleted, lambda r: r["id"])
     return _sorted(claim_views(st, rows, {article_id: text}))
 
 

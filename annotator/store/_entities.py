@@ -52,23 +52,35 @@ def working_rows(
     return own + [r for r in suggested.dicts() if r["id"] not in decided]
 
 
+def article_rows(
+    st: StoreContext,
+    model: Any,
+    query: Any,
+    article_id: str,
+    annotator: str | None,
+    layer: str | None,
+    include_deleted: bool,
+    sort_key: Callable[[dict[str, Any]], Any],
+) -> list[dict[str, Any]]:
+    """Entity or claim rows of one article: an annotator's working view, else one layer's (or every layer's)."""
+    if annotator is not None:
+        rows = working_rows(model, query, article_id, st.read_layer(annotator), st.suggestions_layer(), include_deleted)
+        rows.sort(key=sort_key)
+        return rows
+    query = query.where(model.article == article_id)
+    if layer is not None:
+        query = query.where(model.layer == st.layer_id(layer))
+    if not include_deleted:
+        query = query.where(model.deleted == False)  # noqa: E712
+    return list(query.dicts())
+
+
 def entities_for(
     st: StoreContext, article_id: str, annotator: str | None, layer: str | None, include_deleted: bool
 ) -> list[EntityView]:
     text = st.article_text(article_id)
-    query = entity_query()
-    if annotator is not None:
-        rows = working_rows(
-            Entity, query, article_id, st.read_layer(annotator), st.suggestions_layer(), include_deleted
-        )
-        rows.sort(key=lambda r: (r["start"], r["end"], r["id"]))
-    else:
-        query = query.where(Entity.article == article_id)
-        if layer is not None:
-            query = query.where(Entity.layer == st.layer_id(layer))
-        if not include_deleted:
-            query = query.where(Entity.deleted == False)  # noqa: E712
-        rows = list(query.dicts())
+    rows = article_rows(st, Entity, entity_query(), article_id, annotator, layer, include_deleted,
+                        lambda r: (r["start"], r["end"], r["id"]))
     return entity_views(st, rows, {article_id: text})
 
 
