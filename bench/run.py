@@ -130,6 +130,8 @@ def bench_suggest(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float
 
 
 def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | None]]:
+    # Offscreen unless told otherwise, so `python -m bench.run --only gui` works without a display as well.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication

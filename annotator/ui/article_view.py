@@ -344,18 +344,18 @@ class ArticleText(QTextEdit):
             self._pending_scroll = (start_u16, end_u16)
             return
         self._pending_scroll = None
+        rects = self._range_rects(start_u16, end_u16)
+        if rects:
+            top, bottom = rects[0].top(), rects[-1].bottom()
+            height = self.viewport().height()
+            if top < 0 or bottom > height:
+                bar = self.verticalScrollBar()
+                bar.setValue(bar.value() + int(top - min(height / 3, max(0.0, height - (bottom - top)))))
+        # The cursor moves after scrolling: setTextCursor scrolls just enough to show the cursor, which would put
+        # the item on the bottom line and make every next item scroll again (a whole repaint per key press).
         cursor = QTextCursor(self.document())
         cursor.setPosition(start_u16)
         self.setTextCursor(cursor)  # keyboard selection (Shift+arrows) starts at the current item
-        rects = self._range_rects(start_u16, end_u16)
-        if not rects:
-            return
-        top, bottom = rects[0].top(), rects[-1].bottom()
-        height = self.viewport().height()
-        if top >= 0 and bottom <= height:
-            return
-        bar = self.verticalScrollBar()
-        bar.setValue(bar.value() + int(top - min(height / 3, max(0.0, height - (bottom - top)))))
 
     def _range_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles covering ``[start, end)`` (UTF-16), one per visual line."""

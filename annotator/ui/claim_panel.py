@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.core.records import ClaimView, RoleView, Status
 from annotator.core.resources import load_json_resource
 from annotator.ui.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
-from annotator.ui.panel_table import panel_table, panel_title
+from annotator.ui.panel_table import panel_table, panel_title, select_row
 from annotator.ui.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -70,8 +69,10 @@ class ClaimModel(RowTableModel):
 
     HEADERS = ("Source → cue → content", "Form", "Issue", "±", "")
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+    def row_key(self, row: ClaimView) -> object:
+        # A decision on a suggestion replaces it by a new row (new id) derived from it: the same claim, so the
+        # table updates that row instead of resetting (a reset repaints the whole table and its header).
+        return row.derived_from if row.derived_from is not None else row.id
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -307,19 +308,8 @@ class ClaimPanel(QWidget):
         row = self.model.row_of(claim_id) if claim_id is not None else None
         self._quiet = True
         try:
-            selection = self.table.selectionModel()
-            if row is None:
-                selection.clearSelection()
-                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
-                self.editor.set_claim(None)
-                return
-            index = self.model.index(row, 0)
-            selection.setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
-            self.editor.set_claim(self.model.rows()[row])
+            select_row(self.table, row)
+            self.editor.set_claim(self.model.rows()[row] if row is not None else None)
         finally:
             self._quiet = False
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotator.core.records import EntityView, Status
 from annotator.ui.colors import REJECTED_TEXT, Palette
-from annotator.ui.panel_table import panel_table, panel_title
+from annotator.ui.panel_table import panel_table, panel_title, select_row
 from annotator.ui.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -113,17 +112,7 @@ class EntityPanel(QWidget):
         row = self.model.row_of(entity_id) if entity_id is not None else None
         self._quiet = True
         try:
-            selection = self.table.selectionModel()
-            if row is None:
-                selection.clearSelection()
-                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
-                return
-            index = self.model.index(row, 0)
-            selection.setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(index)
+            select_row(self.table, row)
         finally:
             self._quiet = False
 

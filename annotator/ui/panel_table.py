@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from annotator.ui.article_list import fitted_width
@@ -18,8 +18,9 @@ def panel_title(text: str) -> QLabel:
     return label
 
 
-def panel_table(model: QAbstractItemModel, headers: Sequence[str], columns: Sequence[tuple[int, str, int]],
-                parent: QWidget) -> QTableView:
+def panel_table(
+    model: QAbstractItemModel, headers: Sequence[str], columns: Sequence[tuple[int, str, int]], parent: QWidget
+) -> QTableView:
     """A read-only, single-row-selection table; column 0 stretches, the others fit a sample value.
 
     Args:
@@ -44,3 +45,34 @@ def panel_table(model: QAbstractItemModel, headers: Sequence[str], columns: Sequ
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         table.setColumnWidth(column, fitted_width(table, headers[column], sample) + extra)
     return table
+
+
+def reveal_row(table: QTableView, index: QModelIndex) -> None:
+    """Scroll ``index`` into view, a third of the way down when it was out of view.
+
+    ``scrollTo``'s least scroll would leave the row on the bottom edge, so moving to the next row (the usual step,
+    rows being in text order) would scroll, and repaint the table, on every key press.
+    """
+    viewport = table.viewport().rect()
+    rect = table.visualRect(index)
+    if rect.isValid() and viewport.contains(rect):
+        return
+    per_screen = max(1, viewport.height() // max(1, table.rowHeight(index.row())))
+    top = table.model().index(max(0, index.row() - per_screen // 3), 0)
+    table.scrollTo(top, QAbstractItemView.ScrollHint.PositionAtTop)
+    table.scrollTo(index)  # still in view if the rows are taller than expected
+
+
+def select_row(table: QTableView, row: int | None) -> None:
+    """Make ``row`` the selected, current and visible row of ``table`` (None: clear the selection)."""
+    selection = table.selectionModel()
+    if row is None:
+        selection.clearSelection()
+        selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+        return
+    index = table.model().index(row, 0)
+    # Revealed first: the view's own scroll on a current-row change (autoScroll) then has nothing left to do.
+    reveal_row(table, index)
+    selection.setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )

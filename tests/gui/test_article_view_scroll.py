@@ -38,3 +38,33 @@ def test_an_item_far_down_is_scrolled_into_view(qtbot: Any, window: Any, repo: A
     text = window.workspace.text
     rects = text._range_rects(*text._outline)
     assert rects and rects[0].top() >= 0 and rects[-1].bottom() <= text.viewport().height()
+
+
+def test_items_below_the_fold_land_a_third_down_so_the_next_ones_need_no_scroll(
+    qtbot: Any, window: Any, repo: Any
+) -> None:
+    # Each further item on screen must not scroll again: scrolling repaints the whole text on every key press.
+    text = "3/22/2017\n\nMany names\n\n" + PARAGRAPH * 80
+    article_id = repo.add_article(ArticleIn(text=text, title="Many names")).article_id
+    starts = [i for i in range(len(text)) if text.startswith("Lavrov", i)]
+    entities = [EntitySuggestion(s, s + 6, "PERSON") for s in starts]
+    repo.store_suggestions(ArticleSuggestions(article_id, "spacy:test@1", entities=entities))
+    window.open_article(article_id)
+    view = window.workspace.text
+    bar = view.verticalScrollBar()
+    scrolls: list[int] = []
+    bar.valueChanged.connect(scrolls.append)
+    height = view.viewport().height()
+    landed: list[float] = []
+    for _ in range(len(starts) - 1):
+        before = len(scrolls)
+        window.workspace.next_suggestion()
+        rects = view._range_rects(*view._outline)
+        assert rects[0].top() >= 0 and rects[-1].bottom() <= height
+        if len(scrolls) > before:
+            landed.append(rects[0].top())
+    # a jump puts the item about a third of the way down, not on the last line
+    assert landed and all(top < height / 2 for top in landed)
+    # about seven items fit on a screen, and a jump shows the next four or five without scrolling again (scrolling
+    # line by line, as before, scrolled for almost every item)
+    assert len(scrolls) <= len(starts) // 4

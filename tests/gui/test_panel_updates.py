@@ -1,0 +1,60 @@
+"""Decisions update the side panels in place: no table reset, no scroll unless the current row left the view.
+
+Resets and scrolls repaint a whole table (and its header and scroll bar) on a key press; both once made a decision
+miss its latency target.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from annotator.core.records import ArticleIn, ArticleSuggestions, EntitySuggestion
+from tests.gui.helpers import press
+
+SENTENCE = "Lavrov met Tillerson in Bonn and spoke of Syria. "
+
+
+def test_a_claim_decision_updates_its_row_without_resetting_the_table(qtbot: Any, window: Any) -> None:
+    workspace = window.workspace
+    claim = workspace.claims[0]
+    workspace.set_current(("claim", claim.id))
+    model = workspace.claim_panel.model
+    resets: list[None] = []
+    changed: list[int] = []
+    model.modelReset.connect(lambda: resets.append(None))
+    model.dataChanged.connect(lambda first, _last, _roles: changed.append(first.row()))
+    press(qtbot, window, Qt.Key.Key_A)
+    assert workspace.claims[0].derived_from == claim.id  # the annotator's row replaced the suggestion
+    assert resets == [] and changed == [0]
+    assert model.rows()[0].status == "accepted"
+
+
+def test_the_entity_table_scrolls_a_third_down_then_not_again_for_the_next_rows(
+    qtbot: Any, window: Any, repo: Any
+) -> None:
+    text = SENTENCE * 60
+    article_id = repo.add_article(ArticleIn(text=text, title="Many mentions")).article_id
+    starts = [i for i in range(len(text)) if text.startswith("Lavrov", i)]
+    entities = [EntitySuggestion(s, s + 6, "PERSON") for s in starts]
+    repo.store_suggestions(ArticleSuggestions(article_id, "spacy:test@1", entities=entities))
+    window.open_article(article_id)
+    table = window.workspace.entity_panel.table
+    bar = table.verticalScrollBar()
+    scrolls: list[int] = []
+    bar.valueChanged.connect(scrolls.append)
+    viewport = table.viewport().rect()
+    landed: list[int] = []
+    for _ in range(len(starts) - 1):
+        before = len(scrolls)
+        press(qtbot, window, Qt.Key.Key_N)
+        index = table.currentIndex()
+        rect = table.visualRect(index)
+        assert viewport.contains(rect), "the current row is always in view"
+        if len(scrolls) > before and bar.value() < bar.maximum():  # at the end the last rows fill the table
+            landed.append(rect.top())
+    assert landed and all(top < viewport.height() / 2 for top in landed)
+    rows_per_screen = viewport.height() // table.rowHeight(0)
+    # scrolling to the least extent (the row on the bottom edge) scrolled for every row past the first screen
+    assert len(scrolls) <= len(starts) // max(1, rows_per_screen // 2) + 1
