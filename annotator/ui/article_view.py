@@ -1,9 +1,10 @@
 """The article text with its spans drawn in place.
 
 The text is inserted as plain text (``QTextCursor.insertText``, as ``setPlainText`` does; never HTML): markup in an
-article is shown as characters, never interpreted. Spans are drawn with ExtraSelections built in one batch (one
-``setExtraSelections`` call per refresh), and the current item gets an outline painted over the viewport. Offsets
-are code points everywhere else; Qt counts UTF-16 units, so every offset crossing this widget goes through
+article is shown as characters, never interpreted. Span tints and lines are painted on the visible lines by
+:mod:`annotator.ui.span_painter`; formats that colour the glyphs (claim roles, rejected spans) are ExtraSelections,
+built in one batch; the current item gets an outline painted over the viewport. Offsets are code points everywhere
+else; Qt counts UTF-16 units, so every offset crossing this widget goes through
 :class:`~annotator.core.offsets.OffsetMap`.
 
 Styles:
@@ -17,12 +18,15 @@ Styles:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -49,12 +53,23 @@ from annotator.ui.colors import (
     TEXT_COLOR,
     Palette,
 )
+from annotator.ui.span_painter import LineBox, paint_lines, paint_tints, paints_glyphs
 
 ENTITY, CLAIM = "entity", "claim"
 MARGIN = 18  # pixels around the text
 MEASURE_CHARS = 84  # longest line, in average characters: longer lines are tiring to follow
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 Item = tuple[str, int]  # (ENTITY or CLAIM, row id): the item keyboard decisions apply to
+#: Above this many changed spans a redraw repaints the whole pane instead of each span's lines.
+MAX_SPAN_UPDATES = 40
+
+
+class DrawnSpan(NamedTuple):
+    """A range of the shown text (UTF-16 positions) and the format it is drawn with."""
+
+    start: int
+    end: int
+    format: QTextCharFormat
 
 
 def display_text(text: str) -> str:
@@ -117,6 +132,15 @@ class ArticleText(QTextEdit):
             (cur, muted): _content_format(cur, muted) for cur in (False, True) for muted in (False, True)
         }
         self._outline: tuple[int, int] | None = None  # UTF-16 range of the current item
+        # Spans painted by this widget (tints and lines), in drawing order, with an index by start for painting
+        # only the visible ones; their line boxes in document coordinates are cached until the layout changes.
+        self._painted: list[DrawnSpan] = []
+        self._painted_keys: set[tuple[int, int, int]] = set()
+        self._painted_by_start: list[int] = []
+        self._painted_starts: list[int] = []
+        self._longest_painted = 0
+        self._boxes: dict[tuple[int, int], list[LineBox]] = {}
+        self._repaint_all = True
         self.show_rejected = True
         # Review mode draws agreement instead of decision status: it maps a row to its format (None: the usual).
         self.entity_style: Callable[[EntityView], QTextCharFormat | None] | None = None
@@ -131,6 +155,9 @@ class ArticleText(QTextEdit):
         self._tokens = None
         self._entities, self._claims, self._current, self._outline = [], [], None, None
         self._selections = {}
+        self._set_painted([])
+        self._boxes = {}
+        self._repaint_all = True  # a new document is painted whole anyway
         # The text goes into a new document that no view lays out yet: setting its paragraphs' taller line height
         # (which makes a whole day of reading bearable) then costs nothing, where on the shown document it would
         # lay the article out twice. setPlainText never parses markup. The old document is a child of this widget,
@@ -147,6 +174,7 @@ class ArticleText(QTextEdit):
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.mergeBlockFormat(block)
         self.setDocument(document)
+        document.documentLayout().documentSizeChanged.connect(self._forget_geometry)
         self._side = -1
         self._apply_measure()
         # A new article starts at its top (the scroll bar would otherwise keep the previous article's position).
@@ -168,6 +196,7 @@ class ArticleText(QTextEdit):
         if side == self._side:
             return
         self._side = side
+        self._boxes = {}
         root = self.document().rootFrame()
         frame = root.frameFormat()
         # The document margin is the root frame's margin: set the sides on top of it, keep top and bottom.
@@ -175,8 +204,13 @@ class ArticleText(QTextEdit):
         frame.setRightMargin(MARGIN + side)
         root.setFrameFormat(frame)
 
+    def _forget_geometry(self) -> None:
+        """The text was laid out anew (another width): span positions must be measured again."""
+        self._boxes = {}
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._boxes = {}  # a new width wraps the lines differently
         self._apply_measure()
         if self._pending_scroll is not None and self.isVisible():
             self._scroll_to(*self._pending_scroll)
@@ -262,23 +296,35 @@ class ArticleText(QTextEdit):
 
     def _draw(self) -> None:
         selections: list[QTextEdit.ExtraSelection] = []
+        painted: list[DrawnSpan] = []
         document = self.document()
         current_claim = self._current[1] if self._current and self._current[0] == CLAIM else None
 
         cache = self._selections
         used: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
+        to_qt = None if self._offsets.trivial else self._offsets.to_utf16  # most articles: offsets are equal
+        glyph_formats: dict[int, bool] = {}
 
         def add(start: int, end: int, fmt: QTextCharFormat) -> None:
+            if to_qt is not None:
+                start, end = to_qt(start), to_qt(end)
             # Formats are shared objects (one per label and status), so their identity is a fine cache key.
-            key = (start, end, id(fmt))
+            fmt_id = id(fmt)
+            glyphs = glyph_formats.get(fmt_id)
+            if glyphs is None:
+                glyphs = glyph_formats[fmt_id] = paints_glyphs(fmt)
+            if not glyphs:
+                painted.append(DrawnSpan(start, end, fmt))
+                return
+            key = (start, end, fmt_id)
             hit = cache.get(key)
             if hit is not None:
                 selection = hit[0]
             else:
                 selection = QTextEdit.ExtraSelection()
                 cursor = QTextCursor(document)
-                cursor.setPosition(self.to_qt(start))
-                cursor.setPosition(self.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+                cursor.setPosition(start)
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
                 selection.cursor = cursor
                 selection.format = fmt
             used[key] = (selection, fmt)
@@ -306,8 +352,40 @@ class ArticleText(QTextEdit):
             styled = self.entity_style(entity) if self.entity_style is not None else None
             add(entity.start, entity.end, styled or self._entity_format(entity))
         self._selections = used  # keeps the cache to what is drawn (and the formats it refers to alive)
+        self._set_painted(painted)
         # Qt compares these with the previous selections and repaints only the spans that changed.
         self.setExtraSelections(selections)
+
+    def _set_painted(self, spans: list[DrawnSpan]) -> None:
+        """Paint ``spans`` from now on, repainting only where a span appeared, went or changed format."""
+        self._painted = spans  # the old list is kept alive until the comparison below, with its formats
+        starts = [span.start for span in spans]
+        order = sorted(range(len(spans)), key=starts.__getitem__)
+        self._painted_by_start = order
+        self._painted_starts = [starts[i] for i in order]
+        self._longest_painted = max((span.end - span.start for span in spans), default=0)
+        before = self._painted_keys
+        # Formats are shared and outlive the spans using them, so an id names one format for this comparison.
+        self._painted_keys = after = {(span.start, span.end, id(span.format)) for span in spans}
+        viewport = self.viewport()
+        if self._repaint_all:
+            self._repaint_all = False
+            viewport.update()
+            return
+        changed = before ^ after
+        if len(changed) > MAX_SPAN_UPDATES:
+            viewport.update()
+            return
+        for start, end, _ in changed:
+            for rect in self._range_rects(start, end):
+                viewport.update(rect.adjusted(-3, -3, 3, 3).toAlignedRect())
+
+    def drawn_spans(self) -> list[DrawnSpan]:
+        """Every span drawn, painted or ExtraSelection, in drawing order within each (for checking what is shown)."""
+        selections = [
+            DrawnSpan(s.cursor.selectionStart(), s.cursor.selectionEnd(), s.format) for s in self.extraSelections()
+        ]
+        return selections + list(self._painted)
 
     def _entity_format(self, entity: EntityView) -> QTextCharFormat:
         # One format per (label, status), shared by every span: building 300 formats per key press would cost
@@ -359,14 +437,21 @@ class ArticleText(QTextEdit):
 
     def _range_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles covering ``[start, end)`` (UTF-16), one per visual line."""
-        rects: list[QRectF] = []
+        dx, dy = -self.horizontalScrollBar().value(), -self.verticalScrollBar().value()
+        return [box.rect.translated(dx, dy) for box in self._line_boxes(start, end)]
+
+    def _line_boxes(self, start: int, end: int) -> list[LineBox]:
+        """Where ``[start, end)`` (UTF-16) is, in document coordinates: a box per visual line, cached."""
+        boxes = self._boxes.get((start, end))
+        if boxes is not None:
+            return boxes
+        boxes = []
         document = self.document()
         layout = document.documentLayout()
-        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
         block = document.findBlock(start)
         while block.isValid() and block.position() < end:
+            origin = layout.blockBoundingRect(block).topLeft()  # lays the block out first if it is not yet
             block_layout = block.layout()
-            origin = layout.blockBoundingRect(block).topLeft() + offset
             for i in range(block_layout.lineCount()):
                 line = block_layout.lineAt(i)
                 line_start = block.position() + line.textStart()
@@ -376,20 +461,59 @@ class ArticleText(QTextEdit):
                     continue
                 x1 = _x_of(line.cursorToX(lo - block.position()))
                 x2 = _x_of(line.cursorToX(hi - block.position()))
-                rects.append(QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height()))
+                if hi == line_end:  # a span running on to the next line stops at the last glyph, not the space
+                    x2 = max(x1, min(x2, line.x() + line.naturalTextWidth()))
+                top = origin.y() + line.y()
+                boxes.append(LineBox(QRectF(origin.x() + x1, top, x2 - x1, line.height()), top + line.ascent()))
             block = block.next()
-        return rects
+        if boxes:  # nothing laid out yet (no width): measure again next time
+            self._boxes[(start, end)] = boxes
+        return boxes
+
+    def _visible_painted(self, top: float, bottom: float) -> list[tuple[QTextCharFormat, list[LineBox]]]:
+        """Painted spans between two document heights, in drawing order, with their line boxes."""
+        if not self._painted:
+            return []
+        layout = self.document().documentLayout()
+        first = layout.hitTest(QPointF(0, top), Qt.HitTestAccuracy.FuzzyHit)
+        last = layout.hitTest(QPointF(self.document().textWidth(), bottom), Qt.HitTestAccuracy.FuzzyHit)
+        if first < 0 or last < 0:
+            first, last = 0, self.document().characterCount()
+        lo = bisect_left(self._painted_starts, first - self._longest_painted)
+        hi = bisect_right(self._painted_starts, last)
+        spans = self._painted
+        indices = sorted(i for i in self._painted_by_start[lo:hi] if spans[i].end > first)
+        visible = []
+        for i in indices:
+            boxes = [box for box in self._line_boxes(spans[i].start, spans[i].end)
+                     if box.rect.bottom() >= top and box.rect.top() <= bottom]
+            if boxes:
+                visible.append((spans[i].format, boxes))
+        return visible
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self._outline is None:
-            return
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        area = event.rect()
+        spans = self._visible_painted(area.top() + dy - 4, area.bottom() + dy + 4)
         painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(CURRENT_OUTLINE, 2))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for rect in self._range_rects(*self._outline):
-            painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
+        painter.translate(-dx, -dy)  # the boxes are in document coordinates
+        if spans:
+            # Tints go under the glyphs: the viewport's white is already filled, and the text is drawn next.
+            paint_tints(painter, spans)
+        painter.end()
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        if spans:
+            painter.save()
+            painter.translate(-dx, -dy)
+            paint_lines(painter, spans, QFontMetricsF(self.font()), TEXT_COLOR)
+            painter.restore()
+        if self._outline is not None:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(CURRENT_OUTLINE, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for rect in self._range_rects(*self._outline):
+                painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
         painter.end()
 
     # ------------------------------------------------------------------ clicks

@@ -36,13 +36,13 @@ def review_window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Iterator[A
 
 
 def _format_at(window: Any, offset: int) -> QTextCharFormat:
-    """The merged format the text draws at a code-point offset (later selections win, as Qt paints them)."""
+    """The merged format the text draws at a code-point offset (later spans win, as they are painted)."""
     text = window.workspace.text
     position = text.to_qt(offset)
     merged = QTextCharFormat()
-    for selection in text.extraSelections():
-        if selection.cursor.selectionStart() <= position < selection.cursor.selectionEnd():
-            merged.merge(selection.format)
+    for span in text.drawn_spans():
+        if span.start <= position < span.end:
+            merged.merge(span.format)
     return merged
 
 

@@ -28,7 +28,7 @@ def test_window_opens_with_spans_drawn(window: Any, articles: dict[str, str]) ->
     assert workspace.entity_panel.model.rowCount() == 5
     assert workspace.claim_panel.model.rowCount() == 1
     # 5 entity spans + the claim's source, cue and content: drawn in one batch.
-    assert len(workspace.text.extraSelections()) == 8
+    assert len(workspace.text.drawn_spans()) == 8
     # The first open suggestion is current, so A / X work at once.
     first = min(working_entities(window.repo, articles["abe"]), key=lambda e: e.start)
     assert workspace.current == ("entity", first.id)
@@ -192,14 +192,14 @@ def test_keyboard_only_selection_makes_an_entity(qtbot: Any, window: Any, repo: 
 
 def test_rejected_spans_can_be_hidden(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
     text = window.workspace.text
-    drawn = len(text.extraSelections())
+    drawn = len(text.drawn_spans())
     make_current(window, "JST")
     press(qtbot, window, "x")
-    assert len(text.extraSelections()) == drawn  # struck through, still there
+    assert len(text.drawn_spans()) == drawn  # struck through, still there
     press(qtbot, window, "h")
-    assert len(text.extraSelections()) == drawn - 1
+    assert len(text.drawn_spans()) == drawn - 1
     press(qtbot, window, "h")
-    assert len(text.extraSelections()) == drawn
+    assert len(text.drawn_spans()) == drawn
 
 
 def test_digit_on_a_selected_mention_relabels_it(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
@@ -216,8 +216,7 @@ def test_redraw_after_a_decision_shows_the_new_format_not_a_cached_one(
     text_widget = window.workspace.text
 
     def backgrounds_at(start: int, end: int) -> list[str]:
-        return [s.format.background().color().name() for s in text_widget.extraSelections()
-                if (s.cursor.selectionStart(), s.cursor.selectionEnd()) == (start, end)]
+        return [s.format.background().color().name() for s in text_widget.drawn_spans() if (s.start, s.end) == (start, end)]
 
     jst = make_current(window, "JST")
     before = backgrounds_at(jst.start, jst.end)

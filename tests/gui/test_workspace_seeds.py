@@ -36,7 +36,7 @@ def test_fix_jst_add_claim_undo_redo_quit_and_find_it_again(qtbot: Any, tmp_path
     show_window(qtbot, window)
     # The first seed article opens with its suggestions drawn.
     assert window.current_article_id == ids["000"]
-    assert len(window.workspace.text.extraSelections()) > 20
+    assert len(window.workspace.text.drawn_spans()) > 20
     # spaCy calls the time zone "JST" in 004 a PERSON: fix it.
     window.open_article(ids["004"])
     jst = make_current(window, "JST")

@@ -1,0 +1,96 @@
+"""Span tints and lines are painted by the text pane itself: check the pixels on screen, before and after a decision.
+
+The screen image is the window's backing store (what the analyst sees), not a fresh render: a span that changed
+but was not repainted would show its old tint here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
+
+from tests.gui.helpers import make_current, press
+
+
+def _screen(window: Any) -> QImage:
+    QApplication.processEvents()  # let Qt paint what is dirty, as it would between two key presses
+    return window.screen().grabWindow(window.winId()).toImage()
+
+
+def _tint_at(window: Any, image: QImage, start: int, end: int) -> QColor:
+    """The colour just inside the top-left corner of a span's first line (a glyph never reaches it)."""
+    text = window.workspace.text
+    rect = text._range_rects(text.to_qt(start), text.to_qt(end))[0]
+    corner = text.viewport().mapTo(window, QPoint(int(rect.left()) + 1, int(rect.top()) + 1))
+    return image.pixelColor(corner)
+
+
+def _same(color: QColor, expected: QColor) -> bool:
+    """Equal colours up to the rounding of the window's pixel format."""
+    return all(abs(a - b) <= 2 for a, b in zip(color.getRgb()[:3], expected.getRgb()[:3], strict=True))
+
+
+def _underline_colors(window: Any, image: QImage, start: int, end: int) -> set[str]:
+    """Colours along the rows just below the baseline of a span, where the underline goes."""
+    text = window.workspace.text
+    box = text._line_boxes(text.to_qt(start), text.to_qt(end))[0]
+    dy = text.verticalScrollBar().value()
+    colors = set()
+    for y in range(int(box.baseline) + 1, int(box.rect.bottom())):
+        for x in range(int(box.rect.left()) + 2, int(box.rect.right()) - 2):
+            point = text.viewport().mapTo(window, QPoint(x, y - dy))
+            colors.add(image.pixelColor(point).name())
+    return colors
+
+
+def test_a_suggestion_is_tinted_and_underlined_in_its_label_colour(qtbot: Any, window: Any) -> None:
+    palette = window.workspace.text._palette
+    jst = next(e for e in window.workspace.entities if e.text == "JST")
+    image = _screen(window)
+    assert _same(_tint_at(window, image, jst.start, jst.end), palette.style("PERSON").light)
+    underline = palette.style("PERSON").color
+    assert any(_same(QColor(c), underline) for c in _underline_colors(window, image, jst.start, jst.end))
+
+
+def test_a_decision_repaints_the_span_in_its_new_tint(qtbot: Any, window: Any, repo: Any) -> None:
+    palette = window.workspace.text._palette
+    jst = make_current(window, "JST")
+    _screen(window)
+    press(qtbot, window, str(repo.labels().index("MISC") + 1))  # relabel: corrected, the new label's solid tint
+    image = _screen(window)
+    assert _same(_tint_at(window, image, jst.start, jst.end), palette.style("MISC").strong)
+    press(qtbot, window, "z", Qt.KeyboardModifier.ControlModifier)  # undo: back to the suggestion's light tint
+    image = _screen(window)
+    assert _same(_tint_at(window, image, jst.start, jst.end), palette.style("PERSON").light)
+
+
+def test_a_rejected_span_loses_its_tint_and_hiding_it_clears_it(qtbot: Any, window: Any) -> None:
+    jst = make_current(window, "JST")
+    tinted = _tint_at(window, _screen(window), jst.start, jst.end)
+    press(qtbot, window, "x")
+    assert _same(_tint_at(window, _screen(window), jst.start, jst.end), QColor("#ffffff"))
+    assert not _same(tinted, QColor("#ffffff"))
+
+
+def test_spans_are_painted_after_scrolling_and_resizing(qtbot: Any, window: Any) -> None:
+    palette = window.workspace.text._palette
+    text = window.workspace.text
+    jst = next(e for e in window.workspace.entities if e.text == "JST")
+    window.resize(1100, 800)  # the text wraps anew: the span's place is measured again
+    image = _screen(window)
+    assert _same(_tint_at(window, image, jst.start, jst.end), palette.style("PERSON").light)
+    assert text.verticalScrollBar().value() == 0
+
+
+def test_spans_changed_away_from_the_current_item_are_repainted(qtbot: Any, window: Any) -> None:
+    palette = window.workspace.text._palette
+    image = _screen(window)
+    sochi = next(e for e in window.workspace.entities if e.text == "Sochi")
+    assert window.workspace.current != ("entity", sochi.id)
+    assert _same(_tint_at(window, image, sochi.start, sochi.end), palette.style("GPE").light)
+    press(qtbot, window, "A", Qt.KeyboardModifier.ShiftModifier)  # accept all: spans far from the outline change
+    image = _screen(window)
+    assert _same(_tint_at(window, image, sochi.start, sochi.end), palette.style("GPE").strong)
