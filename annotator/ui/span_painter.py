@@ -70,7 +70,7 @@ def paint_lines(
         for box in boxes:
             left, right = box.rect.left(), box.rect.right()
             if style == QTextCharFormat.UnderlineStyle.WaveUnderline:
-                _wave(painter, left, right, box.baseline + under, color, width)
+                _wave(painter, left, right, box.baseline, metrics, color, width)
             elif style != QTextCharFormat.UnderlineStyle.NoUnderline:
                 _line(painter, left, right, box.baseline + under, _pen(color, width, style))
             if fmt.fontOverline():
@@ -96,14 +96,25 @@ def _pen(
     return pen
 
 
-def _wave(painter: QPainter, left: float, right: float, y: float, color: QColor, width: float) -> None:
-    """A spell-checker style wave, as Qt draws ``WaveUnderline``."""
-    half = max(2.0, width * 2)
-    path = QPainterPath(QPointF(left, y))
-    steps = max(1, math.ceil((right - left) / half))
-    for i in range(1, steps + 1):
-        x = min(right, left + i * half)
-        path.lineTo(QPointF(x, y + (half / 2 if i % 2 else -half / 2)))
-    painter.setPen(_pen(color, width))
+def _wave(painter: QPainter, left: float, right: float, baseline: float, metrics: QFontMetricsF, color: QColor,
+          width: float) -> None:
+    """A wavy underline shaped as Qt draws ``WaveUnderline`` (quadratic arcs, a golden-ratio half period)."""
+    radius_base = max(1.0, min(max(metrics.underlinePos(), width), (metrics.descent() - 1) / 2))
+    half_period = max(2.0, radius_base * 1.61803399)
+    radius = math.floor(radius_base * 2) / 2
+    middle = baseline + 1 + radius
+    path = QPainterPath(QPointF(left, middle))
+    x, y = left, radius
+    while x < right:
+        x += half_period
+        y = -y
+        path.quadTo(QPointF(x - half_period / 2, middle + y), QPointF(x, middle))
+    painter.save()
+    painter.setClipRect(QRectF(left, middle - radius - width, right - left, 2 * (radius + width)))
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = _pen(color, min(width, 0.8 * radius))
+    pen.setCapStyle(Qt.PenCapStyle.SquareCap)
+    painter.setPen(pen)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawPath(path)
+    painter.restore()
