@@ -155,9 +155,10 @@ class ArticleText(QTextEdit):
         self._tokens = None
         self._entities, self._claims, self._current, self._outline = [], [], None, None
         self._selections = {}
-        self._set_painted([])
+        self._painted, self._painted_keys = [], set()
+        self._painted_by_start, self._painted_starts, self._longest_painted = [], [], 0
         self._boxes = {}
-        self._repaint_all = True  # a new document is painted whole anyway
+        self._repaint_all = True  # a new document is painted whole anyway: no span needs comparing
         # The text goes into a new document that no view lays out yet: setting its paragraphs' taller line height
         # (which makes a whole day of reading bearable) then costs nothing, where on the shown document it would
         # lay the article out twice. setPlainText never parses markup. The old document is a child of this widget,
@@ -495,12 +496,12 @@ class ArticleText(QTextEdit):
         dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
         area = event.rect()
         spans = self._visible_painted(area.top() + dy - 4, area.bottom() + dy + 4)
-        painter = QPainter(self.viewport())
-        painter.translate(-dx, -dy)  # the boxes are in document coordinates
         if spans:
             # Tints go under the glyphs: the viewport's white is already filled, and the text is drawn next.
+            painter = QPainter(self.viewport())
+            painter.translate(-dx, -dy)  # the boxes are in document coordinates
             paint_tints(painter, spans)
-        painter.end()
+            painter.end()
         super().paintEvent(event)
         painter = QPainter(self.viewport())
         if spans:
