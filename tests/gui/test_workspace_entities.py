@@ -216,7 +216,8 @@ def test_redraw_after_a_decision_shows_the_new_format_not_a_cached_one(
     text_widget = window.workspace.text
 
     def backgrounds_at(start: int, end: int) -> list[str]:
-        return [s.format.background().color().name() for s in text_widget.drawn_spans() if (s.start, s.end) == (start, end)]
+        spans = text_widget.drawn_spans()
+        return [s.format.background().color().name() for s in spans if (s.start, s.end) == (start, end)]
 
     jst = make_current(window, "JST")
     before = backgrounds_at(jst.start, jst.end)
