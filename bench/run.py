@@ -8,6 +8,7 @@ numbers mean nothing).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -111,7 +112,7 @@ def bench_suggest(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float
         repo = _open(work / f"suggest_{r}.db")
         for a in articles:
             repo.add_article(a)
-        ours.append(timed(lambda repo=repo: suggest(repo, loaded=loaded)))
+        ours.append(timed(functools.partial(suggest, repo, loaded=loaded)))
         repo.close()
     repo = _open(work / "suggest_p2.db")
     for a in articles:
@@ -140,8 +141,8 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
 
     app = QApplication.instance() or QApplication([])
     repo = _open(work / "gui.db")
-    ids = []
-    fresh_copies = []
+    ids: list[str] = []
+    fresh_copies: list[str] = []
     for n, article in enumerate(make_articles(2 + sizes.gui_rounds, words=sizes.gui_words, seed=5)):
         result = repo.add_article(article)
         (ids if n < 2 else fresh_copies).append(result.article_id)
@@ -165,7 +166,7 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
     # Several rounds, each on a fresh copy of the article (its suggestions not yet decided), and the median of
     # the rounds' p95: one round's p95 swings by a third on this shared virtual machine.
     for round_ in range(sizes.gui_rounds):
-        opens = [timed(lambda i=i: open_and_paint(ids[i % 2])) for i in range(sizes.gui_opens)]
+        opens = [timed(functools.partial(open_and_paint, ids[i % 2])) for i in range(sizes.gui_opens)]
         open_p95.append(p95(opens))
         article_id = fresh_copies[round_]
         window.open_article(article_id)
@@ -173,11 +174,7 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
         focus = window.focusWidget() or window
         decisions: list[float] = []
         for i in range(sizes.decisions):
-            def press(i: int = i, focus: Any = focus) -> None:
-                QTest.keyClick(focus, keys[i % 2])
-                app.processEvents()
-
-            decisions.append(timed(press))
+            decisions.append(timed(functools.partial(_press, app, focus, keys[i % 2])))
             QTest.keyClick(focus, Qt.Key.Key_N)  # next suggestion (not timed)
             app.processEvents()
         decision_p95.append(p95(decisions))
@@ -189,6 +186,14 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
         ("decision: key press to commit and repaint of what changed, p95 (median of rounds)",
          statistics.median(decision_p95) * 1000, "ms", 16.0),
     ]
+
+
+def _press(app: Any, focus: Any, key: Any) -> None:
+    """One key press, then the event loop once (Qt paints what the key press dirtied)."""
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(focus, key)
+    app.processEvents()
 
 
 # --------------------------------------------------------------------------- 100,000-article project
@@ -245,7 +250,7 @@ def bench_import_export(work: Path, sizes: Sizes) -> list[tuple[str, float, str,
     times = []
     for r in range(2 if sizes.import_files > 100 else 1):
         repo = _open(work / f"import_{r}.db")
-        times.append(timed(lambda repo=repo: import_paths(repo, [folder])))
+        times.append(timed(functools.partial(import_paths, repo, [folder])))
         if r == 0:
             for article_id in repo.article_ids():
                 text = repo.article(article_id).text
@@ -307,9 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| {'figure':<72} | {'value':>10} | {'unit':<10} | {'target':>8} | met |")
     print(f"|{'-' * 74}|{'-' * 12}|{'-' * 12}|{'-' * 10}|-----|")
     for f in figures:
-        target = "" if f.target is None else f"≤ {f.target:g}"
-        met = "" if f.met is None else ("yes" if f.met else "NO")
-        print(f"| {f.name:<72} | {f.value:>10.3f} | {f.unit:<10} | {target:>8} | {met:<3} |")
+        bound = "" if f.target is None else f"≤ {f.target:g}"
+        verdict = "" if f.met is None else ("yes" if f.met else "NO")
+        print(f"| {f.name:<72} | {f.value:>10.3f} | {f.unit:<10} | {bound:>8} | {verdict:<3} |")
     out = Path(args.output)
     tmp_out = out.with_suffix(".json.tmp")
     tmp_out.write_text(json.dumps([asdict(f) for f in figures], indent=2) + "\n", encoding="utf-8")
