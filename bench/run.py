@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--tiny", action="store_true", help="tiny corpora (smoke test; numbers mean nothing)")
     parser.add_argument("--only", action="append", choices=("suggest", "gui", "big", "io"),
-                        help="run only these groups")
+                        help="run only these groups (their figures replace the same figures in the output)")
     parser.add_argument("--output", default=str(HERE / "results.json"))
     parser.add_argument("--cache", default=str(HERE / ".work"), help="where the 100k-article project is kept")
     args = parser.parse_args(argv)
@@ -316,11 +316,25 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "" if f.met is None else ("yes" if f.met else "NO")
         print(f"| {f.name:<72} | {f.value:>10.3f} | {f.unit:<10} | {bound:>8} | {verdict:<3} |")
     out = Path(args.output)
+    records = [asdict(f) for f in figures]
+    if args.only:
+        records = _merged(out, records)
     tmp_out = out.with_suffix(".json.tmp")
-    tmp_out.write_text(json.dumps([asdict(f) for f in figures], indent=2) + "\n", encoding="utf-8")
+    tmp_out.write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp_out, out)
     print(f"\nwrote {out}")
     return 0
+
+
+def _merged(path: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The results already in ``path`` with ``records`` replacing those of the same name (a partial run)."""
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return records
+    fresh = {r["name"]: r for r in records}
+    merged = [fresh.pop(r["name"], r) for r in previous if isinstance(r, dict) and "name" in r]
+    return merged + list(fresh.values())
 
 
 if __name__ == "__main__":

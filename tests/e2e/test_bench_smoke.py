@@ -31,3 +31,20 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
         assert isinstance(record["value"], float | int) and record["value"] >= 0
         assert record["met"] is None if record["target"] is None else isinstance(record["met"], bool)
     assert "| figure" in proc.stdout
+
+
+@pytest.mark.slow
+def test_a_partial_run_updates_its_figures_and_keeps_the_others(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    kept = {"name": "suggest overhead (kept)", "value": 1.1, "unit": "ratio", "target": 1.15, "met": True,
+            "machine": "earlier"}
+    out.write_text(json.dumps([kept]), encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--tiny", "--only", "io", "--output", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False, stdin=subprocess.DEVNULL,
+        env={k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"},  # no GUI group: no display needed
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    records = json.loads(out.read_text(encoding="utf-8"))
+    assert records[0] == kept
+    assert [r["name"].split()[0] for r in records[1:]] == ["import", "export", "export"]
