@@ -47,7 +47,7 @@ class Sizes:
     gui_claims: int = 40
     gui_opens: int = 60
     decisions: int = 150
-    gui_rounds: int = 3
+    gui_rounds: int = 5
     big_project: int = 100_000
     import_files: int = 10_000
     export_articles: int = 10_000
