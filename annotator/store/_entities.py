@@ -156,7 +156,9 @@ def decide(
     mutate(values)
     source_id = values["derived_from"]
     source = None
-    if source_id is not None:
+    if source_id == row.id:
+        source = dict(row.__data__)  # deciding on the suggestion itself (the usual case): it is already read
+    elif source_id is not None:
         source = dict(model.select().where(model.id == source_id).dicts().first() or {}) or None
     if reject:
         values["status"] = Status.REJECTED.value
