@@ -9,7 +9,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from annotator.core.records import ClaimView, EntityView
+from annotator.core.records import ArticleIn, ArticleSuggestions, ClaimView, EntitySuggestion, EntityView
 
 ANNOTATOR = "alice"
 
@@ -93,3 +93,12 @@ def make_current(window: Any, text: str) -> EntityView:
             assert window.workspace.current == ("entity", entity.id)
             return entity
     raise AssertionError(f"{text!r} not in the entity panel")
+
+
+def add_article_with_mentions(repo: Any, text: str, title: str, name: str = "Lavrov") -> tuple[str, list[int]]:
+    """Import ``text`` with a suggested PERSON on every occurrence of ``name``: (article id, their starts)."""
+    article_id = repo.add_article(ArticleIn(text=text, title=title)).article_id
+    starts = [i for i in range(len(text)) if text.startswith(name, i)]
+    entities = [EntitySuggestion(s, s + len(name), "PERSON") for s in starts]
+    repo.store_suggestions(ArticleSuggestions(article_id, "spacy:test@1", entities=entities))
+    return article_id, starts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.records import ArticleIn, ArticleSuggestions, EntitySuggestion
+from tests.gui.helpers import add_article_with_mentions
 
 PARAGRAPH = "Lavrov said the talks on the islands went on for many hours in Tokyo and ended without a deal.\n\n"
 
@@ -44,11 +45,7 @@ def test_items_below_the_fold_land_a_third_down_so_the_next_ones_need_no_scroll(
     qtbot: Any, window: Any, repo: Any
 ) -> None:
     # Each further item on screen must not scroll again: scrolling repaints the whole text on every key press.
-    text = "3/22/2017\n\nMany names\n\n" + PARAGRAPH * 80
-    article_id = repo.add_article(ArticleIn(text=text, title="Many names")).article_id
-    starts = [i for i in range(len(text)) if text.startswith("Lavrov", i)]
-    entities = [EntitySuggestion(s, s + 6, "PERSON") for s in starts]
-    repo.store_suggestions(ArticleSuggestions(article_id, "spacy:test@1", entities=entities))
+    article_id, starts = add_article_with_mentions(repo, "3/22/2017\n\nMany names\n\n" + PARAGRAPH * 80, "Many names")
     window.open_article(article_id)
     view = window.workspace.text
     bar = view.verticalScrollBar()

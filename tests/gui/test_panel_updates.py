@@ -10,8 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from annotator.core.records import ArticleIn, ArticleSuggestions, EntitySuggestion
-from tests.gui.helpers import press
+from tests.gui.helpers import add_article_with_mentions, press
 
 SENTENCE = "Lavrov met Tillerson in Bonn and spoke of Syria. "
 
@@ -34,11 +33,7 @@ def test_a_claim_decision_updates_its_row_without_resetting_the_table(qtbot: Any
 def test_the_entity_table_scrolls_a_third_down_then_not_again_for_the_next_rows(
     qtbot: Any, window: Any, repo: Any
 ) -> None:
-    text = SENTENCE * 60
-    article_id = repo.add_article(ArticleIn(text=text, title="Many mentions")).article_id
-    starts = [i for i in range(len(text)) if text.startswith("Lavrov", i)]
-    entities = [EntitySuggestion(s, s + 6, "PERSON") for s in starts]
-    repo.store_suggestions(ArticleSuggestions(article_id, "spacy:test@1", entities=entities))
+    article_id, starts = add_article_with_mentions(repo, SENTENCE * 60, "Many mentions")
     window.open_article(article_id)
     table = window.workspace.entity_panel.table
     bar = table.verticalScrollBar()
