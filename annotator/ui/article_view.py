@@ -18,11 +18,9 @@ Styles:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -38,21 +36,14 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QFrame, QLabel, QTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
 from annotator.core.offsets import OffsetMap
-from annotator.core.records import ArticleView, ClaimView, EntityView, Status
+from annotator.core.records import ClaimView, EntityView, Status
 from annotator.core.tokens import Tokens
-from annotator.ui.colors import (
-    CONTENT_FAINT,
-    CONTENT_TINT,
-    CUE_COLOR,
-    CURRENT_OUTLINE,
-    REJECTED_TEXT,
-    SOURCE_COLOR,
-    TEXT_COLOR,
-    Palette,
-)
+from annotator.ui.colors import CUE_COLOR, CURRENT_OUTLINE, SOURCE_COLOR, TEXT_COLOR, Palette
+from annotator.ui.span_formats import content_format, entity_format, role_format
+from annotator.ui.span_geometry import DrawnSpan, LineGeometry, PaintedSpans
 from annotator.ui.span_painter import LineBox, paint_lines, paint_tints, paints_glyphs
 
 ENTITY, CLAIM = "entity", "claim"
@@ -62,14 +53,6 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 Item = tuple[str, int]  # (ENTITY or CLAIM, row id): the item keyboard decisions apply to
 #: Above this many changed spans a redraw repaints the whole pane instead of each span's lines.
 MAX_SPAN_UPDATES = 40
-
-
-class DrawnSpan(NamedTuple):
-    """A range of the shown text (UTF-16 positions) and the format it is drawn with."""
-
-    start: int
-    end: int
-    format: QTextCharFormat
 
 
 def display_text(text: str) -> str:
@@ -126,20 +109,15 @@ class ArticleText(QTextEdit):
         # Each entry keeps its format alive, so no other format can take its id while the entry exists.
         self._selections: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
         self._role_formats = {
-            muted: (_role_format(SOURCE_COLOR, muted), _role_format(CUE_COLOR, muted)) for muted in (False, True)
+            muted: (role_format(SOURCE_COLOR, muted), role_format(CUE_COLOR, muted)) for muted in (False, True)
         }
         self._content_formats = {
-            (cur, muted): _content_format(cur, muted) for cur in (False, True) for muted in (False, True)
+            (cur, muted): content_format(cur, muted) for cur in (False, True) for muted in (False, True)
         }
         self._outline: tuple[int, int] | None = None  # UTF-16 range of the current item
-        # Spans painted by this widget (tints and lines), in drawing order, with an index by start for painting
-        # only the visible ones; their line boxes in document coordinates are cached until the layout changes.
-        self._painted: list[DrawnSpan] = []
-        self._painted_keys: set[tuple[int, int, int]] = set()
-        self._painted_by_start: list[int] = []
-        self._painted_starts: list[int] = []
-        self._longest_painted = 0
-        self._boxes: dict[tuple[int, int], list[LineBox]] = {}
+        # Spans painted by this widget (tints and lines), and where they are, measured once per layout.
+        self._painted = PaintedSpans()
+        self._geometry = LineGeometry(self.document())
         self._repaint_all = True
         self.show_rejected = True
         # Review mode draws agreement instead of decision status: it maps a row to its format (None: the usual).
@@ -155,9 +133,7 @@ class ArticleText(QTextEdit):
         self._tokens = None
         self._entities, self._claims, self._current, self._outline = [], [], None, None
         self._selections = {}
-        self._painted, self._painted_keys = [], set()
-        self._painted_by_start, self._painted_starts, self._longest_painted = [], [], 0
-        self._boxes = {}
+        self._painted = PaintedSpans()
         self._repaint_all = True  # a new document is painted whole anyway: no span needs comparing
         # The text goes into a new document that no view lays out yet: setting its paragraphs' taller line height
         # (which makes a whole day of reading bearable) then costs nothing, where on the shown document it would
@@ -175,6 +151,7 @@ class ArticleText(QTextEdit):
         cursor.select(QTextCursor.SelectionType.Document)
         cursor.mergeBlockFormat(block)
         self.setDocument(document)
+        self._geometry.reset(document)
         document.documentLayout().documentSizeChanged.connect(self._forget_geometry)
         self._side = -1
         self._apply_measure()
@@ -197,7 +174,7 @@ class ArticleText(QTextEdit):
         if side == self._side:
             return
         self._side = side
-        self._boxes = {}
+        self._geometry.reset()
         root = self.document().rootFrame()
         frame = root.frameFormat()
         # The document margin is the root frame's margin: set the sides on top of it, keep top and bottom.
@@ -207,11 +184,11 @@ class ArticleText(QTextEdit):
 
     def _forget_geometry(self) -> None:
         """The text was laid out anew (another width): span positions must be measured again."""
-        self._boxes = {}
+        self._geometry.reset()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._boxes = {}  # a new width wraps the lines differently
+        self._geometry.reset()  # a new width wraps the lines differently
         self._apply_measure()
         if self._pending_scroll is not None and self.isVisible():
             self._scroll_to(*self._pending_scroll)
@@ -359,21 +336,12 @@ class ArticleText(QTextEdit):
 
     def _set_painted(self, spans: list[DrawnSpan]) -> None:
         """Paint ``spans`` from now on, repainting only where a span appeared, went or changed format."""
-        self._painted = spans  # the old list is kept alive until the comparison below, with its formats
-        starts = [span.start for span in spans]
-        order = sorted(range(len(spans)), key=starts.__getitem__)
-        self._painted_by_start = order
-        self._painted_starts = [starts[i] for i in order]
-        self._longest_painted = max((span.end - span.start for span in spans), default=0)
-        before = self._painted_keys
-        # Formats are shared and outlive the spans using them, so an id names one format for this comparison.
-        self._painted_keys = after = {(span.start, span.end, id(span.format)) for span in spans}
+        changed = self._painted.replace(spans)
         viewport = self.viewport()
         if self._repaint_all:
             self._repaint_all = False
             viewport.update()
             return
-        changed = before ^ after
         if len(changed) > MAX_SPAN_UPDATES:
             viewport.update()
             return
@@ -386,7 +354,7 @@ class ArticleText(QTextEdit):
         selections = [
             DrawnSpan(s.cursor.selectionStart(), s.cursor.selectionEnd(), s.format) for s in self.extraSelections()
         ]
-        return selections + list(self._painted)
+        return selections + list(self._painted.spans)
 
     def _entity_format(self, entity: EntityView) -> QTextCharFormat:
         # One format per (label, status), shared by every span: building 300 formats per key press would cost
@@ -394,25 +362,7 @@ class ArticleText(QTextEdit):
         key = (entity.label, str(entity.status))
         fmt = self._formats.get(key)
         if fmt is None:
-            fmt = self._formats[key] = self._make_entity_format(entity.label, entity.status)
-        return fmt
-
-    def _make_entity_format(self, label: str, status: str) -> QTextCharFormat:
-        style = self._palette.style(label)
-        fmt = QTextCharFormat()
-        if status == Status.REJECTED:
-            fmt.setFontStrikeOut(True)
-            fmt.setForeground(REJECTED_TEXT)
-            return fmt
-        fmt.setUnderlineColor(style.color)
-        if status == Status.SUGGESTED:
-            fmt.setBackground(style.light)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-        else:
-            fmt.setBackground(style.strong)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-            if status == Status.CORRECTED:
-                fmt.setFontOverline(True)
+            fmt = self._formats[key] = entity_format(self._palette.style(entity.label), entity.status)
         return fmt
 
     # ------------------------------------------------------------------ current-item outline and scrolling
@@ -442,54 +392,19 @@ class ArticleText(QTextEdit):
         return [box.rect.translated(dx, dy) for box in self._line_boxes(start, end)]
 
     def _line_boxes(self, start: int, end: int) -> list[LineBox]:
-        """Where ``[start, end)`` (UTF-16) is, in document coordinates: a box per visual line, cached."""
-        boxes = self._boxes.get((start, end))
-        if boxes is not None:
-            return boxes
-        boxes = []
-        document = self.document()
-        layout = document.documentLayout()
-        block = document.findBlock(start)
-        while block.isValid() and block.position() < end:
-            origin = layout.blockBoundingRect(block).topLeft()  # lays the block out first if it is not yet
-            block_layout = block.layout()
-            for i in range(block_layout.lineCount()):
-                line = block_layout.lineAt(i)
-                line_start = block.position() + line.textStart()
-                line_end = line_start + line.textLength()
-                lo, hi = max(start, line_start), min(end, line_end)
-                if lo >= hi:
-                    continue
-                x1 = _x_of(line.cursorToX(lo - block.position()))
-                x2 = _x_of(line.cursorToX(hi - block.position()))
-                if hi == line_end:  # a span running on to the next line stops at the last glyph, not the space
-                    x2 = max(x1, min(x2, line.x() + line.naturalTextWidth()))
-                top = origin.y() + line.y()
-                boxes.append(LineBox(QRectF(origin.x() + x1, top, x2 - x1, line.height()), top + line.ascent()))
-            block = block.next()
-        if boxes:  # nothing laid out yet (no width): measure again next time
-            self._boxes[(start, end)] = boxes
-        return boxes
+        """Where ``[start, end)`` (UTF-16) is, in document coordinates: a box per visual line."""
+        return self._geometry.boxes(start, end)
 
     def _visible_painted(self, top: float, bottom: float) -> list[tuple[QTextCharFormat, list[LineBox]]]:
-        """Painted spans between two document heights, in drawing order, with their line boxes."""
-        if not self._painted:
+        """Painted spans between two document heights, in drawing order, with their line boxes there."""
+        if not self._painted.spans:
             return []
-        layout = self.document().documentLayout()
-        first = layout.hitTest(QPointF(0, top), Qt.HitTestAccuracy.FuzzyHit)
-        last = layout.hitTest(QPointF(self.document().textWidth(), bottom), Qt.HitTestAccuracy.FuzzyHit)
-        if first < 0 or last < 0:
-            first, last = 0, self.document().characterCount()
-        lo = bisect_left(self._painted_starts, first - self._longest_painted)
-        hi = bisect_right(self._painted_starts, last)
-        spans = self._painted
-        indices = sorted(i for i in self._painted_by_start[lo:hi] if spans[i].end > first)
         visible = []
-        for i in indices:
-            boxes = [box for box in self._line_boxes(spans[i].start, spans[i].end)
+        for span in self._painted.overlapping(*self._geometry.positions_between(top, bottom)):
+            boxes = [box for box in self._geometry.boxes(span.start, span.end)
                      if box.rect.bottom() >= top and box.rect.top() <= bottom]
             if boxes:
-                visible.append((spans[i].format, boxes))
+                visible.append((span.format, boxes))
         return visible
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -549,87 +464,3 @@ def _x_of(result: object) -> float:
     if isinstance(result, tuple):
         return float(result[0])
     return float(result)  # type: ignore[arg-type]
-
-
-def _role_format(color: QColor, muted: bool) -> QTextCharFormat:
-    # ExtraSelections cannot change the font (no relayout), so roles are told apart by colour only.
-    fmt = QTextCharFormat()
-    fmt.setForeground(REJECTED_TEXT if muted else color)
-    return fmt
-
-
-def _content_format(current: bool, muted: bool) -> QTextCharFormat:
-    fmt = QTextCharFormat()
-    if muted:
-        fmt.setForeground(REJECTED_TEXT)
-    else:
-        fmt.setBackground(CONTENT_TINT if current else CONTENT_FAINT)
-    return fmt
-
-
-class ArticlePane(QWidget):
-    """Header (title, date, outlet), a one-line legend, and the text."""
-
-    def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles are article data: never markup
-        self.title.setWordWrap(True)
-        title_font = QFont(self.title.font())
-        title_font.setPointSizeF(max(title_font.pointSizeF(), 10.0) * 1.45)
-        title_font.setWeight(QFont.Weight.DemiBold)
-        self.title.setFont(title_font)
-        self.meta = QLabel()
-        self.meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta.setStyleSheet("color: #555;")
-        self.legend = QLabel()
-        self.legend.setTextFormat(Qt.TextFormat.RichText)  # our own fixed markup, no article data in it
-        self.legend.setText(_legend_html(palette))
-        self.legend.setWordWrap(True)
-        legend_font = QFont(self.legend.font())
-        legend_font.setPointSizeF(max(legend_font.pointSizeF(), 8.0) * 0.9)  # a key, not content
-        self.legend.setFont(legend_font)
-        self.text = ArticleText(palette, self)
-        header = QWidget(self)
-        header.setObjectName("articleHeader")
-        header.setStyleSheet("#articleHeader { background: #f6f7f9; border-bottom: 1px solid #dcdfe4; }")
-        header_layout = QVBoxLayout(header)
-        header_layout.setContentsMargins(18, 10, 18, 8)
-        header_layout.setSpacing(3)
-        header_layout.addWidget(self.title)
-        header_layout.addWidget(self.meta)
-        header_layout.addWidget(self.legend)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(header)
-        layout.addWidget(self.text, 1)
-
-    def set_article(self, article: ArticleView | None) -> None:
-        """Show an article's header and text (or an empty state)."""
-        if article is None:
-            self.title.setText("No article")
-            self.meta.setText("Import articles from the File menu (Ctrl+O).")
-            self.text.set_text("")
-            return
-        self.title.setText(article.title or article.file or article.id)
-        parts = [p for p in (article.date, article.source, article.file) if p]
-        self.meta.setText("  ·  ".join(parts))
-        self.text.set_text(article.text)
-
-
-def _legend_html(palette: Palette) -> str:
-    """A compact key to the drawing styles, so a new analyst can read the page without the manual."""
-    sample = palette.style(palette.labels[0]) if palette.labels else palette.style("PERSON")
-    light, strong = sample.light.name(), sample.strong.name()
-    grey, source, cue = REJECTED_TEXT.name(), SOURCE_COLOR.name(), CUE_COLOR.name()
-    return (
-        "<span style='color:#555'>"
-        f"<span style='background:{light}'>&nbsp;suggested&nbsp;</span>&nbsp; "
-        f"<span style='background:{strong}; text-decoration:underline'>&nbsp;accepted&nbsp;</span>&nbsp; "
-        f"<span style='background:{strong}; text-decoration:underline overline'>&nbsp;corrected&nbsp;</span>"
-        f"&nbsp; <span style='color:{grey}; text-decoration:line-through'>rejected</span>"
-        "&nbsp;&nbsp;│&nbsp;&nbsp;"
-        f"<span style='color:{source}'>source</span> → <span style='color:{cue}'>cue</span>"
-        f" → <span style='background:{CONTENT_TINT.name()}'>&nbsp;content&nbsp;</span></span>"
-    )

@@ -25,7 +25,8 @@ from annotator.core.records import (
     Status,
 )
 from annotator.store.repository import Repository
-from annotator.ui.article_view import CLAIM, ENTITY, ArticlePane, Item
+from annotator.ui.article_pane import ArticlePane
+from annotator.ui.article_view import CLAIM, ENTITY, Item
 from annotator.ui.claim_panel import ClaimPanel
 from annotator.ui.colors import Palette
 from annotator.ui.decisions import DecisionStack
