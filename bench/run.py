@@ -174,7 +174,7 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
         focus = window.focusWidget() or window
         decisions: list[float] = []
         for i in range(sizes.decisions):
-            decisions.append(timed(functools.partial(_press, app, focus, keys[i % 2])))
+            decisions.append(timed(functools.partial(_press, app, QTest.keyClick, focus, keys[i % 2])))
             QTest.keyClick(focus, Qt.Key.Key_N)  # next suggestion (not timed)
             app.processEvents()
         decision_p95.append(p95(decisions))
@@ -188,11 +188,9 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
     ]
 
 
-def _press(app: Any, focus: Any, key: Any) -> None:
+def _press(app: Any, click: Callable[[Any, Any], None], focus: Any, key: Any) -> None:
     """One key press, then the event loop once (Qt paints what the key press dirtied)."""
-    from PySide6.QtTest import QTest
-
-    QTest.keyClick(focus, key)
+    click(focus, key)
     app.processEvents()
 
 

@@ -174,7 +174,6 @@ class ArticleText(QTextEdit):
         if side == self._side:
             return
         self._side = side
-        self._geometry.reset()
         root = self.document().rootFrame()
         frame = root.frameFormat()
         # The document margin is the root frame's margin: set the sides on top of it, keep top and bottom.
