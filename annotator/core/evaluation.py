@@ -130,6 +130,68 @@ class EntityScores:
         )
 
 
+#: The roles of a claim, in the order reports list them.
+CLAIM_ROLES: tuple[str, ...] = ("source", "cue", "content")
+
+
+@dataclass
+class RoleScores:
+    """Per-role span figures of claims: exact match (same start and end) and begin match (same start).
+
+    Each article contributes the distinct extents of each role among its gold and its suggested claims, so a
+    source shared by three claims counts once, and a claim without a source contributes no source.
+    """
+
+    exact: dict[str, PRF] = field(default_factory=lambda: {r: PRF() for r in CLAIM_ROLES})
+    begin: dict[str, PRF] = field(default_factory=lambda: {r: PRF() for r in CLAIM_ROLES})
+
+    def __add__(self, other: RoleScores) -> RoleScores:
+        return RoleScores(
+            {r: self.exact[r] + other.exact[r] for r in CLAIM_ROLES},
+            {r: self.begin[r] + other.begin[r] for r in CLAIM_ROLES},
+        )
+
+    def as_dict(self) -> dict[str, dict[str, dict[str, float]]]:
+        """``{"exact": {role: {"precision", "recall", "f1", "gold", "suggested"}}, "begin": {...}}``."""
+        return {
+            kind: {
+                role: {
+                    "precision": prf.precision,
+                    "recall": prf.recall,
+                    "f1": prf.f1,
+                    "gold": prf.n_gold,
+                    "suggested": prf.n_pred,
+                }
+                for role, prf in table.items()
+            }
+            for kind, table in (("exact", self.exact), ("begin", self.begin))
+        }
+
+
+def score_roles(gold: Sequence[ClaimSpans], pred: Sequence[ClaimSpans]) -> RoleScores:
+    """Exact and begin-match figures per role for one article's claims (see :class:`RoleScores`)."""
+    out = RoleScores()
+    for role in CLAIM_ROLES:
+        g = {x for x in (getattr(c, role) for c in gold) if x is not None}
+        p = {x for x in (getattr(c, role) for c in pred) if x is not None}
+        out.exact[role] = PRF(len(g & p), len(g), len(p))
+        gb, pb = {x[0] for x in g}, {x[0] for x in p}
+        out.begin[role] = PRF(len(gb & pb), len(gb), len(pb))
+    return out
+
+
+def format_role_scores(scores: RoleScores) -> str:
+    """Per-role lines: exact P/R/F1 and begin-match F1."""
+    lines = []
+    for role in CLAIM_ROLES:
+        e, b = scores.exact[role], scores.begin[role]
+        lines.append(
+            f"  {role:<8} exact: precision {e.precision:.3f}  recall {e.recall:.3f}  F1 {e.f1:.3f}   "
+            f"begin-match F1 {b.f1:.3f}  (gold {e.n_gold}, suggested {e.n_pred})"
+        )
+    return "\n".join(lines)
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
