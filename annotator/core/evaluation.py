@@ -307,6 +307,53 @@ def score_claim_corpus(
     return out
 
 
+def score_role_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[ClaimSpans]]]) -> RoleScores:
+    """Per-role exact and begin-match figures of many articles (articles without claim gold skipped)."""
+    total = RoleScores()
+    for article, pred in pairs:
+        if article.claims is not None:
+            total = total + score_roles(article.claims, pred)
+    return total
+
+
+def parse_label_map(spec: str) -> dict[str, str | None]:
+    """A label map from ``"PER=PERSON,GPE=LOC,DATE="`` or a JSON object file's path (``{"PER": "PERSON"}``).
+
+    A label mapped to nothing (``DATE=`` or ``null``) is left out of the scoring on both sides.
+
+    Raises:
+        InputError: the file is unreadable or not an object of strings; an inline entry lacks ``=``.
+    """
+    path = Path(spec)
+    if path.is_file():
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(str(path), f"cannot read the label map: {exc}") from exc
+        if not isinstance(raw, dict) or not all(isinstance(v, str | None) for v in raw.values()):
+            raise InputError(str(path), 'a label map is a JSON object of label names, e.g. {"PER": "PERSON"}')
+        return {str(k): (v or None) for k, v in raw.items()}
+    out: dict[str, str | None] = {}
+    for item in spec.split(","):
+        if not item.strip():
+            continue
+        if "=" not in item:
+            raise InputError("--label-map", f"{item.strip()!r}: write FROM=TO (or FROM= to leave a label out)")
+        source, target = (x.strip() for x in item.split("=", 1))
+        out[source] = target or None
+    return out
+
+
+def map_labels(spans: Iterable[EntitySpan], mapping: dict[str, str | None]) -> list[EntitySpan]:
+    """``spans`` with their labels mapped (unmapped labels kept; labels mapped to None dropped)."""
+    out = []
+    for span in spans:
+        label = mapping.get(span.label, span.label)
+        if label is not None:
+            out.append(EntitySpan(span.start, span.end, label))
+    return out
+
+
 def score_entity_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[EntitySpan]]]) -> EntityScores:
     """Score the entities of many articles (articles without entity gold skipped)."""
     total = EntityScores()

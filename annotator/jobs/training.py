@@ -25,9 +25,7 @@ from annotator.core.trained_models import TrainedModel, check_model_name
 from annotator.core.training_data import WHAT, TrainingArticle, split, training_article
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.training_report import compare, score_predictions
-from annotator.nlp import model_training as mt
 from annotator.nlp.pipeline import LoadedPipeline, load_pipeline
-from annotator.nlp.suggester import Suggester
 from annotator.store.repository import Repository
 
 #: Share of the progress bar each phase takes (measured on the benchmark corpus).
@@ -158,6 +156,8 @@ def train(
         ValidationError: unknown layer or ``what``, nothing decided to learn from, a bad name or folder.
         CancelledError: the run was cancelled.
     """
+    from annotator.nlp import model_training as mt  # spaCy: imported when training, not with the GUI
+
     started = time.monotonic()
     wanted = _check_what(what)
     name = check_model_name(name or datetime.now(UTC).strftime("model-%Y%m%d-%H%M%S"))
@@ -221,11 +221,12 @@ def train(
     report = compare(current_scores, new_scores, current_name)
     better = report["new_is_better"]
     counts = _counts(train_share, eval_set)
-    meta = {
+    created = datetime.now(UTC).isoformat(timespec="seconds")
+    meta: dict[str, Any] = {
         "trained_from": list(layers),
         "what": sorted(wanted),
         "counts": counts,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "created": created,
         "base": base.setting,
         "seed": seed,
         "eval_share": eval_share,
@@ -238,7 +239,7 @@ def train(
     report_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     activate = bool(better or force)
     model = TrainedModel(
-        name=name, path=str(path.resolve()), created=meta["created"], base=base.setting, origin=loaded.origin,
+        name=name, path=str(path.resolve()), created=created, base=base.setting, origin=loaded.origin,
         layers=tuple(layers), what=tuple(sorted(wanted)), counts=counts, scores=report, active=activate,
     )
     repo.add_model(model, annotator)
@@ -303,6 +304,9 @@ def _score(
     cancelled: Any,
     progress: Any,
 ) -> dict[str, Any] | None:
+    from annotator.nlp import model_training as mt
+    from annotator.nlp.suggester import Suggester
+
     if not eval_set:
         return None
     suggester = Suggester(loaded)

@@ -111,7 +111,9 @@ def report_rows(report: dict[str, Any]) -> list[tuple[str, float | None, float |
         return float(value) if isinstance(value, int | float) else None
 
     if "claims" in new:
-        rows.append(("claims: overlap F1", get(current, "claims", "overlap", "f1"), get(new, "claims", "overlap", "f1")))
+        rows.append(
+            ("claims: overlap F1", get(current, "claims", "overlap", "f1"), get(new, "claims", "overlap", "f1"))
+        )
         for role in CLAIM_ROLES:
             rows.append((f"{role}: exact F1", get(current, "claims", "exact", role, "f1"),
                          get(new, "claims", "exact", role, "f1")))

@@ -119,7 +119,7 @@ class AttributionTagger(TrainablePipe):
         inputs, _ = self.inputs(docs)
         self.model.initialize(X=inputs or None)
 
-    def update(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:  # type: ignore[override]
+    def update(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, float]:
         raise NotImplementedError("train the attribution component with annotator.nlp.attribution_training")
 
     def add_label(self, label: str) -> int:

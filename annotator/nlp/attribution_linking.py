@@ -126,7 +126,7 @@ def link_claims(
             cue_of_token[i] = k
     claims = [_Claim(cue) for cue in cues]
     # Rule claims by the model cue they share: their content and source say which pieces belong together.
-    rule_ranges = []
+    rule_ranges: list[tuple[tuple[int, int] | None, ...]] = []
     for rc in rule_claims:
         rule_ranges.append((_token_range(doc, rc.cue), _token_range(doc, rc.content), _token_range(doc, rc.source)))
     for k, cue in enumerate(cues):
@@ -172,13 +172,13 @@ def link_claims(
 
     for piece in runs:
         if piece.role == "CONTENT":
-            k = rule_cue(piece, 1)
-            if k is None:
-                k = parse_cue(piece)
-            if k is None:
-                k = nearest(piece, same_sentence=False)
-            if k is not None:
-                claims[k].contents.append(piece)
+            target = rule_cue(piece, 1)
+            if target is None:
+                target = parse_cue(piece)
+            if target is None:
+                target = nearest(piece, same_sentence=False)
+            if target is not None:
+                claims[target].contents.append(piece)
     sources = [p for p in runs if p.role == "SOURCE"]
     for k, claim in enumerate(claims):
         claim.source = _pick_source(doc, claim, k, sources, rule_ranges, rule_claims, cue_of_token, sents)
@@ -228,7 +228,8 @@ def _inside_contents(piece: _Piece, claim: _Claim) -> bool:
 
 def _suggestion(doc: Doc, claim: _Claim) -> ClaimSuggestion:
     cue = _char_span(doc, claim.cue.start, claim.cue.end)
-    contents = [s for s in (_char_span(doc, p.start, p.end) for p in sorted(claim.contents, key=lambda p: p.start)) if s]
+    ordered = sorted(claim.contents, key=lambda p: p.start)
+    contents = [s for s in (_char_span(doc, p.start, p.end) for p in ordered) if s]
     source = _char_span(doc, claim.source.start, claim.source.end) if claim.source else None
     rule = claim.rule
     first = doc.text[contents[0].start] if contents else ""

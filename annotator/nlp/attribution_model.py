@@ -37,16 +37,15 @@ def build_attribution_tagger(
     dropout: float = 0.1,
 ) -> Model[Inputs, list[Floats2d]]:
     """The tagger network (see the module docstring); sizes are recorded in the pipeline's config."""
-    embeds = [HashEmbed(embed_width, embed_rows, column=i, seed=17 + i) for i in range(n_features)]
+    embeds: list[Model] = [HashEmbed(embed_width, embed_rows, column=i, seed=17 + i) for i in range(n_features)]
     embed: Model = with_array(concatenate(*embeds))
     joined = _join_tensor(embed, embed_width * n_features, tensor_width)
-    head = with_array(
-        chain(
-            Maxout(width, embed_width * n_features + tensor_width, nP=maxout_pieces, dropout=dropout, normalize=True),
-            MaxoutWindowEncoder(width=width, window_size=window_size, maxout_pieces=maxout_pieces, depth=depth),
-            Softmax(n_tags, width),
-        )
-    )
+    layers: list[Model] = [
+        Maxout(width, embed_width * n_features + tensor_width, nP=maxout_pieces, dropout=dropout, normalize=True),
+        MaxoutWindowEncoder(width=width, window_size=window_size, maxout_pieces=maxout_pieces, depth=depth),
+        Softmax(n_tags, width),
+    ]
+    head: Model = with_array(chain(*layers))
     model: Model[Inputs, list[Floats2d]] = chain(joined, head)
     model.attrs["tensor_width"] = tensor_width
     return model

@@ -107,6 +107,8 @@ def train_tagger(
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
     max_seconds: float | None = None,
+    on_epoch: Callable[[dict[str, float]], None] | None = None,
+    prepared: tuple[list[Any], list[Any]] | None = None,
 ) -> TaggerReport:
     """Train ``component``'s network in place.
 
@@ -122,6 +124,8 @@ def train_tagger(
         progress: called after each batch.
         cancelled: polled between batches; when it returns True, ``TrainingCancelled`` is raised.
         max_seconds: stop after the epoch that passes this time budget.
+        on_epoch: called with each epoch's figures.
+        prepared: ``(train, dev)`` from :func:`prepare` instead of computing them from ``train`` and ``dev``.
 
     Returns:
         The report; the component holds the best epoch's weights.
@@ -132,8 +136,11 @@ def train_tagger(
     started = time.monotonic()
     rng = random.Random(seed)
     numpy.random.seed(seed)
-    train_x = _prepare(component, train, progress, cancelled, "reading training documents")
-    dev_x = _prepare(component, dev, progress, cancelled, "reading evaluation documents") if dev else []
+    if prepared is not None:
+        train_x, dev_x = prepared
+    else:
+        train_x = prepare(component, train, progress, cancelled, "reading training documents")
+        dev_x = prepare(component, dev, progress, cancelled, "reading evaluation documents") if dev else []
     model = component.model
     model.initialize(X=[x for x, _, _ in train_x[:8]] or None)
     optimizer = Adam(learn_rate, L2=1e-6, grad_clip=1.0)
@@ -155,11 +162,11 @@ def train_tagger(
             grads = []
             n_known = sum(float(m.sum()) for _, _, m in batch) or 1.0
             for p, (_, ids, mask) in zip(probs, batch, strict=True):
-                truth = model.ops.alloc2f(*p.shape)
-                truth[numpy.arange(len(ids)), ids] = 1.0
-                d = (p - truth) * model.ops.asarray(mask)[:, None] / n_known
-                loss += float(((p - truth) ** 2 * model.ops.asarray(mask)[:, None]).sum())
-                grads.append(d)
+                d: Any = numpy.array(p, dtype="float32", copy=True)
+                d[numpy.arange(len(ids)), ids] -= 1.0
+                d *= mask[:, None]
+                loss += float((d**2).sum())
+                grads.append(model.ops.asarray2f(d / n_known))
             backprop(grads)
             model.finish_update(optimizer)
             done += 1
@@ -168,6 +175,8 @@ def train_tagger(
         scores = _dev_scores(component, dev_x) if dev_x else {"mean": 0.0}
         scores = {"epoch": float(epoch), "loss": loss, **scores}
         report.history.append(scores)
+        if on_epoch is not None:
+            on_epoch(scores)
         report.epochs = epoch
         if not dev_x or scores["mean"] > report.best_score:
             report.best_score = scores["mean"]
@@ -184,13 +193,14 @@ def train_tagger(
     return report
 
 
-def _prepare(
+def prepare(
     component: AttributionTagger,
     items: Sequence[RoleDoc],
     progress: Progress | None,
     cancelled: Callable[[], bool] | None,
     message: str,
 ) -> list[tuple[Any, Any, Any]]:
+    """Network inputs, gold tag ids and loss masks of ``items`` (documents without tokens left out)."""
     out = []
     for k, item in enumerate(items):
         if cancelled is not None and cancelled():

