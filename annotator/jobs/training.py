@@ -84,7 +84,7 @@ class _Eta:
 
 def collect(repo: Repository, layers: Sequence[str]) -> list[TrainingArticle]:
     """The decided articles of ``layers`` (an article in several layers is taken from the first listed)."""
-    known = {name for name, _ in repo.layers()}
+    known = {name for name, _ in repo.layers()} | {GOLD_LAYER}  # gold exists once a reviewer decides
     for layer in layers:
         if layer == SUGGESTIONS_LAYER:
             raise ValidationError("the suggestions layer holds no decisions: train from gold or annotators' layers")
@@ -130,6 +130,7 @@ def train(
     annotator: str | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
+    eval_ids: Sequence[str] | None = None,
 ) -> TrainResult:
     """Train a model from the project's decided layers, compare it with the current one, apply the gate.
 
@@ -148,6 +149,8 @@ def train(
         annotator: who trains (for the audit log).
         progress: one bar for the whole run, with an estimate of the time left in the message.
         cancel: checked often; a cancelled run records nothing and leaves no folder.
+        eval_ids: hold back exactly these articles instead of a seeded share (the benchmark measures on a
+            published split this way).
 
     Returns:
         The result; ``result.model`` is None when cancelled (``CancelledError`` is raised instead).
@@ -179,17 +182,23 @@ def train(
             f"nothing decided to learn from in {', '.join(layers)}: accept, correct or add entities and claims "
             "(or mark articles done) first"
         )
-    train_share, eval_set = split(articles, eval_share, seed)
+    if eval_ids is not None:
+        held = set(eval_ids)
+        train_share = [a for a in articles if a.id not in held]
+        eval_set = [a for a in articles if a.id in held]
+    else:
+        train_share, eval_set = split(articles, eval_share, seed)
     base = load_pipeline(pipeline)
     nlp = mt.prepare_base(base.nlp)
     # Trained components read every layer the base pipeline has; enable them all again.
     for disabled in list(nlp.disabled):
         nlp.enable_pipe(disabled)
     try:
-        current_scores, current_name = _score_current(repo, pipeline, eval_set, wanted)
         texts = [a.text for a in train_share]
-        docs = mt.parse_texts(nlp, texts, lambda d, t, m: eta("parse", d, t, m), cancelled)
         eval_docs = mt.parse_texts(nlp, [a.text for a in eval_set], None, cancelled)
+        # Measured before training changes the base pipeline's NER in place.
+        current_scores, current_name = _score_current(repo, pipeline, base, eval_set, eval_docs, wanted)
+        docs = mt.parse_texts(nlp, texts, lambda d, t, m: eta("parse", d, t, m), cancelled)
         parts: dict[str, Any] = {}
         if "entities" in wanted:
             parts["entities"] = mt.train_entities(
@@ -215,7 +224,13 @@ def train(
         eta("evaluate", 0, 1, "measuring the new model on the evaluation share")
         loaded = LoadedPipeline(nlp=nlp, name=f"{nlp.lang}_{name}", version="1.0.0",
                                 origin=f"spacy:{nlp.lang}_{name}@1.0.0", setting=str(path))
-        new_scores = _score(loaded, eval_set, wanted, cancelled, lambda d, t: eta("evaluate", d, t, "measuring"))
+        # The new components run on the evaluation share's parses: no second parse of those articles.
+        trained_pipes = [n for n in nlp.pipe_names if (n == "ner" and "entities" in wanted) or n == mt.FACTORY]
+        for doc in eval_docs:
+            for pipe_name in trained_pipes:
+                nlp.get_pipe(pipe_name)(doc)
+        new_scores = _score(loaded, eval_set, wanted, cancelled, lambda d, t: eta("evaluate", d, t, "measuring"),
+                            eval_docs)
     except mt.TrainingCancelled:
         raise CancelledError("training cancelled: nothing was saved") from None
     report = compare(current_scores, new_scores, current_name)
@@ -279,9 +294,14 @@ def _counts(train_share: Sequence[TrainingArticle], eval_set: Sequence[TrainingA
 
 
 def _score_current(
-    repo: Repository, pipeline: str | None, eval_set: Sequence[TrainingArticle], wanted: set[str]
+    repo: Repository,
+    pipeline: str | None,
+    base: LoadedPipeline,
+    eval_set: Sequence[TrainingArticle],
+    eval_docs: Sequence[Any],
+    wanted: set[str],
 ) -> tuple[dict[str, Any] | None, str]:
-    """Scores of the model suggestions use today: the active model, else the base pipeline."""
+    """Scores of the model suggestions use today: the active model, else the base pipeline (on its parses)."""
     if not eval_set:
         return None, "the current model"
     active = repo.active_model()
@@ -289,12 +309,13 @@ def _score_current(
         try:
             loaded = load_pipeline(active.path)
         except ConfigError:
-            loaded, label = load_pipeline(pipeline), "the base pipeline (the active model does not load)"
+            pass
         else:
-            label = f"the active model {active.name}"
+            return _score(loaded, eval_set, wanted, None, None), f"the active model {active.name}"
+        label = "the base pipeline (the active model does not load)"
     else:
-        loaded, label = load_pipeline(pipeline), "the base pipeline with the rules"
-    return _score(loaded, eval_set, wanted, None, None), label
+        label = "the base pipeline with the rules"
+    return _score(base, eval_set, wanted, None, None, eval_docs), label
 
 
 def _score(
@@ -303,7 +324,9 @@ def _score(
     wanted: set[str],
     cancelled: Any,
     progress: Any,
+    docs: Sequence[Any] | None = None,
 ) -> dict[str, Any] | None:
+    """Score ``loaded``'s suggestions for ``eval_set`` (on ``docs`` when they are its parses already)."""
     from annotator.nlp import model_training as mt
     from annotator.nlp.suggester import Suggester
 
@@ -311,7 +334,12 @@ def _score(
         return None
     suggester = Suggester(loaded)
     predictions = []
-    for k, result in enumerate(suggester.suggest_texts((a.id, a.text) for a in eval_set)):
+    results = (
+        (suggester.suggest_doc(a.id, doc) for a, doc in zip(eval_set, docs, strict=True))
+        if docs is not None
+        else suggester.suggest_texts((a.id, a.text) for a in eval_set)
+    )
+    for k, result in enumerate(results):
         if cancelled is not None and cancelled():
             raise mt.TrainingCancelled()
         predictions.append(result)

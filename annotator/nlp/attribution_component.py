@@ -36,12 +36,12 @@ DEFAULT_MODEL = Config().from_str(
 n_tags = {len(TAGS)}
 n_features = {len(FEATURES)}
 tensor_width = 96
-embed_width = 32
+embed_width = 24
 embed_rows = 4000
-width = 128
-depth = 3
+width = 96
+depth = 2
 window_size = 1
-maxout_pieces = 3
+maxout_pieces = 2
 dropout = 0.1
 """
 )["model"]

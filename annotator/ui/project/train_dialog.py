@@ -89,10 +89,9 @@ class TrainDialog(QDialog):
         self.layers = QListWidget()
         self.layers.setToolTip("The decided layers to learn from, in order of preference")
         self.layers.setMaximumHeight(110)
-        for name, kind in self.repo.layers():
-            if name == SUGGESTIONS_LAYER:
-                continue
-            item = QListWidgetItem(name if kind != "gold" else f"{name} (reviewed)")
+        names = [GOLD_LAYER] + sorted(n for n, _ in self.repo.layers() if n not in (GOLD_LAYER, SUGGESTIONS_LAYER))
+        for name in names:
+            item = QListWidgetItem(name if name != GOLD_LAYER else f"{name} (reviewed articles)")
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setCheckState(Qt.CheckState.Checked if name == GOLD_LAYER else Qt.CheckState.Unchecked)
             self.layers.addItem(item)
