@@ -139,7 +139,7 @@ def test_split_is_seeded_and_keeps_both_shares(repo: Repository) -> None:
     build_training_project(repo)
     articles = collect(repo, ["alice"])
     a_train, a_eval = split(articles, 0.25, seed=3)
-    b_train, b_eval = split(list(reversed(articles)), 0.25, seed=3)
+    _b_train, b_eval = split(list(reversed(articles)), 0.25, seed=3)
     assert [a.id for a in a_eval] == [a.id for a in b_eval] and len(a_eval) == 3 and len(a_train) == 9
     assert [a.id for a in split(articles, 0.25, seed=4)[1]] != [a.id for a in a_eval]
 

@@ -12,7 +12,7 @@ from annotator.ui.project.train_dialog import TrainDialog
 
 
 def install_model_menu(window: Any) -> None:
-    """Add Model › Train… to ``window`` (a ``MainWindow``: ``repo``, ``annotator``, ``services``, ``actions_by_name``)."""
+    """Add Model › Train… to ``window`` (a ``MainWindow``: repo, annotator, services, actions_by_name)."""
     menu = window.menuBar().addMenu("&Model")
     action = QAction(qta.icon("fa5s.graduation-cap", color="#37474f"), "&Train…", window)
     action.setStatusTip("Train a model from the decided layers and compare it with the current one")

@@ -89,7 +89,7 @@ class TrainDialog(QDialog):
         self.layers = QListWidget()
         self.layers.setToolTip("The decided layers to learn from, in order of preference")
         self.layers.setMaximumHeight(110)
-        names = [GOLD_LAYER] + sorted(n for n, _ in self.repo.layers() if n not in (GOLD_LAYER, SUGGESTIONS_LAYER))
+        names = [GOLD_LAYER, *sorted(n for n, _ in self.repo.layers() if n not in (GOLD_LAYER, SUGGESTIONS_LAYER))]
         for name in names:
             item = QListWidgetItem(name if name != GOLD_LAYER else f"{name} (reviewed articles)")
             item.setData(Qt.ItemDataRole.UserRole, name)
