@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import ArticleStatus, Change
+from annotator.core.records import ArticleStatus, Change, role_reviews
 from annotator.store.repository import Repository
 from annotator.ui import shortcuts
 from annotator.ui.article_list import ArticleListPanel
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         self._record_time()
         self._end_session()
         self.repo.ensure_annotator(name)
-        if self.review.active and dict(self.repo.annotators()).get(name) != "reviewer":
+        if self.review.active and not role_reviews(dict(self.repo.annotators()).get(name)):
             self.review.set_active(False)
         self.annotator = name
         self._session_id = self.repo.start_session(name)
