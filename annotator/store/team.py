@@ -80,9 +80,7 @@ _MEMBER = "(SELECT annotator_role()) IS NOT NULL"
 _ADMIN = "(SELECT annotator_role()) = 'admin'"
 _OWN_ROWS = f"(annotator_id = (SELECT annotator_id()) OR {_ADMIN})"
 _SPAN_READABLE = "EXISTS (SELECT 1 FROM claim c WHERE c.id = claim_id)"
-_SPAN_WRITABLE = (
-    "EXISTS (SELECT 1 FROM claim c WHERE c.id = claim_id AND c.layer_id = ANY ((SELECT annotator_writable_layers())::integer[]))"
-)
+_SPAN_WRITABLE = f"EXISTS (SELECT 1 FROM claim c WHERE c.id = claim_id AND c.{_WRITABLE})"
 _EVENT_READABLE = (
     "(NOT (SELECT annotator_blind()) OR (SELECT annotator_role()) IN ('reviewer', 'admin') "
     "OR annotator IS NULL OR annotator = current_user::text)"
