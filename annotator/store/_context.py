@@ -290,7 +290,12 @@ class StoreContext:
         if not name or name == SUGGESTIONS_LAYER:
             return self.suggestions_layer()
         if name == GOLD_LAYER:
+            identity = self.team_identity()
+            if identity is not None and not role_reviews(identity[1]):
+                raise PermissionDeniedError(f"{identity[0]} may not change the gold layer: reviewers and admins do")
             return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
-        Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()
+        self.check_acting_as(name)
+        if self.team_identity() is None:  # on a team server only admins add people (server add-user)
+            Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()
         ann_id, _ = self.annotator(name)
         return self.layer_id(name, LayerKind.ANNOTATOR, ann_id)

@@ -76,8 +76,7 @@ def open_postgres(location: str) -> PostgresqlDatabase:
     if parts.port:
         params["port"] = parts.port
     params.setdefault("application_name", "annotator")
-    # autorollback: a failed statement outside a transaction must not leave the connection unusable.
-    return PostgresqlDatabase(name, autorollback=True, **params)
+    return PostgresqlDatabase(name, **params)
 
 
 def sqlstate(exc: BaseException) -> str | None:
@@ -144,7 +143,10 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
                 return fn(self, *args, **kwargs)
             except AnnotatorError:
                 raise
-            except peewee.DatabaseError as exc:
+            except Exception as exc:
+                # peewee's wrapped errors, and the driver's own from executemany (bulk_insert) alike.
+                if not isinstance(exc, peewee.DatabaseError) and sqlstate(exc) is None:
+                    raise
                 nested = st.db.transaction_depth() > 0
                 if sqlstate(exc) in RETRYABLE and not nested and attempt < ATTEMPTS - 1:
                     attempt += 1

@@ -67,11 +67,6 @@ CREATE OR REPLACE FUNCTION annotator_writable_layers() RETURNS integer[] LANGUAG
      OR (l.kind = 'gold' AND annotator_role() = 'reviewer'))
 $$;
 
-CREATE OR REPLACE FUNCTION annotator_notify_progress() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('annotator_progress', NEW.article_id);
-  RETURN NEW;
-END $$;
 """
 
 _READABLE = "layer_id = ANY ((SELECT annotator_readable_layers())::integer[])"
@@ -168,6 +163,8 @@ class TeamServer:
         self.location = location
         self.database = str(db.database)
         self.team_role = team_role_name(self.database)
+        with bound(db):
+            self.user = current_user(db)
 
     def close(self) -> None:
         if not self.db.is_closed():
@@ -193,8 +190,8 @@ class TeamServer:
             raise
 
     def login(self) -> str:
-        with bound(self.db):
-            return current_user(self.db)
+        """The connected login (who runs the command)."""
+        return self.user
 
     def _role_exists(self, name: str) -> bool:
         return bool(self.db.execute_sql("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone())
@@ -233,11 +230,6 @@ class TeamServer:
             for table in tables:
                 self._apply_policy(table, POLICIES.get(table, DEFAULT_POLICY))
             self._sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {_ident(self.team_role)}")
-            self._sql("DROP TRIGGER IF EXISTS annotator_progress ON article_state")
-            self._sql(
-                "CREATE TRIGGER annotator_progress AFTER INSERT OR UPDATE ON article_state "
-                "FOR EACH ROW EXECUTE FUNCTION annotator_notify_progress()"
-            )
             done.append(f"row-level security on {len(tables)} tables")
             for name, kind in ((SUGGESTIONS_LAYER, LayerKind.MODEL), (GOLD_LAYER, LayerKind.GOLD)):
                 Layer.insert(name=name, kind=kind.value).on_conflict_ignore().execute()

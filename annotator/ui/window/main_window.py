@@ -28,6 +28,7 @@ from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change, role_reviews
 from annotator.store.repository import Repository
 from annotator.ui.review.review_mode import ReviewMode
+from annotator.ui.window.focus_refresh import FocusRefresh
 from annotator.ui.workspace import shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.article_timer import ArticleTimer
@@ -121,6 +122,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name["redo"].setEnabled(False)
         self.review.activeChanged.connect(self._on_review_mode)
         self._on_review_mode(False)
+
+        self.focus_refresh = FocusRefresh(self)  # others' progress (team server) when the window is back in front
 
         first = repo.next_in_queue(annotator) or next(iter(repo.article_ids()), None)
         self.open_article(first)
