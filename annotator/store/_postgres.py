@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import random
 import re
 import time
@@ -76,6 +77,10 @@ def open_postgres(location: str) -> PostgresqlDatabase:
     if parts.port:
         params["port"] = parts.port
     params.setdefault("application_name", "annotator")
+    # peewee opens one connection per thread, possibly long after this: every connection of this database
+    # uses the credentials in force when it was opened (libpq would re-read the environment each time).
+    if os.environ.get("PGPASSWORD"):
+        params["password"] = os.environ["PGPASSWORD"]
     return PostgresqlDatabase(name, **params)
 
 
