@@ -135,3 +135,25 @@ def test_a_login_without_write_privileges_gets_a_clear_refusal(
         with pytest.raises(PermissionDeniedError, match="reader may not change the annotators"):
             repo.ensure_annotator("x")
         assert repo.annotators() == []
+
+
+def test_step_5_upgrades_an_older_database_on_both_stores(db_location: str) -> None:
+    """A database made before the team server gets the unique suggestion keys and keeps its rows."""
+    from annotator.store.migrations import latest_version, schema_version
+
+    repo = open_repository(db_location)
+    article_id = repo.add_article(ArticleIn(text=TEXT, title="old")).article_id
+    repo.store_suggestions(default_suggestions(article_id))
+    db = repo._st.db
+    for index in ("entity_suggestion_key", "claim_suggestion_key"):
+        db.execute_sql(f"DROP INDEX {index}")
+    db.execute_sql("UPDATE setting SET value = '1' WHERE key = 'schema_version'")
+    repo.close()
+    with open_repository(db_location) as again:
+        database = again._st.db
+        assert schema_version(database) == latest_version()
+        names = {i.name for i in database.get_indexes("entity")} | {i.name for i in database.get_indexes("claim")}
+        assert {"entity_suggestion_key", "claim_suggestion_key"} <= names
+        assert len(again.entities_for(article_id, layer="suggestions")) == 2
+        again.store_suggestions(default_suggestions(article_id))  # still idempotent under the constraint
+        assert len(again.entities_for(article_id, layer="suggestions")) == 2
