@@ -199,6 +199,9 @@ class ClaimSuggestion:
     # For a pronoun or title source ("he", "the prime minister"): the named mention it resolves to.
     source_ref: Span | None = None
     score: float = 1.0
+    # Codes suggested by a trained pipeline's code classifiers (issue 11); None when nothing is suggested.
+    issue: str | None = None
+    stance: int | None = None
 
 
 @dataclass(frozen=True)

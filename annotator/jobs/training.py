@@ -218,7 +218,7 @@ def train(
             )
             parts["claims"] = {"epochs": tagger.epochs, "best_epoch": tagger.best_epoch, "history": tagger.history}
         if "codes" in wanted:
-            codes = mt.train_codes(nlp, train_share, seed=seed, progress=lambda d, t, m: eta("codes", d, t, m),
+            codes = mt.train_codes(nlp, docs, train_share, seed=seed, progress=lambda d, t, m: eta("codes", d, t, m),
                                    cancelled=cancelled)
             parts["codes"] = {"trained": codes.trained, "labels": codes.labels, "skipped": codes.skipped}
         eta("evaluate", 0, 1, "measuring the new model on the evaluation share")

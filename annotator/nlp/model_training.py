@@ -24,13 +24,11 @@ from spacy.util import minibatch
 from annotator.core.training_data import TrainingArticle
 from annotator.nlp.attribution_component import FACTORY
 from annotator.nlp.attribution_training import RoleDoc, TaggerReport, TrainingCancelled, train_tagger
+from annotator.nlp.claim_codes import ISSUE_PIPE, STANCE_LABELS, STANCE_PIPE, claim_extent, claim_sentence
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
 
-ISSUE_PIPE = "claim_issue"
-STANCE_PIPE = "claim_stance"
-STANCE_LABELS = {-1: "against", 0: "neutral", 1: "for"}
 #: Fewest coded claims (and distinct codes) before a code classifier is trained.
 MIN_CODED = 20
 
@@ -197,15 +195,6 @@ class CodesReport:
     skipped: dict[str, str] = field(default_factory=dict)
 
 
-def claim_sentence(text: str, content_start: int, content_end: int, cue_start: int, cue_end: int) -> str:
-    """The text a code classifier reads for a claim: from its first to its last span, widened to whole lines."""
-    start = min(content_start, cue_start)
-    end = max(content_end, cue_end)
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return text[line_start : line_end if line_end >= 0 else len(text)]
-
-
 _BOW = {
     "@architectures": "spacy.TextCatBOW.v3",
     "exclusive_classes": True,
@@ -217,9 +206,10 @@ _BOW = {
 
 def train_codes(
     nlp: Language,
+    docs: Sequence[Doc],
     articles: Sequence[TrainingArticle],
     *,
-    epochs: int = 10,
+    epochs: int = 20,
     seed: int = 0,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
@@ -228,15 +218,9 @@ def train_codes(
     and two or more distinct codes; they are added disabled (the suggester calls them per claim)."""
     report = CodesReport()
     texts: dict[str, list[tuple[str, str]]] = {ISSUE_PIPE: [], STANCE_PIPE: []}
-    for article in articles:
+    for doc, article in zip(docs, articles, strict=True):
         for claim in article.claims:
-            text = claim_sentence(
-                article.text,
-                min(s.start for s in claim.content),
-                max(s.end for s in claim.content),
-                min(s.start for s in claim.cue),
-                max(s.end for s in claim.cue),
-            )
+            text = claim_sentence(doc, *claim_extent(claim))
             if claim.issue:
                 texts[ISSUE_PIPE].append((text, claim.issue))
             if claim.stance is not None and claim.stance in STANCE_LABELS:
@@ -268,18 +252,6 @@ def train_codes(
         report.trained[pipe_name] = len(items)
         report.labels[pipe_name] = labels
     return report
-
-
-def classify_claim(nlp: Language, pipe_name: str, text: str) -> tuple[str, float] | None:
-    """The best code of a claim's text by a code classifier of ``nlp`` (None when it has none)."""
-    if pipe_name not in nlp.component_names:
-        return None
-    textcat = nlp.get_pipe(pipe_name)
-    doc = textcat(nlp.make_doc(text))
-    if not doc.cats:
-        return None
-    label = max(doc.cats, key=lambda k: doc.cats[k])
-    return label, float(doc.cats[label])
 
 
 # ---------------------------------------------------------------------- saving

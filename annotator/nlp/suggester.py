@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion
 from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
+from annotator.nlp.claim_codes import code_claims, has_code_classifiers
 from annotator.nlp.entities import LabelMap, entity_suggestions
 from annotator.nlp.pipeline import LoadedPipeline, parse_stream
 
@@ -73,6 +74,7 @@ class Suggester:
         # A pipeline without a parser (an NER-only custom one) still gives entities and actors; claims need
         # the parse, so they are left out rather than failing every article.
         self._claims = _make_claim_suggester(loaded.nlp, claim_lexicon_path) if _has_parser(loaded.nlp) else None
+        self._codes = has_code_classifiers(loaded.nlp)
 
     @property
     def origin(self) -> str:
@@ -91,6 +93,8 @@ class Suggester:
         claims: list[ClaimSuggestion] = []
         if self._claims is not None:
             found = self._claims.suggest(doc)
+            if self._codes:
+                found = code_claims(self.loaded.nlp, doc, found)
             claims = link_claim_sources(doc.text, found, entities, actors, self.actor_lexicon)
         return ArticleSuggestions(
             article_id=article_id, origin=self.origin, entities=entities, claims=claims, actors=actors

@@ -362,6 +362,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         if key not in new_claims:
             new_claims[key] = (c, roles)
     to_insert = []
+    issues = st.issues() if any(c.issue is not None for c, _ in new_claims.values()) else set()
     for key, (c, _roles) in new_claims.items():
         if key in existing_c:
             continue
@@ -376,8 +377,9 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
                 "form": c.form,
                 "source_actor": actor,
                 "addressee": None,
-                "issue": None,
-                "stance": None,
+                # A code the codebook no longer has is left out rather than refusing the article.
+                "issue": c.issue if c.issue is not None and c.issue in issues else None,
+                "stance": c.stance if c.stance in (-1, 0, 1) else None,
                 "note": "",
                 "status": Status.SUGGESTED.value,
                 "origin": origin,

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import ValidationError
 from annotator.core.records import SUGGESTIONS_LAYER, ArticleIn
 from annotator.core.training_data import split
 from annotator.jobs.training import collect, train
 from annotator.jobs.training_report import compare
+from annotator.store import open_repository
 from annotator.store.repository import Repository
-from tests.fixtures.training_project import build_training_project, training_texts
+from tests.fixtures.training_project import build_training_project, claim_codes, training_texts
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Repository]:
+    """SQLite only: training reads through the same Repository calls on both stores (tested there), and each
+    run here loads spaCy, so running these twice would only double the suite's time."""
+    repository = open_repository(str(tmp_path / "training.db"))
+    try:
+        yield repository
+    finally:
+        repository.close()
 
 
 def _claim_roles(claims) -> set[tuple[str, int, int]]:
@@ -48,6 +62,39 @@ def test_trained_pipeline_finds_its_training_spans(repo: Repository, tmp_path: P
         found |= {(text, *r) for r in _claim_roles(suggester.suggest(doc))}
         gold |= {(text, role, s, e) for c in claims for role, (s, e) in c.items()}
     assert len(gold & found) / len(gold) >= 0.9, sorted(gold - found)
+
+
+def test_codes_are_learnt_and_suggested_with_the_claims(repo: Repository, tmp_path: Path) -> None:
+    from annotator.jobs.suggesting import suggest
+
+    ids = build_training_project(repo, coded=True)
+    result = train(repo, layers=["alice"], what=["claims", "codes"], eval_share=0.0, epochs=30,
+                   output=tmp_path / "m", name="coded")
+    assert result.model is not None
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["annotator"]["training"]["codes"]["trained"] == {"claim_issue": 36, "claim_stance": 36}
+    assert "claim_issue" in meta["disabled"]  # not run on whole articles by nlp(text)
+    repo.use_model("coded")
+    suggest(repo)
+    texts = training_texts()
+    right = total = 0
+    for article_id, (text, claims, _) in zip(ids, texts, strict=True):
+        wanted = {claim["cue"]: claim_codes(text, claim) for claim in claims}
+        for claim in repo.claims_for(article_id, layer=SUGGESTIONS_LAYER):
+            key = (claim.cue.start, claim.cue.end) if claim.cue else None
+            if key in wanted:
+                total += 1
+                right += (claim.issue, claim.stance) == wanted[key]
+    assert total >= 30 and right / total >= 0.8
+
+
+def test_codes_need_enough_coded_claims(repo: Repository, tmp_path: Path) -> None:
+    build_training_project(repo)  # nothing coded
+    result = train(repo, layers=["alice"], what=["codes"], eval_share=0.0, output=tmp_path / "m", name="nocodes")
+    meta = json.loads((tmp_path / "m" / "meta.json").read_text(encoding="utf-8"))["annotator"]
+    assert meta["training"]["codes"]["trained"] == {}
+    assert "0 coded claims" in meta["training"]["codes"]["skipped"]["claim_issue"]
+    assert result.model is not None
 
 
 def test_gate_refuses_a_worse_model_unless_forced(
@@ -152,26 +199,6 @@ def test_training_needs_decided_data_and_known_layers(repo: Repository, tmp_path
         train(repo, layers=["bob"], output=tmp_path / "m")
     with pytest.raises(ValidationError, match="--what"):
         train(repo, layers=["alice"], what=["tokens"], output=tmp_path / "m")
-
-
-def test_models_are_switched_and_removed(repo: Repository, tmp_path: Path) -> None:
-    from annotator.core.trained_models import TrainedModel
-
-    repo.add_model(TrainedModel("a", str(tmp_path / "a"), "2026-01-01T00:00:00", "base", "spacy:en_a@1.0.0",
-                                active=True))
-    repo.add_model(TrainedModel("b", str(tmp_path / "b"), "2026-01-02T00:00:00", "base", "spacy:en_b@1.0.0"))
-    assert repo.active_model().name == "a"
-    repo.use_model("b", "alice")
-    assert repo.active_model().name == "b" and [m.active for m in repo.models()] == [False, True]
-    repo.use_model(None)
-    assert repo.active_model() is None
-    with pytest.raises(NotFoundError, match="no trained model 'c'"):
-        repo.use_model("c")
-    with pytest.raises(ValidationError, match="exists already"):
-        repo.add_model(TrainedModel("a", "x", "", "", ""))
-    assert repo.remove_model("a").name == "a"
-    assert [m.name for m in repo.models()] == ["b"]
-    assert any(e["action"] == "use_model" for e in repo.events())
 
 
 def test_suggest_force_uses_the_active_model_and_keeps_decisions(repo: Repository, tmp_path: Path) -> None:
