@@ -206,17 +206,23 @@ def train(
                 cancelled=cancelled,
             )
         if "claims" in wanted:
-            tagger = mt.train_claims(
+            # Epochs and the mode are chosen on a tenth of the training share, never on the evaluation share.
+            fit, tune = _tuning_split(train_share, seed)
+            by_id = {a.id: doc for a, doc in zip(train_share, docs, strict=True)}
+            tune_docs = [d for d in mt.role_docs([by_id[a.id] for a in tune], tune)]
+            tagger, modes = mt.train_claims(
                 nlp,
-                mt.role_docs(docs, train_share),
-                mt.role_docs(eval_docs, eval_set),
+                mt.role_docs([by_id[a.id] for a in fit], fit),
+                tune_docs,
+                [a.claims for a in tune if a.claims or a.rejected_claims or a.complete],
                 epochs=epochs,
                 seed=seed,
                 progress=lambda d, t, m: eta("claims", d, t, "claims: " + m),
                 cancelled=cancelled,
                 max_seconds=max_minutes * 60 if max_minutes else None,
             )
-            parts["claims"] = {"epochs": tagger.epochs, "best_epoch": tagger.best_epoch, "history": tagger.history}
+            parts["claims"] = {"epochs": tagger.epochs, "best_epoch": tagger.best_epoch, "history": tagger.history,
+                               "tuning_articles": len(tune), **modes}
         if "codes" in wanted:
             codes = mt.train_codes(nlp, docs, train_share, seed=seed, progress=lambda d, t, m: eta("codes", d, t, m),
                                    cancelled=cancelled)
@@ -267,6 +273,15 @@ def train(
                   f"active (`annotator models use {name}` or --force to use it anyway)")
     return TrainResult(model=model, report=report, activated=activate, reason=reason,
                        report_path=str(report_path), seconds=time.monotonic() - started)
+
+
+def _tuning_split(
+    train_share: Sequence[TrainingArticle], seed: int
+) -> tuple[list[TrainingArticle], list[TrainingArticle]]:
+    """A tenth of the training share (at least 1 article of 10 or more) to choose the best epoch and mode on."""
+    if len(train_share) < 10:
+        return list(train_share), []
+    return split(train_share, 0.1, seed + 1)
 
 
 def _check_what(what: Sequence[str]) -> set[str]:

@@ -16,8 +16,10 @@ from spacy.tokens import Doc
 
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
 
-#: How the tagger's claims and the rules' claims combine (chosen by the trainer on the evaluation share).
-MODES = ("model", "union")
+#: How the tagger's claims and the rules' claims combine: the trainer keeps the one that measures best on
+#: documents held back from training (the rules alone, the tagger's claims, or those plus the rule claims the
+#: tagger left out).
+MODES = ("model", "union", "rules")
 
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _MAX_LINK_TOKENS = 80
@@ -106,11 +108,13 @@ def link_claims(
         doc: the parsed Doc the tags belong to.
         tags: one tag of ``attribution_features.TAGS`` per token.
         rule_claims: the rules' claims for ``doc`` (used for linking, kinds and forms, and in ``union`` mode).
-        mode: one of ``MODES``.
+        mode: one of ``MODES`` (``rules``: the rule claims as they are).
 
     Returns:
         Claims with a cue and at least one content piece, in text order of their cue.
     """
+    if mode == "rules":
+        return list(rule_claims)
     runs = [_Piece(s, e, role) for s, e, role in tag_spans(tags)]
     cues = [p for p in runs if p.role == "CUE"]
     if not cues and mode == "model":

@@ -21,8 +21,18 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import minibatch
 
+from annotator.core.evaluation import (
+    CLAIM_ROLES,
+    ClaimScores,
+    ClaimSpans,
+    RoleScores,
+    claim_spans,
+    score_claims,
+    score_roles,
+)
 from annotator.core.training_data import TrainingArticle
-from annotator.nlp.attribution_component import FACTORY
+from annotator.nlp.attribution_component import FACTORY, decode_tags
+from annotator.nlp.attribution_linking import MODES, link_claims
 from annotator.nlp.attribution_training import RoleDoc, TaggerReport, TrainingCancelled, train_tagger
 from annotator.nlp.claim_codes import ISSUE_PIPE, STANCE_LABELS, STANCE_PIPE, claim_extent, claim_sentence
 
@@ -161,26 +171,58 @@ def role_docs(docs: Sequence[Doc], articles: Sequence[TrainingArticle]) -> list[
 def train_claims(
     nlp: Language,
     train: Sequence[RoleDoc],
-    dev: Sequence[RoleDoc],
+    tune: Sequence[RoleDoc],
+    tune_claims: Sequence[Sequence[Any]] = (),
     *,
     epochs: int = 12,
     seed: int = 0,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
     max_seconds: float | None = None,
-) -> TaggerReport:
-    """Add the attribution component to ``nlp`` (after everything it reads) and train it."""
-    component = nlp.add_pipe(FACTORY, last=True)
-    return train_tagger(
-        component,  # type: ignore[arg-type]
-        train,
-        dev,
-        epochs=epochs,
-        seed=seed,
-        progress=progress,
-        cancelled=cancelled,
-        max_seconds=max_seconds,
-    )
+) -> tuple[TaggerReport, dict[str, Any]]:
+    """Add the attribution component to ``nlp`` (after everything it reads), train it, and choose its mode.
+
+    Args:
+        train: the training documents.
+        tune: documents held back from training (not the evaluation share): the best epoch and the mode
+            (``attribution_linking.MODES``) are chosen on them.
+        tune_claims: the decided claims of each ``tune`` document (``DecidedClaim``-like: cue, content, source).
+
+    Returns:
+        The tagger's report and ``{"mode": chosen, "modes": {mode: score}}``.
+    """
+    component: Any = nlp.add_pipe(FACTORY, last=True)
+    report = train_tagger(component, train, tune, epochs=epochs, seed=seed, progress=progress, cancelled=cancelled,
+                          max_seconds=max_seconds)
+    return report, choose_mode(component, tune, tune_claims)
+
+
+def choose_mode(component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """Set the component's mode to the one scoring best on ``tune`` (mean of the overlap claim F1 and the three
+    exact role F1s); ties keep the earlier mode of ``MODES``."""
+    if not tune or len(tune_claims) != len(tune):
+        return {"mode": component.cfg["mode"], "modes": {}}
+    predictions = component.predict([item.doc for item in tune])
+    scores: dict[str, float] = {}
+    for mode in MODES:
+        claims_total, roles_total = ClaimScores(), RoleScores()
+        for item, gold_claims, (probs, rule_claims) in zip(tune, tune_claims, predictions, strict=True):
+            gold = [_extents(c) for c in gold_claims]
+            found = [claim_spans(c) for c in link_claims(item.doc, decode_tags(probs), rule_claims, mode)]
+            claims_total += score_claims(gold, found)
+            roles_total = roles_total + score_roles(gold, found)
+        exact = sum(roles_total.exact[r].f1 for r in CLAIM_ROLES) / len(CLAIM_ROLES)
+        scores[mode] = round((claims_total.f1 + exact) / 2, 4)
+    best = max(MODES, key=lambda m: (scores[m], -MODES.index(m)))
+    component.cfg["mode"] = best
+    return {"mode": best, "modes": scores}
+
+
+def _extents(claim: Any) -> ClaimSpans:
+    def extent(spans: Sequence[Any]) -> tuple[int, int]:
+        return min(s.start for s in spans), max(s.end for s in spans)
+
+    return ClaimSpans(extent(claim.cue), extent(claim.content), extent(claim.source) if claim.source else None)
 
 
 # ---------------------------------------------------------------------- codes
