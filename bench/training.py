@@ -98,7 +98,8 @@ def bench_training(work: Path, tiny: bool) -> list[Row]:
 
     started = time.perf_counter()
     result = train(repo, layers=[LAYER], what=["claims"], output=work / "model", name="bench-claims",
-                   eval_ids=[ids[i] for i in dev_ids], epochs=2 if tiny else 12, progress=report)
+                   eval_ids=[ids[i] for i in dev_ids], epochs=2 if tiny else 12, max_minutes=None if tiny else 7,
+                   progress=report)
     train_seconds = time.perf_counter() - started
     new, current = result.report["new"]["claims"], result.report["current"]["claims"]
     (work / "training-report.json").write_text(json.dumps(result.report, indent=2), encoding="utf-8")
