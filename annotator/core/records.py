@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
 
 
@@ -123,6 +124,7 @@ class ClaimIn:
     status: Status = Status.ACCEPTED
     origin: str = "import"
     annotator: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)  # custom claim variables, name -> value
 
 
 @dataclass
@@ -151,6 +153,9 @@ class ArticleIn:
     entities: list[EntityIn] = field(default_factory=list)
     claims: list[ClaimIn] = field(default_factory=list)
     actors: list[ActorIn] = field(default_factory=list)
+    # The codebook of the export the article comes from (one object shared by its articles): its codes are added
+    # to the project's before the article's rows are checked against it.
+    codebook: Codebook | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +190,7 @@ class ClaimSuggestion:
     # For a pronoun or title source ("he", "the prime minister"): the named mention it resolves to.
     source_ref: Span | None = None
     score: float = 1.0
+    issue: str | None = None  # an issue code whose keywords the claim mentions
 
 
 @dataclass(frozen=True)
@@ -300,6 +306,8 @@ class ClaimView:
     origin: str
     derived_from: int | None
     annotator: str | None
+    # Custom claim variables, name -> value (only the coded ones); not part of the hash.
+    variables: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -332,3 +340,4 @@ class ImportResult:
     created: bool  # False: duplicate by text hash (nothing changed except merged layers on round trip)
     entities: int = 0
     claims: int = 0
+    codebook_added: tuple[str, ...] = ()  # codes the import added to the project's codebook ("label ACTOR")

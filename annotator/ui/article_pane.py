@@ -64,7 +64,7 @@ class ArticlePane(QWidget):
 
 def _legend_html(palette: Palette) -> str:
     """A compact key to the drawing styles, so a new analyst can read the page without the manual."""
-    sample = palette.style(palette.labels[0]) if palette.labels else palette.style("PERSON")
+    sample = palette.style(palette.labels[0] if palette.labels else "")
     light, strong = sample.light.name(), sample.strong.name()
     grey, source, cue = REJECTED_TEXT.name(), SOURCE_COLOR.name(), CUE_COLOR.name()
     return (

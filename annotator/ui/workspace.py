@@ -54,14 +54,17 @@ class Workspace(QObject):
         super().__init__(parent_widget)
         self.repo = repo
         self.annotator = annotator
-        self.labels = repo.labels()
-        self.palette = Palette(self.labels)
-        self.last_label = self.labels[0] if self.labels else "PERSON"
+        self.codebook = repo.codebook()
+        self.labels = list(self.codebook.label_names)
+        self.palette = Palette(self.codebook)
+        # The label a new mention gets: the last one used, at first the codebook's first ("" while it has none,
+        # and the store then says the project needs labels).
+        self.last_label = self.labels[0] if self.labels else ""
         self.decisions = DecisionStack(repo, annotator, self)
         self.pane = ArticlePane(self.palette, parent_widget)
         self.text = self.pane.text
         self.entity_panel = EntityPanel(self.palette, parent_widget)
-        self.claim_panel = ClaimPanel(parent_widget)
+        self.claim_panel = ClaimPanel(self.codebook, parent_widget)
         self.article: ArticleView | None = None
         self.entities: list[EntityView] = []
         self.claims: list[ClaimView] = []
@@ -525,7 +528,7 @@ class Workspace(QObject):
         return None
 
     def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
-        """One attribute of a claim (kind, form, issue, stance, note) as an undoable decision."""
+        """One attribute of a claim (kind, form, issue, stance, note, variables) as an undoable decision."""
         self._decide(
             f"Claim {name}: {value}",
             lambda: self.repo.update_claim(claim_id, self.annotator, **{name: value}),
