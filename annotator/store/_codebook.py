@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from annotator.core.changes import Action, Change
 from annotator.core.codebook import (
     DEFAULT_COLOR,
     EMPTY_CODEBOOK,
@@ -195,10 +196,10 @@ def _recode_choice(ev: EventBuilder, variable: str, old: str, new: str | None) -
 # ---------------------------------------------------------------------- the operations
 
 
-def rename_code(st: StoreContext, section: Section, old: str, new: str, annotator: str | None) -> Any:
+def rename_code(st: StoreContext, section: Section, old: str, new: str, annotator: str | None) -> Change:
     book = st.codebook()
     renamed, codes = rename(book, section, old, new)
-    ev = EventBuilder("rename_code", annotator)
+    ev = EventBuilder(Action.RENAME_CODE, annotator)
     ev.extra["codebook"] = {"section": section.value, "old": old, "new": new}
     if section != Section.STANCE:  # a stance's rows store its value, which a rename keeps
         for before, after in codes.items():
@@ -207,10 +208,10 @@ def rename_code(st: StoreContext, section: Section, old: str, new: str, annotato
     return ev.write()
 
 
-def merge_codes(st: StoreContext, section: Section, source: str, target: str, annotator: str | None) -> Any:
+def merge_codes(st: StoreContext, section: Section, source: str, target: str, annotator: str | None) -> Change:
     book = st.codebook()
     merged = merge(book, section, source, target)
-    ev = EventBuilder("merge_codes", annotator)
+    ev = EventBuilder(Action.MERGE_CODES, annotator)
     ev.extra["codebook"] = {"section": section.value, "old": source, "new": target}
     _recode(ev, section, _stored_value(st, section, source), _stored_value(st, section, target))
     _save(st, ev, merged)
@@ -219,7 +220,7 @@ def merge_codes(st: StoreContext, section: Section, source: str, target: str, an
 
 def delete_code(
     st: StoreContext, section: Section, name: str, annotator: str | None, move_to: str | None, clear: bool
-) -> Any:
+) -> Change:
     """Remove a code; rows using it move to ``move_to``, or are cleared with ``clear``, else it is refused."""
     book = st.codebook()
     require(book, section, name)
@@ -230,7 +231,7 @@ def delete_code(
         raise ValidationError(f"{_in_use(section, name, used)}; choose a {section.value} to move them to")
     if clear and section == Section.LABEL and (used or _ids_with(Entity, "label", name, False)):
         raise ValidationError(f"a mention needs a label: choose a label to move the mentions of {name!r} to")
-    ev = EventBuilder("delete_code", annotator)
+    ev = EventBuilder(Action.DELETE_CODE, annotator)
     ev.extra["codebook"] = {"section": section.value, "old": name, "new": None}
     if section != Section.LABEL:
         _recode(ev, section, _stored_value(st, section, name), None)
@@ -250,7 +251,9 @@ def _live_use(st: StoreContext, section: Section, code: str) -> int:
     return sum(len(_ids_with(m, c, value, True)) for t, m, c in _targets(section) if t != "actor")
 
 
-def replace_codebook(st: StoreContext, new: Codebook, annotator: str | None, action: str = "replace_codebook") -> Any:
+def replace_codebook(
+    st: StoreContext, new: Codebook, annotator: str | None, action: Action = Action.REPLACE_CODEBOOK
+) -> Change:
     """Make ``new`` the project's codebook; refused while a code it drops is used by a live row."""
     old = st.codebook()
     problems = []
@@ -272,10 +275,10 @@ def replace_codebook(st: StoreContext, new: Codebook, annotator: str | None, act
     return ev.write()
 
 
-def merge_codebook(st: StoreContext, incoming: Codebook, annotator: str | None) -> tuple[Any, MergeReport]:
+def merge_codebook(st: StoreContext, incoming: Codebook, annotator: str | None) -> tuple[Change, MergeReport]:
     """Add the codes of ``incoming`` the project lacks and update the ones it has; nothing is removed."""
     merged, report = merge_by_name(st.codebook(), incoming)
-    ev = EventBuilder("import_codebook", annotator)
+    ev = EventBuilder(Action.IMPORT_CODEBOOK, annotator)
     ev.extra["codebook"] = {"added": {s.value: n for s, n in report.added.items()}}
     _save(st, ev, merged)
     return ev.write(), report

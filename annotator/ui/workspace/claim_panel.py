@@ -1,0 +1,392 @@
+"""The claim panel: each claim as source → cue → content, and an editor for the current claim's attributes.
+
+Kinds, forms, stances, the hierarchical issue codebook and the custom variables come from the project's codebook
+(``Repository.codebook()``, handed in; ``set_codebook`` shows an edited one at once). The editor never writes to
+the database itself: it emits ``attributeEdited`` and the window turns that into an undoable decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QIntValidator, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.codebook import Codebook, Variable, VariableType
+from annotator.core.records import ClaimView, RoleView, Status
+from annotator.ui.shared.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
+from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
+from annotator.ui.shared.row_table_model import RowTableModel
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+CONTENT_CHARS = 180  # characters of content shown in the editor (three lines at the panel's width)
+
+
+def stance_sign(value: int | None) -> str:
+    """The stance column's short form: "+1", "0", "−1" (a real minus sign)."""
+    if value is None:
+        return ""
+    return f"+{value}" if value > 0 else ("0" if value == 0 else f"−{-value}")
+
+
+def _role_text(role: RoleView | None, empty: str = "—") -> str:
+    return role.text if role is not None and role.text else empty
+
+
+def claim_summary(claim: ClaimView, width: int = 60) -> str:
+    """``source → cue → content`` on one line; the content shortened to ``width`` characters."""
+    content = _role_text(claim.content)
+    if len(content) > width:
+        content = content[: width - 1] + "…"
+    source = claim.source_actor_name or _role_text(claim.source, "(no source)")
+    return f"{source} → {_role_text(claim.cue)} → {content}"
+
+
+class ClaimModel(RowTableModel):
+    """Rows of :class:`ClaimView` for one article."""
+
+    HEADERS = ("Source → cue → content", "Form", "Issue", "±", "")
+
+    def row_key(self, row: ClaimView) -> object:
+        # A decision on a suggestion replaces it by a new row (new id) derived from it: the same claim, so the
+        # table updates that row instead of resetting (a reset repaints the whole table and its header).
+        return row.derived_from if row.derived_from is not None else row.id
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        claim = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (claim_summary(claim), claim.form, claim.issue or "", stance_sign(claim.stance), None)[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 4:
+            return self.status_icon(claim.status)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"source: {_role_text(claim.source)}\ncue: {_role_text(claim.cue)}\n"
+                f"content: {_role_text(claim.content)}\nkind: {claim.kind} · {claim.status} · {claim.origin}"
+            )
+        if role == Qt.ItemDataRole.ForegroundRole and claim.status == Status.REJECTED:
+            return REJECTED_TEXT
+        if role == ID_ROLE:
+            return claim.id
+        return None
+
+    def rows(self) -> list[ClaimView]:
+        return self._rows
+
+
+class ClaimEditor(QWidget):
+    """Roles (read-only) and attributes (kind, form, issue, stance, note, variables) of the current claim.
+
+    Signals:
+        attributeEdited(int, str, object): claim id, attribute name, new value (for "variables": the claim's
+            whole name -> value mapping after the edit).
+    """
+
+    attributeEdited = Signal(int, str, object)
+
+    def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._claim: ClaimView | None = None
+        self._loaded = False  # set_claim has run once (the widgets show a claim, or the empty state)
+        self.source = self._role_label(SOURCE_COLOR)
+        self.cue = self._role_label(CUE_COLOR)
+        self.content = self._role_label(QColor("#3a3a3a"), italic=True)
+        # Fixed heights: three lines of content fit without pushing the attribute boxes out of view (the tooltip
+        # has it all), and a label whose height followed its text would re-lay-out and repaint half the window
+        # whenever the current claim changes (every few key presses).
+        for label, n_lines in ((self.source, 2), (self.cue, 1), (self.content, 3)):
+            height = label.fontMetrics().lineSpacing() * n_lines + 4
+            label.setMinimumHeight(height)
+            label.setMaximumHeight(height)
+        self.content.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.kind = QComboBox()
+        self.form = QComboBox()
+        self.issue = QComboBox()
+        self.issue.setEditable(True)
+        self.issue.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.codes: list[str] = []
+        self.issue_edit = self._issue_line_edit()
+        self.issue_edit.setPlaceholderText("type to search the codebook")
+        self.stance = QComboBox()
+        self.variable_widgets: dict[str, QComboBox | QLineEdit] = {}
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("note (Enter to save)")
+        # Opaque, so Qt does not repaint the splitter and window behind the editor each time it changes.
+        self.setAutoFillBackground(True)
+        form = self._form = QFormLayout(self)
+        form.setContentsMargins(6, 4, 6, 4)
+        form.setVerticalSpacing(4)
+        form.addRow("Source", self.source)
+        form.addRow("Cue", self.cue)
+        form.addRow("Content", self.content)
+        form.addRow("Kind", self.kind)
+        form.addRow("Form", self.form)
+        form.addRow("Issue", self.issue)
+        form.addRow("Stance", self.stance)
+        form.addRow("Note", self.note)
+        self.kind.activated.connect(lambda _i: self._emit("kind", self.kind.currentData()))
+        self.form.activated.connect(lambda _i: self._emit("form", self.form.currentData()))
+        self.stance.activated.connect(lambda _i: self._emit("stance", self.stance.currentData()))
+        self.issue.activated.connect(lambda _i: self._commit_issue())
+        self.issue_edit.editingFinished.connect(self._commit_issue)
+        self.note.editingFinished.connect(lambda: self._emit("note", self.note.text()))
+        self.set_codebook(codebook)
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        """Offer the codes of ``codebook`` (an edited one shows at once) and show the current claim again."""
+        self.codebook = codebook
+        for combo, codes in ((self.kind, codebook.kinds), (self.form, codebook.forms)):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("", "")  # not coded
+            for code in codes:
+                combo.addItem(code.name, code.name)
+                combo.setItemData(combo.count() - 1, code.description, Qt.ItemDataRole.ToolTipRole)
+            combo.blockSignals(False)
+        self.issue.blockSignals(True)
+        self.issue.clear()
+        self.issue.addItem("", None)
+        self.codes = list(codebook.issue_codes)
+        for row in codebook.issue_rows():
+            # Indented by depth, so the tree shows in the list; the data is the code itself.
+            self.issue.addItem("   " * row.depth + row.issue.code, row.issue.code)
+            self.issue.setItemData(self.issue.count() - 1, row.issue.description, Qt.ItemDataRole.ToolTipRole)
+        completer = QCompleter(self.codes, self.issue)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)  # "sover" finds "territorial dispute/sovereignty"
+        self.issue.setCompleter(completer)
+        self.issue.blockSignals(False)
+        self.stance.blockSignals(True)
+        self.stance.clear()
+        self.stance.addItem("(none)", None)
+        for level in codebook.stances:
+            self.stance.addItem(f"{stance_sign(level.value)}  {level.name}", level.value)
+        self.stance.blockSignals(False)
+        self._build_variables(codebook.variables)
+        claim, self._loaded = self._claim, False
+        self.set_claim(claim)
+
+    def _build_variables(self, variables: Sequence[Variable]) -> None:
+        for widget in self.variable_widgets.values():
+            self._form.removeRow(widget)
+        self.variable_widgets = {}
+        for variable in variables:
+            widget = self._variable_widget(variable)
+            widget.setToolTip(variable.description)
+            self.variable_widgets[variable.name] = widget
+            self._form.insertRow(self._form.rowCount() - 1, variable.name, widget)
+
+    def _variable_widget(self, variable: Variable) -> QComboBox | QLineEdit:
+        name = variable.name
+        if variable.type in (VariableType.CHOICE, VariableType.BOOLEAN):
+            combo = QComboBox()
+            combo.addItem("", None)
+            if variable.type == VariableType.BOOLEAN:
+                combo.addItem("yes", True)
+                combo.addItem("no", False)
+            for choice in variable.choices:
+                combo.addItem(choice, choice)
+            combo.activated.connect(lambda _i: self._emit_variable(name, combo.currentData()))
+            return combo
+        edit = QLineEdit()
+        if variable.type == VariableType.INTEGER:
+            edit.setValidator(QIntValidator(edit))
+        edit.setPlaceholderText("(Enter to save)")
+
+        def commit() -> None:
+            text = edit.text().strip()
+            value: object = text or None
+            if variable.type == VariableType.INTEGER:
+                value = int(text) if text.lstrip("-").isdigit() else None
+            self._emit_variable(name, value)
+
+        edit.editingFinished.connect(commit)
+        return edit
+
+    def _emit_variable(self, name: str, value: object) -> None:
+        claim = self._claim
+        if claim is None:
+            return
+        values = dict(claim.variables)
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value
+        self._emit("variables", values)
+
+    def _issue_line_edit(self) -> QLineEdit:
+        edit = self.issue.lineEdit()
+        assert edit is not None  # the combo box is editable
+        return edit
+
+    @staticmethod
+    def _role_label(color: QColor, italic: bool = False) -> QLabel:
+        label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)  # article text: never markup
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Palette and font rather than a style sheet: style-sheeted widgets take Qt's slow painting path, and
+        # these labels repaint whenever the current claim changes.
+        colors = label.palette()
+        colors.setColor(QPalette.ColorRole.WindowText, color)
+        label.setPalette(colors)
+        font = QFont(label.font())
+        font.setWeight(QFont.Weight.Normal if italic else QFont.Weight.DemiBold)
+        font.setItalic(italic)
+        label.setFont(font)
+        return label
+
+    @property
+    def claim(self) -> ClaimView | None:
+        return self._claim
+
+    def set_claim(self, claim: ClaimView | None) -> None:
+        """Load a claim into the editor without emitting edits."""
+        if self._loaded and claim == self._claim:
+            # Same claim, same values: setting the labels again would re-lay-out the whole window on every key
+            # press (their size hints are recomputed), which cost several ms of painting per decision.
+            return
+        self._loaded = True
+        self._claim = claim
+        widgets: list[QWidget] = [self.kind, self.form, self.issue, self.stance, self.note]
+        widgets += self.variable_widgets.values()
+        for widget in widgets:
+            widget.blockSignals(True)
+            widget.setEnabled(claim is not None)
+        self.issue_edit.blockSignals(True)
+        try:
+            if claim is None:
+                for label in (self.source, self.cue):
+                    label.setText("—")
+                self.content.setText("No claim selected: [ and ] go through the claims; C makes one from a selection.")
+                self.content.setToolTip("")
+                self.note.clear()
+                self.issue.setCurrentIndex(0)
+                self._show_variables({})
+                return
+            source = _role_text(claim.source, "(no source)")
+            if claim.source_actor_name:
+                source += f"   [{claim.source_actor_name}]"
+            self.source.setText(source)
+            self.cue.setText(_role_text(claim.cue))
+            content = _role_text(claim.content)
+            self.content.setText(content if len(content) <= CONTENT_CHARS else content[: CONTENT_CHARS - 1] + "…")
+            self.content.setToolTip(content)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(claim.kind)))
+            self.form.setCurrentIndex(max(0, self.form.findData(claim.form)))
+            issue_index = self.issue.findData(claim.issue) if claim.issue else 0
+            if issue_index < 0:
+                self.issue.setEditText(claim.issue or "")
+            else:
+                self.issue.setCurrentIndex(issue_index)
+            self.stance.setCurrentIndex(max(0, self.stance.findData(claim.stance)))
+            self.note.setText(claim.note)
+            self._show_variables(claim.variables)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+            self.issue_edit.blockSignals(False)
+
+    def _show_variables(self, values: dict[str, Any]) -> None:
+        for name, widget in self.variable_widgets.items():
+            value = values.get(name)
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)) if value is not None else 0)
+            else:
+                widget.setText("" if value is None else str(value))
+
+    def commit_pending(self) -> None:
+        """Save a note typed but not yet confirmed (Enter or leaving the box do that), before the claim changes."""
+        if self._claim is not None and self.note.text() != self._claim.note:
+            self._emit("note", self.note.text())
+
+    def _commit_issue(self) -> None:
+        text = self.issue.currentText().strip()
+        if text and text not in self.codes:
+            # Accept a unique completion the user typed part of; otherwise leave the stored value.
+            matches = [code for code in self.codes if text.lower() in code.lower()]
+            if len(matches) != 1:
+                return
+            text = matches[0]
+            self.issue.setCurrentIndex(self.issue.findData(text))
+        self._emit("issue", text or None)
+
+    def _emit(self, name: str, value: object) -> None:
+        claim = self._claim
+        if claim is None or getattr(claim, name) == value:
+            return
+        self.attributeEdited.emit(claim.id, name, value)
+
+
+class ClaimPanel(QWidget):
+    """The claim list above the editor.
+
+    Signals:
+        claimSelected(int): the user selected a claim row (claim id).
+    """
+
+    claimSelected = Signal(int)
+
+    def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ClaimModel(self)
+        self.title = panel_title("Claims")
+        columns = ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24))
+        self.table = panel_table(self.model, self.model.HEADERS, columns, self)
+        self.editor = ClaimEditor(codebook, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.editor)
+        self._quiet = False
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+
+    def set_claims(self, claims: Sequence[ClaimView]) -> None:
+        self._quiet = True
+        try:
+            self.model.set_rows(claims)
+        finally:
+            self._quiet = False
+        open_count = sum(1 for c in claims if c.status == Status.SUGGESTED)
+        self.title.setText(f"Claims  ·  {len(claims)}, {open_count} to decide")
+        current = self.editor.claim
+        if current is not None:
+            row = self.model.row_of(current.id)
+            self.editor.set_claim(claims[row] if row is not None else None)
+
+    def select_claim(self, claim_id: int | None) -> None:
+        """Select a row and load the editor without emitting ``claimSelected``."""
+        row = self.model.row_of(claim_id) if claim_id is not None else None
+        self._quiet = True
+        try:
+            select_row(self.table, row)
+            self.editor.set_claim(self.model.rows()[row] if row is not None else None)
+        finally:
+            self._quiet = False
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        claim_id = self.model.data(current, ID_ROLE)
+        if claim_id is not None:
+            self.claimSelected.emit(int(claim_id))
