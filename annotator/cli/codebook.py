@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 
-from annotator.cli.common import EXIT_ERROR, EXIT_OK, Handler, SubParsers, add_db_option, open_repository
-from annotator.core.codebook import EMPTY_CODEBOOK, Codebook, IssueRow
+from annotator.cli.common import EXIT_OK, Handler, SubParsers, add_db_option, open_repository
+from annotator.core.codebook import Codebook, IssueRow
 
 
 def register(sub: SubParsers) -> dict[str, Handler]:
@@ -44,48 +42,32 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
 
 def _cmd_project(args: argparse.Namespace) -> int:
-    from annotator.io.codebook_file import read_codebook
-    from annotator.store import open_repository as open_store
+    from annotator.jobs.projects import create_project
 
-    path = Path(args.path)
-    if path.exists():
-        print(f"annotator project new: {path} already exists; choose a new file name", file=sys.stderr)
-        return EXIT_ERROR
-    # Read (and validate) the codebook before anything is created: an invalid file leaves no database behind.
-    codebook = read_codebook(args.codebook) if args.codebook else (EMPTY_CODEBOOK if args.empty else None)
-    repo = open_store(str(path))
-    try:
-        if codebook is not None:
-            repo.replace_codebook(codebook)
-        book = repo.codebook()
-    finally:
-        repo.close()
+    book = create_project(args.path, codebook_file=args.codebook, empty=args.empty)
     origin = args.codebook if args.codebook else ("an empty codebook" if args.empty else "the sample codebook")
-    print(f"created project {path} with {origin}: {summary(book)}")
+    print(f"created project {args.path} with {origin}: {summary(book)}")
     return EXIT_OK
 
 
 def _cmd_codebook(args: argparse.Namespace) -> int:
-    from annotator.io.codebook_file import codebook_json, read_codebook, write_codebook
+    from annotator.io.codebook_file import codebook_json
+    from annotator.jobs.projects import export_codebook, import_codebook
 
     action = args.codebook_command
-    incoming = read_codebook(args.file) if action == "import" else None
     repo = open_repository(args)
     try:
         if action == "show":
             book = repo.codebook()
             print(codebook_json(book) if args.json else "\n".join(describe(book)), end="" if args.json else "\n")
         elif action == "export":
-            book = repo.codebook()
-            write_codebook(args.output, book)
+            book = export_codebook(repo, args.output)
             print(f"exported the codebook ({summary(book)}) to {args.output}")
         else:
-            assert incoming is not None
-            if args.replace:
-                repo.replace_codebook(incoming)
+            report = import_codebook(repo, args.file, replace=args.replace)
+            if report is None:
                 print(f"replaced the codebook with {args.file}: {summary(repo.codebook())}")
             else:
-                _change, report = repo.merge_codebook(incoming)
                 lines = report.lines() or ["nothing to add or update: the project has every code of the file"]
                 print(f"merged {args.file} into the codebook:")
                 for line in lines:

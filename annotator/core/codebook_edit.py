@@ -321,3 +321,100 @@ def removed_choices(old: Codebook, new: Codebook) -> dict[str, list[str]]:
         if gone and kept.choices:
             out[var.name] = gone
     return out
+
+
+# ---------------------------------------------------------------------- the editor's edits (no row changes)
+
+Item = Label | Code | StanceLevel | Issue | Variable
+
+
+def items(book: Codebook, section: Section) -> tuple[Any, ...]:
+    """The items of a flat section (issues: the top level)."""
+    return {
+        Section.LABEL: book.labels,
+        Section.KIND: book.kinds,
+        Section.FORM: book.forms,
+        Section.STANCE: book.stances,
+        Section.ISSUE: book.issues,
+        Section.VARIABLE: book.variables,
+    }[section]
+
+
+def _with_items(book: Codebook, section: Section, new: tuple[Any, ...]) -> Codebook:
+    if section == Section.LABEL:
+        return replace(book, labels=new)
+    if section == Section.KIND:
+        return replace(book, kinds=new)
+    if section == Section.FORM:
+        return replace(book, forms=new)
+    if section == Section.STANCE:
+        return replace(book, stances=new)
+    if section == Section.ISSUE:
+        return replace(book, issues=new)
+    return replace(book, variables=new)
+
+
+def _name_of(item: Any) -> str:
+    return str(item.code) if isinstance(item, Issue) else str(item.name)
+
+
+def add(book: Codebook, section: Section, item: Item, parent: str | None = None) -> Codebook:
+    """The codebook with ``item`` appended to its section (an issue under ``parent``, or at the top)."""
+    _free(book, section, _name_of(item))
+    if section != Section.ISSUE or parent is None:
+        return _with_items(book, section, (*items(book, section), item))
+    require(book, Section.ISSUE, parent)
+    assert isinstance(item, Issue)
+
+    def attach(issue: Issue) -> Issue:
+        return replace(issue, children=(*issue.children, item)) if issue.code == parent else issue
+
+    return replace(book, issues=_map_issues(book.issues, attach))
+
+
+def update(book: Codebook, section: Section, name: str, item: Item) -> Codebook:
+    """The codebook with the item called ``name`` replaced by ``item`` (same name: colour, description,
+    keywords, choices...; an issue keeps its children). Renaming goes through :func:`rename` instead."""
+    require(book, section, name)
+    if _name_of(item) != name:
+        raise ValidationError(f"use rename to change the name of the {section.value} {name!r}")
+    if section == Section.ISSUE:
+        assert isinstance(item, Issue)
+
+        def swap(issue: Issue) -> Issue:
+            return replace(item, children=issue.children) if issue.code == name else issue
+
+        return replace(book, issues=_map_issues(book.issues, swap))
+    return _with_items(book, section, tuple(item if _name_of(x) == name else x for x in items(book, section)))
+
+
+def move(book: Codebook, section: Section, name: str, delta: int) -> Codebook:
+    """The codebook with ``name`` moved ``delta`` places among its siblings (clamped at the ends)."""
+    require(book, section, name)
+    if section == Section.ISSUE:
+        return replace(book, issues=_move_issue(book.issues, name, delta))
+    return _with_items(book, section, _moved(items(book, section), name, delta))
+
+
+def _moved(seq: tuple[Any, ...], name: str, delta: int) -> tuple[Any, ...]:
+    out = list(seq)
+    i = next(k for k, x in enumerate(out) if _name_of(x) == name)
+    j = max(0, min(len(out) - 1, i + delta))
+    out.insert(j, out.pop(i))
+    return tuple(out)
+
+
+def _move_issue(issues: tuple[Issue, ...], code: str, delta: int) -> tuple[Issue, ...]:
+    if any(i.code == code for i in issues):
+        return _moved(issues, code, delta)
+    return tuple(replace(i, children=_move_issue(i.children, code, delta)) for i in issues)
+
+
+def free_name(book: Codebook, section: Section, base: str) -> str:
+    """``base``, or ``base 2``, ``base 3``... whichever the section does not have yet."""
+    taken = set(book.names(section))
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base} {n}"
+    return name

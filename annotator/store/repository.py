@@ -144,6 +144,11 @@ class Repository:
         with self._st.read():
             return _codebook.usage_count(self._st, Section(section), name)
 
+    def code_counts(self, section: Section) -> dict[str, int]:
+        """Live mentions or claims per code of one section, in one query (unused codes are absent)."""
+        with self._st.read():
+            return _codebook.usage_counts(self._st, Section(section))
+
     def where_used(self, section: Section, name: str, limit: int | None = None) -> list[CodeUse]:
         """Every live mention or claim coded with the code, in article order (what "Where used" lists)."""
         with self._st.read():

@@ -49,6 +49,11 @@ class ArticlePane(QWidget):
         layout.addWidget(header)
         layout.addWidget(self.text, 1)
 
+    def palette_changed(self, palette: Palette) -> None:
+        """Show an edited codebook's colours: the legend, and the spans on their next draw."""
+        self.legend.setText(_legend_html(palette))
+        self.text.forget_formats()
+
     def set_article(self, article: ArticleView | None) -> None:
         """Show an article's header and text (or an empty state)."""
         if article is None:

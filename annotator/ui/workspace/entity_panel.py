@@ -66,6 +66,10 @@ class EntityModel(RowTableModel):
     def rows(self) -> list[EntityView]:
         return self._rows
 
+    def forget_swatches(self) -> None:
+        """The palette changed: the swatches are painted again from it."""
+        self._swatches.clear()
+
     def swatch(self, label: str) -> QIcon:
         icon = self._swatches.get(label)
         if icon is None:

@@ -116,6 +116,23 @@ class Workspace(QObject):
         self._show()
         self.articleTouched.emit(article_id)
 
+    def apply_codebook(self) -> None:
+        """Show the project's codebook as stored now (an edit, its undo): colours, labels, the claim editor's
+        codes and the open article's rows, which a rename or merge may have recoded."""
+        self.codebook = self.repo.codebook()
+        self.labels[:] = list(self.codebook.label_names)  # the same list the window's label keys read
+        if self.last_label not in self.labels:
+            self.last_label = self.labels[0] if self.labels else ""
+        self.palette.set_codebook(self.codebook)
+        self.pane.palette_changed(self.palette)
+        self.entity_panel.model.forget_swatches()
+        self.claim_panel.editor.set_codebook(self.codebook)
+        if self.article is not None:
+            self.entities = self.repo.entities_for(self.article.id, annotator=self.annotator)
+            self.claims = self.repo.claims_for(self.article.id, annotator=self.annotator)
+            self._show()
+            self.text.viewport().update()
+
     def _patched_entities(self, entity_ids: tuple[int, ...]) -> list[EntityView]:
         """The working view with only the touched rows re-read (one small query each instead of the article).
 
