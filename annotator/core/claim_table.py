@@ -203,7 +203,8 @@ class ClaimTable:
         if column == "article":
             return lambda i: (rows[i].title or rows[i].article_id).casefold()
         if column == "claimant":
-            return lambda i: (self.claimants[i].label.casefold() if self.claimants[i] else "")
+            labels = [n.label.casefold() if n is not None else "" for n in self.claimants]
+            return labels.__getitem__
         if column == "cue":
             return lambda i: rows[i].cue_text.casefold()
         if column == "content":

@@ -153,7 +153,9 @@ def _levels(data: StatementSet, statements: Sequence[Statement]) -> list[int]:
     return sorted(set(data.stance_scale) | present)
 
 
-def _nodes(data: StatementSet, statements: Sequence[Statement], options: NetworkOptions) -> tuple[list[Node], list[Node]]:
+def _nodes(
+    data: StatementSet, statements: Sequence[Statement], options: NetworkOptions
+) -> tuple[list[Node], list[Node]]:
     """Actor and issue nodes: every one of the statement set with isolates, else those of the statements."""
     if options.isolates:
         actor_keys: set[str] = set(data.actors)
@@ -267,7 +269,8 @@ def one_mode_matrix(array: np.ndarray, levels: Sequence[int], aggregation: Aggre
         both = flat @ flat.T  # m11
         denominator = only_left + only_right + both
     else:  # cosine: the vectors the weight was computed from
-        vectors = counts if aggregation == Aggregation.IGNORE else array[:, :, : len(levels)].reshape(array.shape[0], -1)
+        stanced_cells = array[:, :, : len(levels)].reshape(array.shape[0], -1)
+        vectors = counts if aggregation == Aggregation.IGNORE else stanced_cells
         norms = np.sqrt((vectors * vectors).sum(axis=1))
         denominator = norms[:, None] * norms[None, :]
     result = _safe_divide(weights, denominator)

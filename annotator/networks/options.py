@@ -61,7 +61,7 @@ def _parse(enum: type[StrEnum], value: str | StrEnum, what: str) -> StrEnum:
     try:
         return enum(str(value).lower())
     except ValueError:
-        known = ", ".join(m.value for m in enum)  # type: ignore[attr-defined]
+        known = ", ".join(m.value for m in enum)
         raise ValidationError(f"unknown {what} {value!r}; expected one of {known}") from None
 
 
@@ -125,6 +125,8 @@ class NetworkOptions:
         set_(self, "date_to", parse_date(self.date_to, "--to"))
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValidationError(f"the date range is empty: {self.date_from} is after {self.date_to}")
+        aggregations: tuple[Aggregation, ...]
+        normalizations: tuple[Normalization, ...]
         if self.two_mode:
             aggregations, normalizations, kind = TWO_MODE_AGGREGATIONS, TWO_MODE_NORMALIZATIONS, "two-mode"
         else:
