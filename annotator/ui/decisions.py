@@ -8,6 +8,7 @@ and link the mention to it) is one command: one Ctrl+Z undoes both.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -99,9 +100,8 @@ class DecisionStack(QObject):
             return change
         if result.article_id is None and change.article_id is not None:
             # Views key their refresh on the article; keep it even if the revert's Change omits it.
-            result = Change(
-                event_id=result.event_id,
-                action=result.action,
+            result = dataclasses.replace(
+                result,
                 article_id=change.article_id,
                 entity_ids=result.entity_ids or change.entity_ids,
                 claim_ids=result.claim_ids or change.claim_ids,

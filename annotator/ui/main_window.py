@@ -395,7 +395,7 @@ class MainWindow(QMainWindow):
                 self._show_message(f"Could not open {change.article_id}: {exc}")
             return
         self.workspace.refresh(change)
-        if change.action in ("set_article_status", "revert", "mark_reviewed") or "status" in change.action:
+        if change.status or change.progress:
             self._update_progress()
             if change.article_id is not None:
                 self.articles.model.refresh_article(change.article_id)

@@ -32,11 +32,8 @@ from annotator.ui.colors import Palette
 from annotator.ui.decisions import DecisionStack
 from annotator.ui.entity_panel import EntityPanel
 
-#: Decisions whose touched entity rows all stay alive: the view patches those rows instead of re-reading all.
-PATCHABLE_ENTITY_ACTIONS = frozenset(
-    {"accept_entity", "reject_entity", "relabel_entity", "resize_entity", "link_entity_actor", "add_entity"}
-)
-PATCHABLE_CLAIM_ACTIONS = frozenset({"accept_claim", "reject_claim", "update_claim", "set_claim_role", "add_claim"})
+#: A decision touching at most this many live rows patches them into the view; more re-read the article at once.
+PATCH_LIMIT = 8
 
 
 class Workspace(QObject):
@@ -97,21 +94,19 @@ class Workspace(QObject):
         if self.article is None or change.article_id not in (None, self.article.id):
             return
         article_id = self.article.id
-        if change.action == "set_article_status":
-            self.articleTouched.emit(article_id)  # no span changed
+        if not change.rows:
+            self.articleTouched.emit(article_id)  # a status or another article's row: no span changed here
             return
-        entities_touched = bool(change.entity_ids) or change.created_entity_id is not None
-        claims_touched = bool(change.claim_ids) or change.created_claim_id is not None
-        if not (entities_touched or claims_touched):
-            entities_touched = claims_touched = True  # e.g. a revert whose Change lists nothing: read both
         old_current = self._current_row()
-        if entities_touched:
-            if change.action in PATCHABLE_ENTITY_ACTIONS:
+        patch = change.in_place and len(change.entity_ids) + len(change.claim_ids) <= PATCH_LIMIT
+        # Actor rows carry the names shown beside mentions and claims: a renamed or merged actor re-reads both.
+        if change.entities or change.actors:
+            if patch and not change.actors:
                 self.entities = self._patched_entities(change.entity_ids)
             else:
                 self.entities = self.repo.entities_for(article_id, annotator=self.annotator)
-        if claims_touched:
-            if change.action in PATCHABLE_CLAIM_ACTIONS:
+        if change.claims or change.actors:
+            if patch and not change.actors:
                 self.claims = self._patched_claims(change.claim_ids)
             else:
                 self.claims = self.repo.claims_for(article_id, annotator=self.annotator)
