@@ -1,0 +1,1 @@
+"""Analysis: the corpus-wide claims view and the discourse network view."""
