@@ -1,1 +1,1 @@
-"""Analysis: the corpus-wide claims view and the discourse network view."""
+"""Analysis across the corpus: the claims view and discourse networks."""
