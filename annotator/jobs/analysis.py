@@ -95,14 +95,18 @@ class NetworkSummary:
 
     def lines(self) -> list[str]:
         where = self.paths[0] if len(self.paths) == 1 else f"{len(self.paths)} files ({self.paths[0]} …)"
-        out = [f"wrote {where} ({self.format}): {self.nodes} nodes, {self.edges} edges from "
-               f"{self.statements} statements of {self.claims} claims in layer {self.layer}"]
+        out = [f"wrote {where} ({self.format}): {_count(self.nodes, 'node')}, {_count(self.edges, 'edge')} from "
+               f"{_count(self.statements, 'statement')} of {_count(self.claims, 'claim')} in layer {self.layer}"]
         left_out = ", ".join(f"{n} {why}" for why, n in self.skipped.items() if n)
         if left_out:
             out.append(f"left out: {left_out} (link the claimant to an actor and set the issue to count them)")
         if self.statements == 0:
             out.append("no statements: code claims with a claimant actor and an issue first")
         return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def window_paths(path: str | Path, count: int) -> list[Path]:
