@@ -218,7 +218,7 @@ class ClaimsPanel(QWidget):
         self.actor = QComboBox()
         self.actor.setEditable(True)
         self.actor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.actor.lineEdit().setPlaceholderText("any claimant")
+        self._actor_edit().setPlaceholderText("any claimant")
         self.issue = QComboBox()
         self.stance = QComboBox()
         self.stance.addItem("any stance", None)
@@ -259,7 +259,7 @@ class ClaimsPanel(QWidget):
             edit.textChanged.connect(lambda _t: self._debounce.start())
             edit.returnPressed.connect(self.apply_filter)
         self.actor.currentIndexChanged.connect(lambda _i: self.apply_filter())
-        self.actor.lineEdit().editingFinished.connect(self.apply_filter)
+        self._actor_edit().editingFinished.connect(self.apply_filter)
         for combo in (self.issue, self.stance, self.form):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.layer.currentIndexChanged.connect(lambda _i: self.reload())
@@ -304,6 +304,11 @@ class ClaimsPanel(QWidget):
         layout.addLayout(status)
         layout.addWidget(self.table, 1)
 
+    def _actor_edit(self) -> QLineEdit:
+        edit = self.actor.lineEdit()
+        assert edit is not None  # the combo box is editable
+        return edit
+
     # ------------------------------------------------------------------ loading
     def reload(self) -> None:
         """Read the chosen layer at the chosen level again (after coding, or another layer or level)."""
@@ -323,7 +328,7 @@ class ClaimsPanel(QWidget):
         self.model.set_table(table)
         self.apply_filter()
         header = self.table.horizontalHeader()
-        for column, width in enumerate((90, 110, 180, 160, 80, 380, 170, 90, 90)):
+        for column, width in enumerate((82, 70, 110, 130, 60, 240, 150, 80, 80)):
             header.resizeSection(column, width)
 
     def _fill_choices(self, table: ClaimTable) -> None:
@@ -346,7 +351,7 @@ class ClaimsPanel(QWidget):
                 depth[code] += 1
                 parent, seen = vocabulary.parents.get(parent), seen + 1
         used = {r.issue for r in table.rows if r.issue} - set(vocabulary.issues)
-        issues = [("any issue (a code includes its children)", None)]
+        issues: list[tuple[str, str | None]] = [("any issue (a code includes its children)", None)]
         issues += [("   " * depth[c] + c.rsplit("/", 1)[-1] if depth[c] else c, c) for c in vocabulary.issues]
         issues += [(c, c) for c in sorted(used)]
         refill(self.issue, issues)
