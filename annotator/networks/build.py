@@ -179,18 +179,21 @@ def count_array(
 
     The last level (index ``len(levels)``) counts statements without a stance.
     """
-    row = {n.key: i for i, n in enumerate(first)}
-    col = {n.key: i for i, n in enumerate(second)}
-    level = {value: k for k, value in enumerate(levels)}
+    # Issue nodes are looked up by their code, so no key is built per statement.
+    def index(nodes: Sequence[Node]) -> dict[str, int]:
+        return {(n.key[len(ISSUE_PREFIX):] if n.type == "issue" else n.key): i for i, n in enumerate(nodes)}
+
+    row, col = index(first), index(second)
     n_levels = len(levels) + 1
+    level: dict[int | None, int] = {value: k for k, value in enumerate(levels)}
+    level[None] = len(levels)
+    width = len(second) * n_levels
     flat: list[int] = []
+    append = flat.append
     for s in statements:
-        a, b = (issue_key(s.issue), s.actor) if issue_first else (s.actor, issue_key(s.issue))
-        i, j = row.get(a), col.get(b)
-        if i is None or j is None:
-            continue
-        k = level[s.stance] if s.stance is not None else len(levels)
-        flat.append((i * len(second) + j) * n_levels + k)
+        i, j = (row.get(s.issue), col.get(s.actor)) if issue_first else (row.get(s.actor), col.get(s.issue))
+        if i is not None and j is not None:
+            append(i * width + j * n_levels + level[s.stance])
     size = len(first) * len(second) * n_levels
     counts = np.bincount(np.asarray(flat, dtype=np.int64), minlength=size) if flat else np.zeros(size)
     return counts.astype(float).reshape(len(first), len(second), n_levels)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from annotator.core.actor_levels import ActorHierarchy, ActorLevel
+from annotator.core.actor_levels import ActorHierarchy, ActorLevel, ActorNode
 from annotator.core.claim_table import ClaimRow, ClaimVocabulary
 from annotator.networks.options import Duplicates, parse_date
 
@@ -65,8 +65,14 @@ def statements_from_claims(
     issues: dict[str, str] = {}
     skipped = {"no claimant": 0, "no issue": 0}
     dates: dict[str | None, date | None] = {}
+    nodes: dict[int, ActorNode | None] = {}  # at the actor and parent levels a claimant depends on its actor only
     for row in rows:
-        node = hierarchy.node(level, row.source_actor_id, row.source_text)
+        if level != ActorLevel.MENTION and row.source_actor_id is not None:
+            node = nodes.get(row.source_actor_id)
+            if node is None:
+                node = nodes[row.source_actor_id] = hierarchy.node(level, row.source_actor_id)
+        else:
+            node = hierarchy.node(level, row.source_actor_id, row.source_text)
         if node is None:
             skipped["no claimant"] += 1
             continue
@@ -119,8 +125,15 @@ def drop_duplicates(
         return list(statements)
     seen: set[tuple[object, ...]] = set()
     kept = []
+    periods: dict[object, object] = {}  # a corpus has far fewer distinct dates than statements
     for s in statements:
-        key = (s.actor, s.issue, s.stance if compare_stance else None, _period(s, duplicates))
+        if duplicates == Duplicates.DOCUMENT:
+            period: object = s.document
+        else:
+            period = periods.get(s.date, periods)
+            if period is periods:
+                period = periods[s.date] = _period(s, duplicates)
+        key = (s.actor, s.issue, s.stance if compare_stance else None, period)
         if key not in seen:
             seen.add(key)
             kept.append(s)
