@@ -23,7 +23,7 @@ from annotator.nlp.pipeline import load_pipeline
 from annotator.nlp.suggester import Suggester
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[2] / "shared" / "dev-data" / "attribution_dev.jsonl"
-PRONOUNS = frozenset("he she they it we i who which his her their its you".split())
+PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "who", "which", "his", "her", "their", "its", "you"])
 
 
 def _is_reference(source: str) -> bool:

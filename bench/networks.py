@@ -24,8 +24,23 @@ from annotator.networks import NetworkOptions, build_network, statements_from_cl
 
 Row = tuple[str, float, str, float | None]
 N_ACTORS, N_PARENTS, N_ARTICLES = 600, 60, 20_000
-WORDS = ("islands sanctions treaty summit talks security economy visit dialogue missile energy fisheries "
-         "sovereignty agreement cooperation").split()
+WORDS = (
+    "islands",
+    "sanctions",
+    "treaty",
+    "summit",
+    "talks",
+    "security",
+    "economy",
+    "visit",
+    "dialogue",
+    "missile",
+    "energy",
+    "fisheries",
+    "sovereignty",
+    "agreement",
+    "cooperation",
+)
 
 
 def vocabulary() -> ClaimVocabulary:
