@@ -20,7 +20,15 @@ from typing import Any
 from annotator.core.actor_levels import ActorHierarchy, ActorInfo, ActorLevel
 from annotator.core.claim_table import ClaimQuery, ClaimRow, ClaimTable, ClaimVocabulary
 from annotator.core.resources import load_json_resource
-from annotator.networks import NetworkOptions, build_network, statements_from_claims
+from annotator.networks import (
+    Aggregation,
+    Duplicates,
+    NetworkOptions,
+    NetworkType,
+    Normalization,
+    build_network,
+    statements_from_claims,
+)
 
 Row = tuple[str, float, str, float | None]
 N_ACTORS, N_PARENTS, N_ARTICLES = 600, 60, 20_000
@@ -89,13 +97,19 @@ def bench_networks(n: int, runs: int = 5) -> list[Row]:
     began = time.perf_counter()
     data = statements_from_claims(rows, hierarchy, ActorLevel.ACTOR, vocab)
     statements_s = time.perf_counter() - began
+    two_mode = NetworkType.TWO_MODE
+    actor, issue = NetworkType.ACTOR, NetworkType.ISSUE
     settings = {
-        "two-mode": [NetworkOptions(), NetworkOptions(aggregation="subtract", normalization="activity"),
-                     NetworkOptions(aggregation="combine", duplicates="document")],
-        "one-mode": [NetworkOptions(type="actor", aggregation="congruence", normalization="average"),
-                     NetworkOptions(type="actor", aggregation="subtract", normalization="jaccard",
-                                    duplicates="week"),
-                     NetworkOptions(type="issue", aggregation="conflict", normalization="cosine")],
+        "two-mode": [
+            NetworkOptions(two_mode),
+            NetworkOptions(two_mode, Aggregation.SUBTRACT, Normalization.ACTIVITY),
+            NetworkOptions(two_mode, Aggregation.COMBINE, duplicates=Duplicates.DOCUMENT),
+        ],
+        "one-mode": [
+            NetworkOptions(actor, Aggregation.CONGRUENCE, Normalization.AVERAGE),
+            NetworkOptions(actor, Aggregation.SUBTRACT, Normalization.JACCARD, Duplicates.WEEK),
+            NetworkOptions(issue, Aggregation.CONFLICT, Normalization.COSINE),
+        ],
     }
     out: list[Row] = []
     for kind, options in settings.items():

@@ -87,7 +87,8 @@ def addressee_mention(
         labels = resolver.labels.get(kind, frozenset())
         gender = kind if kind in ("m", "f") else None
         doc = tok.doc
-        own = _key(doc.char_span(*claimant)) if claimant is not None and doc.char_span(*claimant) else None
+        claimant_span = doc.char_span(*claimant) if claimant is not None else None
+        own = _key(claimant_span) if claimant_span is not None else None
         here = index.sent_of[tok.i]
         for mention in reversed(index.mentions):
             span = mention.span
