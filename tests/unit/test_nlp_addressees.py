@@ -84,3 +84,13 @@ def test_the_store_keeps_the_suggested_addressee(repo: Repository) -> None:
     ))
     (claim,) = repo.claims_for(article_id, layer="suggestions")
     assert (claim.source_actor_name, claim.addressee_name) == ("Sergei Lavrov", "Japan")
+
+
+def test_a_title_without_a_name_refers_back_to_the_person_introduced_with_it(suggester: Any) -> None:
+    text = ("Russian Foreign Minister Sergei Lavrov visited Tokyo in April. Later the top Russian diplomat said "
+            "Russia wants a peace treaty.")
+    found, claim = _claim(suggester, text, "said")
+    assert _name(found, claim.source_actor_key) == "Sergei Lavrov"
+    text = ("Prime Minister Shinzo Abe met the press. Japanese Prime Minister said the islands must return.")
+    found, claim = _claim(suggester, text, "said")
+    assert _name(found, claim.source_actor_key) == "Shinzo Abe"
