@@ -63,6 +63,28 @@ def node_color(node: Node) -> QColor:
     return ISSUE_COLOR if node.type == "issue" else KIND_COLORS.get(node.kind, OTHER_ACTOR)
 
 
+def legend_html(network: Network | None) -> str:
+    """A one-line key of the colours in use: node kinds, issues, and what edge colours mean."""
+    if network is None or not network.nodes:
+        return ""
+    import html
+
+    kinds = sorted({n.kind or "other" for n in network.nodes if n.type == "actor"})
+    parts = [f"<span style='color:{KIND_COLORS.get(k, OTHER_ACTOR).name()}'>●</span> {html.escape(k)}" for k in kinds]
+    if any(n.type == "issue" for n in network.nodes):
+        parts.append(f"<span style='color:{ISSUE_COLOR.name()}'>■</span> issue")
+    aggregation = network.options.aggregation
+    if not network.one_mode and aggregation == Aggregation.COMBINE:
+        parts += [f"<span style='color:{CONGRUENCE.name()}'>━</span> supports",
+                  f"<span style='color:{CONFLICT.name()}'>━</span> rejects",
+                  f"<span style='color:{MIXED.name()}'>━</span> both"]
+    elif aggregation != Aggregation.IGNORE:
+        parts += [f"<span style='color:{CONGRUENCE.name()}'>━</span> congruence / support",
+                  f"<span style='color:{CONFLICT.name()}'>━</span> conflict / rejection"]
+    parts.append("size: ties · width: weight")
+    return "&nbsp;&nbsp; ".join(parts)
+
+
 def edge_color(network: Network, weight: float) -> QColor:
     aggregation = network.options.aggregation
     if not network.one_mode and aggregation == Aggregation.COMBINE:

@@ -49,7 +49,7 @@ from annotator.networks.options import (
     WindowUnit,
     parse_date,
 )
-from annotator.ui.analysis.network_canvas import NetworkCanvas
+from annotator.ui.analysis.network_canvas import NetworkCanvas, legend_html
 from annotator.ui.analysis.text import plain_tooltip
 
 #: Loads the statements of (layer, level) and calls back with them.
@@ -124,6 +124,8 @@ class NetworkPanel(QWidget):
         self.window_label = QLabel()
         self.info = QLabel()
         self.info.setWordWrap(True)
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.export_picture = QPushButton("Export picture…")
         self.export_file = QPushButton("Export network…")
         self.reload_button = QPushButton("Reload claims")
@@ -182,6 +184,7 @@ class NetworkPanel(QWidget):
         layout.addLayout(grid)
         layout.addLayout(dates)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.legend)
         layout.addLayout(slider)
         layout.addLayout(buttons)
 
@@ -260,6 +263,7 @@ class NetworkPanel(QWidget):
         network = self.shown()
         empty = "No statements: code claims with a claimant linked to an actor and an issue, or pick another layer."
         self.canvas.show_network(network, self._positions if network is not None else None, empty)
+        self.legend.setText(legend_html(network))
         if self.windows and network is not None:
             self.window_label.setText(f"window {index + 1} of {len(self.windows)}: {network.start} – {network.end}")
         else:
