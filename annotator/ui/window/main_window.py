@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import ArticleStatus, Change, ClaimView
+from annotator.core.records import ArticleStatus, Change, ClaimView, role_reviews
 from annotator.store.repository import Repository
 from annotator.ui.review.review_mode import ReviewMode
+from annotator.ui.window.focus_refresh import FocusRefresh
 from annotator.ui.workspace import shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.article_text import CLAIM
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self.review.activeChanged.connect(self._on_review_mode)
         self._on_review_mode(False)
 
+        self.focus_refresh = FocusRefresh(self)  # others' progress (team server) when the window is back in front
+
         first = repo.next_in_queue(annotator) or next(iter(repo.article_ids()), None)
         self.open_article(first)
 
@@ -172,7 +175,7 @@ class MainWindow(QMainWindow):
         self._record_time()
         self._end_session()
         self.repo.ensure_annotator(name)
-        if self.review.active and dict(self.repo.annotators()).get(name) != "reviewer":
+        if self.review.active and not role_reviews(dict(self.repo.annotators()).get(name)):
             self.review.set_active(False)
         self.annotator = name
         self._session_id = self.repo.start_session(name)
