@@ -28,6 +28,7 @@ from typing import Any
 from peewee import Database
 
 from annotator.core.changes import Action
+from annotator.core.claim_table import ClaimRow
 from annotator.core.codebook import Codebook, Section
 from annotator.core.codebook_edit import MergeReport
 from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -45,7 +46,18 @@ from annotator.core.records import (
     ImportResult,
     Span,
 )
-from annotator.store import _actors, _claims, _codebook, _entities, _export, _ingest, _queries, _review, _snapshots
+from annotator.store import (
+    _actors,
+    _claim_table,
+    _claims,
+    _codebook,
+    _entities,
+    _export,
+    _ingest,
+    _queries,
+    _review,
+    _snapshots,
+)
 from annotator.store._codebook import CodeUse
 from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
 from annotator.store._postgres import guard_methods
@@ -320,6 +332,12 @@ class Repository:
         """Claims by first span: the annotator's working view, or one layer's rows, or all layers."""
         with self._st.read():
             return _claims.claims_for(self._st, article_id, annotator, layer, include_deleted)
+
+    def claim_rows(self, layer: str | None = None, statuses: Sequence[str] | None = None) -> list[ClaimRow]:
+        """Every live claim of ``layer`` (None: all layers) as a flat row with its article's date, outlet and title
+        and its role texts, by id; only ``statuses`` when given. For the claims view and the networks."""
+        with self._st.read():
+            return _claim_table.claim_rows(self._st, layer, statuses)
 
     def entity(self, entity_id: int) -> EntityView:
         with self._st.read():
