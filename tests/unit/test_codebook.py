@@ -193,3 +193,4 @@ def test_merge_by_name_adds_updates_and_keeps() -> None:
         Section.STANCE: ["2"],
         Section.ISSUE: ["climate/new", "energy"],
     }
+

@@ -37,7 +37,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "new_project",
         "&New project…",
-        ("Ctrl+Shift+N",),
+        ("Ctrl+Alt+N",),
         "Create a project (a new database) with the sample, an empty or your own codebook",
         FILE,
         "fa5s.folder-plus",
