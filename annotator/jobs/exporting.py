@@ -94,7 +94,7 @@ def export(
 
     progress(Progress(0, total, "exporting"))
     try:
-        context = ExportContext(actors=repo.actors(), labels=repo.labels(), layer=layer)
+        context = ExportContext(actors=repo.actors(), codebook=repo.codebook(), layer=layer)
         written = Written()
         write_export(path, name, articles(), context, cancel=cancel, on_article=on_article, totals=written)
         # What the file holds: a training format leaves out undecided rows and unfinished articles.

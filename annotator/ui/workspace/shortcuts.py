@@ -31,8 +31,25 @@ class ActionSpec:
 
 
 FILE, NAV, ENTITY, CLAIM, ARTICLE, VIEW = "File", "Navigate", "Entities", "Claims", "Article", "View"
+PROJECT = "Project"
 
 ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "new_project",
+        "&New project…",
+        ("Ctrl+Alt+N",),
+        "Create a project (a new database) with the sample, an empty or your own codebook",
+        FILE,
+        "fa5s.folder-plus",
+    ),
+    ActionSpec(
+        "open_project",
+        "&Open project…",
+        ("Ctrl+Shift+O",),
+        "Open another project (database)",
+        FILE,
+        "fa5s.folder-open",
+    ),
     ActionSpec(
         "import",
         "&Import…",
@@ -74,6 +91,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "fa5s.users",
     ),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit (everything is already saved)", FILE),
+    ActionSpec(
+        "codebook",
+        "&Codebook…",
+        ("Ctrl+Shift+B",),
+        "Edit the project's codebook: labels, claim kinds and forms, stances, issues, variables",
+        PROJECT,
+        "fa5s.book",
+    ),
     ActionSpec(
         "next_suggestion",
         "&Next suggestion",
@@ -211,6 +236,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Agreement between annotators: pairwise table and F1 per label",
         VIEW,
         "fa5s.chart-bar",
+    ),
+    ActionSpec(
+        "claims_view",
+        "&Claims",
+        ("Ctrl+Shift+L",),
+        "Every claim of a layer across the corpus: filter, sort, Enter opens the article at the claim",
+        VIEW,
+        "fa5s.list",
+    ),
+    ActionSpec(
+        "network_view",
+        "&Network",
+        ("Ctrl+Shift+N",),
+        "Discourse network of the claims: who supports or rejects what, coalitions, change over time",
+        VIEW,
+        "fa5s.project-diagram",
     ),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1", "?"), "This sheet", VIEW, "fa5s.keyboard"),
 )
