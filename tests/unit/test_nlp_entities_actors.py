@@ -290,7 +290,7 @@ def test_entities_never_end_inside_a_token(nlp: Any) -> None:
     """ "Fla." and "Mich." are one token each: cutting their period made spans Prodigy and spaCy refuse."""
     text = "He grew up in Tampa, Fla. and moved to Lansing, Mich. last year before Abe's visit."
     doc = nlp(text)
-    found = entity_suggestions(doc, LabelMap.from_resource())
+    found = entity_suggestions(doc, LabelMap.from_codebook(SAMPLE))
     surfaces = [text[e.start : e.end] for e in found]
     assert "Fla." in surfaces and "Mich." in surfaces
     assert "Abe" in surfaces  # the possessive is a token of its own: still trimmed
