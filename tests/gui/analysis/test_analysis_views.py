@@ -189,6 +189,13 @@ def test_claims_view_filters_sorts_and_enter_opens_the_article_at_the_claim(
     assert coded_window.current_article_id == row.article_id
     current = coded_window.workspace.current_claim()
     assert current is not None and current.id == row.id
+    # Coding in the main window marks the claims as changed; opening the view again reads them again.
+    coded_window.actions_by_name["stance_for"].trigger()  # "=" in the main window
+    assert coded_window.repo.claim(row.id).stance == 1
+    assert "F5" in analysis.statusBar().currentMessage()
+    coded_window.show_analysis(0)
+    qtbot.waitUntil(lambda: any(model.row_at(i).id == row.id and model.row_at(i).stance == 1
+                                for i in range(model.rowCount())))
 
 
 def test_large_page_is_fetched_lazily(qtbot: Any) -> None:
