@@ -55,7 +55,7 @@ def vocabulary() -> ClaimVocabulary:
     return ClaimVocabulary.from_schema(load_json_resource("claim_schema.json"))
 
 
-def synthetic_claims(n: int, seed: int = 10) -> tuple[list[ClaimRow], ActorHierarchy]:
+def synthetic_claims(n: int, seed: int = 10, articles: int = N_ARTICLES) -> tuple[list[ClaimRow], ActorHierarchy]:
     rng = random.Random(seed)
     issues = list(vocabulary().issues)
     actors = [ActorInfo(i, f"Parent {i}", "ORG") for i in range(1, N_PARENTS + 1)]
@@ -68,11 +68,11 @@ def synthetic_claims(n: int, seed: int = 10) -> tuple[list[ClaimRow], ActorHiera
     speakers = rng.choices(range(1, N_ACTORS + 1), weights=weights, k=n)
     rows = []
     for i in range(n):
-        article = i * N_ARTICLES // n
+        article = i * articles // n
         words = rng.sample(WORDS, 6)
         rows.append(ClaimRow(
             id=i + 1, article_id=f"art{article}", title=f"Report {article}",
-            date=(start + timedelta(days=article * 1826 // N_ARTICLES)).isoformat(), outlet=f"Outlet {article % 7}",
+            date=(start + timedelta(days=article * 1826 // articles)).isoformat(), outlet=f"Outlet {article % 7}",
             layer="gold", annotator="reviewer", status="accepted", kind="indirect", form="statement",
             source_text=f"Actor {speakers[i]}", cue_text="said", content_text=" ".join(words),
             source_actor_id=speakers[i], source_actor_name=f"Actor {speakers[i]}", addressee_id=None,
@@ -149,8 +149,9 @@ def bench_networks(n: int, runs: int = 5) -> list[Row]:
     return out
 
 
-def build_claims_project(path: Path, n: int) -> None:
-    """A SQLite project with ``n`` claims in gold (cached: building 100,000 claims takes a few minutes)."""
+def build_claims_project(path: Path, n: int, per_article: int = 50) -> None:
+    """A SQLite project with ``n`` claims in gold, ``per_article`` to an article (cached between runs: storing
+    100,000 claims through the repository takes minutes)."""
     from annotator.core.records import ActorIn, ArticleIn, ClaimIn, Span
     from annotator.store import open_repository
 
@@ -159,11 +160,10 @@ def build_claims_project(path: Path, n: int) -> None:
     tmp = path.with_suffix(".building")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    rows, hierarchy = synthetic_claims(n)
+    rows, hierarchy = synthetic_claims(n, articles=max(1, n // per_article))
     repo = open_repository(str(tmp))
-    actors = [ActorIn(f"a{i}", (info.name if info else f"Actor {i}"), info.kind if info else "PERSON",
-                      parent=f"a{info.parent_id}" if info and info.parent_id else None)
-              for i in range(1, N_ACTORS + 1) if (info := hierarchy.actor(i)) is not None]
+    actors = {i: ActorIn(f"a{i}", info.name, info.kind, parent=f"a{info.parent_id}" if info.parent_id else None)
+              for i in range(1, N_ACTORS + 1) if (info := hierarchy.actor(i)) is not None}
     by_article: dict[str, list[ClaimRow]] = {}
     for row in rows:
         by_article.setdefault(row.article_id, []).append(row)
@@ -179,8 +179,12 @@ def build_claims_project(path: Path, n: int) -> None:
                                  issue=claim.issue, stance=claim.stance, annotator="gold"))
             parts.append(sentence)
             offset += len(sentence)
+        # Only the actors the article's claims name, with their parents (as an import of our export has them).
+        named = {c.source_actor_id for c in claims if c.source_actor_id is not None}
+        named |= {p for i in named if (info := hierarchy.actor(i)) is not None and (p := info.parent_id) is not None}
         repo.add_article(ArticleIn(text="".join(parts), title=claims[0].title, date=claims[0].date,
-                                   source=claims[0].outlet, ext_id=article_id, claims=coded, actors=actors))
+                                   source=claims[0].outlet, ext_id=article_id, claims=coded,
+                                   actors=[actors[i] for i in sorted(named)]))
     repo.close()
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
