@@ -273,9 +273,13 @@ class NetworkPanel(QWidget):
     def _describe(self, network: Network | None) -> None:
         if network is None or self.data is None:
             return
-        edges = sum(1 for _ in network.edges())
+        edges = network.edge_count()
         skipped = ", ".join(f"{n} {why}" for why, n in self.data.skipped.items() if n)
         text = f"{len(network.nodes)} nodes · {edges} ties · {len(network.statements)} statements"
+        hidden_nodes, hidden_edges = self.canvas.hidden
+        if hidden_nodes or hidden_edges:
+            text += (f" · drawn: the {len(network.nodes) - hidden_nodes} most connected nodes and their "
+                     f"{edges - hidden_edges} strongest ties (the files hold everything)")
         if skipped:
             text += f" · left out: {skipped}"
         self.info.setText(text)
