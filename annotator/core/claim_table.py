@@ -137,6 +137,20 @@ class ClaimQuery:
     claim_ids: frozenset[int] | None = None
 
 
+def _claimants(rows: Sequence[ClaimRow], hierarchy: ActorHierarchy, level: ActorLevel) -> list[ActorNode | None]:
+    """Each row's claimant at ``level``; at the actor and parent levels once per actor, not once per claim."""
+    if level == ActorLevel.MENTION:
+        return [hierarchy.node(level, r.source_actor_id, r.source_text) for r in rows]
+    nodes: dict[int | None, ActorNode | None] = {None: None}
+    out = []
+    for r in rows:
+        actor = r.source_actor_id
+        if actor not in nodes:
+            nodes[actor] = hierarchy.node(level, actor)
+        out.append(nodes[actor])
+    return out
+
+
 #: Sortable columns of the table and how each row sorts in it.
 SORT_KEYS = ("date", "outlet", "article", "claimant", "cue", "content", "issue", "stance", "form", "status",
              "annotator", "id")
@@ -162,9 +176,7 @@ class ClaimTable:
         self.rows = list(rows)
         self.level = level
         self.vocabulary = vocabulary or ClaimVocabulary()
-        self.claimants: list[ActorNode | None] = [
-            hierarchy.node(level, r.source_actor_id, r.source_text) for r in self.rows
-        ]
+        self.claimants: list[ActorNode | None] = _claimants(self.rows, hierarchy, level)
         self._actor_keys = [n.key if n is not None else None for n in self.claimants]
         self._issues = [r.issue for r in self.rows]
         self._stances = [r.stance for r in self.rows]
