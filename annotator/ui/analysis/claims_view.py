@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.actor_levels import ActorLevel
 from annotator.core.claim_table import NO_STANCE, ClaimQuery, ClaimRow, ClaimTable
-from annotator.ui.analysis.text import plain_tooltip
+from annotator.ui.analysis.text import layer_label, plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 500
@@ -210,7 +210,7 @@ class ClaimsPanel(QWidget):
         self.model = ClaimsModel(self)
         self.layer = QComboBox()
         for name in layers:
-            self.layer.addItem(name, name)
+            self.layer.addItem(layer_label(name), name)
         self.level = QComboBox()
         for level, text in ((ActorLevel.ACTOR, "actor"), (ActorLevel.PARENT, "parent actor"),
                             (ActorLevel.MENTION, "mention as written")):

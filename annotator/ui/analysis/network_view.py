@@ -50,7 +50,7 @@ from annotator.networks.options import (
     parse_date,
 )
 from annotator.ui.analysis.network_canvas import NetworkCanvas, legend_html
-from annotator.ui.analysis.text import plain_tooltip
+from annotator.ui.analysis.text import layer_label, plain_tooltip
 
 #: Loads the statements of (layer, level) and calls back with them.
 StatementLoader = Callable[[str, ActorLevel, Callable[[StatementSet], None]], None]
@@ -88,7 +88,7 @@ class NetworkPanel(QWidget):
         self._positions: dict[str, tuple[float, float]] = {}
         self.layer = QComboBox()
         for name in layers:
-            self.layer.addItem(name, name)
+            self.layer.addItem(layer_label(name), name)
         self.type = QComboBox()
         for value, text in TYPE_NAMES:
             self.type.addItem(text, value.value)
