@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-
 #: How the analysis views name the layers they offer.
 LAYER_NAMES = {"gold": "gold (the reviewer's)", "decided": "everything decided", "suggestions": "suggestions"}
 
