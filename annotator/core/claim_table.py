@@ -123,7 +123,8 @@ class ClaimQuery:
         stance: -1 / 0 / 1, or ``NO_STANCE`` for claims without a stance.
         form: a claim form.
         date_from / date_to: ISO dates, inclusive; a claim of an undated article is left out when either is set.
-        text: a case-insensitive substring of the content, cue, source, claimant, issue, note or article title.
+        text: a case-insensitive substring of the content, cue, source, claimant, issue, note, article title or a
+            custom variable's value.
         claim_ids: only these claims (the claims behind a network node or edge).
     """
 
@@ -187,7 +188,7 @@ class ClaimTable:
         # One lower-cased haystack per row: a text filter is one substring test per claim.
         self._haystacks = [
             "\n".join((r.content_text, r.cue_text, r.source_text, (n.label if n else ""), r.issue or "", r.note,
-                       r.title)).casefold()
+                       r.title, *(str(v) for v in r.variables.values() if v is not None))).casefold()
             for r, n in zip(self.rows, self.claimants, strict=True)
         ]
         self._orders: dict[tuple[str, bool], list[int]] = {}

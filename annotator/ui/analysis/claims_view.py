@@ -45,7 +45,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Form", "form"),
 )
 TRAILING: tuple[tuple[str, str], ...] = (("Status", "status"), ("Annotator", "annotator"))
-STANCE_SIGNS = {-1: "− against", 0: "0 neutral", 1: "+ for"}
+def stance_text(value: int | None, name: str) -> str:
+    """A stance as the view shows it: its sign and the codebook's name ("+1 for", "−1 against")."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    return f"{sign}{abs(value)} {name}".strip()
 
 
 class ClaimsModel(QAbstractTableModel):
@@ -105,7 +110,7 @@ class ClaimsModel(QAbstractTableModel):
         if key == "issue":
             return row.issue or ""
         if key == "stance":
-            return STANCE_SIGNS.get(row.stance, "") if row.stance is not None else ""
+            return stance_text(row.stance, self.table.vocabulary.stance_name(row.stance))
         if key == "form":
             return row.form
         if key == "status":
@@ -221,10 +226,6 @@ class ClaimsPanel(QWidget):
         self._actor_edit().setPlaceholderText("any claimant")
         self.issue = QComboBox()
         self.stance = QComboBox()
-        self.stance.addItem("any stance", None)
-        for value, text in STANCE_SIGNS.items():
-            self.stance.addItem(text, value)
-        self.stance.addItem("no stance", NO_STANCE)
         self.form = QComboBox()
         self.date_from = QLineEdit()
         self.date_from.setPlaceholderText("from YYYY-MM-DD")
@@ -355,6 +356,9 @@ class ClaimsPanel(QWidget):
         issues += [("   " * depth[c] + c.rsplit("/", 1)[-1] if depth[c] else c, c) for c in vocabulary.issues]
         issues += [(c, c) for c in sorted(used)]
         refill(self.issue, issues)
+        stances: list[tuple[str, Any]] = [("any stance", None)]
+        stances += [(stance_text(value, name), value) for value, name in sorted(vocabulary.stances)]
+        refill(self.stance, [*stances, ("no stance", NO_STANCE)])
         forms = list(vocabulary.forms) or sorted({r.form for r in table.rows})
         refill(self.form, [("any form", None), *((f, f) for f in forms)])
 

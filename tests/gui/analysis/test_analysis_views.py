@@ -242,3 +242,22 @@ def test_a_large_network_draws_its_most_connected_part(qtbot: Any) -> None:
     assert len(panel.canvas.node_items) == DRAW_NODES
     assert len(panel.canvas.edge_items) == DRAW_EDGES
     assert "most connected" in panel.info.text()
+
+
+def test_custom_variables_are_columns_of_the_claims_view(qtbot: Any, coded_window: Any) -> None:
+    repo = coded_window.repo
+    from annotator.jobs.analysis import load_claim_rows
+
+    target = load_claim_rows(repo, "alice")[0]
+    repo.update_claim(target.id, "alice", variables={"certainty": "high"})
+    analysis = _open(qtbot, coded_window, "L")
+    claims = analysis.claims
+    claims.select_layer("alice")
+    model = claims.model
+    qtbot.waitUntil(lambda: model.table is not None and model.rowCount() == 6)
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    column = headers.index("certainty")
+    assert headers.index("Form") < column < headers.index("Status")
+    values = {model.row_at(i).id: model.data(model.index(i, column)) for i in range(model.rowCount())}
+    assert values[target.id] == "high"
+    assert sorted(values.values()) == ["", "", "", "", "", "high"]
