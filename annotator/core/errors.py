@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from annotator.core.text_checks import printable_name
+
 
 class AnnotatorError(Exception):
     """Base of every error the tool reports to a user (the CLI prints it without a traceback)."""
@@ -33,7 +35,8 @@ class InputError(AnnotatorError):
     """
 
     def __init__(self, path: str, reason: str, line: int | None = None) -> None:
-        self.path = str(path)
+        # A file name that is not UTF-8 is kept printable (``bad\xff.txt``): the message must reach the user.
+        self.path = printable_name(str(path))
         self.reason = reason
         self.line = line
         where = f"{self.path}:{line}" if line is not None else self.path

@@ -9,7 +9,6 @@ its status.
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import combinations
@@ -18,6 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from annotator.core.records import ActorView, ClaimView, EntityView, RoleView, Status
+from annotator.io import jsontext
 from annotator.io.atomic import Cancel, Checkpoint, OnArticle, atomic_open
 from annotator.io.export_model import ExportArticle, actor_ref, spans_text
 
@@ -174,7 +174,7 @@ def write_prodigy(
                 for e in _non_overlapping(_decided_entities(item.entities))
             ]
             record = {"text": item.article.text, "spans": spans, "meta": _meta(item), "answer": "accept"}
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.write(jsontext.dumps(record, ensure_ascii=False) + "\n")
             checkpoint.done_one()
         checkpoint.check()
     return checkpoint.count

@@ -8,13 +8,13 @@ exception or a cancel (``CancelledError``) the target file is left as it was.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from annotator import __version__
 from annotator.core.records import ActorView
+from annotator.io import jsontext
 from annotator.io.atomic import Cancel, Checkpoint, OnArticle, atomic_open
 from annotator.io.export_model import (
     EXPORT_FORMAT,
@@ -46,8 +46,9 @@ class ExportWriter(Protocol):
 
 
 def _dumps(value: Any) -> str:
-    # ensure_ascii=False: the file is UTF-8 and readable; offsets are code points either way.
-    return json.dumps(value, ensure_ascii=False)
+    # ensure_ascii=False: the file is UTF-8 and readable; offsets are code points either way. Strict JSON: a NaN
+    # in an article's meta is written as null, never as the bare NaN strict parsers refuse.
+    return jsontext.dumps(value, ensure_ascii=False)
 
 
 def export_header(

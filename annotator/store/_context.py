@@ -12,6 +12,7 @@ from typing import Any
 from peewee import Database, SqliteDatabase
 
 from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
@@ -249,6 +250,8 @@ class StoreContext:
             return self.suggestions_layer()
         if name == GOLD_LAYER:
             return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
+        # The rule `annotators add` applies: an imported file must not slip in "=HYPERLINK(..)", "Gold" or NUL.
+        name = validate_annotator_name(name)
         Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()
         ann_id, _ = self.annotator(name)
         return self.layer_id(name, LayerKind.ANNOTATOR, ann_id)

@@ -28,6 +28,7 @@ from typing import Any
 from peewee import Database
 
 from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     ActorView,
     AnnotatorRole,
@@ -43,7 +44,7 @@ from annotator.core.records import (
     Span,
 )
 from annotator.store import _actors, _claims, _entities, _export, _ingest, _queries, _review, _snapshots
-from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
+from annotator.store._context import StoreContext, dumps
 from annotator.store._views import article_view
 from annotator.store.models import Annotator, Article, Setting, upsert
 
@@ -115,9 +116,7 @@ class Repository:
         Without ``role`` a new annotator gets role "annotator" and an existing one keeps theirs, so opening a
         session with a reviewer's name does not demote them.
         """
-        name = _entities.ensure_text(name, "annotator name")
-        if name.casefold() in RESERVED_NAMES:
-            raise ValidationError(f"{name!r} is a reserved layer name, not a person's name")
+        name = validate_annotator_name(name)
         try:
             value = AnnotatorRole(role if role is not None else AnnotatorRole.ANNOTATOR).value
         except ValueError:
