@@ -8,6 +8,7 @@ new user sees a suggested article within seconds of the first start. The Qt side
 
 from __future__ import annotations
 
+from annotator.core.errors import StorageError
 from annotator.store import open_repository
 from annotator.ui import shell
 from annotator.ui.platform_check import check_gui_platform
@@ -47,6 +48,9 @@ def run_gui(
         runner = JobRunner(app)
         controller = shell.GuiController(repo, name, build_services(repo, pipeline), runner, settings)
         return shell.run_event_loop(app, controller)
+    except StorageError as exc:  # damaged pages or a missing table met while building the window
+        shell.explain_open_failure(db, exc)
+        return 1
     finally:
         if controller is not None:
             controller.shutdown()

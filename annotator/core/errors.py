@@ -21,6 +21,13 @@ class ConfigError(AnnotatorError):
     """A setting cannot be honoured (e.g. no spaCy pipeline loads); the message names the setting."""
 
 
+class StorageError(AnnotatorError):
+    """The database cannot be opened, read or written (missing driver, damaged file, read-only folder...).
+
+    The message names the database and says what is wrong in one line.
+    """
+
+
 class CancelledError(AnnotatorError):
     """A long job was cancelled by the user; what was done before the cancel is kept."""
 

@@ -23,6 +23,7 @@ from annotator.core.records import (
 )
 from annotator.core.resources import load_json_resource
 from annotator.store.models import Annotator, Article, Layer, Setting, bound
+from annotator.store.preflight import explain, is_database_failure
 
 #: Layer names that are not people.
 RESERVED_NAMES = frozenset({SUGGESTIONS_LAYER, GOLD_LAYER})
@@ -70,6 +71,12 @@ class StoreContext:
         try:
             with bound(self.db):
                 yield
+        except Exception as exc:
+            # A damaged, read-only, locked or vanished database is the user's to fix: one clear line naming it
+            # (a StorageError), not a traceback from deep in peewee. Integrity errors (bugs) stay as they are.
+            if outermost and is_database_failure(exc):
+                raise explain(self.location, exc) from exc
+            raise
         finally:
             if outermost:
                 self._local.settings = None

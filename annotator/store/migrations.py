@@ -17,6 +17,7 @@ from playhouse.migrate import SchemaMigrator
 
 from annotator.core.errors import ConfigError
 from annotator.store.models import ALL_MODELS, Setting, bound, upsert
+from annotator.store.preflight import version_problem
 
 VERSION_KEY = "schema_version"
 
@@ -50,7 +51,7 @@ def schema_version(db: Database) -> int:
         if not db.table_exists(Setting._meta.table_name):
             return 0
         row = Setting.get_or_none(Setting.key == VERSION_KEY)
-        return int(json.loads(row.value)) if row else 0
+        return version_problem(row.value, str(db.database)) if row else 0
 
 
 def _write_version(version: int) -> None:
