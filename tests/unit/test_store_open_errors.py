@@ -98,7 +98,7 @@ def test_damaged_pages_met_later_are_a_storage_error(tmp_path: Path) -> None:
     with path.open("r+b") as handle:  # garbage over pages in the middle; the header still says SQLite
         handle.seek(size // 2)
         handle.write(b"\xde\xad" * 8192)
-    with pytest.raises(StorageError, match="malformed|damaged"), open_repository(str(path)) as repo:
+    with pytest.raises(StorageError, match=r"malformed|damaged"), open_repository(str(path)) as repo:
         list(repo.iter_articles(repo.article_ids()))
 
 
@@ -130,7 +130,7 @@ def test_another_applications_database_is_refused_untouched(tmp_path: Path) -> N
     con.commit()
     con.close()
     before = path.read_bytes()
-    with pytest.raises(StorageError, match="not an annotator database .*artists"):
+    with pytest.raises(StorageError, match=r"not an annotator database .*artists"):
         open_repository(str(path))
     assert path.read_bytes() == before
     assert not Path(f"{path}-wal").exists()
