@@ -26,6 +26,8 @@ from typing import Any
 from bench.corpus import make_articles, synthetic_suggestions, write_text_files
 
 HERE = Path(__file__).resolve().parent
+#: Units whose target is a lower bound (a speed-up must reach it).
+LOWER_BOUND_UNITS = frozenset({"x"})
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Figure:
     name: str
     value: float
     unit: str
-    target: float | None  # every target is an upper bound; None: reported only
+    target: float | None  # an upper bound, except for speed-ups (unit "x"): a lower bound; None: reported only
     met: bool | None
     machine: str
 
@@ -107,23 +109,27 @@ def bench_suggest(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float
     texts = [a.text for a in articles]
     bare: list[float] = []
     ours: list[float] = []
+    two: list[float] = []
     for r in range(sizes.overhead_repeats):
+        # Alternating the three measurements spreads the load of other work on the machine over all of them.
         bare.append(timed(lambda: list(loaded.nlp.pipe(texts, batch_size=32))))
         repo = _open(work / f"suggest_{r}.db")
         for a in articles:
             repo.add_article(a)
         ours.append(timed(functools.partial(suggest, repo, loaded=loaded)))
         repo.close()
-    repo = _open(work / "suggest_p2.db")
-    for a in articles:
-        repo.add_article(a)
-    two = timed(lambda: suggest(repo, loaded=loaded, processes=2))
-    repo.close()
+        repo = _open(work / f"suggest_p2_{r}.db")
+        for a in articles:
+            repo.add_article(a)
+        two.append(timed(functools.partial(suggest, repo, loaded=loaded, processes=2)))
+        repo.close()
     ratio = statistics.median(ours) / statistics.median(bare)
+    speedups = sorted(one / both for one, both in zip(ours, two, strict=True))
     return [
         ("suggest overhead (annotator suggest / bare nlp.pipe, 1 process)", ratio, "ratio", 1.15),
         ("suggest throughput, 1 process", len(texts) / statistics.median(ours), "articles/s", None),
-        ("suggest speed-up with --processes 2", statistics.median(ours) / two, "x", None),
+        ("suggest speed-up with --processes 2 (median of paired runs)", statistics.median(speedups), "x", 1.8),
+        ("suggest speed-up with --processes 2, lowest paired run", speedups[0], "x", None),
     ]
 
 
@@ -304,13 +310,13 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 rows = bench_import_export(work, sizes)
             for name, value, unit, target in rows:
-                met = None if target is None else value <= target
+                met = None if target is None else (value >= target if unit in LOWER_BOUND_UNITS else value <= target)
                 figures.append(Figure(name, round(value, 4), unit, target, met, where))
     print(f"\nMachine: {where}\n")
     print(f"| {'figure':<72} | {'value':>10} | {'unit':<10} | {'target':>8} | met |")
     print(f"|{'-' * 74}|{'-' * 12}|{'-' * 12}|{'-' * 10}|-----|")
     for f in figures:
-        bound = "" if f.target is None else f"≤ {f.target:g}"
+        bound = "" if f.target is None else f"{'≥' if f.unit in LOWER_BOUND_UNITS else '≤'} {f.target:g}"
         verdict = "" if f.met is None else ("yes" if f.met else "NO")
         print(f"| {f.name:<72} | {f.value:>10.3f} | {f.unit:<10} | {bound:>8} | {verdict:<3} |")
     out = Path(args.output)

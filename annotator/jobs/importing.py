@@ -71,7 +71,7 @@ def _store_one(repo: Repository, article: ArticleIn, path: Path, line: int | Non
     except UnicodeError as error:
         # The readers refuse lone surrogates; this keeps any other string the database cannot encode from
         # ending the import of everything after it.
-        summary.refused.append(InputError(str(path), f"text the database cannot store: {error.reason}", line))
+        summary.refused.append(InputError(str(path), f"text the database cannot store: {error}", line))
         return
     if result.created:
         summary.imported += 1

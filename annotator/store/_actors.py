@@ -40,6 +40,9 @@ def live_actor(actor_id: int) -> Any:
 
 def actors(query: str, limit: int | None) -> list[ActorView]:
     select = Actor.select().where(Actor.deleted == False)  # noqa: E712
+    if "\x00" in query:
+        # No name holds a NUL, and SQLite would cut the LIKE pattern at it and match every actor.
+        return []
     if query.strip():
         matching = ActorName.select(ActorName.actor).where(ActorName.key.contains(_key(query)))
         select = select.where(Actor.id.in_(matching))

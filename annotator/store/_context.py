@@ -60,6 +60,7 @@ class StoreContext:
         # Settings read during one call (per thread): validation of 10,000 suggestions must not re-read the
         # label set 10,000 times, and a setting changed by another process is seen by the next call.
         self._local = threading.local()
+        self._search_index: bool | None = None
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
@@ -97,6 +98,14 @@ class StoreContext:
             else:
                 with self.db.atomic():
                     yield
+
+    def has_search_index(self) -> bool:
+        """Whether the text filter can use the FTS5 index (looked up once per repository)."""
+        if self._search_index is None:
+            from annotator.store._search import has_search_index
+
+            self._search_index = has_search_index(self.db)
+        return self._search_index
 
     # ------------------------------------------------------------------ settings and vocabularies
     def setting(self, key: str, default: Any = None) -> Any:

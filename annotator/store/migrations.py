@@ -16,6 +16,7 @@ from peewee import Database, SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
 from annotator.core.errors import ConfigError
+from annotator.store._search import create_search_index
 from annotator.store.models import ALL_MODELS, Setting, bound, upsert
 from annotator.store.preflight import version_problem
 
@@ -35,9 +36,15 @@ def _create_tables(db: Database, _: SchemaMigrator) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _add_search_index(db: Database, _: SchemaMigrator) -> None:
+    # Issue 15: the article filter's FTS5 index (SQLite only; other backends keep the scan until they get theirs).
+    create_search_index(db)
+
+
 #: Every step, in order. Never edit a released step: append a new one.
 STEPS: list[Step] = [
     Step(1, "create tables", _create_tables),
+    Step(3, "full-text search index of the articles", _add_search_index),
 ]
 
 
@@ -85,6 +92,7 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
             with _atomic(db):
                 # A fresh database gets the current models directly; the steps are for upgrades.
                 _create_tables(db, migrator)
+                create_search_index(db)
                 _write_version(latest)
             return latest
         for step in steps:

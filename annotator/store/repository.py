@@ -175,7 +175,10 @@ class Repository:
         limit: int | None = None,
         ready_for_review: bool = False,
     ) -> list[ArticleSummary]:
-        """Rows for the article list, filtered (title/text substring, annotator status, has a mention of label).
+        """Rows for the article list, filtered (words of the title/text, annotator status, has a mention of label).
+
+        ``text``: every word must start a word of the title or text (case and accents folded; FTS5 on SQLite,
+        see ``annotator.store._search``); a query without letters or digits is a substring match.
 
         With ``annotator``: status is theirs and counts are of their working view (their live non-rejected
         rows plus the suggestions they have not decided on; ``n_suggested`` = those undecided entity + claim

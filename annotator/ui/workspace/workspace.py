@@ -514,7 +514,10 @@ class Workspace(QObject):
                 continue
             inside = entity.start <= start and end <= entity.end
             covers = start <= entity.start and entity.end <= end
-            if inside or covers:
+            # "Japanese officials": a nationality or group word before the head only modifies the source, so
+            # it names the claimant only when it is the selection's last word.
+            modifier = entity.label == "NORP" and any(ch.isalnum() for ch in self.text.text[entity.end : end])
+            if inside or (covers and not modifier):
                 return entity.actor_id
         return None
 
