@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,12 +50,13 @@ class Sizes:
     decisions: int = 150
     gui_rounds: int = 5
     big_project: int = 100_000
+    huge_project: int = 1_000_000
     import_files: int = 10_000
     export_articles: int = 10_000
 
 
 TINY = Sizes(overhead_articles=6, overhead_repeats=1, gui_words=400, gui_spans=20, gui_claims=4, gui_opens=3,
-             decisions=4, gui_rounds=1, big_project=300, import_files=20, export_articles=20)
+             decisions=4, gui_rounds=1, big_project=300, huge_project=600, import_files=20, export_articles=20)
 
 
 def machine() -> str:
@@ -203,43 +203,14 @@ def _press(app: Any, click: Callable[[Any, Any], None], focus: Any, key: Any) ->
 # --------------------------------------------------------------------------- 100,000-article project
 
 
-def build_big_project(path: Path, n: int) -> None:
-    if path.exists():
-        return  # cached between runs: building 100,000 articles takes minutes
-    tmp = path.with_suffix(".building")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    repo = _open(tmp)
-    for article in make_articles(n, words=120, seed=13):
-        repo.add_article(article)
-    repo.close()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    tmp.rename(path)
-
-
 def bench_big(work: Path, sizes: Sizes, cache: Path) -> list[tuple[str, float, str, float | None]]:
-    db = cache / f"project_{sizes.big_project}.db"
-    cache.mkdir(parents=True, exist_ok=True)
-    build_big_project(db, sizes.big_project)
-    runs = []
-    for _ in range(3 if sizes.big_project > 1000 else 1):
-        proc = subprocess.run([sys.executable, "-m", "bench.gui_start", str(db)], capture_output=True,
-                              text=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=False)
-        if proc.returncode != 0:
-            raise RuntimeError(f"bench.gui_start failed:\n{proc.stderr}")
-        report = json.loads(proc.stdout.strip().splitlines()[-1])
-        runs.append(report)
-    return [
-        ("100k project: process start to first paint (median)",
-         statistics.median(r["first_paint_s"] for r in runs), "s", 2.0),
-        ("100k project: filter the article list, slowest of 6 filters (worst run)",
-         max(r["filter_max_ms"] for r in runs), "ms", 200.0),
-        ("100k project: filter the article list, median", statistics.median(r["filter_ms"] for r in runs), "ms",
-         None),
-        ("100k project: resident memory after first paint and filtering",
-         max(r["rss_mb"] for r in runs), "MB", 500.0),
-    ]
+    from bench import big_project
+
+    runs = 3 if sizes.big_project > 1000 else 1
+    rows = big_project.figures("100k", big_project.measure(cache, sizes.big_project, runs), filter_target=200.0)
+    # Issue 15, point 32: the text filter must not grow with the corpus (SQLite FTS5).
+    rows += big_project.figures("1M", big_project.measure(cache, sizes.huge_project, runs), filter_target=50.0)
+    return rows
 
 
 # --------------------------------------------------------------------------- import and export

@@ -63,11 +63,26 @@ _SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
 def _names_a_speaker(speaker: Span) -> bool:
-    """Whether the words before a headline colon are a speaker: a named actor, or a plural noun of people."""
+    """Whether the words before a headline colon are a speaker: a named actor, or a plural noun of people.
+
+    A headline's names are often not tagged ("Lavrov:" alone reads as a noun), so a speaker the article names
+    elsewhere as a person, organisation, country or group counts too ("Sergei Lavrov said ...").
+    """
     if any(t.ent_type_ in _SPEAKER_LABELS for t in speaker):
         return True
     root = speaker.root
-    return root.tag_ in ("NNS", "NNPS") and root.ent_type_ == ""
+    if root.tag_ in ("NNS", "NNPS") and root.ent_type_ == "":
+        return True
+    words = [t.lower_ for t in speaker if t.is_alpha]
+    if not words:
+        return False
+    for ent in speaker.doc.ents:
+        if ent.label_ not in _SPEAKER_LABELS or (ent.start < speaker.end and speaker.start < ent.end):
+            continue
+        names = [t.lower_ for t in ent]
+        if any(names[i : i + len(words)] == words for i in range(len(names) - len(words) + 1)):
+            return True
+    return False
 
 
 def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: int) -> list[Candidate]:

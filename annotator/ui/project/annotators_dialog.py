@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.jobs.annotators import ROLES, add_annotator, list_annotators
 from annotator.store.repository import Repository
+from annotator.ui.shared import plain_text
 
 
 class AnnotatorsDialog(QDialog):
@@ -61,7 +62,7 @@ class AnnotatorsDialog(QDialog):
         self.overlap.valueChanged.connect(self._set_overlap)
         form = QFormLayout()
         form.addRow("Annotators per article (overlap):", self.overlap)
-        self.message = QLabel()
+        self.message = plain_text.plain_label(QLabel())
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # names are user data: never markup
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)

@@ -163,6 +163,7 @@ class ExportDialog(QDialog):
         path_row.addWidget(browse)
 
         self.problem = QLabel(self)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the path typed
         self.problem.setObjectName("exportProblem")
         self.problem.setStyleSheet("color: #a33;")
         self.problem.setWordWrap(True)

@@ -21,6 +21,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.resources import resource_path, seeds_dir
 from annotator.store import default_database_path
 from annotator.store.repository import Repository
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.services import WorkspaceServices
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window.annotator_dialog import ask_annotator_name, name_problem, normalize_name
@@ -247,6 +248,7 @@ class GuiController(QObject):
             self.window,
         )
         box.setInformativeText(f"{message}\n\nEverything saved before the problem is kept.")
+        plain_text.plain_message_box(box)  # the message may quote a title or a file name: never markup
         box.setObjectName("jobFailedBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): no nested event loop inside a signal handler
@@ -281,6 +283,7 @@ def explain_open_failure(db: str | None, exc: BaseException) -> None:
     print(f"{head}\n{detail}", file=sys.stderr)
     box = QMessageBox(QMessageBox.Icon.Critical, "annotator cannot start", head, QMessageBox.StandardButton.Ok)
     box.setInformativeText(detail)
+    plain_text.plain_message_box(box)  # a path or URL is shown as typed
     box.exec()
 
 

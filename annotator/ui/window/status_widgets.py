@@ -32,6 +32,7 @@ class SessionStatus(QWidget):
             return label
 
         self.annotator_label = QLabel(self)
+        self.annotator_label.setTextFormat(Qt.TextFormat.PlainText)
         self.annotator_label.setObjectName("sessionAnnotator")
         self.annotator_label.setTextFormat(Qt.TextFormat.PlainText)
         self.annotator_label.setToolTip("Annotator of this session (File → Switch annotator)")

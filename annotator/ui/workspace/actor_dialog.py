@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.records import ActorView, EntityView
+from annotator.ui.shared import plain_text
 
 #: Kinds offered for a new actor when the repository's label set cannot be read.
 DEFAULT_KINDS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "EVENT", "LAW", "MISC")
@@ -96,7 +97,7 @@ class ActorPicker(QWidget):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setMaxVisibleItems(12)
         self.edit.setCompleter(self.completer)
-        self.status = QLabel(self)
+        self.status = plain_text.plain_label(QLabel(self))
         self.status.setObjectName("actorStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.panel_table import fitted_width
 
 Index = QModelIndex | QPersistentModelIndex
@@ -117,7 +118,7 @@ class ArticleListModel(QAbstractTableModel):
             return self._icon(row.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             status = STATUS_STYLE.get(row.status, ("", "", row.status))[2]
-            return (
+            return plain_text.tooltip(
                 f"{row.title}\n{row.source} · {row.date or 'no date'} · {row.file}\nstatus: {status} · "
                 f"{row.n_entities} mentions, {row.n_claims} claims, {row.n_suggested} suggestions to decide"
             )

@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from annotator.core.records import ArticleView
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CONTENT_TINT, CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR, Palette
 from annotator.ui.workspace.article_text import ArticleText
 
@@ -16,14 +17,14 @@ class ArticlePane(QWidget):
 
     def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel()
+        self.title = plain_text.plain_label(QLabel())
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles are article data: never markup
         self.title.setWordWrap(True)
         title_font = QFont(self.title.font())
         title_font.setPointSizeF(max(title_font.pointSizeF(), 10.0) * 1.45)
         title_font.setWeight(QFont.Weight.DemiBold)
         self.title.setFont(title_font)
-        self.meta = QLabel()
+        self.meta = plain_text.plain_label(QLabel())
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.meta.setStyleSheet("color: #555;")
         self.legend = QLabel()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.records import ClaimView, RoleView, Status
 from annotator.core.resources import load_json_resource
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
 from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
 from annotator.ui.shared.row_table_model import RowTableModel
@@ -85,7 +86,7 @@ class ClaimModel(RowTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 4:
             return self.status_icon(claim.status)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
+            return plain_text.tooltip(
                 f"source: {_role_text(claim.source)}\ncue: {_role_text(claim.cue)}\n"
                 f"content: {_role_text(claim.content)}\nkind: {claim.kind} · {claim.status} · {claim.origin}"
             )
@@ -227,7 +228,7 @@ class ClaimEditor(QWidget):
             self.cue.setText(_role_text(claim.cue))
             content = _role_text(claim.content)
             self.content.setText(content if len(content) <= CONTENT_CHARS else content[: CONTENT_CHARS - 1] + "…")
-            self.content.setToolTip(content)
+            self.content.setToolTip(plain_text.tooltip(content))
             self.kind.setCurrentIndex(max(0, self.kind.findData(claim.kind)))
             self.form.setCurrentIndex(max(0, self.form.findData(claim.form)))
             issue_index = self.issue.findData(claim.issue) if claim.issue else 0
