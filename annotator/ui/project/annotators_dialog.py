@@ -44,6 +44,9 @@ class AnnotatorsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Tab leaves the table for the fields below (a table moves between its cells on Tab by default, which
+        # trapped keyboard users in it: issue 15, point 22); the arrow keys still move between rows.
+        self.table.setTabKeyNavigation(False)
         self.name = QLineEdit()
         self.name.setPlaceholderText("New annotator's name")
         self.role = QComboBox()
@@ -75,6 +78,7 @@ class AnnotatorsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.reload()
+        self.name.setFocus()
 
     def reload(self) -> None:
         """Fill the table from the database (one role box per annotator)."""

@@ -117,7 +117,10 @@ def resolve_annotator(
     settings: QSettings,
     ask: Callable[[QWidget | None, list[str], str | None], str | None] = ask_annotator_name,
 ) -> str | None:
-    """The annotator of this run: the ``--annotator`` option, else the remembered one, else asked.
+    """The annotator of this run: the ``--annotator`` option, else the one remembered, else asked.
+
+    The name remembered by this database is used as it is; the name this user last used elsewhere only when it is
+    already an annotator of this database, else it is offered in the dialog.
 
     A given name that cannot be used (e.g. "gold") is offered in the dialog, whose message explains why.
 
@@ -129,7 +132,16 @@ def resolve_annotator(
         wanted = normalize_name(given)
         return wanted if name_problem(wanted) is None else ask(None, known, wanted)
     remembered = remembered_annotator(repo, settings)
-    return remembered if remembered is not None else ask(None, known, None)
+    if remembered is not None and (remembered in known or _valid(repo.get_setting(LAST_ANNOTATOR))):
+        return remembered
+    # A database that has never seen this name (a brand-new project, another team's file): ask, offering the
+    # name this user used last, instead of creating that person here silently (issue 15, point 24).
+    return ask(None, known, remembered)
+
+
+def _valid(value: object) -> bool:
+    name = normalize_name(str(value)) if value else ""
+    return bool(name) and name_problem(name) is None
 
 
 class GuiController(QObject):

@@ -56,6 +56,28 @@ def test_annotator_from_option_memory_or_question(shell_repo: Repository, user_s
     )
 
 
+def test_a_new_database_asks_for_the_name_offering_the_last_one(
+    shell_repo: Repository, tmp_path: Path, user_settings_dir: Path
+) -> None:
+    """Issue 15, point 24: the last name of the settings file was created in a brand-new database silently."""
+    from annotator.store import open_repository
+
+    settings = app_module.user_settings()
+    app_module.remember_annotator(shell_repo, settings, "bob")
+    asked: list[tuple[list[str], str | None]] = []
+
+    def ask(parent: object, known: list[str], current: str | None) -> str | None:
+        asked.append((known, current))
+        return current
+
+    with open_repository(str(tmp_path / "brand-new.db")) as fresh:
+        assert app_module.resolve_annotator(fresh, None, settings, ask) == "bob"
+        assert asked == [([], "bob")]  # asked, with the last name offered
+        fresh.ensure_annotator("bob")
+        assert app_module.resolve_annotator(fresh, None, settings, ask) == "bob"
+        assert len(asked) == 1  # a name this database knows is not asked again
+
+
 def test_open_failure_names_the_path_and_the_setting() -> None:
     error = OSError("unable to open database file")
     head, detail = app_module.open_failure_text("/no/such/folder/x.db", error)
