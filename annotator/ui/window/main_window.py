@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import ArticleStatus, Change
+from annotator.core.records import ArticleStatus, Change, Status
 from annotator.store.repository import Repository
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.workspace import shortcuts
@@ -194,17 +194,23 @@ class MainWindow(QMainWindow):
             self.review.mark_reviewed_and_next()
             return
         self.workspace.commit_pending()
+        undecided = sum(1 for e in self.workspace.entities if e.status == Status.SUGGESTED)
+        undecided += sum(1 for c in self.workspace.claims if c.status == Status.SUGGESTED)
         change = self.workspace.decisions.decide(
             "Marked done",
             lambda: self.repo.set_article_status(article_id, self.annotator, ArticleStatus.DONE),
         )
         if change is None:
             return
+        # Done with suggestions left is allowed (they stay suggestions, nobody's decision), but never silently.
+        left = (f" with {undecided} suggestion{'s' if undecided != 1 else ''} undecided (Ctrl+Z reopens it)"
+                if undecided else "")
         next_id = self.repo.next_in_queue(self.annotator, after=article_id)
         if next_id is None or next_id == article_id:
-            self._show_message("All articles are done. Well done!")
+            self._show_message(f"Marked done{left}. All articles are done. Well done!")
             return
         self.open_article(next_id)
+        self._show_message(f"Previous article marked done{left}.")
 
     def shutdown(self) -> None:
         """Record the time on the open article and end the session (done on close; safe to call twice)."""
@@ -295,8 +301,8 @@ class MainWindow(QMainWindow):
             "stance_neutral": lambda: ws.set_stance(0),
             "stance_for": lambda: ws.set_stance(1),
             "delete_claim": ws.delete_claim,
-            "undo": ws.decisions.undo,
-            "redo": ws.decisions.redo,
+            "undo": lambda: self._undo_redo(undo=True),
+            "redo": lambda: self._undo_redo(undo=False),
             "accept_all": either(review.adopt_agreed, ws.accept_all),
             "done_next": self.mark_done_and_next,
             "toggle_rejected": self._toggle_rejected,
@@ -399,6 +405,19 @@ class MainWindow(QMainWindow):
             if change.article_id is not None:
                 self.articles.model.refresh_article(change.article_id)
 
+    def _undo_redo(self, undo: bool) -> None:
+        """Undo or redo the last decision and say which one (Ctrl+Z / Ctrl+Shift+Z)."""
+        stack = self.workspace.decisions.stack
+        text = stack.undoText() if undo else stack.redoText()
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            self._show_message("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        if undo:
+            self.workspace.decisions.undo()
+        else:
+            self.workspace.decisions.redo()
+        self._show_message(f"{'Undone' if undo else 'Redone'}: {text}")
+
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
 
@@ -438,7 +457,8 @@ class MainWindow(QMainWindow):
         toggle.blockSignals(True)
         toggle.setChecked(on)
         toggle.blockSignals(False)
-        toggle.setEnabled(on or self.review.is_reviewer())
+        # Always enabled: Ctrl+R by a non-reviewer explains who may review instead of doing nothing (point 25).
+        toggle.setEnabled(True)
         self.actions_by_name["review_adopt"].setEnabled(on)
         self._update_progress()
 

@@ -220,6 +220,9 @@ class ClaimEditor(QWidget):
                 self.content.setToolTip("")
                 self.note.clear()
                 self.issue.setCurrentIndex(0)
+                # Blank, not the previous claim's values: a disabled box still shows what it holds.
+                for box in (self.kind, self.form, self.stance):
+                    box.setCurrentIndex(-1)
                 return
             source = _role_text(claim.source, "(no source)")
             if claim.source_actor_name:
@@ -300,9 +303,17 @@ class ClaimPanel(QWidget):
         open_count = sum(1 for c in claims if c.status == Status.SUGGESTED)
         self.title.setText(f"Claims  ·  {len(claims)}, {open_count} to decide")
         current = self.editor.claim
+        row = self.model.row_of(current.id) if current is not None else None
         if current is not None:
-            row = self.model.row_of(current.id)
             self.editor.set_claim(claims[row] if row is not None else None)
+        if row is None and self.table.selectionModel().hasSelection():
+            # The claim in the editor is gone (an undo removed it): no row may stay highlighted while the editor
+            # says "No claim selected" (issue 15, point 25).
+            self._quiet = True
+            try:
+                select_row(self.table, None)
+            finally:
+                self._quiet = False
 
     def select_claim(self, claim_id: int | None) -> None:
         """Select a row and load the editor without emitting ``claimSelected``."""
