@@ -64,17 +64,23 @@ class ArticlePane(QWidget):
 
 
 def _legend_html(palette: Palette) -> str:
-    """A compact key to the drawing styles, so a new analyst can read the page without the manual."""
+    """A compact key to the drawing styles, so a new analyst can read the page without the manual.
+
+    One row of table cells: unlike inline text, a cell can have a border, so the "corrected" chip is boxed
+    exactly as a corrected span is in the text (issue 15, point 26).
+    """
     sample = palette.style(palette.labels[0]) if palette.labels else palette.style("PERSON")
-    light, strong = sample.light.name(), sample.strong.name()
+    light, strong, line = sample.light.name(), sample.strong.name(), sample.color.name()
     grey, source, cue = REJECTED_TEXT.name(), SOURCE_COLOR.name(), CUE_COLOR.name()
-    return (
-        "<span style='color:#555'>"
-        f"<span style='background:{light}'>&nbsp;suggested&nbsp;</span>&nbsp; "
-        f"<span style='background:{strong}; text-decoration:underline'>&nbsp;accepted&nbsp;</span>&nbsp; "
-        f"<span style='background:{strong}; text-decoration:underline overline'>&nbsp;corrected&nbsp;</span>"
-        f"&nbsp; <span style='color:{grey}; text-decoration:line-through'>rejected</span>"
-        "&nbsp;&nbsp;│&nbsp;&nbsp;"
-        f"<span style='color:{source}'>source</span> → <span style='color:{cue}'>cue</span>"
-        f" → <span style='background:{CONTENT_TINT.name()}'>&nbsp;content&nbsp;</span></span>"
-    )
+    gap = "<td width='8'></td>"
+    cells = [
+        f"<td style='background:{light}; padding: 0 3px'>suggested</td>",
+        f"<td style='background:{strong}; padding: 0 3px; text-decoration: underline'>accepted</td>",
+        f"<td style='background:{strong}; padding: 0 3px; border: 2px solid {line}'>corrected</td>",
+        f"<td style='color:{grey}; text-decoration: line-through; padding: 0 3px'>rejected</td>",
+        "<td style='color:#999; padding: 0 6px'>│</td>",
+        f"<td style='color:{source}'>source</td><td>&nbsp;→&nbsp;</td><td style='color:{cue}'>cue</td>"
+        f"<td>&nbsp;→&nbsp;</td><td style='background:{CONTENT_TINT.name()}; padding: 0 3px'>content</td>",
+    ]
+    return ("<table cellspacing='0' cellpadding='0' style='color:#555; border-collapse: collapse'><tr>"
+            + gap.join(cells) + "</tr></table>")
