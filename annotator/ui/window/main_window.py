@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -28,6 +28,7 @@ from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change, Status
 from annotator.store.repository import Repository
 from annotator.ui.review.review_mode import ReviewMode
+from annotator.ui.window.pane_sizes import PaneSizes, share
 from annotator.ui.workspace import shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.article_timer import ArticleTimer
@@ -218,6 +219,10 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.workspace.commit_pending()
+        if not self.review.active:  # review mode arranges the panes its own way; the coding layout is kept
+            self.pane_sizes.save()
+        else:
+            self.pane_sizes.save(["claims"])
         self._record_time()
         self._end_session()
         self._timer.stop()
@@ -242,17 +247,60 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self.workspace.entity_panel)
         right.addWidget(self.workspace.claim_panel)
-        right.setSizes([380, 480])
         self.right_panels = right
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(self.articles)
         main.addWidget(self.workspace.pane)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
-        main.setSizes([400, 530, 470])
         main.setChildrenCollapsible(False)
         self.setCentralWidget(main)
         self.splitter = main
+        self.pane_sizes = PaneSizes(None, {})
+        self._sized = False
+
+    def remember_layout(self, settings: QSettings) -> None:
+        """Restore the pane sizes saved in ``settings`` and save them there when the window closes."""
+        self.pane_sizes = PaneSizes(settings, {"main": self.splitter, "right": self.right_panels,
+                                               "claims": self.workspace.claim_panel.splitter})
+        self._sized = self.pane_sizes.restore()
+
+    def default_layout(self) -> None:
+        """Shares of the window's size: the list wide enough for its titles, the claim list five rows or more."""
+        width = max(self.splitter.width(), 600)
+        self.splitter.setSizes(share(width, (0.27, 0.40, 0.33), (240, 320, 300)))
+        height = max(self.right_panels.height(), 400)
+        entities, claims_share = share(height, (0.38, 0.62), (120, 320))
+        sizes = [0] * self.right_panels.count()  # the review table (hidden while coding) gets nothing
+        sizes[self.right_panels.indexOf(self.workspace.entity_panel)] = entities
+        sizes[self.right_panels.indexOf(self.workspace.claim_panel)] = claims_share
+        self.right_panels.setSizes(sizes)
+        claims = self.workspace.claim_panel.splitter
+        editor = self.workspace.claim_panel.editor.sizeHint().height()
+        total = max(sum(claims.sizes()), 300)
+        claims.setSizes([max(total - editor, 1), editor])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            self.default_layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """Icons only on a narrow window, so that no action of the toolbar is cut off (1000 px: point 27)."""
+        toolbar = getattr(self, "toolbar", None)
+        if toolbar is None:
+            return
+        narrow = self.width() < self._toolbar_full_width
+        style = Qt.ToolButtonStyle.ToolButtonIconOnly if narrow else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        for name in self._toolbar_texts:
+            widget = toolbar.widgetForAction(self.actions_by_name[name])
+            if isinstance(widget, QToolButton) and widget.toolButtonStyle() != style:
+                widget.setToolButtonStyle(style)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
@@ -355,6 +403,12 @@ class MainWindow(QMainWindow):
                 widget.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+        self._toolbar_texts: list[str] = []
+        for item in TOOLBAR:
+            button = toolbar.widgetForAction(self.actions_by_name[item]) if item is not None else None
+            if isinstance(button, QToolButton) and button.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly:
+                self._toolbar_texts.append(str(item))
+        self._toolbar_full_width = toolbar.sizeHint().width() + 40
 
     def _build_label_actions(self, menu: Any) -> None:
         submenu = menu.addMenu("&Label")

@@ -167,6 +167,7 @@ class GuiController(QObject):
         self._closed = False
         remember_annotator(repo, settings, annotator)
         self.window = MainWindow(repo, annotator, services, runner)
+        self.window.remember_layout(settings)  # the pane sizes the analyst dragged to last time
         self.window.annotatorChanged.connect(self._on_annotator_changed)
         runner.started.connect(self._on_job_started)
         # The window reports results through its own callbacks; failures are explained here, for every job.

@@ -73,14 +73,18 @@ def _legend_html(palette: Palette) -> str:
     light, strong, line = sample.light.name(), sample.strong.name(), sample.color.name()
     grey, source, cue = REJECTED_TEXT.name(), SOURCE_COLOR.name(), CUE_COLOR.name()
     gap = "<td width='8'></td>"
-    cells = [
+    statuses = [
         f"<td style='background:{light}; padding: 0 3px'>suggested</td>",
         f"<td style='background:{strong}; padding: 0 3px; text-decoration: underline'>accepted</td>",
         f"<td style='background:{strong}; padding: 0 3px; border: 2px solid {line}'>corrected</td>",
         f"<td style='color:{grey}; text-decoration: line-through; padding: 0 3px'>rejected</td>",
-        "<td style='color:#999; padding: 0 6px'>│</td>",
+    ]
+    roles = [
         f"<td style='color:{source}'>source</td><td>&nbsp;→&nbsp;</td><td style='color:{cue}'>cue</td>"
         f"<td>&nbsp;→&nbsp;</td><td style='background:{CONTENT_TINT.name()}; padding: 0 3px'>content</td>",
     ]
-    return ("<table cellspacing='0' cellpadding='0' style='color:#555; border-collapse: collapse'><tr>"
-            + gap.join(cells) + "</tr></table>")
+    # Two small tables, one per kind of key, side by side when there is room: a table does not wrap, and one
+    # wide table would set a minimum width that keeps the window from fitting 1000 px.
+    table = "<table cellspacing='0' cellpadding='0' style='color:#555; border-collapse: collapse; float: left'>"
+    return (f"{table}<tr>{gap.join(statuses)}<td width='16'></td></tr></table>"
+            f"{table}<tr>{gap.join(roles)}</tr></table>")

@@ -20,9 +20,10 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -154,17 +155,34 @@ class ClaimEditor(QWidget):
         self.note.setPlaceholderText("note (Enter to save)")
         # Opaque, so Qt does not repaint the splitter and window behind the editor each time it changes.
         self.setAutoFillBackground(True)
-        form = QFormLayout(self)
-        form.setContentsMargins(6, 4, 6, 4)
-        form.setVerticalSpacing(4)
-        form.addRow("Source", self.source)
-        form.addRow("Cue", self.cue)
-        form.addRow("Content", self.content)
-        form.addRow("Kind", self.kind)
-        form.addRow("Form", self.form)
-        form.addRow("Issue", self.issue)
-        form.addRow("Stance", self.stance)
-        form.addRow("Note", self.note)
+        # Two attributes a row: the editor is four rows shorter than one attribute a row, which leaves the claim
+        # list room for five rows at 1000x700 (issue 15, point 27).
+        grid = QGridLayout(self)
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setVerticalSpacing(4)
+        grid.setHorizontalSpacing(6)
+        rows: list[tuple[tuple[str, QWidget], ...]] = [
+            (("Source", self.source),),
+            (("Cue", self.cue),),
+            (("Content", self.content),),
+            (("Kind", self.kind), ("Form", self.form)),
+            (("Issue", self.issue), ("Stance", self.stance)),
+            (("Note", self.note),),
+        ]
+        for box in (self.kind, self.form, self.issue, self.stance):
+            # Two boxes share a row: a box as wide as its longest item ("territorial dispute/sovereignty") would
+            # widen the whole window past 1000 px.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+        for row, cells in enumerate(rows):
+            for k, (name, widget) in enumerate(cells):
+                label = QLabel(name)
+                label.setBuddy(widget)
+                grid.addWidget(label, row, 2 * k, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                span = 3 if len(cells) == 1 else 1
+                grid.addWidget(widget, row, 2 * k + 1, 1, span)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
         self.kind.activated.connect(lambda _i: self._emit("kind", self.kind.currentData()))
         self.form.activated.connect(lambda _i: self._emit("form", self.form.currentData()))
         self.stance.activated.connect(lambda _i: self._emit("stance", self.stance.currentData()))
@@ -285,12 +303,30 @@ class ClaimPanel(QWidget):
         columns = ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         self.editor = ClaimEditor(self)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # "Source → cue → co…", never cut on both sides
+        listing = QWidget(self)
+        top = QVBoxLayout(listing)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(0)
+        top.addWidget(self.title)
+        top.addWidget(self.table, 1)
+        # The list and the editor share the height by a splitter the analyst can drag (the sizes are remembered
+        # with the window's), the list keeps at least four rows.
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 4
+                                    + self.table.horizontalHeader().sizeHint().height() + 4)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("claimSplitter")
+        self.splitter.addWidget(listing)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.editor)
+        layout.addWidget(self.splitter)
         self._quiet = False
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
 
