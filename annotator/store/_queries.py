@@ -236,6 +236,16 @@ def add_time(st: StoreContext, article_id: str, annotator: str, seconds: float) 
         ).execute()
 
 
+def time_spent(st: StoreContext, article_id: str, annotator: str) -> float:
+    ann_id, _ = st.annotator(annotator)
+    value = (
+        ArticleState.select(ArticleState.seconds)
+        .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
+        .scalar()
+    )
+    return float(value or 0.0)
+
+
 def _queue(st: StoreContext, annotator: str) -> Any:
     """Articles this annotator still has to do (overlap honoured); for a reviewer, the review queue."""
     ann_id, role = st.annotator(annotator)

@@ -391,6 +391,11 @@ class Repository:
         with self._st.tx():
             return _queries.set_article_status(self._st, article_id, annotator, status)
 
+    def time_spent(self, article_id: str, annotator: str) -> float:
+        """Seconds the annotator has spent on the article so far (what ``add_time`` recorded; 0 if none)."""
+        with self._st.read():
+            return _queries.time_spent(self._st, article_id, annotator)
+
     def add_time(self, article_id: str, annotator: str, seconds: float) -> None:
         """Add time spent on the article (not audited, not undoable)."""
         with self._st.tx():

@@ -151,7 +151,9 @@ class MainWindow(QMainWindow):
             return
         if article_id is None:
             self.setWindowTitle(f"annotator — {self.annotator}")
+            self._follow_time(None)
             return
+        self._follow_time(article_id)
         if self.repo.article_status(article_id, self.annotator) == ArticleStatus.TODO:
             # Not an undoable decision: opening an article is navigation, but the queue should know.
             self.repo.set_article_status(article_id, self.annotator, ArticleStatus.IN_PROGRESS)
@@ -458,6 +460,20 @@ class MainWindow(QMainWindow):
             self._update_progress()
             if change.article_id is not None:
                 self.articles.model.refresh_article(change.article_id)
+
+    def _follow_time(self, article_id: str | None) -> None:
+        """The status bar's clock: the time stored for this article plus the active time since it opened."""
+        if self.session_status is None:
+            return
+        if article_id is None:
+            self.session_status.follow_article(None)
+            return
+        try:
+            stored = self.repo.time_spent(article_id, self.annotator)
+        except Exception:  # bookkeeping never blocks opening an article
+            stored = 0.0
+        timer = self._timer
+        self.session_status.follow_article(lambda: stored + timer.elapsed())
 
     def _undo_redo(self, undo: bool) -> None:
         """Undo or redo the last decision and say which one (Ctrl+Z / Ctrl+Shift+Z)."""

@@ -337,7 +337,8 @@ class ClaimPanel(QWidget):
         finally:
             self._quiet = False
         open_count = sum(1 for c in claims if c.status == Status.SUGGESTED)
-        self.title.setText(f"Claims  ·  {len(claims)}, {open_count} to decide")
+        noun = "claim" if len(claims) == 1 else "claims"
+        self.title.setText(f"Claims  ·  {len(claims)} {noun}, {open_count} to decide")
         current = self.editor.claim
         row = self.model.row_of(current.id) if current is not None else None
         if current is not None:

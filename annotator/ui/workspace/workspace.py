@@ -27,12 +27,21 @@ from annotator.store.repository import Repository
 from annotator.ui.shared.colors import Palette
 from annotator.ui.workspace.article_pane import ArticlePane
 from annotator.ui.workspace.article_text import CLAIM, ENTITY, Item
-from annotator.ui.workspace.claim_panel import ClaimPanel
+from annotator.ui.workspace.claim_panel import STANCE_NAMES, ClaimPanel
 from annotator.ui.workspace.decisions import DecisionStack
 from annotator.ui.workspace.entity_panel import EntityPanel
 
 #: A decision touching at most this many live rows patches them into the view; more re-read the article at once.
 PATCH_LIMIT = 8
+
+
+def describe_attribute(name: str, value: object) -> str:
+    """A claim attribute's value as the status bar says it: the stance by its name ("for (+1)"), not "1"."""
+    if value is None or value == "":
+        return "none"
+    if name == "stance" and isinstance(value, int):
+        return f"{STANCE_NAMES.get(value, str(value))} ({value:+d})" if value else STANCE_NAMES.get(0, "neutral")
+    return str(value)
 
 
 class Workspace(QObject):
@@ -524,7 +533,7 @@ class Workspace(QObject):
     def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
         """One attribute of a claim (kind, form, issue, stance, note) as an undoable decision."""
         self._decide(
-            f"Claim {name}: {value}",
+            f"Claim {name}: {describe_attribute(name, value)}",
             lambda: self.repo.update_claim(claim_id, self.annotator, **{name: value}),
             commit=name != "note",  # a note edit is itself the commit of the note box
         )
