@@ -609,21 +609,33 @@ class MainWindow(QMainWindow):
             return
         self.runner.run(title, job, on_result=on_result)
 
-    def _summary(self, title: str, result: object) -> None:
+    def _summary(self, title: str, result: object, next_step: tuple[str, str] | None = None) -> bool:
         lines = result.lines() if hasattr(result, "lines") else [str(result)]
         try:
             from annotator.ui.window.import_export_dialogs import show_summary
         except ImportError:
             self._show_message(lines[0] if lines else title)
-            return
-        show_summary(self, title, lines)
+            return False
+        return show_summary(self, title, lines, next_step)
+
+    def _summary_only(self, title: str, result: object) -> None:
+        self._summary(title, result)
 
     def _after_import(self, result: object) -> None:
         self.articles.apply_filter()
         self._update_progress()
         if self.current_article_id is None:
             self.open_article(self.repo.next_in_queue(self.annotator))
-        self._summary("Import", result)
+        imported = int(getattr(result, "imported", 0) or 0)
+        if not imported:
+            self._summary("Import", result)
+            return
+        # New articles sit at 0 / 0 until spaCy has been over them: say so, and offer to do it (point 29).
+        noun = "article has" if imported == 1 else "articles have"
+        hint = f"The {imported} new {noun} no suggestions yet: Suggest (Ctrl+Shift+S) runs spaCy over them."
+        self._show_message(hint)
+        if self._summary("Import", result, (f"Next step: {hint}", "Suggest now")):
+            self._suggest()
 
     def _after_suggest(self, result: object) -> None:
         self.reload_article()
@@ -668,5 +680,5 @@ class MainWindow(QMainWindow):
             lambda progress, cancel: services.export(
                 options.path, options.fmt, options.layer, options.statuses, progress, cancel
             ),
-            lambda result: self._summary("Export", result),
+            lambda result: self._summary_only("Export", result),
         )
