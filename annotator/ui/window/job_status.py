@@ -36,7 +36,7 @@ class JobStatusWidget(QWidget):
         self.cancel_button.setIcon(qta.icon("mdi6.close-circle-outline"))
         self.cancel_button.setIconSize(QSize(16, 16))
         self.cancel_button.setAutoRaise(True)
-        self.cancel_button.setToolTip("Cancel the background job (work already done is kept)")
+        self.cancel_button.setToolTip("Cancel the background job (Escape twice); work already done is kept")
         self.cancel_button.setAccessibleName("Cancel background job")
         self.cancel_button.clicked.connect(self._cancel)
 
@@ -78,6 +78,11 @@ class JobStatusWidget(QWidget):
     def _on_finished(self) -> None:
         if not self._runner.busy:
             self.hide()
+
+    def cancel(self) -> None:
+        """Cancel the running job, as the button does (the window binds Escape, pressed twice, to it)."""
+        if self.cancel_button.isEnabled():
+            self._cancel()
 
     @Slot()
     def _cancel(self) -> None:

@@ -7,6 +7,7 @@ action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,10 @@ MENUS = (
     ("&Article", shortcuts.ARTICLE),
     ("&View", shortcuts.VIEW),
 )
+
+
+#: A second Escape within this many seconds cancels the background job.
+ESCAPE_AGAIN_SECONDS = 3.0
 
 
 class MainWindow(QMainWindow):
@@ -428,6 +433,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.session_status: Any | None = None
+        self.job_status: Any | None = None
+        self._escape_at = 0.0
         try:
             from annotator.ui.window.status_widgets import SessionStatus
         except ImportError:
@@ -442,7 +449,8 @@ class MainWindow(QMainWindow):
             except ImportError:
                 pass
             else:
-                status.addPermanentWidget(JobStatusWidget(self.runner, self))
+                self.job_status = JobStatusWidget(self.runner, self)
+                status.addPermanentWidget(self.job_status)
         self._update_progress()
 
     # ------------------------------------------------------------------ reactions
@@ -566,8 +574,20 @@ class MainWindow(QMainWindow):
         self.articles.filter_text.selectAll()
 
     def _focus_text(self) -> None:
+        """Escape: back to the text; pressed twice while a background job runs, it cancels the job (point 30)."""
         self.workspace.text.clear_selection()
         self.workspace.text.setFocus()
+        if self.runner is None or not self.runner.busy or self.job_status is None:
+            return
+        now = time.monotonic()
+        if now - self._escape_at <= ESCAPE_AGAIN_SECONDS:
+            self._escape_at = 0.0
+            self.job_status.cancel()
+            self._show_message("Cancelling the background job; what it finished is kept.")
+        else:
+            self._escape_at = now
+            self._show_message("A background job is running: press Escape again to cancel it "
+                               "(what it finished is kept).")
 
     def _focus_editor(self, name: str) -> None:
         editor = self.workspace.claim_panel.editor

@@ -202,3 +202,30 @@ def test_the_summary_dialog_offers_the_next_step(qtbot: Any) -> None:
     dialog.open()
     dialog.next_button.click()
     assert dialog.result() == SummaryDialog.NEXT_STEP
+
+
+def test_escape_twice_cancels_a_background_job(qtbot: Any, job_window: Any, job_runner: JobRunner) -> None:
+    """Issue 15, point 30: the Cancel button could only be reached with the mouse."""
+    import time
+
+    window, _calls = job_window
+    seen: list[bool] = []
+
+    started: list[bool] = []
+
+    def slow(progress: Any, cancel: Any) -> None:
+        started.append(True)
+        deadline = time.monotonic() + 20
+        while not cancel.cancelled and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen.append(bool(cancel.cancelled))
+
+    job_runner.run("Slow job", slow)
+    qtbot.waitUntil(lambda: bool(started))
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert "press Escape again to cancel" in window.statusBar().currentMessage()
+    assert job_runner.busy  # one Escape only goes back to the text
+    press(qtbot, window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen == [True]  # cancelled, not timed out
+    qtbot.waitUntil(lambda: not job_runner.busy, timeout=10_000)
