@@ -8,11 +8,15 @@ new user sees a suggested article within seconds of the first start. The Qt side
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
 from annotator.core.errors import StorageError
 from annotator.store import open_repository
 from annotator.ui.shared.services import build_services
 from annotator.ui.shared.workers import JobRunner
-from annotator.ui.window import shell
+from annotator.ui.window import crash_log, shell
 from annotator.ui.window.platform_check import check_gui_platform
 
 
@@ -32,6 +36,21 @@ def run_gui(
         cannot be opened.
     """
     check_gui_platform()  # a clear ConfigError instead of Qt's abort when no window can open
+    # A crash (native or Python), an outside SIGTERM or a vanished window leaves evidence in the user data folder.
+    crashes = crash_log.install(crash_log_path())
+    try:
+        return _run(db, pipeline, annotator, argv)
+    finally:
+        if crashes is not None:
+            crashes.close()
+
+
+def crash_log_path() -> Path:
+    """Where the GUI writes crash evidence: ``crash.log`` next to the default database, in the user data folder."""
+    return Path(user_data_dir("annotator", appauthor=False)) / "crash.log"
+
+
+def _run(db: str | None, pipeline: str | None, annotator: str | None, argv: list[str] | None) -> int:
     app = shell.create_application(argv)
     try:
         repo = open_repository(db)

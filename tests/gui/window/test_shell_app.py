@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,7 @@ def test_run_gui_opens_the_window_and_quits_cleanly(
         assert repo.article_status(ids[0], "alice") == "in_progress"
     finally:
         repo.close()
+    # The run left its crash-log lines (issue 15, point 31): started, then ended normally.
+    lines = app_entry.crash_log_path().read_text(encoding="utf-8").splitlines()
+    assert "started annotator" in lines[0] and lines[-1].endswith("ended normally")
+    assert str(app_entry.crash_log_path()).startswith(os.environ["XDG_DATA_HOME"])
