@@ -11,8 +11,9 @@ from annotator.core.names import MAX_NAME_LENGTH, validate_annotator_name
 from annotator.core.records import AnnotatorRole
 from annotator.store.repository import Repository
 
-#: The roles a user may give (``AnnotatorRole`` values).
-ROLES: tuple[str, ...] = tuple(role.value for role in AnnotatorRole)
+#: The roles a user may give here (``AnnotatorRole`` values). ``admin`` is a team server's role, given with
+#: ``annotator server add-user NAME --role admin`` together with the login it belongs to.
+ROLES: tuple[str, ...] = (AnnotatorRole.ANNOTATOR.value, AnnotatorRole.REVIEWER.value)
 __all__ = ["MAX_NAME_LENGTH", "ROLES", "add_annotator", "list_annotators", "validate_annotator_name", "validate_role"]
 
 ADDED = "added"

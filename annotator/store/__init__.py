@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import DatabaseError, PostgresqlDatabase, SqliteDatabase
 
-from annotator.core.errors import AnnotatorError
+from annotator.core.errors import AnnotatorError, ConfigError
 from annotator.store import preflight
+from annotator.store._postgres import connect_or_explain, redact, sqlstate
 from annotator.store.database import default_database_path, is_url, open_database, resolve_location
-from annotator.store.migrations import migrate
+from annotator.store.migrations import latest_version, migrate
 from annotator.store.repository import Repository
 
 __all__ = ["Repository", "default_database_path", "open_repository"]
@@ -38,9 +39,27 @@ def open_repository(location: str | None) -> Repository:
         db = open_database(resolved)
         if is_url(resolved) and isinstance(db, SqliteDatabase) and not str(db.database).startswith((":", "file:")):
             preflight.check_sqlite_file(Path(str(db.database)).expanduser())
-        migrate(db)
+        if isinstance(db, PostgresqlDatabase):
+            connect_or_explain(db, resolved)
+            migrate_or_explain(db, resolved)
+        else:
+            migrate(db)
         return Repository(db, resolved)
     except AnnotatorError:
         raise
     except Exception as exc:  # every failure to open becomes one line naming the database, never a traceback
         raise preflight.explain(resolved, exc) from None
+
+
+def migrate_or_explain(db: PostgresqlDatabase, location: str) -> None:
+    """Migrate a PostgreSQL database; a person who may not (not its owner) is told who must."""
+    try:
+        migrate(db)
+    except DatabaseError as exc:
+        if sqlstate(exc) != "42501":
+            raise
+        db.rollback()
+        raise ConfigError(
+            f"the team server {redact(location)} needs a schema upgrade (to version {latest_version()}) that "
+            "only its owner may run: ask them to run `annotator server init --db URL`"
+        ) from None

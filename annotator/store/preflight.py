@@ -17,6 +17,7 @@ from pathlib import Path
 import peewee
 
 from annotator.core.errors import StorageError
+from annotator.store._postgres import redact as _redacted
 from annotator.store.models import Annotator, Article, Claim, ClaimSpan, Entity, Layer, Setting
 
 #: The first 16 bytes of every SQLite 3 database file.
@@ -162,16 +163,6 @@ def explain(location: str, exc: BaseException) -> StorageError:
     else:
         hint = ""
     return StorageError(f"database {_redacted(location)}: {message}" + (f" ({hint})" if hint else ""))
-
-
-def _redacted(location: str) -> str:
-    """A URL without its password, for messages (``postgresql://ann:secret@host/db`` -> ``ann:***@host``)."""
-    scheme, sep, rest = location.partition("://")
-    if not sep or "@" not in rest:
-        return location
-    credentials, _, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}{':***' if ':' in credentials else ''}@{host}"
 
 
 #: Errors of the database itself (what a damaged, locked, read-only or vanished database raises); not the
