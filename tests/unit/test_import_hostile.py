@@ -25,6 +25,7 @@ from annotator.jobs.exporting import export
 from annotator.jobs.importing import import_paths
 from annotator.jobs.progress import CancelFlag
 from annotator.store.repository import Repository
+from tests.fixtures.unprivileged import run_as_nobody
 
 
 def refusals(items: list[ArticleIn | InputError]) -> list[InputError]:
@@ -199,40 +200,11 @@ def test_reuters_sgm_named_alone_says_what_to_do(tmp_path: Path) -> None:
 
 
 def _read_as_nobody(folder: Path) -> list[list[str]]:
-    """``read_inputs([folder])`` in a forked child that runs as ``nobody`` when this process is root.
+    def read() -> list[list[str]]:
+        return [[getattr(i, "path", ""), getattr(i, "reason", "article")] for i in read_inputs([folder])]
 
-    Forking (no exec) keeps the imported modules, so the child needs no access to the interpreter's files.
-    """
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never return into pytest
-        status = 0
-        try:
-            os.close(reader)
-            if os.geteuid() == 0:
-                os.setgroups([])
-                os.setgid(65534)
-                os.setuid(65534)
-            items = list(read_inputs([folder]))
-            result = [[getattr(i, "path", ""), getattr(i, "reason", "article")] for i in items]
-            os.write(writer, json.dumps(result).encode())
-        except BaseException as exc:
-            os.write(writer, json.dumps({"error": repr(exc)}).encode())
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(writer)
-    chunks = []
-    while chunk := os.read(reader, 65536):
-        chunks.append(chunk)
-    os.close(reader)
-    os.waitpid(pid, 0)
-    data = json.loads(b"".join(chunks) or b"null")
-    if isinstance(data, dict):
-        if "PermissionError" in data["error"] or "Operation not permitted" in data["error"]:
-            pytest.skip(f"cannot drop privileges to an unprivileged user: {data['error']}")
-        raise AssertionError(data["error"])
-    return data
+    result: list[list[str]] = run_as_nobody(read)
+    return result
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to drop privileges in a child")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import tempfile
@@ -14,6 +13,7 @@ import pytest
 from annotator.core.errors import StorageError
 from annotator.core.records import ArticleIn
 from annotator.store import open_repository
+from tests.fixtures.unprivileged import run_as_nobody
 
 
 def project(path: Path, n: int = 30) -> Path:
@@ -149,29 +149,12 @@ def test_empty_file_and_new_file_become_projects(tmp_path: Path) -> None:
 
 
 def _run_as_nobody(action: Callable[[], None]) -> str:
-    """Run ``action`` in a forked child as ``nobody`` (when root); returns the error message it raised, or ''."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        message = ""
-        try:
-            os.close(reader)
-            if os.geteuid() == 0:
-                os.setgroups([])
-                os.setgid(65534)
-                os.setuid(65534)
-            action()
-        except BaseException as exc:
-            message = f"{type(exc).__name__}: {exc}"
-        os.write(writer, json.dumps(message).encode())
-        os._exit(0)
-    os.close(writer)
-    data = b""
-    while chunk := os.read(reader, 65536):
-        data += chunk
-    os.close(reader)
-    os.waitpid(pid, 0)
-    return str(json.loads(data or b'""'))
+    """The error ``action`` raised as ``nobody`` ("TypeName: message"), or '' when it raised none."""
+    try:
+        run_as_nobody(action)
+    except AssertionError as exc:
+        return str(exc)
+    return ""
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to drop privileges")
@@ -191,8 +174,6 @@ def test_read_only_folder_is_one_clear_line() -> None:
 
         for action, expected in ((open_existing, "read-only"), (create_new, "not writable")):
             message = _run_as_nobody(action)
-            if message.startswith("PermissionError: [Errno 1]"):
-                pytest.skip("cannot drop privileges to an unprivileged user")
             assert message.startswith("StorageError:") and expected in message, message
     finally:
         base.chmod(0o755)
