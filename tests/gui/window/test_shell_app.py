@@ -102,6 +102,46 @@ def test_run_gui_explains_a_database_it_cannot_open(qtbot, tmp_path: Path, monke
     assert shown and str(blocker / "sub" / "x.db") in shown[0]
 
 
+@pytest.mark.parametrize("damage", ["pages", "table"])
+def test_run_gui_explains_damaged_pages_and_a_missing_table(
+    qtbot, tmp_path: Path, monkeypatch, user_settings_dir: Path, damage: str
+) -> None:
+    """Issue 15, point 12: the GUI crashed with a traceback on corrupted pages and on a missing table."""
+    import sqlite3
+
+    from annotator.core.records import ArticleIn
+    from annotator.store import open_repository
+
+    path = tmp_path / "damaged.db"
+    with open_repository(str(path)) as repo:
+        for i in range(300):
+            repo.add_article(ArticleIn(text=f"Article {i}. " + "Abe met Putin in Sochi. " * 30, title=f"A{i}"))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if damage == "pages":
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.seek(size // 2)
+            handle.write(b"\xde\xad" * 16384)
+    else:
+        con = sqlite3.connect(path)
+        con.execute("DROP TABLE article_state")
+        con.commit()
+        con.close()
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
+
+    def fake_exec(box: app_module.QMessageBox) -> int:
+        shown.append(f"{box.text()}\n{box.informativeText()}")
+        return 0
+
+    monkeypatch.setattr(app_module.QMessageBox, "exec", fake_exec)
+    assert app_entry.run_gui(db=str(path), annotator="alice") == 1
+    assert shown and str(path) in shown[0]
+    assert ("malformed" in shown[0] or "damaged" in shown[0]), shown[0]
+    assert "Traceback" not in shown[0]
+
+
 # ------------------------------------------------------------------------------------------- first start
 def test_first_start_imports_the_seeds_and_suggests(
     qtbot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path
