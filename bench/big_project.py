@@ -22,7 +22,7 @@ from pathlib import Path
 from bench.corpus import seed_paragraphs
 
 #: Bump when the schema or the article recipe changes, so that a cached project is rebuilt.
-RECIPE = "v3-fts-sql"
+RECIPE = "v3-fts-p123"
 _BATCH = 5000
 
 

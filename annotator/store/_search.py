@@ -3,8 +3,8 @@
 On SQLite the filter uses an FTS5 index over ``article.title`` and ``article.text`` (migration step 3): an
 external-content table, so the text is stored once, whose rowid is ``article.position``. Results then stream out
 of the index in list order, and a page of 100 costs the same in 1,000,000 articles as in 1,000, whether the words
-are rare or in every article. Words match by prefix, case and accents folded: ``abe sochi`` finds "Abe met Putin
-in Sochi", ``negot`` finds "negotiations".
+are rare or in every article. Every word must occur, case and accents folded, the last one as a prefix (it may
+still be being typed): ``abe sochi`` finds "Abe met Putin in Sochi", ``abe negot`` finds "Abe ... negotiations".
 
 Other backends (PostgreSQL, until the team-server issue gives it ``tsvector`` search: the seam is
 :func:`filter_articles`) and queries with no word in them (``"—"``) use a case-insensitive substring scan.
@@ -25,9 +25,10 @@ from annotator.store.models import Article, BaseModel
 SEARCH_TABLE = "article_search"
 # Letters and digits of any script; FTS5's unicode61 tokenizer splits words the same way.
 _WORD = re.compile(r"\w+", re.UNICODE)
-# FTS5 options: diacritics folded (Müller = muller), and prefix indexes so that 2- and 3-letter prefixes (as
-# typed while filtering) need not scan the whole term list.
-_FTS_OPTIONS = "content='article', content_rowid='position', tokenize='unicode61 remove_diacritics 2', prefix='2 3'"
+# FTS5 options: diacritics folded (Müller = muller), and prefix indexes of 1 to 3 characters, so that a short word
+# being typed ("Synthetic report 4") streams from one index entry instead of merging the lists of every word that
+# starts with it (111,000 numbers start with "4" in a million articles).
+_FTS_OPTIONS = "content='article', content_rowid='position', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'"
 
 
 class ArticleSearch(BaseModel):
@@ -93,11 +94,17 @@ def has_search_index(db: Database) -> bool:
 
 
 def fts_query(text: str) -> str | None:
-    """The FTS5 query for what the user typed: every word, as a prefix, all required; None without words."""
+    """The FTS5 query for what the user typed: every word required, the last one as a prefix; None without words.
+
+    The last word may be unfinished ("abe negot" finds "Abe ... negotiations"); the words before it are whole.
+    A prefix costs more than a word (FTS5 merges the entries of every word it starts), so only the last is one.
+    """
     words = _WORD.findall(text)
     if not words:
         return None
-    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
 
 
 def filter_articles(query: Any, text: str, *, indexed: bool) -> tuple[Any, Any]:
@@ -113,7 +120,7 @@ def filter_articles(query: Any, text: str, *, indexed: bool) -> tuple[Any, Any]:
         same order as ``Article.position``, and SQLite then reads it straight from the index).
     """
     if "\x00" in text:
-        return query.where(SQL("0")), Article.position
+        return query.where(SQL("1 = 0")), Article.position  # a boolean on every backend
     match = fts_query(text) if indexed else None
     if match is None:
         return query.where(Article.title.contains(text) | Article.text.contains(text)), Article.position

@@ -31,11 +31,20 @@ def found(repo: Repository, text: str) -> list[str]:
     return [s.title for s in repo.article_summaries(text=text)]
 
 
+def sqlite_only(repo: Repository) -> None:
+    if repo._st.is_postgres:
+        pytest.skip("FTS5 is SQLite's; PostgreSQL full-text search comes with the team-server issue (the seam is "
+                    "annotator.store._search.filter_articles) and scans meanwhile")
+
+
 def test_the_index_is_used_and_words_match_by_prefix(filled: tuple[Repository, list[str]]) -> None:
     repo, _ = filled
+    sqlite_only(repo)
     assert repo._st.has_search_index()
     assert found(repo, "sochi") == ["Abe in Sochi"]
     assert found(repo, "negot") == ["Kuril talks"]  # a prefix, as typed while filtering
+    assert found(repo, "kurils negot") == ["Kuril talks"]
+    assert found(repo, "negot kurils") == []  # only the last word is a prefix
     assert found(repo, "abe putin") == ["Abe in Sochi"]  # every word required
     assert found(repo, "abe lavrov") == []
     assert found(repo, "KURIL") == ["Kuril talks"]  # the title, case folded
@@ -47,6 +56,7 @@ def test_the_index_is_used_and_words_match_by_prefix(filled: tuple[Repository, l
 
 def test_a_query_without_words_is_a_substring_match(filled: tuple[Repository, list[str]]) -> None:
     repo, _ = filled
+    assert found(repo, "Kuril") == ["Kuril talks"]  # on every backend
     assert found(repo, "%") == ["Prices"]
     assert found(repo, ";") == ["Prices"]
 
@@ -83,7 +93,7 @@ def test_filter_combines_with_status(filled: tuple[Repository, list[str]]) -> No
 
 
 def test_fts_query_quotes_every_word() -> None:
-    assert fts_query('abe "sochi') == '"abe"* "sochi"*'
+    assert fts_query('abe "sochi') == '"abe" "sochi"*'
     assert fts_query("—") is None
 
 
