@@ -82,7 +82,8 @@ class StoreContext:
         except Exception as exc:
             # A damaged, read-only, locked or vanished database is the user's to fix: one clear line naming it
             # (a StorageError), not a traceback from deep in peewee. Integrity errors (bugs) stay as they are.
-            if outermost and is_database_failure(exc):
+            # PostgreSQL's errors are the team server's to translate and retry (annotator.store._postgres).
+            if outermost and not self.is_postgres and is_database_failure(exc):
                 raise explain(self.location, exc) from exc
             raise
         finally:
