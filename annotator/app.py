@@ -14,7 +14,8 @@ from platformdirs import user_data_dir
 
 from annotator.core.errors import StorageError
 from annotator.store import open_repository
-from annotator.ui.shared.services import build_services
+from annotator.store.repository import Repository
+from annotator.ui.shared.services import WorkspaceServices, build_services
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import crash_log, shell
 from annotator.ui.window.platform_check import check_gui_platform
@@ -65,7 +66,14 @@ def _run(db: str | None, pipeline: str | None, annotator: str | None, argv: list
             return 0
         # Parented to the application: it outlives the window, and quitting shuts it down first.
         runner = JobRunner(app)
-        controller = shell.GuiController(repo, name, build_services(repo, pipeline), runner, settings)
+
+        def open_project(location: str) -> tuple[Repository, WorkspaceServices]:
+            other = open_repository(location)
+            return other, build_services(other, pipeline)
+
+        controller = shell.GuiController(
+            repo, name, build_services(repo, pipeline), runner, settings, open_project=open_project
+        )
         return shell.run_event_loop(app, controller)
     except StorageError as exc:  # damaged pages or a missing table met while building the window
         shell.explain_open_failure(db, exc)

@@ -30,7 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     from annotator.store import open_repository
 
     loaded = load_pipeline(None)
-    suggester = Suggester(loaded)
+    from annotator.core.resources import sample_codebook
+
+    suggester = Suggester(loaded, sample_codebook())
     articles = list(make_articles(args.articles, words=400, seed=3))
     with tempfile.TemporaryDirectory() as tmp:
         repo = open_repository(str(Path(tmp) / "b.db"))

@@ -73,6 +73,9 @@ def _store_one(repo: Repository, article: ArticleIn, path: Path, line: int | Non
         # ending the import of everything after it.
         summary.refused.append(InputError(str(path), f"text the database cannot store: {error}", line))
         return
+    for added in result.codebook_added:
+        if added not in summary.codebook_added:
+            summary.codebook_added.append(added)
     if result.created:
         summary.imported += 1
         summary.article_ids.append(result.article_id)

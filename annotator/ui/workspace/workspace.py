@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from annotator.core.codebook import Codebook
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
@@ -27,7 +28,7 @@ from annotator.store.repository import Repository
 from annotator.ui.shared.colors import Palette
 from annotator.ui.workspace.article_pane import ArticlePane
 from annotator.ui.workspace.article_text import CLAIM, ENTITY, Item
-from annotator.ui.workspace.claim_panel import STANCE_NAMES, ClaimPanel
+from annotator.ui.workspace.claim_panel import ClaimPanel
 from annotator.ui.workspace.decisions import DecisionStack
 from annotator.ui.workspace.entity_panel import EntityPanel
 
@@ -35,12 +36,12 @@ from annotator.ui.workspace.entity_panel import EntityPanel
 PATCH_LIMIT = 8
 
 
-def describe_attribute(name: str, value: object) -> str:
+def describe_attribute(codebook: Codebook, name: str, value: object) -> str:
     """A claim attribute's value as the status bar says it: the stance by its name ("for (+1)"), not "1"."""
     if value is None or value == "":
         return "none"
     if name == "stance" and isinstance(value, int):
-        return f"{STANCE_NAMES.get(value, str(value))} ({value:+d})" if value else STANCE_NAMES.get(0, "neutral")
+        return f"{codebook.stance_name(value) or value} ({value:+d})" if value else (codebook.stance_name(0) or "0")
     return str(value)
 
 
@@ -59,14 +60,17 @@ class Workspace(QObject):
         super().__init__(parent_widget)
         self.repo = repo
         self.annotator = annotator
-        self.labels = repo.labels()
-        self.palette = Palette(self.labels)
-        self.last_label = self.labels[0] if self.labels else "PERSON"
+        self.codebook = repo.codebook()
+        self.labels = list(self.codebook.label_names)
+        self.palette = Palette(self.codebook)
+        # The label a new mention gets: the last one used, at first the codebook's first ("" while it has none,
+        # and the store then says the project needs labels).
+        self.last_label = self.labels[0] if self.labels else ""
         self.decisions = DecisionStack(repo, annotator, self)
         self.pane = ArticlePane(self.palette, parent_widget)
         self.text = self.pane.text
         self.entity_panel = EntityPanel(self.palette, parent_widget)
-        self.claim_panel = ClaimPanel(parent_widget)
+        self.claim_panel = ClaimPanel(self.codebook, parent_widget)
         self.article: ArticleView | None = None
         self.entities: list[EntityView] = []
         self.claims: list[ClaimView] = []
@@ -121,6 +125,23 @@ class Workspace(QObject):
         self.current = self._follow(old_current, change)
         self._show()
         self.articleTouched.emit(article_id)
+
+    def apply_codebook(self) -> None:
+        """Show the project's codebook as stored now (an edit, its undo): colours, labels, the claim editor's
+        codes and the open article's rows, which a rename or merge may have recoded."""
+        self.codebook = self.repo.codebook()
+        self.labels[:] = list(self.codebook.label_names)  # the same list the window's label keys read
+        if self.last_label not in self.labels:
+            self.last_label = self.labels[0] if self.labels else ""
+        self.palette.set_codebook(self.codebook)
+        self.pane.palette_changed(self.palette)
+        self.entity_panel.model.forget_swatches()
+        self.claim_panel.editor.set_codebook(self.codebook)
+        if self.article is not None:
+            self.entities = self.repo.entities_for(self.article.id, annotator=self.annotator)
+            self.claims = self.repo.claims_for(self.article.id, annotator=self.annotator)
+            self._show()
+            self.text.viewport().update()
 
     def _patched_entities(self, entity_ids: tuple[int, ...]) -> list[EntityView]:
         """The working view with only the touched rows re-read (one small query each instead of the article).
@@ -531,9 +552,9 @@ class Workspace(QObject):
         return None
 
     def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
-        """One attribute of a claim (kind, form, issue, stance, note) as an undoable decision."""
+        """One attribute of a claim (kind, form, issue, stance, note, variables) as an undoable decision."""
         self._decide(
-            f"Claim {name}: {describe_attribute(name, value)}",
+            f"Claim {name}: {describe_attribute(self.codebook, name, value)}",
             lambda: self.repo.update_claim(claim_id, self.annotator, **{name: value}),
             commit=name != "note",  # a note edit is itself the commit of the note box
         )
