@@ -94,6 +94,10 @@ def test_filter_combines_with_status(filled: tuple[Repository, list[str]]) -> No
 
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('abe "sochi') == '"abe" "sochi"*'
+    # A last word the corpus has as a word is matched whole (streams); an unknown one is a prefix.
+    assert fts_query("abe sochi", lambda w: w == "sochi") == '"abe" "sochi"'
+    assert fts_query("abe negot", lambda w: False) == '"abe" "negot"*'
+    assert fts_query("abe pu", lambda w: True) == '"abe" "pu"*'  # short: its own prefix index
     assert fts_query("—") is None
 
 
