@@ -50,6 +50,9 @@ def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
         "CREATE UNIQUE INDEX IF NOT EXISTS entity_suggestion_key "
         f'ON entity (article_id, start, "end", label) WHERE layer_id = {layer_id}'
     )
+    # A decision looks up the deciding person's row derived from the suggestion: an index, not a table scan.
+    for table in ("entity", "claim"):
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {table}_derived_from ON {table} (derived_from_id, layer_id)")
     db.execute_sql(
         "CREATE UNIQUE INDEX IF NOT EXISTS claim_suggestion_key "
         f"ON claim (article_id, span_key) WHERE layer_id = {layer_id}"
@@ -59,7 +62,7 @@ def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
 #: Every step, in order. Never edit a released step: append a new one.
 STEPS: list[Step] = [
     Step(1, "create tables", _create_tables),
-    Step(5, "team server: unique suggestion keys", _suggestion_keys),
+    Step(5, "team server: unique suggestion keys, derived-row indexes", _suggestion_keys),
 ]
 
 
