@@ -16,6 +16,7 @@ from peewee import Database, SqliteDatabase
 from playhouse.migrate import SchemaMigrator
 
 from annotator.core.errors import ConfigError
+from annotator.store._search_pg import create_pg_search
 from annotator.store.models import ALL_MODELS, Setting, bound, upsert
 
 VERSION_KEY = "schema_version"
@@ -57,6 +58,8 @@ def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
         "CREATE UNIQUE INDEX IF NOT EXISTS claim_suggestion_key "
         f"ON claim (article_id, span_key) WHERE layer_id = {layer_id}"
     )
+    # The article filter's full-text index on PostgreSQL (SQLite's FTS5 index is step 3's).
+    create_pg_search(db)
 
 
 #: Every step, in order. Never edit a released step: append a new one.
