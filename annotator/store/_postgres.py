@@ -25,14 +25,20 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import peewee
 from peewee import Database, PostgresqlDatabase
 
-from annotator.core.errors import AnnotatorError, ConfigError, ConflictError, PermissionDeniedError
+from annotator.core.errors import (
+    AnnotatorError,
+    ConfigError,
+    ConflictError,
+    ConnectionLostError,
+    PermissionDeniedError,
+)
 
 #: URL schemes that name PostgreSQL (peewee's own spellings included).
 SCHEMES = frozenset({"postgres", "postgresql", "postgresql+psycopg", "psycopg", "psycopg3"})
@@ -164,12 +170,32 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
                     continue
                 if nested:
                     raise  # the outermost call decides (and retries the whole transaction)
+                if not _usable(st.db):
+                    raise _lost(st.db, exc) from exc
                 error = translate(exc, st.server_user())
                 if error is exc:
                     raise
                 raise error from exc
 
     return guarded
+
+
+def _usable(db: Database) -> bool:
+    try:
+        return bool(db.is_closed() or db.is_connection_usable())
+    except Exception:
+        return False
+
+
+def _lost(db: Database, exc: BaseException) -> ConnectionLostError:
+    """Drop the dead connection (the next call opens a new one) and say what happened."""
+    with suppress(Exception):
+        db.close()
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return ConnectionLostError(
+        f"lost the connection to the database server ({reason}); the next action reconnects. If it happened "
+        "while saving, check that your last change is there"
+    )
 
 
 def guard_methods(cls: type[T]) -> type[T]:
