@@ -26,6 +26,9 @@ from typing import Any
 from bench.corpus import make_articles, synthetic_suggestions
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Seconds between two decisions of one annotator in the paced run: five a second each, far faster than people
+#: code (one every few seconds), so the server sees a heavy team; the back-to-back run shows the ceiling.
+PACE = 0.2
 
 
 def _p95(values: list[float]) -> float:
@@ -33,8 +36,9 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def worker(url: str, name: str, n: int, start_at: float) -> dict[str, Any]:
-    """Decide ``n`` suggestions as ``name``; returns the latencies (s) and the errors."""
+def worker(url: str, name: str, n: int, start_at: float, interval: float) -> dict[str, Any]:
+    """Decide ``n`` suggestions as ``name``, one every ``interval`` seconds (0: back to back); returns the
+    latencies (s) and the errors."""
     from annotator.store import open_repository
 
     repo = open_repository(url)
@@ -50,7 +54,12 @@ def worker(url: str, name: str, n: int, start_at: float) -> dict[str, Any]:
         time.sleep(0.001)
     latencies: list[float] = []
     errors: list[str] = []
+    clock = time.perf_counter()
     for i, (_article, entity_id) in enumerate(plan):
+        if interval:
+            pause = clock + i * interval - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
         began = time.perf_counter()
         try:
             if i % 3 == 0:
@@ -86,9 +95,9 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
             team.init()
             for name in names:
                 team.add_user(name, "annotator", passwords[name])
-        # Enough suggestions for every annotator's decisions, on shared articles (everyone codes everything).
+        # Enough suggestions for both runs of decisions, on shared articles (everyone codes everything).
         per_article = 40
-        n_articles = max(1, -(-decisions // per_article))
+        n_articles = max(1, -(-2 * decisions // per_article))  # a paced run, then a back-to-back one
         admin = open_repository(url)
         for article in make_articles(n_articles, words=900, seed=21):
             article_id = admin.add_article(article).article_id
@@ -96,30 +105,9 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
             admin.store_suggestions(synthetic_suggestions(article_id, text, per_article + 5, 3))
         admin.close()
 
-        start_at = time.time() + 8.0  # time for every process to import, connect and read its plan
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "bench.team_server", "worker", server.url("bench_team", name), name,
-                 str(decisions), repr(start_at)],
-                cwd=ROOT, env={**os.environ, "PGPASSWORD": passwords[name]}, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
-            )
-            for name in names
-        ]
-        reports = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=1800)
-            if proc.returncode != 0:
-                raise RuntimeError(f"bench.team_server worker failed:\n{err[-3000:]}")
-            reports.append(json.loads(out.strip().splitlines()[-1]))
-        latencies = [x for r in reports for x in r["latencies"]]
-        errors = [e for r in reports for e in r["errors"]]
-        if errors:
-            print(f"[bench] team: {len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
-        planned = sum(r["planned"] for r in reports)
-        if planned < annotators * decisions:
-            raise RuntimeError(f"only {planned} of {annotators * decisions} decisions could be planned")
-
+        runs = {}
+        for interval in (PACE, 0.0):
+            runs[interval] = _decide_together(server, names, passwords, decisions, interval)
         ratio = _suggest_ratio(work, server, suggest_articles)
     finally:
         if previous is None:
@@ -128,12 +116,45 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
             os.environ["PGPASSWORD"] = previous
         server.stop()
     label = f"{annotators} annotator processes x {decisions} decisions"
+    paced, flat_out = runs[PACE], runs[0.0]
     return [
-        (f"team server: {label}, errors", float(len(errors)), "errors", 0.0),
-        (f"team server: {label}, commit p95", _p95(latencies) * 1000, "ms", 20.0),
-        (f"team server: {label}, commit median", statistics.median(latencies) * 1000, "ms", None),
+        (f"team server: {label}, errors", float(len(paced[1]) + len(flat_out[1])), "errors", 0.0),
+        (f"team server: {label}, one per {PACE:g} s each, commit p95", _p95(paced[0]) * 1000, "ms", 20.0),
+        (f"team server: {label}, one per {PACE:g} s each, commit median", statistics.median(paced[0]) * 1000,
+         "ms", None),
+        (f"team server: {label}, back to back, commit p95", _p95(flat_out[0]) * 1000, "ms", None),
+        (f"team server: {label}, back to back, commit median", statistics.median(flat_out[0]) * 1000, "ms",
+         None),
         (f"team server: suggest {suggest_articles} articles into PostgreSQL / into SQLite", ratio, "ratio", None),
     ]
+
+
+def _decide_together(server: Any, names: list[str], passwords: dict[str, str], decisions: int,
+                     interval: float) -> tuple[list[float], list[str]]:
+    """Run one annotator process per name, all starting at once; their latencies and errors."""
+    start_at = time.time() + 8.0  # time for every process to import, connect and read its plan
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bench.team_server", "worker", server.url("bench_team", name), name,
+             str(decisions), repr(start_at), repr(interval)],
+            cwd=ROOT, env={**os.environ, "PGPASSWORD": passwords[name]}, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+        )
+        for name in names
+    ]
+    reports = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=1800)
+        if proc.returncode != 0:
+            raise RuntimeError(f"bench.team_server worker failed:\n{err[-3000:]}")
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    errors = [e for r in reports for e in r["errors"]]
+    if errors:
+        print(f"[bench] team: {len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
+    planned = sum(r["planned"] for r in reports)
+    if planned < len(names) * decisions:
+        raise RuntimeError(f"only {planned} of {len(names) * decisions} decisions could be planned")
+    return [x for r in reports for x in r["latencies"]], errors
 
 
 def _suggest_ratio(work: Path, server: Any, n: int) -> float:
@@ -158,8 +179,8 @@ def _suggest_ratio(work: Path, server: Any, n: int) -> float:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) == 5 and argv[0] == "worker":
-        print(json.dumps(worker(argv[1], argv[2], int(argv[3]), float(argv[4]))))
+    if len(argv) == 6 and argv[0] == "worker":
+        print(json.dumps(worker(argv[1], argv[2], int(argv[3]), float(argv[4]), float(argv[5]))))
         return 0
     with tempfile.TemporaryDirectory(prefix="annotator-bench-team-") as tmp:
         run = functools.partial(bench_team, Path(tmp))
