@@ -58,6 +58,9 @@ def _store_one(repo: Repository, article: ArticleIn, path: Path, line: int | Non
         # A record whose annotations do not fit its text is refused alone; the file's other records go on.
         summary.refused.append(InputError(str(path), str(error), line))
         return
+    for added in result.codebook_added:
+        if added not in summary.codebook_added:
+            summary.codebook_added.append(added)
     if result.created:
         summary.imported += 1
         summary.article_ids.append(result.article_id)

@@ -22,7 +22,8 @@ from annotator.core.records import (
     Status,
 )
 from annotator.store._actors import resolve_actors
-from annotator.store._claims import span_key, span_rows
+from annotator.store._claims import span_key, span_rows, variables_text
+from annotator.store._codebook import import_codes
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder
 from annotator.store.models import (
@@ -102,10 +103,13 @@ def add_article(st: StoreContext, article: ArticleIn, annotator: str | None) -> 
         article_id = str(existing)
     ev = EventBuilder(Action.IMPORT, annotator, article_id)
     ev.extra["created_article"] = created
+    added = import_codes(st, ev, article) if article.entities or article.claims or article.codebook else ()
     n_entities, n_claims = _store_items(st, ev, article_id, text, article, annotator, created)
-    if created or n_entities or n_claims:
+    if created or n_entities or n_claims or added:
         ev.write()
-    return ImportResult(article_id=article_id, created=created, entities=n_entities, claims=n_claims)
+    return ImportResult(
+        article_id=article_id, created=created, entities=n_entities, claims=n_claims, codebook_added=added
+    )
 
 
 def _store_items(
@@ -132,7 +136,7 @@ def _store_items(
             return 0, 0
     actors = {a.key: a for a in article.actors}
     proposals = [(a.key, a.name, a.kind, tuple(a.aliases)) for a in article.actors]
-    actor_ids, created_actors = resolve_actors(proposals) if proposals else ({}, [])
+    actor_ids, created_actors = resolve_actors(st, proposals) if proposals else ({}, [])
     for key, actor_id in actor_ids.items():
         parent = actors[key].parent
         # Only actors this import created get a parent: an existing actor's hierarchy is the project's.
@@ -184,7 +188,9 @@ def _store_items(
         roles = {r: s for r, s in roles.items() if s}
         if not roles:
             raise ValidationError(f"{where} has no spans")
-        st.check_claim_attributes({"kind": c.kind, "form": c.form, "stance": c.stance, "issue": c.issue})
+        st.check_claim_attributes(
+            {"kind": c.kind, "form": c.form, "stance": c.stance, "issue": c.issue, "variables": c.variables}
+        )
         claim_id = int(
             Claim.insert(
                 article=article_id,
@@ -196,6 +202,7 @@ def _store_items(
                 issue=c.issue,
                 stance=c.stance,
                 note=c.note or "",
+                variables=variables_text(st, c.variables),
                 status=_status(c.status, where, name),
                 origin=c.origin or "import",
                 derived_from=None,
@@ -282,14 +289,14 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         roles = {r: s for r, s in roles.items() if s}
         if not roles:
             raise ValidationError(f"{where}: a claim has no spans")
-        st.check_claim_attributes({"kind": c.kind, "form": c.form})
+        st.check_claim_attributes({"kind": c.kind, "form": c.form, "issue": c.issue})
         claim_roles.append(roles)
 
     layer = st.suggestions_layer()
     ev = EventBuilder(Action.SUGGEST, None, article_id)
     ev.extra["origin"] = origin
     proposals = [(a.key, a.name, a.kind, tuple(a.aliases)) for a in sugg.actors]
-    actor_ids, created_actors = resolve_actors(proposals) if proposals else ({}, [])
+    actor_ids, created_actors = resolve_actors(st, proposals) if proposals else ({}, [])
     ev.add_bulk("actor", "created", created_actors)
     stamp = now()
 
@@ -367,9 +374,10 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
                 "form": c.form,
                 "source_actor": actor,
                 "addressee": addressee if addressee != actor else None,
-                "issue": None,
+                "issue": c.issue,
                 "stance": None,
                 "note": "",
+                "variables": "{}",
                 "status": Status.SUGGESTED.value,
                 "origin": origin,
                 "derived_from": None,
