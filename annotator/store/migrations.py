@@ -20,8 +20,10 @@ from annotator.core.errors import ConfigError
 from annotator.core.resources import sample_codebook
 from annotator.store import _codebook
 from annotator.store._legacy_codebook import codebook_of_v1
+from annotator.store._search import create_search_index
 from annotator.store._search_pg import create_pg_search
 from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, bound, upsert
+from annotator.store.preflight import version_problem
 
 VERSION_KEY = "schema_version"
 
@@ -51,6 +53,11 @@ def _codebook_in_database(db: Database, migrator: SchemaMigrator) -> None:
         apply_operations(migrator.add_column(Claim._meta.table_name, "variables", TextField(default="{}")))
     if _codebook.stored_text() is None:
         _codebook.write(codebook_of_v1())
+
+
+def _add_search_index(db: Database, _: SchemaMigrator) -> None:
+    # Issue 15: the article filter's FTS5 index (SQLite only; other backends keep the scan until they get theirs).
+    create_search_index(db)
 
 
 def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
@@ -84,7 +91,8 @@ def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
 STEPS: list[Step] = [
     Step(1, "create tables", _create_tables),
     Step(2, "codebook in the database", _codebook_in_database),
-    Step(5, "team server: unique suggestion keys, derived-row indexes", _suggestion_keys),
+    Step(3, "full-text search index of the articles", _add_search_index),
+    Step(5, "team server: unique suggestion keys, derived-row indexes, PostgreSQL search", _suggestion_keys),
 ]
 
 
@@ -98,7 +106,7 @@ def schema_version(db: Database) -> int:
         if not db.table_exists(Setting._meta.table_name):
             return 0
         row = Setting.get_or_none(Setting.key == VERSION_KEY)
-        return int(json.loads(row.value)) if row else 0
+        return version_problem(row.value, str(db.database)) if row else 0
 
 
 def _write_version(version: int) -> None:
@@ -133,6 +141,7 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
                 # A fresh database gets the current models directly; the steps are for upgrades. A new project
                 # starts with the sample codebook (``project new`` may replace it before anything is coded).
                 _create_tables(db, migrator)
+                create_search_index(db)
                 _codebook.write(sample_codebook())
                 _suggestion_keys(db, migrator)
                 _write_version(latest)

@@ -38,3 +38,20 @@ def test_the_index_finds_words_by_prefix_in_title_and_text(
         assert found("NEGOT") == [ids[1]]
         assert found("report 3") == [ids[3]]  # the title counts
         assert found("putin lavrov") == []
+
+
+def test_the_article_list_filter_uses_it(postgres: LocalPostgres, pg_database: Callable[[], str]) -> None:
+    with open_repository(pg_database()) as repo:
+        for title, text in (("Abe in Sochi", "Abe met Putin in Sochi."), ("Kuril talks", "Negotiations went on."),
+                            ("Prices", "Rice costs 5% more; so what?")):
+            repo.add_article(ArticleIn(text=text, title=title))
+        assert repo._st.has_search_index()
+
+        def found(text: str) -> list[str]:
+            return [s.title for s in repo.article_summaries(text=text)]
+
+        assert found("sochi abe") == ["Abe in Sochi"]
+        assert found("negot") == ["Kuril talks"]
+        assert found("KURIL") == ["Kuril talks"]
+        assert found("abe kuril") == []
+        assert found("%") == ["Prices"]  # no word in it: the substring scan
