@@ -9,7 +9,7 @@ from typing import Any
 
 from peewee import fn
 
-from annotator.core.errors import ValidationError
+from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.records import (
     SUGGESTIONS_LAYER,
     ArticleIn,
@@ -70,6 +70,19 @@ def _status(value: Any, what: str, layer: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- import
+
+
+def add_articles(
+    st: StoreContext, articles: Sequence[ArticleIn], annotator: str | None
+) -> list[ImportResult | AnnotatorError]:
+    results: list[ImportResult | AnnotatorError] = []
+    for article in articles:
+        try:
+            with st.db.atomic():  # a savepoint: a refused article leaves nothing behind
+                results.append(add_article(st, article, annotator))
+        except AnnotatorError as error:
+            results.append(error)
+    return results
 
 
 def add_article(st: StoreContext, article: ArticleIn, annotator: str | None) -> ImportResult:

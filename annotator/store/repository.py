@@ -27,7 +27,7 @@ from typing import Any
 
 from peewee import Database
 
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.core.records import (
     ActorView,
     AnnotatorRole,
@@ -147,6 +147,17 @@ class Repository:
         """
         with self._st.tx():
             return _ingest.add_article(self._st, article, annotator)
+
+    def add_articles(
+        self, articles: Sequence[ArticleIn], *, annotator: str | None = None
+    ) -> list[ImportResult | AnnotatorError]:
+        """Store many imported articles in one transaction; ``add_article`` for each, results in order.
+
+        An article that cannot be stored (an empty text, a span outside its text, an unknown label) gets its
+        error in the result list and leaves nothing behind; the others are stored.
+        """
+        with self._st.tx():
+            return _ingest.add_articles(self._st, articles, annotator)
 
     def count_articles(self) -> int:
         with self._st.read():
