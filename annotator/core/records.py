@@ -2,7 +2,7 @@
 
 These are the only shapes that cross package boundaries: importers produce ``ArticleIn``; the NLP suggesters
 produce ``EntitySuggestion`` / ``ClaimSuggestion``; the repository takes them and returns the ``*View`` records and
-``Change``; exporters read the views. No ORM object ever leaves ``annotator.store``.
+``Change`` (:mod:`annotator.core.changes`); exporters read the views. No ORM object ever leaves ``annotator.store``.
 
 Offsets are Python code-point offsets into ``Article.text``; ``end`` is exclusive.
 """
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# ``Change`` lives in annotator.core.changes; it is re-exported here beside the records it travels with.
+from annotator.core.changes import Change as Change
 from annotator.core.errors import ValidationError
 
 
@@ -300,28 +302,6 @@ class ClaimView:
     origin: str
     derived_from: int | None
     annotator: str | None
-
-
-@dataclass(frozen=True)
-class Change:
-    """What one mutation changed, so views refresh only that and undo can revert it.
-
-    Attributes:
-        event_id: the audit event written for this mutation (pass it to ``Repository.revert``).
-        article_id: the article concerned, if any.
-        entity_ids / claim_ids / actor_ids: rows created, updated or deleted.
-        created_entity_id / created_claim_id / created_actor_id: the new row when one was created.
-    """
-
-    event_id: int
-    action: str
-    article_id: str | None = None
-    entity_ids: tuple[int, ...] = ()
-    claim_ids: tuple[int, ...] = ()
-    actor_ids: tuple[int, ...] = ()
-    created_entity_id: int | None = None
-    created_claim_id: int | None = None
-    created_actor_id: int | None = None
 
 
 @dataclass(frozen=True)

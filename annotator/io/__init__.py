@@ -8,24 +8,29 @@ Import::
 
 Export::
 
-    write_export("out.json", "json", articles, actors=..., labels=..., layer=..., cancel=..., on_article=...)
+    context = ExportContext(actors=..., labels=..., layer=...)
+    write_export("out.json", "json", articles, context, cancel=..., on_article=...)
+
+A new format is an ``ArticleWriter`` subclass (``begin`` / ``write_article`` / ``end``) listed in
+``EXPORT_FORMATS``.
 """
 
 from __future__ import annotations
 
-from annotator.io.export_model import ExportArticle
+from annotator.io.export_model import ExportArticle, ExportContext
 from annotator.io.formats import EXPORT_FORMATS, export_format_for, write_export
 from annotator.io.readers import INPUT_EXTENSIONS, iter_inputs, read_file, read_file_located, read_inputs
 from annotator.io.schema import validate_export, validate_export_line
 from annotator.io.textfile import DEFAULT_MAX_BYTES
-from annotator.io.writers import ExportWriter, write_json, write_jsonl
+from annotator.io.writers import ArticleWriter
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "EXPORT_FORMATS",
     "INPUT_EXTENSIONS",
+    "ArticleWriter",
     "ExportArticle",
-    "ExportWriter",
+    "ExportContext",
     "export_format_for",
     "iter_inputs",
     "read_file",
@@ -34,6 +39,4 @@ __all__ = [
     "validate_export",
     "validate_export_line",
     "write_export",
-    "write_json",
-    "write_jsonl",
 ]

@@ -1,19 +1,20 @@
-"""What the exporters take (``ExportArticle``) and how views become the objects of the JSON export contract.
+"""What the exporters take (``ExportArticle``, ``ExportContext``) and how views become the JSON export's objects.
 
-The JSON shape is the contract of DESIGN.md §7 (schema: ``resources/export.schema.json``). Ids are stable
+The JSON shape is the export contract of docs/architecture.md (schema: ``resources/export.schema.json``). Ids are stable
 across exports of the same database: ``a<N>`` / ``e<N>`` / ``c<N>`` where N is the row id. The ``annotator``
 field of an entity or claim is its *layer* (``suggestions``, ``gold`` or an annotator's name), so a re-import
 keeps layers.
 
-Compatible additions to the §7 example (optional for readers, listed in the schema): article ``url`` and
+Compatible additions to the contract's first example (optional for readers, listed in the schema): article ``url`` and
 ``meta``, actor ``notes``, and a ``spans`` list on ``source`` / ``cue`` when that role is discontinuous.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from annotator.core.records import ActorView, ArticleView, ClaimView, EntityView, RoleView, Span
@@ -41,6 +42,30 @@ class ExportArticle:
     status: str
     entities: list[EntityView] = field(default_factory=list)
     claims: list[ClaimView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What every export format may need besides the articles; one object, so formats share one signature.
+
+    Attributes:
+        actors: the project's actors (the JSON export lists them once, at the top; others resolve names).
+        labels: the project's label set.
+        layer: the exported layer's name (``gold``, an annotator, ``suggestions``, or ``all``).
+    """
+
+    actors: Sequence[ActorView] = ()
+    labels: Sequence[str] = ()
+    layer: str = ""
+
+    @cached_property
+    def actor_ids(self) -> frozenset[int]:
+        """Ids of the actors the export lists: links to any other actor are written as null."""
+        return frozenset(actor.id for actor in self.actors)
+
+    @cached_property
+    def actors_by_id(self) -> dict[int, ActorView]:
+        return {actor.id: actor for actor in self.actors}
 
 
 def utc_timestamp(now: datetime | None = None) -> str:

@@ -1,6 +1,6 @@
 """Exporters for other tools: claims CSV (Excel), Prodigy-style JSONL, GraphML actor network, spaCy DocBin.
 
-They share the ``ExportWriter`` signature of ``annotator.io.writers`` (atomic write, cancel, progress).
+Each is an ``ArticleWriter`` of ``annotator.io.writers``: the template does the atomic write, cancel and progress.
 Training formats (Prodigy, DocBin) and the network keep only *decided* rows (accepted, corrected, manual):
 suggestions and rejected rows are not facts an analyst stands by. The CSV writes every claim it is given, with
 its status.
@@ -9,17 +9,15 @@ its status.
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import combinations
-from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from annotator.core.records import ActorView, ClaimView, EntityView, RoleView, Status
-from annotator.io.atomic import Cancel, Checkpoint, OnArticle, atomic_open
+from annotator.core.records import ClaimView, EntityView, RoleView, Status
 from annotator.io.export_model import ExportArticle, actor_ref, spans_text
+from annotator.io.writers import ArticleWriter, dumps
 
 #: Statuses of rows that count as an analyst's decision.
 DECIDED = frozenset({Status.ACCEPTED, Status.CORRECTED, Status.MANUAL})
@@ -111,73 +109,42 @@ def _claim_row(item: ExportArticle, claim: ClaimView, names: dict[int, str]) -> 
     ]
 
 
-def write_claims_csv(
-    path: str | Path,
-    articles: Iterable[ExportArticle],
-    *,
-    actors: Sequence[ActorView] = (),
-    labels: Sequence[str] = (),
-    layer: str = "",
-    cancel: Cancel | None = None,
-    on_article: OnArticle | None = None,
-) -> int:
+class ClaimsCsvWriter(ArticleWriter):
     """One row per claim (``CSV_COLUMNS``), UTF-8 with BOM so Excel reads the accents right.
 
     Cells that Excel would run as a formula (starting with ``=``, ``+``, ``-``, ``@``) get a leading
     apostrophe. Role texts join discontinuous pieces with `` … ``.
-
-    Returns:
-        The number of articles processed.
     """
-    del labels, layer
-    names = {a.id: a.name for a in actors}
-    checkpoint = Checkpoint(cancel, on_article)
-    with atomic_open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        for item in articles:
-            checkpoint.check()
-            for claim in item.claims:
-                writer.writerow(_claim_row(item, claim, names))
-            checkpoint.done_one()
-        checkpoint.check()
-    return checkpoint.count
+
+    encoding = "utf-8-sig"
+    newline = ""
+
+    def begin(self, handle: IO[Any]) -> None:
+        self._names = {a.id: a.name for a in self.context.actors}
+        self._csv = csv.writer(handle)
+        self._csv.writerow(CSV_COLUMNS)
+
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+        for claim in item.claims:
+            self._csv.writerow(_claim_row(item, claim, self._names))
 
 
 # --------------------------------------------------------------------------- Prodigy JSONL
 
 
-def write_prodigy(
-    path: str | Path,
-    articles: Iterable[ExportArticle],
-    *,
-    actors: Sequence[ActorView] = (),
-    labels: Sequence[str] = (),
-    layer: str = "",
-    cancel: Cancel | None = None,
-    on_article: OnArticle | None = None,
-) -> int:
+class ProdigyWriter(ArticleWriter):
     """Prodigy-style NER JSONL: ``{"text", "spans": [{start, end, label}], "meta", "answer": "accept"}``.
 
     Only decided, non-overlapping mentions are written (longest first where they overlap).
-
-    Returns:
-        The number of articles written.
     """
-    del actors, labels, layer
-    checkpoint = Checkpoint(cancel, on_article)
-    with atomic_open(path, "w") as handle:
-        for item in articles:
-            checkpoint.check()
-            spans = [
-                {"start": e.start, "end": e.end, "label": e.label}
-                for e in _non_overlapping(_decided_entities(item.entities))
-            ]
-            record = {"text": item.article.text, "spans": spans, "meta": _meta(item), "answer": "accept"}
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            checkpoint.done_one()
-        checkpoint.check()
-    return checkpoint.count
+
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+        spans = [
+            {"start": e.start, "end": e.end, "label": e.label}
+            for e in _non_overlapping(_decided_entities(item.entities))
+        ]
+        record = {"text": item.article.text, "spans": spans, "meta": _meta(item), "answer": "accept"}
+        handle.write(dumps(record) + "\n")
 
 
 # --------------------------------------------------------------------------- GraphML actor network
@@ -188,54 +155,42 @@ def _xml_text(value: str) -> str:
     return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
 
 
-def write_graphml(
-    path: str | Path,
-    articles: Iterable[ExportArticle],
-    *,
-    actors: Sequence[ActorView] = (),
-    labels: Sequence[str] = (),
-    layer: str = "",
-    cancel: Cancel | None = None,
-    on_article: OnArticle | None = None,
-) -> int:
+class GraphmlWriter(ArticleWriter):
     """Actor network as GraphML: actors are nodes; edges are claims and co-mentions.
 
     Edges (attribute ``type``): ``claim`` from a claim's claimant to its addressee (directed, ``weight`` =
     number of claims); ``co-mention`` between two actors mentioned in the same article (written once from the
-    lower to the higher id, ``weight`` = number of articles). Only decided rows count. Every actor passed is a
-    node, plus any actor referenced by a row but missing from ``actors``.
-
-    Returns:
-        The number of articles processed.
+    lower to the higher id, ``weight`` = number of articles). Only decided rows count. Every actor of the
+    context is a node, plus any actor referenced by a row but missing from it. The graph is written at the end.
     """
-    del labels
-    checkpoint = Checkpoint(cancel, on_article)
-    nodes: dict[int, tuple[str, str, int | None]] = {a.id: (a.name, a.kind, a.parent_id) for a in actors}
-    claim_edges: Counter[tuple[int, int]] = Counter()
-    co_mentions: Counter[tuple[int, int]] = Counter()
-    for item in articles:
-        checkpoint.check()
+
+    def begin(self, handle: IO[Any]) -> None:
+        self._nodes: dict[int, tuple[str, str, int | None]] = {
+            a.id: (a.name, a.kind, a.parent_id) for a in self.context.actors
+        }
+        self._claim_edges: Counter[tuple[int, int]] = Counter()
+        self._co_mentions: Counter[tuple[int, int]] = Counter()
+
+    def _node(self, actor_id: int, name: str | None) -> None:
+        self._nodes.setdefault(actor_id, (name or f"actor {actor_id}", "", None))
+
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
         mentioned: set[int] = set()
         for entity in _decided_entities(item.entities):
             if entity.actor_id is not None:
                 mentioned.add(entity.actor_id)
-                nodes.setdefault(entity.actor_id, (entity.actor_name or f"actor {entity.actor_id}", "", None))
+                self._node(entity.actor_id, entity.actor_name)
         for claim in item.claims:
             if claim.status not in DECIDED or claim.source_actor_id is None:
                 continue
-            nodes.setdefault(
-                claim.source_actor_id, (claim.source_actor_name or f"actor {claim.source_actor_id}", "", None)
-            )
+            self._node(claim.source_actor_id, claim.source_actor_name)
             if claim.addressee_id is not None:
-                nodes.setdefault(
-                    claim.addressee_id, (claim.addressee_name or f"actor {claim.addressee_id}", "", None)
-                )
-                claim_edges[(claim.source_actor_id, claim.addressee_id)] += 1
+                self._node(claim.addressee_id, claim.addressee_name)
+                self._claim_edges[(claim.source_actor_id, claim.addressee_id)] += 1
         for pair in combinations(sorted(mentioned), 2):
-            co_mentions[pair] += 1
-        checkpoint.done_one()
-    checkpoint.check()
-    with atomic_open(path, "w") as handle:
+            self._co_mentions[pair] += 1
+
+    def end(self, handle: IO[Any]) -> None:
         handle.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
@@ -244,10 +199,10 @@ def write_graphml(
             '  <key id="parent" for="node" attr.name="parent" attr.type="string"/>\n'
             '  <key id="type" for="edge" attr.name="type" attr.type="string"/>\n'
             '  <key id="weight" for="edge" attr.name="weight" attr.type="int"/>\n'
-            f'  <graph id={quoteattr(_xml_text(layer or "actors"))} edgedefault="directed">\n'
+            f'  <graph id={quoteattr(_xml_text(self.context.layer or "actors"))} edgedefault="directed">\n'
         )
-        for actor_id in sorted(nodes):
-            name, kind, parent = nodes[actor_id]
+        for actor_id in sorted(self._nodes):
+            name, kind, parent = self._nodes[actor_id]
             handle.write(
                 f'    <node id="{actor_ref(actor_id)}">'
                 f'<data key="name">{escape(_xml_text(name))}</data>'
@@ -255,7 +210,7 @@ def write_graphml(
                 f'<data key="parent">{actor_ref(parent) or ""}</data></node>\n'
             )
         number = 0
-        for kind, edges in (("claim", claim_edges), ("co-mention", co_mentions)):
+        for kind, edges in (("claim", self._claim_edges), ("co-mention", self._co_mentions)):
             for (source, target), weight in sorted(edges.items()):
                 number += 1
                 handle.write(
@@ -263,54 +218,43 @@ def write_graphml(
                     f'<data key="type">{kind}</data><data key="weight">{weight}</data></edge>\n'
                 )
         handle.write("  </graph>\n</graphml>\n")
-    return checkpoint.count
 
 
 # --------------------------------------------------------------------------- spaCy DocBin
 
 
-def write_docbin(
-    path: str | Path,
-    articles: Iterable[ExportArticle],
-    *,
-    actors: Sequence[ActorView] = (),
-    labels: Sequence[str] = (),
-    layer: str = "",
-    cancel: Cancel | None = None,
-    on_article: OnArticle | None = None,
-    lang: str = "en",
-) -> int:
-    """A spaCy ``DocBin`` (``.spacy``) for ``spacy train``: one Doc per article, ``doc.ents`` = decided
-    mentions.
+class DocBinWriter(ArticleWriter):
+    """A spaCy ``DocBin`` (``.spacy``) for ``spacy train``: one Doc per article, ``doc.ents`` = decided mentions.
 
     Tokenised with ``spacy.blank(lang)`` (no model needed). A mention that does not fall on token boundaries
     is expanded to the tokens it touches; overlapping mentions keep the longest. The DocBin is built in memory
-    (compact, but not streamed) and written atomically at the end.
-
-    Returns:
-        The number of articles written.
+    (compact, but not streamed) and written at the end.
     """
-    # spaCy is heavy and only this format needs it: import it here, not at module load.
-    import spacy
-    from spacy.tokens import DocBin
 
-    del actors, labels, layer
-    nlp = spacy.blank(lang)
-    docbin = DocBin(store_user_data=True)
-    checkpoint = Checkpoint(cancel, on_article)
-    for item in articles:
-        checkpoint.check()
-        doc = nlp.make_doc(item.article.text)
+    mode = "wb"
+    encoding = None
+    #: The language of the blank tokenizer.
+    lang = "en"
+
+    def begin(self, handle: IO[Any]) -> None:
+        # spaCy is heavy and only this format needs it: import it here, not at module load.
+        import spacy
+        from spacy.tokens import DocBin
+
+        self._spacy = spacy
+        self._nlp = spacy.blank(self.lang)
+        self._docbin = DocBin(store_user_data=True)
+
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+        doc = self._nlp.make_doc(item.article.text)
         spans = []
         for entity in _decided_entities(item.entities):
             span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
-        doc.ents = spacy.util.filter_spans(spans)
+        doc.ents = self._spacy.util.filter_spans(spans)
         doc.user_data["id"] = item.article.id
-        docbin.add(doc)
-        checkpoint.done_one()
-    checkpoint.check()
-    with atomic_open(path, "wb") as handle:
-        handle.write(docbin.to_bytes())
-    return checkpoint.count
+        self._docbin.add(doc)
+
+    def end(self, handle: IO[Any]) -> None:
+        handle.write(self._docbin.to_bytes())

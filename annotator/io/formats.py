@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from annotator.core.errors import ValidationError
-from annotator.core.records import ActorView
 from annotator.io.atomic import Cancel, OnArticle
-from annotator.io.export_model import ExportArticle
-from annotator.io.extra_writers import write_claims_csv, write_docbin, write_graphml, write_prodigy
-from annotator.io.writers import ExportWriter, write_json, write_jsonl
+from annotator.io.export_model import ExportArticle, ExportContext
+from annotator.io.extra_writers import ClaimsCsvWriter, DocBinWriter, GraphmlWriter, ProdigyWriter
+from annotator.io.writers import ArticleWriter, JsonlWriter, JsonWriter
 
 #: Export format names (as the CLI's ``--format`` takes them) and their writers.
-EXPORT_FORMATS: dict[str, ExportWriter] = {
-    "json": write_json,
-    "jsonl": write_jsonl,
-    "csv": write_claims_csv,
-    "prodigy": write_prodigy,
-    "graphml": write_graphml,
-    "spacy": write_docbin,
+EXPORT_FORMATS: dict[str, type[ArticleWriter]] = {
+    "json": JsonWriter,
+    "jsonl": JsonlWriter,
+    "csv": ClaimsCsvWriter,
+    "prodigy": ProdigyWriter,
+    "graphml": GraphmlWriter,
+    "spacy": DocBinWriter,
 }
 
 #: Other names accepted for a format (the GUI's older names, spaCy's own name for its format).
@@ -60,19 +59,15 @@ def write_export(
     path: str | Path,
     fmt: str | None,
     articles: Iterable[ExportArticle],
+    context: ExportContext | None = None,
     *,
-    actors: Sequence[ActorView] = (),
-    labels: Sequence[str] = (),
-    layer: str = "",
     cancel: Cancel | None = None,
     on_article: OnArticle | None = None,
 ) -> int:
-    """Export ``articles`` to ``path`` in format ``fmt`` (None: from the extension); see ``write_json``.
+    """Export ``articles`` to ``path`` in format ``fmt`` (None: from the extension); see ``ArticleWriter.write``.
 
     Returns:
         The number of articles written.
     """
-    writer = EXPORT_FORMATS[export_format_for(path, fmt)]
-    return writer(
-        path, articles, actors=actors, labels=labels, layer=layer, cancel=cancel, on_article=on_article
-    )
+    writer = EXPORT_FORMATS[export_format_for(path, fmt)](context)
+    return writer.write(path, articles, cancel=cancel, on_article=on_article)

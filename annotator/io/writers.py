@@ -1,26 +1,31 @@
-"""Exporters of the JSON contract (DESIGN.md §7) and its JSONL variant, written incrementally and atomically.
+"""The writer template every export format follows, and the JSON contract's writers (JSON and JSONL).
 
-Every writer has the same signature (``ExportWriter``): it takes an iterable of ``ExportArticle`` (consumed
-one at a time, never held whole), writes through a temporary file renamed at the end, checks ``cancel``
-between articles and calls ``on_article(n)`` after each; it returns the number of articles written. On an
-exception or a cancel (``CancelledError``) the target file is left as it was.
+An export format is an :class:`ArticleWriter`: it says how a file starts (:meth:`~ArticleWriter.begin`), how one
+article is written (:meth:`~ArticleWriter.write_article`) and how the file ends (:meth:`~ArticleWriter.end`). The
+template does the rest once for all formats: it consumes the articles one at a time (never held whole), writes
+through a temporary file renamed at the end, checks ``cancel`` between articles, calls ``on_article(n)`` after
+each and returns the number of articles written. On an exception or a cancel (``CancelledError``) the target file
+is left as it was. What a format may need besides the articles comes in one :class:`ExportContext`.
+
+The JSON shape is the export contract of docs/architecture.md ("Export contract").
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, ClassVar
 
 from annotator import __version__
-from annotator.core.records import ActorView
 from annotator.io.atomic import Cancel, Checkpoint, OnArticle, atomic_open
 from annotator.io.export_model import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
     TOOL_NAME,
     ExportArticle,
+    ExportContext,
     actor_to_dict,
     article_to_dict,
     referenced_actor_ids,
@@ -29,121 +34,118 @@ from annotator.io.export_model import (
 )
 
 
-class ExportWriter(Protocol):
-    """The signature every exporter shares (``EXPORT_FORMATS`` maps format names to them)."""
+class ArticleWriter(ABC):
+    """One export format, written article by article; build one per export with its context.
 
-    def __call__(
+    Class attributes ``mode``, ``encoding`` and ``newline`` say how the file is opened (as for ``open``).
+
+    Args:
+        context: the project's actors and labels, and the exported layer.
+    """
+
+    mode: ClassVar[str] = "w"
+    encoding: ClassVar[str | None] = "utf-8"
+    newline: ClassVar[str | None] = None
+
+    def __init__(self, context: ExportContext | None = None) -> None:
+        self.context = context if context is not None else ExportContext()
+
+    def begin(self, handle: IO[Any]) -> None:  # noqa: B027 - most formats have no header: a no-op by default
+        """Write what comes before the first article."""
+
+    @abstractmethod
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+        """Write (or, for a format written at the end, collect) one article."""
+
+    def end(self, handle: IO[Any]) -> None:  # noqa: B027 - most formats have no footer: a no-op by default
+        """Write what comes after the last article (called only when the export was not cancelled)."""
+
+    def write(
         self,
         path: str | Path,
         articles: Iterable[ExportArticle],
         *,
-        actors: Sequence[ActorView] = (),
-        labels: Sequence[str] = (),
-        layer: str = "",
         cancel: Cancel | None = None,
         on_article: OnArticle | None = None,
-    ) -> int: ...
+    ) -> int:
+        """Write ``articles`` to ``path`` atomically.
+
+        Args:
+            path: the target file.
+            articles: the articles to write (consumed lazily).
+            cancel: a ``CancelFlag``-like object or ``() -> bool``, checked between articles.
+            on_article: called with the number of articles written so far.
+
+        Returns:
+            The number of articles written.
+
+        Raises:
+            CancelledError: the export was cancelled (the target is unchanged).
+            AnnotatorError: the file cannot be written (the target is unchanged).
+        """
+        checkpoint = Checkpoint(cancel, on_article)
+        with atomic_open(path, self.mode, encoding=self.encoding, newline=self.newline) as handle:
+            self.begin(handle)
+            for item in articles:
+                checkpoint.check()
+                self.write_article(handle, item)
+                checkpoint.done_one()
+            checkpoint.check()
+            self.end(handle)
+        return checkpoint.count
 
 
-def _dumps(value: Any) -> str:
-    # ensure_ascii=False: the file is UTF-8 and readable; offsets are code points either way.
+def dumps(value: Any) -> str:
+    """One JSON value on one line; ensure_ascii=False: the file is UTF-8 and readable (offsets are code points)."""
     return json.dumps(value, ensure_ascii=False)
 
 
-def export_header(
-    *, actors: Sequence[ActorView], labels: Sequence[str], layer: str, exported_at: str | None = None
-) -> dict[str, Any]:
+def export_header(context: ExportContext, *, exported_at: str | None = None) -> dict[str, Any]:
     """The top-level fields of a JSON export before ``articles``."""
-    known = {actor.id for actor in actors}
     return {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "exported_at": exported_at or utc_timestamp(),
         "tool": {"name": TOOL_NAME, "version": __version__},
-        "layer": layer,
-        "labels": list(labels),
-        "actors": [actor_to_dict(a, known) for a in sorted(actors, key=lambda a: a.id)],
+        "layer": context.layer,
+        "labels": list(context.labels),
+        "actors": [actor_to_dict(a, context.actor_ids) for a in sorted(context.actors, key=lambda a: a.id)],
     }
 
 
-def write_json(
-    path: str | Path,
-    articles: Iterable[ExportArticle],
-    *,
-    actors: Sequence[ActorView] = (),
-    labels: Sequence[str] = (),
-    layer: str = "",
-    cancel: Cancel | None = None,
-    on_article: OnArticle | None = None,
-) -> int:
-    """Write the JSON export (``{"format": "annotator-export", ...}``), one article at a time.
+class JsonWriter(ArticleWriter):
+    """The JSON export (``{"format": "annotator-export", ...}``), one article at a time.
 
     The header and the ``actors`` list are written first, then each article is serialised on its own and
-    appended to the ``articles`` array, so memory stays flat however many articles are exported. Pass every
-    actor the articles refer to (e.g. ``repository.actors()``); a reference to an actor missing from
-    ``actors`` is written as null, so the file stays consistent.
-
-    Args:
-        path: the target file.
-        articles: the articles to write (consumed lazily).
-        actors: the project's actors (written once, top level).
-        labels: the project's label set.
-        layer: the exported layer's name (``gold``, an annotator, ``suggestions``, or ``all``).
-        cancel: a ``CancelFlag``-like object or ``() -> bool``, checked between articles.
-        on_article: called with the number of articles written so far.
-
-    Returns:
-        The number of articles written.
-
-    Raises:
-        CancelledError: the export was cancelled (the target is unchanged).
-        OSError: the file cannot be written (the target is unchanged).
+    appended to the ``articles`` array, so memory stays flat however many articles are exported. A reference
+    to an actor missing from the context's ``actors`` is written as null, so the file stays consistent.
     """
-    checkpoint = Checkpoint(cancel, on_article)
-    known = {actor.id for actor in actors}
-    header = _dumps(export_header(actors=actors, labels=labels, layer=layer))
-    with atomic_open(path, "w") as handle:
+
+    def begin(self, handle: IO[Any]) -> None:
+        self._first = True
         # The header object minus its closing brace, then the articles array written piece by piece.
-        handle.write(header[:-1] + ', "articles": [')
-        for item in articles:
-            checkpoint.check()
-            handle.write(("\n" if checkpoint.count == 0 else ",\n") + _dumps(article_to_dict(item, known)))
-            checkpoint.done_one()
-        checkpoint.check()
+        handle.write(dumps(export_header(self.context))[:-1] + ', "articles": [')
+
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+        handle.write(("\n" if self._first else ",\n") + dumps(article_to_dict(item, self.context.actor_ids)))
+        self._first = False
+
+    def end(self, handle: IO[Any]) -> None:
         handle.write("\n]}\n")
-    return checkpoint.count
 
 
-def write_jsonl(
-    path: str | Path,
-    articles: Iterable[ExportArticle],
-    *,
-    actors: Sequence[ActorView] = (),
-    labels: Sequence[str] = (),
-    layer: str = "",
-    cancel: Cancel | None = None,
-    on_article: OnArticle | None = None,
-) -> int:
-    """Write one self-contained article object per line (no header line).
+class JsonlWriter(ArticleWriter):
+    """One self-contained article object per line (no header line).
 
     Each line has the shape of one article of the JSON export plus an ``"actors"`` list holding the actors
     that line refers to (its entities' and claims' actors and their parent chains), in the export's actor
     shape with the same ``a<N>`` ids, so a line can be read alone and lines can be concatenated or split
-    freely. ``labels`` and ``layer`` are not written (each entity and claim names its layer in ``annotator``).
-
-    Args / Returns / Raises: as ``write_json``.
+    freely. The context's labels and layer are not written (each entity and claim names its layer).
     """
-    del labels, layer  # part of the shared signature; each line is self-describing without them
-    by_id = {actor.id: actor for actor in actors}
-    checkpoint = Checkpoint(cancel, on_article)
-    with atomic_open(path, "w") as handle:
-        for item in articles:
-            checkpoint.check()
-            line_actors = with_parents(referenced_actor_ids(item), by_id)
-            line_known = {actor.id for actor in line_actors}
-            obj = article_to_dict(item, line_known)
-            obj["actors"] = [actor_to_dict(a, line_known) for a in line_actors]
-            handle.write(_dumps(obj) + "\n")
-            checkpoint.done_one()
-        checkpoint.check()
-    return checkpoint.count
+
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+        line_actors = with_parents(referenced_actor_ids(item), self.context.actors_by_id)
+        line_known = {actor.id for actor in line_actors}
+        obj = article_to_dict(item, line_known)
+        obj["actors"] = [actor_to_dict(a, line_known) for a in line_actors]
+        handle.write(dumps(obj) + "\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from annotator.core.errors import CancelledError, ValidationError
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, Status
-from annotator.io import EXPORT_FORMATS, ExportArticle, export_format_for, write_export
+from annotator.io import EXPORT_FORMATS, ExportArticle, ExportContext, export_format_for, write_export
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import ExportSummary
 from annotator.store.repository import Repository
@@ -95,9 +95,8 @@ def export(
 
     progress(Progress(0, total, "exporting"))
     try:
-        summary.articles = write_export(
-            path, name, articles(), actors=repo.actors(), labels=repo.labels(), layer=layer,
-            cancel=(lambda: cancel.cancelled) if cancel is not None else None, on_article=on_article)
+        context = ExportContext(actors=repo.actors(), labels=repo.labels(), layer=layer)
+        summary.articles = write_export(path, name, articles(), context, cancel=cancel, on_article=on_article)
     except CancelledError:
         summary.cancelled = True
     return summary

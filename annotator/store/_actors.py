@@ -8,6 +8,7 @@ from typing import Any
 
 from peewee import fn
 
+from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ActorView, Change
 from annotator.store._context import dumps, now
@@ -110,7 +111,7 @@ def add_actor(
     clean = _aliases(aliases, name)
     _check_parent(None, parent_id)
     actor_id = insert_actor(name, kind, clean, parent_id, notes or "")
-    ev = EventBuilder("add_actor", annotator)
+    ev = EventBuilder(Action.ADD_ACTOR, annotator)
     ev.touch("actor", actor_id, None, created=True)
     return ev.write()
 
@@ -143,7 +144,7 @@ def update_actor(actor_id: int, annotator: str, attributes: dict[str, Any]) -> C
     before = snapshot("actor", actor_id)
     Actor.update(updated=now(), **values).where(Actor.id == actor_id).execute()
     reindex_actor(actor_id)
-    ev = EventBuilder("update_actor", annotator)
+    ev = EventBuilder(Action.UPDATE_ACTOR, annotator)
     ev.touch("actor", actor_id, before)
     return ev.write()
 
@@ -153,7 +154,7 @@ def merge_actors(keep_id: int, merge_id: int, annotator: str) -> Change:
         raise ValidationError(f"cannot merge actor {keep_id} into itself")
     keep = live_actor(keep_id)
     gone = live_actor(merge_id)
-    ev = EventBuilder("merge_actors", annotator)
+    ev = EventBuilder(Action.MERGE_ACTORS, annotator)
     stamp = now()
     # Every row that points at the merged actor moves to the kept one; snapshots make it undoable.
     moves: list[tuple[str, Any, Any, Any]] = [

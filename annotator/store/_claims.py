@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimView, Role, Span, Status
 from annotator.store._context import StoreContext, now
@@ -145,7 +146,7 @@ def add_claim(
         ).execute()
     )
     write_spans(claim_id, roles)
-    ev = EventBuilder("add_claim", annotator, article_id)
+    ev = EventBuilder(Action.ADD_CLAIM, annotator, article_id)
     ev.touch("claim", claim_id, None, created=True)
     return ev.write()
 
@@ -154,7 +155,7 @@ def _decide(
     st: StoreContext,
     claim_id: int,
     annotator: str,
-    action: str,
+    action: Action,
     changes: dict[str, Any],
     roles: dict[str, list[Span]] | None = None,
     reject: bool = False,
@@ -197,7 +198,7 @@ def set_claim_role(st: StoreContext, claim_id: int, role: str, spans: Sequence[A
     roles = {r: s for r, s in roles.items() if s}
     if not roles:
         raise ValidationError("a claim needs at least one span; use delete_claim to remove it")
-    return _decide(st, claim_id, annotator, "set_claim_role", {}, roles)
+    return _decide(st, claim_id, annotator, Action.SET_CLAIM_ROLE, {}, roles)
 
 
 def update_claim(st: StoreContext, claim_id: int, annotator: str, attributes: dict[str, Any]) -> Change:
@@ -211,14 +212,14 @@ def update_claim(st: StoreContext, claim_id: int, annotator: str, attributes: di
         if key in attributes:
             check_actor(attributes[key])
     changes = {ATTRIBUTES[k]: v for k, v in attributes.items()}
-    return _decide(st, claim_id, annotator, "update_claim", changes)
+    return _decide(st, claim_id, annotator, Action.UPDATE_CLAIM, changes)
 
 
 def accept_claim(st: StoreContext, claim_id: int, annotator: str) -> Change:
-    return _decide(st, claim_id, annotator, "accept_claim", {})
+    return _decide(st, claim_id, annotator, Action.ACCEPT_CLAIM, {})
 
 
-def reject_claim(st: StoreContext, claim_id: int, annotator: str, action: str = "reject_claim") -> Change:
+def reject_claim(st: StoreContext, claim_id: int, annotator: str, action: Action = Action.REJECT_CLAIM) -> Change:
     return _decide(st, claim_id, annotator, action, {}, reject=True)
 
 
@@ -230,10 +231,10 @@ def delete_claim(st: StoreContext, claim_id: int, annotator: str) -> Change:
     if row.layer_id == st.decision_layer(annotator) and row.derived_from_id is None:
         before = snapshot("claim", row.id)
         Claim.update(deleted=True, updated=now()).where(Claim.id == row.id).execute()
-        ev = EventBuilder("delete_claim", annotator, row.article_id)
+        ev = EventBuilder(Action.DELETE_CLAIM, annotator, row.article_id)
         ev.touch("claim", row.id, before)
         return ev.write()
-    return reject_claim(st, claim_id, annotator, "delete_claim")
+    return reject_claim(st, claim_id, annotator, Action.DELETE_CLAIM)
 
 
 def accept_all(st: StoreContext, article_id: str, annotator: str) -> Change:
@@ -241,7 +242,7 @@ def accept_all(st: StoreContext, article_id: str, annotator: str) -> Change:
     st.article_text(article_id)
     layer_id = st.decision_layer(annotator)
     suggestions = st.suggestions_layer()
-    ev = EventBuilder("accept_all_suggestions", annotator, article_id)
+    ev = EventBuilder(Action.ACCEPT_ALL_SUGGESTIONS, annotator, article_id)
     stamp = now()
     for model, table in ((Entity, "entity"), (Claim, "claim")):
         own = list(

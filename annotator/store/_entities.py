@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, EntityView, Status
 from annotator.store._context import StoreContext, now
@@ -120,7 +121,7 @@ def decide(
     table: str,
     row_id: int,
     annotator: str,
-    action: str,
+    action: Action,
     mutate: Callable[[dict[str, Any]], None],
     columns: tuple[str, ...],
     reject: bool = False,
@@ -202,12 +203,12 @@ def add_entity(
             deleted=False,
         ).execute()
     )
-    ev = EventBuilder("add_entity", annotator, article_id)
+    ev = EventBuilder(Action.ADD_ENTITY, annotator, article_id)
     ev.touch("entity", new_id, None, created=True)
     return ev.write()
 
 
-def decide_entity(st: StoreContext, entity_id: int, annotator: str, action: str, **changes: Any) -> Change:
+def decide_entity(st: StoreContext, entity_id: int, annotator: str, action: Action, **changes: Any) -> Change:
     """accept / relabel / resize / link: set ``changes`` (validated) on the annotator's version of the row."""
     if "label" in changes:
         st.check_label(changes["label"])
@@ -223,7 +224,7 @@ def decide_entity(st: StoreContext, entity_id: int, annotator: str, action: str,
     return decide(st, Entity, "entity", entity_id, annotator, action, mutate, _COMPARED)
 
 
-def reject_entity(st: StoreContext, entity_id: int, annotator: str, action: str = "reject_entity") -> Change:
+def reject_entity(st: StoreContext, entity_id: int, annotator: str, action: Action = Action.REJECT_ENTITY) -> Change:
     return decide(st, Entity, "entity", entity_id, annotator, action, lambda v: None, _COMPARED, reject=True)
 
 
@@ -234,10 +235,10 @@ def delete_entity(st: StoreContext, entity_id: int, annotator: str) -> Change:
     if row.layer_id == layer_id and row.derived_from_id is None:
         before = snapshot("entity", row.id)
         Entity.update(deleted=True, updated=now()).where(Entity.id == row.id).execute()
-        ev = EventBuilder("delete_entity", annotator, row.article_id)
+        ev = EventBuilder(Action.DELETE_ENTITY, annotator, row.article_id)
         ev.touch("entity", row.id, before)
         return ev.write()
-    return reject_entity(st, entity_id, annotator, "delete_entity")
+    return reject_entity(st, entity_id, annotator, Action.DELETE_ENTITY)
 
 
 def ensure_text(value: Any, what: str) -> str:

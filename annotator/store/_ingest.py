@@ -9,6 +9,7 @@ from typing import Any
 
 from peewee import fn
 
+from annotator.core.changes import Action
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.records import (
     SUGGESTIONS_LAYER,
@@ -113,7 +114,7 @@ def add_article(st: StoreContext, article: ArticleIn, annotator: str | None) -> 
         ).execute()
     else:
         article_id = str(existing)
-    ev = EventBuilder("import", annotator, article_id)
+    ev = EventBuilder(Action.IMPORT, annotator, article_id)
     ev.extra["created_article"] = created
     n_entities, n_claims = _store_items(st, ev, article_id, text, article, annotator, created)
     if created or n_entities or n_claims:
@@ -299,7 +300,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         claim_roles.append(roles)
 
     layer = st.suggestions_layer()
-    ev = EventBuilder("suggest", None, article_id)
+    ev = EventBuilder(Action.SUGGEST, None, article_id)
     ev.extra["origin"] = origin
     proposals = [(a.key, a.name, a.kind, tuple(a.aliases)) for a in sugg.actors]
     actor_ids, created_actors = resolve_actors(proposals) if proposals else ({}, [])

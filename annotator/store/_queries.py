@@ -9,6 +9,7 @@ from typing import Any
 
 from peewee import fn
 
+from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import (
     GOLD_LAYER,
@@ -201,7 +202,7 @@ def set_article_status(st: StoreContext, article_id: str, annotator: str, status
         .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
         .scalar()
     )
-    ev = EventBuilder("set_article_status", annotator, article_id)
+    ev = EventBuilder(Action.SET_ARTICLE_STATUS, annotator, article_id)
     if row_id is None:
         row_id = ArticleState.insert(
             article=article_id, annotator=ann_id, status=value, seconds=0.0, updated=now()

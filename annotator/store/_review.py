@@ -17,6 +17,7 @@ from typing import Any
 
 from peewee import fn
 
+from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import (
     GOLD_LAYER,
@@ -243,7 +244,7 @@ def adopt(st: StoreContext, table: str, row_id: int, reviewer: str, replace: Seq
     _reviewer(st, reviewer)
     gold_id = _gold(st)
     article_id = _article_of(Entity if table == "entity" else Claim, row_id, table)
-    ev = EventBuilder(f"adopt_{table}", reviewer, article_id)
+    ev = EventBuilder(Action.ADOPT_ENTITY if table == "entity" else Action.ADOPT_CLAIM, reviewer, article_id)
     _drop(st, ev, table, [i for i in replace if i != row_id], article_id, gold_id)
     _adopt_one(st, ev, table, row_id, reviewer, gold_id)
     return ev.write()
@@ -253,7 +254,7 @@ def adopt_many(st: StoreContext, article_id: str, reviewer: str, items: Iterable
     _reviewer(st, reviewer)
     st.article_text(article_id)
     gold_id = _gold(st)
-    ev = EventBuilder("adopt_agreed", reviewer, article_id)
+    ev = EventBuilder(Action.ADOPT_AGREED, reviewer, article_id)
     for table, row_id in items:
         if table not in ("entity", "claim"):
             raise ValidationError(f"unknown item kind {table!r}; expected entity or claim")
@@ -272,7 +273,7 @@ def mark_reviewed(st: StoreContext, article_id: str, reviewer: str) -> Change:
         .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
         .scalar()
     )
-    ev = EventBuilder("mark_reviewed", reviewer, article_id)
+    ev = EventBuilder(Action.MARK_REVIEWED, reviewer, article_id)
     value = ArticleStatus.REVIEWED.value
     if row_id is None:
         new_id = ArticleState.insert(

@@ -16,8 +16,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.changes import Action, Change
 from annotator.core.errors import NotFoundError
-from annotator.core.records import Change
 from annotator.store._context import dumps, now
 from annotator.store.models import (
     Actor,
@@ -103,15 +103,22 @@ def reindex_actor(actor_id: int) -> None:
 
 @dataclass
 class EventBuilder:
-    """Collects what one mutation touches, then writes its Event and builds its Change."""
+    """Collects what one mutation touches, then writes its Event and builds its Change.
 
-    action: str
+    The Change's flags come from the tables touched, so no caller (and no view) has to know which action
+    touches what: ``entity`` rows set ``entities``, ``claim`` rows ``claims``, ``actor`` rows ``actors``, and
+    ``article_state`` rows ``status`` and ``progress``.
+    """
+
+    action: Action
     annotator: str | None
     article_id: str | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)
     bulk: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Set when the mutation changes what counts as progress without touching a state row (a new article).
+    progress: bool = False
 
     def touch(self, table: str, row_id: int, before: dict[str, Any] | None, *, created: bool = False) -> None:
         """Record one row after it was written (``before`` taken earlier with :func:`snapshot`)."""
@@ -133,6 +140,15 @@ class EventBuilder:
                 seen[i] = None
         return tuple(seen)
 
+    def _in_place(self) -> bool:
+        """Every touched entity / claim row is live after the mutation, and no other table was touched."""
+        if self.bulk:
+            return False
+        return all(
+            r["table"] in ("entity", "claim") and r["after"] is not None and not r["after"].get("deleted")
+            for r in self.rows
+        )
+
     def write(self) -> Change:
         payload: dict[str, Any] = {**self.extra, "rows": self.rows}
         if self.bulk:
@@ -140,20 +156,28 @@ class EventBuilder:
         event_id = Event.insert(
             at=now(),
             annotator=self.annotator,
-            action=self.action,
+            action=self.action.value,
             article=self.article_id,
             payload=dumps(payload),
         ).execute()
+        entity_ids, claim_ids, actor_ids = self.ids("entity"), self.ids("claim"), self.ids("actor")
+        status = bool(self.ids("article_state"))
         return Change(
             event_id=int(event_id),
-            action=self.action,
+            action=self.action.value,
             article_id=self.article_id,
-            entity_ids=self.ids("entity"),
-            claim_ids=self.ids("claim"),
-            actor_ids=self.ids("actor"),
+            entity_ids=entity_ids,
+            claim_ids=claim_ids,
+            actor_ids=actor_ids,
             created_entity_id=self.created.get("entity"),
             created_claim_id=self.created.get("claim"),
             created_actor_id=self.created.get("actor"),
+            entities=bool(entity_ids),
+            claims=bool(claim_ids),
+            actors=bool(actor_ids),
+            status=status,
+            progress=status or self.progress,
+            in_place=bool(self.rows) and self._in_place(),
         )
 
 
@@ -166,7 +190,7 @@ def revert(event_id: int, annotator: str) -> Change:
     if row is None:
         raise NotFoundError(f"unknown event {event_id!r}")
     payload = json.loads(row.payload)
-    ev = EventBuilder("revert", annotator, row.article)
+    ev = EventBuilder(Action.REVERT, annotator, row.article)
     # Undo in reverse order, so a row touched twice ends at its first ``before``.
     for item in reversed(payload.get("rows", [])):
         table, row_id = item["table"], int(item["id"])

@@ -27,6 +27,7 @@ from typing import Any
 
 from peewee import Database
 
+from annotator.core.changes import Action
 from annotator.core.errors import AnnotatorError, NotFoundError, ValidationError
 from annotator.core.records import (
     ActorView,
@@ -268,7 +269,7 @@ class Repository:
     # A reviewer's decisions go to the gold layer; everybody else's to their own layer.
     def accept_entity(self, entity_id: int, annotator: str) -> Change:
         with self._st.tx():
-            return _entities.decide_entity(self._st, entity_id, annotator, "accept_entity")
+            return _entities.decide_entity(self._st, entity_id, annotator, Action.ACCEPT_ENTITY)
 
     def reject_entity(self, entity_id: int, annotator: str) -> Change:
         with self._st.tx():
@@ -276,11 +277,11 @@ class Repository:
 
     def relabel_entity(self, entity_id: int, label: str, annotator: str) -> Change:
         with self._st.tx():
-            return _entities.decide_entity(self._st, entity_id, annotator, "relabel_entity", label=label)
+            return _entities.decide_entity(self._st, entity_id, annotator, Action.RELABEL_ENTITY, label=label)
 
     def resize_entity(self, entity_id: int, start: int, end: int, annotator: str) -> Change:
         with self._st.tx():
-            return _entities.decide_entity(self._st, entity_id, annotator, "resize_entity", start=start, end=end)
+            return _entities.decide_entity(self._st, entity_id, annotator, Action.RESIZE_ENTITY, start=start, end=end)
 
     def add_entity(
         self, article_id: str, start: int, end: int, label: str, annotator: str, actor_id: int | None = None
@@ -296,7 +297,7 @@ class Repository:
 
     def link_entity_actor(self, entity_id: int, actor_id: int | None, annotator: str) -> Change:
         with self._st.tx():
-            return _entities.decide_entity(self._st, entity_id, annotator, "link_entity_actor", actor=actor_id)
+            return _entities.decide_entity(self._st, entity_id, annotator, Action.LINK_ENTITY_ACTOR, actor=actor_id)
 
     def accept_all_suggestions(self, article_id: str, annotator: str) -> Change:
         """Accept every entity and claim suggestion of the article the annotator has not decided on yet."""

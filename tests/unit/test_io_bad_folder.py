@@ -10,7 +10,7 @@ import pytest
 
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleIn
-from annotator.io import ExportArticle, read_file, read_inputs, validate_export, write_json
+from annotator.io import ExportArticle, ExportContext, read_file, read_inputs, validate_export, write_export
 from tests.fixtures.io_views import article_view, entity, find
 
 CP1252_TEXT = "Caf\u00e9 diplomacy\n\n\u201cWe will talk,\u201d said the minister in Paris.\n"
@@ -116,7 +116,7 @@ def test_emoji_offsets_survive_read_write_read(inbox: Path, tmp_path: Path) -> N
         view, "done", [entity(1, find(first.text, "Shinzo Abe"), span.label, text=first.text)]
     )
     out = tmp_path / "emoji.json"
-    write_json(out, [item], labels=["PERSON"], layer="alice")
+    write_export(out, "json", [item], ExportContext(labels=["PERSON"], layer="alice"))
     data = json.loads(out.read_text(encoding="utf-8"))
     validate_export(data)
     (again,) = read_file(out)

@@ -16,13 +16,12 @@ from annotator.core.records import ActorIn, ArticleIn, ClaimIn, EntityIn
 from annotator.io import (
     EXPORT_FORMATS,
     ExportArticle,
+    ExportContext,
     export_format_for,
     read_file,
     validate_export,
     validate_export_line,
     write_export,
-    write_json,
-    write_jsonl,
 )
 from tests.fixtures.io_views import TEXT, actors, article_view, find, sample_article
 
@@ -95,7 +94,7 @@ def read_articles(path: Path) -> list[ArticleIn]:
 
 def test_json_export_matches_contract_and_schema(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
-    count = write_json(path, [sample_article()], actors=actors(), labels=LABELS, layer="gold")
+    count = write_export(path, "json", [sample_article()], ExportContext(actors=actors(), labels=LABELS, layer="gold"))
     assert count == 1
     data = json.loads(path.read_text(encoding="utf-8"))
     validate_export(data)
@@ -148,7 +147,7 @@ def test_json_export_matches_contract_and_schema(tmp_path: Path) -> None:
 
 def test_emoji_before_spans_keeps_code_point_offsets(tmp_path: Path) -> None:
     path = tmp_path / "emoji.json"
-    write_json(path, [sample_article()], actors=actors(), labels=LABELS, layer="all")
+    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), labels=LABELS, layer="all"))
     raw = path.read_text(encoding="utf-8")
     assert "🇯🇵" in raw  # written as UTF-8, not \\u escapes
     data = json.loads(raw)
@@ -162,7 +161,7 @@ def test_emoji_before_spans_keeps_code_point_offsets(tmp_path: Path) -> None:
 
 def test_schema_rejects_broken_exports(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
-    write_json(path, [sample_article()], actors=actors(), labels=LABELS, layer="gold")
+    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), labels=LABELS, layer="gold"))
     good = json.loads(path.read_text(encoding="utf-8"))
 
     def broken(change: str) -> dict[str, object]:
@@ -195,7 +194,7 @@ def test_schema_rejects_broken_exports(tmp_path: Path) -> None:
 
 def test_empty_export_is_valid_json(tmp_path: Path) -> None:
     path = tmp_path / "empty.json"
-    assert write_json(path, [], actors=[], labels=LABELS, layer="gold") == 0
+    assert write_export(path, "json", [], ExportContext(actors=[], labels=LABELS, layer="gold")) == 0
     data = json.loads(path.read_text(encoding="utf-8"))
     validate_export(data)
     assert data["articles"] == [] and data["actors"] == []
@@ -208,7 +207,7 @@ def test_json_round_trip_keeps_layers_statuses_claims_and_actors(tmp_path: Path)
     second_text = "Second 𝕏 text, 𝕏\r\n" + TEXT  # more astral characters (and a CR kept as-is in a record)
     items = [sample_article(), sample_article(second_text, "art-2")]
     path = tmp_path / "out.json"
-    write_json(path, items, actors=actors(), labels=LABELS, layer="all")
+    write_export(path, "json", items, ExportContext(actors=actors(), labels=LABELS, layer="all"))
     validate_export(json.loads(path.read_text(encoding="utf-8")))
     back = read_articles(path)
     assert back == [sorted_actors(expected_article_in(item)) for item in items]
@@ -219,7 +218,7 @@ def test_json_round_trip_keeps_layers_statuses_claims_and_actors(tmp_path: Path)
 def test_jsonl_round_trip_with_inline_actors(tmp_path: Path) -> None:
     items = [sample_article(), sample_article(article_id="art-3")]
     path = tmp_path / "out.jsonl"
-    assert write_jsonl(path, items, actors=actors(), labels=LABELS, layer="all") == 2
+    assert write_export(path, "jsonl", items, ExportContext(actors=actors(), labels=LABELS, layer="all")) == 2
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     for line in lines:
@@ -231,7 +230,8 @@ def test_jsonl_round_trip_with_inline_actors(tmp_path: Path) -> None:
 
 def test_actor_missing_from_the_actor_list_is_written_as_null(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
-    write_json(path, [sample_article()], actors=actors()[1:], labels=LABELS, layer="gold")  # no a1
+    no_a1 = ExportContext(actors=actors()[1:], labels=LABELS, layer="gold")
+    write_export(path, "json", [sample_article()], no_a1)
     data = json.loads(path.read_text(encoding="utf-8"))
     validate_export(data)  # still consistent
     assert data["articles"][0]["claims"][0]["source"]["actor"] is None
@@ -271,14 +271,8 @@ def test_articles_are_consumed_lazily_and_progress_reported(tmp_path: Path) -> N
             assert reported == list(range(1, i + 1))
             yield sample_article(article_id=f"art-{i}")
 
-    count = write_json(
-        tmp_path / "s.json",
-        generate(),
-        actors=actors(),
-        labels=LABELS,
-        layer="gold",
-        on_article=reported.append,
-    )
+    context = ExportContext(actors=actors(), labels=LABELS, layer="gold")
+    count = write_export(tmp_path / "s.json", "json", generate(), context, on_article=reported.append)
     assert count == 5 and consumed == [0, 1, 2, 3, 4] and reported == [1, 2, 3, 4, 5]
 
 
@@ -297,7 +291,7 @@ def test_exception_mid_export_leaves_previous_file_and_no_temp(tmp_path: Path, f
         raise RuntimeError("database went away")
 
     with pytest.raises(RuntimeError, match="database went away"):
-        write_export(path, fmt, failing(), actors=actors(), labels=LABELS, layer="gold")
+        write_export(path, fmt, failing(), ExportContext(actors=actors(), labels=LABELS, layer="gold"))
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
@@ -320,9 +314,8 @@ def test_cancel_leaves_previous_file_and_no_temp(tmp_path: Path, fmt: str) -> No
 
     items = [sample_article(article_id=f"art-{i}") for i in range(4)]
     with pytest.raises(CancelledError):
-        write_export(
-            path, fmt, items, actors=actors(), layer="gold", cancel=flag, on_article=cancel_after_two
-        )
+        context = ExportContext(actors=actors(), layer="gold")
+        write_export(path, fmt, items, context, cancel=flag, on_article=cancel_after_two)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
@@ -330,7 +323,7 @@ def test_cancel_leaves_previous_file_and_no_temp(tmp_path: Path, fmt: str) -> No
 def test_cancel_accepts_a_plain_callable(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
     with pytest.raises(CancelledError):
-        write_json(path, [sample_article()], cancel=lambda: True)
+        write_export(path, "json", [sample_article()], cancel=lambda: True)
     assert not path.exists()
     assert list(tmp_path.iterdir()) == []
 
@@ -338,7 +331,7 @@ def test_cancel_accepts_a_plain_callable(tmp_path: Path) -> None:
 def test_successful_export_replaces_previous_file(tmp_path: Path) -> None:
     path, before = existing_export(tmp_path, "out.json")
     path.chmod(0o640)
-    write_json(path, [sample_article()], actors=actors(), labels=LABELS, layer="gold")
+    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), labels=LABELS, layer="gold"))
     assert path.read_bytes() != before
     assert path.stat().st_mode & 0o777 == 0o640  # the replaced file keeps its permissions
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
@@ -361,7 +354,7 @@ def test_article_without_optional_fields(tmp_path: Path) -> None:
         article_view("Just text.", "bare", title="", date=None, source="", url="", meta={}), status="todo"
     )
     path = tmp_path / "bare.json"
-    write_json(path, [bare], layer="alice")
+    write_export(path, "json", [bare], ExportContext(layer="alice"))
     validate_export(json.loads(path.read_text(encoding="utf-8")))
     (back,) = read_articles(path)
     assert (back.text, back.title, back.date, back.status, back.entities, back.claims) == (
@@ -389,7 +382,7 @@ def _paths(value: object, prefix: tuple[object, ...] = ()) -> list[tuple[object,
 def test_mutated_export_lines_never_raise(tmp_path: Path) -> None:
     # Reading must turn any broken record into an InputError, never an exception (deterministic fuzzing).
     source = tmp_path / "good.jsonl"
-    write_jsonl(source, [sample_article()], actors=actors())
+    write_export(source, "jsonl", [sample_article()], ExportContext(actors=actors()))
     good = json.loads(source.read_text(encoding="utf-8"))
     paths = [p for p in _paths(good) if p]
     junk: list[object] = [None, -1, 0, 10**12, True, "x", "", [], {}, [1], [[0, 99999]], {"start": 1}, 1.5]
@@ -427,7 +420,7 @@ def test_mutated_export_lines_never_raise(tmp_path: Path) -> None:
 
 def test_unwritable_target_is_explained(tmp_path: Path) -> None:
     with pytest.raises(AnnotatorError, match="does not exist"):
-        write_json(tmp_path / "missing" / "out.json", [sample_article()])
+        write_export(tmp_path / "missing" / "out.json", "json", [sample_article()])
     with pytest.raises(AnnotatorError, match="is a folder"):
-        write_json(tmp_path, [sample_article()])
+        write_export(tmp_path, "json", [sample_article()])
     assert list(tmp_path.iterdir()) == []

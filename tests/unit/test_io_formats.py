@@ -9,9 +9,13 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import IO, Any
 
+import pytest
+
+from annotator.core.errors import CancelledError
 from annotator.core.records import ActorView, Status
-from annotator.io import write_export
+from annotator.io import ArticleWriter, ExportArticle, ExportContext, write_export
 from annotator.io.extra_writers import CSV_COLUMNS
 from tests.fixtures.io_views import TEXT, actors, article_view, claim, entity, find, sample_article
 
@@ -21,7 +25,7 @@ GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 def test_claims_csv_has_bom_header_and_one_row_per_claim(tmp_path: Path) -> None:
     path = tmp_path / "claims.csv"
     items = [sample_article(), sample_article(article_id="art-2")]
-    assert write_export(path, None, items, actors=actors(), layer="gold") == 2
+    assert write_export(path, None, items, ExportContext(actors=actors(), layer="gold")) == 2
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
@@ -58,7 +62,7 @@ def test_prodigy_jsonl_keeps_decided_non_overlapping_spans(tmp_path: Path) -> No
     # Overlapping decided mention: the longer one wins.
     item.entities.append(entity(14, find(TEXT, "Prime Minister Shinzo Abe"), "PERSON", status=Status.MANUAL))
     path = tmp_path / "p.jsonl"
-    assert write_export(path, "prodigy", [item], actors=actors()) == 1
+    assert write_export(path, "prodigy", [item], ExportContext(actors=actors())) == 1
     (line,) = path.read_text(encoding="utf-8").splitlines()
     record = json.loads(line)
     assert record["text"] == TEXT and record["meta"]["id"] == "art-1" and record["answer"] == "accept"
@@ -74,7 +78,7 @@ def test_graphml_actor_network(tmp_path: Path) -> None:
     # A decided mention of Putin linked to his actor, so Abe and Putin are co-mentioned.
     item.entities.append(entity(15, find(TEXT, "Vladimir Putin"), "PERSON", actor_id=2))
     path = tmp_path / "net.graphml"
-    assert write_export(path, None, [item, item], actors=actors(), layer="gold") == 2
+    assert write_export(path, None, [item, item], ExportContext(actors=actors(), layer="gold")) == 2
     root = ET.parse(path).getroot()
     graph = root.find(f"{GRAPHML}graph")
     assert graph is not None
@@ -91,7 +95,7 @@ def test_graphml_actor_network(tmp_path: Path) -> None:
 def test_graphml_escapes_names(tmp_path: Path) -> None:
     odd = [ActorView(1, 'AT&T <"Corp">\x01', "ORG", (), None, "")]
     path = tmp_path / "odd.graphml"
-    write_export(path, "graphml", [], actors=odd, layer="a&b")
+    write_export(path, "graphml", [], ExportContext(actors=odd, layer="a&b"))
     root = ET.parse(path).getroot()
     node = root.find(f"{GRAPHML}graph/{GRAPHML}node")
     assert node is not None
@@ -103,7 +107,7 @@ def test_docbin_has_decided_entities(tmp_path: Path) -> None:
     from spacy.tokens import DocBin
 
     path = tmp_path / "train.spacy"
-    assert write_export(path, None, [sample_article()], actors=actors()) == 1
+    assert write_export(path, None, [sample_article()], ExportContext(actors=actors())) == 1
     docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(spacy.blank("en").vocab))
     (doc,) = docs
     assert doc.text == TEXT
@@ -122,3 +126,26 @@ def test_io_imports_no_other_layer_nor_heavy_library() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_a_new_format_is_three_hooks_of_the_writer_template(tmp_path: Path) -> None:
+    """A format written with the template gets the atomic file, progress and cancel without writing them."""
+    class TitlesWriter(ArticleWriter):
+        def begin(self, handle: IO[Any]) -> None:
+            handle.write(f"layer {self.context.layer}\n")
+
+        def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+            handle.write(item.article.id + "\n")
+
+        def end(self, handle: IO[Any]) -> None:
+            handle.write("end\n")
+
+    path = tmp_path / "titles.txt"
+    seen: list[int] = []
+    items = [sample_article(article_id=f"art-{i}") for i in range(3)]
+    assert TitlesWriter(ExportContext(layer="gold")).write(path, items, on_article=seen.append) == 3
+    assert path.read_text(encoding="utf-8") == "layer gold\nart-0\nart-1\nart-2\nend\n"
+    assert seen == [1, 2, 3]
+    with pytest.raises(CancelledError):
+        TitlesWriter().write(path, items, cancel=lambda: True)
+    assert path.read_text(encoding="utf-8").endswith("end\n")  # the previous file stands
