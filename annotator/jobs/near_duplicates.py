@@ -13,6 +13,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -25,6 +26,23 @@ _MAX_CACHED_WORDS = 2_000_000
 _MASK = np.uint64(0xFFFFFFFF)
 # Odd multipliers that mix the three word hashes of a 3-gram into one 32-bit value.
 _MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(1))
+
+
+#: The project setting that holds the threshold (the CLI's --near-duplicate-threshold overrides it).
+THRESHOLD_SETTING = "near_duplicate_threshold"
+
+
+class _Settings(Protocol):
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+
+def project_threshold(repo: _Settings) -> float:
+    """The project's near-duplicate threshold (setting ``near_duplicate_threshold``), else the default 0.9;
+    a setting outside (0, 1] falls back to the default."""
+    value = repo.get_setting(THRESHOLD_SETTING, DEFAULT_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        return DEFAULT_THRESHOLD
+    return float(value)
 
 
 def _identity(value: int) -> int:

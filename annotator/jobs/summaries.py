@@ -29,7 +29,8 @@ class NearDuplicate:
 
     def line(self) -> str:
         verdict = "kept, marked as a near-duplicate" if self.kept else "skipped"
-        return f"  near-duplicate {self.where} \"{self.title}\": repeats {self.of} (similarity {self.similarity:.2f}); {verdict}"
+        return (f'  near-duplicate {self.where} "{self.title}": repeats {self.of} '
+                f"(similarity {self.similarity:.2f}); {verdict}")
 
 
 @dataclass

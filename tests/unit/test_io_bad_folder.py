@@ -43,7 +43,7 @@ def inbox(tmp_path: Path) -> Path:
         "entities": [{"start": abe.start, "end": abe.end, "label": "PERSON"}],
     }
     (folder / "09_emoji.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # other extension in a folder: skipped silently
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # a broken Word file: refused, never skipped silently
     return folder
 
 
@@ -68,6 +68,7 @@ def test_folder_of_bad_inputs(inbox: Path) -> None:
         "08_dup_a.txt",
         "08_dup_b.txt",
         "09_emoji.jsonl",
+        "notes.docx",
     ]
 
     def error(name: str) -> InputError:
@@ -82,6 +83,7 @@ def test_folder_of_bad_inputs(inbox: Path) -> None:
         return item
 
     assert error("01_empty.txt").reason == "empty file"
+    assert "damaged" in error("notes.docx").reason
     assert "binary" in error("02_binary.txt").reason
     assert "too large" in error("06_huge.txt").reason and "limit is 10 MB" in error("06_huge.txt").reason
     assert article("03_cp1252.txt").text == CP1252_TEXT

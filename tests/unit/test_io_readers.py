@@ -103,11 +103,14 @@ def test_permission_error_while_opening_is_refused(tmp_path: Path, monkeypatch: 
 
 def test_missing_and_unsupported_files_are_refused(tmp_path: Path) -> None:
     assert refused(tmp_path / "nowhere.txt").reason == "file not found"
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    reason = refused(pdf).reason
-    assert "unsupported file type '.pdf'" in reason
-    assert ".txt" in reason
+    sheet = tmp_path / "report.ods"
+    sheet.write_bytes(b"PK")
+    reason = refused(sheet).reason
+    assert "unsupported file type '.ods'" in reason
+    assert ".txt" in reason and ".docx" in reason
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert "save it as .docx" in refused(old).reason
 
 
 # --------------------------------------------------------------------------- text files: encodings and
@@ -169,7 +172,7 @@ def test_duplicate_texts_are_both_read(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- iter_inputs
 
 
-def test_iter_inputs_walks_sorted_and_skips_hidden_and_other_extensions(tmp_path: Path) -> None:
+def test_iter_inputs_walks_sorted_skips_hidden_and_names_other_extensions(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("b", encoding="utf-8")
     (tmp_path / "a.JSONL").write_text("{}", encoding="utf-8")
     (tmp_path / "notes.docx").write_text("x", encoding="utf-8")
@@ -181,8 +184,11 @@ def test_iter_inputs_walks_sorted_and_skips_hidden_and_other_extensions(tmp_path
     (sub / "d.ndjson").write_text("{}", encoding="utf-8")
     (sub / "c.text").write_text("c", encoding="utf-8")
     (sub / "e.json").write_text("[]", encoding="utf-8")
+    (sub / "f.png").write_bytes(b"\x89PNG")
     found = [p.relative_to(tmp_path).as_posix() for p in iter_inputs([tmp_path])]
-    assert found == ["a.JSONL", "b.txt", "sub/c.text", "sub/d.ndjson", "sub/e.json"]
+    # Other extensions are yielded too, so that the import names them as refused instead of skipping them.
+    assert found == ["a.JSONL", "b.txt", "notes.docx", "sub/c.text", "sub/d.ndjson", "sub/e.json", "sub/f.png"]
+    assert "unsupported file type '.png'" in refused(sub / "f.png").reason
 
 
 def test_iter_inputs_keeps_explicit_files_and_yields_each_once(tmp_path: Path) -> None:
