@@ -37,6 +37,13 @@ def where_of(path: Path, article: ArticleIn | None, line: int | None) -> str:
     return f"{path} article {number}" if number else str(path)
 
 
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
 @dataclass
 class Found:
     """One article read (``article``) or one refusal (``error``), with where it is and what it repeats."""
@@ -107,9 +114,19 @@ class ImportScan:
             self.cancelled = True
         return self.cancelled
 
+    def _own_files(self) -> set[Path]:
+        """The project's own database files (a folder holding the project is imported without them)."""
+        location = self._repo.location if self._repo is not None else ""
+        if not location or "://" in location:
+            return set()
+        base = Path(location)
+        own = {base, *(base.with_name(base.name + suffix) for suffix in ("-wal", "-shm", "-journal"))}
+        return {_resolved(p) for p in own}
+
     def scan(self, paths: Sequence[str | Path]) -> Iterator[Found]:
         """Every article and refusal under ``paths``, in order; stops early on cancel."""
-        files = list(iter_inputs(paths))
+        own = self._own_files()
+        files = [f for f in iter_inputs(paths) if not own or _resolved(f) not in own]
         total = len(files)
         self._progress(Progress(0, total, "reading"))
         for done, path in enumerate(files):

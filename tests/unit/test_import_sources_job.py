@@ -157,3 +157,15 @@ def test_progress_and_cancel_inside_one_large_file(repo: Repository, tmp_path: P
     assert summary.cancelled and summary.imported == 50
     assert repo.count_articles() == 50  # what was read before the cancel is kept
     assert "cancelled" in summary.lines()[0]
+
+
+def test_the_project_database_in_an_imported_folder_is_not_an_input(tmp_path: Path) -> None:
+    from annotator.store import open_repository
+
+    repo = open_repository(str(tmp_path / "project.db"))
+    try:
+        (tmp_path / "a.txt").write_text("A title\n\nShinzo Abe met Vladimir Putin in Sochi.\n", encoding="utf-8")
+        summary = import_paths(repo, [tmp_path])
+        assert (summary.imported, summary.refused) == (1, [])
+    finally:
+        repo.close()

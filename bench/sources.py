@@ -1,0 +1,117 @@
+"""Benchmarks of issue 16: bulk JSONL import (plain and with 25 spans per article), a 500-article Nexis DOCX
+import, and near-duplicate detection over 100,000 articles. Corpora are built in the work folder from the
+seeds (``bench.corpus``) and from invented articles (``bench.exports``)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import make_text, seed_paragraphs, synthetic_suggestions
+
+Row = tuple[str, float, str, float | None]
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _open(path: Path) -> Any:
+    from annotator.store import open_repository
+
+    return open_repository(str(path))
+
+
+def texts(n: int, words: int = 300, seed: int = 23) -> Iterator[str]:
+    rng = random.Random(seed)
+    paragraphs = seed_paragraphs()
+    for _ in range(n):
+        yield make_text(rng, paragraphs, words)
+
+
+def write_jsonl(path: Path, n: int, spans: int) -> Path:
+    """``n`` JSONL records of ~300 words, each with ``spans`` entity spans (at capitalised words) when > 0."""
+    with path.open("w", encoding="utf-8") as handle:
+        for i, text in enumerate(texts(n)):
+            record: dict[str, Any] = {"id": f"b{i:06d}", "title": f"Bench article {i}", "date": "2016-05-13",
+                                      "text": text}
+            if spans:
+                suggestions = synthetic_suggestions(record["id"], text, spans, 0)
+                record["entities"] = [{"start": e.start, "end": e.end, "label": e.label}
+                                      for e in suggestions.entities]
+            handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def _import_times(work: Path, source: Path, runs: int, name: str, **options: Any) -> tuple[float, int]:
+    from annotator.jobs.importing import import_paths
+
+    times = []
+    imported = 0
+    for r in range(runs):
+        db = work / f"{name}_{r}.db"
+        repo = _open(db)
+        try:
+            summary: list[Any] = []
+            times.append(_timed(lambda: summary.append(import_paths(repo, [source], **options))))
+            imported = summary[0].imported
+            assert not summary[0].refused, summary[0].refused[:3]
+        finally:
+            repo.close()
+    return statistics.median(times), imported
+
+
+def bench_ingest(work: Path, articles: int) -> list[Row]:
+    """Point 8: JSONL import into a new project, duplicate check and audit kept (median of 3)."""
+    runs = 3 if articles > 100 else 1
+    plain = write_jsonl(work / "plain.jsonl", articles, 0)
+    spans = write_jsonl(work / "spans.jsonl", articles, 25)
+    t_plain, n = _import_times(work, plain, runs, "plain", near_duplicate_threshold=None)
+    assert n == articles, n
+    t_spans, n = _import_times(work, spans, runs, "spans", near_duplicate_threshold=None)
+    assert n == articles, n
+    t_near, _ = _import_times(work, plain, 1, "near")
+    return [
+        (f"import {articles:,} JSONL articles of ~300 words, plain (median)", t_plain, "s", 1.0),
+        (f"import {articles:,} JSONL articles with 25 spans each (median)", t_spans, "s", 5.0),
+        (f"import {articles:,} JSONL articles, plain, near-duplicate check on (default)", t_near, "s", None),
+    ]
+
+
+def bench_sources(work: Path, nexis_articles: int, near_articles: int) -> list[Row]:
+    """The 500-article Nexis DOCX import (default options) and near-duplicates over 100,000 articles."""
+    from annotator.jobs.importing import import_paths
+    from annotator.jobs.near_duplicates import NearDuplicateIndex
+    from bench import exports
+
+    docx = exports.write_nexis_docx(work / "nexis.docx", exports.fake_articles(nexis_articles, seed=8))
+    repo = _open(work / "nexis.db")
+    try:
+        result: list[Any] = []
+        t_nexis = _timed(functools.partial(lambda: result.append(import_paths(repo, [docx]))))
+        assert result[0].imported == nexis_articles, result[0].lines()[:5]
+    finally:
+        repo.close()
+
+    corpus = list(texts(near_articles, seed=31))
+
+    def detect() -> None:
+        index = NearDuplicateIndex()
+        for i, text in enumerate(corpus):
+            sig = index.signature(text)
+            index.query(sig)
+            index.add(i, sig)
+
+    t_near = _timed(detect)
+    return [
+        (f"import a {nexis_articles}-article Nexis Uni DOCX (near-duplicate check on)", t_nexis, "s", 20.0),
+        (f"near-duplicate detection over {near_articles:,} articles of ~300 words", t_near, "s", 60.0),
+    ]
