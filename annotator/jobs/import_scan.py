@@ -148,6 +148,8 @@ class ImportScan:
             self._load_project()
         note = article.meta.pop(NOTE_KEY, "")
         found = Found(path, line, article=article, note=str(note) if note else "")
+        if self._index is None and not self._read_project:
+            return found  # an import without near-duplicate detection: the store checks exact duplicates
         found.sha = text_sha256(article.text) if isinstance(article.text, str) else ""
         if found.sha in self._shas:
             found.exact_duplicate = True

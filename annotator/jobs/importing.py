@@ -18,8 +18,8 @@ from annotator.jobs.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.jobs.summaries import ImportSummary
 from annotator.store.repository import Repository
 
-#: Articles stored per transaction.
-BATCH = 500
+#: Articles stored per transaction (a few MB of text: large enough that statements and commits are few).
+BATCH = 2000
 #: Meta keys of a near-duplicate kept with ``keep_near_duplicates``.
 NEAR_DUPLICATE_OF = "near_duplicate_of"
 NEAR_DUPLICATE_SIMILARITY = "near_duplicate_similarity"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -24,6 +23,7 @@ from annotator.core.records import (
 from annotator.store._actors import resolve_actors
 from annotator.store._claims import span_key, span_rows
 from annotator.store._context import StoreContext, dumps, now
+from annotator.store._ingest_bulk import add_articles_bulk, text_sha256
 from annotator.store._snapshots import EventBuilder
 from annotator.store.models import (
     Actor,
@@ -39,10 +39,6 @@ from annotator.store.models import (
 )
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
@@ -76,14 +72,16 @@ def _status(value: Any, what: str, layer: str) -> str:
 def add_articles(
     st: StoreContext, articles: Sequence[ArticleIn], annotator: str | None
 ) -> list[ImportResult | AnnotatorError]:
-    results: list[ImportResult | AnnotatorError] = []
-    for article in articles:
+    """Plain articles in bulk (``_ingest_bulk``); the others one by one, each in a savepoint, so a refused
+    article leaves nothing behind. Results in the order of ``articles``."""
+    results, later = add_articles_bulk(st, articles, annotator, _SAFE_ID)
+    for i in later:
         try:
-            with st.db.atomic():  # a savepoint: a refused article leaves nothing behind
-                results.append(add_article(st, article, annotator))
+            with st.db.atomic():
+                results[i] = add_article(st, articles[i], annotator)
         except AnnotatorError as error:
-            results.append(error)
-    return results
+            results[i] = error
+    return [r if r is not None else ValidationError("article not stored") for r in results]
 
 
 def add_article(st: StoreContext, article: ArticleIn, annotator: str | None) -> ImportResult:
