@@ -60,6 +60,18 @@ class LayerKind(StrEnum):
 class AnnotatorRole(StrEnum):
     ANNOTATOR = "annotator"
     REVIEWER = "reviewer"
+    # Runs the team server: everything a reviewer may do, plus the codebook, the annotators and the settings.
+    ADMIN = "admin"
+
+    @property
+    def reviews(self) -> bool:
+        """True for the roles whose decisions go to the gold layer (reviewers and admins)."""
+        return self in (AnnotatorRole.REVIEWER, AnnotatorRole.ADMIN)
+
+
+def role_reviews(role: str | None) -> bool:
+    """True when a stored role string is one that reviews (``reviewer`` or ``admin``)."""
+    return role in (AnnotatorRole.REVIEWER.value, AnnotatorRole.ADMIN.value)
 
 
 #: Name of the layer that holds every model suggestion (each row keeps its own ``origin``).
@@ -186,6 +198,9 @@ class ClaimSuggestion:
     source_actor_key: str | None = None
     # For a pronoun or title source ("he", "the prime minister"): the named mention it resolves to.
     source_ref: Span | None = None
+    # The named mention the cue addresses ("called on Japan to", "told him that" -> the mention "him" refers to).
+    addressee: Span | None = None
+    addressee_actor_key: str | None = None  # key of an ActorSuggestion of the same article
     score: float = 1.0
 
 

@@ -35,7 +35,6 @@ from annotator.store.models import (
     Entity,
     SuggestionRun,
     bulk_insert,
-    upsert,
 )
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
@@ -180,7 +179,7 @@ def _store_items(
             }
         )
     before_ids = _ids(Entity, article_id)
-    bulk_insert(Entity, entity_rows)
+    bulk_insert(Entity, entity_rows, ignore_conflicts=True)  # a suggestion twice in one file is stored once
     ev.add_bulk("entity", "created", sorted(_ids(Entity, article_id) - before_ids))
 
     n_claims = 0
@@ -342,7 +341,8 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     _set_deleted(Entity, stale, True)
     if new_rows:
         before = {i for i, _, _ in existing.values()}
-        bulk_insert(Entity, new_rows)
+        # The unique suggestion key (migration 5) backs the read above when two people suggest at once.
+        bulk_insert(Entity, new_rows, ignore_conflicts=True)
         ev.add_bulk("entity", "created", sorted(_ids(Entity, article_id, layer) - before))
     ev.add_bulk("entity", "undeleted", revived)
     ev.add_bulk("entity", "deleted", stale)
@@ -367,6 +367,9 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         actor = actor_ids.get(c.source_actor_key) if c.source_actor_key else None
         if actor is None and c.source_ref is not None:
             actor = mention_actor.get((c.source_ref.start, c.source_ref.end))
+        addressee = actor_ids.get(c.addressee_actor_key) if c.addressee_actor_key else None
+        if addressee is None and c.addressee is not None:
+            addressee = mention_actor.get((c.addressee.start, c.addressee.end))
         to_insert.append(
             {
                 "article": article_id,
@@ -374,7 +377,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
                 "kind": c.kind,
                 "form": c.form,
                 "source_actor": actor,
-                "addressee": None,
+                "addressee": addressee if addressee != actor else None,
                 "issue": None,
                 "stance": None,
                 "note": "",
@@ -393,7 +396,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     _set_deleted(Claim, revived_c, False, origin)
     _set_deleted(Claim, stale_c, True)
     if to_insert:
-        bulk_insert(Claim, to_insert)
+        bulk_insert(Claim, to_insert, ignore_conflicts=True)
         inserted = {
             k: i
             for i, k in Claim.select(Claim.id, Claim.span_key)
@@ -410,7 +413,9 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     ev.add_bulk("claim", "undeleted", revived_c)
     ev.add_bulk("claim", "deleted", stale_c)
 
-    upsert(SuggestionRun, {"article": article_id, "origin": origin}, {"at": stamp})
+    SuggestionRun.insert(article=article_id, origin=origin, at=stamp).on_conflict(
+        conflict_target=[SuggestionRun.article, SuggestionRun.origin], update={SuggestionRun.at: stamp}
+    ).execute()
     return ev.write()
 
 

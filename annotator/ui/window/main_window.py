@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import ArticleStatus, Change
+from annotator.core.records import ArticleStatus, Change, ClaimView, role_reviews
 from annotator.store.repository import Repository
 from annotator.ui.review.review_mode import ReviewMode
+from annotator.ui.window.focus_refresh import FocusRefresh
 from annotator.ui.workspace import shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
+from annotator.ui.workspace.article_text import CLAIM
 from annotator.ui.workspace.article_timer import ArticleTimer
 from annotator.ui.workspace.workspace import Workspace
 
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self)
         self._build_layout()
         self.review = ReviewMode(self)
+        self.analysis: Any | None = None
         self.right_panels.insertWidget(0, self.review.panel)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
@@ -121,6 +124,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name["redo"].setEnabled(False)
         self.review.activeChanged.connect(self._on_review_mode)
         self._on_review_mode(False)
+
+        self.focus_refresh = FocusRefresh(self)  # others' progress (team server) when the window is back in front
 
         first = repo.next_in_queue(annotator) or next(iter(repo.article_ids()), None)
         self.open_article(first)
@@ -170,7 +175,7 @@ class MainWindow(QMainWindow):
         self._record_time()
         self._end_session()
         self.repo.ensure_annotator(name)
-        if self.review.active and dict(self.repo.annotators()).get(name) != "reviewer":
+        if self.review.active and not role_reviews(dict(self.repo.annotators()).get(name)):
             self.review.set_active(False)
         self.annotator = name
         self._session_id = self.repo.start_session(name)
@@ -261,6 +266,8 @@ class MainWindow(QMainWindow):
             "review_mode": self._toggle_review,
             "review_adopt": self._review_adopt,
             "agreement": self._show_agreement,
+            "claims_view": lambda: self.show_analysis(0),
+            "network_view": lambda: self.show_analysis(1),
             "import": self._import,
             "export": self._export,
             "suggest": self._suggest,
@@ -462,6 +469,30 @@ class MainWindow(QMainWindow):
         self._on_review_mode(self.review.active)
         self.articles.apply_filter()
 
+    def show_analysis(self, tab: int) -> None:
+        """View › Claims (tab 0) or View › Network (tab 1): the analysis window, created on first use."""
+        from annotator.ui.analysis.analysis_window import AnalysisWindow
+
+        if self.analysis is None:
+            self.analysis = AnalysisWindow(self.repo, self.runner, self)
+            self.analysis.claimActivated.connect(self.open_claim)
+        self.analysis.show_tab(tab)
+
+    def open_claim(self, article_id: str, claim_id: int, start: int) -> None:
+        """Open an article at a claim (from the claims view): the claim itself, or what stands for it in the
+        annotator's working view (their decision on it, or the claim at the same place)."""
+        self.open_article(article_id)
+        if self.current_article_id != article_id:
+            return
+        claims = self.workspace.claims
+        found = next((c for c in claims if c.id == claim_id), None)
+        found = found or next((c for c in claims if c.derived_from == claim_id), None)
+        found = found or next((c for c in claims if _claim_start(c) == start), None)
+        if found is not None:
+            self.workspace.set_current((CLAIM, found.id))
+        self.raise_()
+        self.activateWindow()
+
     def _show_agreement(self) -> None:
         from annotator.ui.review.agreement_view import AgreementDialog
 
@@ -628,3 +659,8 @@ class MainWindow(QMainWindow):
             ),
             lambda result: self._summary("Export", result),
         )
+
+
+def _claim_start(claim: ClaimView) -> int:
+    roles = [r for r in (claim.source, claim.cue, claim.content) if r is not None]
+    return min((r.start for r in roles), default=0)
