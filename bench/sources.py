@@ -61,7 +61,8 @@ def _import_times(work: Path, source: Path, runs: int, name: str, **options: Any
         repo = _open(db)
         try:
             summary: list[Any] = []
-            times.append(_timed(lambda: summary.append(import_paths(repo, [source], **options))))
+            times.append(_timed(functools.partial(lambda r, out: out.append(import_paths(r, [source], **options)),
+                                                  repo, summary)))
             imported = summary[0].imported
             assert not summary[0].refused, summary[0].refused[:3]
         finally:

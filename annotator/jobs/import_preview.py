@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.jobs.import_scan import ImportScan
+from annotator.jobs.import_scan import ImportScan, source_path
 from annotator.jobs.near_duplicates import DEFAULT_THRESHOLD
 from annotator.jobs.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.store.repository import Repository
@@ -97,7 +97,8 @@ def preview_paths(
         else:
             status, detail = NEW, found.note
         words = len(article.text.split()) if isinstance(article.text, str) else 0
-        preview.rows.append(PreviewRow(str(found.path), number, article.title, article.date or "",
-                                       article.source, words, status, detail))
+        where = str(source_path(found.path, article))
+        preview.rows.append(PreviewRow(where, number, article.title, article.date or "", article.source, words,
+                                       status, detail))
     preview.cancelled = scan.cancelled
     return preview

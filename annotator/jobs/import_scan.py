@@ -31,10 +31,17 @@ def text_sha256(text: str) -> str:
 
 def where_of(path: Path, article: ArticleIn | None, line: int | None) -> str:
     """How a summary names an article: ``file:line`` (JSONL), ``file article N`` (an export), or the file."""
+    where = source_path(path, article)
     if line is not None:
-        return f"{path}:{line}"
+        return f"{where}:{line}"
     number = article.meta.get("article_number") if article is not None else None
-    return f"{path} article {number}" if number else str(path)
+    return f"{where} article {number}" if number else str(where)
+
+
+def source_path(path: Path, article: ArticleIn | None) -> Path:
+    """The file an article comes from: ``path``, or ``archive.zip/member`` for a member of a .zip."""
+    name = article.file if article is not None else ""
+    return path.parent / name if name.startswith(path.name + "/") else path
 
 
 def _resolved(path: Path) -> Path:

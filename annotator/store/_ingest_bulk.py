@@ -105,19 +105,21 @@ class _Batch:
         return rows
 
 
-_SQL_CACHE: dict[tuple[str, int], str] = {}
+_SQL_CACHE: dict[tuple[str, int, str], str] = {}
 
 
 def _rows_in(key: str, build: Any, values: Sequence[str]) -> list[tuple[Any, ...]]:
     """Rows of ``build(values)`` (a select with ``IN values``), in chunks; the SQL of each chunk length is
     compiled by peewee once per process (composing a 500-value IN list costs more than running it)."""
     rows: list[tuple[Any, ...]] = []
+    database = Article._meta.database
     for chunk in _chunks(list(values)):
-        cache_key = (key, len(chunk))
+        # The parameter style is the backend's ("?" SQLite, "%s" PostgreSQL): part of the key.
+        cache_key = (key, len(chunk), type(getattr(database, "obj", database)).__name__)
         sql = _SQL_CACHE.get(cache_key)
         if sql is None:
             sql = _SQL_CACHE[cache_key] = build(["?"] * len(chunk)).sql()[0]
-        rows.extend(Article._meta.database.execute_sql(sql, list(chunk)).fetchall())  # plain tuples: no peewee rows
+        rows.extend(database.execute_sql(sql, list(chunk)).fetchall())  # plain tuples: no peewee rows
     return rows
 
 

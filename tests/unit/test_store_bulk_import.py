@@ -62,7 +62,7 @@ def test_ids_never_collide(repo: Repository) -> None:
     repo.add_article(ArticleIn(text="First text.", ext_id="x1"))
     results = repo.add_articles([ArticleIn(text="Second text.", ext_id="x1"), ArticleIn(text="Third.", ext_id="x1")])
     ids = [r.article_id for r in results if isinstance(r, ImportResult)]
-    assert len(set(ids + ["x1"])) == 3 and "x1" not in ids
+    assert len({*ids, "x1"}) == 3 and "x1" not in ids
 
 
 def test_round_trip_articles_take_the_single_path(repo: Repository) -> None:
