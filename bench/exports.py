@@ -97,15 +97,14 @@ def write_nexis_docx(path: Path, articles: list[FakeArticle]) -> Path:
     from docx.enum.text import WD_BREAK
 
     document = docx.Document()
+    last = None
     for line in nexis_cover(articles):
-        document.add_paragraph(line)
+        last = document.add_paragraph(line)
     for a in articles:
-        document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        if last is not None:
+            last.add_run().add_break(WD_BREAK.PAGE)  # (document.paragraphs is rebuilt on each access: keep the last)
         for line in nexis_article_lines(a):
-            if line == a.title:
-                document.add_heading(line, level=1)
-            else:
-                document.add_paragraph(line)
+            last = document.add_heading(line, level=1) if line == a.title else document.add_paragraph(line)
     document.save(str(path))
     return path
 

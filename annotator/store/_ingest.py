@@ -24,6 +24,7 @@ from annotator.store._actors import resolve_actors
 from annotator.store._claims import span_key, span_rows
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._ingest_bulk import add_articles_bulk, text_sha256
+from annotator.store._rows import claim_row, entity_row
 from annotator.store._snapshots import EventBuilder
 from annotator.store.models import (
     Actor,
@@ -162,21 +163,11 @@ def _store_items(
         st.span(e.start, e.end, text, where)
         st.check_label(e.label)
         entity_rows.append(
-            {
-                "article": article_id,
-                "layer": layers[name],
-                "start": e.start,
-                "end": e.end,
-                "label": e.label,
-                "actor": actor_ids.get(e.actor) if e.actor else None,
-                "status": _status(e.status, where, name),
-                "origin": e.origin or "import",
-                "derived_from": None,
-                "created_by": None if name == SUGGESTIONS_LAYER else name,
-                "created": stamp,
-                "updated": stamp,
-                "deleted": False,
-            }
+            entity_row(
+                article=article_id, layer=layers[name], start=e.start, end=e.end, label=e.label,
+                actor=actor_ids.get(e.actor) if e.actor else None, status=_status(e.status, where, name),
+                origin=e.origin or "import", created_by=None if name == SUGGESTIONS_LAYER else name, stamp=stamp,
+            )
         )
     before_ids = _ids(Entity, article_id)
     bulk_insert(Entity, entity_rows, ignore_conflicts=True)  # a suggestion twice in one file is stored once
@@ -198,23 +189,13 @@ def _store_items(
         st.check_claim_attributes({"kind": c.kind, "form": c.form, "stance": c.stance, "issue": c.issue})
         claim_id = int(
             Claim.insert(
-                article=article_id,
-                layer=layers[name],
-                kind=c.kind,
-                form=c.form,
-                source_actor=actor_ids.get(c.source_actor) if c.source_actor else None,
-                addressee=actor_ids.get(c.addressee) if c.addressee else None,
-                issue=c.issue,
-                stance=c.stance,
-                note=c.note or "",
-                status=_status(c.status, where, name),
-                origin=c.origin or "import",
-                derived_from=None,
-                created_by=None if name == SUGGESTIONS_LAYER else name,
-                created=stamp,
-                updated=stamp,
-                deleted=False,
-                span_key=span_key(roles),
+                **claim_row(
+                    article=article_id, layer=layers[name], kind=c.kind, form=c.form,
+                    source_actor=actor_ids.get(c.source_actor) if c.source_actor else None,
+                    addressee=actor_ids.get(c.addressee) if c.addressee else None, issue=c.issue, stance=c.stance,
+                    note=c.note or "", status=_status(c.status, where, name), origin=c.origin or "import",
+                    span_key=span_key(roles), created_by=None if name == SUGGESTIONS_LAYER else name, stamp=stamp,
+                )
             ).execute()
         )
         bulk_insert(ClaimSpan, span_rows(claim_id, roles))
@@ -317,21 +298,8 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     for e in sugg.entities:
         proposed.setdefault((e.start, e.end, e.label), actor_ids.get(e.actor_key) if e.actor_key else None)
     new_rows = [
-        {
-            "article": article_id,
-            "layer": layer,
-            "start": s,
-            "end": e,
-            "label": lab,
-            "actor": actor,
-            "status": Status.SUGGESTED.value,
-            "origin": origin,
-            "derived_from": None,
-            "created_by": None,
-            "created": stamp,
-            "updated": stamp,
-            "deleted": False,
-        }
+        entity_row(article=article_id, layer=layer, start=s, end=e, label=lab, actor=actor,
+                   status=Status.SUGGESTED.value, origin=origin, stamp=stamp)
         for (s, e, lab), actor in proposed.items()
         if (s, e, lab) not in existing
     ]
@@ -371,25 +339,9 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         if addressee is None and c.addressee is not None:
             addressee = mention_actor.get((c.addressee.start, c.addressee.end))
         to_insert.append(
-            {
-                "article": article_id,
-                "layer": layer,
-                "kind": c.kind,
-                "form": c.form,
-                "source_actor": actor,
-                "addressee": addressee if addressee != actor else None,
-                "issue": None,
-                "stance": None,
-                "note": "",
-                "status": Status.SUGGESTED.value,
-                "origin": origin,
-                "derived_from": None,
-                "created_by": None,
-                "created": stamp,
-                "updated": stamp,
-                "deleted": False,
-                "span_key": key,
-            }
+            claim_row(article=article_id, layer=layer, kind=c.kind, form=c.form, source_actor=actor,
+                      addressee=addressee if addressee != actor else None, status=Status.SUGGESTED.value,
+                      origin=origin, span_key=key, stamp=stamp)
         )
     revived_c = [existing_c[k][0] for k in new_claims if k in existing_c and existing_c[k][2]]
     stale_c = _stale(Claim, ((i, o) for k, (i, o, d) in existing_c.items() if not d and k not in new_claims), origin)

@@ -22,6 +22,7 @@ from annotator.core.changes import Action
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.records import SUGGESTIONS_LAYER, ArticleIn, ImportResult, Status
 from annotator.store._context import StoreContext, dumps, now
+from annotator.store._rows import entity_row
 from annotator.store.models import Article, BaseModel, Entity, Event
 
 Result = ImportResult | AnnotatorError | None
@@ -29,8 +30,12 @@ Result = ImportResult | AnnotatorError | None
 CHUNK = 500
 _ARTICLE_COLUMNS = ("id", "title", "date", "source", "url", "file", "text", "text_sha256", "meta", "imported_at",
                     "position")
-_ENTITY_COLUMNS = ("article", "layer", "start", "end", "label", "actor", "status", "origin", "derived_from",
-                   "created_by", "created", "updated", "deleted")
+#: The entity columns in the row factory's order (the factory spells them; rows here are tuples in that order).
+_ENTITY_COLUMNS = tuple(entity_row(article="", layer=0, start=0, end=1, label="", status="", origin="", stamp="-"))
+_ENTITY_ORDER = ("article", "layer", "status", "origin", "derived_from", "created_by", "created", "updated",
+                 "deleted", "start", "end", "label", "actor")
+# A column added to the factory must be added to the tuples built below too: fail at import, not at run time.
+assert _ENTITY_COLUMNS == _ENTITY_ORDER, _ENTITY_COLUMNS
 _EVENT_COLUMNS = ("at", "annotator", "action", "article", "payload")
 _STATUSES = frozenset(s.value for s in Status)
 _SUGGESTED = str(Status.SUGGESTED.value)
@@ -100,8 +105,8 @@ class _Batch:
                 status = str(e.status)
             else:
                 raise ValidationError(f"article {article_id!r} entity {i + 1}: unknown status {e.status!r}")
-            rows.append((article_id, layer, start, end, e.label, None, status, e.origin or "import", None,
-                         created_by, stamp, stamp, False))
+            rows.append((article_id, layer, status, e.origin or "import", None, created_by, stamp, stamp, False,
+                         start, end, e.label, None))
         return rows
 
 
