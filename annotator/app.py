@@ -9,7 +9,8 @@ new user sees a suggested article within seconds of the first start. The Qt side
 from __future__ import annotations
 
 from annotator.store import open_repository
-from annotator.ui.shared.services import build_services
+from annotator.store.repository import Repository
+from annotator.ui.shared.services import WorkspaceServices, build_services
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import shell
 from annotator.ui.window.platform_check import check_gui_platform
@@ -45,7 +46,14 @@ def run_gui(
             return 0
         # Parented to the application: it outlives the window, and quitting shuts it down first.
         runner = JobRunner(app)
-        controller = shell.GuiController(repo, name, build_services(repo, pipeline), runner, settings)
+
+        def open_project(location: str) -> tuple[Repository, WorkspaceServices]:
+            other = open_repository(location)
+            return other, build_services(other, pipeline)
+
+        controller = shell.GuiController(
+            repo, name, build_services(repo, pipeline), runner, settings, open_project=open_project
+        )
         return shell.run_event_loop(app, controller)
     finally:
         if controller is not None:

@@ -81,6 +81,14 @@ def _cell(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def _variable_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _cell(str(value))
+
+
 def _role_text(role: RoleView | None, text: str) -> str:
     return spans_text(text, sorted(role.spans)) if role is not None and role.spans else ""
 
@@ -118,7 +126,8 @@ def _claim_row(item: ExportArticle, claim: ClaimView, names: dict[int, str],
 
 
 class ClaimsCsvWriter(ArticleWriter):
-    """One row per claim (``CSV_COLUMNS``), UTF-8 with BOM so Excel reads the accents right: DNA's event list.
+    """One row per claim (``CSV_COLUMNS``, then ``var:<name>`` per codebook variable), UTF-8 with BOM so Excel
+    reads the accents right: DNA's event list.
 
     ``claimant_parent`` is the top of the claimant's actor hierarchy (Abe → Government of Japan; an actor without
     a parent is its own).
@@ -132,13 +141,16 @@ class ClaimsCsvWriter(ArticleWriter):
 
     def begin(self, handle: IO[Any]) -> None:
         self._names = {a.id: a.name for a in self.context.actors}
+        # One column per custom variable of the codebook, after the fixed ones ("var:certainty").
+        self._variables = [v.name for v in self.context.codebook.variables]
         self._hierarchy = ActorHierarchy(ActorInfo(a.id, a.name, a.kind, a.parent_id) for a in self.context.actors)
         self._csv = csv.writer(handle)
-        self._csv.writerow(CSV_COLUMNS)
+        self._csv.writerow(CSV_COLUMNS + [f"var:{name}" for name in self._variables])
 
     def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
         for claim in item.claims:
-            self._csv.writerow(_claim_row(item, claim, self._names, self._hierarchy))
+            values = [_variable_cell(claim.variables.get(name)) for name in self._variables]
+            self._csv.writerow(_claim_row(item, claim, self._names, self._hierarchy) + values)
 
 
 # --------------------------------------------------------------------------- Prodigy JSONL

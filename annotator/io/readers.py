@@ -18,8 +18,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import InputError
+from annotator.core.codebook import Codebook
+from annotator.core.errors import InputError, ValidationError
 from annotator.core.records import ActorIn, ArticleIn
+from annotator.io.codebook_file import codebook_from_object
 from annotator.io.headers import parse_header
 from annotator.io.record_reader import RecordError, actors_by_key, record_to_article
 from annotator.io.sources import (
@@ -39,9 +41,10 @@ JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 INPUT_EXTENSIONS = TEXT_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS | DOCUMENT_EXTENSIONS | ARCHIVE_EXTENSIONS
 #: A whole .json file is parsed in memory (our export of a large corpus can be big); JSONL streams instead.
 DEFAULT_MAX_JSON_BYTES = 1024 * 1024 * 1024
-#: ``format`` value of our own JSON export, and the highest export version this reader understands.
+#: ``format`` value of our own JSON export, and the highest export version this reader understands (1: 0.1.0,
+#: 2: with the project's codebook and claim variables).
 EXPORT_FORMAT = "annotator-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
 ReadItem = ArticleIn | InputError
 #: A read item with the 1-based line it comes from (JSONL), or None (a text file, a JSON file).
@@ -244,7 +247,7 @@ def _export_articles(obj: dict[str, Any], path: Path, line: int | None) -> Itera
     version = obj.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version > EXPORT_VERSION or version < 1:
         yield InputError(
-            str(path), f"unsupported annotator export version {version!r} (this tool reads 1)", line
+            str(path), f"unsupported annotator export version {version!r} (this tool reads 1 and 2)", line
         )
         return
     articles = obj.get("articles")
@@ -256,7 +259,18 @@ def _export_articles(obj: dict[str, Any], path: Path, line: int | None) -> Itera
     except RecordError as exc:
         yield InputError(str(path), f"export actors: {exc}", line)
         return
-    yield from _records(articles, path, line=line, actors=actors, label="article")
+    codebook: Codebook | None = None
+    if version >= 2:
+        try:
+            codebook = codebook_from_object(obj.get("codebook"), "export codebook")
+        except ValidationError as exc:
+            yield InputError(str(path), str(exc), line)
+            return
+    for item in _records(articles, path, line=line, actors=actors, label="article"):
+        if isinstance(item, ArticleIn):
+            # One codebook object shared by every article of the export: the store adds its codes once.
+            item.codebook = codebook
+        yield item
 
 
 def _dispatch(obj: Any, path: Path, line: int | None) -> Iterator[ReadItem]:

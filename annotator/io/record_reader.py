@@ -159,12 +159,22 @@ def _role_spans(role: Any, text: str, what: str) -> list[Span]:
 
 
 def _stance(value: Any, what: str) -> int | None:
+    # Any integer: the project's codebook says which stances exist (an unknown one is added to it on import).
+    return None if value is None else _as_int(value, f"{what} stance")
+
+
+def _variables(value: Any, what: str) -> dict[str, Any]:
     if value is None:
-        return None
-    stance = _as_int(value, f"{what} stance")
-    if stance not in (-1, 0, 1):
-        raise RecordError(f"{what} stance must be -1, 0 or 1, got {stance}")
-    return stance
+        return {}
+    if not isinstance(value, Mapping):
+        raise RecordError(f"{what} variables must be an object of name: value, got {value!r}")
+    out: dict[str, Any] = {}
+    for name, item in value.items():
+        if item is not None and not isinstance(item, bool | int | str):
+            raise RecordError(f"{what} variable {name!r} must be true/false, an integer or a text, got {item!r}")
+        if item is not None:
+            out[str(name)] = item
+    return out
 
 
 def _claim(item: Any, index: int, text: str) -> ClaimIn:
@@ -183,13 +193,15 @@ def _claim(item: Any, index: int, text: str) -> ClaimIn:
         cue=_role_spans(item.get("cue"), text, f"{what} cue"),
         content=_role_spans(item.get("content"), text, f"{what} content"),
         source=_role_spans(source, text, f"{what} source"),
-        kind=_as_str(item.get("kind"), f"{what} kind") or "other",
-        form=_as_str(item.get("form"), f"{what} form") or "statement",
+        # Absent: not coded (the project's codebook has the kinds and forms, whatever they are).
+        kind=_as_str(item.get("kind"), f"{what} kind") or "",
+        form=_as_str(item.get("form"), f"{what} form") or "",
         source_actor=source_actor,
         addressee=_as_str(item.get("addressee"), f"{what} addressee"),
         issue=_as_str(item.get("issue"), f"{what} issue"),
         stance=_stance(item.get("stance"), what),
         note=_as_str(item.get("note"), f"{what} note") or "",
+        variables=_variables(item.get("variables"), what),
         status=_status(item.get("status"), what),
         origin=_as_str(item.get("origin"), f"{what} origin") or "import",
         annotator=_as_str(item.get("annotator"), f"{what} annotator"),

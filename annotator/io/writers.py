@@ -109,6 +109,7 @@ def export_header(context: ExportContext, *, exported_at: str | None = None) -> 
         "tool": {"name": TOOL_NAME, "version": __version__},
         "layer": context.layer,
         "labels": list(context.labels),
+        "codebook": context.codebook.to_dict(),
         "actors": [actor_to_dict(a, context.actor_ids) for a in sorted(context.actors, key=lambda a: a.id)],
     }
 

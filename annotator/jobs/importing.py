@@ -98,7 +98,11 @@ def _flush(repo: Repository, pending: list[Found], annotator: str | None, summar
             # A record whose annotations do not fit its text is refused alone; the others go on.
             summary.refused.append(InputError(str(found.path), _prefix(found) + str(result), found.line))
             scan.dropped(found)
-        elif result.created:
+            continue
+        for added in result.codebook_added:
+            if added not in summary.codebook_added:
+                summary.codebook_added.append(added)
+        if result.created:
             summary.imported += 1
             summary.article_ids.append(result.article_id)
             scan.stored(found, result.article_id)

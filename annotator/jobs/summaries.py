@@ -42,10 +42,12 @@ class ImportSummary:
     cancelled: bool = False
     near_duplicates: list[NearDuplicate] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "x.docx: no Nexis ... layout recognised: ..."
+    # What the imported files added to the project's codebook ("added label: SPEAKER"), in order, once each.
+    codebook_added: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        """Human summary: one headline, then one line per refusal (file, line or article number, reason), per
-        near-duplicate (with the article it repeats) and per note."""
+        """Human summary: one headline, what the codebook gained, then one line per refusal (file, line or article
+        number, reason), per near-duplicate (with the article it repeats) and per note."""
         skipped = sum(1 for n in self.near_duplicates if not n.kept)
         head = f"{self.imported} imported, {self.duplicates} duplicates skipped, "
         if self.near_duplicates:
@@ -54,8 +56,9 @@ class ImportSummary:
         head += f"{len(self.refused)} refused"
         if self.cancelled:
             head += " (cancelled: the articles imported before the cancel are kept)"
+        codebook = [f"  codebook: {line}" for line in self.codebook_added]
         return (
-            [head]
+            [head, *codebook]
             + [f"  refused {e}" for e in self.refused]
             + [n.line() for n in self.near_duplicates]
             + [f"  note {n}" for n in self.notes]

@@ -47,6 +47,8 @@ class ClaimSuggester:
         nlp_vocab_or_nlp: the loaded pipeline or its ``Vocab`` (the Docs passed to ``suggest`` must share it).
         lexicon_path: a cue lexicon to use instead of ``resources/cues.json``.
         patterns_path: rule parameters to use instead of ``resources/claim_patterns.json``.
+        source_labels: the pipeline's entity labels that can name a source (the project's actor labels through
+            its label map); default ``source_entity_labels`` of the rule parameters.
 
     Raises:
         ConfigError: a resource file is missing or malformed.
@@ -57,10 +59,11 @@ class ClaimSuggester:
         nlp_vocab_or_nlp: Language | Vocab,
         lexicon_path: Path | None = None,
         patterns_path: Path | None = None,
+        source_labels: frozenset[str] | None = None,
     ) -> None:
         vocab = nlp_vocab_or_nlp.vocab if isinstance(nlp_vocab_or_nlp, Language) else nlp_vocab_or_nlp
         self.lexicon: CueLexicon = load_lexicon(lexicon_path, patterns_path)
-        self.rules = ClaimRules(vocab, self.lexicon)
+        self.rules = ClaimRules(vocab, self.lexicon, source_labels)
         self.resolver = SourceResolver(self.lexicon.param("resolution"))
 
     def suggest(self, doc: Doc) -> list[ClaimSuggestion]:

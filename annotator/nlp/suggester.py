@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Generator, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from annotator.core.codebook import Codebook
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion
 from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
 from annotator.nlp.entities import LabelMap, entity_suggestions
+from annotator.nlp.issues import IssueSuggester
 from annotator.nlp.pipeline import LoadedPipeline, parse_stream
 
 _CLAIMS_MODULE = "annotator.nlp.claims"
@@ -32,7 +35,19 @@ def _has_parser(nlp: Any) -> bool:
         return True
 
 
-def _make_claim_suggester(nlp: Any, lexicon_path: str | Path | None) -> _ClaimSuggester | None:
+def _pipeline_labels(nlp: Any) -> set[str]:
+    """The entity labels the pipeline's recognisers can give (empty for a test double)."""
+    labels: set[str] = set()
+    for name in getattr(nlp, "pipe_names", []):
+        pipe = nlp.get_pipe(name)
+        if name == "ner" or "ner" in type(pipe).__name__.lower() or hasattr(pipe, "ent_ids"):
+            labels.update(str(label) for label in getattr(pipe, "labels", ()))
+    return labels
+
+
+def _make_claim_suggester(
+    nlp: Any, lexicon_path: str | Path | None, source_labels: frozenset[str]
+) -> _ClaimSuggester | None:
     """The claim suggester, or None while ``annotator.nlp.claims`` does not exist.
 
     Imported lazily because it is developed separately; an ImportError *inside* that module is a bug and is
@@ -45,7 +60,7 @@ def _make_claim_suggester(nlp: Any, lexicon_path: str | Path | None) -> _ClaimSu
             return None
         raise
     path = Path(lexicon_path) if lexicon_path is not None else None
-    suggester: _ClaimSuggester = module.ClaimSuggester(nlp, lexicon_path=path)
+    suggester: _ClaimSuggester = module.ClaimSuggester(nlp, lexicon_path=path, source_labels=source_labels)
     return suggester
 
 
@@ -54,7 +69,9 @@ class Suggester:
 
     Args:
         loaded: the pipeline from :func:`annotator.nlp.pipeline.load_pipeline`.
-        label_map: pipeline labels -> ours; default ``resources/labels.json``.
+        codebook: the project's codebook (``Repository.codebook()``): its label map and actor labels turn the
+            pipeline's entities into the project's, its kinds and forms bound the claims', its issue keywords
+            suggest issues.
         actor_lexicon: titles and known aliases; default ``resources/actor_aliases.json``.
         claim_lexicon_path: a cue lexicon for the claim suggester; None for its default.
     """
@@ -62,17 +79,23 @@ class Suggester:
     def __init__(
         self,
         loaded: LoadedPipeline,
+        codebook: Codebook,
         *,
-        label_map: LabelMap | None = None,
         actor_lexicon: ActorLexicon | None = None,
         claim_lexicon_path: str | Path | None = None,
     ) -> None:
         self.loaded = loaded
-        self.label_map = label_map if label_map is not None else LabelMap.from_resource()
+        self.codebook = codebook
+        self.label_map = LabelMap.from_codebook(codebook)
         self.actor_lexicon = actor_lexicon if actor_lexicon is not None else ActorLexicon.from_resource()
+        candidates = _pipeline_labels(loaded.nlp) | set(self.label_map.mapping) | set(self.label_map.labels)
+        source_labels = self.label_map.pipeline_actor_labels(candidates)
         # A pipeline without a parser (an NER-only custom one) still gives entities and actors; claims need
         # the parse, so they are left out rather than failing every article.
-        self._claims = _make_claim_suggester(loaded.nlp, claim_lexicon_path) if _has_parser(loaded.nlp) else None
+        self._claims = (
+            _make_claim_suggester(loaded.nlp, claim_lexicon_path, source_labels) if _has_parser(loaded.nlp) else None
+        )
+        self._issues = IssueSuggester(loaded.nlp, codebook)
 
     @property
     def origin(self) -> str:
@@ -87,14 +110,23 @@ class Suggester:
     def suggest_doc(self, article_id: str, doc: Any) -> ArticleSuggestions:
         """Suggestions for one already parsed ``spacy.tokens.Doc`` of the article's text."""
         entities = entity_suggestions(doc, self.label_map)
-        entities, actors = link_actors(doc.text, entities, self.actor_lexicon)
+        types = self.label_map.actor_types
+        entities, actors = link_actors(doc.text, entities, self.actor_lexicon, types)
         claims: list[ClaimSuggestion] = []
         if self._claims is not None:
-            found = self._claims.suggest(doc)
-            claims = link_claim_sources(doc.text, found, entities, actors, self.actor_lexicon)
+            found = [self._in_codebook(c) for c in self._claims.suggest(doc)]
+            claims = link_claim_sources(doc.text, found, entities, actors, self.actor_lexicon, types)
+            if self._issues.active:
+                claims = self._issues.suggest(doc, claims)
         return ArticleSuggestions(
             article_id=article_id, origin=self.origin, entities=entities, claims=claims, actors=actors
         )
+
+    def _in_codebook(self, claim: ClaimSuggestion) -> ClaimSuggestion:
+        """The rules' kind and form when the project's codebook has them, else not coded."""
+        kind = claim.kind if claim.kind in self.codebook.kind_names else ""
+        form = claim.form if claim.form in self.codebook.form_names else ""
+        return claim if (kind, form) == (claim.kind, claim.form) else replace(claim, kind=kind, form=form)
 
     def suggest_texts(
         self, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1

@@ -9,22 +9,27 @@ from typing import Any
 from peewee import fn
 
 from annotator.core.changes import Action
+from annotator.core.codebook import ActorType, Codebook
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ActorView, Change
-from annotator.store._context import dumps, now
+from annotator.store._context import StoreContext, dumps, now
 from annotator.store._entities import ensure_text
 from annotator.store._snapshots import EventBuilder, reindex_actor, snapshot
 from annotator.store._views import actor_view
 from annotator.store.models import Actor, ActorName, Claim, Entity
 
-#: Kinds that may name the same actor: "Japan" the GPE and "Japan" the government (ORG) are one actor, a
-#: person
-#: never matches an organisation.
-_KIND_GROUPS = {"PERSON": "person", "ORG": "collective", "GPE": "collective", "NORP": "collective"}
+
+def _kind_group(book: Codebook, kind: str) -> str:
+    actor = book.actor_labels().get(kind)
+    if actor is None:
+        return f"label:{kind}"
+    return "person" if actor == ActorType.PERSON else "collective"
 
 
-def compatible(kind_a: str, kind_b: str) -> bool:
-    return _KIND_GROUPS.get(kind_a, kind_a) == _KIND_GROUPS.get(kind_b, kind_b)
+def compatible(book: Codebook, kind_a: str, kind_b: str) -> bool:
+    """Whether actors of two kinds (labels) may be one: "Japan" the country and "Japan" the government are one
+    actor (both collective in the codebook's actor types); a person never matches an organisation."""
+    return _kind_group(book, kind_a) == _kind_group(book, kind_b)
 
 
 def _key(name: str) -> str:
@@ -187,6 +192,7 @@ def merge_actors(keep_id: int, merge_id: int, annotator: str) -> Change:
 
 
 def resolve_actors(
+    st: StoreContext,
     proposals: Sequence[tuple[str, str, str, Sequence[str]]],
 ) -> tuple[dict[str, int], list[int]]:
     """Match (key, name, kind, aliases) proposals to live actors by name/alias; create the unmatched ones.
@@ -208,10 +214,11 @@ def resolve_actors(
             found.setdefault(key, []).append((actor_id, kind))
     mapping: dict[str, int] = {}
     created: list[int] = []
+    book = st.codebook()
     for key, name, kind, aliases in proposals:
         candidates = [c for n in (name, *aliases) for c in found.get(_key(n), [])]
         exact = [c for c in candidates if c[1] == kind]
-        near = [c for c in candidates if compatible(c[1], kind)]
+        near = [c for c in candidates if compatible(book, c[1], kind)]
         chosen = (exact or near)[0] if (exact or near) else None
         if chosen is None:
             if not name.strip():

@@ -21,7 +21,8 @@ from annotator.core.records import (
     Status,
 )
 from annotator.store._actors import resolve_actors
-from annotator.store._claims import span_key, span_rows
+from annotator.store._claims import span_key, span_rows, variables_text
+from annotator.store._codebook import import_codes
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._ingest_bulk import add_articles_bulk, text_sha256
 from annotator.store._rows import claim_row, entity_row
@@ -114,10 +115,13 @@ def add_article(st: StoreContext, article: ArticleIn, annotator: str | None) -> 
         article_id = str(existing)
     ev = EventBuilder(Action.IMPORT, annotator, article_id)
     ev.extra["created_article"] = created
+    added = import_codes(st, ev, article) if article.entities or article.claims or article.codebook else ()
     n_entities, n_claims = _store_items(st, ev, article_id, text, article, annotator, created)
-    if created or n_entities or n_claims:
+    if created or n_entities or n_claims or added:
         ev.write()
-    return ImportResult(article_id=article_id, created=created, entities=n_entities, claims=n_claims)
+    return ImportResult(
+        article_id=article_id, created=created, entities=n_entities, claims=n_claims, codebook_added=added
+    )
 
 
 def _store_items(
@@ -144,7 +148,7 @@ def _store_items(
             return 0, 0
     actors = {a.key: a for a in article.actors}
     proposals = [(a.key, a.name, a.kind, tuple(a.aliases)) for a in article.actors]
-    actor_ids, created_actors = resolve_actors(proposals) if proposals else ({}, [])
+    actor_ids, created_actors = resolve_actors(st, proposals) if proposals else ({}, [])
     for key, actor_id in actor_ids.items():
         parent = actors[key].parent
         # Only actors this import created get a parent: an existing actor's hierarchy is the project's.
@@ -186,7 +190,9 @@ def _store_items(
         roles = {r: s for r, s in roles.items() if s}
         if not roles:
             raise ValidationError(f"{where} has no spans")
-        st.check_claim_attributes({"kind": c.kind, "form": c.form, "stance": c.stance, "issue": c.issue})
+        st.check_claim_attributes(
+            {"kind": c.kind, "form": c.form, "stance": c.stance, "issue": c.issue, "variables": c.variables}
+        )
         claim_id = int(
             Claim.insert(
                 **claim_row(
@@ -195,7 +201,8 @@ def _store_items(
                     addressee=actor_ids.get(c.addressee) if c.addressee else None, issue=c.issue, stance=c.stance,
                     note=c.note or "", status=_status(c.status, where, name), origin=c.origin or "import",
                     span_key=span_key(roles), created_by=None if name == SUGGESTIONS_LAYER else name, stamp=stamp,
-                )
+                ),
+                variables=variables_text(st, c.variables),
             ).execute()
         )
         bulk_insert(ClaimSpan, span_rows(claim_id, roles))
@@ -274,14 +281,14 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         roles = {r: s for r, s in roles.items() if s}
         if not roles:
             raise ValidationError(f"{where}: a claim has no spans")
-        st.check_claim_attributes({"kind": c.kind, "form": c.form})
+        st.check_claim_attributes({"kind": c.kind, "form": c.form, "issue": c.issue})
         claim_roles.append(roles)
 
     layer = st.suggestions_layer()
     ev = EventBuilder(Action.SUGGEST, None, article_id)
     ev.extra["origin"] = origin
     proposals = [(a.key, a.name, a.kind, tuple(a.aliases)) for a in sugg.actors]
-    actor_ids, created_actors = resolve_actors(proposals) if proposals else ({}, [])
+    actor_ids, created_actors = resolve_actors(st, proposals) if proposals else ({}, [])
     ev.add_bulk("actor", "created", created_actors)
     stamp = now()
 
@@ -339,9 +346,12 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         if addressee is None and c.addressee is not None:
             addressee = mention_actor.get((c.addressee.start, c.addressee.end))
         to_insert.append(
-            claim_row(article=article_id, layer=layer, kind=c.kind, form=c.form, source_actor=actor,
-                      addressee=addressee if addressee != actor else None, status=Status.SUGGESTED.value,
-                      origin=origin, span_key=key, stamp=stamp)
+            {
+                **claim_row(article=article_id, layer=layer, kind=c.kind, form=c.form, source_actor=actor,
+                            addressee=addressee if addressee != actor else None, issue=c.issue,
+                            status=Status.SUGGESTED.value, origin=origin, span_key=key, stamp=stamp),
+                "variables": "{}",
+            }
         )
     revived_c = [existing_c[k][0] for k in new_claims if k in existing_c and existing_c[k][2]]
     stale_c = _stale(Claim, ((i, o) for k, (i, o, d) in existing_c.items() if not d and k not in new_claims), origin)

@@ -6,8 +6,9 @@ per 500 texts, one id check per 500, one ``executemany`` each for the articles, 
 events, and one id read per 500 articles: the duplicate check and the audit stay exactly as they were (one
 ``import`` event per new article, naming the entities it created).
 
-Articles this path does not take (claims, actors, a round-trip status, or a text that is already stored, whose
-new layers must be merged) go through ``add_article``, each in a savepoint, after the bulk part.
+Articles this path does not take (claims, actors, a round-trip status, a codebook or a label the project lacks,
+or a text that is already stored, whose new layers must be merged) go through ``add_article``, each in a
+savepoint, after the bulk part.
 """
 
 from __future__ import annotations
@@ -59,9 +60,12 @@ def insert_rows(model: type[BaseModel], columns: Sequence[str], rows: list[tuple
     model._meta.database.cursor().executemany(sql, rows)
 
 
-def is_simple(article: ArticleIn) -> bool:
-    """Whether the bulk path takes the article: only its text, fields and entity spans without actors."""
-    return not (article.claims or article.actors or article.status) and all(e.actor is None for e in article.entities)
+def is_simple(article: ArticleIn, labels: frozenset[str]) -> bool:
+    """Whether the bulk path takes the article: only its text, fields and entity spans without actors, with
+    labels the project's codebook has (a new label is added to the codebook by the single-article path)."""
+    if article.claims or article.actors or article.status or article.codebook is not None:
+        return False
+    return all(e.actor is None and e.label in labels for e in article.entities)
 
 
 class _Batch:
@@ -182,6 +186,7 @@ def add_articles_bulk(
         else:
             shas.append(text_sha256(article.text))
     existing = _existing([s for s in shas if s])
+    labels = frozenset(st.labels())
     later: list[int] = []
     first_of: dict[str, int] = {}
     todo: list[int] = []
@@ -190,12 +195,12 @@ def add_articles_bulk(
             continue
         sha = shas[i]
         if sha in existing or sha in first_of:
-            if article.entities or not is_simple(article) or sha in first_of:
+            if article.entities or not is_simple(article, labels) or sha in first_of:
                 later.append(i)  # a duplicate's new layers are merged by the single-article path
             else:
                 results[i] = ImportResult(article_id=existing[sha], created=False)
             continue
-        if not is_simple(article):
+        if not is_simple(article, labels):
             later.append(i)
             continue
         first_of[sha] = i

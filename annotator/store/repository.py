@@ -29,6 +29,8 @@ from peewee import Database
 
 from annotator.core.changes import Action
 from annotator.core.claim_table import ClaimRow
+from annotator.core.codebook import Codebook, Section
+from annotator.core.codebook_edit import MergeReport
 from annotator.core.errors import AnnotatorError, NotFoundError, PermissionDeniedError, ValidationError
 from annotator.core.records import (
     ActorView,
@@ -44,7 +46,19 @@ from annotator.core.records import (
     ImportResult,
     Span,
 )
-from annotator.store import _actors, _claim_table, _claims, _entities, _export, _ingest, _queries, _review, _snapshots
+from annotator.store import (
+    _actors,
+    _claim_table,
+    _claims,
+    _codebook,
+    _entities,
+    _export,
+    _ingest,
+    _queries,
+    _review,
+    _snapshots,
+)
+from annotator.store._codebook import CodeUse
 from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
 from annotator.store._postgres import guard_methods
 from annotator.store._views import article_view
@@ -98,9 +112,69 @@ class Repository:
             return self._st.team_identity()
 
     def labels(self) -> list[str]:
-        """The project's label set: setting ``labels`` if set, else ``resources/labels.json``."""
+        """The project's entity labels, in codebook order (the keys 1-9 follow it)."""
         with self._st.read():
             return self._st.labels()
+
+    # ---------------------------------------------------------------- the codebook
+    def codebook(self) -> Codebook:
+        """The project's codebook: the one vocabulary the UI, the suggesters and the exporters code with."""
+        with self._st.read():
+            return self._st.codebook()
+
+    def replace_codebook(self, codebook: Codebook, annotator: str | None = None) -> Change:
+        """Make ``codebook`` the project's (an edit in the codebook editor, ``codebook import --replace``).
+
+        Refused while a code it would drop is used by a live mention or claim: the message names each such code
+        and how many rows use it. Undoable (``revert``).
+        """
+        with self._st.tx():
+            return _codebook.replace_codebook(self._st, codebook, annotator)
+
+    def merge_codebook(self, codebook: Codebook, annotator: str | None = None) -> tuple[Change, MergeReport]:
+        """Merge a codebook by name: new codes are added, existing ones updated, the project's others stay."""
+        with self._st.tx():
+            return _codebook.merge_codebook(self._st, codebook, annotator)
+
+    def rename_code(self, section: Section, old: str, new: str, annotator: str | None = None) -> Change:
+        """Rename a code and recode every row that uses it (a label's mentions and actor kinds, a claim
+        attribute), in one undoable event. Renaming issue ``a`` also renames its sub-issues ``a/...``."""
+        with self._st.tx():
+            return _codebook.rename_code(self._st, Section(section), old, new, annotator)
+
+    def merge_codes(self, section: Section, source: str, target: str, annotator: str | None = None) -> Change:
+        """Move every row coded ``source`` to ``target`` and remove ``source``, in one undoable event."""
+        with self._st.tx():
+            return _codebook.merge_codes(self._st, Section(section), source, target, annotator)
+
+    def delete_code(
+        self,
+        section: Section,
+        name: str,
+        annotator: str | None = None,
+        *,
+        move_to: str | None = None,
+        clear: bool = False,
+    ) -> Change:
+        """Remove a code. Rows that use it move to ``move_to``, or with ``clear`` lose that attribute (not for
+        labels: a mention needs one); a code in use without either is refused, naming how many rows use it."""
+        with self._st.tx():
+            return _codebook.delete_code(self._st, Section(section), name, annotator, move_to, clear)
+
+    def code_usage(self, section: Section, name: str) -> int:
+        """How many live mentions or claims use the code."""
+        with self._st.read():
+            return _codebook.usage_count(self._st, Section(section), name)
+
+    def code_counts(self, section: Section) -> dict[str, int]:
+        """Live mentions or claims per code of one section, in one query (unused codes are absent)."""
+        with self._st.read():
+            return _codebook.usage_counts(self._st, Section(section))
+
+    def where_used(self, section: Section, name: str, limit: int | None = None) -> list[CodeUse]:
+        """Every live mention or claim coded with the code, in article order (what "Where used" lists)."""
+        with self._st.read():
+            return _codebook.where_used(self._st, Section(section), name, limit)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A project setting; without ``default``, known settings fall back to theirs (``overlap``: 1)."""
@@ -333,15 +407,20 @@ class Repository:
         cue: Sequence[Span] = (),
         content: Sequence[Span] = (),
         source: Sequence[Span] = (),
-        kind: str = "other",
-        form: str = "statement",
+        kind: str | None = None,
+        form: str | None = None,
         source_actor_id: int | None = None,
         addressee_id: int | None = None,
         issue: str | None = None,
         stance: int | None = None,
         note: str = "",
+        variables: dict[str, Any] | None = None,
     ) -> Change:
-        """A new claim in the annotator's layer (status manual); it needs at least one span."""
+        """A new claim in the annotator's layer (status manual); it needs at least one span.
+
+        Without ``kind`` it is "other" when the codebook has it, else not coded; without ``form`` the codebook's
+        first form.
+        """
         attrs = {
             "kind": kind,
             "form": form,
@@ -350,6 +429,7 @@ class Repository:
             "issue": issue,
             "stance": stance,
             "note": note,
+            "variables": dict(variables or {}),
         }
         with self._st.tx():
             return _claims.add_claim(
@@ -362,7 +442,10 @@ class Repository:
             return _claims.set_claim_role(self._st, claim_id, role, spans, annotator)
 
     def update_claim(self, claim_id: int, annotator: str, **attributes: Any) -> Change:
-        """Set any of kind, form, issue, stance, note, source_actor_id, addressee_id (validated)."""
+        """Set any of kind, form, issue, stance, note, source_actor_id, addressee_id, variables (validated).
+
+        ``variables`` replaces the claim's custom variable values (name -> value; None leaves one unset).
+        """
         with self._st.tx():
             return _claims.update_claim(self._st, claim_id, annotator, attributes)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.codebook import Codebook, Label
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleIn
 from annotator.io import ExportArticle, ExportContext, read_file, read_inputs, validate_export, write_export
@@ -118,7 +119,7 @@ def test_emoji_offsets_survive_read_write_read(inbox: Path, tmp_path: Path) -> N
         view, "done", [entity(1, find(first.text, "Shinzo Abe"), span.label, text=first.text)]
     )
     out = tmp_path / "emoji.json"
-    write_export(out, "json", [item], ExportContext(labels=["PERSON"], layer="alice"))
+    write_export(out, "json", [item], ExportContext(codebook=Codebook(labels=(Label("PERSON"),)), layer="alice"))
     data = json.loads(out.read_text(encoding="utf-8"))
     validate_export(data)
     (again,) = read_file(out)

@@ -376,9 +376,9 @@ def test_foreign_or_future_export_is_refused(tmp_path: Path) -> None:
     assert "unknown JSON format" in refused(other).reason
     future = tmp_path / "future.json"
     future.write_text(
-        json.dumps({"format": "annotator-export", "version": 2, "articles": []}), encoding="utf-8"
+        json.dumps({"format": "annotator-export", "version": 3, "articles": []}), encoding="utf-8"
     )
-    assert "version 2" in refused(future).reason
+    assert "version 3" in refused(future).reason
 
 
 def test_jsonl_reading_streams(tmp_path: Path) -> None:

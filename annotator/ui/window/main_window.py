@@ -8,6 +8,7 @@ action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
@@ -15,6 +16,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -27,11 +29,13 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change, ClaimView, role_reviews
 from annotator.store.repository import Repository
+from annotator.ui.project.codebook_editor import CodebookEditor
+from annotator.ui.project.projects import DB_FILTER, NewProjectDialog, project_name
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.window.focus_refresh import FocusRefresh
 from annotator.ui.workspace import shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
-from annotator.ui.workspace.article_text import CLAIM
+from annotator.ui.workspace.article_text import CLAIM, ENTITY
 from annotator.ui.workspace.article_timer import ArticleTimer
 from annotator.ui.workspace.workspace import Workspace
 
@@ -58,6 +62,7 @@ TOOLBAR = (
 )
 MENUS = (
     ("&File", shortcuts.FILE),
+    ("&Project", shortcuts.PROJECT),
     ("&Navigate", shortcuts.NAV),
     ("&Entities", shortcuts.ENTITY),
     ("&Claims", shortcuts.CLAIM),
@@ -78,10 +83,12 @@ class MainWindow(QMainWindow):
     Signals:
         articleOpened(str): an article is now shown.
         annotatorChanged(str): the session's annotator changed.
+        projectRequested(str): the user chose another project (a database path) to open, or created one.
     """
 
     articleOpened = Signal(str)
     annotatorChanged = Signal(str)
+    projectRequested = Signal(str)
 
     def __init__(
         self,
@@ -101,7 +108,10 @@ class MainWindow(QMainWindow):
         self._timer = ArticleTimer(self)
         self._shut_down = False
         self._counts: dict[str, int] = {"decisions": 0}
-        self.setWindowTitle("annotator")
+        self.project = project_name(repo.location)
+        self.recent_projects: list[str] = []
+        self.codebook_editor: CodebookEditor | None = None
+        self.setWindowTitle(f"{self.project} — annotator")
         self.resize(1400, 900)
 
         self.workspace = Workspace(repo, annotator, self)
@@ -154,7 +164,7 @@ class MainWindow(QMainWindow):
             self.workspace.load(None)
             return
         if article_id is None:
-            self.setWindowTitle(f"annotator — {self.annotator}")
+            self.setWindowTitle(f"{self.project} — {self.annotator} — annotator")
             return
         if self.repo.article_status(article_id, self.annotator) == ArticleStatus.TODO:
             # Not an undoable decision: opening an article is navigation, but the queue should know.
@@ -163,7 +173,7 @@ class MainWindow(QMainWindow):
         self.articles.select_article(article_id)
         article = self.workspace.article
         title = article.title if article is not None and article.title else article_id
-        self.setWindowTitle(f"{title} — annotator — {self.annotator}")
+        self.setWindowTitle(f"{title} — {self.project} — {self.annotator} — annotator")
         self.workspace.text.setFocus()
         self.articleOpened.emit(article_id)
 
@@ -262,6 +272,9 @@ class MainWindow(QMainWindow):
             return lambda: in_review() if review.active else normal()
 
         return {
+            "new_project": self._new_project,
+            "open_project": self._open_project,
+            "codebook": self.edit_codebook,
             "annotators": self._edit_annotators,
             "review_mode": self._toggle_review,
             "review_adopt": self._review_adopt,
@@ -336,6 +349,9 @@ class MainWindow(QMainWindow):
             menus[spec.group].addAction(action)
             self.addAction(action)
             self.actions_by_name[spec.name] = action
+            if spec.name == "open_project":
+                self.recent_menu = menus[spec.group].addMenu("Open &recent")
+                self._fill_recent_menu()
         jobs_ok = self.services is not None and self.runner is not None
         for name in ("import", "export", "suggest"):
             self.actions_by_name[name].setEnabled(jobs_ok)
@@ -358,7 +374,18 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     def _build_label_actions(self, menu: Any) -> None:
-        submenu = menu.addMenu("&Label")
+        self.label_menu = menu.addMenu("&Label")
+        self._fill_label_actions()
+
+    def _fill_label_actions(self) -> None:
+        """The keys 1-9 for the codebook's first nine labels (again after the codebook changed)."""
+        submenu = self.label_menu
+        for index in range(9):
+            old = self.actions_by_name.pop(f"label_{index + 1}", None)
+            if old is not None:
+                self.removeAction(old)
+                submenu.removeAction(old)
+                old.deleteLater()
         for index, label in enumerate(self.workspace.labels[:9]):
             action = QAction(f"{label}", self)
             action.setIcon(self.workspace.entity_panel.model.swatch(label))
@@ -400,7 +427,10 @@ class MainWindow(QMainWindow):
             except Exception as exc:  # the article may be gone (another instance); keep the window alive
                 self._show_message(f"Could not open {change.article_id}: {exc}")
             return
-        self.workspace.refresh(change)
+        if change.codebook:
+            self._codebook_changed()
+        else:
+            self.workspace.refresh(change)
         if change.status or change.progress:
             self._update_progress()
             if change.article_id is not None:
@@ -459,6 +489,73 @@ class MainWindow(QMainWindow):
             focus.returnPressed.emit()
             return
         self.review.adopt()
+
+    # ------------------------------------------------------------------ projects and the codebook
+    def set_recent_projects(self, paths: list[str]) -> None:
+        """The projects File › Open recent lists (newest first)."""
+        self.recent_projects = list(paths)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        menu = getattr(self, "recent_menu", None)
+        if menu is None:
+            return
+        menu.clear()
+        for n, path in enumerate(self.recent_projects[:9], start=1):
+            action = menu.addAction(f"&{n}  {project_name(path)}  —  {path}")
+            action.triggered.connect(lambda _checked=False, p=path: self.projectRequested.emit(p))
+        menu.setEnabled(bool(self.recent_projects))
+
+    def _new_project(self) -> None:
+        location = self.repo.location
+        folder = "" if "://" in location else str(Path(location).expanduser().parent)
+        dialog = NewProjectDialog(self, folder)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self.projectRequested.emit)
+        dialog.open()
+        self.new_project_dialog = dialog
+
+    def _open_project(self) -> None:
+        location = self.repo.location
+        folder = "" if "://" in location else str(Path(location).expanduser().parent)
+        dialog = QFileDialog(self, "Open project", folder, DB_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.projectRequested.emit)
+        dialog.open()
+
+    def edit_codebook(self) -> CodebookEditor:
+        """Project › Codebook…: the (one) editor of this project's codebook, shown and raised."""
+        if self.codebook_editor is None:
+            decisions = self.workspace.decisions
+            editor = CodebookEditor(self.repo, self.annotator, decisions.decide, self,
+                                    undo=decisions.undo, redo=decisions.redo)
+            editor.openRequested.connect(self._open_coded_row)
+            self.codebook_editor = editor
+        self.codebook_editor.show()
+        self.codebook_editor.raise_()
+        self.codebook_editor.activateWindow()
+        return self.codebook_editor
+
+    def _codebook_changed(self) -> None:
+        """Show an edited codebook everywhere at once: the article and panels, the label keys, the filter."""
+        self.workspace.apply_codebook()
+        self._fill_label_actions()
+        self.articles.set_labels(self.workspace.labels)
+        self.articles.apply_filter()  # counts and label matches may have moved with a merge
+        if self.codebook_editor is not None:
+            self.codebook_editor.reload()
+
+    def _open_coded_row(self, article_id: str, table: str, row_id: int) -> None:
+        """"Where used" asked for a row: open its article and make the row current (when it is in this view)."""
+        self.open_article(article_id)
+        kind = ENTITY if table == "entity" else CLAIM
+        rows = self.workspace.entities if kind == ENTITY else self.workspace.claims
+        row = next((r for r in rows if row_id in (r.id, r.derived_from)), None)
+        if row is not None:
+            self.workspace.set_current((kind, row.id))
+        else:
+            self._show_message(f"That {table} is in another layer than {self.annotator}'s; the article is open.")
 
     def _edit_annotators(self) -> None:
         from annotator.ui.project.annotators_dialog import AnnotatorsDialog

@@ -227,9 +227,7 @@ class ArticleListPanel(QWidget):
         for status, (_icon, _color, name) in STATUS_STYLE.items():
             self.filter_status.addItem(name, str(status))
         self.filter_label = QComboBox()
-        self.filter_label.addItem("Any label", None)
-        for label in labels:
-            self.filter_label.addItem(label, label)
+        self.set_labels(labels)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -269,6 +267,20 @@ class ArticleListPanel(QWidget):
         self.table.clicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)
         self.model.fetchMore()
+
+    def set_labels(self, labels: list[str]) -> None:
+        """Offer the codebook's labels in the label filter; a renamed label stays chosen under its new name."""
+        chosen = self.filter_label.currentData()
+        self.filter_label.blockSignals(True)
+        self.filter_label.clear()
+        self.filter_label.addItem("Any label", None)
+        for label in labels:
+            self.filter_label.addItem(label, label)
+        index = self.filter_label.findData(chosen) if chosen is not None else 0
+        self.filter_label.setCurrentIndex(max(0, index))
+        self.filter_label.blockSignals(False)
+        if chosen is not None and index < 0:
+            self.apply_filter()  # the chosen label is gone: filter by none rather than by a missing one
 
     def apply_filter(self) -> None:
         """Query the database with the current filter (keeps the current article selected if it matches)."""

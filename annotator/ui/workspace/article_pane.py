@@ -49,6 +49,11 @@ class ArticlePane(QWidget):
         layout.addWidget(header)
         layout.addWidget(self.text, 1)
 
+    def palette_changed(self, palette: Palette) -> None:
+        """Show an edited codebook's colours: the legend, and the spans on their next draw."""
+        self.legend.setText(_legend_html(palette))
+        self.text.forget_formats()
+
     def set_article(self, article: ArticleView | None) -> None:
         """Show an article's header and text (or an empty state)."""
         if article is None:
@@ -64,7 +69,7 @@ class ArticlePane(QWidget):
 
 def _legend_html(palette: Palette) -> str:
     """A compact key to the drawing styles, so a new analyst can read the page without the manual."""
-    sample = palette.style(palette.labels[0]) if palette.labels else palette.style("PERSON")
+    sample = palette.style(palette.labels[0] if palette.labels else "")
     light, strong = sample.light.name(), sample.strong.name()
     grey, source, cue = REJECTED_TEXT.name(), SOURCE_COLOR.name(), CUE_COLOR.name()
     return (

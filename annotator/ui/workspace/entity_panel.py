@@ -66,6 +66,10 @@ class EntityModel(RowTableModel):
     def rows(self) -> list[EntityView]:
         return self._rows
 
+    def forget_swatches(self) -> None:
+        """The palette changed: the swatches are painted again from it."""
+        self._swatches.clear()
+
     def swatch(self, label: str) -> QIcon:
         icon = self._swatches.get(label)
         if icon is None:
@@ -88,7 +92,8 @@ class EntityPanel(QWidget):
         super().__init__(parent)
         self.model = EntityModel(palette, self)
         self.title = panel_title("Entities")
-        columns = ((1, "PERSON", 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
+        # Sample texts that size the columns (a typical label, an actor name, a status).
+        columns = ((1, "LABEL", 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

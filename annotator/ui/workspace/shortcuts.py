@@ -31,8 +31,25 @@ class ActionSpec:
 
 
 FILE, NAV, ENTITY, CLAIM, ARTICLE, VIEW = "File", "Navigate", "Entities", "Claims", "Article", "View"
+PROJECT = "Project"
 
 ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "new_project",
+        "&New project…",
+        ("Ctrl+Alt+N",),
+        "Create a project (a new database) with the sample, an empty or your own codebook",
+        FILE,
+        "fa5s.folder-plus",
+    ),
+    ActionSpec(
+        "open_project",
+        "&Open project…",
+        ("Ctrl+Shift+O",),
+        "Open another project (database)",
+        FILE,
+        "fa5s.folder-open",
+    ),
     ActionSpec(
         "import",
         "&Import…",
@@ -74,6 +91,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "fa5s.users",
     ),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit (everything is already saved)", FILE),
+    ActionSpec(
+        "codebook",
+        "&Codebook…",
+        ("Ctrl+Shift+B",),
+        "Edit the project's codebook: labels, claim kinds and forms, stances, issues, variables",
+        PROJECT,
+        "fa5s.book",
+    ),
     ActionSpec(
         "next_suggestion",
         "&Next suggestion",

@@ -50,14 +50,17 @@ class Workspace(QObject):
         super().__init__(parent_widget)
         self.repo = repo
         self.annotator = annotator
-        self.labels = repo.labels()
-        self.palette = Palette(self.labels)
-        self.last_label = self.labels[0] if self.labels else "PERSON"
+        self.codebook = repo.codebook()
+        self.labels = list(self.codebook.label_names)
+        self.palette = Palette(self.codebook)
+        # The label a new mention gets: the last one used, at first the codebook's first ("" while it has none,
+        # and the store then says the project needs labels).
+        self.last_label = self.labels[0] if self.labels else ""
         self.decisions = DecisionStack(repo, annotator, self)
         self.pane = ArticlePane(self.palette, parent_widget)
         self.text = self.pane.text
         self.entity_panel = EntityPanel(self.palette, parent_widget)
-        self.claim_panel = ClaimPanel(parent_widget)
+        self.claim_panel = ClaimPanel(self.codebook, parent_widget)
         self.article: ArticleView | None = None
         self.entities: list[EntityView] = []
         self.claims: list[ClaimView] = []
@@ -112,6 +115,23 @@ class Workspace(QObject):
         self.current = self._follow(old_current, change)
         self._show()
         self.articleTouched.emit(article_id)
+
+    def apply_codebook(self) -> None:
+        """Show the project's codebook as stored now (an edit, its undo): colours, labels, the claim editor's
+        codes and the open article's rows, which a rename or merge may have recoded."""
+        self.codebook = self.repo.codebook()
+        self.labels[:] = list(self.codebook.label_names)  # the same list the window's label keys read
+        if self.last_label not in self.labels:
+            self.last_label = self.labels[0] if self.labels else ""
+        self.palette.set_codebook(self.codebook)
+        self.pane.palette_changed(self.palette)
+        self.entity_panel.model.forget_swatches()
+        self.claim_panel.editor.set_codebook(self.codebook)
+        if self.article is not None:
+            self.entities = self.repo.entities_for(self.article.id, annotator=self.annotator)
+            self.claims = self.repo.claims_for(self.article.id, annotator=self.annotator)
+            self._show()
+            self.text.viewport().update()
 
     def _patched_entities(self, entity_ids: tuple[int, ...]) -> list[EntityView]:
         """The working view with only the touched rows re-read (one small query each instead of the article).
@@ -519,7 +539,7 @@ class Workspace(QObject):
         return None
 
     def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
-        """One attribute of a claim (kind, form, issue, stance, note) as an undoable decision."""
+        """One attribute of a claim (kind, form, issue, stance, note, variables) as an undoable decision."""
         self._decide(
             f"Claim {name}: {value}",
             lambda: self.repo.update_claim(claim_id, self.annotator, **{name: value}),
