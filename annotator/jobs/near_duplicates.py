@@ -45,10 +45,6 @@ def project_threshold(repo: _Settings) -> float:
     return float(value)
 
 
-def _identity(value: int) -> int:
-    return value
-
-
 @dataclass(frozen=True)
 class Match:
     """The stored text a new one repeats, and how similar they are (estimated Jaccard, 0..1)."""
@@ -74,18 +70,26 @@ class NearDuplicateIndex:
         self._lsh = MinHashLSH(threshold=max(0.05, threshold - 0.1), num_perm=num_perm)
         self._signatures: dict[Hashable, np.ndarray] = {}
         self._word_cache: dict[str, int] = {}
-        self._template = MinHash(num_perm=num_perm, hashfunc=_identity, seed=1)
+        # ``int`` as the hash function: the values given are already 32-bit hashes, and a builtin call is the
+        # cheapest identity datasketch can make per value.
+        self._template = MinHash(num_perm=num_perm, hashfunc=int, seed=1)
+        self._scratch = MinHash(num_perm=num_perm, hashfunc=int, seed=1, permutations=self._template.permutations,
+                                scheme=self._template.scheme)
 
     def __len__(self) -> int:
         return len(self._signatures)
 
     def signature(self, text: str) -> MinHash:
-        """The MinHash of a text's word 3-grams (a text shorter than three words: of its words)."""
+        """The MinHash of a text's word 3-grams (a text shorter than three words: of its words).
+
+        The returned object is reused by the next call (building a MinHash costs as much as filling one): pass
+        it to ``query`` and ``add`` before signing the next text; ``add`` keeps a copy of its values.
+        """
         # Whitespace words, punctuation attached: both texts of a comparison are cut the same way, and split()
         # is several times faster than a regular expression.
         words = text.lower().split()
-        m = MinHash(num_perm=self.num_perm, hashfunc=_identity, seed=1, permutations=self._template.permutations,
-                    scheme=self._template.scheme)
+        m = self._scratch
+        m.clear()
         if not words:
             return m
         hashes = np.array(self._word_hashes(words), dtype=np.uint64)
@@ -99,14 +103,14 @@ class NearDuplicateIndex:
     def _word_hashes(self, words: list[str]) -> list[int]:
         # News vocabulary repeats: a dictionary lookup is cheaper than hashing every word again.
         cache = self._word_cache
-        try:
-            return [cache[w] for w in words]
-        except KeyError:
+        missing = set(words).difference(cache)  # nearly every article has a word of its own (a number, a name)
+        if missing:
             if len(cache) > _MAX_CACHED_WORDS:
                 cache.clear()
-            for w in set(words).difference(cache):
+                missing = set(words)
+            for w in missing:
                 cache[w] = zlib.crc32(w.encode("utf-8", "surrogatepass"))
-            return [cache[w] for w in words]
+        return [cache[w] for w in words]
 
     def query(self, sig: MinHash) -> list[Match]:
         """Stored texts at least ``threshold`` similar to ``sig``, most similar first (ties: first added)."""
@@ -139,7 +143,7 @@ class NearDuplicateIndex:
             return
         values = self._signatures.pop(old)
         self._lsh.remove(old)
-        sig = MinHash(num_perm=self.num_perm, hashfunc=_identity, seed=1,
+        sig = MinHash(num_perm=self.num_perm, hashfunc=int, seed=1,
                       hashvalues=values.astype(np.uint64), permutations=self._template.permutations,
                       scheme=self._template.scheme)
         self.add(new, sig)
