@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from typing import Any
 from annotator.core.codebook import Codebook
 from annotator.core.errors import InputError, ValidationError
 from annotator.core.records import ActorIn, ArticleIn
+from annotator.core.text_checks import printable_name
+from annotator.io import jsontext
 from annotator.io.codebook_file import codebook_from_object
 from annotator.io.headers import parse_header
 from annotator.io.record_reader import RecordError, actors_by_key, record_to_article
@@ -58,24 +61,32 @@ def _is_hidden(name: str) -> bool:
 def _walk(folder: Path) -> Iterator[Path]:
     """Files under ``folder``, recursively, sorted, skipping hidden files and folders.
 
-    Files of other extensions are yielded too: ``read_file`` refuses them with a reason, so the summary names
-    every file of the folder that was not imported (none is skipped silently).
+    Files of other types are yielded too, and so is a folder that cannot be listed: ``read_file`` then says why
+    each is not imported, so that nothing in a folder is skipped without a word.
     """
-    for root, dirs, files in os.walk(folder):
+    unreadable: list[Path] = []
+
+    def note(error: OSError) -> None:
+        unreadable.append(Path(error.filename) if error.filename else folder)
+
+    for root, dirs, files in os.walk(folder, onerror=note):
+        yield from unreadable
+        unreadable.clear()
         # Pruning ``dirs`` in place both skips hidden folders and makes the walk order deterministic.
         dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
         for name in sorted(files):
             if not _is_hidden(name):
                 yield Path(root) / name
+    yield from unreadable
 
 
 def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Path]:
     """Expand files and folders into the files an import reads.
 
-    Folders are walked recursively in sorted order; hidden files and folders are skipped, files of other
-    extensions are yielded (``read_file`` refuses them with a reason, so none is skipped silently). A file
-    named explicitly is always yielded (even missing): ``read_file`` then refuses it with a reason. A file
-    reached twice (named and inside a named folder) is yielded once.
+    Folders are walked recursively in sorted order; hidden files and folders are skipped silently. Every other
+    file is yielded, whatever its extension, and so is a folder that cannot be read: ``read_file`` then refuses
+    it with a reason, so the user learns why it was not imported. A file reached twice (named and inside a
+    named folder) is yielded once.
 
     Args:
         paths: files and folders as the user named them.
@@ -90,7 +101,7 @@ def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Path]:
         for candidate in candidates:
             try:
                 key = candidate.resolve()
-            except OSError:
+            except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
                 key = candidate.absolute()
             if key not in seen:
                 seen.add(key)
@@ -136,7 +147,7 @@ def read_file_located(
     path = Path(path)
     suffix = path.suffix.lower()
     if path.is_dir():
-        yield InputError(str(path), "is a folder, not a file"), None
+        yield InputError(str(path), _folder_reason(path)), None
     elif suffix in TEXT_EXTENSIONS:
         for item in _read_text_items(path, max_bytes):
             yield item, None
@@ -158,7 +169,29 @@ def read_file_located(
     else:
         allowed = ", ".join(sorted(INPUT_EXTENSIONS))
         reason = f"unsupported file type {suffix or '(no extension)'!r} (expected {allowed})"
-        yield InputError(str(path), reason), None
+        hint = _UNSUPPORTED_HINTS.get(suffix)
+        yield InputError(str(path), f"{reason}; {hint}" if hint else reason), None
+
+
+#: What to do with file types analysts often have that no reader here takes.
+_UNSUPPORTED_HINTS = {
+    ".sgm": "a Reuters-21578 SGML file holds many stories in markup: convert it to one .txt or JSONL record "
+            "per story (TITLE, DATE and BODY) and import that",
+    ".sgml": "SGML is not read: convert it to .txt files or JSONL records and import those",
+    ".md": "save it as .txt to import it as an article",
+}
+
+
+def _folder_reason(path: Path) -> str:
+    """Why a folder reached ``read_file``: it cannot be listed (``iter_inputs`` walks every other one)."""
+    try:
+        with os.scandir(path):
+            pass
+    except PermissionError:
+        return "cannot read folder: permission denied (nothing in it was imported)"
+    except OSError as exc:
+        return f"cannot read folder: {exc.strerror or exc} (nothing in it was imported)"
+    return "is a folder, not a file"
 
 
 def read_inputs(
@@ -194,7 +227,8 @@ def _text_article(path: Path, text: str, encoding: str) -> ReadItem:
         # Worth knowing when a text looks odd: the file was not UTF-8.
         meta["encoding"] = encoding
     return ArticleIn(
-        text=text, title=header.title, date=header.date, source=header.source, file=path.name, meta=meta
+        text=text, title=header.title, date=header.date, source=header.source, file=printable_name(path.name),
+        meta=meta,
     )
 
 
@@ -212,7 +246,7 @@ def _decode_json(raw: bytes, path: Path, line: int | None) -> Any:
         name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
         raise InputError(str(path), f"not {name} (invalid byte at position {exc.start})", line) from None
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except json.JSONDecodeError as exc:
         where = f" (column {exc.colno})" if line is not None else ""
         raise InputError(
@@ -225,7 +259,7 @@ def _decode_json(raw: bytes, path: Path, line: int | None) -> Any:
 def _with_file(article: ArticleIn, path: Path) -> ArticleIn:
     # Records rarely name their original file; the input file is then the best answer to "where from?".
     if not article.file:
-        article.file = path.name
+        article.file = printable_name(path.name)
     return article
 
 
@@ -296,7 +330,24 @@ def _dispatch(obj: Any, path: Path, line: int | None) -> Iterator[ReadItem]:
             yield InputError(str(path), str(exc), line)
 
 
+def _not_regular(path: Path) -> InputError | None:
+    """A refusal for anything but a regular file (a FIFO would block, ``/dev/zero`` never ends), else None."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return InputError(str(path), "file not found")
+    except OSError as exc:
+        return InputError(str(path), f"cannot read file: {exc.strerror or exc}")
+    if not stat.S_ISREG(mode):
+        return InputError(str(path), "not a regular file")
+    return None
+
+
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
+    refused = _not_regular(path)
+    if refused is not None:
+        yield refused, None
+        return
     try:
         handle = path.open("rb")
     except FileNotFoundError:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleIn
+from annotator.core.text_checks import printable_name
 from annotator.io import iter_inputs, read_file_located
 from annotator.io.sources.fields import NOTE_KEY
 from annotator.jobs.near_duplicates import DEFAULT_THRESHOLD, Match, NearDuplicateIndex
@@ -145,10 +146,10 @@ class ImportScan:
                 else:
                     yield self._article(path, line, item)
                 if count % PROGRESS_EVERY == 0:
-                    self._progress(Progress(done, total, f"{path.name}: article {count}"))
+                    self._progress(Progress(done, total, f"{printable_name(path.name)}: article {count}"))
                 if self._stopped():
                     return
-            self._progress(Progress(done + 1, total, path.name))
+            self._progress(Progress(done + 1, total, printable_name(path.name)))
 
     def _article(self, path: Path, line: int | None, article: ArticleIn) -> Found:
         if not self._loaded:

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from annotator.core.errors import InputError
+from annotator.core.errors import AnnotatorError, InputError
+from annotator.core.names import validate_annotator_name
+from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleIn, ImportResult
 from annotator.jobs.import_scan import Found, ImportScan
 from annotator.jobs.near_duplicates import DEFAULT_THRESHOLD
 from annotator.jobs.progress import CancelFlag, ProgressCallback, no_progress
@@ -50,6 +52,8 @@ def import_paths(
         What was imported, skipped as duplicate or near-duplicate, and refused (with file, line or article
         number, and reason).
     """
+    if annotator is not None and annotator not in (SUGGESTIONS_LAYER, GOLD_LAYER):
+        annotator = validate_annotator_name(annotator)
     summary = ImportSummary()
     scan = ImportScan(repo, threshold=near_duplicate_threshold, progress=progress, cancel=cancel,
                       project_duplicates=False)
@@ -92,7 +96,13 @@ def _flush(repo: Repository, pending: list[Found], annotator: str | None, summar
         if found.near is not None and found.article is not None:
             found.article.meta[NEAR_DUPLICATE_OF] = found.near.of_id
             found.article.meta[NEAR_DUPLICATE_SIMILARITY] = round(found.near.similarity, 3)
-    results = repo.add_articles([f.article for f in pending if f.article is not None], annotator=annotator)
+    articles = [f.article for f in pending if f.article is not None]
+    try:
+        results = repo.add_articles(articles, annotator=annotator)
+    except UnicodeError:
+        # The readers refuse lone surrogates; should any other string the database cannot encode remain, the
+        # batch is rolled back and stored one by one, so only that article is refused.
+        results = [_one(repo, article, annotator) for article in articles]
     for found, result in zip(pending, results, strict=True):
         if isinstance(result, Exception):
             # A record whose annotations do not fit its text is refused alone; the others go on.
@@ -111,6 +121,15 @@ def _flush(repo: Repository, pending: list[Found], annotator: str | None, summar
         else:
             summary.duplicates += 1
     pending.clear()
+
+
+def _one(repo: Repository, article: ArticleIn, annotator: str | None) -> ImportResult | AnnotatorError:
+    try:
+        return repo.add_article(article, annotator=annotator)
+    except AnnotatorError as error:
+        return error
+    except UnicodeError as error:
+        return AnnotatorError(f"text the database cannot store: {error}")
 
 
 def _prefix(found: Found) -> str:

@@ -45,6 +45,7 @@ def inbox(tmp_path: Path) -> Path:
     }
     (folder / "09_emoji.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
     (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # a broken Word file: refused, never skipped silently
+    (folder / "notes.md").write_text("# notes\n", encoding="utf-8")  # another type: refused with its reason
     return folder
 
 
@@ -70,6 +71,7 @@ def test_folder_of_bad_inputs(inbox: Path) -> None:
         "08_dup_b.txt",
         "09_emoji.jsonl",
         "notes.docx",
+        "notes.md",
     ]
 
     def error(name: str) -> InputError:
@@ -85,6 +87,7 @@ def test_folder_of_bad_inputs(inbox: Path) -> None:
 
     assert error("01_empty.txt").reason == "empty file"
     assert "damaged" in error("notes.docx").reason
+    assert error("notes.md").reason.startswith("unsupported file type '.md'")
     assert "binary" in error("02_binary.txt").reason
     assert "too large" in error("06_huge.txt").reason and "limit is 10 MB" in error("06_huge.txt").reason
     assert article("03_cp1252.txt").text == CP1252_TEXT

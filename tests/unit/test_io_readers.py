@@ -172,10 +172,10 @@ def test_duplicate_texts_are_both_read(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- iter_inputs
 
 
-def test_iter_inputs_walks_sorted_skips_hidden_and_names_other_extensions(tmp_path: Path) -> None:
+def test_iter_inputs_walks_sorted_skips_hidden_and_yields_other_types_for_a_reason(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("b", encoding="utf-8")
     (tmp_path / "a.JSONL").write_text("{}", encoding="utf-8")
-    (tmp_path / "notes.docx").write_text("x", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "c.txt").write_text("x", encoding="utf-8")
@@ -186,8 +186,8 @@ def test_iter_inputs_walks_sorted_skips_hidden_and_names_other_extensions(tmp_pa
     (sub / "e.json").write_text("[]", encoding="utf-8")
     (sub / "f.png").write_bytes(b"\x89PNG")
     found = [p.relative_to(tmp_path).as_posix() for p in iter_inputs([tmp_path])]
-    # Other extensions are yielded too, so that the import names them as refused instead of skipping them.
-    assert found == ["a.JSONL", "b.txt", "notes.docx", "sub/c.text", "sub/d.ndjson", "sub/e.json", "sub/f.png"]
+    # Other types are yielded too, so that read_file says why each is not imported (issues 15 and 16).
+    assert found == ["a.JSONL", "b.txt", "notes.md", "sub/c.text", "sub/d.ndjson", "sub/e.json", "sub/f.png"]
     assert "unsupported file type '.png'" in refused(sub / "f.png").reason
 
 

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleIn
+from annotator.core.text_checks import printable_name
 
 ARCHIVE_EXTENSIONS = frozenset({".zip"})
 #: Size limit of one unpacked member.
@@ -79,5 +80,5 @@ def read_archive(
 def _renamed(item: ArticleIn | InputError, where: str, file_name: str) -> ArticleIn | InputError:
     if isinstance(item, InputError):
         return InputError(where, item.reason, item.line)
-    item.file = file_name
+    item.file = printable_name(file_name)
     return item

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleIn
+from annotator.core.text_checks import printable_name
 from annotator.io.headers import parse_header
 from annotator.io.sources import documents
 from annotator.io.sources.dates import parse_service_date
@@ -45,7 +46,7 @@ def _numbered(parsed: list[Parsed], where: str, file_name: str) -> Iterator[Arti
         if isinstance(item, Refusal):
             yield InputError(where, f"{label}: {item.reason}")
             continue
-        item.file = item.file or file_name
+        item.file = item.file or printable_name(file_name)
         if total > 1:
             item.meta["article_number"] = number
         yield item
