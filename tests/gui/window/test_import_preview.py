@@ -67,7 +67,8 @@ def window(qtbot: Any, repo: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
     from annotator.ui.window.main_window import MainWindow
 
     shown: list[Any] = []
-    monkeypatch.setattr(import_export_dialogs, "show_summary", lambda parent, title, lines: shown.append(lines))
+    monkeypatch.setattr(import_export_dialogs, "show_summary",
+                        lambda parent, title, lines, next_step=None: shown.append(lines) and False)
     runner = JobRunner()
     win = MainWindow(repo, ANNOTATOR, services=build_services(repo), runner=runner)
     qtbot.addWidget(win)
