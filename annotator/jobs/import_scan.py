@@ -48,7 +48,7 @@ def source_path(path: Path, article: ArticleIn | None) -> Path:
 def _resolved(path: Path) -> Path:
     try:
         return path.resolve()
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
         return path.absolute()
 
 
