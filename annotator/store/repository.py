@@ -31,7 +31,7 @@ from annotator.core.changes import Action
 from annotator.core.claim_table import ClaimRow
 from annotator.core.codebook import Codebook, Section
 from annotator.core.codebook_edit import MergeReport
-from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from annotator.core.errors import AnnotatorError, NotFoundError, PermissionDeniedError, ValidationError
 from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     ActorView,
@@ -235,6 +235,17 @@ class Repository:
         """
         with self._st.tx(exclusive="catalogue"):
             return _ingest.add_article(self._st, article, annotator)
+
+    def add_articles(
+        self, articles: Sequence[ArticleIn], *, annotator: str | None = None
+    ) -> list[ImportResult | AnnotatorError]:
+        """Store many imported articles in one transaction; ``add_article`` for each, results in order.
+
+        An article that cannot be stored (an empty text, a span outside its text, an unknown label) gets its
+        error in the result list and leaves nothing behind; the others are stored.
+        """
+        with self._st.tx():
+            return _ingest.add_articles(self._st, articles, annotator)
 
     def count_articles(self) -> int:
         with self._st.read():
