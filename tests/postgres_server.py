@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,61 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+#: Written into each cluster's folder: the pid of the process that started it, so a later run can tell a cluster
+#: whose owner was killed (``kill -9``, a cut CI job) from one still in use, and remove it.
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_clusters(bindir: Path, tmp: Path | None = None) -> list[Path]:
+    """Stop and delete the throw-away clusters whose owning process is gone; returns the folders removed.
+
+    ``atexit`` does not run when a test run is killed, and a postgres server outlives its parent, so without this
+    every killed run would leave a server holding memory and a port.
+    """
+    removed = []
+    for root in Path(tmp or tempfile.gettempdir()).glob("annotator-pg-*"):
+        owner = root / OWNER_FILE
+        try:
+            pid = int(owner.read_text().strip())
+        except (OSError, ValueError):
+            # No owner file: a cluster from before owner files, or one still being created.  Only the old ones
+            # (no file for an hour) are swept.
+            try:
+                if time.time() - root.stat().st_mtime < 3600:
+                    continue
+            except OSError:
+                continue
+            pid = -1
+        if pid > 0 and _alive(pid):
+            continue
+        if (root / "data" / "postmaster.pid").exists():
+            with contextlib.suppress(Exception):
+                subprocess.run([str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "-w",
+                                "-t", "30", "stop"], capture_output=True, stdin=subprocess.DEVNULL, timeout=60,
+                               check=False, **_run_as_owner(root))
+        shutil.rmtree(root, ignore_errors=True)
+        removed.append(root)
+    return removed
+
+
+def _run_as_owner(root: Path) -> dict[str, Any]:
+    """pg_ctl must run as the cluster's owner; as root that is the folder's owner (``nobody``)."""
+    if os.geteuid() != 0:
+        return {}
+    stat = root.stat()
+    return {"user": stat.st_uid, "group": stat.st_gid, "extra_groups": []}
 
 
 class LocalPostgres:
@@ -76,7 +132,9 @@ class LocalPostgres:
             raise RuntimeError(f"{args[0]} failed ({proc.returncode}): {proc.stderr.strip()}\n{tail}")
 
     def start(self) -> LocalPostgres:
+        sweep_stale_clusters(self.bindir)
         self.root = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
+        (self.root / OWNER_FILE).write_text(f"{os.getpid()}\n")
         if os.geteuid() == 0:
             # initdb and postgres refuse root; the cluster belongs to an unprivileged system user.
             user = pwd.getpwnam("nobody")
