@@ -81,13 +81,24 @@ def ready_query(st: StoreContext) -> Any:
     return _full([ArticleStatus.DONE.value], overlap(st))
 
 
-def annotator_open(st: StoreContext, ann_id: int) -> Any:
-    """Condition on Article: still open to this annotator under the overlap rule (or already theirs)."""
-    mine = ArticleState.select(ArticleState.article).where(
+def _held_by(ann_id: int) -> Any:
+    """Subquery: articles this annotator holds (started or done)."""
+    return ArticleState.select(ArticleState.article).where(
         ArticleState.annotator == ann_id, ArticleState.status.in_(list(_HOLDING))
     )
+
+
+def annotator_open(st: StoreContext, ann_id: int) -> Any:
+    """Condition on Article: still open to this annotator under the overlap rule (or already theirs)."""
     taken = _full(list(_HOLDING), overlap(st), exclude=ann_id)
-    return Article.id.in_(mine) | Article.id.not_in(taken)
+    return Article.id.in_(_held_by(ann_id)) | Article.id.not_in(taken)
+
+
+def taken_by_others(st: StoreContext, ann_id: int) -> Any:
+    """Subquery: articles closed to this annotator (held by ``overlap`` others, not by them): the complement
+    of :func:`annotator_open`."""
+    taken = _full(list(_HOLDING), overlap(st), exclude=ann_id)
+    return taken.where(ArticleState.article.not_in(_held_by(ann_id)))
 
 
 def review_queue_condition(st: StoreContext, ann_id: int) -> Any:
