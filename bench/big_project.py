@@ -75,7 +75,8 @@ def build(path: Path, n: int) -> None:
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     db = SqliteDatabase(str(tmp), pragmas={"synchronous": "off"})
-    create_search_index(db)  # the trigger back, and the index of every article in one pass
+    create_search_index(db)  # the trigger back
+    db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('rebuild')")  # every article, one pass
     db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('optimize')")
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()

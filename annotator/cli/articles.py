@@ -70,7 +70,7 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from annotator.jobs.importing import import_paths
+    from annotator.jobs.importing import catch_up_search, import_paths
     from annotator.jobs.near_duplicates import project_threshold
 
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -91,6 +91,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
             summary = import_paths(repo, args.paths, annotator=args.annotator, progress=report,
                                    near_duplicate_threshold=threshold,
                                    keep_near_duplicates=args.keep_near_duplicates)
+        if repo.search_backlog():  # the project is left fully searchable (the import defers the index)
+            with terminal_progress("search index", "article") as report:
+                catch_up_search(repo, progress=report)
     finally:
         repo.close()
     for line in summary.lines():

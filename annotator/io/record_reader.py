@@ -310,12 +310,16 @@ def normalise_date(value: Any, meta: dict[str, Any]) -> str | None:
     return found
 
 
-def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) -> ArticleIn:
+def record_to_article(
+    record: Any, actors: Mapping[str, ActorIn] | None = None, *, may_hold_surrogates: bool = True
+) -> ArticleIn:
     """Build an ``ArticleIn`` from one record.
 
     Args:
         record: the decoded JSON value.
         actors: actors of the enclosing export (by id); a record's own ``actors`` list is used when present.
+        may_hold_surrogates: False when the reader knows no string in ``record`` holds a lone surrogate (its
+            JSON text had no surrogate escape), so the record need not be walked for one.
 
     Raises:
         RecordError: the record is refused (the message says why).
@@ -328,7 +332,7 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     if not text.strip():
         raise RecordError("record text is empty")
     # A lone surrogate ("\ud800" in the JSON) cannot be stored or shown: refuse the record, keep the others.
-    bad = surrogate_in(record, "record")
+    bad = surrogate_in(record, "record") if may_hold_surrogates else None
     if bad is not None:
         raise RecordError(bad)
     meta_value = record.get("meta") or {}

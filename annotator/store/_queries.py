@@ -128,7 +128,11 @@ def article_summaries(
     suggestions = st.suggestions_layer()
     order = Article.position
     if text:
-        query, order = _search.filter_articles(query, text, indexed=st.has_search_index())
+        indexed = st.has_search_index()
+        if indexed and not st.is_postgres and _search.backlog_size(st.db):
+            with st.tx():  # articles a bulk import left to be indexed: the filter must not miss them
+                _search.index_backlog(st.db)
+        query, order = _search.filter_articles(query, text, indexed=indexed)
     if status:
         query = _status_filter(query, _check_status(status), ann_id)
     if label:

@@ -125,9 +125,15 @@ class EventBuilder:
     #: Set when the mutation changes what counts as progress without touching a state row (a new article).
     progress: bool = False
 
-    def touch(self, table: str, row_id: int, before: dict[str, Any] | None, *, created: bool = False) -> None:
-        """Record one row after it was written (``before`` taken earlier with :func:`snapshot`)."""
-        self.rows.append({"table": table, "id": row_id, "before": before, "after": snapshot(table, row_id)})
+    def touch(
+        self, table: str, row_id: int, before: dict[str, Any] | None, *, created: bool = False,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Record one row after it was written (``before`` taken earlier with :func:`snapshot`; ``after`` when
+        the caller knows every column it wrote, else read back)."""
+        if after is None:
+            after = snapshot(table, row_id)
+        self.rows.append({"table": table, "id": row_id, "before": before, "after": after})
         if created:
             self.created.setdefault(table, row_id)
 

@@ -59,6 +59,7 @@ from annotator.store import (
     _models,
     _queries,
     _review,
+    _search,
     _snapshots,
 )
 from annotator.store._codebook import CodeUse
@@ -292,6 +293,18 @@ class Repository:
             return _queries.article_summaries(
                 self._st, annotator, text, status, label, offset, limit, ready_for_review
             )
+
+    def search_backlog(self) -> int:
+        """How many stored articles the text filter's index has still to take in (a bulk import leaves its
+        articles to be indexed afterwards; the filter indexes them itself before it searches, if need be)."""
+        with self._st.read():
+            return _search.backlog_size(self._st.db)
+
+    def index_search_backlog(self, limit: int | None = 1000) -> int:
+        """Index up to ``limit`` articles of the backlog (all for None) in one transaction; returns how many
+        are left (``jobs.importing.catch_up_search`` runs it in steps, with progress and cancel)."""
+        with self._st.tx():
+            return _search.index_backlog(self._st.db, limit)
 
     def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleView]:
         """Articles in import order, or ``ids`` in the given order (unknown ids skipped), read in batches."""

@@ -777,6 +777,15 @@ class MainWindow(QMainWindow):
     def _after_import(self, result: object) -> None:
         self.articles.apply_filter()
         self._update_progress()
+        if self.repo.search_backlog():
+            # The import stored the articles and left their search-index entries for afterwards: build them in
+            # the background while the analyst reads (a filter meanwhile indexes what is left itself).
+            from annotator.jobs.importing import catch_up_search
+
+            repo = self.repo
+            self._run("Indexing for the filter",
+                      lambda progress, cancel: catch_up_search(repo, progress=progress, cancel=cancel),
+                      lambda _result: None)
         if self.current_article_id is None:
             self.open_article(self.repo.next_in_queue(self.annotator))
         imported = int(getattr(result, "imported", 0) or 0)
