@@ -95,12 +95,14 @@ class SectionPage(QWidget):
         self.setObjectName(f"codebookPage_{section.value}")
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("codes")
-        self.tree.setHeaderLabels(["Name", "Used by", "Description"])
+        described = "Description; keywords" if section == Section.ISSUE else "Description"
+        self.tree.setHeaderLabels(["Name", "Used by", described])
         self.tree.setRootIsDecorated(section == Section.ISSUE)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setColumnWidth(0, 260)
-        self.tree.setColumnWidth(1, 70)
+        # Issue codes are paths ("territorial dispute/sovereignty"): their column is wider.
+        self.tree.setColumnWidth(0, 380 if section == Section.ISSUE else 240)
+        self.tree.setColumnWidth(1, 80)
         self.tree.currentItemChanged.connect(lambda _cur, _prev: self._show_current())
 
         self.name = QLineEdit()
@@ -135,7 +137,9 @@ class SectionPage(QWidget):
             row = QHBoxLayout()
             row.addWidget(self.color, 1)
             row.addWidget(self.color_button)
-            form.addRow("&Colour", row)
+            color_label = QLabel("&Colour")
+            color_label.setBuddy(self.color)  # Alt+C reaches the field, as the other rows' labels do
+            form.addRow(color_label, row)
             form.addRow("&Actor", self.actor)
         if section == Section.STANCE:
             form.addRow("Value", self.value)
@@ -239,7 +243,8 @@ class SectionPage(QWidget):
         if self.section == Section.ISSUE:
             parents: dict[str | None, Any] = {None: self.tree}
             for row in self.book.issue_rows():
-                node = self._row(parents[row.parent], row.issue.code, row.issue.description)
+                described = "; ".join(x for x in (row.issue.description, ", ".join(row.issue.keywords)) if x)
+                node = self._row(parents[row.parent], row.issue.code, described)
                 parents[row.issue.code] = node
                 chosen = node if row.issue.code == wanted else chosen
             self.tree.expandAll()
