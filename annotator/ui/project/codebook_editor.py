@@ -458,9 +458,10 @@ class SectionPage(QWidget):
         if name is None:
             return
         repo = self.editor.repo
-        uses = repo.where_used(self.section, name)
+        total = repo.code_usage(self.section, name)
+        uses = repo.where_used(self.section, name, limit=WHERE_USED_LIMIT)
         self.uses.clear()
-        for use in uses[:WHERE_USED_LIMIT]:
+        for use in uses:
             title = repo.article(use.article_id).title or use.article_id
             if use.table == "entity":
                 row = repo.entity(use.row_id)
@@ -471,8 +472,8 @@ class SectionPage(QWidget):
             entry = QListWidgetItem(f"{title} — {what} · {row.layer if use.table == 'entity' else claim.layer}")
             entry.setData(NAME_ROLE, (use.article_id, use.table, use.row_id))
             self.uses.addItem(entry)
-        more = f" (the first {WHERE_USED_LIMIT} listed)" if len(uses) > WHERE_USED_LIMIT else ""
-        self.uses_title.setText(f"“{name}” is used by {len(uses)} rows{more}. Enter opens one.")
+        more = f" (the first {WHERE_USED_LIMIT} listed)" if total > WHERE_USED_LIMIT else ""
+        self.uses_title.setText(f"“{name}” is used by {total} rows{more}. Enter opens one.")
         self.uses_title.show()
         self.uses.show()
         if self.uses.count():
