@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -53,7 +54,8 @@ from annotator.core.codebook import (
     Variable,
     VariableType,
 )
-from annotator.core.codebook_edit import add, free_name, items, move, update
+from annotator.core.codebook_edit import MergeReport, add, free_name, items, move, update
+from annotator.core.errors import AnnotatorError
 from annotator.store.repository import Repository
 
 #: The tabs, in order, with their titles.
@@ -530,6 +532,11 @@ class CodebookEditor(QDialog):
         self.status.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.close)
+        import_button = close.addButton("Import file…", QDialogButtonBox.ButtonRole.ActionRole)
+        export_button = close.addButton("Export file…", QDialogButtonBox.ButtonRole.ActionRole)
+        import_button.setToolTip("Merge a codebook file by name: new codes are added, existing ones updated")
+        import_button.clicked.connect(lambda: self._choose_file(save=False))
+        export_button.clicked.connect(lambda: self._choose_file(save=True))
         for button in close.buttons():
             # Enter saves the field it is typed in; only Esc or the button close the editor.
             if isinstance(button, QPushButton):
@@ -612,6 +619,49 @@ class CodebookEditor(QDialog):
             return False
         self.message(f"{text}: saved (Ctrl+Z in the main window undoes it).")
         self.reload(select)
+        return True
+
+    def _choose_file(self, save: bool) -> None:
+        dialog = QFileDialog(self, "Export the codebook" if save else "Import a codebook", "",
+                             "Codebook files (*.json);;All files (*)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
+        if save:
+            dialog.setDefaultSuffix("json")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.export_file if save else self.import_file)
+        dialog.open()
+
+    def import_file(self, path: str) -> bool:
+        """Merge a codebook file into the project's by name (one undoable step); a bad file changes nothing."""
+        from annotator.jobs.projects import load_codebook
+
+        try:
+            incoming = load_codebook(path)
+        except AnnotatorError as exc:
+            self.message(str(exc))
+            return False
+        reports: list[MergeReport] = []
+
+        def merge() -> Change:
+            change, report = self.repo.merge_codebook(incoming, self.annotator)
+            reports.append(report)
+            return change
+
+        if not self.apply(f"Import the codebook {path}", merge):
+            return False
+        lines = reports[0].lines() if reports else []
+        self.message(f"Imported {path}: " + ("; ".join(lines) if lines else "nothing new") + ". Ctrl+Z undoes it.")
+        return True
+
+    def export_file(self, path: str) -> bool:
+        from annotator.jobs.projects import export_codebook
+
+        try:
+            export_codebook(self.repo, path)
+        except AnnotatorError as exc:
+            self.message(str(exc))
+            return False
+        self.message(f"Exported the codebook to {path}.")
         return True
 
     def save(self, text: str, book: Codebook, select: tuple[Section, str] | None = None) -> bool:
