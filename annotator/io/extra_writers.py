@@ -102,26 +102,28 @@ def _claim_row(item: ExportArticle, claim: ClaimView, names: dict[int, str],
 
     claimant = hierarchy.actor(claim.source_actor_id) if claim.source_actor_id is not None else None
     top = hierarchy.actor(hierarchy.top(claim.source_actor_id)) if claim.source_actor_id is not None else None
+    # Every text cell is escaped, the annotator (layer) name and the codebook values too: whatever came from a
+    # file or a user may start with "=".
     return [
-        item.article.id,
+        _cell(item.article.id),
         _cell(item.article.title),
-        item.article.date or "",
+        _cell(item.article.date),
         _cell(item.article.source),
         f"c{claim.id}",
         _cell(actor_name(claim.source_actor_id, claim.source_actor_name)),
-        claimant.kind if claimant is not None else "",
+        _cell(claimant.kind) if claimant is not None else "",
         _cell(top.name) if top is not None else "",
         _cell(_role_text(claim.source, text)),
         _cell(_role_text(claim.cue, text)),
         _cell(_role_text(claim.content, text)),
-        claim.kind,
-        claim.form,
+        _cell(claim.kind),
+        _cell(claim.form),
         _cell(actor_name(claim.addressee_id, claim.addressee_name)),
         _cell(claim.issue),
         "" if claim.stance is None else str(claim.stance),
         _cell(claim.note),
-        str(claim.status),
-        claim.layer,
+        _cell(str(claim.status)),
+        _cell(claim.layer),
     ]
 
 

@@ -19,7 +19,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from annotator.core.errors import ValidationError
-from annotator.core.records import ActorIn, ArticleIn, ArticleStatus, ClaimIn, EntityIn, Span, Status
+from annotator.core.names import validate_annotator_name
+from annotator.core.records import (
+    GOLD_LAYER,
+    SUGGESTIONS_LAYER,
+    ActorIn,
+    ArticleIn,
+    ArticleStatus,
+    ClaimIn,
+    EntityIn,
+    Span,
+    Status,
+)
+from annotator.core.text_checks import surrogate_in
 from annotator.io.headers import parse_date, parse_header
 
 #: Joins the pieces of a discontinuous span in a role's ``text`` (the same join the exporters write).
@@ -68,6 +80,17 @@ def _as_str(value: Any, what: str, *, allow_none: bool = True) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     raise RecordError(f"{what} must be a string, got {value!r}")
+
+
+def _annotator(value: Any, what: str) -> str | None:
+    """The layer an imported item names: ``suggestions``, ``gold``, or a valid annotator name."""
+    name = _as_str(value, what)
+    if name is None or name in (SUGGESTIONS_LAYER, GOLD_LAYER):
+        return name
+    try:
+        return validate_annotator_name(name)
+    except ValidationError as exc:
+        raise RecordError(f"{what}: {exc}") from None
 
 
 def make_span(start: Any, end: Any, text_length: int, what: str) -> Span:
@@ -123,7 +146,7 @@ def _entity(item: Any, index: int, text: str) -> EntityIn:
         label=label,
         status=_status(item.get("status"), what),
         origin=_as_str(item.get("origin"), f"{what} origin") or "import",
-        annotator=_as_str(item.get("annotator"), f"{what} annotator"),
+        annotator=_annotator(item.get("annotator"), f"{what} annotator"),
         actor=_as_str(item.get("actor"), f"{what} actor"),
     )
 
@@ -199,7 +222,7 @@ def _claim(item: Any, index: int, text: str) -> ClaimIn:
         variables=_variables(item.get("variables"), what),
         status=_status(item.get("status"), what),
         origin=_as_str(item.get("origin"), f"{what} origin") or "import",
-        annotator=_as_str(item.get("annotator"), f"{what} annotator"),
+        annotator=_annotator(item.get("annotator"), f"{what} annotator"),
     )
 
 
@@ -300,6 +323,10 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
         raise RecordError("record has no 'text' string")
     if not text.strip():
         raise RecordError("record text is empty")
+    # A lone surrogate ("\ud800" in the JSON) cannot be stored or shown: refuse the record, keep the others.
+    bad = surrogate_in(record, "record")
+    if bad is not None:
+        raise RecordError(bad)
     meta_value = record.get("meta") or {}
     if not isinstance(meta_value, Mapping):
         raise RecordError("'meta' must be an object")

@@ -85,6 +85,7 @@ class ClaimSuggester:
         quotes = QuoteIndex(find_quotes(doc.text))
         sents = Sentences(doc)
         best = _drop_embedded(_best_per_cue(self.rules.candidates(doc, quotes, sents)))
+        best = [c for c in best if not _hypothetical(c)]
         index = self.resolver.index(doc, sents) if best else None
         out: list[ClaimSuggestion] = []
         seen: set[tuple[tuple[CharSpan, ...], tuple[CharSpan, ...]]] = set()
@@ -122,6 +123,15 @@ class ClaimSuggester:
             )
         out.sort(key=lambda c: (c.cue[0].start, c.content[0].start))
         return out
+
+
+def _hypothetical(cand: Candidate) -> bool:
+    """"Let's say ...", "let us assume ...": a supposition of the writer, not an attributed claim (the source would
+    be "'s")."""
+    tok = cand.source_token
+    if tok is None or tok.lower_ not in ("'s", "’s", "us") or tok.i == 0:
+        return False
+    return tok.doc[tok.i - 1].lower_ == "let"
 
 
 def _best_per_cue(cands: list[Candidate]) -> list[Candidate]:

@@ -1,8 +1,8 @@
 """Turn article texts into suggestions: entities, claims and actor links, one ``ArticleSuggestions`` each.
 
 spaCy does the expensive part (the texts are streamed through the pipeline, optionally in several worker
-processes); our rules run in this process on the parsed docs, so nothing of ours needs to be picklable and
-``n_process`` works with any claim suggester.
+processes). With one process our rules run here on the parsed docs; with several they run in the workers (which
+get this suggester by fork) and only the suggestions come back.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
 from annotator.nlp.entities import LabelMap, entity_suggestions
 from annotator.nlp.issues import IssueSuggester
 from annotator.nlp.pipeline import LoadedPipeline, parse_stream
+from annotator.nlp.workers import map_in_workers
 
 _CLAIMS_MODULE = "annotator.nlp.claims"
 
@@ -136,13 +137,23 @@ class Suggester:
         Args:
             items: ``(article_id, text)`` pairs; consumed lazily, so a large corpus need not be in memory.
             batch_size: texts per spaCy batch.
-            n_process: worker processes parsing texts; the rules run here on the docs they return. Close the
-                iterator (or let it be collected) to stop early: the workers are then terminated.
+            n_process: worker processes; each parses its texts and runs the rules on them. Close the iterator
+                (or let it be collected) to stop early: the workers are then terminated.
 
         Yields:
             One :class:`ArticleSuggestions` per item, offsets into the given text.
         """
         pairs = ((text, article_id) for article_id, text in items)
-        # Closing this generator early (a cancelled job) closes parse_stream, which stops its workers.
-        for doc, article_id in parse_stream(self.loaded.nlp, pairs, batch_size=batch_size, n_process=n_process):
+        if n_process > 1:
+            # The rules run in the workers too: only the (small) suggestions come back, not the parsed Docs, so
+            # this process does little more than store them (issue 15, point 33). Closing this generator early
+            # (a cancelled job) stops the workers.
+            for suggestions, _ in map_in_workers(self.loaded.nlp, pairs, batch_size=batch_size,
+                                                 n_process=n_process, process=self._suggest_in_worker):
+                yield suggestions
+            return
+        for doc, article_id in parse_stream(self.loaded.nlp, pairs, batch_size=batch_size):
             yield self.suggest_doc(article_id, doc)
+
+    def _suggest_in_worker(self, doc: Any, article_id: str) -> ArticleSuggestions:
+        return self.suggest_doc(article_id, doc)

@@ -45,6 +45,9 @@ def live_actor(actor_id: int) -> Any:
 
 def actors(query: str, limit: int | None) -> list[ActorView]:
     select = Actor.select().where(Actor.deleted == False)  # noqa: E712
+    if "\x00" in query:
+        # No name holds a NUL, and SQLite would cut the LIKE pattern at it and match every actor.
+        return []
     if query.strip():
         matching = ActorName.select(ActorName.actor).where(ActorName.key.contains(_key(query)))
         select = select.where(Actor.id.in_(matching))
@@ -75,18 +78,25 @@ def _aliases(values: Iterable[str], name: str) -> list[str]:
     return out
 
 
-def _check_parent(actor_id: int | None, parent_id: int | None) -> None:
-    if parent_id is None:
-        return
-    live_actor(parent_id)
-    # Walk up from the parent: reaching the actor itself would make a cycle (Abe -> Government -> Abe).
+def makes_cycle(actor_id: int | None, parent_id: int) -> bool:
+    """Whether giving ``actor_id`` the parent ``parent_id`` would close a cycle (Abe -> Government -> Abe)."""
+    # Walk up from the parent: reaching the actor itself would make a cycle.
     seen: set[int] = set()
     current: int | None = parent_id
     while current is not None and current not in seen:
         if current == actor_id:
-            raise ValidationError(f"actor {parent_id} cannot be the parent of actor {actor_id}: that makes a cycle")
+            return True
         seen.add(current)
         current = Actor.select(Actor.parent).where(Actor.id == current).scalar()
+    return False
+
+
+def _check_parent(actor_id: int | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    live_actor(parent_id)
+    if makes_cycle(actor_id, parent_id):
+        raise ValidationError(f"actor {parent_id} cannot be the parent of actor {actor_id}: that makes a cycle")
 
 
 def insert_actor(name: str, kind: str, aliases: Sequence[str], parent_id: int | None, notes: str) -> int:

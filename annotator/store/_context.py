@@ -13,6 +13,7 @@ from peewee import Database, SqliteDatabase
 
 from annotator.core.codebook import EMPTY_CODEBOOK, Codebook
 from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
@@ -24,6 +25,7 @@ from annotator.core.records import (
 )
 from annotator.store._postgres import current_user, is_postgres
 from annotator.store.models import Annotator, Article, Layer, ProjectCodebook, Setting, bound
+from annotator.store.preflight import explain, is_database_failure
 
 #: Setting written by ``annotator server init``: this PostgreSQL database enforces roles for its people.
 TEAM_SERVER_KEY = "team_server"
@@ -54,6 +56,7 @@ class StoreContext:
         # Settings read during one call (per thread): validation of 10,000 suggestions must not re-read the
         # label set 10,000 times, and a setting changed by another process is seen by the next call.
         self._local = threading.local()
+        self._search_index: bool | None = None
         # The parsed codebook and the JSON text it came from: each call reads the text (a few kilobytes) and
         # parses it again only when another call or process changed it.
         self._parsed: tuple[str, Codebook] | None = None
@@ -70,6 +73,13 @@ class StoreContext:
         try:
             with bound(self.db):
                 yield
+        except Exception as exc:
+            # A damaged, read-only, locked or vanished database is the user's to fix: one clear line naming it
+            # (a StorageError), not a traceback from deep in peewee. Integrity errors (bugs) stay as they are.
+            # PostgreSQL's errors are the team server's to translate and retry (annotator.store._postgres).
+            if outermost and not self.is_postgres and is_database_failure(exc):
+                raise explain(self.location, exc) from exc
+            raise
         finally:
             if outermost:
                 self._local.settings = None
@@ -100,6 +110,14 @@ class StoreContext:
                 # write refers to a layer that is not there (FOREIGN KEY constraint failed).
                 self._forget_layers()
                 raise
+
+    def has_search_index(self) -> bool:
+        """Whether the text filter can use the FTS5 index (looked up once per repository)."""
+        if self._search_index is None:
+            from annotator.store._search import has_search_index
+
+            self._search_index = has_search_index(self.db)
+        return self._search_index
 
     # ------------------------------------------------------------------ who is connected (team server)
     def server_user(self) -> str | None:
@@ -283,6 +301,8 @@ class StoreContext:
             if identity is not None and not role_reviews(identity[1]):
                 raise PermissionDeniedError(f"{identity[0]} may not change the gold layer: reviewers and admins do")
             return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
+        # The rule `annotators add` applies: an imported file must not slip in "=HYPERLINK(..)", "Gold" or NUL.
+        name = validate_annotator_name(name)
         self.check_acting_as(name)
         if self.team_identity() is None:  # on a team server only admins add people (server add-user)
             Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()

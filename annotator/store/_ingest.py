@@ -21,7 +21,7 @@ from annotator.core.records import (
     Span,
     Status,
 )
-from annotator.store._actors import resolve_actors
+from annotator.store._actors import makes_cycle, resolve_actors
 from annotator.store._claims import span_key, span_rows, variables_text
 from annotator.store._codebook import import_codes
 from annotator.store._context import StoreContext, dumps, now
@@ -140,7 +140,9 @@ def _store_items(
     for key, actor_id in actor_ids.items():
         parent = actors[key].parent
         # Only actors this import created get a parent: an existing actor's hierarchy is the project's.
-        if actor_id in created_actors and parent in actor_ids and actor_ids[parent] != actor_id:
+        if actor_id in created_actors and parent in actor_ids and not makes_cycle(actor_id, actor_ids[parent]):
+            # A file whose actors form a cycle (a -> b -> a) keeps the links up to the one closing it, the rule
+            # update_actor enforces.
             Actor.update(parent=actor_ids[parent]).where(Actor.id == actor_id).execute()
     ev.add_bulk("actor", "created", created_actors)
     # Unknown actor keys on entities/claims are simply not linked.

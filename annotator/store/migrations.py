@@ -20,7 +20,9 @@ from annotator.core.errors import ConfigError
 from annotator.core.resources import sample_codebook
 from annotator.store import _codebook
 from annotator.store._legacy_codebook import codebook_of_v1
+from annotator.store._search import create_search_index
 from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, bound, upsert
+from annotator.store.preflight import version_problem
 
 VERSION_KEY = "schema_version"
 
@@ -52,6 +54,11 @@ def _codebook_in_database(db: Database, migrator: SchemaMigrator) -> None:
         _codebook.write(codebook_of_v1())
 
 
+def _add_search_index(db: Database, _: SchemaMigrator) -> None:
+    # Issue 15: the article filter's FTS5 index (SQLite only; other backends keep the scan until they get theirs).
+    create_search_index(db)
+
+
 def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
     """Step 5 (team server): one row per suggestion key in the suggestions layer, enforced by unique indexes.
 
@@ -78,6 +85,7 @@ def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
 STEPS: list[Step] = [
     Step(1, "create tables", _create_tables),
     Step(2, "codebook in the database", _codebook_in_database),
+    Step(3, "full-text search index of the articles", _add_search_index),
     Step(5, "team server: unique suggestion keys", _suggestion_keys),
 ]
 
@@ -92,7 +100,7 @@ def schema_version(db: Database) -> int:
         if not db.table_exists(Setting._meta.table_name):
             return 0
         row = Setting.get_or_none(Setting.key == VERSION_KEY)
-        return int(json.loads(row.value)) if row else 0
+        return version_problem(row.value, str(db.database)) if row else 0
 
 
 def _write_version(version: int) -> None:
@@ -127,6 +135,7 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
                 # A fresh database gets the current models directly; the steps are for upgrades. A new project
                 # starts with the sample codebook (``project new`` may replace it before anything is coded).
                 _create_tables(db, migrator)
+                create_search_index(db)
                 _codebook.write(sample_codebook())
                 _suggestion_keys(db, migrator)
                 _write_version(latest)

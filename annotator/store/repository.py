@@ -32,6 +32,7 @@ from annotator.core.claim_table import ClaimRow
 from annotator.core.codebook import Codebook, Section
 from annotator.core.codebook_edit import MergeReport
 from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     ActorView,
     AnnotatorRole,
@@ -59,7 +60,7 @@ from annotator.store import (
     _snapshots,
 )
 from annotator.store._codebook import CodeUse
-from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
+from annotator.store._context import StoreContext, dumps
 from annotator.store._postgres import guard_methods
 from annotator.store._views import article_view
 from annotator.store.models import Annotator, Article, Event, Setting, upsert
@@ -201,9 +202,7 @@ class Repository:
         Without ``role`` a new annotator gets role "annotator" and an existing one keeps theirs, so opening a
         session with a reviewer's name does not demote them.
         """
-        name = _entities.ensure_text(name, "annotator name")
-        if name.casefold() in RESERVED_NAMES:
-            raise ValidationError(f"{name!r} is a reserved layer name, not a person's name")
+        name = validate_annotator_name(name)
         try:
             value = AnnotatorRole(role if role is not None else AnnotatorRole.ANNOTATOR).value
         except ValueError:
@@ -264,7 +263,10 @@ class Repository:
         limit: int | None = None,
         ready_for_review: bool = False,
     ) -> list[ArticleSummary]:
-        """Rows for the article list, filtered (title/text substring, annotator status, has a mention of label).
+        """Rows for the article list, filtered (words of the title/text, annotator status, has a mention of label).
+
+        ``text``: every word must start a word of the title or text (case and accents folded; FTS5 on SQLite,
+        see ``annotator.store._search``); a query without letters or digits is a substring match.
 
         With ``annotator``: status is theirs and counts are of their working view (their live non-rejected
         rows plus the suggestions they have not decided on; ``n_suggested`` = those undecided entity + claim
@@ -491,6 +493,11 @@ class Repository:
     def set_article_status(self, article_id: str, annotator: str, status: ArticleStatus) -> Change:
         with self._st.tx():
             return _queries.set_article_status(self._st, article_id, annotator, status)
+
+    def time_spent(self, article_id: str, annotator: str) -> float:
+        """Seconds the annotator has spent on the article so far (what ``add_time`` recorded; 0 if none)."""
+        with self._st.read():
+            return _queries.time_spent(self._st, article_id, annotator)
 
     def add_time(self, article_id: str, annotator: str, seconds: float) -> None:
         """Add time spent on the article (not audited, not undoable)."""

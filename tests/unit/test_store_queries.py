@@ -29,7 +29,7 @@ def test_annotators_and_roles(repo: Repository) -> None:
     repo.ensure_annotator("zoe", "reviewer")  # an existing name takes an explicit new role
     repo.ensure_annotator("adam")  # ... and keeps its role without one
     assert repo.annotators() == [("adam", "reviewer"), ("zoe", "reviewer")]
-    for bad, error in (("gold", "reserved"), ("", "non-empty"), ("x", "unknown role")):
+    for bad, error in (("gold", "name of a layer"), ("", "needs a name"), ("x", "unknown role")):
         with pytest.raises(ValidationError, match=error):
             repo.ensure_annotator(bad, "boss" if bad == "x" else "annotator")
     assert ("gold", "gold") in repo.layers() and ("suggestions", "model") in repo.layers()

@@ -7,13 +7,14 @@ action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -27,12 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import ArticleStatus, Change, ClaimView, role_reviews
+from annotator.core.records import ArticleStatus, Change, ClaimView, Status, role_reviews
 from annotator.store.repository import Repository
 from annotator.ui.project.codebook_editor import CodebookEditor
 from annotator.ui.project.projects import DB_FILTER, NewProjectDialog, project_name
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.window.focus_refresh import FocusRefresh
+from annotator.ui.window.pane_sizes import PaneSizes, share
 from annotator.ui.workspace import shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.article_text import CLAIM, ENTITY
@@ -69,6 +71,10 @@ MENUS = (
     ("&Article", shortcuts.ARTICLE),
     ("&View", shortcuts.VIEW),
 )
+
+
+#: A second Escape within this many seconds cancels the background job.
+ESCAPE_AGAIN_SECONDS = 3.0
 
 
 class MainWindow(QMainWindow):
@@ -165,7 +171,9 @@ class MainWindow(QMainWindow):
             return
         if article_id is None:
             self.setWindowTitle(f"{self.project} — {self.annotator} — annotator")
+            self._follow_time(None)
             return
+        self._follow_time(article_id)
         if self.repo.article_status(article_id, self.annotator) == ArticleStatus.TODO:
             # Not an undoable decision: opening an article is navigation, but the queue should know.
             self.repo.set_article_status(article_id, self.annotator, ArticleStatus.IN_PROGRESS)
@@ -209,17 +217,23 @@ class MainWindow(QMainWindow):
             self.review.mark_reviewed_and_next()
             return
         self.workspace.commit_pending()
+        undecided = sum(1 for e in self.workspace.entities if e.status == Status.SUGGESTED)
+        undecided += sum(1 for c in self.workspace.claims if c.status == Status.SUGGESTED)
         change = self.workspace.decisions.decide(
             "Marked done",
             lambda: self.repo.set_article_status(article_id, self.annotator, ArticleStatus.DONE),
         )
         if change is None:
             return
+        # Done with suggestions left is allowed (they stay suggestions, nobody's decision), but never silently.
+        left = (f" with {undecided} suggestion{'s' if undecided != 1 else ''} undecided (Ctrl+Z reopens it)"
+                if undecided else "")
         next_id = self.repo.next_in_queue(self.annotator, after=article_id)
         if next_id is None or next_id == article_id:
-            self._show_message("All articles are done. Well done!")
+            self._show_message(f"Marked done{left}. All articles are done. Well done!")
             return
         self.open_article(next_id)
+        self._show_message(f"Previous article marked done{left}.")
 
     def shutdown(self) -> None:
         """Record the time on the open article and end the session (done on close; safe to call twice)."""
@@ -227,6 +241,10 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.workspace.commit_pending()
+        if not self.review.active:  # review mode arranges the panes its own way; the coding layout is kept
+            self.pane_sizes.save()
+        else:
+            self.pane_sizes.save(["claims"])
         self._record_time()
         self._end_session()
         self._timer.stop()
@@ -251,17 +269,60 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self.workspace.entity_panel)
         right.addWidget(self.workspace.claim_panel)
-        right.setSizes([380, 480])
         self.right_panels = right
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(self.articles)
         main.addWidget(self.workspace.pane)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
-        main.setSizes([400, 530, 470])
         main.setChildrenCollapsible(False)
         self.setCentralWidget(main)
         self.splitter = main
+        self.pane_sizes = PaneSizes(None, {})
+        self._sized = False
+
+    def remember_layout(self, settings: QSettings) -> None:
+        """Restore the pane sizes saved in ``settings`` and save them there when the window closes."""
+        self.pane_sizes = PaneSizes(settings, {"main": self.splitter, "right": self.right_panels,
+                                               "claims": self.workspace.claim_panel.splitter})
+        self._sized = self.pane_sizes.restore()
+
+    def default_layout(self) -> None:
+        """Shares of the window's size: the list wide enough for its titles, the claim list five rows or more."""
+        width = max(self.splitter.width(), 600)
+        self.splitter.setSizes(share(width, (0.27, 0.40, 0.33), (240, 320, 300)))
+        height = max(self.right_panels.height(), 400)
+        entities, claims_share = share(height, (0.38, 0.62), (120, 320))
+        sizes = [0] * self.right_panels.count()  # the review table (hidden while coding) gets nothing
+        sizes[self.right_panels.indexOf(self.workspace.entity_panel)] = entities
+        sizes[self.right_panels.indexOf(self.workspace.claim_panel)] = claims_share
+        self.right_panels.setSizes(sizes)
+        claims = self.workspace.claim_panel.splitter
+        editor = self.workspace.claim_panel.editor.sizeHint().height()
+        total = max(sum(claims.sizes()), 300)
+        claims.setSizes([max(total - editor, 1), editor])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            self.default_layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """Icons only on a narrow window, so that no action of the toolbar is cut off (1000 px: point 27)."""
+        toolbar = getattr(self, "toolbar", None)
+        if toolbar is None:
+            return
+        narrow = self.width() < self._toolbar_full_width
+        style = Qt.ToolButtonStyle.ToolButtonIconOnly if narrow else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        for name in self._toolbar_texts:
+            widget = toolbar.widgetForAction(self.actions_by_name[name])
+            if isinstance(widget, QToolButton) and widget.toolButtonStyle() != style:
+                widget.setToolButtonStyle(style)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
@@ -315,8 +376,8 @@ class MainWindow(QMainWindow):
             "stance_neutral": lambda: ws.set_stance(0),
             "stance_for": lambda: ws.set_stance(1),
             "delete_claim": ws.delete_claim,
-            "undo": ws.decisions.undo,
-            "redo": ws.decisions.redo,
+            "undo": lambda: self._undo_redo(undo=True),
+            "redo": lambda: self._undo_redo(undo=False),
             "accept_all": either(review.adopt_agreed, ws.accept_all),
             "done_next": self.mark_done_and_next,
             "toggle_rejected": self._toggle_rejected,
@@ -372,6 +433,12 @@ class MainWindow(QMainWindow):
                 widget.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+        self._toolbar_texts: list[str] = []
+        for item in TOOLBAR:
+            button = toolbar.widgetForAction(self.actions_by_name[item]) if item is not None else None
+            if isinstance(button, QToolButton) and button.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly:
+                self._toolbar_texts.append(str(item))
+        self._toolbar_full_width = toolbar.sizeHint().width() + 40
 
     def _build_label_actions(self, menu: Any) -> None:
         self.label_menu = menu.addMenu("&Label")
@@ -400,6 +467,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.session_status: Any | None = None
+        self.job_status: Any | None = None
+        self._escape_at = 0.0
         try:
             from annotator.ui.window.status_widgets import SessionStatus
         except ImportError:
@@ -414,7 +483,8 @@ class MainWindow(QMainWindow):
             except ImportError:
                 pass
             else:
-                status.addPermanentWidget(JobStatusWidget(self.runner, self))
+                self.job_status = JobStatusWidget(self.runner, self)
+                status.addPermanentWidget(self.job_status)
         self._update_progress()
 
     # ------------------------------------------------------------------ reactions
@@ -435,6 +505,33 @@ class MainWindow(QMainWindow):
             self._update_progress()
             if change.article_id is not None:
                 self.articles.model.refresh_article(change.article_id)
+
+    def _follow_time(self, article_id: str | None) -> None:
+        """The status bar's clock: the time stored for this article plus the active time since it opened."""
+        if self.session_status is None:
+            return
+        if article_id is None:
+            self.session_status.follow_article(None)
+            return
+        try:
+            stored = self.repo.time_spent(article_id, self.annotator)
+        except Exception:  # bookkeeping never blocks opening an article
+            stored = 0.0
+        timer = self._timer
+        self.session_status.follow_article(lambda: stored + timer.elapsed())
+
+    def _undo_redo(self, undo: bool) -> None:
+        """Undo or redo the last decision and say which one (Ctrl+Z / Ctrl+Shift+Z)."""
+        stack = self.workspace.decisions.stack
+        text = stack.undoText() if undo else stack.redoText()
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            self._show_message("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        if undo:
+            self.workspace.decisions.undo()
+        else:
+            self.workspace.decisions.redo()
+        self._show_message(f"{'Undone' if undo else 'Redone'}: {text}")
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
@@ -475,7 +572,8 @@ class MainWindow(QMainWindow):
         toggle.blockSignals(True)
         toggle.setChecked(on)
         toggle.blockSignals(False)
-        toggle.setEnabled(on or self.review.is_reviewer())
+        # Always enabled: Ctrl+R by a non-reviewer explains who may review instead of doing nothing (point 25).
+        toggle.setEnabled(True)
         self.actions_by_name["review_adopt"].setEnabled(on)
         self._update_progress()
 
@@ -604,8 +702,20 @@ class MainWindow(QMainWindow):
         self.articles.filter_text.selectAll()
 
     def _focus_text(self) -> None:
+        """Escape: back to the text; pressed twice while a background job runs, it cancels the job (point 30)."""
         self.workspace.text.clear_selection()
         self.workspace.text.setFocus()
+        if self.runner is None or not self.runner.busy or self.job_status is None:
+            return
+        now = time.monotonic()
+        if now - self._escape_at <= ESCAPE_AGAIN_SECONDS:
+            self._escape_at = 0.0
+            self.job_status.cancel()
+            self._show_message("Cancelling the background job; what it finished is kept.")
+        else:
+            self._escape_at = now
+            self._show_message("A background job is running: press Escape again to cancel it "
+                               "(what it finished is kept).")
 
     def _focus_editor(self, name: str) -> None:
         editor = self.workspace.claim_panel.editor
@@ -647,21 +757,33 @@ class MainWindow(QMainWindow):
             return
         self.runner.run(title, job, on_result=on_result)
 
-    def _summary(self, title: str, result: object) -> None:
+    def _summary(self, title: str, result: object, next_step: tuple[str, str] | None = None) -> bool:
         lines = result.lines() if hasattr(result, "lines") else [str(result)]
         try:
             from annotator.ui.window.import_export_dialogs import show_summary
         except ImportError:
             self._show_message(lines[0] if lines else title)
-            return
-        show_summary(self, title, lines)
+            return False
+        return show_summary(self, title, lines, next_step)
+
+    def _summary_only(self, title: str, result: object) -> None:
+        self._summary(title, result)
 
     def _after_import(self, result: object) -> None:
         self.articles.apply_filter()
         self._update_progress()
         if self.current_article_id is None:
             self.open_article(self.repo.next_in_queue(self.annotator))
-        self._summary("Import", result)
+        imported = int(getattr(result, "imported", 0) or 0)
+        if not imported:
+            self._summary("Import", result)
+            return
+        # New articles sit at 0 / 0 until spaCy has been over them: say so, and offer to do it (point 29).
+        noun = "article has" if imported == 1 else "articles have"
+        hint = f"The {imported} new {noun} no suggestions yet: Suggest (Ctrl+Shift+S) runs spaCy over them."
+        self._show_message(hint)
+        if self._summary("Import", result, (f"Next step: {hint}", "Suggest now")):
+            self._suggest()
 
     def _after_suggest(self, result: object) -> None:
         self.reload_article()
@@ -706,7 +828,7 @@ class MainWindow(QMainWindow):
             lambda progress, cancel: services.export(
                 options.path, options.fmt, options.layer, options.statuses, progress, cancel
             ),
-            lambda result: self._summary("Export", result),
+            lambda result: self._summary_only("Export", result),
         )
 
 

@@ -22,6 +22,7 @@ from annotator.core.resources import resource_path, seeds_dir
 from annotator.store import default_database_path
 from annotator.store.repository import Repository
 from annotator.ui.project.projects import remember_project
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.services import WorkspaceServices
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window.annotator_dialog import ask_annotator_name, name_problem, normalize_name
@@ -123,6 +124,9 @@ def resolve_annotator(
 ) -> str | None:
     """The annotator of this run: the team server's login, else ``--annotator``, else the remembered one, else asked.
 
+    The name remembered by this database is used as it is; the name this user last used elsewhere only when it is
+    already an annotator of this database, else it is offered in the dialog.
+
     A given name that cannot be used (e.g. "gold") is offered in the dialog, whose message explains why.
 
     Returns:
@@ -136,7 +140,16 @@ def resolve_annotator(
         wanted = normalize_name(given)
         return wanted if name_problem(wanted) is None else ask(None, known, wanted)
     remembered = remembered_annotator(repo, settings)
-    return remembered if remembered is not None else ask(None, known, None)
+    if remembered is not None and (remembered in known or _valid(repo.get_setting(LAST_ANNOTATOR))):
+        return remembered
+    # A database that has never seen this name (a brand-new project, another team's file): ask, offering the
+    # name this user used last, instead of creating that person here silently (issue 15, point 24).
+    return ask(None, known, remembered)
+
+
+def _valid(value: object) -> bool:
+    name = normalize_name(str(value)) if value else ""
+    return bool(name) and name_problem(name) is None
 
 
 class GuiController(QObject):
@@ -178,6 +191,7 @@ class GuiController(QObject):
 
     def _make_window(self, annotator: str) -> MainWindow:
         window = MainWindow(self.repo, annotator, self.services, self.runner)
+        window.remember_layout(self.settings)  # the pane sizes the analyst dragged to last time
         window.annotatorChanged.connect(self._on_annotator_changed)
         window.projectRequested.connect(self.open_project)
         window.set_recent_projects(remember_project(self.settings, self.repo.location))
@@ -315,6 +329,7 @@ class GuiController(QObject):
             self.window,
         )
         box.setInformativeText(f"{message}\n\nEverything saved before the problem is kept.")
+        plain_text.plain_message_box(box)  # the message may quote a title or a file name: never markup
         box.setObjectName("jobFailedBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): no nested event loop inside a signal handler
@@ -349,6 +364,7 @@ def explain_open_failure(db: str | None, exc: BaseException) -> None:
     print(f"{head}\n{detail}", file=sys.stderr)
     box = QMessageBox(QMessageBox.Icon.Critical, "annotator cannot start", head, QMessageBox.StandardButton.Ok)
     box.setInformativeText(detail)
+    plain_text.plain_message_box(box)  # a path or URL is shown as typed
     box.exec()
 
 

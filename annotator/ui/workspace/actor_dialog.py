@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.codebook import ActorType, Codebook
 from annotator.core.records import ActorView, EntityView
+from annotator.ui.shared import plain_text
 
 #: How many matching actors the completer lists.
 MAX_MATCHES = 50
@@ -96,7 +97,7 @@ class ActorPicker(QWidget):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setMaxVisibleItems(12)
         self.edit.setCompleter(self.completer)
-        self.status = QLabel(self)
+        self.status = plain_text.plain_label(QLabel(self))
         self.status.setObjectName("actorStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)

@@ -21,14 +21,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.codebook import Codebook, Variable, VariableType
 from annotator.core.records import ClaimView, RoleView, Status
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
 from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
 from annotator.ui.shared.row_table_model import RowTableModel
@@ -78,7 +81,7 @@ class ClaimModel(RowTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 4:
             return self.status_icon(claim.status)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
+            return plain_text.tooltip(
                 f"source: {_role_text(claim.source)}\ncue: {_role_text(claim.cue)}\n"
                 f"content: {_role_text(claim.content)}\nkind: {claim.kind} · {claim.status} · {claim.origin}"
             )
@@ -131,16 +134,21 @@ class ClaimEditor(QWidget):
         self.note.setPlaceholderText("note (Enter to save)")
         # Opaque, so Qt does not repaint the splitter and window behind the editor each time it changes.
         self.setAutoFillBackground(True)
+        # Two attributes a row (kind and form, issue and stance): four rows shorter than one attribute a row, which
+        # leaves the claim list room for five rows at 1000x700 (issue 15, point 27).
+        for box in (self.kind, self.form, self.issue, self.stance):
+            # Two boxes share a row: a box as wide as its longest item ("territorial dispute/sovereignty") would
+            # widen the whole window past 1000 px.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
         form = self._form = QFormLayout(self)
         form.setContentsMargins(6, 4, 6, 4)
         form.setVerticalSpacing(4)
         form.addRow("Source", self.source)
         form.addRow("Cue", self.cue)
         form.addRow("Content", self.content)
-        form.addRow("Kind", self.kind)
-        form.addRow("Form", self.form)
-        form.addRow("Issue", self.issue)
-        form.addRow("Stance", self.stance)
+        form.addRow("Kind", self._pair(self.kind, "Form", self.form))
+        form.addRow("Issue", self._pair(self.issue, "Stance", self.stance))
         form.addRow("Note", self.note)
         self.kind.activated.connect(lambda _i: self._emit("kind", self.kind.currentData()))
         self.form.activated.connect(lambda _i: self._emit("form", self.form.currentData()))
@@ -232,6 +240,20 @@ class ClaimEditor(QWidget):
             values[name] = value
         self._emit("variables", values)
 
+    @staticmethod
+    def _pair(first: QWidget, name: str, second: QWidget) -> QWidget:
+        """Two fields on one form row: ``first``, then ``name`` and ``second`` (their labels are buddies)."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        label = QLabel(name, row)
+        label.setBuddy(second)
+        layout.addWidget(first, 3)
+        layout.addWidget(label)
+        layout.addWidget(second, 2)
+        return row
+
     def _issue_line_edit(self) -> QLineEdit:
         edit = self.issue.lineEdit()
         assert edit is not None  # the combo box is editable
@@ -280,6 +302,9 @@ class ClaimEditor(QWidget):
                 self.content.setToolTip("")
                 self.note.clear()
                 self.issue.setCurrentIndex(0)
+                # Blank, not the previous claim's values: a disabled box still shows what it holds.
+                for box in (self.kind, self.form, self.stance):
+                    box.setCurrentIndex(-1)
                 self._show_variables({})
                 return
             source = _role_text(claim.source, "(no source)")
@@ -289,7 +314,7 @@ class ClaimEditor(QWidget):
             self.cue.setText(_role_text(claim.cue))
             content = _role_text(claim.content)
             self.content.setText(content if len(content) <= CONTENT_CHARS else content[: CONTENT_CHARS - 1] + "…")
-            self.content.setToolTip(content)
+            self.content.setToolTip(plain_text.tooltip(content))
             self.kind.setCurrentIndex(max(0, self.kind.findData(claim.kind)))
             self.form.setCurrentIndex(max(0, self.form.findData(claim.form)))
             issue_index = self.issue.findData(claim.issue) if claim.issue else 0
@@ -352,12 +377,30 @@ class ClaimPanel(QWidget):
         columns = ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         self.editor = ClaimEditor(codebook, self)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # "Source → cue → co…", never cut on both sides
+        listing = QWidget(self)
+        top = QVBoxLayout(listing)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(0)
+        top.addWidget(self.title)
+        top.addWidget(self.table, 1)
+        # The list and the editor share the height by a splitter the analyst can drag (the sizes are remembered
+        # with the window's), the list keeps at least four rows.
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 4
+                                    + self.table.horizontalHeader().sizeHint().height() + 4)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("claimSplitter")
+        self.splitter.addWidget(listing)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.editor)
+        layout.addWidget(self.splitter)
         self._quiet = False
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
 
@@ -368,11 +411,20 @@ class ClaimPanel(QWidget):
         finally:
             self._quiet = False
         open_count = sum(1 for c in claims if c.status == Status.SUGGESTED)
-        self.title.setText(f"Claims  ·  {len(claims)}, {open_count} to decide")
+        noun = "claim" if len(claims) == 1 else "claims"
+        self.title.setText(f"Claims  ·  {len(claims)} {noun}, {open_count} to decide")
         current = self.editor.claim
+        row = self.model.row_of(current.id) if current is not None else None
         if current is not None:
-            row = self.model.row_of(current.id)
             self.editor.set_claim(claims[row] if row is not None else None)
+        if row is None and self.table.selectionModel().hasSelection():
+            # The claim in the editor is gone (an undo removed it): no row may stay highlighted while the editor
+            # says "No claim selected" (issue 15, point 25).
+            self._quiet = True
+            try:
+                select_row(self.table, None)
+            finally:
+                self._quiet = False
 
     def select_claim(self, claim_id: int | None) -> None:
         """Select a row and load the editor without emitting ``claimSelected``."""

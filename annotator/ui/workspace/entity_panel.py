@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotator.core.records import EntityView, Status
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT, Palette
 from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
 from annotator.ui.shared.row_table_model import RowTableModel
@@ -51,7 +52,8 @@ class EntityModel(RowTableModel):
             if column == 3:
                 return self.status_icon(entity.status)
         elif role == Qt.ItemDataRole.ToolTipRole:
-            return f"[{entity.start}, {entity.end}) {entity.label} · {entity.status} · {entity.origin}"
+            where = f"[{entity.start}, {entity.end})"
+            return plain_text.tooltip(f"{where} {entity.label} · {entity.status} · {entity.origin}")
         elif role == Qt.ItemDataRole.ForegroundRole and entity.status == Status.REJECTED:
             return REJECTED_TEXT
         elif role == ID_ROLE:

@@ -118,7 +118,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("next_claim", "Next claim", ("]",), "Select the next claim", NAV),
     ActionSpec("prev_claim", "Previous claim", ("[",), "Select the previous claim", NAV),
     ActionSpec("focus_filter", "&Find article", ("Ctrl+F",), "Focus the article filter box", NAV, "fa5s.search"),
-    ActionSpec("focus_text", "Focus text", ("Escape",), "Back to the text; clears the selection", NAV),
+    ActionSpec("focus_text", "Focus text", ("Escape",),
+               "Back to the text; clears the selection; twice cancels a background job", NAV),
     ActionSpec("accept", "&Accept", ("A",), "Accept the current entity or claim", ENTITY, "fa5s.check"),
     ActionSpec("reject", "&Reject", ("X",), "Reject the current entity or claim", ENTITY, "fa5s.times"),
     ActionSpec(

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from annotator.core.codebook import Codebook
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
@@ -33,6 +34,15 @@ from annotator.ui.workspace.entity_panel import EntityPanel
 
 #: A decision touching at most this many live rows patches them into the view; more re-read the article at once.
 PATCH_LIMIT = 8
+
+
+def describe_attribute(codebook: Codebook, name: str, value: object) -> str:
+    """A claim attribute's value as the status bar says it: the stance by its name ("for (+1)"), not "1"."""
+    if value is None or value == "":
+        return "none"
+    if name == "stance" and isinstance(value, int):
+        return f"{codebook.stance_name(value) or value} ({value:+d})" if value else (codebook.stance_name(0) or "0")
+    return str(value)
 
 
 class Workspace(QObject):
@@ -534,14 +544,17 @@ class Workspace(QObject):
                 continue
             inside = entity.start <= start and end <= entity.end
             covers = start <= entity.start and entity.end <= end
-            if inside or covers:
+            # "Japanese officials": a nationality or group word before the head only modifies the source, so
+            # it names the claimant only when it is the selection's last word.
+            modifier = entity.label == "NORP" and any(ch.isalnum() for ch in self.text.text[entity.end : end])
+            if inside or (covers and not modifier):
                 return entity.actor_id
         return None
 
     def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
         """One attribute of a claim (kind, form, issue, stance, note, variables) as an undoable decision."""
         self._decide(
-            f"Claim {name}: {value}",
+            f"Claim {name}: {describe_attribute(self.codebook, name, value)}",
             lambda: self.repo.update_claim(claim_id, self.annotator, **{name: value}),
             commit=name != "note",  # a note edit is itself the commit of the note box
         )
