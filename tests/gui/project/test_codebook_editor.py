@@ -208,3 +208,11 @@ def test_import_and_export_a_codebook_file(qtbot: Any, window: Any, repo: Any, t
     assert "added label: PARTY" in editor.status.text()
     assert repo.labels()[-1] == "PARTY" and window.workspace.labels[-1] == "PARTY"
     assert editor.page().tree.topLevelItem(editor.page().tree.topLevelItemCount() - 1).text(0) == "PARTY"
+
+
+def test_codes_an_import_adds_show_after_the_job(qtbot: Any, window: Any, repo: Any) -> None:
+    from annotator.core.records import ArticleIn, EntityIn
+
+    repo.add_article(ArticleIn(text="Maria Schmidt spoke.", entities=[EntityIn(0, 13, "SPEAKER")]))
+    window.reload_article()  # what the window does when a background import finishes
+    assert "SPEAKER" in window.workspace.labels and window.articles.filter_label.findData("SPEAKER") > 0
