@@ -492,6 +492,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ reactions
     def _on_applied(self, change: Change) -> None:
         self._counts["decisions"] += 1
+        if self.analysis is not None:
+            self.analysis.mark_stale()  # the claims it read may have changed
         if change.article_id is not None and change.article_id != self.current_article_id:
             # Undo/redo of a decision made on another article: show it, so nothing changes unseen.
             try:
