@@ -31,6 +31,7 @@ from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change, ClaimView, Status, role_reviews
 from annotator.store.repository import Repository
 from annotator.ui.project.codebook_editor import CodebookEditor
+from annotator.ui.project.model_menu import install_model_menu
 from annotator.ui.project.projects import DB_FILTER, NewProjectDialog, project_name
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.window.focus_refresh import FocusRefresh
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.right_panels.insertWidget(0, self.review.panel)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        install_model_menu(self)
         self._build_status_bar()
 
         self.articles.articleActivated.connect(self.open_article)
