@@ -155,3 +155,51 @@ def test_rule_roles_become_a_column(nlp: Any, extractor: Any) -> None:
     assert tags[:3] == ["B-SOURCE", "I-SOURCE", "B-CUE"]
     assert "B-CONTENT" in tags and tags[-1] == "O"
     assert extractor(doc[:0].as_doc(), []).shape == (0, len(FEATURES))
+
+
+# --------------------------------------------------------------------------- decoding runs into claims
+
+
+def _tags(doc: Any, *roles: tuple[str, str]) -> list[str]:
+    """BIO tags for ``(text, ROLE)`` pairs (each text occurs once); where they overlap, the first given wins."""
+    from annotator.nlp.attribution_features import role_tags
+
+    return role_tags(doc, [(doc.text.index(text), doc.text.index(text) + len(text), role) for text, role in roles])
+
+
+def _claims(doc: Any, tags: list[str]) -> list[tuple[str, list[str]]]:
+    from annotator.nlp.attribution_linking import link_claims
+
+    text = doc.text
+    return [(text[c.cue[0].start : c.cue[0].end], [text[s.start : s.end] for s in c.content])
+            for c in link_claims(doc, tags, [])]
+
+
+@pytest.mark.slow
+def test_a_content_run_is_cut_where_a_sentence_starts_outside_a_quote(nlp: Any) -> None:
+    from annotator.nlp.attribution_linking import split_at_sentences, tag_spans
+
+    doc = nlp("He said the plan would fail. Of course, the mayor said, it will work. “It is late. We know it.”")
+    tags = _tags(doc, ("the plan would fail. Of course,", "CONTENT"), ("it will work.", "CONTENT"),
+                 ("“It is late. We know it.”", "CONTENT"))
+    pieces = [doc[s:e].text for s, e, role in split_at_sentences(doc, tag_spans(tags))]
+    # Cut between the two sentences; a quote of two sentences stays one piece.
+    assert pieces == ["the plan would fail.", "Of course,", "it will work.", "“It is late. We know it.”"]
+
+
+@pytest.mark.slow
+def test_a_run_stopping_inside_its_phrase_is_completed_from_the_parse(nlp: Any) -> None:
+    doc = nlp("The senator talks about a European consensus on trade.")
+    tags = _tags(doc, ("The", "SOURCE"), ("talks about", "CUE"), ("a European", "CONTENT"))
+    assert _claims(doc, tags) == [("talks about", ["a European consensus on trade"])]
+
+
+@pytest.mark.slow
+def test_a_quote_continuing_after_its_cue_sentence_joins_that_claim(nlp: Any) -> None:
+    doc = nlp("“We will win,” Smith said as she accepted her award. “In fact, we have won already.”")
+    tags = _tags(doc, ("“We will win,”", "CONTENT"), ("said", "CUE"), ("accepted", "CUE"), ("her award", "CONTENT"),
+                 ("“In fact, we have won already.”", "CONTENT"))
+    claims = dict(_claims(doc, tags))
+    # Not the nearer, unquoted claim of "accepted": the quote goes on the quoted claim of "said".
+    assert claims["said"] == ["“We will win,”", "“In fact, we have won already.”"]
+    assert claims["accepted"] == ["her award"]
