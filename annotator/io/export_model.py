@@ -17,14 +17,12 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from annotator.core.records import ActorView, ArticleView, ClaimView, EntityView, RoleView, Span
+from annotator.core.records import PIECE_JOIN, ActorView, ArticleView, ClaimView, EntityView, RoleView, Span
 
 #: The ``format`` and ``version`` of the JSON export (bump the version on an incompatible change).
 EXPORT_FORMAT = "annotator-export"
 EXPORT_VERSION = 1
 TOOL_NAME = "annotator"
-#: Joins the pieces of a discontinuous role in its ``text``.
-PIECE_JOIN = " … "
 
 
 @dataclass

@@ -19,11 +19,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from annotator.core.errors import ValidationError
-from annotator.core.records import ActorIn, ArticleIn, ArticleStatus, ClaimIn, EntityIn, Span, Status
+from annotator.core.records import PIECE_JOIN, ActorIn, ArticleIn, ArticleStatus, ClaimIn, EntityIn, Span, Status
+from annotator.core.validation import check_choice, check_stance
 from annotator.io.headers import parse_date, parse_header
-
-#: Joins the pieces of a discontinuous span in a role's ``text`` (the same join the exporters write).
-PIECE_JOIN = " … "
 
 # Keys that map to ArticleIn fields (never copied into meta).
 _ARTICLE_KEYS = frozenset(
@@ -53,13 +51,6 @@ class RecordError(ValueError):
     """A record is refused; the message is the reason shown to the user."""
 
 
-def _as_int(value: Any, what: str) -> int:
-    # bool is an int subclass; true/false as an offset is a broken record, not 1/0.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RecordError(f"{what} must be an integer, got {value!r}")
-    return value
-
-
 def _as_str(value: Any, what: str, *, allow_none: bool = True) -> str | None:
     if value is None and allow_none:
         return None
@@ -76,13 +67,10 @@ def make_span(start: Any, end: Any, text_length: int, what: str) -> Span:
     Raises:
         RecordError: offsets not integers, ``start >= end``, negative, or past the end of the text.
     """
-    s, e = _as_int(start, f"{what} start"), _as_int(end, f"{what} end")
     try:
-        span = Span(s, e)
-        span.check_within(text_length)
+        return Span.checked(start, end, text_length, what)
     except ValidationError as exc:
-        raise RecordError(f"{what}: {exc}") from None
-    return span
+        raise RecordError(str(exc)) from None
 
 
 def _check_text(expected: Any, spans: list[Span], text: str, what: str) -> None:
@@ -100,10 +88,9 @@ def _status(value: Any, what: str) -> Status:
     if value is None:
         return Status.ACCEPTED
     try:
-        return Status(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in Status)
-        raise RecordError(f"{what} status {value!r} is not one of {allowed}") from None
+        return check_choice(value, Status, f"{what} status")
+    except ValidationError as exc:
+        raise RecordError(str(exc)) from None
 
 
 def _entity(item: Any, index: int, text: str) -> EntityIn:
@@ -154,12 +141,10 @@ def _role_spans(role: Any, text: str, what: str) -> list[Span]:
 
 
 def _stance(value: Any, what: str) -> int | None:
-    if value is None:
-        return None
-    stance = _as_int(value, f"{what} stance")
-    if stance not in (-1, 0, 1):
-        raise RecordError(f"{what} stance must be -1, 0 or 1, got {stance}")
-    return stance
+    try:
+        return check_stance(value, f"{what} stance")
+    except ValidationError as exc:
+        raise RecordError(str(exc)) from None
 
 
 def _claim(item: Any, index: int, text: str) -> ClaimIn:
@@ -296,10 +281,11 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
             meta.setdefault(key, value)
     source = next((record[k] for k in _SOURCE_KEYS if isinstance(record.get(k), str) and record[k]), "")
     status = record.get("status")
-    if status is not None and (not isinstance(status, str) or status not in {s.value for s in ArticleStatus}):
-        raise RecordError(
-            f"article status {status!r} is not one of {', '.join(s.value for s in ArticleStatus)}"
-        )
+    if status is not None:
+        try:
+            check_choice(status, ArticleStatus, "article status")
+        except ValidationError as exc:
+            raise RecordError(str(exc)) from None
     raw_entities = record.get("entities", record.get("spans")) or []
     raw_claims = record.get("claims") or []
     if not isinstance(raw_entities, list):

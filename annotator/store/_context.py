@@ -21,6 +21,7 @@ from annotator.core.records import (
     Span,
 )
 from annotator.core.resources import load_json_resource
+from annotator.core.validation import check_choice, check_stance
 from annotator.store.models import Annotator, Article, Layer, Setting, bound
 
 #: Layer names that are not people.
@@ -145,13 +146,7 @@ class StoreContext:
     @staticmethod
     def span(start: Any, end: Any, text: str, what: str = "span") -> Span:
         """A validated span inside ``text`` (code points), or a ValidationError naming the offsets."""
-        if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or not isinstance(end, int):
-            raise ValidationError(f"{what} offsets must be integers, got {start!r}, {end!r}")
-        if start < 0 or start >= end:
-            raise ValidationError(f"{what} [{start}, {end}) must have 0 <= start < end")
-        if end > len(text):
-            raise ValidationError(f"{what} [{start}, {end}) ends after the text ({len(text)} characters)")
-        return Span(start, end)
+        return Span.checked(start, end, len(text), what)
 
     def check_claim_attributes(self, attrs: dict[str, Any]) -> None:
         if "kind" in attrs and attrs["kind"] not in self.claim_kinds():
@@ -159,9 +154,7 @@ class StoreContext:
         if "form" in attrs and attrs["form"] not in self.claim_forms():
             raise ValidationError(f"unknown claim form {attrs['form']!r}; expected one of {self.claim_forms()}")
         if "stance" in attrs:
-            stance = attrs["stance"]
-            if stance is not None and (isinstance(stance, bool) or stance not in (-1, 0, 1)):
-                raise ValidationError(f"stance must be -1, 0, 1 or None, got {stance!r}")
+            check_stance(attrs["stance"])
         if "issue" in attrs:
             issue = attrs["issue"]
             if issue is not None and (not isinstance(issue, str) or issue not in self.issues()):
@@ -171,10 +164,7 @@ class StoreContext:
 
     @staticmethod
     def check_role(role: str) -> str:
-        try:
-            return Role(role).value
-        except ValueError:
-            raise ValidationError(f"unknown claim role {role!r}; expected source, cue or content") from None
+        return check_choice(role, Role, "claim role").value
 
     # ------------------------------------------------------------------ rows
     @staticmethod

@@ -12,6 +12,7 @@ from peewee import fn
 from annotator.core.changes import Action
 from annotator.core.errors import ValidationError
 from annotator.core.records import (
+    GOLD_LAYER,
     SUGGESTIONS_LAYER,
     ArticleIn,
     ArticleStatus,
@@ -212,7 +213,7 @@ def _store_items(
         n_claims += 1
     if article.status:
         # On a duplicate too: the merged layers' annotators get their state (existing states are kept).
-        _import_status(article_id, article.status, [n for n in layers if n not in (SUGGESTIONS_LAYER, "gold")])
+        _import_status(article_id, article.status, [n for n in layers if n not in (SUGGESTIONS_LAYER, GOLD_LAYER)])
     return len(entity_rows), n_claims
 
 

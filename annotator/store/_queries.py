@@ -22,6 +22,7 @@ from annotator.core.records import (
     EntityView,
     Status,
 )
+from annotator.core.validation import check_choice
 from annotator.store import _review
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder, snapshot
@@ -30,7 +31,6 @@ from annotator.store.models import Annotator, Article, ArticleState, Claim, Enti
 
 #: Overall status of an article from all annotators' states: the first that any annotator has.
 _PRECEDENCE = (ArticleStatus.REVIEWED, ArticleStatus.DONE, ArticleStatus.IN_PROGRESS, ArticleStatus.SKIPPED)
-_STATUSES = {s.value for s in ArticleStatus}
 
 
 def overall(statuses: set[str]) -> str:
@@ -41,9 +41,7 @@ def overall(statuses: set[str]) -> str:
 
 
 def _check_status(status: str) -> str:
-    if status not in _STATUSES:
-        raise ValidationError(f"unknown article status {status!r}; expected one of {sorted(_STATUSES)}")
-    return status
+    return check_choice(status, ArticleStatus, "article status").value
 
 
 def _status_filter(query: Any, status: str, annotator_id: int | None) -> Any:
