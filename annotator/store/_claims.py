@@ -10,6 +10,7 @@ from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimView, Role, Span, Status
 from annotator.store._context import StoreContext, now
 from annotator.store._entities import article_rows, check_actor, decide, decided_ids
+from annotator.store._rows import claim_row
 from annotator.store._snapshots import EventBuilder, snapshot
 from annotator.store._views import claim_query, claim_views
 from annotator.store.models import Claim, ClaimSpan, Entity, bulk_insert
@@ -122,29 +123,22 @@ def add_claim(
     st.check_claim_attributes(attrs)
     check_actor(attrs.get("source_actor_id"))
     check_actor(attrs.get("addressee_id"))
-    layer_id = st.decision_layer(annotator)
-    stamp = now()
-    claim_id = int(
-        Claim.insert(
-            article=article_id,
-            layer=layer_id,
-            kind=attrs["kind"],
-            form=attrs["form"],
-            source_actor=attrs.get("source_actor_id"),
-            addressee=attrs.get("addressee_id"),
-            issue=attrs.get("issue"),
-            stance=attrs.get("stance"),
-            note=attrs.get("note", ""),
-            status=Status.MANUAL.value,
-            origin="manual",
-            derived_from=None,
-            created_by=annotator,
-            created=stamp,
-            updated=stamp,
-            deleted=False,
-            span_key=span_key(roles),
-        ).execute()
+    row = claim_row(
+        article=article_id,
+        layer=st.decision_layer(annotator),
+        kind=attrs["kind"],
+        form=attrs["form"],
+        source_actor=attrs.get("source_actor_id"),
+        addressee=attrs.get("addressee_id"),
+        issue=attrs.get("issue"),
+        stance=attrs.get("stance"),
+        note=attrs.get("note", ""),
+        status=Status.MANUAL.value,
+        origin="manual",
+        created_by=annotator,
+        span_key=span_key(roles),
     )
+    claim_id = int(Claim.insert(**row).execute())
     write_spans(claim_id, roles)
     ev = EventBuilder(Action.ADD_CLAIM, annotator, article_id)
     ev.touch("claim", claim_id, None, created=True)

@@ -9,6 +9,7 @@ from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, EntityView, Status
 from annotator.store._context import StoreContext, now
+from annotator.store._rows import entity_row
 from annotator.store._snapshots import EventBuilder, snapshot
 from annotator.store._views import entity_query, entity_views
 from annotator.store.models import Actor, Entity
@@ -184,25 +185,18 @@ def add_entity(
     st.span(start, end, text, "entity")
     st.check_label(label)
     check_actor(actor_id)
-    layer_id = st.decision_layer(annotator)
-    stamp = now()
-    new_id = int(
-        Entity.insert(
-            article=article_id,
-            layer=layer_id,
-            start=start,
-            end=end,
-            label=label,
-            actor=actor_id,
-            status=Status.MANUAL.value,
-            origin="manual",
-            derived_from=None,
-            created_by=annotator,
-            created=stamp,
-            updated=stamp,
-            deleted=False,
-        ).execute()
+    row = entity_row(
+        article=article_id,
+        layer=st.decision_layer(annotator),
+        start=start,
+        end=end,
+        label=label,
+        actor=actor_id,
+        status=Status.MANUAL.value,
+        origin="manual",
+        created_by=annotator,
     )
+    new_id = int(Entity.insert(**row).execute())
     ev = EventBuilder(Action.ADD_ENTITY, annotator, article_id)
     ev.touch("entity", new_id, None, created=True)
     return ev.write()
