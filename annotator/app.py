@@ -3,16 +3,16 @@
 ``annotator``, ``annotator gui`` and ``make run`` end up in :func:`run_gui`. On an empty database the app
 imports the bundled sample articles and suggests them in the background, with the progress bar visible, so a
 new user sees a suggested article within seconds of the first start. The Qt side of the start-up lives in
-:mod:`annotator.ui.shell` (only ``annotator.ui`` imports Qt).
+:mod:`annotator.ui.window.shell` (only ``annotator.ui`` imports Qt).
 """
 
 from __future__ import annotations
 
 from annotator.store import open_repository
-from annotator.ui import shell
-from annotator.ui.platform_check import check_gui_platform
-from annotator.ui.services import build_services
-from annotator.ui.workers import JobRunner
+from annotator.ui.shared.services import build_services
+from annotator.ui.shared.workers import JobRunner
+from annotator.ui.window import shell
+from annotator.ui.window.platform_check import check_gui_platform
 
 
 def run_gui(

@@ -40,7 +40,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from annotator.store import open_repository
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     repo = open_repository(db)

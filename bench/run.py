@@ -137,7 +137,7 @@ def bench_gui(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float | N
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     repo = _open(work / "gui.db")

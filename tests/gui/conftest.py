@@ -123,7 +123,7 @@ def articles(repo: Any) -> dict[str, str]:
 @pytest.fixture
 def window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Iterator[Any]:
     """The real main window on the seeded database, shown at the size an analyst uses."""
-    from annotator.ui.main_window import MainWindow
+    from annotator.ui.window.main_window import MainWindow
     from tests.gui.helpers import show_window
 
     win = MainWindow(repo, ANNOTATOR)

@@ -22,7 +22,7 @@ from annotator.core.records import (
     Status,
 )
 from annotator.store.repository import Repository
-from annotator.ui.workers import JobRunner
+from annotator.ui.shared.workers import JobRunner
 
 
 class FakeActors:

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from annotator.core.errors import ConfigError
-from annotator.ui.platform_check import check_gui_platform
+from annotator.ui.window.platform_check import check_gui_platform
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux display rules")
 

@@ -1,0 +1,54 @@
+"""The ``annotator`` command: the parser built from the command modules, and the dispatch.
+
+This is a composition root: it opens the repository and passes it to the jobs. Errors the user can act on
+(``AnnotatorError``) are printed as one clear line, without a traceback, and give exit status 1; wrong arguments
+give exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from annotator import __version__
+from annotator.cli import app, articles, evaluate, team
+from annotator.cli.common import EXIT_ERROR, Handler, add_db_option
+from annotator.core.errors import AnnotatorError
+
+COMMAND_MODULES: tuple[ModuleType, ...] = (app, articles, evaluate, team)
+"""Each module adds its subcommands with ``register(sub)`` and returns their handlers; the help lists them in
+this order."""
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The ``annotator`` parser and the handler of each subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="annotator",
+        description="Code entities and claims in news articles, with spaCy suggestions. "
+                    "Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"annotator {__version__}")
+    add_db_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    handlers: dict[str, Handler] = {}
+    for module in COMMAND_MODULES:
+        handlers.update(module.register(sub))
+    return parser, handlers
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser, handlers = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "gui"
+    try:
+        return handlers[command](args)
+    except AnnotatorError as error:
+        print(f"annotator {command}: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"annotator {command}: interrupted; every decision stored before it is kept",
+              file=sys.stderr)
+        return 130

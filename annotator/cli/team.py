@@ -1,0 +1,78 @@
+"""``agreement`` and ``annotators``: who codes, who reviews, and how far they agree."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from annotator.cli.common import EXIT_OK, EXIT_USAGE, Handler, SubParsers, add_db_option, open_repository
+
+
+def _names(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [name.strip() for name in value.split(",") if name.strip()]
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from annotator.jobs.agreement import compute_agreement, format_agreement
+
+    names = _names(args.annotators)
+    if names is not None and len(names) < 2:
+        print("annotator agreement: --annotators needs at least two names, e.g. --annotators alice,bob",
+              file=sys.stderr)
+        return EXIT_USAGE
+    repo = open_repository(args)
+    try:
+        report = compute_agreement(repo, names)
+    finally:
+        repo.close()
+    print(json.dumps(report.to_json(), indent=2) if args.json else format_agreement(report))
+    return EXIT_OK
+
+
+def _cmd_annotators(args: argparse.Namespace) -> int:
+    from annotator.jobs.annotators import add_annotator, list_annotators
+
+    repo = open_repository(args)
+    try:
+        if args.action == "add":
+            outcome = add_annotator(repo, args.name, args.role)
+            name = args.name.strip()
+            print(f"{name}: {outcome} ({args.role})")
+            return EXIT_OK
+        rows = list_annotators(repo)
+    finally:
+        repo.close()
+    if getattr(args, "json", False):
+        print(json.dumps([{"name": name, "role": role} for name, role in rows], indent=2))
+    elif not rows:
+        print("No annotators yet; add one with: annotator annotators add NAME [--role reviewer]")
+    else:
+        width = max(len(name) for name, _ in rows)
+        for name, role in rows:
+            print(f"{name:<{width}}  {role}")
+    return EXIT_OK
+
+
+def register(sub: SubParsers) -> dict[str, Handler]:
+    """Add ``agreement`` and ``annotators`` to the ``annotator`` command; returns their handlers by name."""
+    p = sub.add_parser("agreement", help="inter-annotator agreement: entity F1, claim F1, kappa per pair")
+    add_db_option(p)
+    p.add_argument("--annotators", metavar="A,B[,...]",
+                   help="comma-separated annotators to compare (default: everyone who has coded articles)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("annotators", help="list annotators or add one / change a role")
+    add_db_option(p)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("add", help="add an annotator, or change the role of an existing one")
+    add_db_option(a)
+    a.add_argument("name", metavar="NAME")
+    a.add_argument("--role", choices=("annotator", "reviewer"), default="annotator",
+                   help="annotator (default) or reviewer")
+    a = actions.add_parser("list", help="list annotators with their roles")
+    add_db_option(a)
+    a.add_argument("--json", action="store_true", help="print JSON")
+    return {"agreement": _cmd_agreement, "annotators": _cmd_annotators}

@@ -1,0 +1,1 @@
+"""Analysis across the corpus: the claims view and discourse networks."""

@@ -1,0 +1,1 @@
+"""The project: annotators, codebook, settings and trained models."""

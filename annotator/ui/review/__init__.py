@@ -1,0 +1,1 @@
+"""Review: all done layers on one text, adjudication into gold, and agreement."""

@@ -1,0 +1,1 @@
+"""Widgets, models and job plumbing shared by the rooms of the window."""

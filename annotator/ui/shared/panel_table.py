@@ -1,0 +1,83 @@
+"""The look shared by the side panels' tables and titles (entities, claims, review)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+TITLE_STYLE = "font-weight: 600; padding: 6px 4px 2px 4px;"
+
+
+def fitted_width(view: QTableView, header: str, sample: str) -> int:
+    """A column width that shows both its header and ``sample`` in the view's current fonts."""
+    cells = view.fontMetrics().horizontalAdvance(sample)
+    head = view.horizontalHeader().fontMetrics().horizontalAdvance(header)
+    return max(cells, head) + 16 if (header or sample) else 0
+
+
+def panel_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet(TITLE_STYLE)
+    return label
+
+
+def panel_table(
+    model: QAbstractItemModel, headers: Sequence[str], columns: Sequence[tuple[int, str, int]], parent: QWidget
+) -> QTableView:
+    """A read-only, single-row-selection table; column 0 stretches, the others fit a sample value.
+
+    Args:
+        model: the rows.
+        headers: the model's column titles (for the widths).
+        columns: (column, widest typical value, extra pixels for an icon) for each column after the first.
+        parent: the owning panel.
+    """
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(24)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column, sample, extra in columns:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        table.setColumnWidth(column, fitted_width(table, headers[column], sample) + extra)
+    return table
+
+
+def reveal_row(table: QTableView, index: QModelIndex) -> None:
+    """Scroll ``index`` into view, a third of the way down when it was out of view.
+
+    ``scrollTo``'s least scroll would leave the row on the bottom edge, so moving to the next row (the usual step,
+    rows being in text order) would scroll, and repaint the table, on every key press.
+    """
+    viewport = table.viewport().rect()
+    rect = table.visualRect(index)
+    if rect.isValid() and viewport.contains(rect):
+        return
+    per_screen = max(1, viewport.height() // max(1, table.rowHeight(index.row())))
+    top = table.model().index(max(0, index.row() - per_screen // 3), 0)
+    table.scrollTo(top, QAbstractItemView.ScrollHint.PositionAtTop)
+    table.scrollTo(index)  # still in view if the rows are taller than expected
+
+
+def select_row(table: QTableView, row: int | None) -> None:
+    """Make ``row`` the selected, current and visible row of ``table`` (None: clear the selection)."""
+    selection = table.selectionModel()
+    if row is None:
+        selection.clearSelection()
+        selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+        return
+    index = table.model().index(row, 0)
+    # Revealed first: the view's own scroll on a current-row change (autoScroll) then has nothing left to do.
+    reveal_row(table, index)
+    selection.setCurrentIndex(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )

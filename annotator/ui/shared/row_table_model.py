@@ -1,0 +1,77 @@
+"""A thin table model over a list of immutable rows (views from the repository), shared by the panels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import qtawesome as qta
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon
+
+from annotator.ui.shared.colors import STATUS_COLORS, STATUS_ICONS
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RowTableModel(QAbstractTableModel):
+    """Rows replaced wholesale per article and updated in place after a decision.
+
+    Subclasses set ``HEADERS``, implement ``data`` and may override ``row_key`` (what makes two row lists "the
+    same rows", so an update emits ``dataChanged`` and keeps the selection instead of resetting the view).
+    """
+
+    HEADERS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._status_icons: dict[str, QIcon] = {}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def status_icon(self, status: str) -> QIcon:
+        """The icon of a decision status (suggested, accepted, ...), built once per model."""
+        icon = self._status_icons.get(status)
+        if icon is None:
+            color = STATUS_COLORS.get(status, QColor("#666"))
+            icon = self._status_icons[status] = qta.icon(STATUS_ICONS.get(status, "fa5s.circle"), color=color)
+        return icon
+
+    def row_key(self, row: Any) -> object:
+        """Identity of a row across updates (default: its id)."""
+        return row.id
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show ``rows``; the same rows in the same order only emit dataChanged (keeps the selection)."""
+        rows = list(rows)
+        if [self.row_key(r) for r in rows] == [self.row_key(r) for r in self._rows]:
+            changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
+            self._rows = rows
+            if changed:
+                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(self.HEADERS) - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, index: Index) -> Any | None:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self._rows[index.row()]
+
+    def row_of(self, row_id: int) -> int | None:
+        for i, row in enumerate(self._rows):
+            if row.id == row_id:
+                return i
+        return None

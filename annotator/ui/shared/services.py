@@ -1,0 +1,111 @@
+"""The long jobs the workspace runs, bound to one repository, as plain callables.
+
+The window calls these through a :class:`~annotator.ui.shared.workers.JobRunner`, so they run off the GUI thread.
+Tests build a :class:`WorkspaceServices` with fakes (no spaCy in GUI tests). The jobs modules are imported
+lazily inside the callables: importing them pulls in spaCy, which must not slow down the window's first paint.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from annotator.jobs.progress import CancelFlag, ProgressCallback
+from annotator.jobs.summaries import ExportSummary, ImportSummary, SuggestSummary
+
+if TYPE_CHECKING:
+    from annotator.store.repository import Repository
+
+ImportFn = Callable[[list[str], ProgressCallback, CancelFlag], ImportSummary]
+SuggestFn = Callable[[list[str] | None, bool, ProgressCallback, CancelFlag], SuggestSummary]
+ExportFn = Callable[[str, str, str, list[str] | None, ProgressCallback, CancelFlag], ExportSummary]
+
+#: Shown in the export dialog when the exporting module cannot be imported (never expected in a release).
+FALLBACK_FORMATS: tuple[str, ...] = ("json", "jsonl")
+
+
+@dataclass
+class WorkspaceServices:
+    """The long jobs of the workspace.
+
+    Attributes:
+        import_paths: ``(paths, progress, cancel) -> ImportSummary``.
+        suggest: ``(article_ids or None for all, force, progress, cancel) -> SuggestSummary``.
+        export: ``(path, fmt, layer, statuses or None, progress, cancel) -> ExportSummary``.
+        formats: the export formats, in menu order.
+        pipeline: the loaded spaCy pipeline once the first suggest loaded it (cached for the app run).
+    """
+
+    import_paths: ImportFn
+    suggest: SuggestFn
+    export: ExportFn
+    formats: tuple[str, ...]
+    pipeline: Any = field(default=None, repr=False)
+
+
+def _export_formats() -> tuple[str, ...]:
+    try:
+        from annotator.jobs import exporting
+    except ImportError:
+        return FALLBACK_FORMATS
+    return tuple(exporting.FORMATS)
+
+
+def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceServices:
+    """Bind the jobs (import, suggest, export) to ``repo``.
+
+    Args:
+        repo: the open project.
+        pipeline: the spaCy pipeline setting (None: the default resolution).
+
+    Returns:
+        Services whose ``suggest`` loads the pipeline once, on its first call, in the calling (worker) thread,
+        and keeps it on the services object.
+    """
+    lock = threading.Lock()  # two windows on one services object must not load spaCy twice
+
+    def import_paths(paths: list[str], progress: ProgressCallback, cancel: CancelFlag) -> ImportSummary:
+        from annotator.jobs import importing
+
+        return importing.import_paths(repo, list(paths), progress=progress, cancel=cancel)
+
+    def suggest(
+        article_ids: list[str] | None, force: bool, progress: ProgressCallback, cancel: CancelFlag
+    ) -> SuggestSummary:
+        from annotator.jobs import suggesting
+        from annotator.jobs.progress import Progress
+
+        with lock:
+            if services.pipeline is None:
+                progress(Progress(0, 0, "loading the spaCy pipeline"))
+                services.pipeline = suggesting.load_pipeline(pipeline)
+        cancel.check()
+        return suggesting.suggest(
+            repo,
+            pipeline=pipeline,
+            force=force,
+            article_ids=None if article_ids is None else list(article_ids),
+            progress=progress,
+            cancel=cancel,
+            loaded=services.pipeline,
+        )
+
+    def export(
+        path: str, fmt: str, layer: str, statuses: Sequence[str] | None, progress: ProgressCallback, cancel: CancelFlag
+    ) -> ExportSummary:
+        from annotator.jobs import exporting
+
+        return exporting.export(
+            repo,
+            path,
+            fmt=fmt,
+            layer=layer,
+            statuses=None if statuses is None else list(statuses),
+            progress=progress,
+            cancel=cancel,
+        )
+
+    services = WorkspaceServices(import_paths=import_paths, suggest=suggest, export=export, formats=_export_formats())
+    return services

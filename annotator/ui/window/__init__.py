@@ -1,0 +1,1 @@
+"""The main window and its shell: menus, status bar, jobs, first start, screenshots."""

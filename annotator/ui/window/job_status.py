@@ -1,0 +1,85 @@
+"""The status-bar widget that shows the background job: what runs, how far it is, and a way to stop it."""
+
+from __future__ import annotations
+
+import qtawesome as qta
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QToolButton, QWidget
+
+from annotator.ui.shared.workers import JobRunner
+
+
+class JobStatusWidget(QWidget):
+    """Label + progress bar + cancel button bound to a :class:`JobRunner`; hidden while no job runs.
+
+    A total of 0 (unknown amount of work, e.g. while the spaCy pipeline loads) shows a busy indicator instead
+    of a percentage.
+    """
+
+    def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobStatus")
+        self._runner = runner
+        self._title = ""
+
+        self.label = QLabel(self)
+        self.label.setObjectName("jobStatusLabel")
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # file names are text, never markup
+        self.bar = QProgressBar(self)
+        self.bar.setObjectName("jobStatusBar")
+        self.bar.setFixedWidth(180)
+        self.bar.setTextVisible(True)
+        self.bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setObjectName("jobStatusCancel")
+        self.cancel_button.setIcon(qta.icon("mdi6.close-circle-outline"))
+        self.cancel_button.setIconSize(QSize(16, 16))
+        self.cancel_button.setAutoRaise(True)
+        self.cancel_button.setToolTip("Cancel the background job (work already done is kept)")
+        self.cancel_button.setAccessibleName("Cancel background job")
+        self.cancel_button.clicked.connect(self._cancel)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+
+        runner.started.connect(self._on_started)
+        runner.progress.connect(self._on_progress)
+        runner.finished.connect(self._on_finished)
+        self.setVisible(runner.busy)
+
+    @Slot(str)
+    def _on_started(self, title: str) -> None:
+        self._title = title
+        self.label.setText(title)
+        self.label.setToolTip(title)
+        self.bar.setRange(0, 0)  # busy until the first report says how much there is
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+            self.bar.setFormat(f"{min(done, total)} / {total}")
+        else:
+            self.bar.setRange(0, 0)
+        text = f"{self._title}: {message}" if message else self._title
+        # Long messages are cut at the end in the label and complete in the tooltip.
+        self.label.setText(self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, 440))
+        self.label.setToolTip(text)
+
+    @Slot()
+    def _on_finished(self) -> None:
+        if not self._runner.busy:
+            self.hide()
+
+    @Slot()
+    def _cancel(self) -> None:
+        self._runner.cancel()
+        self.cancel_button.setEnabled(False)
+        self.label.setText(f"{self._title}: cancelling…")

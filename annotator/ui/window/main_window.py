@@ -1,0 +1,582 @@
+"""The main window: article list | article text | entity and claim panels, with menus, toolbar and status bar.
+
+The window is the shell around the :class:`~annotator.ui.workspace.workspace.Workspace` (the article being coded):
+it opens articles, runs the queue (mark done, next), keeps the session (who, how long, how far), records time per
+article, and runs the long jobs (import, suggest, export) through the shell's ``JobRunner`` when one is given. Every
+action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import qtawesome as qta
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from annotator.core.errors import NotFoundError
+from annotator.core.records import ArticleStatus, Change
+from annotator.store.repository import Repository
+from annotator.ui.review.review_mode import ReviewMode
+from annotator.ui.workspace import shortcuts
+from annotator.ui.workspace.article_list import ArticleListPanel
+from annotator.ui.workspace.article_timer import ArticleTimer
+from annotator.ui.workspace.workspace import Workspace
+
+TOOLBAR = (
+    "accept",
+    "reject",
+    "accept_all",
+    None,
+    "new_entity",
+    "link_actor",
+    "new_claim",
+    None,
+    "undo",
+    "redo",
+    None,
+    "done_next",
+    None,
+    "import",
+    "export",
+    "suggest",
+    None,
+    "review_mode",
+    "shortcuts",
+)
+MENUS = (
+    ("&File", shortcuts.FILE),
+    ("&Navigate", shortcuts.NAV),
+    ("&Entities", shortcuts.ENTITY),
+    ("&Claims", shortcuts.CLAIM),
+    ("&Article", shortcuts.ARTICLE),
+    ("&View", shortcuts.VIEW),
+)
+
+
+class MainWindow(QMainWindow):
+    """The annotation workspace of one annotator on one database.
+
+    Args:
+        repo: the open repository.
+        annotator: who is annotating (created in the database if new).
+        services: the long jobs (import, suggest, export); None disables those menu entries.
+        runner: the shell's JobRunner that runs them off the GUI thread; None disables them as well.
+
+    Signals:
+        articleOpened(str): an article is now shown.
+        annotatorChanged(str): the session's annotator changed.
+    """
+
+    articleOpened = Signal(str)
+    annotatorChanged = Signal(str)
+
+    def __init__(
+        self,
+        repo: Repository,
+        annotator: str,
+        services: Any | None = None,
+        runner: Any | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.annotator = annotator
+        self.services = services
+        self.runner = runner
+        repo.ensure_annotator(annotator)
+        self._session_id: int | None = repo.start_session(annotator)
+        self._timer = ArticleTimer(self)
+        self._shut_down = False
+        self._counts: dict[str, int] = {"decisions": 0}
+        self.setWindowTitle("annotator")
+        self.resize(1400, 900)
+
+        self.workspace = Workspace(repo, annotator, self)
+        self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self)
+        self._build_layout()
+        self.review = ReviewMode(self)
+        self.right_panels.insertWidget(0, self.review.panel)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_status_bar()
+
+        self.articles.articleActivated.connect(self.open_article)
+        self.workspace.decisions.applied.connect(self._on_applied)
+        self.workspace.message.connect(self._show_message)
+        self.workspace.articleTouched.connect(self.articles.model.schedule_refresh)
+        self.workspace.decisions.stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
+        self.workspace.decisions.stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
+        self.actions_by_name["undo"].setEnabled(False)
+        self.actions_by_name["redo"].setEnabled(False)
+        self.review.activeChanged.connect(self._on_review_mode)
+        self._on_review_mode(False)
+
+        first = repo.next_in_queue(annotator) or next(iter(repo.article_ids()), None)
+        self.open_article(first)
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def current_article_id(self) -> str | None:
+        """The id of the article shown, or None."""
+        return self.workspace.article.id if self.workspace.article is not None else None
+
+    def open_article(self, article_id: str | None, *, reload: bool = False) -> None:
+        """Show an article (recording the time spent on the previous one).
+
+        Args:
+            article_id: the article, or None for the empty state.
+            reload: read it again even if it is already shown (its rows changed behind the window's back).
+        """
+        if article_id is not None and article_id == self.current_article_id and not reload:
+            self.articles.select_article(article_id)
+            return
+        self._record_time()
+        try:
+            self.workspace.load(article_id)
+        except NotFoundError as exc:  # deleted by another instance, or a stale id: say so, keep the window usable
+            self._show_message(str(exc))
+            self.workspace.load(None)
+            return
+        if article_id is None:
+            self.setWindowTitle(f"annotator — {self.annotator}")
+            return
+        if self.repo.article_status(article_id, self.annotator) == ArticleStatus.TODO:
+            # Not an undoable decision: opening an article is navigation, but the queue should know.
+            self.repo.set_article_status(article_id, self.annotator, ArticleStatus.IN_PROGRESS)
+            self.articles.model.refresh_article(article_id)
+        self.articles.select_article(article_id)
+        article = self.workspace.article
+        title = article.title if article is not None and article.title else article_id
+        self.setWindowTitle(f"{title} — annotator — {self.annotator}")
+        self.workspace.text.setFocus()
+        self.articleOpened.emit(article_id)
+
+    def switch_annotator(self, name: str) -> None:
+        """Continue as another annotator: a new session, a new queue, a fresh undo history."""
+        name = name.strip()
+        if not name or name == self.annotator:
+            return
+        self._record_time()
+        self._end_session()
+        self.repo.ensure_annotator(name)
+        if self.review.active and dict(self.repo.annotators()).get(name) != "reviewer":
+            self.review.set_active(False)
+        self.annotator = name
+        self._session_id = self.repo.start_session(name)
+        self.workspace.switch_annotator(name)
+        self.articles.model.set_annotator(name)
+        if self.session_status is not None:
+            self.session_status.set_annotator(name)
+        current = self.current_article_id
+        # Reload: the same article looks different in the new annotator's working view.
+        self.open_article(current or self.repo.next_in_queue(name), reload=True)
+        self._update_progress()
+        self._on_review_mode(self.review.active)
+        self.annotatorChanged.emit(name)
+
+    def mark_done_and_next(self) -> None:
+        """Mark the article done (undoable) and open the next one this annotator has not done."""
+        article_id = self.current_article_id
+        if article_id is None:
+            return
+        if self.review.active:
+            self.review.mark_reviewed_and_next()
+            return
+        self.workspace.commit_pending()
+        change = self.workspace.decisions.decide(
+            "Marked done",
+            lambda: self.repo.set_article_status(article_id, self.annotator, ArticleStatus.DONE),
+        )
+        if change is None:
+            return
+        next_id = self.repo.next_in_queue(self.annotator, after=article_id)
+        if next_id is None or next_id == article_id:
+            self._show_message("All articles are done. Well done!")
+            return
+        self.open_article(next_id)
+
+    def shutdown(self) -> None:
+        """Record the time on the open article and end the session (done on close; safe to call twice)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.workspace.commit_pending()
+        self._record_time()
+        self._end_session()
+        self._timer.stop()
+
+    def reload_article(self) -> None:
+        """Re-read the open article from the database (after a background job changed its suggestions)."""
+        self.articles.apply_filter()
+        self.refresh_progress()
+        current = self.current_article_id
+        self.open_article(current or self.repo.next_in_queue(self.annotator), reload=True)
+
+    def show_message(self, text: str) -> None:
+        """A short message in the status bar."""
+        self._show_message(text)
+
+    def refresh_progress(self) -> None:
+        """Update the status bar's progress (articles done / total) from the database."""
+        self._update_progress()
+
+    # ------------------------------------------------------------------ building
+    def _build_layout(self) -> None:
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.workspace.entity_panel)
+        right.addWidget(self.workspace.claim_panel)
+        right.setSizes([380, 480])
+        self.right_panels = right
+        main = QSplitter(Qt.Orientation.Horizontal, self)
+        main.addWidget(self.articles)
+        main.addWidget(self.workspace.pane)
+        main.addWidget(right)
+        main.setStretchFactor(1, 1)
+        main.setSizes([400, 530, 470])
+        main.setChildrenCollapsible(False)
+        self.setCentralWidget(main)
+        self.splitter = main
+
+    def _handlers(self) -> dict[str, Callable[[], object]]:
+        ws = self.workspace
+        review = self.review
+
+        def either(in_review: Callable[[], object], normal: Callable[[], object]) -> Callable[[], object]:
+            # The same keys decide in review mode (adopt / reject / adopt all agreed) and in coding.
+            return lambda: in_review() if review.active else normal()
+
+        return {
+            "annotators": self._edit_annotators,
+            "review_mode": self._toggle_review,
+            "review_adopt": self._review_adopt,
+            "agreement": self._show_agreement,
+            "import": self._import,
+            "export": self._export,
+            "suggest": self._suggest,
+            "switch_annotator": self._ask_annotator,
+            "quit": self.close,
+            "next_suggestion": either(lambda: review.step(1), lambda: ws.next_suggestion(1)),
+            "prev_suggestion": either(lambda: review.step(-1), lambda: ws.next_suggestion(-1)),
+            "next_claim": lambda: ws.next_claim(1),
+            "prev_claim": lambda: ws.next_claim(-1),
+            "focus_filter": self._focus_filter,
+            "focus_text": self._focus_text,
+            "accept": either(review.adopt, ws.accept),
+            "reject": either(review.reject, ws.reject),
+            "new_entity": ws.new_entity,
+            "extend_end": lambda: ws.resize("extend_end"),
+            "shrink_end": lambda: ws.resize("shrink_end"),
+            "extend_start": lambda: ws.resize("extend_start"),
+            "shrink_start": lambda: ws.resize("shrink_start"),
+            "delete_entity": ws.delete_entity,
+            "link_actor": lambda: ws.link_actor(self),
+            "merge_actors": lambda: ws.merge_actors(self),
+            "new_claim": ws.new_claim,
+            "set_source": lambda: ws.set_role("source"),
+            "set_cue": lambda: ws.set_role("cue"),
+            "set_content": lambda: ws.set_role("content"),
+            "add_content": lambda: ws.set_role("content", append=True),
+            "edit_kind": lambda: self._focus_editor("kind"),
+            "edit_form": lambda: self._focus_editor("form"),
+            "edit_issue": lambda: self._focus_editor("issue"),
+            "edit_note": lambda: self._focus_editor("note"),
+            "stance_against": lambda: ws.set_stance(-1),
+            "stance_neutral": lambda: ws.set_stance(0),
+            "stance_for": lambda: ws.set_stance(1),
+            "delete_claim": ws.delete_claim,
+            "undo": ws.decisions.undo,
+            "redo": ws.decisions.redo,
+            "accept_all": either(review.adopt_agreed, ws.accept_all),
+            "done_next": self.mark_done_and_next,
+            "toggle_rejected": self._toggle_rejected,
+            "shortcuts": self._show_shortcuts,
+        }
+
+    def _build_actions(self) -> None:
+        handlers = self._handlers()
+        menus = {group: self.menuBar().addMenu(title) for title, group in MENUS}
+        for spec in shortcuts.ACTIONS:
+            if spec.name == "relabel":
+                self._build_label_actions(menus[shortcuts.ENTITY])
+                continue
+            action = QAction(spec.text, self)
+            if spec.icon:
+                action.setIcon(qta.icon(spec.icon, color="#37474f"))
+            action.setShortcuts([QKeySequence(key) for key in spec.keys])
+            # Window-wide: the keys work whichever pane has focus (line edits still get their typing first).
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setStatusTip(spec.description)
+            action.setToolTip(
+                f"{spec.text.replace('&', '').rstrip('…')} ({spec.keys[0]})" if spec.keys else spec.description
+            )
+            action.triggered.connect(lambda _checked=False, handler=handlers[spec.name]: handler())
+            if spec.name == "toggle_rejected":
+                action.setCheckable(True)
+                action.setChecked(True)
+            if spec.name == "review_mode":
+                action.setCheckable(True)
+            menus[spec.group].addAction(action)
+            self.addAction(action)
+            self.actions_by_name[spec.name] = action
+        jobs_ok = self.services is not None and self.runner is not None
+        for name in ("import", "export", "suggest"):
+            self.actions_by_name[name].setEnabled(jobs_ok)
+        toolbar = QToolBar("Decisions", self)
+        toolbar.setObjectName("decisionsToolbar")
+        toolbar.setIconSize(QSize(18, 18))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setMovable(False)
+        for entry in TOOLBAR:
+            if entry is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions_by_name[entry])
+        for name in ("undo", "redo", "import", "export", "suggest", "shortcuts", "link_actor", "review_mode"):
+            # Icons only for the familiar ones: keeps the toolbar within 1400 px without cutting anything off.
+            widget = toolbar.widgetForAction(self.actions_by_name[name])
+            if isinstance(widget, QToolButton):
+                widget.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _build_label_actions(self, menu: Any) -> None:
+        submenu = menu.addMenu("&Label")
+        for index, label in enumerate(self.workspace.labels[:9]):
+            action = QAction(f"{label}", self)
+            action.setIcon(self.workspace.entity_panel.model.swatch(label))
+            action.setShortcut(QKeySequence(str(index + 1)))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setStatusTip(f"Label the current entity (or the selection) {label}")
+            action.triggered.connect(lambda _checked=False, i=index: self.workspace.relabel(i))
+            submenu.addAction(action)
+            self.addAction(action)
+            self.actions_by_name[f"label_{index + 1}"] = action
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.session_status: Any | None = None
+        try:
+            from annotator.ui.window.status_widgets import SessionStatus
+        except ImportError:
+            self.progress_label = QLabel()
+            status.addPermanentWidget(self.progress_label)
+        else:
+            self.session_status = SessionStatus(self, self.annotator)
+            status.addPermanentWidget(self.session_status)
+        if self.runner is not None:
+            try:
+                from annotator.ui.window.job_status import JobStatusWidget
+            except ImportError:
+                pass
+            else:
+                status.addPermanentWidget(JobStatusWidget(self.runner, self))
+        self._update_progress()
+
+    # ------------------------------------------------------------------ reactions
+    def _on_applied(self, change: Change) -> None:
+        self._counts["decisions"] += 1
+        if change.article_id is not None and change.article_id != self.current_article_id:
+            # Undo/redo of a decision made on another article: show it, so nothing changes unseen.
+            try:
+                self.open_article(change.article_id)
+            except Exception as exc:  # the article may be gone (another instance); keep the window alive
+                self._show_message(f"Could not open {change.article_id}: {exc}")
+            return
+        self.workspace.refresh(change)
+        if change.status or change.progress:
+            self._update_progress()
+            if change.article_id is not None:
+                self.articles.model.refresh_article(change.article_id)
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def _update_progress(self) -> None:
+        done, total = self.repo.progress(self.annotator)
+        if self.session_status is not None:
+            self.session_status.set_progress(done, total)
+        else:
+            self.progress_label.setText(f"{self.annotator} · {done}/{total} done")
+
+    def _record_time(self) -> None:
+        """Add the active time since the article was opened to it (an absence counts at most 5 minutes)."""
+        seconds = self._timer.take()
+        article_id = self.current_article_id
+        if article_id is not None and seconds > 0:
+            try:
+                self.repo.add_time(article_id, self.annotator, seconds)
+            except Exception as exc:  # never block navigation on bookkeeping
+                self._show_message(f"Time not recorded: {exc}")
+
+    def _end_session(self) -> None:
+        if self._session_id is not None:
+            try:
+                self.repo.end_session(self._session_id, dict(self._counts))
+            finally:
+                self._session_id = None
+                self._counts = {"decisions": 0}
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------------ review
+    def _on_review_mode(self, on: bool) -> None:
+        """Keep the mode switch in step: checked when on, enabled for reviewers; Enter adopts only in review."""
+        toggle = self.actions_by_name["review_mode"]
+        toggle.blockSignals(True)
+        toggle.setChecked(on)
+        toggle.blockSignals(False)
+        toggle.setEnabled(on or self.review.is_reviewer())
+        self.actions_by_name["review_adopt"].setEnabled(on)
+        self._update_progress()
+
+    def _toggle_review(self) -> None:
+        self.review.set_active(self.actions_by_name["review_mode"].isChecked())
+        self._on_review_mode(self.review.active)  # refused (not a reviewer): uncheck the switch again
+
+    def _review_adopt(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):  # Enter in a text box keeps its usual meaning
+            focus.returnPressed.emit()
+            return
+        self.review.adopt()
+
+    def _edit_annotators(self) -> None:
+        from annotator.ui.project.annotators_dialog import AnnotatorsDialog
+
+        AnnotatorsDialog(self.repo, self).exec()
+        if self.review.active and not self.review.is_reviewer():
+            self.review.set_active(False)
+        self._on_review_mode(self.review.active)
+        self.articles.apply_filter()
+
+    def _show_agreement(self) -> None:
+        from annotator.ui.review.agreement_view import AgreementDialog
+
+        dialog = AgreementDialog(self.repo, self, runner=self.runner)
+        dialog.show()
+        dialog.compute()
+        self.agreement_dialog = dialog
+
+    # ------------------------------------------------------------------ small handlers
+    def _focus_filter(self) -> None:
+        self.articles.filter_text.setFocus()
+        self.articles.filter_text.selectAll()
+
+    def _focus_text(self) -> None:
+        self.workspace.text.clear_selection()
+        self.workspace.text.setFocus()
+
+    def _focus_editor(self, name: str) -> None:
+        editor = self.workspace.claim_panel.editor
+        if editor.claim is None:
+            self._show_message("Select a claim first ([ and ] go through the claims).")
+            return
+        widget = getattr(editor, name)
+        widget.setFocus()
+        if name in ("kind", "form"):
+            widget.showPopup()
+
+    def _toggle_rejected(self) -> None:
+        text = self.workspace.text
+        text.show_rejected = self.actions_by_name["toggle_rejected"].isChecked()
+        text.redraw()
+
+    def _show_shortcuts(self) -> None:
+        try:
+            from annotator.ui.workspace.shortcut_sheet import ShortcutSheet
+        except ImportError:
+            self._show_message("F1: the shortcut sheet is not available in this build.")
+            return
+        rows = shortcuts.sheet_rows()
+        rows += [(shortcuts.ENTITY, str(i + 1), f"Label {label}") for i, label in enumerate(self.workspace.labels[:9])]
+        ShortcutSheet(self, rows).exec()
+
+    def _ask_annotator(self) -> None:
+        try:
+            from annotator.ui.window.annotator_dialog import ask_annotator_name
+        except ImportError:
+            return
+        name = ask_annotator_name(self, [n for n, _role in self.repo.annotators()], self.annotator)
+        if name:
+            self.switch_annotator(name)
+
+    # ------------------------------------------------------------------ long jobs
+    def _run(self, title: str, job: Callable[[Any, Any], object], on_result: Callable[[object], None]) -> None:
+        if self.runner is None:
+            return
+        self.runner.run(title, job, on_result=on_result)
+
+    def _summary(self, title: str, result: object) -> None:
+        lines = result.lines() if hasattr(result, "lines") else [str(result)]
+        try:
+            from annotator.ui.window.import_export_dialogs import show_summary
+        except ImportError:
+            self._show_message(lines[0] if lines else title)
+            return
+        show_summary(self, title, lines)
+
+    def _after_import(self, result: object) -> None:
+        self.articles.apply_filter()
+        self._update_progress()
+        if self.current_article_id is None:
+            self.open_article(self.repo.next_in_queue(self.annotator))
+        self._summary("Import", result)
+
+    def _after_suggest(self, result: object) -> None:
+        self.reload_article()
+        self._summary("Suggestions", result)
+
+    def _import(self) -> None:
+        if self.services is None:
+            return
+        from annotator.ui.window.import_export_dialogs import choose_import_paths
+
+        paths = choose_import_paths(self)
+        if paths:
+            services = self.services
+            self._run(
+                "Importing",
+                lambda progress, cancel: services.import_paths(paths, progress, cancel),
+                self._after_import,
+            )
+
+    def _suggest(self) -> None:
+        if self.services is not None:
+            services = self.services
+            self._run(
+                "Suggesting",
+                lambda progress, cancel: services.suggest(None, False, progress, cancel),
+                self._after_suggest,
+            )
+
+    def _export(self) -> None:
+        if self.services is None:
+            return
+        from annotator.ui.window.import_export_dialogs import ExportDialog
+
+        dialog = ExportDialog(self, [name for name, _kind in self.repo.layers()], list(self.services.formats))
+        dialog.exec()
+        options = dialog.options()
+        if options is None:
+            return
+        services = self.services
+        self._run(
+            "Exporting",
+            lambda progress, cancel: services.export(
+                options.path, options.fmt, options.layer, options.statuses, progress, cancel
+            ),
+            lambda result: self._summary("Export", result),
+        )

@@ -1,0 +1,299 @@
+"""The article list: a lazy Qt model over ``Repository.article_summaries`` and its filter bar.
+
+Like Anki's browser, the model is thin: it asks the repository for one page of rows at a time (``fetchMore``), so
+100,000 articles open as fast as 100. Filtering is done by the database (text, status, label), never by a proxy that
+would need every row in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import qtawesome as qta
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.records import ArticleStatus, ArticleSummary
+from annotator.store.repository import Repository
+from annotator.ui.shared.panel_table import fitted_width
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE = 200
+MAX_PAGES_TO_FIND = 10
+#: Delay before a decided article's row re-reads its counts (see ArticleListModel.schedule_refresh).
+REFRESH_DELAY_MS = 100
+
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    ArticleStatus.TODO: ("fa5.circle", "#9e9e9e", "to do"),
+    ArticleStatus.IN_PROGRESS: ("fa5s.adjust", "#e08a00", "in progress"),
+    ArticleStatus.DONE: ("fa5s.check-circle", "#2e7d32", "done"),
+    ArticleStatus.SKIPPED: ("fa5s.forward", "#757575", "skipped"),
+    ArticleStatus.REVIEWED: ("fa5s.award", "#1b5e20", "reviewed"),
+}
+
+
+class ArticleListModel(QAbstractTableModel):
+    """Article summaries fetched page by page for one annotator and one filter."""
+
+    HEADERS = ("", "Title", "Date", "Ent / Cl", "Open")
+
+    def __init__(self, repo: Repository, annotator: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._repo = repo
+        self._annotator = annotator
+        self._filter: dict[str, Any] = {"text": "", "status": None, "label": None}
+        self._rows: list[ArticleSummary] = []
+        self._row_of: dict[str, int] = {}
+        self._exhausted = False
+        self._icons: dict[str, QIcon] = {}
+        self._pending_refresh: set[str] = set()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self._flush_refresh)
+
+    # ------------------------------------------------------------------ Qt model API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._exhausted:
+            return
+        page = self._repo.article_summaries(
+            annotator=self._annotator, offset=len(self._rows), limit=PAGE, **self._filter
+        )
+        if len(page) < PAGE:
+            self._exhausted = True
+        if not page:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        for i, summary in enumerate(page):
+            self._row_of[summary.id] = first + i
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return ("Your status", "Title", "Date", "Entity mentions / claims", "Suggestions to decide")[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return None
+            return (
+                None,
+                row.title or row.file or row.id,
+                row.date or "",
+                f"{row.n_entities} / {row.n_claims}",
+                row.n_suggested or "",
+            )[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return self._icon(row.status)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            status = STATUS_STYLE.get(row.status, ("", "", row.status))[2]
+            return (
+                f"{row.title}\n{row.source} · {row.date or 'no date'} · {row.file}\nstatus: {status} · "
+                f"{row.n_entities} mentions, {row.n_claims} claims, {row.n_suggested} suggestions to decide"
+            )
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ID_ROLE:
+            return row.id
+        return None
+
+    # ------------------------------------------------------------------ our API
+    def set_filter(self, text: str = "", status: str | None = None, label: str | None = None) -> None:
+        """Start over with a new filter; the first page is fetched at once."""
+        self._filter = {**self._filter, "text": text, "status": status, "label": label}
+        self.reload()
+
+    def set_review_queue(self, on: bool) -> None:
+        """Review mode: list only the articles ready for review (their required annotators are done)."""
+        self._filter = {**self._filter, "ready_for_review": on}
+        self.reload()
+
+    def set_annotator(self, annotator: str) -> None:
+        self._annotator = annotator
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self._row_of = {}
+        self._exhausted = False
+        self.endResetModel()
+        self.fetchMore()
+
+    def schedule_refresh(self, article_id: str) -> None:
+        """Refresh an article's row shortly, outside the key press that changed it.
+
+        The counts in the list are secondary to the text and panels the analyst is looking at; re-reading them
+        after the key press is handled keeps decisions fast, and a burst of decisions refreshes the row once.
+        """
+        self._pending_refresh.add(article_id)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _flush_refresh(self) -> None:
+        pending, self._pending_refresh = self._pending_refresh, set()
+        for article_id in pending:
+            self.refresh_article(article_id)
+
+    def refresh_article(self, article_id: str) -> None:
+        """Re-read one article's row (its counts or status changed); other rows stay as they are.
+
+        The row is re-read at its own offset (one row, not a page): this runs after every decision.
+        """
+        row = self._row_of.get(article_id)
+        if row is None:
+            return
+        fresh = self._repo.article_summaries(annotator=self._annotator, offset=row, limit=1, **self._filter)
+        if not fresh or fresh[0].id != article_id:
+            return  # it no longer matches the filter (or moved): keep the row until the filter is applied again
+        self._rows[row] = fresh[0]
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def row_of(self, article_id: str) -> int | None:
+        return self._row_of.get(article_id)
+
+    def article_id(self, row: int) -> str | None:
+        return self._rows[row].id if 0 <= row < len(self._rows) else None
+
+    def summary(self, row: int) -> ArticleSummary | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def _icon(self, status: str) -> QIcon:
+        icon = self._icons.get(status)
+        if icon is None:
+            name, color, _ = STATUS_STYLE.get(status, ("fa5.circle", "#9e9e9e", status))
+            icon = self._icons[status] = qta.icon(name, color=QColor(color))
+        return icon
+
+
+class ArticleListPanel(QWidget):
+    """Filter bar (text, status, label) above the list.
+
+    Signals:
+        articleActivated(str): the user picked an article (click or Enter).
+    """
+
+    articleActivated = Signal(str)
+
+    def __init__(self, repo: Repository, annotator: str, labels: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ArticleListModel(repo, annotator, self)
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText("Filter: title or text…  (Ctrl+F)")
+        self.filter_text.setClearButtonEnabled(True)
+        self.filter_text.addAction(qta.icon("fa5s.search", color="#777"), QLineEdit.ActionPosition.LeadingPosition)
+        self.filter_status = QComboBox()
+        self.filter_status.addItem("Any status", None)
+        for status, (_icon, _color, name) in STATUS_STYLE.items():
+            self.filter_status.addItem(name, str(status))
+        self.filter_label = QComboBox()
+        self.filter_label.addItem("Any label", None)
+        for label in labels:
+            self.filter_label.addItem(label, label)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(20)
+        # Widths from the font in use (the app sets a larger one than Qt's default), so nothing is cut off.
+        for column, sample, extra in ((0, "", 24), (2, "2015-11-17", 0), (3, "999 / 99", 0), (4, "999", 0)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(column, fitted_width(self.table, self.model.HEADERS[column], sample) + extra)
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.filter_status, 1)
+        filters.addWidget(self.filter_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter_text)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        # Typing filters after a short pause, so each key press does not run a query over 100,000 articles.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(180)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.filter_text.textChanged.connect(lambda _text: self._debounce.start())
+        self.filter_text.returnPressed.connect(self.apply_filter)
+        self.filter_status.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.filter_label.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.table.clicked.connect(self._on_activated)
+        self.table.activated.connect(self._on_activated)
+        self.model.fetchMore()
+
+    def apply_filter(self) -> None:
+        """Query the database with the current filter (keeps the current article selected if it matches)."""
+        self._debounce.stop()
+        current = self.current_id()
+        self.model.set_filter(
+            self.filter_text.text().strip(), self.filter_status.currentData(), self.filter_label.currentData()
+        )
+        if current is not None:
+            # Only among the rows just loaded: paging on to find an article that may not even match the filter
+            # would run the (full-text) query again per page.
+            self.select_article(current, fetch=False)
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.article_id(index.row()) if index.isValid() else None
+
+    def select_article(self, article_id: str, *, fetch: bool = True) -> None:
+        """Highlight an article's row (fetching pages until it is loaded when ``fetch``, if it matches the filter)."""
+        row = self.model.row_of(article_id)
+        pages = 0 if fetch else MAX_PAGES_TO_FIND
+        # A few pages at most: on 100,000 articles the one opened may be far down, and paging the whole list
+        # to highlight it would cost seconds; the text pane shows it either way.
+        while row is None and self.model.canFetchMore() and pages < MAX_PAGES_TO_FIND:
+            self.model.fetchMore()
+            pages += 1
+            row = self.model.row_of(article_id)
+        if row is None:
+            self.table.clearSelection()
+            return
+        index = self.model.index(row, 1)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        article_id = self.model.article_id(index.row())
+        if article_id is not None:
+            self.articleActivated.emit(article_id)

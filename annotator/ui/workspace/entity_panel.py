@@ -1,0 +1,124 @@
+"""The entity panel: one row per mention (text, label, actor, status), in text order.
+
+Selecting a row makes that mention the current item (the article view scrolls to it and outlines it), and the
+window selects the row when the current item changes in the text: the two always show the same mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from annotator.core.records import EntityView, Status
+from annotator.ui.shared.colors import REJECTED_TEXT, Palette
+from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
+from annotator.ui.shared.row_table_model import RowTableModel
+
+Index = QModelIndex | QPersistentModelIndex
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class EntityModel(RowTableModel):
+    """Rows of :class:`EntityView`; replaced wholesale per article, updated in place after a decision."""
+
+    HEADERS = ("Text", "Label", "Actor", "Status")
+
+    def __init__(self, palette: Palette, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._palette = palette
+        self._swatches: dict[str, QIcon] = {}
+
+    # ------------------------------------------------------------------ Qt model API
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        entity = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (entity.text, entity.label, entity.actor_name or "", str(entity.status))[column]
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column == 1:
+                return self.swatch(entity.label)
+            if column == 3:
+                return self.status_icon(entity.status)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            return f"[{entity.start}, {entity.end}) {entity.label} · {entity.status} · {entity.origin}"
+        elif role == Qt.ItemDataRole.ForegroundRole and entity.status == Status.REJECTED:
+            return REJECTED_TEXT
+        elif role == ID_ROLE:
+            return entity.id
+        return None
+
+    # ------------------------------------------------------------------ our API
+    def row_key(self, row: EntityView) -> object:
+        # A decision on a suggestion replaces it by a new row (new id) at the same place: same rows by position.
+        return row.start
+
+    def rows(self) -> list[EntityView]:
+        return self._rows
+
+    def swatch(self, label: str) -> QIcon:
+        icon = self._swatches.get(label)
+        if icon is None:
+            pixmap = QPixmap(12, 12)
+            pixmap.fill(self._palette.style(label).color)
+            icon = self._swatches[label] = QIcon(pixmap)
+        return icon
+
+
+class EntityPanel(QWidget):
+    """A titled table of the article's mentions.
+
+    Signals:
+        entitySelected(int): the user selected a row (entity id).
+    """
+
+    entitySelected = Signal(int)
+
+    def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = EntityModel(palette, self)
+        self.title = panel_title("Entities")
+        columns = ((1, "PERSON", 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
+        self.table = panel_table(self.model, self.model.HEADERS, columns, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.table)
+        self._quiet = False
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+
+    def set_entities(self, entities: Sequence[EntityView]) -> None:
+        self._quiet = True
+        try:
+            self.model.set_rows(entities)
+        finally:
+            self._quiet = False
+        open_count = sum(1 for e in entities if e.status == Status.SUGGESTED)
+        self.title.setText(f"Entities  ·  {len(entities)} mentions, {open_count} to decide")
+
+    def select_entity(self, entity_id: int | None) -> None:
+        """Select (and scroll to) a row without emitting ``entitySelected``."""
+        row = self.model.row_of(entity_id) if entity_id is not None else None
+        self._quiet = True
+        try:
+            select_row(self.table, row)
+        finally:
+            self._quiet = False
+
+    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._quiet or not current.isValid():
+            return
+        entity_id = self.model.data(current, ID_ROLE)
+        if entity_id is not None:
+            self.entitySelected.emit(int(entity_id))

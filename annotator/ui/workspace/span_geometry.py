@@ -1,0 +1,118 @@
+"""Where text ranges sit in a laid-out document, and which painted spans a region of it needs.
+
+The text pane paints span tints and lines itself (:mod:`annotator.ui.workspace.span_painter`); this module keeps the two
+things that makes cheap: line boxes measured once per layout, and spans indexed by start, so a paint visits only
+the spans on the lines it repaints.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QTextCharFormat, QTextDocument
+
+from annotator.ui.workspace.span_painter import LineBox
+
+SpanKey = tuple[int, int, int]  # (start, end, id of the format)
+
+
+class DrawnSpan(NamedTuple):
+    """A range of the shown text (UTF-16 positions) and the format it is drawn with."""
+
+    start: int
+    end: int
+    format: QTextCharFormat
+
+
+class LineGeometry:
+    """Line boxes of text ranges in document coordinates, cached until the layout changes (:meth:`reset`)."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        self._document = document
+        self._boxes: dict[tuple[int, int], list[LineBox]] = {}
+
+    def reset(self, document: QTextDocument | None = None) -> None:
+        """Forget every measure (the text was laid out anew), optionally for another document."""
+        if document is not None:
+            self._document = document
+        self._boxes = {}
+
+    def boxes(self, start: int, end: int) -> list[LineBox]:
+        """Where ``[start, end)`` (UTF-16) is: a box per visual line, ending at the last glyph of a wrapped line."""
+        boxes = self._boxes.get((start, end))
+        if boxes is not None:
+            return boxes
+        boxes = []
+        document = self._document
+        layout = document.documentLayout()
+        block = document.findBlock(start)
+        while block.isValid() and block.position() < end:
+            origin = layout.blockBoundingRect(block).topLeft()  # lays the block out first if it is not yet
+            block_layout = block.layout()
+            for i in range(block_layout.lineCount()):
+                line = block_layout.lineAt(i)
+                line_start = block.position() + line.textStart()
+                line_end = line_start + line.textLength()
+                lo, hi = max(start, line_start), min(end, line_end)
+                if lo >= hi:
+                    continue
+                x1 = _x_of(line.cursorToX(lo - block.position()))
+                x2 = _x_of(line.cursorToX(hi - block.position()))
+                if hi == line_end:  # a span running on to the next line stops at the last glyph, not the space
+                    x2 = max(x1, min(x2, line.x() + line.naturalTextWidth()))
+                top = origin.y() + line.y()
+                boxes.append(LineBox(QRectF(origin.x() + x1, top, x2 - x1, line.height()), top + line.ascent()))
+            block = block.next()
+        if boxes:  # nothing laid out yet (no width): measure again next time
+            self._boxes[(start, end)] = boxes
+        return boxes
+
+    def positions_between(self, top: float, bottom: float) -> tuple[int, int]:
+        """The first and last text positions on the lines between two document heights."""
+        layout = self._document.documentLayout()
+        first = layout.hitTest(QPointF(0, top), Qt.HitTestAccuracy.FuzzyHit)
+        last = layout.hitTest(QPointF(self._document.textWidth(), bottom), Qt.HitTestAccuracy.FuzzyHit)
+        if first < 0 or last < 0:
+            return 0, self._document.characterCount()
+        return first, last
+
+
+class PaintedSpans:
+    """The spans the pane paints, in drawing order, indexed by start."""
+
+    def __init__(self) -> None:
+        self.spans: list[DrawnSpan] = []
+        self._keys: set[SpanKey] = set()
+        self._by_start: list[int] = []
+        self._starts: list[int] = []
+        self._longest = 0
+
+    def replace(self, spans: list[DrawnSpan]) -> set[SpanKey]:
+        """Paint ``spans`` from now on; returns the spans that appeared, went or changed format."""
+        old = self.spans  # alive until the comparison is done, and with it every format it uses
+        self.spans = spans
+        starts = [span.start for span in spans]
+        self._by_start = sorted(range(len(spans)), key=starts.__getitem__)
+        self._starts = [starts[i] for i in self._by_start]
+        self._longest = max((span.end - span.start for span in spans), default=0)
+        before = self._keys
+        # Old and new formats are all alive here, so an id names one format during this comparison.
+        self._keys = {(span.start, span.end, id(span.format)) for span in spans}
+        del old
+        return before ^ self._keys
+
+    def overlapping(self, first: int, last: int) -> list[DrawnSpan]:
+        """The spans overlapping positions ``first`` to ``last``, in drawing order."""
+        lo = bisect_left(self._starts, first - self._longest)
+        hi = bisect_right(self._starts, last)
+        spans = self.spans
+        return [spans[i] for i in sorted(i for i in self._by_start[lo:hi] if spans[i].end > first)]
+
+
+def _x_of(result: object) -> float:
+    """PySide returns ``(x, position)`` from ``QTextLine.cursorToX``; its stub only says ``object``."""
+    if isinstance(result, tuple):
+        return float(result[0])
+    return float(result)  # type: ignore[arg-type]

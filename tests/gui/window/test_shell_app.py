@@ -1,0 +1,236 @@
+"""The composition root: annotator resolution, first start on an empty database, time, screenshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QImage
+
+from annotator import app as app_entry
+from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.records import ArticleSuggestions, EntitySuggestion
+from annotator.core.resources import seeds_dir
+from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
+from annotator.jobs.summaries import ImportSummary, SuggestSummary
+from annotator.store.repository import Repository
+from annotator.ui.shared.services import build_services
+from annotator.ui.shared.workers import JobRunner
+from annotator.ui.window import shell as app_module
+from annotator.ui.window.screenshot import render_screenshot
+from annotator.ui.workspace.article_timer import ArticleTimer
+from tests.gui import shell_fixtures as fx
+from tests.gui.shell_fixtures import tiny_database
+
+# Fixtures shared by the shell tests (assigned, not imported, so pytest finds them here).
+runner = fx.runner
+shell_repo = fx.shell_repo
+user_settings_dir = fx.user_settings_dir
+
+WAIT = 30_000
+
+
+# ------------------------------------------------------------------------------------------- annotator name
+def test_annotator_from_option_memory_or_question(shell_repo: Repository, user_settings_dir: Path) -> None:
+    settings = app_module.user_settings()
+    asked: list[tuple[list[str], str | None]] = []
+
+    def ask(parent: object, known: list[str], current: str | None) -> str | None:
+        asked.append((known, current))
+        return "carol"
+
+    assert app_module.resolve_annotator(shell_repo, "  Ann   Lee ", settings, ask) == "Ann Lee"
+    assert app_module.resolve_annotator(shell_repo, None, settings, ask) == "carol"  # nothing remembered yet
+    assert asked == [([], None)]
+    app_module.remember_annotator(shell_repo, settings, "bob")
+    assert app_module.resolve_annotator(shell_repo, None, settings, ask) == "bob"
+    assert app_module.resolve_annotator(shell_repo, "gold", settings, ask) == "carol"  # reserved: asked
+    assert asked[-1][1] == "gold"
+    # Remembered per user too: another database of the same user starts with the same name.
+    assert (
+        QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator").value(
+            "last_annotator"
+        )
+        == "bob"
+    )
+
+
+def test_open_failure_names_the_path_and_the_setting() -> None:
+    error = OSError("unable to open database file")
+    head, detail = app_module.open_failure_text("/no/such/folder/x.db", error)
+    assert "/no/such/folder/x.db" in head and "--db option" in head
+    assert "unable to open database file" in detail and "ANNOTATOR_DB" in detail
+
+
+def test_run_gui_explains_a_database_it_cannot_open(qtbot, tmp_path: Path, monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
+    assert app_entry.run_gui is not None
+
+    def fake_exec(box: app_module.QMessageBox) -> int:
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(app_module.QMessageBox, "exec", fake_exec)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert app_entry.run_gui(db=str(blocker / "sub" / "x.db")) == 1
+    assert shown and str(blocker / "sub" / "x.db") in shown[0]
+
+
+# ------------------------------------------------------------------------------------------- first start
+def test_first_start_imports_the_seeds_and_suggests(
+    qtbot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path
+) -> None:
+    seeds = seeds_dir()
+    assert seeds is not None
+    services = build_services(shell_repo, None)
+    calls: list[list[str] | None] = []
+
+    def fake_suggest(
+        article_ids: list[str] | None, force: bool, progress: ProgressCallback, cancel: CancelFlag
+    ) -> SuggestSummary:
+        calls.append(article_ids)
+        ids = article_ids or shell_repo.article_ids()
+        for done, article_id in enumerate(ids, start=1):
+            text = shell_repo.article(article_id).text
+            start = text.index("Abe") if "Abe" in text else 0
+            shell_repo.store_suggestions(
+                ArticleSuggestions(article_id, "test:fake@0", entities=[EntitySuggestion(start, start + 3, "PERSON")])
+            )
+            progress(Progress(done, len(ids), "fake"))
+        return SuggestSummary(origin="test:fake@0", articles=len(ids), entities=len(ids))
+
+    services.suggest = fake_suggest
+    titles: list[str] = []
+    runner.started.connect(titles.append)
+    controller = app_module.GuiController(shell_repo, "alice", services, runner, app_module.user_settings())
+    qtbot.addWidget(controller.window)
+    controller.show()
+    assert controller.window.current_article_id is None, "nothing to show yet"
+
+    with qtbot.waitSignal(runner.started, timeout=WAIT):
+        assert controller.first_start()
+    status = controller.window.findChild(app_module.QWidget, "jobStatus")
+    assert status is not None and status.isVisible(), "the progress bar shows the first start"
+    qtbot.waitUntil(lambda: not runner.busy and len(calls) == 1, timeout=WAIT)
+
+    assert titles == ["Importing the sample articles", "Suggesting entities and claims"]
+    n_seeds = len([p for p in seeds.iterdir() if p.is_file()])
+    assert shell_repo.count_articles() == n_seeds
+    assert calls[0] is not None and sorted(calls[0]) == sorted(shell_repo.article_ids())
+    first = controller.window.current_article_id
+    assert first is not None and first == shell_repo.next_in_queue("alice")
+    assert any(e.status == "suggested" for e in shell_repo.entities_for(first, annotator="alice"))
+    assert not status.isVisible()
+    assert not controller.first_start(), "only on an empty database"
+    assert shell_repo.get_setting("last_annotator") == "alice"
+    controller.shutdown()
+
+
+def test_cancelled_sample_import_does_not_start_suggesting(
+    qtbot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path
+) -> None:
+    services = build_services(shell_repo, None)
+    suggested: list[object] = []
+
+    def cancelled_import(paths: list[str], progress: ProgressCallback, cancel: CancelFlag) -> ImportSummary:
+        return ImportSummary(cancelled=True)
+
+    def fake_suggest(*args: object) -> SuggestSummary:
+        suggested.append(args)
+        return SuggestSummary()
+
+    services.import_paths = cancelled_import
+    services.suggest = fake_suggest
+    controller = app_module.GuiController(shell_repo, "alice", services, runner, app_module.user_settings())
+    qtbot.addWidget(controller.window)
+    with qtbot.waitSignal(runner.finished, timeout=WAIT):
+        assert controller.first_start()
+    assert not runner.busy and suggested == []
+    assert "cancelled" in controller.window.statusBar().currentMessage()
+    controller.shutdown()
+
+
+def test_failed_job_is_explained(qtbot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path) -> None:
+    from annotator.core.errors import ConfigError
+
+    services = build_services(shell_repo, None)
+    controller = app_module.GuiController(shell_repo, "alice", services, runner, app_module.user_settings())
+    qtbot.addWidget(controller.window)
+
+    def broken(progress: ProgressCallback, cancel: CancelFlag) -> object:
+        raise ConfigError("no spaCy pipeline could be loaded: set the --pipeline option")
+
+    with qtbot.waitSignal(runner.failed, timeout=WAIT):
+        runner.run("Suggesting", broken)
+    box = controller.window.findChild(app_module.QMessageBox, "jobFailedBox")
+    assert box is not None and "Suggesting" in box.text() and "--pipeline" in box.informativeText()
+    box.close()
+    controller.shutdown()
+
+
+# ------------------------------------------------------------------------------------------- article timer
+def test_article_timer_counts_active_time_only(qtbot) -> None:
+    now = [1000.0]
+    timer = ArticleTimer(idle_limit=300, clock=lambda: now[0], watch_input=False)
+    now[0] += 40
+    timer.activity()
+    now[0] += 3600  # lunch: counts as 5 minutes at most
+    assert timer.elapsed() == 340
+    timer.activity()
+    now[0] += 10
+    assert timer.take() == 350
+    assert timer.elapsed() == 0
+
+
+# ------------------------------------------------------------------------------------------- screenshot
+def test_screenshot_writes_a_png_of_the_requested_size(qtbot, tmp_path: Path) -> None:
+    ids = tiny_database(tmp_path / "tiny.db")
+    out = tmp_path / "shot.png"
+    render_screenshot(str(tmp_path / "tiny.db"), str(out), ids[0], (1200, 800), "alice")
+    image = QImage(str(out))
+    assert out.stat().st_size > 10_000
+    assert (image.width(), image.height()) == (1200, 800)
+    # Not a blank picture: many different colours were painted.
+    colours = {image.pixel(x, y) for x in range(0, 1200, 37) for y in range(0, 800, 23)}
+    assert len(colours) > 10
+
+    with pytest.raises(ValidationError, match="cannot be 300x200"):
+        render_screenshot(str(tmp_path / "tiny.db"), str(tmp_path / "y.png"), None, (300, 200), None)
+    with pytest.raises(ValidationError, match="does not exist"):
+        render_screenshot(str(tmp_path / "tiny.db"), str(tmp_path / "no" / "y.png"), None, (800, 600), None)
+    with pytest.raises(NotFoundError, match="no-such-id"):
+        render_screenshot(str(tmp_path / "tiny.db"), str(tmp_path / "x.png"), "no-such-id", (800, 600), None)
+
+
+def test_run_gui_opens_the_window_and_quits_cleanly(
+    qtbot, tmp_path: Path, monkeypatch, user_settings_dir: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.store import open_repository
+
+    ids = tiny_database(tmp_path / "tiny.db")
+    monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
+    seen: dict[str, object] = {}
+
+    def close_when_shown() -> None:
+        window = next((w for w in QApplication.topLevelWidgets() if w.inherits("QMainWindow") and w.isVisible()), None)
+        if window is None:
+            QTimer.singleShot(20, close_when_shown)
+            return
+        seen["article"] = window.current_article_id  # type: ignore[attr-defined]
+        window.close()
+
+    QTimer.singleShot(0, close_when_shown)
+    assert app_entry.run_gui(db=str(tmp_path / "tiny.db"), annotator="alice") == 0
+    assert seen["article"] == ids[0]
+    repo = open_repository(str(tmp_path / "tiny.db"))
+    try:
+        assert repo.get_setting("last_annotator") == "alice"
+        assert repo.article_status(ids[0], "alice") == "in_progress"
+    finally:
+        repo.close()
