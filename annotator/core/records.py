@@ -232,7 +232,9 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
-class ArticleView:
+class ArticleRecord:
+    """One stored article: its metadata and its text (immutable once imported)."""
+
     id: str
     title: str
     date: str | None

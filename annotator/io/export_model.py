@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from annotator.core.records import PIECE_JOIN, ActorView, ArticleView, ClaimView, EntityView, RoleView, Span
+from annotator.core.records import PIECE_JOIN, ActorView, ArticleRecord, ClaimView, EntityView, RoleView, Span
 
 #: The ``format`` and ``version`` of the JSON export (bump the version on an incompatible change).
 EXPORT_FORMAT = "annotator-export"
@@ -36,7 +36,7 @@ class ExportArticle:
         claims: claims to write.
     """
 
-    article: ArticleView
+    article: ArticleRecord
     status: str
     entities: list[EntityView] = field(default_factory=list)
     claims: list[ClaimView] = field(default_factory=list)

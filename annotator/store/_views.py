@@ -12,7 +12,7 @@ from peewee import JOIN
 from annotator.core.records import (
     PIECE_JOIN,
     ActorView,
-    ArticleView,
+    ArticleRecord,
     ClaimView,
     EntityView,
     RoleView,
@@ -143,8 +143,8 @@ def actor_view(r: dict[str, Any]) -> ActorView:
     )
 
 
-def article_view(r: dict[str, Any]) -> ArticleView:
-    return ArticleView(
+def article_record(r: dict[str, Any]) -> ArticleRecord:
+    return ArticleRecord(
         id=r["id"],
         title=r["title"],
         date=r["date"],

@@ -33,10 +33,10 @@ from annotator.core.records import (
     ActorView,
     AnnotatorRole,
     ArticleIn,
+    ArticleRecord,
     ArticleStatus,
     ArticleSuggestions,
     ArticleSummary,
-    ArticleView,
     Change,
     ClaimView,
     EntityView,
@@ -45,7 +45,7 @@ from annotator.core.records import (
 )
 from annotator.store import _actors, _claims, _entities, _export, _ingest, _queries, _review, _snapshots
 from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
-from annotator.store._views import article_view
+from annotator.store._views import article_record
 from annotator.store.models import Annotator, Article, Setting, upsert
 
 #: Defaults of the settings the code knows about.
@@ -153,12 +153,12 @@ class Repository:
         with self._st.read():
             return int(Article.select().count())
 
-    def article(self, article_id: str) -> ArticleView:
+    def article(self, article_id: str) -> ArticleRecord:
         with self._st.read():
             row = Article.select().where(Article.id == article_id).dicts().first()
         if row is None:
             raise NotFoundError(f"unknown article {article_id!r}")
-        return article_view(row)
+        return article_record(row)
 
     def article_ids(self) -> list[str]:
         """Every article id, in import order."""
@@ -190,7 +190,7 @@ class Repository:
                 self._st, annotator, text, status, label, offset, limit, ready_for_review
             )
 
-    def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleView]:
+    def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleRecord]:
         """Articles in import order, or ``ids`` in the given order (unknown ids skipped), read in batches."""
         wanted = list(ids) if ids is not None else self.article_ids()
         for i in range(0, len(wanted), max(1, batch)):
@@ -200,7 +200,7 @@ class Repository:
                 rows = {r["id"]: r for r in Article.select().where(Article.id.in_(chunk)).dicts()}
             for article_id in chunk:
                 if article_id in rows:
-                    yield article_view(rows[article_id])
+                    yield article_record(rows[article_id])
 
     # ---------------------------------------------------------------- suggestions
     def articles_needing_suggestions(self, origin: str, force: bool = False) -> list[str]:
@@ -520,7 +520,7 @@ class Repository:
         layer: str | None,
         statuses: Sequence[str] | None = None,
         status_of: str | None = None,
-    ) -> list[tuple[ArticleView, str, list[EntityView], list[ClaimView]]]:
+    ) -> list[tuple[ArticleRecord, str, list[EntityView], list[ClaimView]]]:
         """One batch of articles for export: (article, status, entities, claims) in the order of ``article_ids``.
 
         Same rows as ``export_rows`` per article, read in a few queries for the whole batch. ``status_of``: report

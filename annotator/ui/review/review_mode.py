@@ -8,6 +8,7 @@ through the workspace's :class:`~annotator.ui.workspace.decisions.DecisionStack`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -17,6 +18,7 @@ from annotator.core.records import GOLD_LAYER, AnnotatorRole, Change, ClaimView,
 from annotator.ui.review.review_panel import REVIEW_LEGEND, ReviewPanel, review_format
 from annotator.ui.review.review_rows import ReviewRow, agreed_items, review_rows
 from annotator.ui.workspace.article_text import ENTITY
+from annotator.ui.workspace.decisions import Operation
 
 if TYPE_CHECKING:
     from annotator.ui.window.main_window import MainWindow
@@ -205,12 +207,8 @@ class ReviewMode(QObject):
         self.select((start + delta) % len(self.rows))
 
     # ------------------------------------------------------------------ decisions
-    def _decide(self, text: str, action: object) -> Change | None:
-        self.workspace.commit_pending()
-        change = self.workspace.decisions.decide(text, action)  # type: ignore[arg-type]
-        if change is not None:
-            self.window.show_message(text)
-        return change
+    def _decide(self, text: str, action: Operation, on_done: Callable[[Change], None] | None = None) -> None:
+        self.workspace.decide(text, action, on_done=on_done)
 
     def _advance_from(self, key: tuple[str, tuple[object, ...]] | None) -> None:
         """After a decision: go to the next undecided row after the decided one."""
@@ -231,14 +229,15 @@ class ReviewMode(QObject):
         source = row.holders[0][1]
         who = ", ".join(row.annotators)
         repo, reviewer = self.window.repo, self.window.annotator
+        key = (row.kind, row.key)
         if row.kind == ENTITY:
             text = f"Adopted {source.label} “{source.text}” ({who})"  # type: ignore[union-attr]
-            change = self._decide(text, lambda: repo.adopt_entity(source.id, reviewer, replace=row.replaces))
+            self._decide(text, lambda: repo.adopt_entity(source.id, reviewer, replace=row.replaces),
+                         lambda _change: self._advance_from(key))
         else:
-            change = self._decide(f"Adopted claim ({who})",
-                                  lambda: repo.adopt_claim(source.id, reviewer, replace=row.replaces))
-        if change is not None:
-            self._advance_from((row.kind, row.key))
+            self._decide(f"Adopted claim ({who})",
+                         lambda: repo.adopt_claim(source.id, reviewer, replace=row.replaces),
+                         lambda _change: self._advance_from(key))
 
     def reject(self) -> None:
         """X: the version is not gold (its gold row is rejected; a rejection is recorded if gold lacks it)."""
@@ -250,12 +249,13 @@ class ReviewMode(QObject):
             return
         repo, reviewer = self.window.repo, self.window.annotator
         target = row.gold if row.gold is not None else row.holders[0][1]
+        key = (row.kind, row.key)
         if row.kind == ENTITY:
-            change = self._decide("Rejected in review", lambda: repo.reject_entity(target.id, reviewer))
+            self._decide("Rejected in review", lambda: repo.reject_entity(target.id, reviewer),
+                         lambda _change: self._advance_from(key))
         else:
-            change = self._decide("Rejected claim in review", lambda: repo.reject_claim(target.id, reviewer))
-        if change is not None:
-            self._advance_from((row.kind, row.key))
+            self._decide("Rejected claim in review", lambda: repo.reject_claim(target.id, reviewer),
+                         lambda _change: self._advance_from(key))
 
     def adopt_agreed(self) -> None:
         """Shift+A: every item all required annotators agree on goes into gold, as one undo step."""
@@ -275,13 +275,15 @@ class ReviewMode(QObject):
         if article is None:
             return
         repo, reviewer = self.window.repo, self.window.annotator
-        change = self._decide("Marked reviewed", lambda: repo.mark_reviewed(article.id, reviewer))
-        if change is None:
-            return
-        self.window.refresh_progress()
-        self.window.articles.model.refresh_article(article.id)
-        following = repo.next_in_queue(reviewer, after=article.id)
-        if following is None or following == article.id:
-            self.window.show_message("Every article ready for review is reviewed.")
-            return
-        self.window.open_article(following)
+        article_id = article.id
+
+        def open_next(_change: Change) -> None:
+            self.window.refresh_progress()
+            self.window.articles.model.refresh_article(article_id)
+            following = repo.next_in_queue(reviewer, after=article_id)
+            if following is None or following == article_id:
+                self.window.show_message("Every article ready for review is reviewed.")
+                return
+            self.window.open_article(following)
+
+        self._decide("Marked reviewed", lambda: repo.mark_reviewed(article_id, reviewer), open_next)

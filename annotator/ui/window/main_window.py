@@ -8,6 +8,7 @@ action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import qtawesome as qta
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QToolBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -28,9 +30,12 @@ from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
 from annotator.store.repository import Repository
 from annotator.ui.review.review_mode import ReviewMode
-from annotator.ui.workspace import shortcuts
+from annotator.ui.shared.db_worker import DatabaseWorker
+from annotator.ui.window.error_log import ErrorBanner
+from annotator.ui.workspace import operations, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.article_timer import ArticleTimer
+from annotator.ui.workspace.edits import Edits
 from annotator.ui.workspace.workspace import Workspace
 
 TOOLBAR = (
@@ -102,7 +107,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("annotator")
         self.resize(1400, 900)
 
-        self.workspace = Workspace(repo, annotator, self)
+        # The decisions' database thread; it closes its own connection when the window shuts down.
+        self.database = DatabaseWorker(self, on_exit=repo.close)
+        self.workspace = Workspace(repo, annotator, self, self.database)
+        self.edits = Edits(self.workspace)
         self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self)
         self._build_layout()
         self.review = ReviewMode(self)
@@ -112,7 +120,9 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.articles.articleActivated.connect(self.open_article)
-        self.workspace.decisions.applied.connect(self._on_applied)
+        self.workspace.changed.connect(self._on_changed)
+        self.workspace.elsewhere.connect(self.open_article)
+        self.workspace.decisions.crashed.connect(self.show_error)
         self.workspace.message.connect(self._show_message)
         self.workspace.articleTouched.connect(self.articles.model.schedule_refresh)
         self.workspace.decisions.stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
@@ -141,6 +151,11 @@ class MainWindow(QMainWindow):
         if article_id is not None and article_id == self.current_article_id and not reload:
             self.articles.select_article(article_id)
             return
+        # A note being typed is saved first, and the article opens once that decision is drawn.
+        self.workspace.commit_pending()
+        self.workspace.decisions.when_idle(lambda: self._open_now(article_id))
+
+    def _open_now(self, article_id: str | None) -> None:
         self._record_time()
         try:
             self.workspace.load(article_id)
@@ -193,18 +208,20 @@ class MainWindow(QMainWindow):
         if self.review.active:
             self.review.mark_reviewed_and_next()
             return
-        self.workspace.commit_pending()
-        change = self.workspace.decisions.decide(
+        annotator = self.annotator
+
+        def open_next(_change: Change) -> None:
+            next_id = self.repo.next_in_queue(annotator, after=article_id)
+            if next_id is None or next_id == article_id:
+                self._show_message("All articles are done. Well done!")
+                return
+            self.open_article(next_id)
+
+        self.workspace.decide(
             "Marked done",
-            lambda: self.repo.set_article_status(article_id, self.annotator, ArticleStatus.DONE),
+            partial(operations.set_article_status, self.repo, annotator, article_id, ArticleStatus.DONE),
+            on_done=open_next,
         )
-        if change is None:
-            return
-        next_id = self.repo.next_in_queue(self.annotator, after=article_id)
-        if next_id is None or next_id == article_id:
-            self._show_message("All articles are done. Well done!")
-            return
-        self.open_article(next_id)
 
     def shutdown(self) -> None:
         """Record the time on the open article and end the session (done on close; safe to call twice)."""
@@ -212,6 +229,8 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.workspace.commit_pending()
+        # Every decision asked for is written before the session ends: each is its own transaction.
+        self.database.shutdown()
         self._record_time()
         self._end_session()
         self._timer.stop()
@@ -222,6 +241,10 @@ class MainWindow(QMainWindow):
         self.refresh_progress()
         current = self.current_article_id
         self.open_article(current or self.repo.next_in_queue(self.annotator), reload=True)
+
+    def show_error(self, text: str) -> None:
+        """An unexpected error: a message above the panes that stays until dismissed (details in the log)."""
+        self.error_banner.show_error(text)
 
     def show_message(self, text: str) -> None:
         """A short message in the status bar."""
@@ -245,11 +268,19 @@ class MainWindow(QMainWindow):
         main.setStretchFactor(1, 1)
         main.setSizes([400, 530, 470])
         main.setChildrenCollapsible(False)
-        self.setCentralWidget(main)
         self.splitter = main
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.error_banner = ErrorBanner(central)
+        column.addWidget(self.error_banner)
+        column.addWidget(main, 1)
+        self.setCentralWidget(central)
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
+        edits = self.edits
         review = self.review
 
         def either(in_review: Callable[[], object], normal: Callable[[], object]) -> Callable[[], object]:
@@ -272,32 +303,32 @@ class MainWindow(QMainWindow):
             "prev_claim": lambda: ws.next_claim(-1),
             "focus_filter": self._focus_filter,
             "focus_text": self._focus_text,
-            "accept": either(review.adopt, ws.accept),
-            "reject": either(review.reject, ws.reject),
-            "new_entity": ws.new_entity,
-            "extend_end": lambda: ws.resize("extend_end"),
-            "shrink_end": lambda: ws.resize("shrink_end"),
-            "extend_start": lambda: ws.resize("extend_start"),
-            "shrink_start": lambda: ws.resize("shrink_start"),
-            "delete_entity": ws.delete_entity,
-            "link_actor": lambda: ws.link_actor(self),
-            "merge_actors": lambda: ws.merge_actors(self),
-            "new_claim": ws.new_claim,
-            "set_source": lambda: ws.set_role("source"),
-            "set_cue": lambda: ws.set_role("cue"),
-            "set_content": lambda: ws.set_role("content"),
-            "add_content": lambda: ws.set_role("content", append=True),
+            "accept": either(review.adopt, edits.accept),
+            "reject": either(review.reject, edits.reject),
+            "new_entity": edits.new_entity,
+            "extend_end": lambda: edits.resize("extend_end"),
+            "shrink_end": lambda: edits.resize("shrink_end"),
+            "extend_start": lambda: edits.resize("extend_start"),
+            "shrink_start": lambda: edits.resize("shrink_start"),
+            "delete_entity": edits.delete_entity,
+            "link_actor": lambda: edits.link_actor(self),
+            "merge_actors": lambda: edits.merge_actors(self),
+            "new_claim": edits.new_claim,
+            "set_source": lambda: edits.set_role("source"),
+            "set_cue": lambda: edits.set_role("cue"),
+            "set_content": lambda: edits.set_role("content"),
+            "add_content": lambda: edits.set_role("content", append=True),
             "edit_kind": lambda: self._focus_editor("kind"),
             "edit_form": lambda: self._focus_editor("form"),
             "edit_issue": lambda: self._focus_editor("issue"),
             "edit_note": lambda: self._focus_editor("note"),
-            "stance_against": lambda: ws.set_stance(-1),
-            "stance_neutral": lambda: ws.set_stance(0),
-            "stance_for": lambda: ws.set_stance(1),
-            "delete_claim": ws.delete_claim,
+            "stance_against": lambda: edits.set_stance(-1),
+            "stance_neutral": lambda: edits.set_stance(0),
+            "stance_for": lambda: edits.set_stance(1),
+            "delete_claim": edits.delete_claim,
             "undo": ws.decisions.undo,
             "redo": ws.decisions.redo,
-            "accept_all": either(review.adopt_agreed, ws.accept_all),
+            "accept_all": either(review.adopt_agreed, edits.accept_all),
             "done_next": self.mark_done_and_next,
             "toggle_rejected": self._toggle_rejected,
             "shortcuts": self._show_shortcuts,
@@ -320,7 +351,8 @@ class MainWindow(QMainWindow):
             action.setToolTip(
                 f"{spec.text.replace('&', '').rstrip('…')} ({spec.keys[0]})" if spec.keys else spec.description
             )
-            action.triggered.connect(lambda _checked=False, handler=handlers[spec.name]: handler())
+            # In order: a key pressed while a decision is on its way acts once that decision is drawn.
+            action.triggered.connect(lambda _checked=False, handler=handlers[spec.name]: self._when_idle(handler))
             if spec.name == "toggle_rejected":
                 action.setCheckable(True)
                 action.setChecked(True)
@@ -358,7 +390,7 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(str(index + 1)))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setStatusTip(f"Label the current entity (or the selection) {label}")
-            action.triggered.connect(lambda _checked=False, i=index: self.workspace.relabel(i))
+            action.triggered.connect(lambda _checked=False, i=index: self._when_idle(lambda: self.edits.relabel(i)))
             submenu.addAction(action)
             self.addAction(action)
             self.actions_by_name[f"label_{index + 1}"] = action
@@ -384,16 +416,12 @@ class MainWindow(QMainWindow):
         self._update_progress()
 
     # ------------------------------------------------------------------ reactions
-    def _on_applied(self, change: Change) -> None:
+    def _when_idle(self, handler: Callable[[], object]) -> None:
+        self.workspace.decisions.when_idle(handler)
+
+    def _on_changed(self, change: Change) -> None:
+        """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""
         self._counts["decisions"] += 1
-        if change.article_id is not None and change.article_id != self.current_article_id:
-            # Undo/redo of a decision made on another article: show it, so nothing changes unseen.
-            try:
-                self.open_article(change.article_id)
-            except Exception as exc:  # the article may be gone (another instance); keep the window alive
-                self._show_message(f"Could not open {change.article_id}: {exc}")
-            return
-        self.workspace.refresh(change)
         if change.status or change.progress:
             self._update_progress()
             if change.article_id is not None:
