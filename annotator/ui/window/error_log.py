@@ -36,6 +36,14 @@ def log_path() -> Path:
     return Path(user_data_dir("annotator", appauthor=False)) / "annotator.log"
 
 
+def current_log_path() -> Path:
+    """The file errors are written to now: the configured log file, else where :func:`log_path` points."""
+    for handler in log.handlers:
+        if isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return log_path()
+
+
 def configure_logging(path: Path | None = None) -> Path:
     """Send the package's warnings and errors (with tracebacks) to the log file; returns its path.
 
@@ -102,7 +110,7 @@ class ErrorBanner(QFrame):
 
     def show_error(self, text: str) -> None:
         """Show ``text`` and where the details are; a second error replaces the first (both are in the log)."""
-        self.label.setText(f"{text}\nThe details are in the log file {log_path()}.")
+        self.label.setText(f"{text}\nThe details are in the log file {current_log_path()}.")
         self.show()
 
     def dismiss(self) -> None:

@@ -125,10 +125,10 @@ class MainWindow(QMainWindow):
         self.workspace.decisions.crashed.connect(self.show_error)
         self.workspace.message.connect(self._show_message)
         self.workspace.articleTouched.connect(self.articles.model.schedule_refresh)
-        self.workspace.decisions.stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
-        self.workspace.decisions.stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
-        self.actions_by_name["undo"].setEnabled(False)
-        self.actions_by_name["redo"].setEnabled(False)
+        decisions = self.workspace.decisions
+        for signal in (decisions.stack.canUndoChanged, decisions.stack.canRedoChanged, decisions.busyChanged):
+            signal.connect(self._sync_undo_actions)
+        self._sync_undo_actions()
         self.review.activeChanged.connect(self._on_review_mode)
         self._on_review_mode(False)
 
@@ -416,6 +416,13 @@ class MainWindow(QMainWindow):
         self._update_progress()
 
     # ------------------------------------------------------------------ reactions
+    def _sync_undo_actions(self) -> None:
+        """Undo / redo are offered when there is something to undo or redo, or may be once the decisions on
+        their way are drawn (a Ctrl+Z typed right after a key press undoes that key press)."""
+        decisions = self.workspace.decisions
+        self.actions_by_name["undo"].setEnabled(decisions.stack.canUndo() or decisions.busy)
+        self.actions_by_name["redo"].setEnabled(decisions.stack.canRedo() or decisions.busy)
+
     def _when_idle(self, handler: Callable[[], object]) -> None:
         self.workspace.decisions.when_idle(handler)
 

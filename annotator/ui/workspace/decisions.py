@@ -76,12 +76,14 @@ class DecisionStack(QObject):
         failed(str): a decision, undo or redo was refused (the message says why); nothing changed.
         crashed(str): a decision failed unexpectedly; the traceback is in the log file.
         idle(): every decision asked for is drawn and no key press waits.
+        busyChanged(bool): decisions started or stopped being on their way (undo may become possible).
     """
 
     applied = Signal(object, object)
     failed = Signal(str)
     crashed = Signal(str)
     idle = Signal()
+    busyChanged = Signal(bool)
 
     def __init__(self, repo: Repository, annotator: str, worker: DatabaseWorker, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -112,10 +114,14 @@ class DecisionStack(QObject):
         while self._in_flight == 0 and self._waiting:
             self._waiting.popleft()()
         if not self.busy:
+            self.busyChanged.emit(False)
             self.idle.emit()
 
     def _submit(self, run: Callable[[], Any], on_done: Callable[[Any], None], text: str) -> None:
+        was_busy = self.busy
         self._in_flight += 1
+        if not was_busy:
+            self.busyChanged.emit(True)
 
         def done(result: Any) -> None:
             self._in_flight -= 1
