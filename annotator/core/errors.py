@@ -38,3 +38,13 @@ class InputError(AnnotatorError):
         self.line = line
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
+
+
+class PermissionDeniedError(AnnotatorError):
+    """The team server refused a change the connected person's role does not allow ("bob may not change
+    alice's layer"); nothing was written."""
+
+
+class ConflictError(AnnotatorError):
+    """Another person changed the same rows at the same moment and retrying did not resolve it; nothing was
+    written, and doing it again is safe."""

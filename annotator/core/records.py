@@ -60,6 +60,18 @@ class LayerKind(StrEnum):
 class AnnotatorRole(StrEnum):
     ANNOTATOR = "annotator"
     REVIEWER = "reviewer"
+    # Runs the team server: everything a reviewer may do, plus the codebook, the annotators and the settings.
+    ADMIN = "admin"
+
+    @property
+    def reviews(self) -> bool:
+        """True for the roles whose decisions go to the gold layer (reviewers and admins)."""
+        return self in (AnnotatorRole.REVIEWER, AnnotatorRole.ADMIN)
+
+
+def role_reviews(role: str | None) -> bool:
+    """True when a stored role string is one that reviews (``reviewer`` or ``admin``)."""
+    return role in (AnnotatorRole.REVIEWER.value, AnnotatorRole.ADMIN.value)
 
 
 #: Name of the layer that holds every model suggestion (each row keeps its own ``origin``).

@@ -12,8 +12,9 @@ from annotator.core.errors import ValidationError
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, AnnotatorRole
 from annotator.store.repository import Repository
 
-#: The roles a user may give (``AnnotatorRole`` values).
-ROLES: tuple[str, ...] = tuple(role.value for role in AnnotatorRole)
+#: The roles a user may give here (``AnnotatorRole`` values). ``admin`` is a team server's role, given with
+#: ``annotator server add-user NAME --role admin`` together with the login it belongs to.
+ROLES: tuple[str, ...] = (AnnotatorRole.ANNOTATOR.value, AnnotatorRole.REVIEWER.value)
 #: Longest name the store keeps.
 MAX_NAME_LENGTH = 200
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import Database, SqliteDatabase
 
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
@@ -19,10 +19,15 @@ from annotator.core.records import (
     LayerKind,
     Role,
     Span,
+    role_reviews,
 )
 from annotator.core.resources import load_json_resource
 from annotator.core.validation import check_choice, check_stance
+from annotator.store._postgres import current_user, is_postgres
 from annotator.store.models import Annotator, Article, Layer, Setting, bound
+
+#: Setting written by ``annotator server init``: this PostgreSQL database enforces roles for its people.
+TEAM_SERVER_KEY = "team_server"
 
 #: Layer names that are not people.
 RESERVED_NAMES = frozenset({SUGGESTIONS_LAYER, GOLD_LAYER})
@@ -59,6 +64,8 @@ class StoreContext:
         # Settings read during one call (per thread): validation of 10,000 suggestions must not re-read the
         # label set 10,000 times, and a setting changed by another process is seen by the next call.
         self._local = threading.local()
+        self.is_postgres = is_postgres(db)
+        self._server_user: str | None = None
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
@@ -87,9 +94,43 @@ class StoreContext:
             if isinstance(self.db, SqliteDatabase) and self.db.transaction_depth() == 0:
                 with self.db.atomic("IMMEDIATE"):
                     yield
+            elif self.is_postgres and self.db.transaction_depth() == 0:
+                # Serializable: concurrent writers never lose an update; the repository retries the loser.
+                with self.db.atomic("SERIALIZABLE"):
+                    yield
             else:
                 with self.db.atomic():
                     yield
+
+    # ------------------------------------------------------------------ who is connected (team server)
+    def server_user(self) -> str | None:
+        """The PostgreSQL login of this connection (None on SQLite)."""
+        if not self.is_postgres:
+            return None
+        if self._server_user is None:
+            with bound(self.db):
+                self._server_user = current_user(self.db)
+        return self._server_user
+
+    def team_identity(self) -> tuple[str, str] | None:
+        """(login, role) when this is an initialised team server and the login is one of its people, else None.
+
+        The owner or a superuser who is not an annotator gets None: PostgreSQL does not restrict them either.
+        """
+        if not self.is_postgres or not self.setting(TEAM_SERVER_KEY):
+            return None
+        user = self.server_user()
+        row = Annotator.select(Annotator.role).where(Annotator.name == user).scalar()
+        return None if row is None or user is None else (user, str(row))
+
+    def check_acting_as(self, annotator: str) -> None:
+        """On a team server, only admins act for someone else: "bob may not change alice's layer"."""
+        identity = self.team_identity()
+        if identity is None:
+            return
+        user, role = identity
+        if annotator != user and role != AnnotatorRole.ADMIN.value:
+            raise PermissionDeniedError(f"{user} may not change {annotator}'s layer")
 
     # ------------------------------------------------------------------ settings and vocabularies
     def setting(self, key: str, default: Any = None) -> Any:
@@ -221,15 +262,16 @@ class StoreContext:
 
     def decision_layer(self, annotator: str) -> int:
         """The layer an annotator's decisions go to: the gold layer for reviewers, else their own."""
+        self.check_acting_as(annotator)
         ann_id, role = self.annotator(annotator)
-        if role == AnnotatorRole.REVIEWER:
+        if role_reviews(role):
             return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
         return self.layer_id(annotator, LayerKind.ANNOTATOR, ann_id)
 
     def read_layer(self, annotator: str) -> int:
         """The annotator's decision layer for reads: never creates it (-1, matching no row, when absent)."""
         _, role = self.annotator(annotator)
-        name = GOLD_LAYER if role == AnnotatorRole.REVIEWER else annotator
+        name = GOLD_LAYER if role_reviews(role) else annotator
         found = self.find_layer_id(name)
         return -1 if found is None else found
 
@@ -238,7 +280,12 @@ class StoreContext:
         if not name or name == SUGGESTIONS_LAYER:
             return self.suggestions_layer()
         if name == GOLD_LAYER:
+            identity = self.team_identity()
+            if identity is not None and not role_reviews(identity[1]):
+                raise PermissionDeniedError(f"{identity[0]} may not change the gold layer: reviewers and admins do")
             return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
-        Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()
+        self.check_acting_as(name)
+        if self.team_identity() is None:  # on a team server only admins add people (server add-user)
+            Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()
         ann_id, _ = self.annotator(name)
         return self.layer_id(name, LayerKind.ANNOTATOR, ann_id)

@@ -36,7 +36,6 @@ from annotator.store.models import (
     Entity,
     SuggestionRun,
     bulk_insert,
-    upsert,
 )
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
@@ -170,7 +169,7 @@ def _store_items(
             }
         )
     before_ids = _ids(Entity, article_id)
-    bulk_insert(Entity, entity_rows)
+    bulk_insert(Entity, entity_rows, ignore_conflicts=True)  # a suggestion twice in one file is stored once
     ev.add_bulk("entity", "created", sorted(_ids(Entity, article_id) - before_ids))
 
     n_claims = 0
@@ -332,7 +331,8 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     _set_deleted(Entity, stale, True)
     if new_rows:
         before = {i for i, _, _ in existing.values()}
-        bulk_insert(Entity, new_rows)
+        # The unique suggestion key (migration 5) backs the read above when two people suggest at once.
+        bulk_insert(Entity, new_rows, ignore_conflicts=True)
         ev.add_bulk("entity", "created", sorted(_ids(Entity, article_id, layer) - before))
     ev.add_bulk("entity", "undeleted", revived)
     ev.add_bulk("entity", "deleted", stale)
@@ -383,7 +383,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     _set_deleted(Claim, revived_c, False, origin)
     _set_deleted(Claim, stale_c, True)
     if to_insert:
-        bulk_insert(Claim, to_insert)
+        bulk_insert(Claim, to_insert, ignore_conflicts=True)
         inserted = {
             k: i
             for i, k in Claim.select(Claim.id, Claim.span_key)
@@ -400,7 +400,9 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     ev.add_bulk("claim", "undeleted", revived_c)
     ev.add_bulk("claim", "deleted", stale_c)
 
-    upsert(SuggestionRun, {"article": article_id, "origin": origin}, {"at": stamp})
+    SuggestionRun.insert(article=article_id, origin=origin, at=stamp).on_conflict(
+        conflict_target=[SuggestionRun.article, SuggestionRun.origin], update={SuggestionRun.at: stamp}
+    ).execute()
     return ev.write()
 
 

@@ -14,13 +14,13 @@ from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
-    AnnotatorRole,
     ArticleStatus,
     ArticleSummary,
     Change,
     ClaimView,
     EntityView,
     Status,
+    role_reviews,
 )
 from annotator.core.validation import check_choice
 from annotator.store import _review
@@ -236,7 +236,7 @@ def add_time(st: StoreContext, article_id: str, annotator: str, seconds: float) 
 def _queue(st: StoreContext, annotator: str) -> Any:
     """Articles this annotator still has to do (overlap honoured); for a reviewer, the review queue."""
     ann_id, role = st.annotator(annotator)
-    if role == AnnotatorRole.REVIEWER:
+    if role_reviews(role):
         return Article.select(Article.id).where(_review.review_queue_condition(st, ann_id))
     finished = ArticleState.select(ArticleState.article).where(
         ArticleState.annotator == ann_id,
@@ -263,7 +263,7 @@ def next_in_queue(st: StoreContext, annotator: str, after: str | None) -> str | 
 
 def progress(st: StoreContext, annotator: str) -> tuple[int, int]:
     ann_id, role = st.annotator(annotator)
-    if role == AnnotatorRole.REVIEWER:
+    if role_reviews(role):
         # Reviewed (or, as before review mode existed, marked done by the reviewer) out of those ready.
         finished = [ArticleStatus.DONE.value, ArticleStatus.REVIEWED.value]
         done = (

@@ -28,6 +28,7 @@ from annotator.core.records import (
     EntityView,
     LayerKind,
     Status,
+    role_reviews,
 )
 from annotator.store._claims import copy_spans
 from annotator.store._context import StoreContext, now
@@ -148,7 +149,7 @@ def review_layers(st: StoreContext, article_id: str) -> dict[str, tuple[list[Ent
 
 def _reviewer(st: StoreContext, reviewer: str) -> int:
     ann_id, role = st.annotator(reviewer)
-    if role != AnnotatorRole.REVIEWER:
+    if not role_reviews(role):
         raise ValidationError(f"{reviewer!r} is not a reviewer; give them the reviewer role first")
     return ann_id
 

@@ -9,6 +9,8 @@ from peewee import Database, SqliteDatabase
 from platformdirs import user_data_dir
 from playhouse.db_url import connect
 
+from annotator.store._postgres import is_postgres_url, open_postgres
+
 #: Environment variable naming the database to open when none is given.
 ENV_VAR = "ANNOTATOR_DB"
 
@@ -53,8 +55,11 @@ def open_database(location: str) -> Database:
     """Create the peewee ``Database`` for a path or URL (not yet connected; peewee connects per thread).
 
     A plain path is a SQLite file; its parent folders are created. SQLite databases get
-    :data:`SQLITE_PRAGMAS`.
+    :data:`SQLITE_PRAGMAS`. A ``postgresql://user@host:port/db`` URL opens PostgreSQL through psycopg; the
+    password comes from ``PGPASSWORD`` or ``~/.pgpass`` and a URL holding one is refused.
     """
+    if is_url(location) and is_postgres_url(location):
+        return open_postgres(location)
     if is_url(location):
         scheme = location.partition("://")[0]
         db = connect(location, pragmas=SQLITE_PRAGMAS) if "sqlite" in scheme else connect(location)

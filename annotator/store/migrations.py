@@ -34,9 +34,32 @@ def _create_tables(db: Database, _: SchemaMigrator) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
+    """Step 5 (team server): one row per suggestion key in the suggestions layer, enforced by unique indexes.
+
+    Two people running ``suggest`` on one server at once can then never store a suggestion twice (the store
+    reads before it writes; these indexes make the read's promise a constraint). The index is partial, on the
+    suggestions layer's id, so human layers keep whatever rows their people make.
+    """
+    from annotator.core.records import SUGGESTIONS_LAYER, LayerKind
+    from annotator.store.models import Layer
+
+    Layer.insert(name=SUGGESTIONS_LAYER, kind=LayerKind.MODEL.value).on_conflict_ignore().execute()
+    layer_id = int(Layer.select(Layer.id).where(Layer.name == SUGGESTIONS_LAYER).scalar())
+    db.execute_sql(
+        "CREATE UNIQUE INDEX IF NOT EXISTS entity_suggestion_key "
+        f'ON entity (article_id, start, "end", label) WHERE layer_id = {layer_id}'
+    )
+    db.execute_sql(
+        "CREATE UNIQUE INDEX IF NOT EXISTS claim_suggestion_key "
+        f"ON claim (article_id, span_key) WHERE layer_id = {layer_id}"
+    )
+
+
 #: Every step, in order. Never edit a released step: append a new one.
 STEPS: list[Step] = [
     Step(1, "create tables", _create_tables),
+    Step(5, "team server: unique suggestion keys", _suggestion_keys),
 ]
 
 
@@ -84,6 +107,7 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
             with _atomic(db):
                 # A fresh database gets the current models directly; the steps are for upgrades.
                 _create_tables(db, migrator)
+                _suggestion_keys(db, migrator)
                 _write_version(latest)
             return latest
         for step in steps:

@@ -28,7 +28,7 @@ from typing import Any
 from peewee import Database
 
 from annotator.core.changes import Action
-from annotator.core.errors import NotFoundError, ValidationError
+from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from annotator.core.records import (
     ActorView,
     AnnotatorRole,
@@ -45,13 +45,15 @@ from annotator.core.records import (
 )
 from annotator.store import _actors, _claims, _entities, _export, _ingest, _queries, _review, _snapshots
 from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
+from annotator.store._postgres import guard_methods
 from annotator.store._views import article_record
-from annotator.store.models import Annotator, Article, Setting, upsert
+from annotator.store.models import Annotator, Article, Event, Setting, upsert
 
 #: Defaults of the settings the code knows about.
 SETTING_DEFAULTS: dict[str, Any] = {_review.OVERLAP_KEY: 1}
 
 
+@guard_methods
 class Repository:
     """Facade over one open database. Build it with ``annotator.store.open_repository(url_or_path)``.
 
@@ -85,6 +87,14 @@ class Repository:
     def location(self) -> str:
         """The path or URL opened."""
         return self._st.location
+
+    def team_identity(self) -> tuple[str, str] | None:
+        """(login, role) on an initialised PostgreSQL team server when the login is one of its people.
+
+        The app and the CLI use the login as the annotator's name there: PostgreSQL knows who is connected.
+        """
+        with self._st.read():
+            return self._st.team_identity()
 
     def labels(self) -> list[str]:
         """The project's label set: setting ``labels`` if set, else ``resources/labels.json``."""
@@ -124,7 +134,10 @@ class Repository:
         except ValueError:
             raise ValidationError(f"unknown role {role!r}; expected annotator or reviewer") from None
         with self._st.tx():
-            if role is None:
+            if role is None and self._st.team_identity() is not None:
+                # On a team server people are added by an admin (server add-user); look, do not insert.
+                self._st.annotator(name)
+            elif role is None:
                 Annotator.insert(name=name, role=value).on_conflict_ignore().execute()
             else:
                 upsert(Annotator, {"name": name}, {"role": value})
@@ -470,6 +483,8 @@ class Repository:
     def revert(self, event_id: int, annotator: str) -> Change:
         """Restore every row the event touched to its state before it; a new "revert" event (redo: revert it)."""
         with self._st.tx():
+            self._st.check_acting_as(annotator)
+            _check_event_owner(self._st, event_id, annotator)
             return _snapshots.revert(event_id, annotator)
 
     def events(self, article_id: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
@@ -528,3 +543,13 @@ class Repository:
         """
         with self._st.read():
             return _export.export_batch(self._st, article_ids, layer, statuses, status_of)
+
+
+def _check_event_owner(st: StoreContext, event_id: int, annotator: str) -> None:
+    """On a team server, undoing someone else's decision is for admins only."""
+    identity = st.team_identity()
+    if identity is None or identity[1] == AnnotatorRole.ADMIN.value:
+        return
+    owner = Event.select(Event.annotator).where(Event.id == event_id).scalar()
+    if owner is not None and owner != annotator:
+        raise PermissionDeniedError(f"{annotator} may not undo {owner}'s decision")

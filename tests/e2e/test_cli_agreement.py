@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 TEXT = "Abe said Japan wants the four islands back, and Putin said Russia would not give them up."
 
 
-def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(*args: str, db: Path | str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ANNOTATOR_DB": str(db), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.run([str(EXE), *args], capture_output=True, text=True, env=env, cwd=ROOT,
                           stdin=subprocess.DEVNULL, timeout=300, check=False)

@@ -24,10 +24,11 @@ def _first_words(text: str) -> tuple[int, int]:
     return start, end
 
 
-def test_alice_layer_merges_into_second_project(tmp_path: Path) -> None:
+def test_alice_layer_merges_into_second_project(tmp_path: Path, db_location: str) -> None:
+    """The laptop is a SQLite file; the office is a SQLite file or a PostgreSQL server."""
     from annotator.store import open_repository
 
-    db1, db2 = tmp_path / "laptop.db", tmp_path / "office.db"
+    db1, db2 = tmp_path / "laptop.db", db_location
     run("import", str(SEEDS), db=db1)
     run("import", str(SEEDS), db=db2)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -33,9 +32,9 @@ def span_of(text: str, part: str, nth: int = 0) -> tuple[int, int]:
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Repository]:
-    """A fresh repository on a SQLite file in a temporary folder."""
-    repository = open_repository(str(tmp_path / "store" / "test.db"))
+def repo(db_location: str) -> Iterator[Repository]:
+    """A fresh repository on each backend: a SQLite file in a temporary folder and a PostgreSQL database."""
+    repository = open_repository(db_location)
     try:
         yield repository
     finally:

@@ -122,7 +122,8 @@ def test_an_upgrade_step_runs_once_and_keeps_rows(tmp_path: Path) -> None:
     aid = repo.add_article(ArticleIn(text="a v1 row")).article_id
     repo.close()
     db = SqliteDatabase(path)
-    assert schema_version(db) == latest_version() == 1
+    current = latest_version()
+    assert schema_version(db) == current
     calls: list[int] = []
 
     def add_column(database: SqliteDatabase, migrator: object) -> None:
@@ -132,14 +133,14 @@ def test_an_upgrade_step_runs_once_and_keeps_rows(tmp_path: Path) -> None:
         calls.append(1)
         run(migrator.add_column("article", "word_count", IntegerField(null=True)))  # type: ignore[attr-defined]
 
-    steps = [*STEPS, Step(2, "article word count", add_column)]
-    assert migrate(db, steps) == 2 and migrate(db, steps) == 2
+    steps = [*STEPS, Step(current + 1, "article word count", add_column)]
+    assert migrate(db, steps) == current + 1 and migrate(db, steps) == current + 1
     assert calls == [1]
     columns = {c.name for c in db.get_columns("article")}
     assert "word_count" in columns
     assert db.execute_sql("SELECT id FROM article").fetchall() == [(aid,)]
     db.close()
-    # This build only knows version 1: it refuses the newer database instead of damaging it.
+    # This build does not know the new version: it refuses the newer database instead of damaging it.
     with pytest.raises(ConfigError, match="newer"):
         open_repository(path)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextCharFormat
 
-from annotator.core.records import GOLD_LAYER, AnnotatorRole, Change, ClaimView, EntityView
+from annotator.core.records import GOLD_LAYER, Change, ClaimView, EntityView, role_reviews
 from annotator.ui.review.review_panel import REVIEW_LEGEND, ReviewPanel, review_format
 from annotator.ui.review.review_rows import ReviewRow, agreed_items, review_rows
 from annotator.ui.workspace.article_text import ENTITY
@@ -52,7 +52,7 @@ class ReviewMode(QObject):
 
     # ------------------------------------------------------------------ switching
     def is_reviewer(self) -> bool:
-        return dict(self.window.repo.annotators()).get(self.window.annotator) == AnnotatorRole.REVIEWER
+        return role_reviews(dict(self.window.repo.annotators()).get(self.window.annotator))
 
     def set_active(self, on: bool) -> bool:
         """Switch review mode on or off; only a reviewer may switch it on. Returns whether it is on."""

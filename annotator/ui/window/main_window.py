@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import ArticleStatus, Change
+from annotator.core.records import ArticleStatus, Change, role_reviews
 from annotator.store.repository import Repository
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.window.error_log import ErrorBanner
+from annotator.ui.window.focus_refresh import FocusRefresh
 from annotator.ui.workspace import operations, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.article_timer import ArticleTimer
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
         self.review.activeChanged.connect(self._on_review_mode)
         self._on_review_mode(False)
 
+        self.focus_refresh = FocusRefresh(self)  # others' progress (team server) when the window is back in front
+
         first = repo.next_in_queue(annotator) or next(iter(repo.article_ids()), None)
         self.open_article(first)
 
@@ -185,7 +188,7 @@ class MainWindow(QMainWindow):
         self._record_time()
         self._end_session()
         self.repo.ensure_annotator(name)
-        if self.review.active and dict(self.repo.annotators()).get(name) != "reviewer":
+        if self.review.active and not role_reviews(dict(self.repo.annotators()).get(name)):
             self.review.set_active(False)
         self.annotator = name
         self._session_id = self.repo.start_session(name)

@@ -105,7 +105,8 @@ def remembered_annotator(repo: Repository, settings: QSettings) -> str | None:
 
 
 def remember_annotator(repo: Repository, settings: QSettings, name: str) -> None:
-    repo.set_setting(LAST_ANNOTATOR, name)
+    if repo.team_identity() is None:  # on a team server the login is the name, and settings are the admin's
+        repo.set_setting(LAST_ANNOTATOR, name)
     settings.setValue(LAST_ANNOTATOR, name)
     settings.sync()
 
@@ -116,13 +117,16 @@ def resolve_annotator(
     settings: QSettings,
     ask: Callable[[QWidget | None, list[str], str | None], str | None] = ask_annotator_name,
 ) -> str | None:
-    """The annotator of this run: the ``--annotator`` option, else the remembered one, else asked.
+    """The annotator of this run: the team server's login, else ``--annotator``, else the remembered one, else asked.
 
     A given name that cannot be used (e.g. "gold") is offered in the dialog, whose message explains why.
 
     Returns:
         The name, or None when the user cancelled the question.
     """
+    identity = repo.team_identity()
+    if identity is not None:
+        return identity[0]  # a team server knows who is connected: the login is the annotator
     known = [n for n, _role in repo.annotators()]
     if given:
         wanted = normalize_name(given)
@@ -179,6 +183,8 @@ class GuiController(QObject):
         seeds = seeds_dir()
         if self.repo.count_articles() > 0 or seeds is None or not any(seeds.iterdir()):
             return False
+        if self.repo.team_identity() is not None:
+            return False  # a team server's articles are the project's, imported by its admin
         services = self.services
         self.window.statusBar().showMessage("First start: importing the sample articles…")
         self.runner.run(
