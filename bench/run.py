@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import make_articles, synthetic_suggestions, write_text_files
+from bench.decisions_under_load import bench_decisions_under_load
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,10 +52,13 @@ class Sizes:
     big_project: int = 100_000
     import_files: int = 10_000
     export_articles: int = 10_000
+    load_articles: int = 500
+    load_presses: int = 150
 
 
 TINY = Sizes(overhead_articles=6, overhead_repeats=1, gui_words=400, gui_spans=20, gui_claims=4, gui_opens=3,
-             decisions=4, gui_rounds=1, big_project=300, import_files=20, export_articles=20)
+             decisions=4, gui_rounds=1, big_project=300, import_files=20, export_articles=20, load_articles=40,
+             load_presses=4)
 
 
 def machine() -> str:
@@ -282,13 +286,16 @@ def bench_import_export(work: Path, sizes: Sizes) -> list[tuple[str, float, str,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--tiny", action="store_true", help="tiny corpora (smoke test; numbers mean nothing)")
-    parser.add_argument("--only", action="append", choices=("suggest", "gui", "big", "io"),
+    parser.add_argument("--only", action="append", choices=("suggest", "gui", "load", "big", "io"),
                         help="run only these groups (their figures replace the same figures in the output)")
     parser.add_argument("--output", default=str(HERE / "results.json"))
     parser.add_argument("--cache", default=str(HERE / ".work"), help="where the 100k-article project is kept")
+    parser.add_argument("--db", default=None, metavar="URL",
+                        help="database of the decision-under-load figure (an empty one; default: a temporary "
+                             "SQLite file), e.g. postgresql://localhost/bench")
     args = parser.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
-    groups = args.only or ["suggest", "gui", "big", "io"]
+    groups = args.only or ["suggest", "gui", "load", "big", "io"]
     where = machine()
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
@@ -299,6 +306,11 @@ def main(argv: list[str] | None = None) -> int:
                 rows = bench_suggest(work, sizes)
             elif group == "gui":
                 rows = bench_gui(work, sizes)
+            elif group == "load":
+                os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+                rows = bench_decisions_under_load(
+                    work, load_articles=sizes.load_articles, presses=sizes.load_presses, words=sizes.gui_words,
+                    spans=sizes.gui_spans, claims=sizes.gui_claims, db=args.db)
             elif group == "big":
                 rows = bench_big(work, sizes, Path(args.cache) if not args.tiny else work / "cache")
             else:

@@ -24,6 +24,7 @@ from annotator.core.records import (
 from annotator.core.resources import load_json_resource
 from annotator.core.validation import check_choice, check_stance
 from annotator.store._postgres import current_user, is_postgres
+from annotator.store._write_gate import WriteGate
 from annotator.store.models import Annotator, Article, Layer, Setting, bound
 
 #: Setting written by ``annotator server init``: this PostgreSQL database enforces roles for its people.
@@ -64,6 +65,7 @@ class StoreContext:
         # Settings read during one call (per thread): validation of 10,000 suggestions must not re-read the
         # label set 10,000 times, and a setting changed by another process is seen by the next call.
         self._local = threading.local()
+        self.write_gate = WriteGate()
         self.is_postgres = is_postgres(db)
         self._server_user: str | None = None
 
@@ -89,18 +91,26 @@ class StoreContext:
 
     @contextmanager
     def tx(self) -> Iterator[None]:
-        """One write transaction; on SQLite it takes the write lock at BEGIN so busy_timeout applies."""
+        """One write transaction; on SQLite it takes the write lock at BEGIN so busy_timeout applies.
+
+        The outermost transaction of a thread waits for its turn at the process's :class:`WriteGate` first.
+        """
         with self._call():
-            if isinstance(self.db, SqliteDatabase) and self.db.transaction_depth() == 0:
-                with self.db.atomic("IMMEDIATE"):
-                    yield
-            elif self.is_postgres and self.db.transaction_depth() == 0:
-                # Serializable: concurrent writers never lose an update; the repository retries the loser.
-                with self.db.atomic("SERIALIZABLE"):
-                    yield
-            else:
+            if self.db.transaction_depth() > 0:
                 with self.db.atomic():
                     yield
+                return
+            with self.write_gate.turn():
+                if isinstance(self.db, SqliteDatabase):
+                    with self.db.atomic("IMMEDIATE"):
+                        yield
+                elif self.is_postgres:
+                    # Serializable: concurrent writers never lose an update; the repository retries the loser.
+                    with self.db.atomic("SERIALIZABLE"):
+                        yield
+                else:
+                    with self.db.atomic():
+                        yield
 
     # ------------------------------------------------------------------ who is connected (team server)
     def server_user(self) -> str | None:

@@ -83,6 +83,11 @@ class Repository:
     def __repr__(self) -> str:
         return f"Repository({self._st.location!r})"
 
+    def prefer_current_thread(self) -> None:
+        """Make the calling thread's writes interactive: in this process they go before background writes
+        (a suggestion run) that have not started yet. The window's database thread calls it."""
+        self._st.write_gate.prefer_current_thread()
+
     @property
     def location(self) -> str:
         """The path or URL opened."""

@@ -43,6 +43,7 @@ class DatabaseWorker(QObject):
     """Runs database operations on one background thread, in order; results are delivered on the GUI thread.
 
     Args:
+        on_start: called on the worker thread before its first operation (marks its writes interactive).
         on_exit: called on the worker thread after its last operation (closes that thread's connection).
 
     Signals:
@@ -52,10 +53,17 @@ class DatabaseWorker(QObject):
     idle = Signal()
     _finished = Signal(object)  # emitted on the worker thread, delivered queued on the GUI thread
 
-    def __init__(self, parent: QObject | None = None, *, on_exit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        on_start: Callable[[], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._queue: queue.SimpleQueue[_Operation | None] = queue.SimpleQueue()
         self._pending = 0
+        self._on_start = on_start
         self._on_exit = on_exit
         self._closed = False
         self._finished.connect(self._deliver)
@@ -101,6 +109,8 @@ class DatabaseWorker(QObject):
 
     # ------------------------------------------------------------------ internals
     def _loop(self) -> None:
+        if self._on_start is not None:
+            self._on_start()
         while True:
             operation = self._queue.get()
             if operation is None:

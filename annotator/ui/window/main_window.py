@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
 
         # The decisions' database thread; it closes its own connection when the window shuts down.
-        self.database = DatabaseWorker(self, on_exit=repo.close)
+        self.database = DatabaseWorker(self, on_start=repo.prefer_current_thread, on_exit=repo.close)
         self.workspace = Workspace(repo, annotator, self, self.database)
         self.edits = Edits(self.workspace)
         self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self)
