@@ -8,7 +8,6 @@ action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import qtawesome as qta
@@ -16,7 +15,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QSplitter,
@@ -27,16 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import ArticleStatus, Change, role_reviews
+from annotator.core.records import ArticleStatus, Change
+from annotator.jobs.summaries import ExportSummary, ImportSummary, SuggestSummary
 from annotator.store.repository import Repository
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.shared.db_worker import DatabaseWorker
+from annotator.ui.shared.services import WorkspaceServices
+from annotator.ui.shared.session import REVIEW, Session
+from annotator.ui.shared.workers import JobRunner
+from annotator.ui.window import annotator_dialog, import_export_dialogs
 from annotator.ui.window.error_log import ErrorBanner
 from annotator.ui.window.focus_refresh import FocusRefresh
-from annotator.ui.workspace import operations, shortcuts
+from annotator.ui.window.job_status import JobStatusWidget
+from annotator.ui.window.session_keeper import SessionKeeper
+from annotator.ui.window.status_widgets import SessionStatus
+from annotator.ui.workspace import shortcut_sheet, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
-from annotator.ui.workspace.article_timer import ArticleTimer
+from annotator.ui.workspace.coding_mode import CodingMode
 from annotator.ui.workspace.edits import Edits
+from annotator.ui.workspace.mode import Mode
 from annotator.ui.workspace.workspace import Workspace
 
 TOOLBAR = (
@@ -91,20 +98,18 @@ class MainWindow(QMainWindow):
         self,
         repo: Repository,
         annotator: str,
-        services: Any | None = None,
-        runner: Any | None = None,
+        services: WorkspaceServices | None = None,
+        runner: JobRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.repo = repo
-        self.annotator = annotator
         self.services = services
         self.runner = runner
         repo.ensure_annotator(annotator)
-        self._session_id: int | None = repo.start_session(annotator)
-        self._timer = ArticleTimer(self)
+        self.session = Session(repo, annotator, self)
+        self.keeper = SessionKeeper(repo, self.session, self)
         self._shut_down = False
-        self._counts: dict[str, int] = {"decisions": 0}
         self.setWindowTitle("annotator")
         self.resize(1400, 900)
 
@@ -114,8 +119,10 @@ class MainWindow(QMainWindow):
         self.edits = Edits(self.workspace)
         self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self)
         self._build_layout()
-        self.review = ReviewMode(self)
+        self.coding = CodingMode(self.session, self.workspace, self.edits)
+        self.review = ReviewMode(self.session, self.workspace, self)
         self.right_panels.insertWidget(0, self.review.panel)
+        self._saved_layout: tuple[list[int], list[int]] | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._build_status_bar()
@@ -130,8 +137,16 @@ class MainWindow(QMainWindow):
         for signal in (decisions.stack.canUndoChanged, decisions.stack.canRedoChanged, decisions.busyChanged):
             signal.connect(self._sync_undo_actions)
         self._sync_undo_actions()
-        self.review.activeChanged.connect(self._on_review_mode)
-        self._on_review_mode(False)
+        session = self.session
+        session.message.connect(self._show_message)
+        session.articleRequested.connect(lambda article_id, reload: self.open_article(article_id, reload=reload))
+        session.progressChanged.connect(self.session_status.set_progress)
+        session.annotatorChanged.connect(self.session_status.set_annotator)
+        session.annotatorChanged.connect(self.articles.model.set_annotator)
+        session.annotatorChanged.connect(self.workspace.switch_annotator)
+        session.annotatorChanged.connect(self.annotatorChanged)
+        session.modeChanged.connect(self._on_mode)
+        self._on_mode(session.mode)
 
         self.focus_refresh = FocusRefresh(self)  # others' progress (team server) when the window is back in front
 
@@ -139,6 +154,16 @@ class MainWindow(QMainWindow):
         self.open_article(first)
 
     # ------------------------------------------------------------------ public API
+    @property
+    def annotator(self) -> str:
+        """Who annotates in this window (the session's annotator)."""
+        return self.session.annotator
+
+    @property
+    def mode(self) -> Mode:
+        """What the deciding keys do now: coding, or review."""
+        return self.review if self.session.reviewing else self.coding
+
     @property
     def current_article_id(self) -> str | None:
         """The id of the article shown, or None."""
@@ -159,13 +184,15 @@ class MainWindow(QMainWindow):
         self.workspace.decisions.when_idle(lambda: self._open_now(article_id))
 
     def _open_now(self, article_id: str | None) -> None:
-        self._record_time()
+        self.keeper.record_time()
         try:
             self.workspace.load(article_id)
         except NotFoundError as exc:  # deleted by another instance, or a stale id: say so, keep the window usable
             self._show_message(str(exc))
             self.workspace.load(None)
+            self.session.set_article(None)
             return
+        self.session.set_article(article_id)
         if article_id is None:
             self.setWindowTitle(f"annotator — {self.annotator}")
             return
@@ -185,46 +212,24 @@ class MainWindow(QMainWindow):
         name = name.strip()
         if not name or name == self.annotator:
             return
-        self._record_time()
-        self._end_session()
+        self.workspace.decisions.when_idle(lambda: self._switch_now(name))
+
+    def _switch_now(self, name: str) -> None:
+        self.keeper.record_time()
         self.repo.ensure_annotator(name)
-        if self.review.active and not role_reviews(dict(self.repo.annotators()).get(name)):
+        if self.review.active and not self.session.is_reviewer(name):
             self.review.set_active(False)
-        self.annotator = name
-        self._session_id = self.repo.start_session(name)
-        self.workspace.switch_annotator(name)
-        self.articles.model.set_annotator(name)
-        if self.session_status is not None:
-            self.session_status.set_annotator(name)
+        self.keeper.restart(name)
+        self.session.set_annotator(name)  # the workspace, the article list and the status bar follow
         current = self.current_article_id
         # Reload: the same article looks different in the new annotator's working view.
-        self.open_article(current or self.repo.next_in_queue(name), reload=True)
-        self._update_progress()
-        self._on_review_mode(self.review.active)
-        self.annotatorChanged.emit(name)
+        self.open_article(current or self.session.next_in_queue(), reload=True)
+        self._sync_review_switch()
 
     def mark_done_and_next(self) -> None:
-        """Mark the article done (undoable) and open the next one this annotator has not done."""
-        article_id = self.current_article_id
-        if article_id is None:
-            return
-        if self.review.active:
-            self.review.mark_reviewed_and_next()
-            return
-        annotator = self.annotator
-
-        def open_next(_change: Change) -> None:
-            next_id = self.repo.next_in_queue(annotator, after=article_id)
-            if next_id is None or next_id == article_id:
-                self._show_message("All articles are done. Well done!")
-                return
-            self.open_article(next_id)
-
-        self.workspace.decide(
-            "Marked done",
-            partial(operations.set_article_status, self.repo, annotator, article_id, ArticleStatus.DONE),
-            on_done=open_next,
-        )
+        """Ctrl+Enter: mark the article done (reviewed, in review mode) and open the next one."""
+        if self.current_article_id is not None:
+            self.mode.finish_article()
 
     def shutdown(self) -> None:
         """Record the time on the open article and end the session (done on close; safe to call twice)."""
@@ -234,16 +239,16 @@ class MainWindow(QMainWindow):
         self.workspace.commit_pending()
         # Every decision asked for is written before the session ends: each is its own transaction.
         self.database.shutdown()
-        self._record_time()
-        self._end_session()
-        self._timer.stop()
+        self.keeper.record_time()
+        self.keeper.end()
+        self.keeper.stop()
 
     def reload_article(self) -> None:
         """Re-read the open article from the database (after a background job changed its suggestions)."""
         self.articles.apply_filter()
         self.refresh_progress()
         current = self.current_article_id
-        self.open_article(current or self.repo.next_in_queue(self.annotator), reload=True)
+        self.open_article(current or self.session.next_in_queue(), reload=True)
 
     def show_error(self, text: str) -> None:
         """An unexpected error: a message above the panes that stays until dismissed (details in the log)."""
@@ -255,7 +260,7 @@ class MainWindow(QMainWindow):
 
     def refresh_progress(self) -> None:
         """Update the status bar's progress (articles done / total) from the database."""
-        self._update_progress()
+        self.session.refresh_progress()
 
     # ------------------------------------------------------------------ building
     def _build_layout(self) -> None:
@@ -284,12 +289,6 @@ class MainWindow(QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
         edits = self.edits
-        review = self.review
-
-        def either(in_review: Callable[[], object], normal: Callable[[], object]) -> Callable[[], object]:
-            # The same keys decide in review mode (adopt / reject / adopt all agreed) and in coding.
-            return lambda: in_review() if review.active else normal()
-
         return {
             "annotators": self._edit_annotators,
             "review_mode": self._toggle_review,
@@ -300,14 +299,14 @@ class MainWindow(QMainWindow):
             "suggest": self._suggest,
             "switch_annotator": self._ask_annotator,
             "quit": self.close,
-            "next_suggestion": either(lambda: review.step(1), lambda: ws.next_suggestion(1)),
-            "prev_suggestion": either(lambda: review.step(-1), lambda: ws.next_suggestion(-1)),
+            "next_suggestion": lambda: self.mode.step(1),
+            "prev_suggestion": lambda: self.mode.step(-1),
             "next_claim": lambda: ws.next_claim(1),
             "prev_claim": lambda: ws.next_claim(-1),
             "focus_filter": self._focus_filter,
             "focus_text": self._focus_text,
-            "accept": either(review.adopt, edits.accept),
-            "reject": either(review.reject, edits.reject),
+            "accept": lambda: self.mode.accept(),
+            "reject": lambda: self.mode.reject(),
             "new_entity": edits.new_entity,
             "extend_end": lambda: edits.resize("extend_end"),
             "shrink_end": lambda: edits.resize("shrink_end"),
@@ -331,7 +330,7 @@ class MainWindow(QMainWindow):
             "delete_claim": edits.delete_claim,
             "undo": ws.decisions.undo,
             "redo": ws.decisions.redo,
-            "accept_all": either(review.adopt_agreed, edits.accept_all),
+            "accept_all": lambda: self.mode.accept_all(),
             "done_next": self.mark_done_and_next,
             "toggle_rejected": self._toggle_rejected,
             "shortcuts": self._show_shortcuts,
@@ -400,23 +399,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.session_status: Any | None = None
-        try:
-            from annotator.ui.window.status_widgets import SessionStatus
-        except ImportError:
-            self.progress_label = QLabel()
-            status.addPermanentWidget(self.progress_label)
-        else:
-            self.session_status = SessionStatus(self, self.annotator)
-            status.addPermanentWidget(self.session_status)
+        self.session_status = SessionStatus(self, self.annotator)
+        status.addPermanentWidget(self.session_status)
         if self.runner is not None:
-            try:
-                from annotator.ui.window.job_status import JobStatusWidget
-            except ImportError:
-                pass
-            else:
-                status.addPermanentWidget(JobStatusWidget(self.runner, self))
-        self._update_progress()
+            status.addPermanentWidget(JobStatusWidget(self.runner, self))
 
     # ------------------------------------------------------------------ reactions
     def _sync_undo_actions(self) -> None:
@@ -431,58 +417,54 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, change: Change) -> None:
         """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""
-        self._counts["decisions"] += 1
+        self.keeper.count_decision()
         if change.status or change.progress:
-            self._update_progress()
+            self.session.refresh_progress()
             if change.article_id is not None:
                 self.articles.model.refresh_article(change.article_id)
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
 
-    def _update_progress(self) -> None:
-        done, total = self.repo.progress(self.annotator)
-        if self.session_status is not None:
-            self.session_status.set_progress(done, total)
-        else:
-            self.progress_label.setText(f"{self.annotator} · {done}/{total} done")
-
-    def _record_time(self) -> None:
-        """Add the active time since the article was opened to it (an absence counts at most 5 minutes)."""
-        seconds = self._timer.take()
-        article_id = self.current_article_id
-        if article_id is not None and seconds > 0:
-            try:
-                self.repo.add_time(article_id, self.annotator, seconds)
-            except Exception as exc:  # never block navigation on bookkeeping
-                self._show_message(f"Time not recorded: {exc}")
-
-    def _end_session(self) -> None:
-        if self._session_id is not None:
-            try:
-                self.repo.end_session(self._session_id, dict(self._counts))
-            finally:
-                self._session_id = None
-                self._counts = {"decisions": 0}
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ review
-    def _on_review_mode(self, on: bool) -> None:
+    def _on_mode(self, mode: str) -> None:
+        """Arrange the window for the session's mode: the review table needs a wider right side."""
+        on = mode == REVIEW
+        self.articles.model.set_review_queue(on)
+        self.workspace.pane.legend.setText(self.mode.legend)
+        if on:
+            self._saved_layout = (self.splitter.sizes(), self.right_panels.sizes())
+            listing, _text, _right = self.splitter.sizes()
+            total = sum(self.splitter.sizes())
+            text = max(360, int(total * 0.32))
+            self.splitter.setSizes([listing, text, max(0, total - listing - text)])
+            height = sum(self.right_panels.sizes())
+            self.right_panels.setSizes([int(height * 0.55), 0, height - int(height * 0.55)])
+        elif self._saved_layout is not None:
+            main, right = self._saved_layout
+            self.splitter.setSizes(main)
+            self.right_panels.setSizes(right)
+            self._saved_layout = None
+        self._sync_review_switch()
+
+    def _sync_review_switch(self) -> None:
         """Keep the mode switch in step: checked when on, enabled for reviewers; Enter adopts only in review."""
+        on = self.session.reviewing
         toggle = self.actions_by_name["review_mode"]
         toggle.blockSignals(True)
         toggle.setChecked(on)
         toggle.blockSignals(False)
-        toggle.setEnabled(on or self.review.is_reviewer())
+        toggle.setEnabled(on or self.session.is_reviewer())
         self.actions_by_name["review_adopt"].setEnabled(on)
-        self._update_progress()
+        self.session.refresh_progress()
 
     def _toggle_review(self) -> None:
         self.review.set_active(self.actions_by_name["review_mode"].isChecked())
-        self._on_review_mode(self.review.active)  # refused (not a reviewer): uncheck the switch again
+        self._sync_review_switch()  # refused (not a reviewer): uncheck the switch again
 
     def _review_adopt(self) -> None:
         focus = QApplication.focusWidget()
@@ -497,7 +479,7 @@ class MainWindow(QMainWindow):
         AnnotatorsDialog(self.repo, self).exec()
         if self.review.active and not self.review.is_reviewer():
             self.review.set_active(False)
-        self._on_review_mode(self.review.active)
+        self._sync_review_switch()
         self.articles.apply_filter()
 
     def _show_agreement(self) -> None:
@@ -533,21 +515,12 @@ class MainWindow(QMainWindow):
         text.redraw()
 
     def _show_shortcuts(self) -> None:
-        try:
-            from annotator.ui.workspace.shortcut_sheet import ShortcutSheet
-        except ImportError:
-            self._show_message("F1: the shortcut sheet is not available in this build.")
-            return
         rows = shortcuts.sheet_rows()
         rows += [(shortcuts.ENTITY, str(i + 1), f"Label {label}") for i, label in enumerate(self.workspace.labels[:9])]
-        ShortcutSheet(self, rows).exec()
+        shortcut_sheet.ShortcutSheet(self, rows).exec()
 
     def _ask_annotator(self) -> None:
-        try:
-            from annotator.ui.window.annotator_dialog import ask_annotator_name
-        except ImportError:
-            return
-        name = ask_annotator_name(self, [n for n, _role in self.repo.annotators()], self.annotator)
+        name = annotator_dialog.ask_annotator_name(self, [n for n, _role in self.repo.annotators()], self.annotator)
         if name:
             self.switch_annotator(name)
 
@@ -558,19 +531,14 @@ class MainWindow(QMainWindow):
         self.runner.run(title, job, on_result=on_result)
 
     def _summary(self, title: str, result: object) -> None:
-        lines = result.lines() if hasattr(result, "lines") else [str(result)]
-        try:
-            from annotator.ui.window.import_export_dialogs import show_summary
-        except ImportError:
-            self._show_message(lines[0] if lines else title)
-            return
-        show_summary(self, title, lines)
+        lines = result.lines() if isinstance(result, ImportSummary | SuggestSummary | ExportSummary) else [str(result)]
+        import_export_dialogs.show_summary(self, title, lines)
 
     def _after_import(self, result: object) -> None:
         self.articles.apply_filter()
-        self._update_progress()
+        self.session.refresh_progress()
         if self.current_article_id is None:
-            self.open_article(self.repo.next_in_queue(self.annotator))
+            self.open_article(self.session.next_in_queue())
         self._summary("Import", result)
 
     def _after_suggest(self, result: object) -> None:
@@ -580,9 +548,7 @@ class MainWindow(QMainWindow):
     def _import(self) -> None:
         if self.services is None:
             return
-        from annotator.ui.window.import_export_dialogs import choose_import_paths
-
-        paths = choose_import_paths(self)
+        paths = import_export_dialogs.choose_import_paths(self)
         if paths:
             services = self.services
             self._run(
@@ -603,9 +569,8 @@ class MainWindow(QMainWindow):
     def _export(self) -> None:
         if self.services is None:
             return
-        from annotator.ui.window.import_export_dialogs import ExportDialog
-
-        dialog = ExportDialog(self, [name for name, _kind in self.repo.layers()], list(self.services.formats))
+        layers = [name for name, _kind in self.repo.layers()]
+        dialog = import_export_dialogs.ExportDialog(self, layers, list(self.services.formats))
         dialog.exec()
         options = dialog.options()
         if options is None:

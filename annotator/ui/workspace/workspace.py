@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QWidget
 
 from annotator.core.changes import Change
@@ -155,6 +156,17 @@ class Workspace(QObject):
             return  # the mode chose the current item itself
         items = self.suggestions()
         self.set_current(items[0][1] if items else None)
+
+    def show_as(
+        self,
+        presenter: Callable[[], None] | None,
+        entity_style: Callable[[EntityView], QTextCharFormat | None] | None = None,
+        claim_style: Callable[[ClaimView], QTextCharFormat | None] | None = None,
+    ) -> None:
+        """Let a mode draw the rows its own way (``presenter``, span styles); None: the annotator's view."""
+        self.presenter = presenter
+        self.text.entity_style = entity_style
+        self.text.claim_style = claim_style
 
     def _view_reader(self) -> Reader:
         """The reader of the view as it is now (called on the GUI thread; the reader runs on the worker)."""
