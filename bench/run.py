@@ -52,13 +52,14 @@ class Sizes:
     big_project: int = 100_000
     import_files: int = 10_000
     export_articles: int = 10_000
+    network_claims: int = 100_000
     load_articles: int = 500
     load_presses: int = 150
 
 
 TINY = Sizes(overhead_articles=6, overhead_repeats=1, gui_words=400, gui_spans=20, gui_claims=4, gui_opens=3,
-             decisions=4, gui_rounds=1, big_project=300, import_files=20, export_articles=20, load_articles=40,
-             load_presses=4)
+             decisions=4, gui_rounds=1, big_project=300, import_files=20, export_articles=20, network_claims=300,
+             load_articles=40, load_presses=4)
 
 
 def machine() -> str:
@@ -286,7 +287,7 @@ def bench_import_export(work: Path, sizes: Sizes) -> list[tuple[str, float, str,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--tiny", action="store_true", help="tiny corpora (smoke test; numbers mean nothing)")
-    parser.add_argument("--only", action="append", choices=("suggest", "gui", "load", "big", "io"),
+    parser.add_argument("--only", action="append", choices=("suggest", "gui", "load", "big", "io", "networks"),
                         help="run only these groups (their figures replace the same figures in the output)")
     parser.add_argument("--output", default=str(HERE / "results.json"))
     parser.add_argument("--cache", default=str(HERE / ".work"), help="where the 100k-article project is kept")
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                              "SQLite file), e.g. postgresql://localhost/bench")
     args = parser.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
-    groups = args.only or ["suggest", "gui", "load", "big", "io"]
+    groups = args.only or ["suggest", "gui", "load", "big", "io", "networks"]
     where = machine()
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
@@ -313,6 +314,12 @@ def main(argv: list[str] | None = None) -> int:
                     spans=sizes.gui_spans, claims=sizes.gui_claims, db=args.db)
             elif group == "big":
                 rows = bench_big(work, sizes, Path(args.cache) if not args.tiny else work / "cache")
+            elif group == "networks":
+                from bench.networks import bench_claims_read, bench_networks
+
+                cache = Path(args.cache) if not args.tiny else work / "cache"
+                rows = bench_networks(sizes.network_claims, 5 if not args.tiny else 1)
+                rows += bench_claims_read(cache, sizes.network_claims)
             else:
                 rows = bench_import_export(work, sizes)
             for name, value, unit, target in rows:

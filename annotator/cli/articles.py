@@ -38,8 +38,9 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
     p = sub.add_parser("export", help="export articles with their annotations")
     add_db_option(p)
-    p.add_argument("--format", dest="fmt", default="json", help="json (default), jsonl, csv, prodigy, "
-                                                                "graphml, spacy")
+    p.add_argument("--format", dest="fmt", default="json", help="json (default), jsonl, csv (the claims: DNA's "
+                   "event list), prodigy, spacy, comention-graphml (actors named together; discourse networks are "
+                   "`annotator network`)")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--layer", default="all", help="suggestions, gold, an annotator's name, or all (default)")
     p.add_argument("--status", action="append", metavar="STATUS",
@@ -92,6 +93,10 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from annotator.jobs.exporting import FORMATS, export
 
+    if args.fmt == "graphml":
+        print("annotator export: discourse networks are written by `annotator network` (see docs/networks.md); "
+              "the graph of actors mentioned together is --format comention-graphml", file=sys.stderr)
+        return EXIT_USAGE
     if args.fmt not in FORMATS:
         print(f"annotator export: unknown format {args.fmt!r}; choose one of {', '.join(FORMATS)}",
               file=sys.stderr)

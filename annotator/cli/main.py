@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from annotator import __version__
-from annotator.cli import app, articles, evaluate, server, team
+from annotator.cli import app, articles, evaluate, network, server, team
 from annotator.cli.common import EXIT_ERROR, Handler, add_db_option
 from annotator.core.errors import AnnotatorError
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (app, articles, evaluate, team, server)
+COMMAND_MODULES: tuple[ModuleType, ...] = (app, articles, evaluate, team, network, server)
 """Each module adds its subcommands with ``register(sub)`` and returns their handlers; the help lists them in
 this order."""
 

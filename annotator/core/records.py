@@ -203,6 +203,9 @@ class ClaimSuggestion:
     source_actor_key: str | None = None
     # For a pronoun or title source ("he", "the prime minister"): the named mention it resolves to.
     source_ref: Span | None = None
+    # The named mention the cue addresses ("called on Japan to", "told him that" -> the mention "him" refers to).
+    addressee: Span | None = None
+    addressee_actor_key: str | None = None  # key of an ActorSuggestion of the same article
     score: float = 1.0
 
 

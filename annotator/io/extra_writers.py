@@ -1,4 +1,4 @@
-"""Exporters for other tools: claims CSV (Excel), Prodigy-style JSONL, GraphML actor network, spaCy DocBin.
+"""Exporters for other tools: claims CSV (Excel), Prodigy-style JSONL, the co-mention GraphML, spaCy DocBin.
 
 Each is an ``ArticleWriter`` of ``annotator.io.writers``: the template does the atomic write, cancel and progress.
 Training formats (Prodigy, DocBin) and the network keep only *decided* rows (accepted, corrected, manual):
@@ -15,6 +15,7 @@ from itertools import combinations
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from annotator.core.actor_levels import ActorHierarchy, ActorInfo
 from annotator.core.records import ClaimView, EntityView, RoleView, Status
 from annotator.io.export_model import ExportArticle, actor_ref, spans_text
 from annotator.io.writers import ArticleWriter, dumps
@@ -29,6 +30,8 @@ CSV_COLUMNS = [
     "outlet",
     "claim_id",
     "claimant",
+    "claimant_kind",
+    "claimant_parent",
     "source",
     "cue",
     "content",
@@ -82,12 +85,15 @@ def _role_text(role: RoleView | None, text: str) -> str:
     return spans_text(text, sorted(role.spans)) if role is not None and role.spans else ""
 
 
-def _claim_row(item: ExportArticle, claim: ClaimView, names: dict[int, str]) -> list[str]:
+def _claim_row(item: ExportArticle, claim: ClaimView, names: dict[int, str],
+               hierarchy: ActorHierarchy) -> list[str]:
     text = item.article.text
 
     def actor_name(actor_id: int | None, name: str | None) -> str:
         return name or (names.get(actor_id, "") if actor_id is not None else "")
 
+    claimant = hierarchy.actor(claim.source_actor_id) if claim.source_actor_id is not None else None
+    top = hierarchy.actor(hierarchy.top(claim.source_actor_id)) if claim.source_actor_id is not None else None
     return [
         item.article.id,
         _cell(item.article.title),
@@ -95,6 +101,8 @@ def _claim_row(item: ExportArticle, claim: ClaimView, names: dict[int, str]) -> 
         _cell(item.article.source),
         f"c{claim.id}",
         _cell(actor_name(claim.source_actor_id, claim.source_actor_name)),
+        claimant.kind if claimant is not None else "",
+        _cell(top.name) if top is not None else "",
         _cell(_role_text(claim.source, text)),
         _cell(_role_text(claim.cue, text)),
         _cell(_role_text(claim.content, text)),
@@ -110,7 +118,10 @@ def _claim_row(item: ExportArticle, claim: ClaimView, names: dict[int, str]) -> 
 
 
 class ClaimsCsvWriter(ArticleWriter):
-    """One row per claim (``CSV_COLUMNS``), UTF-8 with BOM so Excel reads the accents right.
+    """One row per claim (``CSV_COLUMNS``), UTF-8 with BOM so Excel reads the accents right: DNA's event list.
+
+    ``claimant_parent`` is the top of the claimant's actor hierarchy (Abe → Government of Japan; an actor without
+    a parent is its own).
 
     Cells that Excel would run as a formula (starting with ``=``, ``+``, ``-``, ``@``) get a leading
     apostrophe. Role texts join discontinuous pieces with `` … ``.
@@ -121,12 +132,13 @@ class ClaimsCsvWriter(ArticleWriter):
 
     def begin(self, handle: IO[Any]) -> None:
         self._names = {a.id: a.name for a in self.context.actors}
+        self._hierarchy = ActorHierarchy(ActorInfo(a.id, a.name, a.kind, a.parent_id) for a in self.context.actors)
         self._csv = csv.writer(handle)
         self._csv.writerow(CSV_COLUMNS)
 
     def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
         for claim in item.claims:
-            self._csv.writerow(_claim_row(item, claim, self._names))
+            self._csv.writerow(_claim_row(item, claim, self._names, self._hierarchy))
 
 
 # --------------------------------------------------------------------------- Prodigy JSONL
@@ -156,11 +168,13 @@ def _xml_text(value: str) -> str:
 
 
 class GraphmlWriter(ArticleWriter):
-    """Actor network as GraphML: actors are nodes; edges are claims and co-mentions.
+    """The co-mention graph (``comention-graphml``): actors are nodes, edges co-mentions and claims.
 
-    Edges (attribute ``type``): ``claim`` from a claim's claimant to its addressee (directed, ``weight`` =
-    number of claims); ``co-mention`` between two actors mentioned in the same article (written once from the
-    lower to the higher id, ``weight`` = number of articles). Only decided rows count. Every actor of the
+    Not a discourse network (that is ``annotator network``, ``annotator.networks``): it shows who appears together
+    in the news. Nodes carry ``label`` (the name, which Gephi and visone show), ``kind`` and ``parent``. Edges
+    (attribute ``type``): ``co-mention`` between two actors mentioned in the same article (undirected, written
+    once from the lower to the higher id, ``weight`` = number of articles); ``claim`` from a claim's claimant to
+    its addressee (``directed="true"``, ``weight`` = number of claims). Only decided rows count. Every actor of the
     context is a node, plus any actor referenced by a row but missing from it. The graph is written at the end.
     """
 
@@ -194,18 +208,18 @@ class GraphmlWriter(ArticleWriter):
         handle.write(
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
-            '  <key id="name" for="node" attr.name="name" attr.type="string"/>\n'
+            '  <key id="label" for="node" attr.name="label" attr.type="string"/>\n'
             '  <key id="kind" for="node" attr.name="kind" attr.type="string"/>\n'
             '  <key id="parent" for="node" attr.name="parent" attr.type="string"/>\n'
             '  <key id="type" for="edge" attr.name="type" attr.type="string"/>\n'
             '  <key id="weight" for="edge" attr.name="weight" attr.type="int"/>\n'
-            f'  <graph id={quoteattr(_xml_text(self.context.layer or "actors"))} edgedefault="directed">\n'
+            f'  <graph id={quoteattr(_xml_text(self.context.layer or "actors"))} edgedefault="undirected">\n'
         )
         for actor_id in sorted(self._nodes):
             name, kind, parent = self._nodes[actor_id]
             handle.write(
                 f'    <node id="{actor_ref(actor_id)}">'
-                f'<data key="name">{escape(_xml_text(name))}</data>'
+                f'<data key="label">{escape(_xml_text(name))}</data>'
                 f'<data key="kind">{escape(_xml_text(kind))}</data>'
                 f'<data key="parent">{actor_ref(parent) or ""}</data></node>\n'
             )
@@ -213,8 +227,9 @@ class GraphmlWriter(ArticleWriter):
         for kind, edges in (("claim", self._claim_edges), ("co-mention", self._co_mentions)):
             for (source, target), weight in sorted(edges.items()):
                 number += 1
+                directed = ' directed="true"' if kind == "claim" else ""
                 handle.write(
-                    f'    <edge id="g{number}" source="{actor_ref(source)}" target="{actor_ref(target)}">'
+                    f'    <edge id="g{number}" source="{actor_ref(source)}" target="{actor_ref(target)}"{directed}>'
                     f'<data key="type">{kind}</data><data key="weight">{weight}</data></edge>\n'
                 )
         handle.write("  </graph>\n</graphml>\n")

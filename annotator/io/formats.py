@@ -17,7 +17,7 @@ EXPORT_FORMATS: dict[str, type[ArticleWriter]] = {
     "jsonl": JsonlWriter,
     "csv": ClaimsCsvWriter,
     "prodigy": ProdigyWriter,
-    "graphml": GraphmlWriter,
+    "comention-graphml": GraphmlWriter,
     "spacy": DocBinWriter,
 }
 
@@ -30,7 +30,6 @@ _EXTENSION_FORMATS = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".csv": "csv",
-    ".graphml": "graphml",
     ".spacy": "spacy",
 }
 
@@ -43,6 +42,9 @@ def export_format_for(path: str | Path, fmt: str | None = None) -> str:
     """
     if fmt:
         name = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+        if name == "graphml":
+            raise ValidationError("discourse networks (actor × issue, actor × actor…) are written by `annotator "
+                                  "network`; the graph of actors mentioned together is --format comention-graphml")
         if name not in EXPORT_FORMATS:
             raise ValidationError(
                 f"unknown export format {fmt!r} (known: {', '.join(sorted(EXPORT_FORMATS))})"

@@ -318,7 +318,8 @@ def link_claim_sources(
     actors: Sequence[ActorSuggestion],
     lexicon: ActorLexicon,
 ) -> list[ClaimSuggestion]:
-    """Set ``source_actor_key`` on claims whose source (or resolved ``source_ref``) names a linked actor.
+    """Set ``source_actor_key`` on claims whose source (or resolved ``source_ref``) names a linked actor, and
+    ``addressee_actor_key`` on claims whose ``addressee`` mention does.
 
     The named mention the claim suggester resolved (``source_ref``) is used first, then the source spans;
     each is matched by overlap with a linked entity mention, then by its text against the actors' names and
@@ -334,20 +335,28 @@ def link_claim_sources(
             folded = form.casefold()
             # A form shared by two actors (two Clintons' surname) identifies neither.
             by_name[folded] = actor.key if by_name.get(folded, actor.key) == actor.key else None
-    out: list[ClaimSuggestion] = []
-    for claim in claims:
-        if claim.source_actor_key is not None:
-            out.append(claim)
-            continue
-        spans: list[Span] = ([claim.source_ref] if claim.source_ref is not None else []) + list(claim.source)
-        key: str | None = None
+    def actor_of(spans: Sequence[Span]) -> str | None:
         for span in spans:
             key = _overlapping_actor(span, linked, text) or by_name.get(
                 lexicon.person_name(span.slice(text)).casefold()
             )
             if key is not None:
-                break
-        out.append(claim if key is None else replace(claim, source_actor_key=key))
+                return key
+        return None
+
+    out: list[ClaimSuggestion] = []
+    for claim in claims:
+        key = claim.source_actor_key
+        if key is None:
+            key = actor_of(([claim.source_ref] if claim.source_ref is not None else []) + list(claim.source))
+        addressee = claim.addressee_actor_key
+        if addressee is None and claim.addressee is not None:
+            addressee = actor_of([claim.addressee])
+        if addressee is not None and addressee == key:
+            addressee = None  # "Abe told himself": no one else is addressed
+        if (key, addressee) != (claim.source_actor_key, claim.addressee_actor_key):
+            claim = replace(claim, source_actor_key=key, addressee_actor_key=addressee)
+        out.append(claim)
     return out
 
 

@@ -51,6 +51,10 @@ class SourceResolver:
             name.lower(): gender for gender, names in params.get("first_names", {}).items() for name in names
         }
         self.person_titles = frozenset(t.lower() for t in params["person_titles"])
+        # "the top diplomat" refers back to "Foreign Minister Lavrov", "the premier" to "Prime Minister Abe".
+        self.title_synonyms: dict[str, frozenset[str]] = {
+            k.lower(): frozenset(w.lower() for w in v) for k, v in params.get("title_synonyms", {}).items()
+        }
         self.org_titles = frozenset(t.lower() for t in params["org_titles"])
 
     def index(self, doc: Doc, sents: Sentences | None = None) -> DocIndex:
@@ -145,15 +149,28 @@ class SourceResolver:
             return self._nearest(tok, index, self.labels.get(kind, frozenset()), kind if kind in ("m", "f") else None)
         if any(t.ent_type_ for t in tok.subtree if t.i < tok.i and t.dep_ in ("compound", "poss", "nmod")):
             return None  # "the Shinzo Abe administration" names its referent already
+        if tok.pos_ == "PROPN" and not tok.ent_type_ and lower in self.person_titles:
+            # "Japanese Prime Minister said ...": a capitalised title without a name refers back to the person
+            # introduced with it.
+            words = {t.lower_ for t in tok.subtree if t.i <= tok.i}
+            return self._nearest(tok, index, frozenset({"PERSON"}), None, title_words=self._titles(words))
         if tok.pos_ == "NOUN" and not tok.ent_type_:
             if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children):
                 return None  # "a spokesman" introduces someone new; only definite titles refer back
             words = {t.lower_ for t in tok.subtree if t.i <= tok.i}
             if lower in self.person_titles:
-                return self._nearest(tok, index, frozenset({"PERSON"}), None, title_words=words & self.person_titles)
+                return self._nearest(tok, index, frozenset({"PERSON"}), None, title_words=self._titles(words))
             if lower in self.org_titles:
                 return self._nearest(tok, index, frozenset({"ORG", "GPE", "NORP"}), None)
         return None
+
+    def _titles(self, words: set[str]) -> set[str]:
+        """The title words of a source, with the words that stand for them ("diplomat": foreign, minister)."""
+        titles = words & self.person_titles
+        for word in list(titles):
+            titles |= self.title_synonyms.get(word, frozenset())
+        # Modifiers alone ("former", "vice", "foreign") do not identify anyone.
+        return titles
 
     def _nearest(
         self,

@@ -27,6 +27,7 @@ from spacy.vocab import Vocab
 
 from annotator.core.errors import ConfigError
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
+from annotator.nlp.claim_addressees import addressee_mention, addressee_token
 from annotator.nlp.claim_lexicon import CueLexicon, load_lexicon
 from annotator.nlp.claim_quotes import QuoteIndex, find_quotes
 from annotator.nlp.claim_rules import ClaimRules
@@ -97,6 +98,13 @@ class ClaimSuggester:
                 if ref is not None and cand.source is not None and ref == cand.source:
                     ref = None
                 self.resolver.note_speaker(index, cand.source_token, ref)
+            addressee = None
+            if index is not None:
+                source = [cand.source] if cand.source else []
+                tok = addressee_token(doc[cand.anchor], cand.content, source)
+                claimant = ref or cand.source
+                found = addressee_mention(tok, self.resolver, index, claimant) if tok is not None else None
+                addressee = Span(*found) if found and not any(s <= found[0] < e for s, e in source) else None
             out.append(
                 ClaimSuggestion(
                     cue=_spans(cand.cue),
@@ -105,6 +113,7 @@ class ClaimSuggester:
                     kind=cand.kind,
                     form=cand.form,
                     source_ref=Span(*ref) if ref else None,
+                    addressee=addressee,
                     score=_SCORES.get(cand.rank, 0.5),
                 )
             )

@@ -357,6 +357,9 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         actor = actor_ids.get(c.source_actor_key) if c.source_actor_key else None
         if actor is None and c.source_ref is not None:
             actor = mention_actor.get((c.source_ref.start, c.source_ref.end))
+        addressee = actor_ids.get(c.addressee_actor_key) if c.addressee_actor_key else None
+        if addressee is None and c.addressee is not None:
+            addressee = mention_actor.get((c.addressee.start, c.addressee.end))
         to_insert.append(
             {
                 "article": article_id,
@@ -364,7 +367,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
                 "kind": c.kind,
                 "form": c.form,
                 "source_actor": actor,
-                "addressee": None,
+                "addressee": addressee if addressee != actor else None,
                 "issue": None,
                 "stance": None,
                 "note": "",

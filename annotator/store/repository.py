@@ -28,6 +28,7 @@ from typing import Any
 from peewee import Database
 
 from annotator.core.changes import Action
+from annotator.core.claim_table import ClaimRow
 from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from annotator.core.records import (
     ActorView,
@@ -43,7 +44,7 @@ from annotator.core.records import (
     ImportResult,
     Span,
 )
-from annotator.store import _actors, _claims, _entities, _export, _ingest, _queries, _review, _snapshots
+from annotator.store import _actors, _claim_table, _claims, _entities, _export, _ingest, _queries, _review, _snapshots
 from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
 from annotator.store._postgres import guard_methods
 from annotator.store._views import article_record
@@ -262,6 +263,12 @@ class Repository:
         """Claims by first span: the annotator's working view, or one layer's rows, or all layers."""
         with self._st.read():
             return _claims.claims_for(self._st, article_id, annotator, layer, include_deleted)
+
+    def claim_rows(self, layer: str | None = None, statuses: Sequence[str] | None = None) -> list[ClaimRow]:
+        """Every live claim of ``layer`` (None: all layers) as a flat row with its article's date, outlet and title
+        and its role texts, by id; only ``statuses`` when given. For the claims view and the networks."""
+        with self._st.read():
+            return _claim_table.claim_rows(self._st, layer, statuses)
 
     def entity(self, entity_id: int) -> EntityView:
         with self._st.read():

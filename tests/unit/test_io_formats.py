@@ -35,6 +35,7 @@ def test_claims_csv_has_bom_header_and_one_row_per_claim(tmp_path: Path) -> None
     assert first["article_id"] == "art-1" and first["claim_id"] == "c20"
     assert (first["title"], first["date"], first["outlet"]) == ("Tokyo report", "2015-11-17", "Yomiuri")
     assert (first["claimant"], first["addressee"]) == ("Shinzo Abe", "Vladimir Putin")  # names from actors
+    assert (first["claimant_kind"], first["claimant_parent"]) == ("PERSON", "Government of Japan")
     assert (first["source"], first["cue"], first["kind"], first["stance"]) == (
         "Shinzo Abe",
         "said",
@@ -78,12 +79,14 @@ def test_graphml_actor_network(tmp_path: Path) -> None:
     # A decided mention of Putin linked to his actor, so Abe and Putin are co-mentioned.
     item.entities.append(entity(15, find(TEXT, "Vladimir Putin"), "PERSON", actor_id=2))
     path = tmp_path / "net.graphml"
-    assert write_export(path, None, [item, item], ExportContext(actors=actors(), layer="gold")) == 2
+    assert write_export(path, "comention-graphml", [item, item], ExportContext(actors=actors(), layer="gold")) == 2
     root = ET.parse(path).getroot()
     graph = root.find(f"{GRAPHML}graph")
     assert graph is not None
     nodes = {n.get("id"): {d.get("key"): d.text for d in n} for n in graph.findall(f"{GRAPHML}node")}
-    assert nodes["a1"] == {"name": "Shinzo Abe", "kind": "PERSON", "parent": "a7"}
+    assert nodes["a1"] == {"label": "Shinzo Abe", "kind": "PERSON", "parent": "a7"}
+    assert graph.get("edgedefault") == "undirected"
+    assert {e.get("directed") for e in graph.findall(f"{GRAPHML}edge")} == {"true", None}  # claims are directed
     assert set(nodes) == {"a1", "a2", "a7"}
     edges = {
         (e.get("source"), e.get("target"), *(d.text for d in e)) for e in graph.findall(f"{GRAPHML}edge")
@@ -95,7 +98,7 @@ def test_graphml_actor_network(tmp_path: Path) -> None:
 def test_graphml_escapes_names(tmp_path: Path) -> None:
     odd = [ActorView(1, 'AT&T <"Corp">\x01', "ORG", (), None, "")]
     path = tmp_path / "odd.graphml"
-    write_export(path, "graphml", [], ExportContext(actors=odd, layer="a&b"))
+    write_export(path, "comention-graphml", [], ExportContext(actors=odd, layer="a&b"))
     root = ET.parse(path).getroot()
     node = root.find(f"{GRAPHML}graph/{GRAPHML}node")
     assert node is not None

@@ -19,10 +19,11 @@ ALLOWED = {
 }
 # our sub-package -> sub-packages it must not import
 FORBIDDEN = {
-    "core": ("store", "nlp", "io", "jobs", "ui", "cli", "app"),
+    "core": ("store", "nlp", "io", "networks", "jobs", "ui", "cli", "app"),
     "store": ("nlp", "io", "jobs", "ui", "cli", "app"),
     "nlp": ("store", "io", "jobs", "ui", "cli", "app"),
     "io": ("store", "nlp", "jobs", "ui", "cli", "app"),
+    "networks": ("store", "nlp", "io", "jobs", "ui", "cli", "app"),
     "jobs": ("ui", "cli", "app"),
     "ui": ("cli", "app"),
 }

@@ -39,7 +39,7 @@ FORMAT_EXTENSIONS = {
     "docbin": ".spacy",
     "csv": ".csv",
     "claims-csv": ".csv",
-    "graphml": ".graphml",
+    "comention-graphml": ".graphml",
 }
 
 #: Human descriptions of the export formats (DESIGN §7); unknown formats show their name.
@@ -51,7 +51,7 @@ FORMAT_DESCRIPTIONS = {
     "docbin": "spaCy DocBin (.spacy) — for spacy train",
     "csv": "Claims CSV — one row per claim, opens in Excel",
     "claims-csv": "Claims CSV — one row per claim, opens in Excel",
-    "graphml": "Actor network (GraphML) — for network analysis",
+    "comention-graphml": "Co-mention graph (GraphML) — actors named together; discourse networks: View › Network",
 }
 
 ALL_LAYERS = "all"

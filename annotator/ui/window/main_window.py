@@ -8,7 +8,7 @@ action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qtawesome as qta
 from PySide6.QtCore import QSize, Qt, Signal
@@ -41,10 +41,14 @@ from annotator.ui.window.session_keeper import SessionKeeper
 from annotator.ui.window.status_widgets import SessionStatus
 from annotator.ui.workspace import shortcut_sheet, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
+from annotator.ui.workspace.article_text import CLAIM
 from annotator.ui.workspace.coding_mode import CodingMode
 from annotator.ui.workspace.edits import Edits
 from annotator.ui.workspace.mode import Mode
-from annotator.ui.workspace.workspace import Workspace
+from annotator.ui.workspace.workspace import Workspace, claim_start
+
+if TYPE_CHECKING:
+    from annotator.ui.analysis.analysis_window import AnalysisWindow
 
 TOOLBAR = (
     "accept",
@@ -121,6 +125,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.coding = CodingMode(self.session, self.workspace, self.edits)
         self.review = ReviewMode(self.session, self.workspace, self)
+        self.analysis: AnalysisWindow | None = None
         self.right_panels.insertWidget(0, self.review.panel)
         self._saved_layout: tuple[list[int], list[int]] | None = None
         self.actions_by_name: dict[str, QAction] = {}
@@ -294,6 +299,8 @@ class MainWindow(QMainWindow):
             "review_mode": self._toggle_review,
             "review_adopt": self._review_adopt,
             "agreement": self._show_agreement,
+            "claims_view": lambda: self.show_analysis(0),
+            "network_view": lambda: self.show_analysis(1),
             "import": self._import,
             "export": self._export,
             "suggest": self._suggest,
@@ -481,6 +488,34 @@ class MainWindow(QMainWindow):
             self.review.set_active(False)
         self._sync_review_switch()
         self.articles.apply_filter()
+
+    def show_analysis(self, tab: int) -> None:
+        """View › Claims (tab 0) or View › Network (tab 1): the analysis window, created on first use."""
+        from annotator.ui.analysis.analysis_window import AnalysisWindow
+
+        if self.analysis is None:
+            self.analysis = AnalysisWindow(self.repo, self.runner, self)
+            self.analysis.claimActivated.connect(self.open_claim)
+        self.analysis.show_tab(tab)
+
+    def open_claim(self, article_id: str, claim_id: int, start: int) -> None:
+        """Open an article at a claim (from the claims view): the claim itself, or what stands for it in the
+        annotator's working view (their decision on it, or the claim at the same place)."""
+        self.open_article(article_id)
+        # The article opens once the decisions on their way are drawn; the claim is chosen after that.
+        self.workspace.decisions.when_idle(lambda: self._select_claim(article_id, claim_id, start))
+
+    def _select_claim(self, article_id: str, claim_id: int, start: int) -> None:
+        if self.current_article_id != article_id:
+            return
+        claims = self.workspace.claims
+        found = next((c for c in claims if c.id == claim_id), None)
+        found = found or next((c for c in claims if c.derived_from == claim_id), None)
+        found = found or next((c for c in claims if claim_start(c) == start), None)
+        if found is not None:
+            self.workspace.set_current((CLAIM, found.id))
+        self.raise_()
+        self.activateWindow()
 
     def _show_agreement(self) -> None:
         from annotator.ui.review.agreement_view import AgreementDialog

@@ -212,6 +212,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         VIEW,
         "fa5s.chart-bar",
     ),
+    ActionSpec(
+        "claims_view",
+        "&Claims",
+        ("Ctrl+Shift+L",),
+        "Every claim of a layer across the corpus: filter, sort, Enter opens the article at the claim",
+        VIEW,
+        "fa5s.list",
+    ),
+    ActionSpec(
+        "network_view",
+        "&Network",
+        ("Ctrl+Shift+N",),
+        "Discourse network of the claims: who supports or rejects what, coalitions, change over time",
+        VIEW,
+        "fa5s.project-diagram",
+    ),
     ActionSpec("shortcuts", "&Keyboard shortcuts", ("F1", "?"), "This sheet", VIEW, "fa5s.keyboard"),
 )
 

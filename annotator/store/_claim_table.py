@@ -1,0 +1,89 @@
+"""Every claim of a layer as a flat :class:`~annotator.core.claim_table.ClaimRow`, in two queries.
+
+The claims view and the networks read the whole corpus at once (100,000 claims): one query for the claims with
+their article's metadata and actors' names, one for every span with its text cut out by the database
+(``SUBSTR`` counts characters on SQLite and PostgreSQL alike, as our code-point offsets do), so no article text
+crosses into Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from peewee import JOIN, fn
+
+from annotator.core.claim_table import ClaimRow
+from annotator.core.errors import NotFoundError
+from annotator.core.records import GOLD_LAYER, PIECE_JOIN, SUGGESTIONS_LAYER
+from annotator.store._context import StoreContext
+from annotator.store.models import Actor, Annotator, Article, Claim, ClaimSpan
+
+
+def _conditions(st: StoreContext, layer: str | None, statuses: Sequence[str] | None) -> list[Any] | None:
+    """Where-clauses for the claims wanted; None when the layer exists by name but has no rows yet."""
+    conditions: list[Any] = [Claim.deleted == False]  # noqa: E712
+    if layer is not None:
+        layer_id = st.find_layer_id(layer)
+        if layer_id is None:
+            known = layer in (SUGGESTIONS_LAYER, GOLD_LAYER)
+            known = known or Annotator.select().where(Annotator.name == layer).exists()
+            if not known:
+                raise NotFoundError(f"unknown layer {layer!r}; expected suggestions, gold or an annotator's name")
+            return None
+        conditions.append(Claim.layer == layer_id)
+    if statuses is not None:
+        conditions.append(Claim.status.in_(list(statuses)))
+    return conditions
+
+
+def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | None) -> list[ClaimRow]:
+    """Live claims of ``layer`` (None: every layer), optionally only with ``statuses``, by claim id."""
+    conditions = _conditions(st, layer, statuses)
+    if conditions is None:
+        return []
+    texts: dict[int, dict[str, list[tuple[int, int, str]]]] = defaultdict(lambda: defaultdict(list))
+    span_query = (
+        ClaimSpan.select(ClaimSpan.claim, ClaimSpan.role, ClaimSpan.start, ClaimSpan.end,
+                         fn.SUBSTR(Article.text, ClaimSpan.start + 1, ClaimSpan.end - ClaimSpan.start))
+        .join(Claim, on=(ClaimSpan.claim == Claim.id))
+        .join(Article, on=(Claim.article == Article.id))
+        .where(*conditions)
+        .tuples()
+    )
+    for claim_id, role, start, end, piece in span_query:
+        texts[claim_id][role].append((start, end, piece or ""))
+    source = Actor.alias("source")
+    addressee = Actor.alias("addressee")
+    query = (
+        Claim.select(Claim.id, Claim.article, Article.title, Article.date, Article.source, Claim.layer,
+                     Claim.created_by, Claim.status, Claim.kind, Claim.form, Claim.source_actor,
+                     source.name, Claim.addressee, addressee.name, Claim.issue, Claim.stance, Claim.note)
+        .join(Article, on=(Claim.article == Article.id))
+        .switch(Claim)
+        .join(source, JOIN.LEFT_OUTER, on=(Claim.source_actor == source.id))
+        .switch(Claim)
+        .join(addressee, JOIN.LEFT_OUTER, on=(Claim.addressee == addressee.id))
+        .where(*conditions)
+        .order_by(Claim.id)
+        .tuples()
+    )
+
+    def joined(pieces: list[tuple[int, int, str]]) -> str:
+        return PIECE_JOIN.join(p for _, _, p in sorted(pieces))
+
+    rows = []
+    for (claim_id, article_id, title, day, outlet, layer_id, created_by, status, kind, form, source_id, source_name,
+         addressee_id, addressee_name, issue, stance, note) in query:
+        roles = texts.get(claim_id, {})
+        starts = [s for pieces in roles.values() for s, _, _ in pieces]
+        rows.append(ClaimRow(
+            id=claim_id, article_id=article_id, title=title or "", date=day, outlet=outlet or "",
+            layer=st.layer_name(layer_id), annotator=created_by, status=status, kind=kind, form=form,
+            source_text=joined(roles.get("source", [])), cue_text=joined(roles.get("cue", [])),
+            content_text=joined(roles.get("content", [])), source_actor_id=source_id, source_actor_name=source_name,
+            addressee_id=addressee_id, addressee_name=addressee_name, issue=issue, stance=stance, note=note or "",
+            start=min(starts) if starts else 0,
+        ))
+    return rows
