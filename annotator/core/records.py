@@ -182,6 +182,8 @@ class EntitySuggestion:
 
 @dataclass(frozen=True)
 class RoleSpans:
+    """The spans of one claim role (several pieces when discontinuous), with their outer extent."""
+
     spans: tuple[Span, ...]
 
     @property
@@ -290,17 +292,10 @@ class EntityView:
 
 
 @dataclass(frozen=True)
-class RoleView:
-    spans: tuple[Span, ...]
+class RoleView(RoleSpans):
+    """A claim role as the repository returns it: its spans and their text."""
+
     text: str  # the spans' texts joined with PIECE_JOIN
-
-    @property
-    def start(self) -> int:
-        return min(s.start for s in self.spans)
-
-    @property
-    def end(self) -> int:
-        return max(s.end for s in self.spans)
 
 
 @dataclass(frozen=True)

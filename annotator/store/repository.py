@@ -1,6 +1,7 @@
 """The one API through which the CLI, the jobs and the GUI read and change the database.
 
-CONTRACT (implemented by the store helper; the signatures below are fixed, other modules code against them).
+Every other package reads and writes through this class (the ``_*`` helper modules do the work), so its
+signatures are the store's contract; the data model and the change flow are in docs/architecture.md.
 
 Rules:
 - Every method returns ``annotator.core.records`` dataclasses, never peewee objects.

@@ -8,6 +8,7 @@ selection) waits until the decision is drawn.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -28,9 +29,18 @@ class Edits:
         self.last_label = workspace.labels[0] if workspace.labels else "PERSON"
         workspace.claim_panel.editor.attributeEdited.connect(self.set_claim_attribute)
 
-    @property
-    def _repo_and_annotator(self) -> tuple[Any, str]:
-        return self.ws.repo, self.ws.annotator
+    def _decide(
+        self,
+        text: str,
+        operation: Callable[..., Change],
+        *args: Any,
+        on_done: Callable[[Change], None] | None = None,
+        commit: bool = True,
+        **keywords: Any,
+    ) -> None:
+        """Run ``operation(repo, annotator, *args, **keywords)`` as one decision of the annotator."""
+        action = partial(operation, self.ws.repo, self.ws.annotator, *args, **keywords)
+        self.ws.decide(text, action, on_done=on_done, commit=commit)
 
     # ------------------------------------------------------------------ accept / reject
     def accept(self) -> None:
@@ -54,7 +64,7 @@ class Edits:
             if was_suggestion and ws.suggestions():
                 ws.next_suggestion()
 
-        ws.decide(text, partial(operation, *self._repo_and_annotator, row), on_done=advance)
+        self._decide(text, operation, row, on_done=advance)
 
     def accept_all(self) -> None:
         ws = self.ws
@@ -64,10 +74,7 @@ class Edits:
         if count == 0:
             ws.message.emit("Nothing left to accept.")
             return
-        ws.decide(
-            f"Accepted all {count} remaining suggestions",
-            partial(operations.accept_all, *self._repo_and_annotator, ws.article.id),
-        )
+        self._decide(f"Accepted all {count} remaining suggestions", operations.accept_all, ws.article.id)
 
     # ------------------------------------------------------------------ entities
     def relabel(self, index: int) -> None:
@@ -93,10 +100,7 @@ class Edits:
             return
         if entity.label == label:
             return
-        ws.decide(
-            f"Relabelled “{entity.text}” {entity.label} → {label}",
-            partial(operations.relabel, *self._repo_and_annotator, entity.id, label),
-        )
+        self._decide(f"Relabelled “{entity.text}” {entity.label} → {label}", operations.relabel, entity.id, label)
 
     def new_entity(self, label: str | None = None) -> None:
         ws = self.ws
@@ -104,11 +108,9 @@ class Edits:
         if span is None or ws.article is None:
             return
         label = label or self.last_label
-        ws.decide(
-            f"New {label} “{ws.text.text[span[0] : span[1]]}”",
-            partial(operations.add_entity, *self._repo_and_annotator, ws.article.id, span, label),
-            on_done=lambda _change: ws.text.clear_selection(),
-        )
+        text = f"New {label} “{ws.text.text[span[0] : span[1]]}”"
+        self._decide(text, operations.add_entity, ws.article.id, span, label,
+                     on_done=lambda _change: ws.text.clear_selection())
 
     def resize(self, how: str) -> None:
         """Extend or shrink the current entity by one token (``how``: a :class:`Tokens` method name)."""
@@ -120,17 +122,13 @@ class Edits:
         start, end = getattr(ws.text.tokens, how)(entity.start, entity.end)
         if (start, end) == (entity.start, entity.end):
             return
-        ws.decide(
-            f"Resized “{entity.text}” → “{ws.text.text[start:end]}”",
-            partial(operations.resize, *self._repo_and_annotator, entity.id, (start, end)),
-        )
+        text = f"Resized “{entity.text}” → “{ws.text.text[start:end]}”"
+        self._decide(text, operations.resize, entity.id, (start, end))
 
     def delete_entity(self) -> None:
         entity = self.ws.current_entity()
         if entity is not None:
-            self.ws.decide(
-                f"Deleted “{entity.text}”", partial(operations.delete_entity, *self._repo_and_annotator, entity.id)
-            )
+            self._decide(f"Deleted “{entity.text}”", operations.delete_entity, entity.id)
 
     # ------------------------------------------------------------------ actors
     def link_actor(self, parent: QWidget) -> None:
@@ -155,11 +153,11 @@ class Edits:
 
     def link_to(self, entity_id: int, actor_id: int | None) -> None:
         text = "Unlinked actor" if actor_id is None else "Linked actor"
-        self.ws.decide(text, partial(operations.link_actor, *self._repo_and_annotator, entity_id, actor_id))
+        self._decide(text, operations.link_actor, entity_id, actor_id)
 
     def link_to_new_actor(self, entity_id: int, name: str, kind: str) -> None:
         """Create an actor and link the mention, as one undo step."""
-        repo, annotator = self._repo_and_annotator
+        repo, annotator = self.ws.repo, self.ws.annotator
         self.ws.decide(
             f"Linked to the new actor {name}",
             partial(operations.add_actor, repo, annotator, name, kind),
@@ -173,7 +171,7 @@ class Edits:
         pair = dialog.choice()
         if pair is not None:
             keep, merge = pair
-            self.ws.decide("Merged actors", partial(operations.merge_actors, *self._repo_and_annotator, keep, merge))
+            self._decide("Merged actors", operations.merge_actors, keep, merge)
 
     # ------------------------------------------------------------------ claims
     def new_claim(self) -> None:
@@ -188,11 +186,7 @@ class Edits:
             if change.created_claim_id is not None:
                 ws.set_current((CLAIM, change.created_claim_id))
 
-        ws.decide(
-            "New claim",
-            partial(operations.add_claim, *self._repo_and_annotator, ws.article.id, content=[Span(*span)]),
-            on_done=select,
-        )
+        self._decide("New claim", operations.add_claim, ws.article.id, content=[Span(*span)], on_done=select)
 
     def set_role(self, role: str, append: bool = False) -> None:
         """The selection becomes the source, cue or content of the current claim (a new claim if none).
@@ -205,7 +199,7 @@ class Edits:
         span = ws.selection()
         if span is None or ws.article is None:
             return
-        repo, annotator = self._repo_and_annotator
+        repo, annotator = ws.repo, ws.annotator
         claim = ws.current_claim()
         spans = [Span(*span)]
         if append and claim is not None:
@@ -225,11 +219,7 @@ class Edits:
             roles: dict[str, Any] = {role: [Span(*span)]}
             if actor_id is not None:
                 roles["source_actor_id"] = actor_id
-            ws.decide(
-                f"New claim with its {role}",
-                partial(operations.add_claim, repo, annotator, ws.article.id, **roles),
-                on_done=select,
-            )
+            self._decide(f"New claim with its {role}", operations.add_claim, ws.article.id, on_done=select, **roles)
             return
         ws.decide(
             f"Set claim {role} “{ws.text.text[span[0] : span[1]]}”",
@@ -252,11 +242,8 @@ class Edits:
 
     def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
         """One attribute of a claim (kind, form, issue, stance, note) as an undoable decision."""
-        self.ws.decide(
-            f"Claim {name}: {value}",
-            partial(operations.update_claim, *self._repo_and_annotator, claim_id, name, value),
-            commit=name != "note",  # a note edit is itself the commit of the note box
-        )
+        # A note edit is itself the commit of the note box.
+        self._decide(f"Claim {name}: {value}", operations.update_claim, claim_id, name, value, commit=name != "note")
 
     def set_stance(self, value: int) -> None:
         claim = self.ws.current_claim()
@@ -269,4 +256,4 @@ class Edits:
     def delete_claim(self) -> None:
         claim: ClaimView | None = self.ws.current_claim()
         if claim is not None:
-            self.ws.decide("Deleted claim", partial(operations.delete_claim, *self._repo_and_annotator, claim.id))
+            self._decide("Deleted claim", operations.delete_claim, claim.id)
