@@ -8,10 +8,16 @@ new user sees a suggested article within seconds of the first start. The Qt side
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from annotator.core.errors import StorageError
 from annotator.store import open_repository
-from annotator.ui.shared.services import build_services
+from annotator.store.repository import Repository
+from annotator.ui.shared.services import WorkspaceServices, build_services
 from annotator.ui.shared.workers import JobRunner
-from annotator.ui.window import shell
+from annotator.ui.window import crash_log, shell
 from annotator.ui.window.platform_check import check_gui_platform
 
 
@@ -31,6 +37,21 @@ def run_gui(
         cannot be opened.
     """
     check_gui_platform()  # a clear ConfigError instead of Qt's abort when no window can open
+    # A crash (native or Python), an outside SIGTERM or a vanished window leaves evidence in the user data folder.
+    crashes = crash_log.install(crash_log_path())
+    try:
+        return _run(db, pipeline, annotator, argv)
+    finally:
+        if crashes is not None:
+            crashes.close()
+
+
+def crash_log_path() -> Path:
+    """Where the GUI writes crash evidence: ``crash.log`` next to the default database, in the user data folder."""
+    return Path(user_data_dir("annotator", appauthor=False)) / "crash.log"
+
+
+def _run(db: str | None, pipeline: str | None, annotator: str | None, argv: list[str] | None) -> int:
     app = shell.create_application(argv)
     try:
         repo = open_repository(db)
@@ -45,8 +66,18 @@ def run_gui(
             return 0
         # Parented to the application: it outlives the window, and quitting shuts it down first.
         runner = JobRunner(app)
-        controller = shell.GuiController(repo, name, build_services(repo, pipeline), runner, settings)
+
+        def open_project(location: str) -> tuple[Repository, WorkspaceServices]:
+            other = open_repository(location)
+            return other, build_services(other, pipeline)
+
+        controller = shell.GuiController(
+            repo, name, build_services(repo, pipeline), runner, settings, open_project=open_project
+        )
         return shell.run_event_loop(app, controller)
+    except StorageError as exc:  # damaged pages or a missing table met while building the window
+        shell.explain_open_failure(db, exc)
+        return 1
     finally:
         if controller is not None:
             controller.shutdown()

@@ -17,7 +17,7 @@ import argparse
 import json
 from pathlib import Path
 
-from annotator.core.resources import seeds_dir
+from annotator.core.resources import sample_codebook, seeds_dir
 from annotator.io import read_inputs
 from annotator.nlp.pipeline import load_pipeline
 from annotator.nlp.suggester import Suggester
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--show", type=int, default=0)
     args = parser.parse_args(argv)
-    suggester = Suggester(load_pipeline(None))
+    suggester = Suggester(load_pipeline(None), sample_codebook())
     seeds = seeds_dir()
     results = {}
     if seeds is not None:

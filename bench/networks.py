@@ -1,7 +1,7 @@
 """Benchmarks of issue 10: discourse networks of 100,000 claims, and the claims view's filter over them.
 
 The claims are synthetic but shaped like a coded corpus: 600 actors (60 of them parents of the others), the
-issue codes of ``resources/claim_schema.json``, stances -1 / 0 / +1 (some unset), five years of dates, 20,000
+issue codes of the sample codebook, stances -1 / 0 / +1 (some unset), five years of dates, 20,000
 articles. The network figures time what the app and ``annotator network`` do after reading the claims (statements
 → matrix); the database read of the same 100,000 claims is reported separately (a project built once and kept in
 ``bench/.work``).
@@ -19,7 +19,7 @@ from typing import Any
 
 from annotator.core.actor_levels import ActorHierarchy, ActorInfo, ActorLevel
 from annotator.core.claim_table import ClaimQuery, ClaimRow, ClaimTable, ClaimVocabulary
-from annotator.core.resources import load_json_resource
+from annotator.core.resources import sample_codebook
 from annotator.networks import (
     Aggregation,
     Duplicates,
@@ -52,7 +52,7 @@ WORDS = (
 
 
 def vocabulary() -> ClaimVocabulary:
-    return ClaimVocabulary.from_schema(load_json_resource("claim_schema.json"))
+    return ClaimVocabulary.from_schema(sample_codebook().to_dict())
 
 
 def synthetic_claims(n: int, seed: int = 10) -> tuple[list[ClaimRow], ActorHierarchy]:

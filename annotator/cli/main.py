@@ -8,16 +8,19 @@ give exit status 2.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
-from types import ModuleType
+from types import FrameType, ModuleType
 
 from annotator import __version__
-from annotator.cli import app, articles, evaluate, network, server, team
+from annotator.cli import app, articles, codebook, evaluate, network, server, team
 from annotator.cli.common import EXIT_ERROR, Handler, add_db_option
 from annotator.core.errors import AnnotatorError
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (app, articles, evaluate, team, network, server)
+COMMAND_MODULES: tuple[ModuleType, ...] = (app, codebook, articles, evaluate, team, network, server)
 """Each module adds its subcommands with ``register(sub)`` and returns their handlers; the help lists them in
 this order."""
 
@@ -38,13 +41,27 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     return parser, handlers
 
 
+class Terminated(Exception):
+    """SIGTERM arrived: unwind like Ctrl+C, so that every ``finally`` runs (spaCy workers are stopped)."""
+
+
+def _on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "gui"
+    if command != "gui" and threading.current_thread() is threading.main_thread():
+        # The GUI quits on its own terms; a command's SIGTERM (a killed job, `timeout`) must not leave the
+        # worker processes of `suggest --processes N` running.
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        return handlers[command](args)
+        status = handlers[command](args)
+        sys.stdout.flush()  # a closed pipe is met here, inside the handler below, not at interpreter exit
+        return status
     except AnnotatorError as error:
         print(f"annotator {command}: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -52,3 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"annotator {command}: interrupted; every decision stored before it is kept",
               file=sys.stderr)
         return 130
+    except Terminated:
+        print(f"annotator {command}: terminated; every decision stored before it is kept", file=sys.stderr)
+        return 143
+    except BrokenPipeError:
+        # `annotator stats | head`: the reader has gone, which is not an error of ours. Point stdout at
+        # /dev/null so that Python's own flush at exit does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 141

@@ -42,6 +42,12 @@ def _cmd_annotators(args: argparse.Namespace) -> int:
             name = args.name.strip()
             print(f"{name}: {outcome} ({args.role})")
             return EXIT_OK
+        if args.action == "overlap":
+            if args.count is not None:
+                repo.set_setting("overlap", args.count)  # validated: a whole number >= 1
+            count = repo.overlap()
+            print(f"overlap: each article goes to {count} annotator{'s' if count != 1 else ''}")
+            return EXIT_OK
         rows = list_annotators(repo)
     finally:
         repo.close()
@@ -72,6 +78,10 @@ def register(sub: SubParsers) -> dict[str, Handler]:
     a.add_argument("name", metavar="NAME")
     a.add_argument("--role", choices=("annotator", "reviewer"), default="annotator",
                    help="annotator (default) or reviewer")
+    a = actions.add_parser("overlap", help="show or set how many annotators code each article")
+    add_db_option(a)
+    a.add_argument("count", metavar="N", nargs="?", type=int,
+                   help="annotators per article (1 or more); without it, print the current overlap")
     a = actions.add_parser("list", help="list annotators with their roles")
     add_db_option(a)
     a.add_argument("--json", action="store_true", help="print JSON")

@@ -40,6 +40,11 @@ class Action(StrEnum):
     MARK_REVIEWED = "mark_reviewed"
     REVERT = "revert"
     CODEBOOK = "codebook"
+    RENAME_CODE = "rename_code"
+    MERGE_CODES = "merge_codes"
+    DELETE_CODE = "delete_code"
+    REPLACE_CODEBOOK = "replace_codebook"
+    IMPORT_CODEBOOK = "import_codebook"
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,8 @@ class Change:
         actors: actor rows changed (names shown beside mentions and claims may have changed with them).
         status: an article status changed (the article list's icon, the queue).
         progress: the done / total counts of the session may have changed.
-        codebook: the project's vocabulary (labels, kinds, forms, issues) changed.
+        codebook: the project's codebook changed (labels, kinds, forms, stances, issues, variables); rows it
+            recoded are in ``entity_ids`` / ``claim_ids`` / ``actor_ids``.
         in_place: every touched entity and claim row is still live and nothing else changed, so a view may
             re-read just those rows instead of the whole article.
     """

@@ -61,7 +61,7 @@ class ClaimVocabulary:
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any], variables: Sequence[str] = ()) -> ClaimVocabulary:
-        """From a claim schema dict (``resources/claim_schema.json`` shape: issues with children, stances...)."""
+        """From a codebook dict (``Codebook.to_dict()``: issues with children, stances, forms...)."""
         codes: list[str] = []
         parents: dict[str, str] = {}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from annotator.core.text_checks import printable_name
+
 
 class AnnotatorError(Exception):
     """Base of every error the tool reports to a user (the CLI prints it without a traceback)."""
@@ -19,6 +21,13 @@ class ConfigError(AnnotatorError):
     """A setting cannot be honoured (e.g. no spaCy pipeline loads); the message names the setting."""
 
 
+class StorageError(AnnotatorError):
+    """The database cannot be opened, read or written (missing driver, damaged file, read-only folder...).
+
+    The message names the database and says what is wrong in one line.
+    """
+
+
 class CancelledError(AnnotatorError):
     """A long job was cancelled by the user; what was done before the cancel is kept."""
 
@@ -33,7 +42,8 @@ class InputError(AnnotatorError):
     """
 
     def __init__(self, path: str, reason: str, line: int | None = None) -> None:
-        self.path = str(path)
+        # A file name that is not UTF-8 is kept printable (``bad\xff.txt``): the message must reach the user.
+        self.path = printable_name(str(path))
         self.reason = reason
         self.line = line
         where = f"{self.path}:{line}" if line is not None else self.path

@@ -303,6 +303,15 @@ def _extent(value: Any, where: str, path: Path, line: int | None) -> Extent | No
     raise InputError(str(path), f"{where}: expected [start, end] or an object with start/end", line)
 
 
+#: Statuses of an exported item that say it is *not* in the gold standard: a reviewer rejected it.
+NOT_GOLD_STATUSES = frozenset({"rejected"})
+
+
+def _rejected(item: dict[str, Any]) -> bool:
+    """Whether an exported gold item was rejected (a gold layer keeps rejected rows; they are not gold)."""
+    return item.get("status") in NOT_GOLD_STATUSES
+
+
 def _claims(raw: Any, path: Path, line: int | None) -> list[ClaimSpans]:
     if not isinstance(raw, list):
         raise InputError(str(path), "'claims' must be a list", line)
@@ -310,6 +319,8 @@ def _claims(raw: Any, path: Path, line: int | None) -> list[ClaimSpans]:
     for k, c in enumerate(raw):
         if not isinstance(c, dict):
             raise InputError(str(path), f"claims[{k}] must be an object", line)
+        if _rejected(c):
+            continue
         cue = _extent(c.get("cue"), f"claims[{k}].cue", path, line)
         content = _extent(c.get("content"), f"claims[{k}].content", path, line)
         if cue is None or content is None:
@@ -324,6 +335,8 @@ def _entities(raw: Any, path: Path, line: int | None) -> list[EntitySpan]:
     out: list[EntitySpan] = []
     for k, e in enumerate(raw):
         if isinstance(e, dict):
+            if _rejected(e):
+                continue
             ext = _extent([e.get("start"), e.get("end")], f"entities[{k}]", path, line)
             label = e.get("label")
         elif isinstance(e, list) and len(e) == 3:  # [start, end, label] as in spaCy-style files

@@ -15,6 +15,7 @@ from typing import Any
 
 # ``Change`` lives in annotator.core.changes; it is re-exported here beside the records it travels with.
 from annotator.core.changes import Change as Change
+from annotator.core.codebook import Codebook
 from annotator.core.validation import check_offsets, check_within
 
 
@@ -142,6 +143,7 @@ class ClaimIn:
     status: Status = Status.ACCEPTED
     origin: str = "import"
     annotator: str | None = None
+    variables: dict[str, Any] = field(default_factory=dict)  # custom claim variables, name -> value
 
 
 @dataclass
@@ -170,6 +172,9 @@ class ArticleIn:
     entities: list[EntityIn] = field(default_factory=list)
     claims: list[ClaimIn] = field(default_factory=list)
     actors: list[ActorIn] = field(default_factory=list)
+    # The codebook of the export the article comes from (one object shared by its articles): its codes are added
+    # to the project's before the article's rows are checked against it.
+    codebook: Codebook | None = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +214,7 @@ class ClaimSuggestion:
     addressee: Span | None = None
     addressee_actor_key: str | None = None  # key of an ActorSuggestion of the same article
     score: float = 1.0
+    issue: str | None = None  # an issue code whose keywords the claim mentions
 
 
 @dataclass(frozen=True)
@@ -319,6 +325,8 @@ class ClaimView:
     origin: str
     derived_from: int | None
     annotator: str | None
+    # Custom claim variables, name -> value (only the coded ones); not part of the hash.
+    variables: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -329,3 +337,4 @@ class ImportResult:
     created: bool  # False: duplicate by text hash (nothing changed except merged layers on round trip)
     entities: int = 0
     claims: int = 0
+    codebook_added: tuple[str, ...] = ()  # codes the import added to the project's codebook ("label ACTOR")

@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from annotator.core.codebook import Codebook
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -42,3 +44,15 @@ def seeds_dir() -> Path | None:
         if path.is_dir():
             return path
     return None
+
+
+#: The sample codebook a new project starts with, in the codebook file format.
+SAMPLE_CODEBOOK = "codebook.json"
+
+
+def sample_codebook() -> Codebook:
+    """The codebook of the sample corpus (Japan–Russia relations), which seeds a new project.
+
+    Only seeding reads it: a project's own codebook lives in its database.
+    """
+    return Codebook.from_dict(load_json_resource(SAMPLE_CODEBOOK))

@@ -1,4 +1,4 @@
-"""The checks every layer shares: offsets, stance and statuses, each written once.
+"""The checks every layer shares: offsets, integers and choices (statuses, roles), each written once.
 
 The store validates decisions with them, the readers validate imported records with them, and the records
 (``Span``) keep their invariants with them, so a rule and its message cannot drift apart between layers.
@@ -13,10 +13,6 @@ from typing import Any, TypeVar
 from annotator.core.errors import ValidationError
 
 E = TypeVar("E", bound=StrEnum)
-
-#: The stance scale toward an issue: against, neutral, for (None: not coded).
-STANCES = (-1, 0, 1)
-
 
 def check_integer(value: Any, what: str) -> int:
     """``value`` as an offset or a count; ``True`` / ``False`` are refused (bool is an int in Python)."""
@@ -38,13 +34,6 @@ def check_within(start: int, end: int, text_length: int, what: str = "span") -> 
     """The range ends inside a text of ``text_length`` code points."""
     if end > text_length:
         raise ValidationError(f"{what} [{start}, {end}) ends after the text ({text_length} characters)")
-
-
-def check_stance(value: Any, what: str = "stance") -> int | None:
-    """-1, 0, 1 or None."""
-    if value is not None and (isinstance(value, bool) or value not in STANCES):
-        raise ValidationError(f"{what} must be -1, 0, 1 or None, got {value!r}")
-    return value if value is None else int(value)
 
 
 def check_choice(value: Any, choices: type[E], what: str) -> E:

@@ -8,7 +8,7 @@ Import::
 
 Export::
 
-    context = ExportContext(actors=..., labels=..., layer=...)
+    context = ExportContext(actors=..., codebook=..., layer=...)
     write_export("out.json", "json", articles, context, cancel=..., on_article=...)
 
 A new format is an ``ArticleWriter`` subclass (``begin`` / ``write_article`` / ``end``) listed in

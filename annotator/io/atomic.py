@@ -1,13 +1,16 @@
 """Write a file atomically (temporary file in the same folder, then ``os.replace``); check for cancel.
 
-A crash, an exception or a cancel while writing leaves the previous target untouched and no temporary file.
+A crash, an exception or a cancel while writing leaves the previous target untouched and no temporary file; the
+temporary file of a killed process is removed by the next export to the same target.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -67,6 +70,60 @@ def _target_mode(target: Path) -> int:
         return DEFAULT_FILE_MODE
 
 
+#: A temporary file of an unknown writer (older versions named no process) is removed when this old.
+STALE_AFTER_SECONDS = 3600
+
+
+def _part_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def _owner_tag() -> str:
+    """``host-pid`` of this process: a later export can tell whether the writer of a ``.part`` file is alive."""
+    host = "".join(ch for ch in socket.gethostname() if ch.isalnum() or ch == "-")[:40] or "host"
+    return f"{host}-{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, under another user
+        return True
+    return True
+
+
+def remove_stale_parts(target: Path) -> list[Path]:
+    """Delete temporary files next to ``target`` left by exports that were killed; returns what was removed.
+
+    A ``.part`` file written by this host is stale when its process no longer runs; one without an owner tag
+    (written by an older version) or from another host when it is older than :data:`STALE_AFTER_SECONDS`.
+    An export running now, here or on another machine sharing the folder, keeps its file.
+    """
+    removed: list[Path] = []
+    prefix = _part_prefix(target)
+    host = _owner_tag().rsplit("-", 1)[0]
+    try:
+        candidates = [p for p in target.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".part")]
+    except OSError:
+        return removed
+    for part in candidates:
+        owner = part.name[len(prefix):].split(".", 1)[0]
+        owner_host, _, pid = owner.rpartition("-")
+        try:
+            if owner_host == host and pid.isdigit():
+                stale = not _pid_alive(int(pid))
+            else:
+                stale = time.time() - part.stat().st_mtime > STALE_AFTER_SECONDS
+            if stale:
+                part.unlink()
+                removed.append(part)
+        except OSError:
+            continue
+    return removed
+
+
 @contextmanager
 def atomic_open(
     path: str | Path, mode: str = "w", *, encoding: str | None = "utf-8", newline: str | None = None
@@ -83,14 +140,18 @@ def atomic_open(
         The open temporary file.
 
     Raises:
-        AnnotatorError: the target cannot be written (missing folder, no permission, target is a folder).
+        AnnotatorError: the target cannot be written (missing folder, no permission, target is a folder, full
+            disk, file size limit); the previous target is unchanged and no temporary file is left.
+
+    Temporary files of exports that were killed (SIGKILL leaves no chance to clean up) are removed first.
     """
     target = Path(path)
     folder = target.parent
     if target.is_dir():
         raise AnnotatorError(f"cannot write {target}: it is a folder")
+    remove_stale_parts(target)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=_part_prefix(target) + _owner_tag() + ".", suffix=".part", dir=folder)
     except FileNotFoundError:
         raise AnnotatorError(f"cannot write {target}: the folder {folder} does not exist") from None
     except OSError as exc:
@@ -107,7 +168,11 @@ def atomic_open(
             os.fsync(handle.fileno())
         os.chmod(tmp, _target_mode(target))
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and not isinstance(exc, AnnotatorError):
+            # A full disk (ENOSPC), a file size limit (EFBIG, `ulimit -f`), a vanished network share: one line.
+            raise AnnotatorError(f"cannot write {target}: {exc.strerror or exc}; the previous file is unchanged "
+                                 "and no partial file is left") from None
         raise

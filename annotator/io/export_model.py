@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from annotator.core.codebook import EMPTY_CODEBOOK, Codebook
 from annotator.core.records import PIECE_JOIN, ActorView, ArticleRecord, ClaimView, EntityView, RoleView, Span
 
 #: The ``format`` and ``version`` of the JSON export (bump the version on an incompatible change).
 EXPORT_FORMAT = "annotator-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 TOOL_NAME = "annotator"
 
 
@@ -48,13 +49,18 @@ class ExportContext:
 
     Attributes:
         actors: the project's actors (the JSON export lists them once, at the top; others resolve names).
-        labels: the project's label set.
+        codebook: the project's codebook (the JSON export carries it; the claims CSV has a column per variable).
         layer: the exported layer's name (``gold``, an annotator, ``suggestions``, or ``all``).
     """
 
     actors: Sequence[ActorView] = ()
-    labels: Sequence[str] = ()
+    codebook: Codebook = EMPTY_CODEBOOK
     layer: str = ""
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The project's label names, in codebook order."""
+        return self.codebook.label_names
 
     @cached_property
     def actor_ids(self) -> frozenset[int]:
@@ -150,6 +156,7 @@ def claim_to_dict(claim: ClaimView, text: str, known: Collection[int] | None = N
         "issue": claim.issue,
         "stance": claim.stance,
         "note": claim.note,
+        "variables": dict(claim.variables),
         "status": str(claim.status),
         "origin": claim.origin,
         "annotator": claim.layer,

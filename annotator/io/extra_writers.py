@@ -81,6 +81,14 @@ def _cell(value: str | None) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def _variable_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return _cell(str(value))
+
+
 def _role_text(role: RoleView | None, text: str) -> str:
     return spans_text(text, sorted(role.spans)) if role is not None and role.spans else ""
 
@@ -94,31 +102,34 @@ def _claim_row(item: ExportArticle, claim: ClaimView, names: dict[int, str],
 
     claimant = hierarchy.actor(claim.source_actor_id) if claim.source_actor_id is not None else None
     top = hierarchy.actor(hierarchy.top(claim.source_actor_id)) if claim.source_actor_id is not None else None
+    # Every text cell is escaped, the annotator (layer) name and the codebook values too: whatever came from a
+    # file or a user may start with "=".
     return [
-        item.article.id,
+        _cell(item.article.id),
         _cell(item.article.title),
-        item.article.date or "",
+        _cell(item.article.date),
         _cell(item.article.source),
         f"c{claim.id}",
         _cell(actor_name(claim.source_actor_id, claim.source_actor_name)),
-        claimant.kind if claimant is not None else "",
+        _cell(claimant.kind) if claimant is not None else "",
         _cell(top.name) if top is not None else "",
         _cell(_role_text(claim.source, text)),
         _cell(_role_text(claim.cue, text)),
         _cell(_role_text(claim.content, text)),
-        claim.kind,
-        claim.form,
+        _cell(claim.kind),
+        _cell(claim.form),
         _cell(actor_name(claim.addressee_id, claim.addressee_name)),
         _cell(claim.issue),
         "" if claim.stance is None else str(claim.stance),
         _cell(claim.note),
-        str(claim.status),
-        claim.layer,
+        _cell(str(claim.status)),
+        _cell(claim.layer),
     ]
 
 
 class ClaimsCsvWriter(ArticleWriter):
-    """One row per claim (``CSV_COLUMNS``), UTF-8 with BOM so Excel reads the accents right: DNA's event list.
+    """One row per claim (``CSV_COLUMNS``, then ``var:<name>`` per codebook variable), UTF-8 with BOM so Excel
+    reads the accents right: DNA's event list.
 
     ``claimant_parent`` is the top of the claimant's actor hierarchy (Abe → Government of Japan; an actor without
     a parent is its own).
@@ -132,13 +143,16 @@ class ClaimsCsvWriter(ArticleWriter):
 
     def begin(self, handle: IO[Any]) -> None:
         self._names = {a.id: a.name for a in self.context.actors}
+        # One column per custom variable of the codebook, after the fixed ones ("var:certainty").
+        self._variables = [v.name for v in self.context.codebook.variables]
         self._hierarchy = ActorHierarchy(ActorInfo(a.id, a.name, a.kind, a.parent_id) for a in self.context.actors)
         self._csv = csv.writer(handle)
-        self._csv.writerow(CSV_COLUMNS)
+        self._csv.writerow(CSV_COLUMNS + [f"var:{name}" for name in self._variables])
 
     def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
         for claim in item.claims:
-            self._csv.writerow(_claim_row(item, claim, self._names, self._hierarchy))
+            values = [_variable_cell(claim.variables.get(name)) for name in self._variables]
+            self._csv.writerow(_claim_row(item, claim, self._names, self._hierarchy) + values)
 
 
 # --------------------------------------------------------------------------- Prodigy JSONL

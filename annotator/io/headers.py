@@ -183,6 +183,31 @@ def _parse_byline(line: str) -> tuple[str, str | None, str] | None:
     return author, found, outlet
 
 
+# "WILMINGTON, Del., March 3 - Du Pont Co said ..." / "TOKYO (Reuters) - ...": the start of a wire story's body.
+_DATELINE_RE = re.compile(r"[A-Z][A-Z.' -]{1,40}(?:,[^-–—]{0,40})?(?:\s*\([A-Za-z ]+\))?\s+[-–—]{1,2}\s")
+
+
+def _wire_dateline(line: str) -> bool:
+    return bool(_DATELINE_RE.match(line))
+
+
+def _is_header_line(line: str) -> bool:
+    return bool(
+        _JUNK_RE.fullmatch(line) or parse_date(line) or _parse_outlet(line) or _parse_byline(line)
+    )
+
+
+def _continues(head: list[str], number: int) -> bool:
+    """Whether raw line ``number`` runs on into the next line: a hard-wrapped paragraph, not a standfirst.
+
+    A standfirst stands alone: a blank line, a byline or a date line follows it ("Illusory Progress" / its
+    subtitle / "By Yu Lintao ..."). Wire stories wrap their body at about 70 characters, and the first wrapped
+    line is as short as a subtitle.
+    """
+    following = _clean(head[number + 1]) if number + 1 < len(head) else ""
+    return bool(following) and not _is_header_line(following)
+
+
 def _is_title_like(line: str) -> bool:
     return 0 < len(line) <= MAX_TITLE and not line.endswith((".", "!", ";", ":", ","))
 
@@ -201,9 +226,9 @@ def parse_header(text: str) -> Header:
     header = Header()
     # The header is at the top: never split a 10 MB text into lines to look at its first eight.
     head = text[:HEAD_CHARS].split("\n")
-    lines = [c for c in (_clean(raw) for raw in head) if c][:MAX_HEADER_LINES]
+    entries = [(c, number) for number, c in enumerate(_clean(raw) for raw in head) if c][:MAX_HEADER_LINES]
     title_index: int | None = None
-    for index, line in enumerate(lines):
+    for index, (line, number) in enumerate(entries):
         if len(line) > MAX_HEADER_LINE:
             break  # body text: the header is over
         if _JUNK_RE.fullmatch(line):
@@ -231,7 +256,13 @@ def parse_header(text: str) -> Header:
                 break
             header.title = line
             title_index = index
-        elif index == title_index + 1 and _is_title_like(line) and "subtitle" not in header.meta:
+        elif (
+            index == title_index + 1
+            and _is_title_like(line)
+            and "subtitle" not in header.meta
+            and not _wire_dateline(line)
+            and not _continues(head, number)
+        ):
             # A second short line right under the title (before any body paragraph) is a standfirst.
             header.meta["subtitle"] = line
         else:

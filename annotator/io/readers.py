@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from annotator.core.errors import InputError
+from annotator.core.codebook import Codebook
+from annotator.core.errors import InputError, ValidationError
 from annotator.core.records import ActorIn, ArticleIn
+from annotator.core.text_checks import printable_name
+from annotator.io import jsontext
+from annotator.io.codebook_file import codebook_from_object
 from annotator.io.headers import parse_header
 from annotator.io.record_reader import RecordError, actors_by_key, record_to_article
 from annotator.io.textfile import DEFAULT_MAX_BYTES, format_size, read_limited_bytes, read_text_file
@@ -31,9 +36,10 @@ JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
 INPUT_EXTENSIONS = TEXT_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
 #: A whole .json file is parsed in memory (our export of a large corpus can be big); JSONL streams instead.
 DEFAULT_MAX_JSON_BYTES = 1024 * 1024 * 1024
-#: ``format`` value of our own JSON export, and the highest export version this reader understands.
+#: ``format`` value of our own JSON export, and the highest export version this reader understands (1: 0.1.0,
+#: 2: with the project's codebook and claim variables).
 EXPORT_FORMAT = "annotator-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
 ReadItem = ArticleIn | InputError
 #: A read item with the 1-based line it comes from (JSONL), or None (a text file, a JSON file).
@@ -45,22 +51,34 @@ def _is_hidden(name: str) -> bool:
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Candidate files under ``folder``, recursively, sorted, skipping hidden files and folders."""
-    for root, dirs, files in os.walk(folder):
+    """Files under ``folder``, recursively, sorted, skipping hidden files and folders.
+
+    Files of other types are yielded too, and so is a folder that cannot be listed: ``read_file`` then says why
+    each is not imported, so that nothing in a folder is skipped without a word.
+    """
+    unreadable: list[Path] = []
+
+    def note(error: OSError) -> None:
+        unreadable.append(Path(error.filename) if error.filename else folder)
+
+    for root, dirs, files in os.walk(folder, onerror=note):
+        yield from unreadable
+        unreadable.clear()
         # Pruning ``dirs`` in place both skips hidden folders and makes the walk order deterministic.
         dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
         for name in sorted(files):
-            if not _is_hidden(name) and Path(name).suffix.lower() in INPUT_EXTENSIONS:
+            if not _is_hidden(name):
                 yield Path(root) / name
+    yield from unreadable
 
 
 def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Path]:
     """Expand files and folders into the files an import reads.
 
-    Folders are walked recursively in sorted order; hidden files and folders and files of other extensions in
-    a folder are skipped silently. A file named explicitly is always yielded (even with another extension, or
-    missing): ``read_file`` then refuses it with a reason, so the user learns why it was not imported. A file
-    reached twice (named and inside a named folder) is yielded once.
+    Folders are walked recursively in sorted order; hidden files and folders are skipped silently. Every other
+    file is yielded, whatever its extension, and so is a folder that cannot be read: ``read_file`` then refuses
+    it with a reason, so the user learns why it was not imported. A file reached twice (named and inside a
+    named folder) is yielded once.
 
     Args:
         paths: files and folders as the user named them.
@@ -75,7 +93,7 @@ def iter_inputs(paths: Sequence[str | Path]) -> Iterator[Path]:
         for candidate in candidates:
             try:
                 key = candidate.resolve()
-            except OSError:
+            except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
                 key = candidate.absolute()
             if key not in seen:
                 seen.add(key)
@@ -121,7 +139,7 @@ def read_file_located(
     path = Path(path)
     suffix = path.suffix.lower()
     if path.is_dir():
-        yield InputError(str(path), "is a folder, not a file"), None
+        yield InputError(str(path), _folder_reason(path)), None
     elif suffix in TEXT_EXTENSIONS:
         yield _read_text(path, max_bytes), None
     elif suffix in JSONL_EXTENSIONS:
@@ -133,7 +151,29 @@ def read_file_located(
     else:
         allowed = ", ".join(sorted(INPUT_EXTENSIONS))
         reason = f"unsupported file type {suffix or '(no extension)'!r} (expected {allowed})"
-        yield InputError(str(path), reason), None
+        hint = _UNSUPPORTED_HINTS.get(suffix)
+        yield InputError(str(path), f"{reason}; {hint}" if hint else reason), None
+
+
+#: What to do with file types analysts often have that no reader here takes.
+_UNSUPPORTED_HINTS = {
+    ".sgm": "a Reuters-21578 SGML file holds many stories in markup: convert it to one .txt or JSONL record "
+            "per story (TITLE, DATE and BODY) and import that",
+    ".sgml": "SGML is not read: convert it to .txt files or JSONL records and import those",
+    ".md": "save it as .txt to import it as an article",
+}
+
+
+def _folder_reason(path: Path) -> str:
+    """Why a folder reached ``read_file``: it cannot be listed (``iter_inputs`` walks every other one)."""
+    try:
+        with os.scandir(path):
+            pass
+    except PermissionError:
+        return "cannot read folder: permission denied (nothing in it was imported)"
+    except OSError as exc:
+        return f"cannot read folder: {exc.strerror or exc} (nothing in it was imported)"
+    return "is a folder, not a file"
 
 
 def read_inputs(
@@ -161,7 +201,8 @@ def _read_text(path: Path, max_bytes: int) -> ReadItem:
         # Worth knowing when a text looks odd: the file was not UTF-8.
         meta["encoding"] = encoding
     return ArticleIn(
-        text=text, title=header.title, date=header.date, source=header.source, file=path.name, meta=meta
+        text=text, title=header.title, date=header.date, source=header.source, file=printable_name(path.name),
+        meta=meta,
     )
 
 
@@ -179,7 +220,7 @@ def _decode_json(raw: bytes, path: Path, line: int | None) -> Any:
         name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
         raise InputError(str(path), f"not {name} (invalid byte at position {exc.start})", line) from None
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except json.JSONDecodeError as exc:
         where = f" (column {exc.colno})" if line is not None else ""
         raise InputError(
@@ -192,7 +233,7 @@ def _decode_json(raw: bytes, path: Path, line: int | None) -> Any:
 def _with_file(article: ArticleIn, path: Path) -> ArticleIn:
     # Records rarely name their original file; the input file is then the best answer to "where from?".
     if not article.file:
-        article.file = path.name
+        article.file = printable_name(path.name)
     return article
 
 
@@ -214,7 +255,7 @@ def _export_articles(obj: dict[str, Any], path: Path, line: int | None) -> Itera
     version = obj.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version > EXPORT_VERSION or version < 1:
         yield InputError(
-            str(path), f"unsupported annotator export version {version!r} (this tool reads 1)", line
+            str(path), f"unsupported annotator export version {version!r} (this tool reads 1 and 2)", line
         )
         return
     articles = obj.get("articles")
@@ -226,7 +267,18 @@ def _export_articles(obj: dict[str, Any], path: Path, line: int | None) -> Itera
     except RecordError as exc:
         yield InputError(str(path), f"export actors: {exc}", line)
         return
-    yield from _records(articles, path, line=line, actors=actors, label="article")
+    codebook: Codebook | None = None
+    if version >= 2:
+        try:
+            codebook = codebook_from_object(obj.get("codebook"), "export codebook")
+        except ValidationError as exc:
+            yield InputError(str(path), str(exc), line)
+            return
+    for item in _records(articles, path, line=line, actors=actors, label="article"):
+        if isinstance(item, ArticleIn):
+            # One codebook object shared by every article of the export: the store adds its codes once.
+            item.codebook = codebook
+        yield item
 
 
 def _dispatch(obj: Any, path: Path, line: int | None) -> Iterator[ReadItem]:
@@ -252,7 +304,24 @@ def _dispatch(obj: Any, path: Path, line: int | None) -> Iterator[ReadItem]:
             yield InputError(str(path), str(exc), line)
 
 
+def _not_regular(path: Path) -> InputError | None:
+    """A refusal for anything but a regular file (a FIFO would block, ``/dev/zero`` never ends), else None."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return InputError(str(path), "file not found")
+    except OSError as exc:
+        return InputError(str(path), f"cannot read file: {exc.strerror or exc}")
+    if not stat.S_ISREG(mode):
+        return InputError(str(path), "not a regular file")
+    return None
+
+
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
+    refused = _not_regular(path)
+    if refused is not None:
+        yield refused, None
+        return
     try:
         handle = path.open("rb")
     except FileNotFoundError:

@@ -19,8 +19,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from annotator.core.errors import ValidationError
-from annotator.core.records import PIECE_JOIN, ActorIn, ArticleIn, ArticleStatus, ClaimIn, EntityIn, Span, Status
-from annotator.core.validation import check_choice, check_stance
+from annotator.core.names import validate_annotator_name
+from annotator.core.records import (
+    GOLD_LAYER,
+    PIECE_JOIN,
+    SUGGESTIONS_LAYER,
+    ActorIn,
+    ArticleIn,
+    ArticleStatus,
+    ClaimIn,
+    EntityIn,
+    Span,
+    Status,
+)
+from annotator.core.text_checks import surrogate_in
+from annotator.core.validation import check_choice, check_integer
 from annotator.io.headers import parse_date, parse_header
 
 # Keys that map to ArticleIn fields (never copied into meta).
@@ -51,6 +64,13 @@ class RecordError(ValueError):
     """A record is refused; the message is the reason shown to the user."""
 
 
+def _as_int(value: Any, what: str) -> int:
+    try:
+        return check_integer(value, what)
+    except ValidationError as exc:
+        raise RecordError(str(exc)) from None
+
+
 def _as_str(value: Any, what: str, *, allow_none: bool = True) -> str | None:
     if value is None and allow_none:
         return None
@@ -59,6 +79,17 @@ def _as_str(value: Any, what: str, *, allow_none: bool = True) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     raise RecordError(f"{what} must be a string, got {value!r}")
+
+
+def _annotator(value: Any, what: str) -> str | None:
+    """The layer an imported item names: ``suggestions``, ``gold``, or a valid annotator name."""
+    name = _as_str(value, what)
+    if name is None or name in (SUGGESTIONS_LAYER, GOLD_LAYER):
+        return name
+    try:
+        return validate_annotator_name(name)
+    except ValidationError as exc:
+        raise RecordError(f"{what}: {exc}") from None
 
 
 def make_span(start: Any, end: Any, text_length: int, what: str) -> Span:
@@ -110,7 +141,7 @@ def _entity(item: Any, index: int, text: str) -> EntityIn:
         label=label,
         status=_status(item.get("status"), what),
         origin=_as_str(item.get("origin"), f"{what} origin") or "import",
-        annotator=_as_str(item.get("annotator"), f"{what} annotator"),
+        annotator=_annotator(item.get("annotator"), f"{what} annotator"),
         actor=_as_str(item.get("actor"), f"{what} actor"),
     )
 
@@ -141,10 +172,22 @@ def _role_spans(role: Any, text: str, what: str) -> list[Span]:
 
 
 def _stance(value: Any, what: str) -> int | None:
-    try:
-        return check_stance(value, f"{what} stance")
-    except ValidationError as exc:
-        raise RecordError(str(exc)) from None
+    # Any integer: the project's codebook says which stances exist (an unknown one is added to it on import).
+    return None if value is None else _as_int(value, f"{what} stance")
+
+
+def _variables(value: Any, what: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise RecordError(f"{what} variables must be an object of name: value, got {value!r}")
+    out: dict[str, Any] = {}
+    for name, item in value.items():
+        if item is not None and not isinstance(item, bool | int | str):
+            raise RecordError(f"{what} variable {name!r} must be true/false, an integer or a text, got {item!r}")
+        if item is not None:
+            out[str(name)] = item
+    return out
 
 
 def _claim(item: Any, index: int, text: str) -> ClaimIn:
@@ -163,16 +206,18 @@ def _claim(item: Any, index: int, text: str) -> ClaimIn:
         cue=_role_spans(item.get("cue"), text, f"{what} cue"),
         content=_role_spans(item.get("content"), text, f"{what} content"),
         source=_role_spans(source, text, f"{what} source"),
-        kind=_as_str(item.get("kind"), f"{what} kind") or "other",
-        form=_as_str(item.get("form"), f"{what} form") or "statement",
+        # Absent: not coded (the project's codebook has the kinds and forms, whatever they are).
+        kind=_as_str(item.get("kind"), f"{what} kind") or "",
+        form=_as_str(item.get("form"), f"{what} form") or "",
         source_actor=source_actor,
         addressee=_as_str(item.get("addressee"), f"{what} addressee"),
         issue=_as_str(item.get("issue"), f"{what} issue"),
         stance=_stance(item.get("stance"), what),
         note=_as_str(item.get("note"), f"{what} note") or "",
+        variables=_variables(item.get("variables"), what),
         status=_status(item.get("status"), what),
         origin=_as_str(item.get("origin"), f"{what} origin") or "import",
-        annotator=_as_str(item.get("annotator"), f"{what} annotator"),
+        annotator=_annotator(item.get("annotator"), f"{what} annotator"),
     )
 
 
@@ -272,6 +317,10 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
         raise RecordError("record has no 'text' string")
     if not text.strip():
         raise RecordError("record text is empty")
+    # A lone surrogate ("\ud800" in the JSON) cannot be stored or shown: refuse the record, keep the others.
+    bad = surrogate_in(record, "record")
+    if bad is not None:
+        raise RecordError(bad)
     meta_value = record.get("meta") or {}
     if not isinstance(meta_value, Mapping):
         raise RecordError("'meta' must be an object")

@@ -16,6 +16,7 @@ import jsonschema
 from annotator.core.errors import ValidationError
 from annotator.core.records import PIECE_JOIN
 from annotator.core.resources import load_json_resource
+from annotator.io.codebook_file import codebook_from_object, schema_registry
 
 SCHEMA_NAME = "export.schema.json"
 #: How many schema violations a ValidationError message lists.
@@ -28,11 +29,12 @@ def _validator(definition: str | None) -> jsonschema.protocols.Validator:
     if definition is not None:
         # Validate against one definition while keeping the whole document for its "$ref"s.
         schema = {**schema, "$ref": f"#/$defs/{definition}"}
-        for key in ("type", "required", "properties", "additionalProperties"):
+        for key in ("type", "required", "properties", "additionalProperties", "allOf"):
             schema.pop(key, None)
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
-    return validator_class(schema)
+    # The version-2 ``codebook`` refers to the codebook schema by its $id.
+    return validator_class(schema, registry=schema_registry())
 
 
 def export_schema() -> dict[str, Any]:
@@ -107,6 +109,8 @@ def validate_export(obj: Any) -> None:
         ValidationError: the first problems found, each with its JSON path.
     """
     _schema_errors(obj, None)
+    if "codebook" in obj:
+        codebook_from_object(obj["codebook"], "export codebook")
     actor_ids = _check_actors(obj["actors"])
     for article in obj["articles"]:
         _check_article(article, actor_ids)

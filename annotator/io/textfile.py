@@ -7,6 +7,7 @@ The decoded text keeps every character of the file (no NFC, no trimming) except 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -82,6 +83,59 @@ def read_limited_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+# One well-formed UTF-8 sequence of two to four bytes (RFC 3629: no overlongs, no surrogates, <= U+10FFFF).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def _utf8_with_bad_bytes(data: bytes, path: str, error: UnicodeDecodeError) -> InputError | None:
+    """A refusal when ``data`` is UTF-8 apart from a few broken bytes; None when it is some other encoding.
+
+    Decoding such a file as Windows-1252 turns every correct character into mojibake ("Köln" -> "KÃ¶ln"), and
+    replacing the broken bytes changes the text silently, so it is refused with the place of the first bad byte.
+    A file in another 8-bit encoding has (almost) no well-formed UTF-8 sequences among its high bytes.
+    """
+    valid = _UTF8_MULTIBYTE.findall(data)
+    if not valid:
+        return None
+    high = sum(1 for b in data if b >= 0x80)
+    invalid = high - sum(len(seq) for seq in valid)
+    if len(valid) < invalid:
+        return None
+    offset = error.start
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return InputError(
+        path,
+        f"not valid UTF-8: byte 0x{data[offset]:02x} at byte offset {offset} (column {column}) is not UTF-8, "
+        f"though the rest of the file is ({invalid} bad byte{'s' if invalid != 1 else ''} in all); fix those "
+        f"bytes or save the file again as UTF-8",
+        line,
+    )
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` when the NUL bytes fall as in UTF-16 text without a BOM, else None.
+
+    Mostly-Latin UTF-16 has a NUL in every other byte (the high byte of each code unit) and almost none in the
+    others; a binary file has NULs scattered over both.
+    """
+    if len(data) < 4 or len(data) % 2:
+        return None
+    sample = data[:65536]
+    half = len(sample) // 2
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd >= 0.3 * half and even <= 0.02 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.02 * half:
+        return "utf-16-be"
+    return None
+
+
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
@@ -149,13 +203,22 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
                 raise InputError(path, f"binary file or broken encoding (invalid {name.upper()})") from None
             encoding = name + "-bom" if name != "utf-8" else "utf-8-sig"
             break
+    if text is None and b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        try:
+            if utf16 is None:
+                raise UnicodeDecodeError("utf-16", data, 0, 1, "no UTF-16 pattern")
+            text, encoding = data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            raise InputError(path, "binary file (contains NUL bytes)") from None
     if text is None:
-        if b"\x00" in data:
-            raise InputError(path, "binary file (contains NUL bytes)")
         try:
             text = data.decode("utf-8")
             encoding = "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            broken = _utf8_with_bad_bytes(data, path, error)
+            if broken is not None:
+                raise broken from None
             guessed = _guess_encoding(data)
             if guessed is None:
                 raise InputError(path, "binary file or unknown encoding") from None

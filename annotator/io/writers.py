@@ -12,13 +12,13 @@ The JSON shape is the export contract of docs/architecture.md ("Export contract"
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from annotator import __version__
+from annotator.io import jsontext
 from annotator.io.atomic import Cancel, Checkpoint, OnArticle, atomic_open
 from annotator.io.export_model import (
     EXPORT_FORMAT,
@@ -96,8 +96,11 @@ class ArticleWriter(ABC):
 
 
 def dumps(value: Any) -> str:
-    """One JSON value on one line; ensure_ascii=False: the file is UTF-8 and readable (offsets are code points)."""
-    return json.dumps(value, ensure_ascii=False)
+    """One JSON value on one line; ensure_ascii=False: the file is UTF-8 and readable (offsets are code points).
+
+    Strict JSON: a NaN in an article's meta is written as null, never as the bare NaN strict parsers refuse.
+    """
+    return jsontext.dumps(value, ensure_ascii=False)
 
 
 def export_header(context: ExportContext, *, exported_at: str | None = None) -> dict[str, Any]:
@@ -109,6 +112,7 @@ def export_header(context: ExportContext, *, exported_at: str | None = None) -> 
         "tool": {"name": TOOL_NAME, "version": __version__},
         "layer": context.layer,
         "labels": list(context.labels),
+        "codebook": context.codebook.to_dict(),
         "actors": [actor_to_dict(a, context.actor_ids) for a in sorted(context.actors, key=lambda a: a.id)],
     }
 

@@ -14,7 +14,6 @@ from annotator.core.actor_levels import ActorHierarchy, ActorInfo, ActorLevel
 from annotator.core.claim_table import ClaimRow, ClaimTable, ClaimVocabulary
 from annotator.core.errors import ValidationError
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, Status
-from annotator.core.resources import load_json_resource
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.networks import (
     NETWORK_FORMATS,
@@ -53,13 +52,9 @@ def load_claim_rows(repo: Repository, layer: str) -> list[ClaimRow]:
 
 
 def claim_vocabulary(repo: Repository) -> ClaimVocabulary:
-    """The issue tree, stance scale and forms of the project's claim schema."""
-    schema = dict(load_json_resource("claim_schema.json"))
-    for key in ("issues", "forms", "stances"):
-        override = repo.get_setting(f"claim_{key}")
-        if override:
-            schema[key] = override
-    return ClaimVocabulary.from_schema(schema)
+    """The issue tree, stance scale, forms and variables of the project's codebook."""
+    codebook = repo.codebook()
+    return ClaimVocabulary.from_schema(codebook.to_dict(), [v.name for v in codebook.variables])
 
 
 def actor_hierarchy(repo: Repository) -> ActorHierarchy:

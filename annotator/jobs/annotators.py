@@ -6,41 +6,19 @@ layer). Adding an existing name changes its role: the CLI and the app use the on
 
 from __future__ import annotations
 
-import unicodedata
-
 from annotator.core.errors import ValidationError
-from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, AnnotatorRole
+from annotator.core.names import MAX_NAME_LENGTH, validate_annotator_name
+from annotator.core.records import AnnotatorRole
 from annotator.store.repository import Repository
 
 #: The roles a user may give here (``AnnotatorRole`` values). ``admin`` is a team server's role, given with
 #: ``annotator server add-user NAME --role admin`` together with the login it belongs to.
 ROLES: tuple[str, ...] = (AnnotatorRole.ANNOTATOR.value, AnnotatorRole.REVIEWER.value)
-#: Longest name the store keeps.
-MAX_NAME_LENGTH = 200
+__all__ = ["MAX_NAME_LENGTH", "ROLES", "add_annotator", "list_annotators", "validate_annotator_name", "validate_role"]
 
 ADDED = "added"
 ROLE_CHANGED = "role changed"
 UNCHANGED = "unchanged"
-
-
-def validate_annotator_name(name: str) -> str:
-    """The name, stripped; a ``ValidationError`` saying why when it cannot be an annotator's name.
-
-    Refused: empty, control characters, longer than the store keeps, the names of the model and gold layers
-    (an annotator's layer carries their name), and commas (``--annotators A,B`` splits on them).
-    """
-    cleaned = name.strip() if isinstance(name, str) else ""
-    if not cleaned:
-        raise ValidationError("an annotator needs a name")
-    if len(cleaned) > MAX_NAME_LENGTH:
-        raise ValidationError(f"annotator name is longer than {MAX_NAME_LENGTH} characters")
-    if any(unicodedata.category(ch).startswith("C") for ch in cleaned):
-        raise ValidationError(f"annotator name {cleaned!r} contains control characters")
-    if "," in cleaned:
-        raise ValidationError(f"annotator name {cleaned!r} contains a comma")
-    if cleaned.casefold() in {SUGGESTIONS_LAYER, GOLD_LAYER}:
-        raise ValidationError(f"{cleaned!r} is the name of a layer, not available for an annotator")
-    return cleaned
 
 
 def validate_role(role: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
 from annotator.core.evaluation import (
     ClaimScores,
@@ -24,6 +25,7 @@ from annotator.core.evaluation import (
     score_entity_corpus,
 )
 from annotator.core.records import SUGGESTIONS_LAYER, ClaimView, EntityView
+from annotator.core.resources import sample_codebook
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.nlp.pipeline import LoadedPipeline, load_pipeline
 from annotator.nlp.suggester import Suggester
@@ -55,8 +57,10 @@ def _live(entity: EntityView) -> bool:
     return entity.status != "rejected"
 
 
-def _in_memory(loaded: LoadedPipeline, gold: Sequence[GoldArticle]) -> Iterator[tuple[GoldArticle, Predictions]]:
-    suggester = Suggester(loaded)
+def _in_memory(
+    loaded: LoadedPipeline, gold: Sequence[GoldArticle], codebook: Codebook
+) -> Iterator[tuple[GoldArticle, Predictions]]:
+    suggester = Suggester(loaded, codebook)
     by_id = {str(i): g for i, g in enumerate(gold)}
     for result in suggester.suggest_texts((str(i), g.text) for i, g in enumerate(gold)):
         article = by_id[result.article_id]
@@ -80,7 +84,8 @@ def evaluate(
         gold_path: JSONL in the dev-data format (source / cue / content spans) or our own JSON export.
         kind: "claims" or "entities".
         repo: the project whose current suggestions are scored (required unless ``run``).
-        run: run the suggester in memory on the gold texts instead of reading the project.
+        run: run the suggester in memory on the gold texts instead of reading the project (with the project's
+            codebook when ``repo`` is given, else the sample codebook).
         pipeline: spaCy pipeline setting for ``run``.
         loaded: an already loaded pipeline for ``run``.
         progress: called after each gold article.
@@ -97,7 +102,9 @@ def evaluate(
         raise ValidationError(f"{gold_path}: no article in this file has gold {kind}")
     missing: list[str] = []
     if run:
-        pairs = _in_memory(loaded or load_pipeline(pipeline), annotated)
+        # The project's codebook when there is a project, else the sample one (a run on files alone).
+        codebook = repo.codebook() if repo is not None else sample_codebook()
+        pairs = _in_memory(loaded or load_pipeline(pipeline), annotated, codebook)
     elif repo is None:
         raise ValidationError("evaluate needs a project database, or run=True to suggest in memory")
     else:

@@ -92,7 +92,7 @@ def export(
 
     progress(Progress(0, total, "exporting"))
     try:
-        context = ExportContext(actors=repo.actors(), labels=repo.labels(), layer=layer)
+        context = ExportContext(actors=repo.actors(), codebook=repo.codebook(), layer=layer)
         summary.articles = write_export(path, name, articles(), context, cancel=cancel, on_article=on_article)
     except CancelledError:
         summary.cancelled = True

@@ -55,7 +55,7 @@ def suggest(
     total = len(ids)
     progress(Progress(0, total, f"loading texts for {loaded.origin}"))
     started = time.perf_counter()
-    suggester = Suggester(loaded)
+    suggester = Suggester(loaded, repo.codebook())
     too_long: list[str] = []
     texts = _texts(repo, ids, cancel, loaded.nlp.max_length, too_long)
     results: Iterator[Work]

@@ -14,13 +14,16 @@ class ImportSummary:
     refused: list[InputError] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)  # newly imported, in order
     cancelled: bool = False
+    # What the imported files added to the project's codebook ("added label: SPEAKER"), in order, once each.
+    codebook_added: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        """Human summary: one headline, then one line per refusal (file, line, reason)."""
+        """Human summary: one headline, what the codebook gained, then one line per refusal (file, line, reason)."""
         head = f"{self.imported} imported, {self.duplicates} duplicates skipped, {len(self.refused)} refused"
         if self.cancelled:
             head += " (cancelled: the articles imported before the cancel are kept)"
-        return [head] + [f"  refused {e}" for e in self.refused]
+        codebook = [f"  codebook: {line}" for line in self.codebook_added]
+        return [head, *codebook] + [f"  refused {e}" for e in self.refused]
 
 
 @dataclass

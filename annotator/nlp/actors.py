@@ -1,8 +1,9 @@
 """Actor linking within one article: mentions of the same person or organisation become one actor.
 
-Persons are grouped by name containment ("Prime Minister Shinzo Abe", "Shinzo Abe", "Abe" -> "Shinzo Abe",
-the longest name without titles). Organisations, places and groups (ORG/GPE/NORP) are grouped by normalised
-name, by the alias table in ``resources/actor_aliases.json`` ("U.S." -> "United States") and by acronym
+Which labels name actors, and of what type, comes from the project's codebook (``Label.actor``). Persons are
+grouped by name containment ("Prime Minister Shinzo Abe", "Shinzo Abe", "Abe" -> "Shinzo Abe", the longest name
+without titles). Organisations, places and groups are grouped by normalised name, by the alias table in
+``resources/actor_aliases.json`` ("U.S." -> "United States") and by acronym
 ("LDP" -> "Liberal Democratic Party"). Keys are local to the article ("k1", "k2", ... in order of first
 mention); the store links actors across articles by name and alias, so canonical names and aliases must be
 consistent — nothing else is needed here.
@@ -20,13 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from annotator.core.codebook import ActorType
 from annotator.core.records import ActorSuggestion, ClaimSuggestion, EntitySuggestion, Span
 from annotator.core.resources import load_json_resource
 
-#: Entity labels that name actors; dates, places of no agency (LOC), events and laws do not.
-ACTOR_LABELS: frozenset[str] = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-#: Which mention wins when a claim source covers several (the person in "Japan's Prime Minister Abe").
-_SOURCE_PRIORITY = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
+#: Label -> actor type, for the labels whose mentions name actors (``Codebook.actor_labels()``, in label order).
+ActorTypes = Mapping[str, ActorType]
 #: Words skipped when forming an acronym from a name ("Ministry of Foreign Affairs" -> "MFA").
 _ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "on", "in", "&", "to", "at"})
 
@@ -137,13 +137,16 @@ def _initials(name: str) -> str:
 class _Linker:
     """One article's linking run (state kept in an object so the steps stay small functions)."""
 
-    def __init__(self, text: str, entities: Sequence[EntitySuggestion], lexicon: ActorLexicon) -> None:
+    def __init__(
+        self, text: str, entities: Sequence[EntitySuggestion], lexicon: ActorLexicon, types: ActorTypes
+    ) -> None:
         self.text = text
         self.entities = entities
         self.lexicon = lexicon
+        self.types = types
         self.actors: list[_Actor] = []
         self.assigned: dict[int, int] = {}  # entity index -> actor index
-        self.groups: dict[str, int] = {}  # ORG/GPE/NORP group key -> actor index
+        self.groups: dict[str, int] = {}  # group key of a non-person actor -> actor index
 
     def surface(self, i: int) -> str:
         return self.text[self.entities[i].start : self.entities[i].end]
@@ -158,9 +161,9 @@ class _Linker:
         self.actors[actor].labels[self.entities[i].label] += 1
 
     def link_groups(self) -> None:
-        """ORG/GPE/NORP mentions grouped by alias table or normalised name."""
+        """Organisation, place and group mentions grouped by alias table or normalised name."""
         for i, ent in enumerate(self.entities):
-            if ent.label == "PERSON" or ent.label not in ACTOR_LABELS:
+            if self.types.get(ent.label) in (None, ActorType.PERSON):
                 continue
             name = _strip_article_possessive(self.surface(i))
             if not name:
@@ -169,8 +172,10 @@ class _Linker:
             known = self.lexicon.aliases.get(key)
             if known is not None:
                 key = _group_key(known[0])
+            # The alias table's kind counts only when it is one of the project's labels.
+            kind = known[1] if known and known[1] in self.types else None
             if key not in self.groups:
-                self.groups[key] = self._new_actor(known[0] if known else name, known[1] if known else None)
+                self.groups[key] = self._new_actor(known[0] if known else name, kind)
             self._assign(i, self.groups[key])
 
     def merge_acronyms(self) -> None:
@@ -190,10 +195,10 @@ class _Linker:
         self.actors[source].mentions.clear()
 
     def link_persons(self) -> None:
-        """PERSON mentions grouped by name containment, longest names first so they become canonical."""
+        """Person mentions grouped by name containment, longest names first so they become canonical."""
         names: dict[int, tuple[str, ...]] = {}
         for i, ent in enumerate(self.entities):
-            if ent.label == "PERSON":
+            if self.types.get(ent.label) == ActorType.PERSON:
                 name = self.lexicon.person_name(self.surface(i))
                 if name:
                     names[i] = tuple(name.split())
@@ -206,7 +211,7 @@ class _Linker:
             if not candidates:
                 actor = self._person_elsewhere(i, words, persons)
                 if actor is None:
-                    actor = self._new_actor(" ".join(words), "PERSON")
+                    actor = self._new_actor(" ".join(words), self.entities[i].label)
                     persons.append((folded, actor))
                 elif actor < 0:
                     continue  # a compound like "Abe-Putin": two actors, so none
@@ -219,7 +224,7 @@ class _Linker:
     def _person_elsewhere(
         self, i: int, words: tuple[str, ...], persons: list[tuple[tuple[str, ...], int]]
     ) -> int | None:
-        """Actor for a PERSON mention matching no longer name.
+        """Actor for a person mention matching no longer name.
 
         Returns a place/organisation actor for a mislabelled mention, -1 for "A-B" compounds, else None.
         """
@@ -245,12 +250,14 @@ class _Linker:
         return best
 
     def _merge_surname_orgs(self, persons: list[tuple[tuple[str, ...], int]]) -> None:
-        # spaCy often tags a bare surname ("Lavrov") as ORG; when it is exactly the surname of one multi-word
-        # person of the article and not a known organisation, it is that person.
+        # spaCy often tags a bare surname ("Lavrov") as an organisation; when it is exactly the surname of one
+        # multi-word person of the article and not a known organisation, it is that person.
         for key, actor in self.groups.items():
             if self.actors[actor].kind is not None or " " in key or not self.actors[actor].mentions:
                 continue
-            if not all(self.entities[m].label == "ORG" for m in self.actors[actor].mentions):
+            if not all(
+                self.types.get(self.entities[m].label) == ActorType.ORGANISATION for m in self.actors[actor].mentions
+            ):
                 continue
             matches = [p for canon, p in persons if len(canon) > 1 and canon[-1] == key]
             if len(matches) == 1:
@@ -291,7 +298,7 @@ class _Linker:
 
 
 def link_actors(
-    text: str, entities: Sequence[EntitySuggestion], lexicon: ActorLexicon
+    text: str, entities: Sequence[EntitySuggestion], lexicon: ActorLexicon, types: ActorTypes
 ) -> tuple[list[EntitySuggestion], list[ActorSuggestion]]:
     """Group an article's entity mentions into actors.
 
@@ -299,12 +306,13 @@ def link_actors(
         text: the article text the entity offsets point into.
         entities: the article's entity suggestions (any order; labels from our label set).
         lexicon: titles and known aliases (see :meth:`ActorLexicon.from_resource`).
+        types: which labels name actors, and of what type (``Codebook.actor_labels()``).
 
     Returns:
         The entities in the same order with ``actor_key`` set (None for non-actor labels and unlinkable
         mentions), and the actors, keyed "k1", "k2", ... in order of first mention.
     """
-    linker = _Linker(text, entities, lexicon)
+    linker = _Linker(text, entities, lexicon, types)
     linker.link_groups()
     linker.merge_acronyms()
     linker.link_persons()
@@ -317,6 +325,7 @@ def link_claim_sources(
     entities: Sequence[EntitySuggestion],
     actors: Sequence[ActorSuggestion],
     lexicon: ActorLexicon,
+    types: ActorTypes,
 ) -> list[ClaimSuggestion]:
     """Set ``source_actor_key`` on claims whose source (or resolved ``source_ref``) names a linked actor, and
     ``addressee_actor_key`` on claims whose ``addressee`` mention does.
@@ -329,7 +338,7 @@ def link_claim_sources(
     by_name: dict[str, str | None] = {}
     for actor in actors:
         forms = [actor.name, *actor.aliases]
-        if actor.kind == "PERSON" and " " in actor.name:
+        if types.get(actor.kind) == ActorType.PERSON and " " in actor.name:
             forms.append(actor.name.split()[-1])
         for form in forms:
             folded = form.casefold()
@@ -337,7 +346,7 @@ def link_claim_sources(
             by_name[folded] = actor.key if by_name.get(folded, actor.key) == actor.key else None
     def actor_of(spans: Sequence[Span]) -> str | None:
         for span in spans:
-            key = _overlapping_actor(span, linked, text) or by_name.get(
+            key = _overlapping_actor(span, linked, text, types) or by_name.get(
                 lexicon.person_name(span.slice(text)).casefold()
             )
             if key is not None:
@@ -360,11 +369,16 @@ def link_claim_sources(
     return out
 
 
-def _overlapping_actor(span: Span, linked: Sequence[EntitySuggestion], text: str) -> str | None:
+def _overlapping_actor(span: Span, linked: Sequence[EntitySuggestion], text: str, types: ActorTypes) -> str | None:
     hits = [e for e in linked if e.start < span.end and span.start < e.end]
-    # A nationality before the real source ("Japanese Prime Minister") only modifies it: not the claimant.
-    hits = [e for e in hits if e.label != "NORP" or not any(c.isalnum() for c in text[e.end : span.end])]
+    # A nationality or group before the real source ("Japanese Prime Minister") only modifies it: not the claimant.
+    hits = [
+        e for e in hits if types.get(e.label) != ActorType.GROUP or not any(c.isalnum() for c in text[e.end : span.end])
+    ]
     if not hits:
         return None
-    best = min(hits, key=lambda e: (_SOURCE_PRIORITY.get(e.label, 9), -e.end))
+    # Which mention wins when a source covers several: a person ("Japan's Prime Minister Abe"), then the
+    # codebook's label order.
+    order = {label: (kind != ActorType.PERSON, n) for n, (label, kind) in enumerate(types.items())}
+    best = min(hits, key=lambda e: (order.get(e.label, (True, len(order))), -e.end))
     return best.actor_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from annotator.core.records import ClaimKind
 from annotator.nlp.claim_lexicon import CueLexicon
@@ -58,6 +58,33 @@ def phrase_candidates(
     return out
 
 
+#: Entity labels of a "Speaker:" that can make a claim.
+_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _names_a_speaker(speaker: Span) -> bool:
+    """Whether the words before a headline colon are a speaker: a named actor, or a plural noun of people.
+
+    A headline's names are often not tagged ("Lavrov:" alone reads as a noun), so a speaker the article names
+    elsewhere as a person, organisation, country or group counts too ("Sergei Lavrov said ...").
+    """
+    if any(t.ent_type_ in _SPEAKER_LABELS for t in speaker):
+        return True
+    root = speaker.root
+    if root.tag_ in ("NNS", "NNPS") and root.ent_type_ == "":
+        return True
+    words = [t.lower_ for t in speaker if t.is_alpha]
+    if not words:
+        return False
+    for ent in speaker.doc.ents:
+        if ent.label_ not in _SPEAKER_LABELS or (ent.start < speaker.end and speaker.start < ent.end):
+            continue
+        names = [t.lower_ for t in ent]
+        if any(names[i : i + len(words)] == words for i in range(len(names) - len(words) + 1)):
+            return True
+    return False
+
+
 def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: int) -> list[Candidate]:
     """Headline and caption convention "Speaker: what they said" (no verb; the colon is the cue)."""
     out: list[Candidate] = []
@@ -77,6 +104,10 @@ def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: 
         # A name or a plural title-case noun ("Insiders:"); headline words are title case, so that
         # decides.
         if not all(t.is_title or t.is_upper or not t.is_alpha or t.pos_ in ("ADP", "DET") for t in speaker):
+            continue
+        # Headlines are title case too ("Stealth Over Health: ..."): the part before the colon must name
+        # someone who can speak: a person, organisation, country or group, or people ("Insiders:").
+        if not _names_a_speaker(speaker):
             continue
         line_end = text.find("\n", tok.idx)
         line_end = len(text) if line_end < 0 else line_end

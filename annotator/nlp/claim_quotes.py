@@ -8,18 +8,44 @@ know:
   (the typographic convention for multi-paragraph quotes);
 * a missing closing mark: the quote then ends at the paragraph break;
 * single quotes ``‘ … ’`` inside a double quote are nested quotes and stay part of the outer quote (single
-  quotes are not used as top-level quotes because ``’`` is also the apostrophe).
+  quotes are not used as top-level quotes because ``’`` is also the apostrophe);
+* the quotation dash: a paragraph opening with a horizontal bar ``―`` (U+2015) is a quotation up to the next bar,
+  or, without one, up to the attribution that closes it (``― We will not give up, said Abe.``) or the
+  paragraph's end. A bar inside a sentence is a dash, not a quote.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _OPENERS = {"“": "”", "«": "»", "„": "“"}
 _CLOSERS = {"”", "»"}
 _STRAIGHT = '"'
 _DOUBLED = "''"  # two apostrophes used as a double quote mark (common in wire and NYT copy)
+_BAR = "\u2015"  # HORIZONTAL BAR, the quotation dash
+# ", said Abe." / ", the minister told reporters" / ", Abe said": where a dash quote without a closing bar ends.
+_DASH_ATTRIBUTION = re.compile(
+    r",\s+(?:(?:said|says|told|added|asked|insisted|stressed|noted|explained|warned|continued|replied)\b"
+    r"|(?:[A-Z][\w.'’-]*|the|a|an)(?:\s+[\w.'’-]+){0,5}\s+(?:said|says|told|added|asked|insisted|stressed|noted"
+    r"|explained|warned|continued|replied)\b)"
+)
+
+
+def _at_line_start(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j] in " \t\u00a0":
+        j -= 1
+    return j < 0 or text[j] == "\n"
+
+
+def _end_dash_quote(text: str, quote: Quote) -> Quote:
+    """A dash quote cut at its paragraph's end ends at the attribution after it, when there is one."""
+    match = _DASH_ATTRIBUTION.search(text, quote.inner_start, quote.end)
+    if match is None:
+        return quote
+    return replace(quote, end=match.start(), inner_end=match.start(), closed=True)
 
 
 @dataclass(frozen=True)
@@ -67,16 +93,21 @@ def find_quotes(text: str) -> list[Quote]:
         if open_at is None:
             if ch in _OPENERS or (ch == _STRAIGHT and _straight_opens(text, i)):
                 open_at, closer = i, (_OPENERS.get(ch, _STRAIGHT))
+            elif ch == _BAR and _at_line_start(text, i):
+                open_at, closer = i, _BAR
         elif ch == "\n":
             # Paragraph break inside an open quote: continue it only when the next paragraph reopens a quote.
             j = i
             while j < n and text[j].isspace():
                 j += 1
-            if j < n and (text[j] in _OPENERS or text[j] == _STRAIGHT):
+            if closer != _BAR and j < n and (text[j] in _OPENERS or text[j] == _STRAIGHT):
                 i = j  # skip the reopening mark; the quote goes on
             else:
-                quotes.append(Quote(open_at, i, open_at + 1, i, closed=False))
+                cut = Quote(open_at, i, open_at + 1, i, closed=False)
+                quotes.append(_end_dash_quote(text, cut) if closer == _BAR else cut)
                 open_at = closer = None
+        elif closer == _BAR and ch != _BAR:
+            pass  # inside a dash quote only the bar (or the paragraph's end) closes it
         elif ch == closer or ch in _CLOSERS or (ch == _STRAIGHT and not text[i - 1].isspace()):
             # Any closing mark ends the quote: copy mixing “ with " (or " with ”) is common.
             end = i + 2 if orig.startswith(_DOUBLED, i) else i + 1
@@ -95,7 +126,8 @@ def find_quotes(text: str) -> list[Quote]:
         end = n
         while end > open_at + 1 and text[end - 1].isspace():
             end -= 1
-        quotes.append(Quote(open_at, end, open_at + 1, end, closed=False))
+        cut = Quote(open_at, end, open_at + 1, end, closed=False)
+        quotes.append(_end_dash_quote(text, cut) if closer == _BAR else cut)
     return [q for q in quotes if q.inner_end > q.inner_start]
 
 

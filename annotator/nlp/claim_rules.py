@@ -57,7 +57,7 @@ _SPEECH_FORMS_INDIRECT = {
 class ClaimRules:
     """Compiled rules for one vocabulary; ``candidates(doc)`` is cheap and reentrant."""
 
-    def __init__(self, vocab: Vocab, lexicon: CueLexicon) -> None:
+    def __init__(self, vocab: Vocab, lexicon: CueLexicon, source_labels: frozenset[str] | None = None) -> None:
         self.lexicon = lexicon
         self.matcher = DependencyMatcher(vocab)
         self._frames: dict[int, tuple[str, int]] = {}
@@ -72,7 +72,7 @@ class ClaimRules:
             key = vocab.strings[entry["name"]]
             self._frames[key] = (entry["frame"], int(entry.get("rank", 5)))
             self._node_names[key] = [node["RIGHT_ID"] for node in pattern]
-        self.subjects = SubjectFinder(lexicon)
+        self.subjects = SubjectFinder(lexicon, source_labels)
         self.subject_deps = self.subjects.subject_deps
         self.stop_deps = frozenset(lexicon.param("source_stop_deps"))
         self.quote_min_words = int(lexicon.param("quote_min_words"))

@@ -14,8 +14,13 @@ from annotator.nlp.claim_lexicon import CueLexicon
 class SubjectFinder:
     """Finds source tokens; settings come from ``claim_patterns.json`` through the lexicon."""
 
-    def __init__(self, lexicon: CueLexicon) -> None:
+    def __init__(self, lexicon: CueLexicon, source_labels: frozenset[str] | None = None) -> None:
+        """``source_labels``: the pipeline's entity labels that can be a source (those the project's codebook
+        turns into actor labels); default ``source_entity_labels`` of claim_patterns.json."""
         self.lexicon = lexicon
+        self.source_labels = (
+            source_labels if source_labels is not None else frozenset(lexicon.param("source_entity_labels"))
+        )
         self.subject_deps = frozenset(lexicon.param("subject_deps"))
         self.passive_deps = frozenset(lexicon.param("passive_subject_deps"))
         self.agent_dep = str(lexicon.param("agent_dep"))
@@ -75,16 +80,13 @@ class SubjectFinder:
                     return child
             # '"...," said Dmitry Peskov, smiling': a name right after the verb, however it was parsed.
             nxt = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
-            if nxt is not None and nxt.ent_type_ in _SOURCE_ENTS and nxt.ent_iob_ == "B":
+            if nxt is not None and nxt.ent_type_ in self.source_labels and nxt.ent_iob_ == "B":
                 return _entity_head(nxt)
         # '"...," Lavrov answers': a name right before the verb that the parser attached elsewhere.
         prev = verb.nbor(-1)
-        if prev.ent_type_ in _SOURCE_ENTS and (verb.i - 2 < 0 or doc[verb.i - 2].text in ("”", '"', "''", ",")):
+        if prev.ent_type_ in self.source_labels and (verb.i - 2 < 0 or doc[verb.i - 2].text in ("”", '"', "''", ",")):
             return _entity_head(prev)
         return None
-
-
-_SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 
 
 def _entity_head(tok: Token) -> Token:

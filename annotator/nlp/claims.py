@@ -47,6 +47,8 @@ class ClaimSuggester:
         nlp_vocab_or_nlp: the loaded pipeline or its ``Vocab`` (the Docs passed to ``suggest`` must share it).
         lexicon_path: a cue lexicon to use instead of ``resources/cues.json``.
         patterns_path: rule parameters to use instead of ``resources/claim_patterns.json``.
+        source_labels: the pipeline's entity labels that can name a source (the project's actor labels through
+            its label map); default ``source_entity_labels`` of the rule parameters.
 
     Raises:
         ConfigError: a resource file is missing or malformed.
@@ -57,10 +59,11 @@ class ClaimSuggester:
         nlp_vocab_or_nlp: Language | Vocab,
         lexicon_path: Path | None = None,
         patterns_path: Path | None = None,
+        source_labels: frozenset[str] | None = None,
     ) -> None:
         vocab = nlp_vocab_or_nlp.vocab if isinstance(nlp_vocab_or_nlp, Language) else nlp_vocab_or_nlp
         self.lexicon: CueLexicon = load_lexicon(lexicon_path, patterns_path)
-        self.rules = ClaimRules(vocab, self.lexicon)
+        self.rules = ClaimRules(vocab, self.lexicon, source_labels)
         self.resolver = SourceResolver(self.lexicon.param("resolution"))
 
     def suggest(self, doc: Doc) -> list[ClaimSuggestion]:
@@ -82,6 +85,7 @@ class ClaimSuggester:
         quotes = QuoteIndex(find_quotes(doc.text))
         sents = Sentences(doc)
         best = _drop_embedded(_best_per_cue(self.rules.candidates(doc, quotes, sents)))
+        best = [c for c in best if not _hypothetical(c)]
         index = self.resolver.index(doc, sents) if best else None
         out: list[ClaimSuggestion] = []
         seen: set[tuple[tuple[CharSpan, ...], tuple[CharSpan, ...]]] = set()
@@ -119,6 +123,15 @@ class ClaimSuggester:
             )
         out.sort(key=lambda c: (c.cue[0].start, c.content[0].start))
         return out
+
+
+def _hypothetical(cand: Candidate) -> bool:
+    """"Let's say ...", "let us assume ...": a supposition of the writer, not an attributed claim (the source would
+    be "'s")."""
+    tok = cand.source_token
+    if tok is None or tok.lower_ not in ("'s", "’s", "us") or tok.i == 0:
+        return False
+    return tok.doc[tok.i - 1].lower_ == "let"
 
 
 def _best_per_cue(cands: list[Candidate]) -> list[Candidate]:

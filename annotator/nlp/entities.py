@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.core.codebook import ActorType, Codebook
 from annotator.core.records import EntitySuggestion
-from annotator.core.resources import load_json_resource
-
-#: Label used for pipeline labels that are neither mapped nor in our label set, when the set has it.
-FALLBACK_LABEL = "MISC"
 
 # What spaCy's English models sometimes include in an entity but an analyst would not mark:
 # a leading article ("the Northern Territories"), opening quotes/brackets, a possessive ("North Korea's"),
@@ -28,36 +25,38 @@ _TRAILING_PUNCT = ",;:!?\"'”’»)]}"
 _ABBREVIATIONS = frozenset({"inc", "corp", "co", "ltd", "jr", "sr", "st", "bros", "plc", "llc", "dr", "mr", "mrs"})
 _LINE_BREAKS = frozenset("\n\r\v\f\x85\u2028\u2029")
 _SENTENCE_END = frozenset(".!?:;\"“”'‘’«»([—–-\n")
+#: The label spaCy's English pipelines (OntoNotes scheme) give dates; pipeline vocabulary, not the codebook's.
+_PIPELINE_DATE = "DATE"
 # Six or more digits in a row make an identifier (licence, phone, record number), not a name or a place.
 _ID_NUMBER = re.compile(r"\d{6,}")
 
 
 @dataclass(frozen=True)
 class LabelMap:
-    """Maps a pipeline's entity labels to the project's label set.
+    """Maps a pipeline's entity labels to the project's labels (the codebook's ``spacy_map``).
 
     Attributes:
-        mapping: pipeline label -> our label, or None to drop it (``spacy_map`` in ``labels.json``).
-        labels: the project's label names.
-        fallback: label for pipeline labels that are neither mapped nor ours (None drops them).
+        mapping: pipeline label -> our label, or None to drop it.
+        labels: the project's label names; a pipeline label that is one of them and not mapped is kept as it is,
+            any other is dropped.
+        actor_types: label -> actor type for the labels that name actors (label order).
     """
 
     mapping: Mapping[str, str | None]
     labels: frozenset[str]
-    fallback: str | None = FALLBACK_LABEL
+    actor_types: Mapping[str, ActorType] = field(default_factory=dict)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> LabelMap:
-        """Build from the ``labels.json`` structure (``{"labels": [{"name": ...}], "spacy_map": {...}}``)."""
-        labels = frozenset(str(item["name"]) for item in data.get("labels", []))
-        mapping = {str(k): (None if v is None else str(v)) for k, v in dict(data.get("spacy_map", {})).items()}
-        fallback = FALLBACK_LABEL if FALLBACK_LABEL in labels else None
-        return cls(mapping=mapping, labels=labels, fallback=fallback)
+    def from_codebook(cls, codebook: Codebook) -> LabelMap:
+        return cls(
+            mapping=codebook.label_map,
+            labels=frozenset(codebook.label_names),
+            actor_types=codebook.actor_labels(),
+        )
 
-    @classmethod
-    def from_resource(cls) -> LabelMap:
-        """The project's default map, from ``resources/labels.json``."""
-        return cls.from_json(load_json_resource("labels.json"))
+    def pipeline_actor_labels(self, pipeline_labels: Iterable[str]) -> frozenset[str]:
+        """The pipeline labels (of ``pipeline_labels``) whose entities become actor mentions."""
+        return frozenset(p for p in pipeline_labels if (self.map(p) or "") in self.actor_types)
 
     def map(self, label: str) -> str | None:
         """Our label for a pipeline label, or None when such entities are dropped."""
@@ -66,7 +65,7 @@ class LabelMap:
         elif label in self.labels:
             return label
         else:
-            target = self.fallback
+            return None
         return target if target is None or target in self.labels else None
 
 
@@ -128,7 +127,7 @@ def entity_suggestions(doc: Any, label_map: LabelMap) -> list[EntitySuggestion]:
 
     Args:
         doc: a ``spacy.tokens.Doc`` with entities set.
-        label_map: how pipeline labels become ours (see :meth:`LabelMap.from_resource`).
+        label_map: how pipeline labels become ours (see :meth:`LabelMap.from_codebook`).
 
     Returns:
         One suggestion per kept entity, in text order, with cleaned code-point offsets into ``doc.text`` and
@@ -149,7 +148,8 @@ def suggestions_from_spans(
         cleaned = clean_span(text, start, end)
         if cleaned is None:
             continue
-        if label != "DATE" and _ID_NUMBER.search(text, cleaned[0], cleaned[1]):
+        # A pipeline's DATE may well be all digits (20150917); a name or place never is.
+        if raw_label != _PIPELINE_DATE and _ID_NUMBER.search(text, cleaned[0], cleaned[1]):
             continue
         out.append(EntitySuggestion(start=cleaned[0], end=cleaned[1], label=label))
     out.sort(key=lambda e: (e.start, e.end))

@@ -8,17 +8,14 @@ at module level: the caller keeps the returned :class:`LoadedPipeline` for as lo
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
 import os
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
 from annotator.core.errors import ConfigError
+from annotator.nlp.workers import map_in_workers
 
 T = TypeVar("T")
 
@@ -147,7 +144,8 @@ def parse_stream(
     With ``n_process > 1`` the texts are parsed in worker processes we manage ourselves rather than with
     spaCy's ``n_process``: spaCy's workers deadlock when the consumer stops early (its ``join`` waits for workers
     blocked writing docs nobody reads), and stopping early is exactly what cancelling a job does. Ours are
-    terminated when the iterator is closed, garbage collected or fails.
+    terminated when the iterator is closed, garbage collected or fails, and when this process ends
+    (:mod:`annotator.nlp.workers`).
 
     Args:
         nlp: the loaded ``Language``.
@@ -161,91 +159,4 @@ def parse_stream(
     if n_process <= 1:
         yield from nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
         return
-    yield from _parse_in_workers(nlp, pairs, max(1, batch_size), n_process)
-
-
-def _parse_worker(nlp: Any, conn: Connection, batch_size: int) -> None:
-    """Worker process: parse batches of texts and send back the serialised docs until told to stop."""
-    try:
-        while True:
-            texts = conn.recv()
-            if texts is None:
-                return
-            try:
-                # The tensor is large and not read by the suggesters; user data is empty.
-                docs = [d.to_bytes(exclude=["tensor", "user_data"]) for d in nlp.pipe(texts, batch_size=batch_size)]
-                conn.send(("ok", docs))
-            except Exception as exc:  # reported to the parent, which raises it where the caller can see it
-                conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    except (EOFError, OSError, KeyboardInterrupt):  # the parent went away or is stopping us
-        return
-
-
-def _batches(pairs: Iterable[tuple[str, T]], size: int) -> Iterator[list[tuple[str, T]]]:
-    batch: list[tuple[str, T]] = []
-    for pair in pairs:
-        batch.append(pair)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _parse_in_workers(
-    nlp: Any, pairs: Iterable[tuple[str, T]], batch_size: int, n_process: int
-) -> Iterator[tuple[Any, T]]:
-    from spacy.tokens import Doc
-
-    # fork shares the loaded pipeline with the workers for free; elsewhere (spawn) it is pickled to them.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    workers: list[tuple[Any, Connection]] = []
-    finished = False
-    try:
-        for _ in range(n_process):
-            parent_end, child_end = context.Pipe()
-            proc = context.Process(target=_parse_worker, args=(nlp, child_end, batch_size), daemon=True)
-            proc.start()
-            child_end.close()
-            workers.append((proc, parent_end))
-        batches = _batches(pairs, batch_size)
-        # One batch in flight per worker: a worker is then always waiting in recv() when we send, so two large
-        # messages can never block each other. FIFO over the round robin keeps the input order.
-        pending: deque[tuple[int, list[T]]] = deque()
-        for index, (_, conn) in enumerate(workers):
-            batch = next(batches, None)
-            if batch is None:
-                break
-            conn.send([text for text, _ in batch])
-            pending.append((index, [ctx for _, ctx in batch]))
-        while pending:
-            index, contexts = pending.popleft()
-            conn = workers[index][1]
-            status, payload = conn.recv()
-            if status != "ok":
-                raise RuntimeError(f"spaCy worker process failed: {payload}")
-            batch = next(batches, None)
-            if batch is not None:  # keep the worker busy while the rules run on these docs here
-                conn.send([text for text, _ in batch])
-                pending.append((index, [ctx for _, ctx in batch]))
-            for data, ctx in zip(payload, contexts, strict=True):
-                yield Doc(nlp.vocab).from_bytes(data), ctx
-        finished = True
-    finally:
-        _stop_workers(workers, graceful=finished)
-
-
-def _stop_workers(workers: list[tuple[Any, Connection]], graceful: bool) -> None:
-    for proc, conn in workers:
-        if graceful:
-            with contextlib.suppress(OSError):
-                conn.send(None)
-        else:
-            proc.terminate()  # cancelled or failed: its current batch is not wanted
-    for proc, conn in workers:
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-        conn.close()
+    yield from map_in_workers(nlp, pairs, batch_size=max(1, batch_size), n_process=n_process)

@@ -1,21 +1,25 @@
 """Turn article texts into suggestions: entities, claims and actor links, one ``ArticleSuggestions`` each.
 
 spaCy does the expensive part (the texts are streamed through the pipeline, optionally in several worker
-processes); our rules run in this process on the parsed docs, so nothing of ours needs to be picklable and
-``n_process`` works with any claim suggester.
+processes). With one process our rules run here on the parsed docs; with several they run in the workers (which
+get this suggester by fork) and only the suggestions come back.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Generator, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from annotator.core.codebook import Codebook
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion
 from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
 from annotator.nlp.entities import LabelMap, entity_suggestions
+from annotator.nlp.issues import IssueSuggester
 from annotator.nlp.pipeline import LoadedPipeline, parse_stream
+from annotator.nlp.workers import map_in_workers
 
 _CLAIMS_MODULE = "annotator.nlp.claims"
 
@@ -32,7 +36,19 @@ def _has_parser(nlp: Any) -> bool:
         return True
 
 
-def _make_claim_suggester(nlp: Any, lexicon_path: str | Path | None) -> _ClaimSuggester | None:
+def _pipeline_labels(nlp: Any) -> set[str]:
+    """The entity labels the pipeline's recognisers can give (empty for a test double)."""
+    labels: set[str] = set()
+    for name in getattr(nlp, "pipe_names", []):
+        pipe = nlp.get_pipe(name)
+        if name == "ner" or "ner" in type(pipe).__name__.lower() or hasattr(pipe, "ent_ids"):
+            labels.update(str(label) for label in getattr(pipe, "labels", ()))
+    return labels
+
+
+def _make_claim_suggester(
+    nlp: Any, lexicon_path: str | Path | None, source_labels: frozenset[str]
+) -> _ClaimSuggester | None:
     """The claim suggester, or None while ``annotator.nlp.claims`` does not exist.
 
     Imported lazily because it is developed separately; an ImportError *inside* that module is a bug and is
@@ -45,7 +61,7 @@ def _make_claim_suggester(nlp: Any, lexicon_path: str | Path | None) -> _ClaimSu
             return None
         raise
     path = Path(lexicon_path) if lexicon_path is not None else None
-    suggester: _ClaimSuggester = module.ClaimSuggester(nlp, lexicon_path=path)
+    suggester: _ClaimSuggester = module.ClaimSuggester(nlp, lexicon_path=path, source_labels=source_labels)
     return suggester
 
 
@@ -54,7 +70,9 @@ class Suggester:
 
     Args:
         loaded: the pipeline from :func:`annotator.nlp.pipeline.load_pipeline`.
-        label_map: pipeline labels -> ours; default ``resources/labels.json``.
+        codebook: the project's codebook (``Repository.codebook()``): its label map and actor labels turn the
+            pipeline's entities into the project's, its kinds and forms bound the claims', its issue keywords
+            suggest issues.
         actor_lexicon: titles and known aliases; default ``resources/actor_aliases.json``.
         claim_lexicon_path: a cue lexicon for the claim suggester; None for its default.
     """
@@ -62,17 +80,23 @@ class Suggester:
     def __init__(
         self,
         loaded: LoadedPipeline,
+        codebook: Codebook,
         *,
-        label_map: LabelMap | None = None,
         actor_lexicon: ActorLexicon | None = None,
         claim_lexicon_path: str | Path | None = None,
     ) -> None:
         self.loaded = loaded
-        self.label_map = label_map if label_map is not None else LabelMap.from_resource()
+        self.codebook = codebook
+        self.label_map = LabelMap.from_codebook(codebook)
         self.actor_lexicon = actor_lexicon if actor_lexicon is not None else ActorLexicon.from_resource()
+        candidates = _pipeline_labels(loaded.nlp) | set(self.label_map.mapping) | set(self.label_map.labels)
+        source_labels = self.label_map.pipeline_actor_labels(candidates)
         # A pipeline without a parser (an NER-only custom one) still gives entities and actors; claims need
         # the parse, so they are left out rather than failing every article.
-        self._claims = _make_claim_suggester(loaded.nlp, claim_lexicon_path) if _has_parser(loaded.nlp) else None
+        self._claims = (
+            _make_claim_suggester(loaded.nlp, claim_lexicon_path, source_labels) if _has_parser(loaded.nlp) else None
+        )
+        self._issues = IssueSuggester(loaded.nlp, codebook)
 
     @property
     def origin(self) -> str:
@@ -87,14 +111,23 @@ class Suggester:
     def suggest_doc(self, article_id: str, doc: Any) -> ArticleSuggestions:
         """Suggestions for one already parsed ``spacy.tokens.Doc`` of the article's text."""
         entities = entity_suggestions(doc, self.label_map)
-        entities, actors = link_actors(doc.text, entities, self.actor_lexicon)
+        types = self.label_map.actor_types
+        entities, actors = link_actors(doc.text, entities, self.actor_lexicon, types)
         claims: list[ClaimSuggestion] = []
         if self._claims is not None:
-            found = self._claims.suggest(doc)
-            claims = link_claim_sources(doc.text, found, entities, actors, self.actor_lexicon)
+            found = [self._in_codebook(c) for c in self._claims.suggest(doc)]
+            claims = link_claim_sources(doc.text, found, entities, actors, self.actor_lexicon, types)
+            if self._issues.active:
+                claims = self._issues.suggest(doc, claims)
         return ArticleSuggestions(
             article_id=article_id, origin=self.origin, entities=entities, claims=claims, actors=actors
         )
+
+    def _in_codebook(self, claim: ClaimSuggestion) -> ClaimSuggestion:
+        """The rules' kind and form when the project's codebook has them, else not coded."""
+        kind = claim.kind if claim.kind in self.codebook.kind_names else ""
+        form = claim.form if claim.form in self.codebook.form_names else ""
+        return claim if (kind, form) == (claim.kind, claim.form) else replace(claim, kind=kind, form=form)
 
     def suggest_texts(
         self, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1
@@ -104,13 +137,23 @@ class Suggester:
         Args:
             items: ``(article_id, text)`` pairs; consumed lazily, so a large corpus need not be in memory.
             batch_size: texts per spaCy batch.
-            n_process: worker processes parsing texts; the rules run here on the docs they return. Close the
-                iterator (or let it be collected) to stop early: the workers are then terminated.
+            n_process: worker processes; each parses its texts and runs the rules on them. Close the iterator
+                (or let it be collected) to stop early: the workers are then terminated.
 
         Yields:
             One :class:`ArticleSuggestions` per item, offsets into the given text.
         """
         pairs = ((text, article_id) for article_id, text in items)
-        # Closing this generator early (a cancelled job) closes parse_stream, which stops its workers.
-        for doc, article_id in parse_stream(self.loaded.nlp, pairs, batch_size=batch_size, n_process=n_process):
+        if n_process > 1:
+            # The rules run in the workers too: only the (small) suggestions come back, not the parsed Docs, so
+            # this process does little more than store them (issue 15, point 33). Closing this generator early
+            # (a cancelled job) stops the workers.
+            for suggestions, _ in map_in_workers(self.loaded.nlp, pairs, batch_size=batch_size,
+                                                 n_process=n_process, process=self._suggest_in_worker):
+                yield suggestions
+            return
+        for doc, article_id in parse_stream(self.loaded.nlp, pairs, batch_size=batch_size):
             yield self.suggest_doc(article_id, doc)
+
+    def _suggest_in_worker(self, doc: Any, article_id: str) -> ArticleSuggestions:
+        return self.suggest_doc(article_id, doc)

@@ -9,22 +9,27 @@ from typing import Any
 from peewee import fn
 
 from annotator.core.changes import Action
+from annotator.core.codebook import ActorType, Codebook
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ActorView, Change
-from annotator.store._context import dumps, now
+from annotator.store._context import StoreContext, dumps, now
 from annotator.store._entities import ensure_text
 from annotator.store._snapshots import EventBuilder, reindex_actor, snapshot
 from annotator.store._views import actor_view
 from annotator.store.models import Actor, ActorName, Claim, Entity
 
-#: Kinds that may name the same actor: "Japan" the GPE and "Japan" the government (ORG) are one actor, a
-#: person
-#: never matches an organisation.
-_KIND_GROUPS = {"PERSON": "person", "ORG": "collective", "GPE": "collective", "NORP": "collective"}
+
+def _kind_group(book: Codebook, kind: str) -> str:
+    actor = book.actor_labels().get(kind)
+    if actor is None:
+        return f"label:{kind}"
+    return "person" if actor == ActorType.PERSON else "collective"
 
 
-def compatible(kind_a: str, kind_b: str) -> bool:
-    return _KIND_GROUPS.get(kind_a, kind_a) == _KIND_GROUPS.get(kind_b, kind_b)
+def compatible(book: Codebook, kind_a: str, kind_b: str) -> bool:
+    """Whether actors of two kinds (labels) may be one: "Japan" the country and "Japan" the government are one
+    actor (both collective in the codebook's actor types); a person never matches an organisation."""
+    return _kind_group(book, kind_a) == _kind_group(book, kind_b)
 
 
 def _key(name: str) -> str:
@@ -40,6 +45,9 @@ def live_actor(actor_id: int) -> Any:
 
 def actors(query: str, limit: int | None) -> list[ActorView]:
     select = Actor.select().where(Actor.deleted == False)  # noqa: E712
+    if "\x00" in query:
+        # No name holds a NUL, and SQLite would cut the LIKE pattern at it and match every actor.
+        return []
     if query.strip():
         matching = ActorName.select(ActorName.actor).where(ActorName.key.contains(_key(query)))
         select = select.where(Actor.id.in_(matching))
@@ -70,18 +78,25 @@ def _aliases(values: Iterable[str], name: str) -> list[str]:
     return out
 
 
-def _check_parent(actor_id: int | None, parent_id: int | None) -> None:
-    if parent_id is None:
-        return
-    live_actor(parent_id)
-    # Walk up from the parent: reaching the actor itself would make a cycle (Abe -> Government -> Abe).
+def makes_cycle(actor_id: int | None, parent_id: int) -> bool:
+    """Whether giving ``actor_id`` the parent ``parent_id`` would close a cycle (Abe -> Government -> Abe)."""
+    # Walk up from the parent: reaching the actor itself would make a cycle.
     seen: set[int] = set()
     current: int | None = parent_id
     while current is not None and current not in seen:
         if current == actor_id:
-            raise ValidationError(f"actor {parent_id} cannot be the parent of actor {actor_id}: that makes a cycle")
+            return True
         seen.add(current)
         current = Actor.select(Actor.parent).where(Actor.id == current).scalar()
+    return False
+
+
+def _check_parent(actor_id: int | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    live_actor(parent_id)
+    if makes_cycle(actor_id, parent_id):
+        raise ValidationError(f"actor {parent_id} cannot be the parent of actor {actor_id}: that makes a cycle")
 
 
 def insert_actor(name: str, kind: str, aliases: Sequence[str], parent_id: int | None, notes: str) -> int:
@@ -187,6 +202,7 @@ def merge_actors(keep_id: int, merge_id: int, annotator: str) -> Change:
 
 
 def resolve_actors(
+    st: StoreContext,
     proposals: Sequence[tuple[str, str, str, Sequence[str]]],
 ) -> tuple[dict[str, int], list[int]]:
     """Match (key, name, kind, aliases) proposals to live actors by name/alias; create the unmatched ones.
@@ -208,10 +224,11 @@ def resolve_actors(
             found.setdefault(key, []).append((actor_id, kind))
     mapping: dict[str, int] = {}
     created: list[int] = []
+    book = st.codebook()
     for key, name, kind, aliases in proposals:
         candidates = [c for n in (name, *aliases) for c in found.get(_key(n), [])]
         exact = [c for c in candidates if c[1] == kind]
-        near = [c for c in candidates if compatible(c[1], kind)]
+        near = [c for c in candidates if compatible(book, c[1], kind)]
         chosen = (exact or near)[0] if (exact or near) else None
         if chosen is None:
             if not name.strip():

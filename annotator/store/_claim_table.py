@@ -8,6 +8,7 @@ crosses into Python.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -59,7 +60,8 @@ def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | No
     query = (
         Claim.select(Claim.id, Claim.article, Article.title, Article.date, Article.source, Claim.layer,
                      Claim.created_by, Claim.status, Claim.kind, Claim.form, Claim.source_actor,
-                     source.name, Claim.addressee, addressee.name, Claim.issue, Claim.stance, Claim.note)
+                     source.name, Claim.addressee, addressee.name, Claim.issue, Claim.stance, Claim.note,
+                     Claim.variables)
         .join(Article, on=(Claim.article == Article.id))
         .switch(Claim)
         .join(source, JOIN.LEFT_OUTER, on=(Claim.source_actor == source.id))
@@ -75,7 +77,7 @@ def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | No
 
     rows = []
     for (claim_id, article_id, title, day, outlet, layer_id, created_by, status, kind, form, source_id, source_name,
-         addressee_id, addressee_name, issue, stance, note) in query:
+         addressee_id, addressee_name, issue, stance, note, variables) in query:
         roles = texts.get(claim_id, {})
         starts = [s for pieces in roles.values() for s, _, _ in pieces]
         rows.append(ClaimRow(
@@ -84,6 +86,6 @@ def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | No
             source_text=joined(roles.get("source", [])), cue_text=joined(roles.get("cue", [])),
             content_text=joined(roles.get("content", [])), source_actor_id=source_id, source_actor_name=source_name,
             addressee_id=addressee_id, addressee_name=addressee_name, issue=issue, stance=stance, note=note or "",
-            start=min(starts) if starts else 0,
+            start=min(starts) if starts else 0, variables=json.loads(variables or "{}"),
         ))
     return rows

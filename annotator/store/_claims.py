@@ -7,8 +7,8 @@ from typing import Any
 
 from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
-from annotator.core.records import Change, ClaimView, Role, Span, Status
-from annotator.store._context import StoreContext, now
+from annotator.core.records import Change, ClaimKind, ClaimView, Role, Span, Status
+from annotator.store._context import StoreContext, dumps, now
 from annotator.store._entities import article_rows, check_actor, decide, decided_ids, delete_own
 from annotator.store._rows import claim_row
 from annotator.store._snapshots import EventBuilder
@@ -24,9 +24,10 @@ ATTRIBUTES = {
     "note": "note",
     "source_actor_id": "source_actor",
     "addressee_id": "addressee",
+    "variables": "variables",
 }
 #: Columns that decide between "accepted" and "corrected" (``span_key`` stands for the spans).
-_COMPARED = ("kind", "form", "issue", "stance", "note", "source_actor", "addressee", "span_key")
+_COMPARED = ("kind", "form", "issue", "stance", "note", "source_actor", "addressee", "variables", "span_key")
 _ROLE_ORDER = {Role.SOURCE.value: 0, Role.CUE.value: 1, Role.CONTENT.value: 2}
 
 
@@ -38,6 +39,12 @@ def span_key(roles: Mapping[str, Sequence[Span]]) -> str:
         if spans:
             parts.append(f"{role}:" + ",".join(f"{s.start}-{s.end}" for s in spans))
     return ";".join(parts)
+
+
+def variables_text(st: StoreContext, values: Any) -> str:
+    """The stored form of a claim's variable values: checked, unset ones dropped, keys sorted (comparable)."""
+    checked = st.codebook().check_variables(values)
+    return dumps(dict(sorted(checked.items())))
 
 
 def check_spans(st: StoreContext, spans: Sequence[Any], text: str, role: str) -> list[Span]:
@@ -120,6 +127,11 @@ def add_claim(
     roles = {role: check_spans(st, spans, text, role) for role, spans in roles_in.items()}
     if not any(roles.values()):
         raise ValidationError("a claim needs at least one span (cue, content or source)")
+    book = st.codebook()
+    if attrs.get("kind") is None:
+        attrs["kind"] = ClaimKind.OTHER.value if ClaimKind.OTHER.value in book.kind_names else ""
+    if attrs.get("form") is None:
+        attrs["form"] = book.form_names[0] if book.form_names else ""
     st.check_claim_attributes(attrs)
     check_actor(attrs.get("source_actor_id"))
     check_actor(attrs.get("addressee_id"))
@@ -133,6 +145,7 @@ def add_claim(
         issue=attrs.get("issue"),
         stance=attrs.get("stance"),
         note=attrs.get("note", ""),
+        variables=variables_text(st, attrs.get("variables") or {}),
         status=Status.MANUAL.value,
         origin="manual",
         created_by=annotator,
@@ -206,6 +219,8 @@ def update_claim(st: StoreContext, claim_id: int, annotator: str, attributes: di
         if key in attributes:
             check_actor(attributes[key])
     changes = {ATTRIBUTES[k]: v for k, v in attributes.items()}
+    if "variables" in changes:
+        changes["variables"] = variables_text(st, changes["variables"])
     return _decide(st, claim_id, annotator, Action.UPDATE_CLAIM, changes)
 
 

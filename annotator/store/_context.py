@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from peewee import Database, SqliteDatabase
 
-from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from annotator.core.codebook import EMPTY_CODEBOOK, Codebook
+from annotator.core.errors import NotFoundError, PermissionDeniedError
+from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
@@ -21,11 +23,11 @@ from annotator.core.records import (
     Span,
     role_reviews,
 )
-from annotator.core.resources import load_json_resource
-from annotator.core.validation import check_choice, check_stance
+from annotator.core.validation import check_choice
 from annotator.store._postgres import current_user, is_postgres
 from annotator.store._write_gate import WriteGate
-from annotator.store.models import Annotator, Article, Layer, Setting, bound
+from annotator.store.models import Annotator, Article, Layer, ProjectCodebook, Setting, bound
+from annotator.store.preflight import explain, is_database_failure
 
 #: Setting written by ``annotator server init``: this PostgreSQL database enforces roles for its people.
 TEAM_SERVER_KEY = "team_server"
@@ -43,17 +45,8 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _issue_codes(nodes: Sequence[Any]) -> Iterator[str]:
-    for node in nodes:
-        if isinstance(node, str):
-            yield node
-            continue
-        yield str(node["code"])
-        yield from _issue_codes(node.get("children", ()))
-
-
 class StoreContext:
-    """What the repository helpers share: the database, the layer cache, the schema vocabularies."""
+    """What the repository helpers share: the database, the layer cache, the project's codebook."""
 
     def __init__(self, db: Database, location: str) -> None:
         self.db = db
@@ -66,6 +59,10 @@ class StoreContext:
         # label set 10,000 times, and a setting changed by another process is seen by the next call.
         self._local = threading.local()
         self.write_gate = WriteGate()
+        self._search_index: bool | None = None
+        # The parsed codebook and the JSON text it came from: each call reads the text (a few kilobytes) and
+        # parses it again only when another call or process changed it.
+        self._parsed: tuple[str, Codebook] | None = None
         self.is_postgres = is_postgres(db)
         self._server_user: str | None = None
 
@@ -79,6 +76,13 @@ class StoreContext:
         try:
             with bound(self.db):
                 yield
+        except Exception as exc:
+            # A damaged, read-only, locked or vanished database is the user's to fix: one clear line naming it
+            # (a StorageError), not a traceback from deep in peewee. Integrity errors (bugs) stay as they are.
+            # PostgreSQL's errors are the team server's to translate and retry (annotator.store._postgres).
+            if outermost and not self.is_postgres and is_database_failure(exc):
+                raise explain(self.location, exc) from exc
+            raise
         finally:
             if outermost:
                 self._local.settings = None
@@ -100,17 +104,31 @@ class StoreContext:
                 with self.db.atomic():
                     yield
                 return
-            with self.write_gate.turn():
-                if isinstance(self.db, SqliteDatabase):
-                    with self.db.atomic("IMMEDIATE"):
-                        yield
-                elif self.is_postgres:
-                    # Serializable: concurrent writers never lose an update; the repository retries the loser.
-                    with self.db.atomic("SERIALIZABLE"):
-                        yield
-                else:
-                    with self.db.atomic():
-                        yield
+            try:
+                with self.write_gate.turn():
+                    if isinstance(self.db, SqliteDatabase):
+                        with self.db.atomic("IMMEDIATE"):
+                            yield
+                    elif self.is_postgres:
+                        # Serializable: concurrent writers never lose an update; the repository retries the loser.
+                        with self.db.atomic("SERIALIZABLE"):
+                            yield
+                    else:
+                        with self.db.atomic():
+                            yield
+            except BaseException:
+                # A refused write rolls back layers it created; the cache must not keep their ids, or the next
+                # write refers to a layer that is not there (FOREIGN KEY constraint failed).
+                self._forget_layers()
+                raise
+
+    def has_search_index(self) -> bool:
+        """Whether the text filter can use the FTS5 index (looked up once per repository)."""
+        if self._search_index is None:
+            from annotator.store._search import has_search_index
+
+            self._search_index = has_search_index(self.db)
+        return self._search_index
 
     # ------------------------------------------------------------------ who is connected (team server)
     def server_user(self) -> str | None:
@@ -158,41 +176,38 @@ class StoreContext:
         cache: dict[str, Any] | None = getattr(self._local, "settings", None)
         if cache is not None:
             cache.pop(key, None)
-            cache.pop("_labels", None)
+
+    def codebook(self) -> Codebook:
+        """The project's codebook (read once per call; parsed again only when its stored text changed)."""
+        cache: dict[str, Any] | None = getattr(self._local, "settings", None)
+        if cache is not None and "_codebook" in cache:
+            book: Codebook = cache["_codebook"]
+            return book
+        text = ProjectCodebook.select(ProjectCodebook.data).where(ProjectCodebook.id == 1).scalar()
+        parsed = self._parsed
+        if text is None:
+            book = EMPTY_CODEBOOK
+        elif parsed is not None and parsed[0] == text:
+            book = parsed[1]
+        else:
+            book = Codebook.from_dict(json.loads(text))
+            self._parsed = (str(text), book)
+        if cache is not None:
+            cache["_codebook"] = book
+        return book
+
+    def forget_codebook(self) -> None:
+        """After writing the codebook: the rest of the call reads the new one."""
+        cache: dict[str, Any] | None = getattr(self._local, "settings", None)
+        if cache is not None:
+            cache.pop("_codebook", None)
 
     def labels(self) -> list[str]:
-        cache: dict[str, Any] | None = getattr(self._local, "settings", None)
-        if cache is not None and "_labels" in cache:
-            return list(cache["_labels"])
-        override = self.setting("labels")
-        if override:
-            labels = [str(x["name"]) if isinstance(x, dict) else str(x) for x in override]
-        else:
-            labels = [str(item["name"]) for item in load_json_resource("labels.json")["labels"]]
-        if cache is not None:
-            cache["_labels"] = tuple(labels)
-        return labels
-
-    def _schema_names(self, key: str, field: str) -> list[str]:
-        override = self.setting(f"claim_{key}")
-        items = override if override else load_json_resource("claim_schema.json")[key]
-        return [str(x[field]) if isinstance(x, dict) else str(x) for x in items]
-
-    def claim_kinds(self) -> list[str]:
-        return self._schema_names("kinds", "name")
-
-    def claim_forms(self) -> list[str]:
-        return self._schema_names("forms", "name")
-
-    def issues(self) -> set[str]:
-        override = self.setting("claim_issues")
-        return set(_issue_codes(override if override else load_json_resource("claim_schema.json")["issues"]))
+        return list(self.codebook().label_names)
 
     # ------------------------------------------------------------------ validation
     def check_label(self, label: str) -> None:
-        labels = self.labels()
-        if label not in labels:
-            raise ValidationError(f"unknown label {label!r}; the project's labels are {', '.join(labels)}")
+        self.codebook().check_label(label)
 
     @staticmethod
     def span(start: Any, end: Any, text: str, what: str = "span") -> Span:
@@ -200,18 +215,7 @@ class StoreContext:
         return Span.checked(start, end, len(text), what)
 
     def check_claim_attributes(self, attrs: dict[str, Any]) -> None:
-        if "kind" in attrs and attrs["kind"] not in self.claim_kinds():
-            raise ValidationError(f"unknown claim kind {attrs['kind']!r}; expected one of {self.claim_kinds()}")
-        if "form" in attrs and attrs["form"] not in self.claim_forms():
-            raise ValidationError(f"unknown claim form {attrs['form']!r}; expected one of {self.claim_forms()}")
-        if "stance" in attrs:
-            check_stance(attrs["stance"])
-        if "issue" in attrs:
-            issue = attrs["issue"]
-            if issue is not None and (not isinstance(issue, str) or issue not in self.issues()):
-                raise ValidationError(f"unknown issue {issue!r}; it is not in the project's issue codebook")
-        if "note" in attrs and not isinstance(attrs["note"], str):
-            raise ValidationError(f"claim note must be text, got {attrs['note']!r}")
+        self.codebook().check_claim(attrs)
 
     @staticmethod
     def check_role(role: str) -> str:
@@ -233,7 +237,21 @@ class StoreContext:
             raise NotFoundError(f"unknown annotator {name!r}; start a session with that name first")
         return int(row[0]), str(row[1])
 
+    @staticmethod
+    def article_positions(article_ids: Iterable[str]) -> dict[str, int]:
+        ids = sorted(set(article_ids))
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            query = Article.select(Article.id, Article.position).where(Article.id.in_(ids[i : i + 500]))
+            out.update({str(a): int(p) for a, p in query.tuples()})
+        return out
+
     # ------------------------------------------------------------------ layers
+    def _forget_layers(self) -> None:
+        with self._lock:
+            self._layers_by_name = {}
+            self._layers_by_id = {}
+
     def _load_layers(self) -> None:
         rows = list(Layer.select(Layer.id, Layer.name, Layer.kind).tuples())
         with self._lock:
@@ -294,6 +312,8 @@ class StoreContext:
             if identity is not None and not role_reviews(identity[1]):
                 raise PermissionDeniedError(f"{identity[0]} may not change the gold layer: reviewers and admins do")
             return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
+        # The rule `annotators add` applies: an imported file must not slip in "=HYPERLINK(..)", "Gold" or NUL.
+        name = validate_annotator_name(name)
         self.check_acting_as(name)
         if self.team_identity() is None:  # on a team server only admins add people (server add-user)
             Annotator.insert(name=name, role=AnnotatorRole.ANNOTATOR.value).on_conflict_ignore().execute()

@@ -22,8 +22,9 @@ from annotator.core.records import (
     Span,
     Status,
 )
-from annotator.store._actors import resolve_actors
-from annotator.store._claims import span_key, span_rows
+from annotator.store._actors import makes_cycle, resolve_actors
+from annotator.store._claims import span_key, span_rows, variables_text
+from annotator.store._codebook import import_codes
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder
 from annotator.store.models import (
@@ -103,10 +104,13 @@ def add_article(st: StoreContext, article: ArticleIn, annotator: str | None) -> 
         article_id = str(existing)
     ev = EventBuilder(Action.IMPORT, annotator, article_id)
     ev.extra["created_article"] = created
+    added = import_codes(st, ev, article) if article.entities or article.claims or article.codebook else ()
     n_entities, n_claims = _store_items(st, ev, article_id, text, article, annotator, created)
-    if created or n_entities or n_claims:
+    if created or n_entities or n_claims or added:
         ev.write()
-    return ImportResult(article_id=article_id, created=created, entities=n_entities, claims=n_claims)
+    return ImportResult(
+        article_id=article_id, created=created, entities=n_entities, claims=n_claims, codebook_added=added
+    )
 
 
 def _store_items(
@@ -133,11 +137,13 @@ def _store_items(
             return 0, 0
     actors = {a.key: a for a in article.actors}
     proposals = [(a.key, a.name, a.kind, tuple(a.aliases)) for a in article.actors]
-    actor_ids, created_actors = resolve_actors(proposals) if proposals else ({}, [])
+    actor_ids, created_actors = resolve_actors(st, proposals) if proposals else ({}, [])
     for key, actor_id in actor_ids.items():
         parent = actors[key].parent
         # Only actors this import created get a parent: an existing actor's hierarchy is the project's.
-        if actor_id in created_actors and parent in actor_ids and actor_ids[parent] != actor_id:
+        if actor_id in created_actors and parent in actor_ids and not makes_cycle(actor_id, actor_ids[parent]):
+            # A file whose actors form a cycle (a -> b -> a) keeps the links up to the one closing it, the rule
+            # update_actor enforces.
             Actor.update(parent=actor_ids[parent]).where(Actor.id == actor_id).execute()
     ev.add_bulk("actor", "created", created_actors)
     # Unknown actor keys on entities/claims are simply not linked.
@@ -185,7 +191,9 @@ def _store_items(
         roles = {r: s for r, s in roles.items() if s}
         if not roles:
             raise ValidationError(f"{where} has no spans")
-        st.check_claim_attributes({"kind": c.kind, "form": c.form, "stance": c.stance, "issue": c.issue})
+        st.check_claim_attributes(
+            {"kind": c.kind, "form": c.form, "stance": c.stance, "issue": c.issue, "variables": c.variables}
+        )
         claim_id = int(
             Claim.insert(
                 article=article_id,
@@ -197,6 +205,7 @@ def _store_items(
                 issue=c.issue,
                 stance=c.stance,
                 note=c.note or "",
+                variables=variables_text(st, c.variables),
                 status=_status(c.status, where, name),
                 origin=c.origin or "import",
                 derived_from=None,
@@ -283,14 +292,14 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         roles = {r: s for r, s in roles.items() if s}
         if not roles:
             raise ValidationError(f"{where}: a claim has no spans")
-        st.check_claim_attributes({"kind": c.kind, "form": c.form})
+        st.check_claim_attributes({"kind": c.kind, "form": c.form, "issue": c.issue})
         claim_roles.append(roles)
 
     layer = st.suggestions_layer()
     ev = EventBuilder(Action.SUGGEST, None, article_id)
     ev.extra["origin"] = origin
     proposals = [(a.key, a.name, a.kind, tuple(a.aliases)) for a in sugg.actors]
-    actor_ids, created_actors = resolve_actors(proposals) if proposals else ({}, [])
+    actor_ids, created_actors = resolve_actors(st, proposals) if proposals else ({}, [])
     ev.add_bulk("actor", "created", created_actors)
     stamp = now()
 
@@ -368,9 +377,10 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
                 "form": c.form,
                 "source_actor": actor,
                 "addressee": addressee if addressee != actor else None,
-                "issue": None,
+                "issue": c.issue,
                 "stance": None,
                 "note": "",
+                "variables": "{}",
                 "status": Status.SUGGESTED.value,
                 "origin": origin,
                 "derived_from": None,

@@ -23,7 +23,7 @@ from annotator.core.records import (
     role_reviews,
 )
 from annotator.core.validation import check_choice
-from annotator.store import _review
+from annotator.store import _review, _search
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder, write_article_state
 from annotator.store._views import claim_query, claim_views, entity_query, entity_views
@@ -101,8 +101,9 @@ def article_summaries(
     ann_id = st.annotator(annotator)[0] if annotator is not None else None
     layer_id = st.read_layer(annotator) if annotator is not None else None
     suggestions = st.suggestions_layer()
+    order = Article.position
     if text:
-        query = query.where(Article.title.contains(text) | Article.text.contains(text))
+        query, order = _search.filter_articles(query, text, indexed=st.has_search_index())
     if status:
         query = _status_filter(query, _check_status(status), ann_id)
     if label:
@@ -123,7 +124,7 @@ def article_summaries(
             own = with_label.where(Entity.layer == layer_id)
             pending = with_label.where(Entity.layer == suggestions, Entity.id.not_in(decided))
             query = query.where(Article.id.in_(own) | Article.id.in_(pending))
-    query = query.order_by(Article.position).offset(offset or None)
+    query = query.order_by(order).offset(offset or None)
     if limit is not None:
         query = query.limit(limit)
     rows = list(query.tuples())
@@ -216,6 +217,16 @@ def add_time(st: StoreContext, article_id: str, annotator: str, seconds: float) 
             seconds=float(seconds),
             updated=now(),
         ).execute()
+
+
+def time_spent(st: StoreContext, article_id: str, annotator: str) -> float:
+    ann_id, _ = st.annotator(annotator)
+    value = (
+        ArticleState.select(ArticleState.seconds)
+        .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
+        .scalar()
+    )
+    return float(value or 0.0)
 
 
 def _queue(st: StoreContext, annotator: str) -> Any:

@@ -3,11 +3,13 @@
 Payload shape (JSON)::
 
     {"rows": [{"table": "entity", "id": 7, "before": {...} | null, "after": {...} | null}, ...],
-     "bulk": {"entity": {"created": [ids], "deleted": [ids], "undeleted": [ids]}, ...}}
+     "bulk": {"entity": {"created": [ids], "deleted": [ids], "undeleted": [ids]}, ...},
+     "recode": [{"table": "entity", "column": "label", "changes": [[old, new, [ids]], ...]}, ...]}
 
 ``rows`` carries full snapshots (claims include their spans under ``_spans``). ``bulk`` is the compact form
 used by suggestion runs and imports, where thousands of rows are created: only ids and their deleted-flag
-change.
+change. ``recode`` is the compact form of a codebook rename or merge: one column of many rows set from one value
+to another.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from annotator.store.models import (
     ClaimSpan,
     Entity,
     Event,
+    ProjectCodebook,
     bulk_insert,
 )
 
@@ -35,6 +38,7 @@ TABLES: dict[str, Any] = {
     "claim": Claim,
     "actor": Actor,
     "article_state": ArticleState,
+    "codebook": ProjectCodebook,
 }
 #: Tables whose rows are soft-deleted (a row an event created is reverted by setting ``deleted``).
 SOFT = {"entity", "claim", "actor"}
@@ -117,6 +121,7 @@ class EventBuilder:
     bulk: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     created: dict[str, int] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    recode: list[dict[str, Any]] = field(default_factory=list)
     #: Set when the mutation changes what counts as progress without touching a state row (a new article).
     progress: bool = False
 
@@ -130,6 +135,11 @@ class EventBuilder:
         if ids:
             self.bulk.setdefault(table, {}).setdefault(kind, []).extend(ids)
 
+    def add_recode(self, table: str, column: str, old: Any, new: Any, ids: list[int]) -> None:
+        """Record that ``column`` of the rows ``ids`` went from ``old`` to ``new`` (already written)."""
+        if ids:
+            self.recode.append({"table": table, "column": column, "changes": [[old, new, list(ids)]]})
+
     def ids(self, table: str) -> tuple[int, ...]:
         seen: dict[int, None] = {}
         for r in self.rows:
@@ -138,11 +148,16 @@ class EventBuilder:
         for ids in self.bulk.get(table, {}).values():
             for i in ids:
                 seen[i] = None
+        for item in self.recode:
+            if item["table"] == table:
+                for _old, _new, ids in item["changes"]:
+                    for i in ids:
+                        seen[i] = None
         return tuple(seen)
 
     def _in_place(self) -> bool:
         """Every touched entity / claim row is live after the mutation, and no other table was touched."""
-        if self.bulk:
+        if self.bulk or self.recode:
             return False
         return all(
             r["table"] in ("entity", "claim") and r["after"] is not None and not r["after"].get("deleted")
@@ -153,6 +168,8 @@ class EventBuilder:
         payload: dict[str, Any] = {**self.extra, "rows": self.rows}
         if self.bulk:
             payload["bulk"] = self.bulk
+        if self.recode:
+            payload["recode"] = self.recode
         event_id = Event.insert(
             at=now(),
             annotator=self.annotator,
@@ -177,6 +194,7 @@ class EventBuilder:
             actors=bool(actor_ids),
             status=status,
             progress=status or self.progress,
+            codebook=bool(self.ids("codebook")),
             in_place=bool(self.rows) and self._in_place(),
         )
 
@@ -228,6 +246,15 @@ def revert(event_id: int, annotator: str) -> Change:
                 for actor_id in ids:
                     reindex_actor(actor_id)
             ev.add_bulk(table, inverse, list(ids))
+    for item in reversed(payload.get("recode", [])):
+        model = TABLES[item["table"]]
+        column = item["column"]
+        for old, new, ids in reversed(item["changes"]):
+            # Rows recoded again since (relabelled by hand) keep their later value.
+            field_ = getattr(model, column)
+            for chunk in _chunks(ids):
+                model.update(**{column: old}).where(model.id.in_(chunk), field_ == new).execute()
+            ev.add_recode(item["table"], column, new, old, ids)
     ev.extra["reverts"] = event_id
     return ev.write()
 

@@ -127,6 +127,7 @@ def claim_views(st: StoreContext, rows: list[dict[str, Any]], texts: dict[str, s
                 origin=r["origin"],
                 derived_from=r["derived_from"],
                 annotator=r["created_by"],
+                variables=json.loads(r.get("variables") or "{}"),
             )
         )
     return views

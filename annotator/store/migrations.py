@@ -12,11 +12,17 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, SqliteDatabase, TextField
 from playhouse.migrate import SchemaMigrator
+from playhouse.migrate import migrate as apply_operations
 
 from annotator.core.errors import ConfigError
-from annotator.store.models import ALL_MODELS, Setting, bound, upsert
+from annotator.core.resources import sample_codebook
+from annotator.store import _codebook
+from annotator.store._legacy_codebook import codebook_of_v1
+from annotator.store._search import create_search_index
+from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, bound, upsert
+from annotator.store.preflight import version_problem
 
 VERSION_KEY = "schema_version"
 
@@ -32,6 +38,25 @@ class Step:
 
 def _create_tables(db: Database, _: SchemaMigrator) -> None:
     db.create_tables(ALL_MODELS, safe=True)
+
+
+def _codebook_in_database(db: Database, migrator: SchemaMigrator) -> None:
+    """Step 2: the codebook table, seeded with the codebook the database was coded with; claim variables.
+
+    A version-1 database was coded with the sample codebook of its release, adjusted by the ``labels`` /
+    ``claim_*`` settings; any code its rows use that neither lists is added too, so no row loses its code.
+    """
+    db.create_tables([ProjectCodebook], safe=True)
+    columns = {c.name for c in db.get_columns(Claim._meta.table_name)}
+    if "variables" not in columns:
+        apply_operations(migrator.add_column(Claim._meta.table_name, "variables", TextField(default="{}")))
+    if _codebook.stored_text() is None:
+        _codebook.write(codebook_of_v1())
+
+
+def _add_search_index(db: Database, _: SchemaMigrator) -> None:
+    # Issue 15: the article filter's FTS5 index (SQLite only; other backends keep the scan until they get theirs).
+    create_search_index(db)
 
 
 def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
@@ -59,6 +84,8 @@ def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
 #: Every step, in order. Never edit a released step: append a new one.
 STEPS: list[Step] = [
     Step(1, "create tables", _create_tables),
+    Step(2, "codebook in the database", _codebook_in_database),
+    Step(3, "full-text search index of the articles", _add_search_index),
     Step(5, "team server: unique suggestion keys", _suggestion_keys),
 ]
 
@@ -73,7 +100,7 @@ def schema_version(db: Database) -> int:
         if not db.table_exists(Setting._meta.table_name):
             return 0
         row = Setting.get_or_none(Setting.key == VERSION_KEY)
-        return int(json.loads(row.value)) if row else 0
+        return version_problem(row.value, str(db.database)) if row else 0
 
 
 def _write_version(version: int) -> None:
@@ -105,8 +132,11 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
     with bound(db):
         if current == 0:
             with _atomic(db):
-                # A fresh database gets the current models directly; the steps are for upgrades.
+                # A fresh database gets the current models directly; the steps are for upgrades. A new project
+                # starts with the sample codebook (``project new`` may replace it before anything is coded).
                 _create_tables(db, migrator)
+                create_search_index(db)
+                _codebook.write(sample_codebook())
                 _suggestion_keys(db, migrator)
                 _write_version(latest)
             return latest

@@ -184,6 +184,8 @@ class Claim(BaseModel):
     deleted = BooleanField(default=False)
     # Canonical "role:start-end,..." of the spans: the idempotency key of model suggestions.
     span_key = TextField(default="")
+    # Values of the codebook's custom claim variables, a JSON object name -> value (unset ones left out).
+    variables = TextField(default="{}")
 
     class Meta:
         indexes = ((("article", "layer"), False),)
@@ -228,6 +230,21 @@ class Event(BaseModel):
     action = CharField(max_length=60)
     article = CharField(null=True, max_length=80, index=True)
     payload = TextField(default="{}")
+
+
+class ProjectCodebook(BaseModel):
+    """The project's codebook: one row (id 1) holding the codebook file object as JSON text.
+
+    One document rather than a table per section: the codebook is read whole by every part of the tool, is
+    small (a few kilobytes), and an edit of it is one row snapshot in the audit log, undone like any other.
+    """
+
+    id = IntegerField(primary_key=True)
+    data = TextField()
+    updated = CharField(max_length=40)
+
+    class Meta:
+        table_name = "codebook"
 
 
 class SuggestionRun(BaseModel):
@@ -288,4 +305,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     Session,
     Event,
     SuggestionRun,
+    ProjectCodebook,
 ]

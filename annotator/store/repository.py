@@ -30,7 +30,10 @@ from peewee import Database
 
 from annotator.core.changes import Action
 from annotator.core.claim_table import ClaimRow
+from annotator.core.codebook import Codebook, Section
+from annotator.core.codebook_edit import MergeReport
 from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     ActorView,
     AnnotatorRole,
@@ -45,8 +48,20 @@ from annotator.core.records import (
     ImportResult,
     Span,
 )
-from annotator.store import _actors, _claim_table, _claims, _entities, _export, _ingest, _queries, _review, _snapshots
-from annotator.store._context import RESERVED_NAMES, StoreContext, dumps
+from annotator.store import (
+    _actors,
+    _claim_table,
+    _claims,
+    _codebook,
+    _entities,
+    _export,
+    _ingest,
+    _queries,
+    _review,
+    _snapshots,
+)
+from annotator.store._codebook import CodeUse
+from annotator.store._context import StoreContext, dumps
 from annotator.store._postgres import guard_methods
 from annotator.store._views import article_record
 from annotator.store.models import Annotator, Article, Event, Setting, upsert
@@ -104,9 +119,69 @@ class Repository:
             return self._st.team_identity()
 
     def labels(self) -> list[str]:
-        """The project's label set: setting ``labels`` if set, else ``resources/labels.json``."""
+        """The project's entity labels, in codebook order (the keys 1-9 follow it)."""
         with self._st.read():
             return self._st.labels()
+
+    # ---------------------------------------------------------------- the codebook
+    def codebook(self) -> Codebook:
+        """The project's codebook: the one vocabulary the UI, the suggesters and the exporters code with."""
+        with self._st.read():
+            return self._st.codebook()
+
+    def replace_codebook(self, codebook: Codebook, annotator: str | None = None) -> Change:
+        """Make ``codebook`` the project's (an edit in the codebook editor, ``codebook import --replace``).
+
+        Refused while a code it would drop is used by a live mention or claim: the message names each such code
+        and how many rows use it. Undoable (``revert``).
+        """
+        with self._st.tx():
+            return _codebook.replace_codebook(self._st, codebook, annotator)
+
+    def merge_codebook(self, codebook: Codebook, annotator: str | None = None) -> tuple[Change, MergeReport]:
+        """Merge a codebook by name: new codes are added, existing ones updated, the project's others stay."""
+        with self._st.tx():
+            return _codebook.merge_codebook(self._st, codebook, annotator)
+
+    def rename_code(self, section: Section, old: str, new: str, annotator: str | None = None) -> Change:
+        """Rename a code and recode every row that uses it (a label's mentions and actor kinds, a claim
+        attribute), in one undoable event. Renaming issue ``a`` also renames its sub-issues ``a/...``."""
+        with self._st.tx():
+            return _codebook.rename_code(self._st, Section(section), old, new, annotator)
+
+    def merge_codes(self, section: Section, source: str, target: str, annotator: str | None = None) -> Change:
+        """Move every row coded ``source`` to ``target`` and remove ``source``, in one undoable event."""
+        with self._st.tx():
+            return _codebook.merge_codes(self._st, Section(section), source, target, annotator)
+
+    def delete_code(
+        self,
+        section: Section,
+        name: str,
+        annotator: str | None = None,
+        *,
+        move_to: str | None = None,
+        clear: bool = False,
+    ) -> Change:
+        """Remove a code. Rows that use it move to ``move_to``, or with ``clear`` lose that attribute (not for
+        labels: a mention needs one); a code in use without either is refused, naming how many rows use it."""
+        with self._st.tx():
+            return _codebook.delete_code(self._st, Section(section), name, annotator, move_to, clear)
+
+    def code_usage(self, section: Section, name: str) -> int:
+        """How many live mentions or claims use the code."""
+        with self._st.read():
+            return _codebook.usage_count(self._st, Section(section), name)
+
+    def code_counts(self, section: Section) -> dict[str, int]:
+        """Live mentions or claims per code of one section, in one query (unused codes are absent)."""
+        with self._st.read():
+            return _codebook.usage_counts(self._st, Section(section))
+
+    def where_used(self, section: Section, name: str, limit: int | None = None) -> list[CodeUse]:
+        """Every live mention or claim coded with the code, in article order (what "Where used" lists)."""
+        with self._st.read():
+            return _codebook.where_used(self._st, Section(section), name, limit)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A project setting; without ``default``, known settings fall back to theirs (``overlap``: 1)."""
@@ -133,9 +208,7 @@ class Repository:
         Without ``role`` a new annotator gets role "annotator" and an existing one keeps theirs, so opening a
         session with a reviewer's name does not demote them.
         """
-        name = _entities.ensure_text(name, "annotator name")
-        if name.casefold() in RESERVED_NAMES:
-            raise ValidationError(f"{name!r} is a reserved layer name, not a person's name")
+        name = validate_annotator_name(name)
         try:
             value = AnnotatorRole(role if role is not None else AnnotatorRole.ANNOTATOR).value
         except ValueError:
@@ -196,7 +269,10 @@ class Repository:
         limit: int | None = None,
         ready_for_review: bool = False,
     ) -> list[ArticleSummary]:
-        """Rows for the article list, filtered (title/text substring, annotator status, has a mention of label).
+        """Rows for the article list, filtered (words of the title/text, annotator status, has a mention of label).
+
+        ``text``: every word must start a word of the title or text (case and accents folded; FTS5 on SQLite,
+        see ``annotator.store._search``); a query without letters or digits is a substring match.
 
         With ``annotator``: status is theirs and counts are of their working view (their live non-rejected
         rows plus the suggestions they have not decided on; ``n_suggested`` = those undecided entity + claim
@@ -328,15 +404,20 @@ class Repository:
         cue: Sequence[Span] = (),
         content: Sequence[Span] = (),
         source: Sequence[Span] = (),
-        kind: str = "other",
-        form: str = "statement",
+        kind: str | None = None,
+        form: str | None = None,
         source_actor_id: int | None = None,
         addressee_id: int | None = None,
         issue: str | None = None,
         stance: int | None = None,
         note: str = "",
+        variables: dict[str, Any] | None = None,
     ) -> Change:
-        """A new claim in the annotator's layer (status manual); it needs at least one span."""
+        """A new claim in the annotator's layer (status manual); it needs at least one span.
+
+        Without ``kind`` it is "other" when the codebook has it, else not coded; without ``form`` the codebook's
+        first form.
+        """
         attrs = {
             "kind": kind,
             "form": form,
@@ -345,6 +426,7 @@ class Repository:
             "issue": issue,
             "stance": stance,
             "note": note,
+            "variables": dict(variables or {}),
         }
         with self._st.tx():
             return _claims.add_claim(
@@ -357,7 +439,10 @@ class Repository:
             return _claims.set_claim_role(self._st, claim_id, role, spans, annotator)
 
     def update_claim(self, claim_id: int, annotator: str, **attributes: Any) -> Change:
-        """Set any of kind, form, issue, stance, note, source_actor_id, addressee_id (validated)."""
+        """Set any of kind, form, issue, stance, note, source_actor_id, addressee_id, variables (validated).
+
+        ``variables`` replaces the claim's custom variable values (name -> value; None leaves one unset).
+        """
         with self._st.tx():
             return _claims.update_claim(self._st, claim_id, annotator, attributes)
 
@@ -414,6 +499,11 @@ class Repository:
     def set_article_status(self, article_id: str, annotator: str, status: ArticleStatus) -> Change:
         with self._st.tx():
             return _queries.set_article_status(self._st, article_id, annotator, status)
+
+    def time_spent(self, article_id: str, annotator: str) -> float:
+        """Seconds the annotator has spent on the article so far (what ``add_time`` recorded; 0 if none)."""
+        with self._st.read():
+            return _queries.time_spent(self._st, article_id, annotator)
 
     def add_time(self, article_id: str, annotator: str, seconds: float) -> None:
         """Add time spent on the article (not audited, not undoable)."""

@@ -45,7 +45,7 @@ def test_import_suggest_export_json_matches_the_schema(suggested_db: Path, tmp_p
     run("export", "--format", "json", "-o", target, db=suggested_db)
     data = json.loads(target.read_text(encoding="utf-8"))
     validate_export(data)
-    assert data["format"] == "annotator-export" and data["version"] == 1
+    assert data["format"] == "annotator-export" and data["version"] == 2
     assert len(data["articles"]) == 5
     for article in data["articles"]:
         text = article["text"]

@@ -99,6 +99,12 @@ def seed(repo: Any) -> dict[str, str]:
     return ids
 
 
+@pytest.fixture(autouse=True)
+def _user_data_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's user data (the crash log) goes to a temporary folder, never to the real home of the test run."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("user-data")))
+
+
 def _open_real(path: Path) -> Any:
     from annotator.store import open_repository
 

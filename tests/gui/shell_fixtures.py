@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+from annotator.core.codebook import ActorType, Codebook, Label
 from annotator.core.records import (
     ActorView,
     ArticleIn,
@@ -41,8 +42,11 @@ class FakeActors:
     def actor(self, actor_id: int) -> ActorView:
         return next(a for a in self._actors if a.id == actor_id)
 
-    def labels(self) -> list[str]:
-        return ["PERSON", "ORG", "GPE", "MISC"]
+    def codebook(self) -> Codebook:
+        return Codebook(
+            labels=(Label("PERSON", actor=ActorType.PERSON), Label("ORG", actor=ActorType.ORGANISATION),
+                    Label("GPE", actor=ActorType.PLACE), Label("MISC"))
+        )
 
 
 ABE = ActorView(1, "Shinzo Abe", "PERSON", ("Abe", "Prime Minister Abe"), None, "")

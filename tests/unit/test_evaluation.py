@@ -244,3 +244,30 @@ def test_bad_gold_files_name_file_and_line(tmp_path: Path, content: str, reason:
 def test_missing_gold_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read"):
         load_gold(tmp_path / "nope.jsonl")
+
+
+def test_rejected_gold_items_are_not_gold(tmp_path: Path) -> None:
+    """Issue 15, point 19: a reviewer's rejected rows stay in the gold layer's export but are not gold."""
+    article = {
+        "id": "x1",
+        "text": TEXT_A,
+        "entities": [
+            {"start": 0, "end": 3, "label": "PERSON", "status": "accepted"},
+            {"start": 53, "end": 58, "label": "PERSON", "status": "corrected"},
+            {"start": 70, "end": 75, "label": "GPE", "status": "rejected"},
+        ],
+        "claims": [
+            {"source": None, "cue": {"start": 4, "end": 8}, "content": {"start": 9, "end": 30},
+             "status": "accepted"},
+            {"source": None, "cue": {"start": 39, "end": 47}, "content": {"start": 48, "end": 75},
+             "status": "rejected"},
+        ],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    (gold,) = load_gold(path)
+    assert gold.entities == [EntitySpan(0, 3, "PERSON"), EntitySpan(53, 58, "PERSON")]
+    assert gold.claims == [ClaimSpans((4, 8), (9, 30), None)]
+    # The walk-through's figures: 2 gold (not 3), and a prediction matching only the rejected one is no match.
+    scores = score_entities(gold.entities, [EntitySpan(0, 3, "PERSON"), EntitySpan(70, 75, "GPE")])
+    assert (scores.overall.n_gold, scores.overall.tp) == (2, 1)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.codebook import Codebook, Label
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleIn
 from annotator.io import ExportArticle, ExportContext, read_file, read_inputs, validate_export, write_export
@@ -43,7 +44,7 @@ def inbox(tmp_path: Path) -> Path:
         "entities": [{"start": abe.start, "end": abe.end, "label": "PERSON"}],
     }
     (folder / "09_emoji.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # other extension in a folder: skipped silently
+    (folder / "notes.md").write_text("# notes\n", encoding="utf-8")  # another type: refused with its reason
     return folder
 
 
@@ -68,6 +69,7 @@ def test_folder_of_bad_inputs(inbox: Path) -> None:
         "08_dup_a.txt",
         "08_dup_b.txt",
         "09_emoji.jsonl",
+        "notes.md",
     ]
 
     def error(name: str) -> InputError:
@@ -82,6 +84,7 @@ def test_folder_of_bad_inputs(inbox: Path) -> None:
         return item
 
     assert error("01_empty.txt").reason == "empty file"
+    assert error("notes.md").reason.startswith("unsupported file type '.md'")
     assert "binary" in error("02_binary.txt").reason
     assert "too large" in error("06_huge.txt").reason and "limit is 10 MB" in error("06_huge.txt").reason
     assert article("03_cp1252.txt").text == CP1252_TEXT
@@ -116,7 +119,7 @@ def test_emoji_offsets_survive_read_write_read(inbox: Path, tmp_path: Path) -> N
         view, "done", [entity(1, find(first.text, "Shinzo Abe"), span.label, text=first.text)]
     )
     out = tmp_path / "emoji.json"
-    write_export(out, "json", [item], ExportContext(labels=["PERSON"], layer="alice"))
+    write_export(out, "json", [item], ExportContext(codebook=Codebook(labels=(Label("PERSON"),)), layer="alice"))
     data = json.loads(out.read_text(encoding="utf-8"))
     validate_export(data)
     (again,) = read_file(out)

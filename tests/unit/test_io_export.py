@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from annotator import __version__
+from annotator.core.codebook import Codebook
 from annotator.core.errors import AnnotatorError, CancelledError, InputError, ValidationError
 from annotator.core.records import ActorIn, ArticleIn, ClaimIn, EntityIn
+from annotator.core.resources import sample_codebook
 from annotator.io import (
     EXPORT_FORMATS,
     ExportArticle,
@@ -25,7 +27,7 @@ from annotator.io import (
 )
 from tests.fixtures.io_views import TEXT, actors, article_record, find, sample_article
 
-LABELS = ["PERSON", "ORG", "GPE", "NORP"]
+CODEBOOK = sample_codebook()
 
 
 def expected_article_in(item: ExportArticle) -> ArticleIn:
@@ -94,14 +96,16 @@ def read_articles(path: Path) -> list[ArticleIn]:
 
 def test_json_export_matches_contract_and_schema(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
-    count = write_export(path, "json", [sample_article()], ExportContext(actors=actors(), labels=LABELS, layer="gold"))
+    context = ExportContext(actors=actors(), codebook=CODEBOOK, layer="gold")
+    count = write_export(path, "json", [sample_article()], context)
     assert count == 1
     data = json.loads(path.read_text(encoding="utf-8"))
     validate_export(data)
-    assert data["format"] == "annotator-export" and data["version"] == 1
+    assert data["format"] == "annotator-export" and data["version"] == 2
+    assert Codebook.from_dict(data["codebook"]) == CODEBOOK
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", data["exported_at"])
     assert data["tool"] == {"name": "annotator", "version": __version__}
-    assert (data["layer"], data["labels"]) == ("gold", LABELS)
+    assert (data["layer"], data["labels"]) == ("gold", list(CODEBOOK.label_names))
     assert data["actors"][0] == {
         "id": "a1",
         "name": "Shinzo Abe",
@@ -147,7 +151,7 @@ def test_json_export_matches_contract_and_schema(tmp_path: Path) -> None:
 
 def test_emoji_before_spans_keeps_code_point_offsets(tmp_path: Path) -> None:
     path = tmp_path / "emoji.json"
-    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), labels=LABELS, layer="all"))
+    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), codebook=CODEBOOK, layer="all"))
     raw = path.read_text(encoding="utf-8")
     assert "🇯🇵" in raw  # written as UTF-8, not \\u escapes
     data = json.loads(raw)
@@ -161,7 +165,7 @@ def test_emoji_before_spans_keeps_code_point_offsets(tmp_path: Path) -> None:
 
 def test_schema_rejects_broken_exports(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
-    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), labels=LABELS, layer="gold"))
+    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), codebook=CODEBOOK, layer="gold"))
     good = json.loads(path.read_text(encoding="utf-8"))
 
     def broken(change: str) -> dict[str, object]:
@@ -174,7 +178,7 @@ def test_schema_rejects_broken_exports(tmp_path: Path) -> None:
         elif change == "extra":
             article["entities"][0]["colour"] = "red"
         elif change == "kind":
-            article["claims"][0]["kind"] = "rumour"
+            article["claims"][0]["kind"] = 3
         elif change == "missing":
             del article["claims"][0]["cue"]
         elif change == "offsets":
@@ -184,17 +188,25 @@ def test_schema_rejects_broken_exports(tmp_path: Path) -> None:
         elif change == "actor":
             article["entities"][1]["actor"] = "a99"
         elif change == "version":
-            data["version"] = 2
+            data["version"] = 3
+        elif change == "codebook":
+            data["codebook"]["labels"][0]["color"] = "red"
+        elif change == "no codebook":
+            del data["codebook"]
+        elif change == "codebook names":
+            data["codebook"]["labels"].append(data["codebook"]["labels"][0])
         return data
 
-    for change in ("status", "negative", "extra", "kind", "missing", "offsets", "text", "actor", "version"):
+    changes = ("status", "negative", "extra", "kind", "missing", "offsets", "text", "actor", "version", "codebook",
+               "no codebook", "codebook names")
+    for change in changes:
         with pytest.raises(ValidationError):
             validate_export(broken(change))
 
 
 def test_empty_export_is_valid_json(tmp_path: Path) -> None:
     path = tmp_path / "empty.json"
-    assert write_export(path, "json", [], ExportContext(actors=[], labels=LABELS, layer="gold")) == 0
+    assert write_export(path, "json", [], ExportContext(actors=[], codebook=CODEBOOK, layer="gold")) == 0
     data = json.loads(path.read_text(encoding="utf-8"))
     validate_export(data)
     assert data["articles"] == [] and data["actors"] == []
@@ -207,9 +219,13 @@ def test_json_round_trip_keeps_layers_statuses_claims_and_actors(tmp_path: Path)
     second_text = "Second 𝕏 text, 𝕏\r\n" + TEXT  # more astral characters (and a CR kept as-is in a record)
     items = [sample_article(), sample_article(second_text, "art-2")]
     path = tmp_path / "out.json"
-    write_export(path, "json", items, ExportContext(actors=actors(), labels=LABELS, layer="all"))
+    write_export(path, "json", items, ExportContext(actors=actors(), codebook=CODEBOOK, layer="all"))
     validate_export(json.loads(path.read_text(encoding="utf-8")))
     back = read_articles(path)
+    # Version 2 carries the codebook: every article of the file shares the one object read from it.
+    assert all(article.codebook == CODEBOOK for article in back)
+    for article in back:
+        article.codebook = None
     assert back == [sorted_actors(expected_article_in(item)) for item in items]
     # Layers survive: each entity names the layer it was in.
     assert {e.annotator for e in back[0].entities} == {"alice", "suggestions", "gold"}
@@ -218,7 +234,7 @@ def test_json_round_trip_keeps_layers_statuses_claims_and_actors(tmp_path: Path)
 def test_jsonl_round_trip_with_inline_actors(tmp_path: Path) -> None:
     items = [sample_article(), sample_article(article_id="art-3")]
     path = tmp_path / "out.jsonl"
-    assert write_export(path, "jsonl", items, ExportContext(actors=actors(), labels=LABELS, layer="all")) == 2
+    assert write_export(path, "jsonl", items, ExportContext(actors=actors(), codebook=CODEBOOK, layer="all")) == 2
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2
     for line in lines:
@@ -230,7 +246,7 @@ def test_jsonl_round_trip_with_inline_actors(tmp_path: Path) -> None:
 
 def test_actor_missing_from_the_actor_list_is_written_as_null(tmp_path: Path) -> None:
     path = tmp_path / "out.json"
-    no_a1 = ExportContext(actors=actors()[1:], labels=LABELS, layer="gold")
+    no_a1 = ExportContext(actors=actors()[1:], codebook=CODEBOOK, layer="gold")
     write_export(path, "json", [sample_article()], no_a1)
     data = json.loads(path.read_text(encoding="utf-8"))
     validate_export(data)  # still consistent
@@ -271,7 +287,7 @@ def test_articles_are_consumed_lazily_and_progress_reported(tmp_path: Path) -> N
             assert reported == list(range(1, i + 1))
             yield sample_article(article_id=f"art-{i}")
 
-    context = ExportContext(actors=actors(), labels=LABELS, layer="gold")
+    context = ExportContext(actors=actors(), codebook=CODEBOOK, layer="gold")
     count = write_export(tmp_path / "s.json", "json", generate(), context, on_article=reported.append)
     assert count == 5 and consumed == [0, 1, 2, 3, 4] and reported == [1, 2, 3, 4, 5]
 
@@ -291,7 +307,7 @@ def test_exception_mid_export_leaves_previous_file_and_no_temp(tmp_path: Path, f
         raise RuntimeError("database went away")
 
     with pytest.raises(RuntimeError, match="database went away"):
-        write_export(path, fmt, failing(), ExportContext(actors=actors(), labels=LABELS, layer="gold"))
+        write_export(path, fmt, failing(), ExportContext(actors=actors(), codebook=CODEBOOK, layer="gold"))
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
@@ -331,7 +347,7 @@ def test_cancel_accepts_a_plain_callable(tmp_path: Path) -> None:
 def test_successful_export_replaces_previous_file(tmp_path: Path) -> None:
     path, before = existing_export(tmp_path, "out.json")
     path.chmod(0o640)
-    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), labels=LABELS, layer="gold"))
+    write_export(path, "json", [sample_article()], ExportContext(actors=actors(), codebook=CODEBOOK, layer="gold"))
     assert path.read_bytes() != before
     assert path.stat().st_mode & 0o777 == 0o640  # the replaced file keeps its permissions
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]

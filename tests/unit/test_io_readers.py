@@ -169,10 +169,10 @@ def test_duplicate_texts_are_both_read(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- iter_inputs
 
 
-def test_iter_inputs_walks_sorted_and_skips_hidden_and_other_extensions(tmp_path: Path) -> None:
+def test_iter_inputs_walks_sorted_skips_hidden_and_yields_other_types_for_a_reason(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("b", encoding="utf-8")
     (tmp_path / "a.JSONL").write_text("{}", encoding="utf-8")
-    (tmp_path / "notes.docx").write_text("x", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("x", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("x", encoding="utf-8")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "c.txt").write_text("x", encoding="utf-8")
@@ -182,7 +182,8 @@ def test_iter_inputs_walks_sorted_and_skips_hidden_and_other_extensions(tmp_path
     (sub / "c.text").write_text("c", encoding="utf-8")
     (sub / "e.json").write_text("[]", encoding="utf-8")
     found = [p.relative_to(tmp_path).as_posix() for p in iter_inputs([tmp_path])]
-    assert found == ["a.JSONL", "b.txt", "sub/c.text", "sub/d.ndjson", "sub/e.json"]
+    # notes.md is yielded so that read_file says why it is not imported (issue 15, point 7).
+    assert found == ["a.JSONL", "b.txt", "notes.md", "sub/c.text", "sub/d.ndjson", "sub/e.json"]
 
 
 def test_iter_inputs_keeps_explicit_files_and_yields_each_once(tmp_path: Path) -> None:
@@ -370,9 +371,9 @@ def test_foreign_or_future_export_is_refused(tmp_path: Path) -> None:
     assert "unknown JSON format" in refused(other).reason
     future = tmp_path / "future.json"
     future.write_text(
-        json.dumps({"format": "annotator-export", "version": 2, "articles": []}), encoding="utf-8"
+        json.dumps({"format": "annotator-export", "version": 3, "articles": []}), encoding="utf-8"
     )
-    assert "version 2" in refused(future).reason
+    assert "version 3" in refused(future).reason
 
 
 def test_jsonl_reading_streams(tmp_path: Path) -> None:

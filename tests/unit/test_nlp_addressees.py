@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from annotator.core.records import ArticleIn, ArticleSuggestions, ClaimSuggestion, Span
+from annotator.core.resources import sample_codebook
 from annotator.store.repository import Repository
 
 pytestmark = pytest.mark.slow
@@ -17,7 +18,7 @@ def suggester() -> Any:
     from annotator.nlp.pipeline import load_pipeline
     from annotator.nlp.suggester import Suggester
 
-    return Suggester(load_pipeline(None))
+    return Suggester(load_pipeline(None), sample_codebook())
 
 
 def _claim(suggester: Any, text: str, cue: str) -> tuple[ArticleSuggestions, ClaimSuggestion]:

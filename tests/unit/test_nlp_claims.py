@@ -225,7 +225,9 @@ def test_offsets_are_character_offsets(claims_of: Any) -> None:
 
 @pytest.mark.slow
 def test_headline_speaker_colon(claims_of: Any) -> None:
-    text, claims = claims_of("Lavrov: Japan Must Accept the Results of the War\n\nThe minister spoke in Moscow.")
+    # The body names the speaker (a headline's lone "Lavrov" is not tagged as a person): issue 15, point 20.
+    text, claims = claims_of("Lavrov: Japan Must Accept the Results of the War\n\nForeign Minister Sergei Lavrov "
+                             "spoke in Moscow.")
     c = _one(text, claims, ":")
     assert _text(text, c.source) == "Lavrov"
     assert _text(text, c.content).startswith("Japan Must Accept")
@@ -482,3 +484,42 @@ def test_every_seed_article_gets_claims_by_its_speakers(nlp: Any, suggester: Any
         for c in claims:  # every span is inside the text and non-empty
             for span in (*c.cue, *c.content, *c.source):
                 assert 0 <= span.start < span.end <= len(text)
+
+
+# --------------------------------------------------------------------------- issue 15, point 20: false positives
+
+
+def test_quotation_dash_opens_a_quote_at_a_paragraph_start_only() -> None:
+    text = "Abe spoke.\n― We will not give up the islands, said Abe.\nTrump’s absurd ― and dangerous ― remarks."
+    assert [text[q.inner_start : q.inner_end] for q in find_quotes(text)] == [" We will not give up the islands"]
+    text = "― We will continue the talks, ― Lavrov told reporters."
+    assert [text[q.inner_start : q.inner_end] for q in find_quotes(text)] == [" We will continue the talks, "]
+
+
+@pytest.mark.slow
+def test_title_case_headline_with_a_colon_is_not_a_claim(claims_of: Any) -> None:
+    text, claims = claims_of("Stealth Over Health: Why the New Rules Will Hurt the Poorest Patients\n\nThe law passed.")
+    assert [c for c in claims if _text(text, c.cue) == ":"] == []
+
+
+@pytest.mark.slow
+def test_plural_people_before_a_colon_still_speak(claims_of: Any) -> None:
+    text, claims = claims_of("Insiders: The Minister Will Resign Before the Summit Begins\n\nNothing was confirmed.")
+    c = _one(text, claims, ":")
+    assert _text(text, c.source) == "Insiders"
+
+
+@pytest.mark.slow
+def test_lets_say_is_not_a_claim_of_s(claims_of: Any) -> None:
+    text, claims = claims_of("Let's say the talks fail and the islands stay Russian for another decade.")
+    assert all(_text(text, c.source) not in ("'s", "’s") for c in claims)
+    assert [c for c in claims if _text(text, c.cue).lower() == "say"] == []
+
+
+@pytest.mark.slow
+def test_quotation_dash_quote_is_a_direct_claim(claims_of: Any) -> None:
+    text, claims = claims_of("The minister spoke on Monday.\n― We will never give up the islands, said Abe.\n")
+    c = _one(text, claims, "said")
+    assert c.kind == ClaimKind.DIRECT
+    assert _text(text, c.source) == "Abe"
+    assert "never give up the islands" in _text(text, c.content)

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from annotator.core.records import ClaimSuggestion, EntitySuggestion, Span
-from annotator.core.resources import load_json_resource, seeds_dir
+from annotator.core.resources import sample_codebook, seeds_dir
 from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
 from annotator.nlp.entities import LabelMap, clean_span, entity_suggestions, suggestions_from_spans
 
-LABELS = frozenset(item["name"] for item in load_json_resource("labels.json")["labels"])
+SAMPLE = sample_codebook()
+LABELS = frozenset(SAMPLE.label_names)
+TYPES = SAMPLE.actor_labels()
 
 
 @pytest.fixture(scope="session")
@@ -50,13 +52,13 @@ def mentions(text: str, *items: tuple[str, str]) -> list[EntitySuggestion]:
 # --------------------------------------------------------------------------- labels and span cleaning
 
 
-def test_label_map_maps_drops_keeps_and_falls_back() -> None:
-    label_map = LabelMap.from_resource()
+def test_label_map_maps_drops_and_keeps() -> None:
+    label_map = LabelMap.from_codebook(SAMPLE)
     assert label_map.map("PERSON") == "PERSON"  # ours, not in spacy_map: kept
     assert label_map.map("FAC") == "LOC"
     assert label_map.map("CARDINAL") is None  # null in spacy_map: dropped
-    assert label_map.map("DISEASE") == "MISC"  # a custom pipeline's unknown label
-    strict = LabelMap(mapping={}, labels=frozenset({"PERSON"}), fallback=None)
+    assert label_map.map("DISEASE") is None  # a custom pipeline's label the codebook neither maps nor has
+    strict = LabelMap(mapping={}, labels=frozenset({"PERSON"}))
     assert strict.map("DISEASE") is None
 
 
@@ -100,14 +102,14 @@ def test_identifier_numbers_are_not_entities() -> None:
     text = "Record 京公网安备110102005860 of May 16, 2015"
     org, date = text.index("京"), text.index("May")
     spans = [(org, org + 18, "ORG"), (date, len(text), "DATE")]
-    result = suggestions_from_spans(text, spans, LabelMap.from_resource())
+    result = suggestions_from_spans(text, spans, LabelMap.from_codebook(SAMPLE))
     assert [text[e.start : e.end] for e in result] == ["May 16, 2015"]
 
 
 def test_suggestions_from_spans_map_and_clean() -> None:
     text = "In the Kremlin, 3 officers met Abe's aide."
     spans = [(3, 14, "ORG"), (16, 17, "CARDINAL"), (31, 36, "PERSON")]
-    result = suggestions_from_spans(text, spans, LabelMap.from_resource())
+    result = suggestions_from_spans(text, spans, LabelMap.from_codebook(SAMPLE))
     assert [(text[e.start : e.end], e.label) for e in result] == [("Kremlin", "ORG"), ("Abe", "PERSON")]
 
 
@@ -125,7 +127,7 @@ def test_person_forms_link_to_longest_untitled_name(lexicon: ActorLexicon) -> No
         ("Abe's", "PERSON"),
         ("Mr. Putin", "PERSON"),
     )
-    linked, actors = link_actors(text, ents, lexicon)
+    linked, actors = link_actors(text, ents, lexicon, TYPES)
     abe = {linked[i].actor_key for i in (0, 1, 3, 4)}
     assert len(abe) == 1
     by_key = {a.key: a for a in actors}
@@ -148,7 +150,7 @@ def test_ambiguous_surname_goes_to_the_last_mentioned(lexicon: ActorLexicon) -> 
         ("Hillary Clinton", "PERSON"),
         ("Clinton", "PERSON"),
     )
-    linked, actors = link_actors(text, ents, lexicon)
+    linked, actors = link_actors(text, ents, lexicon, TYPES)
     assert len(actors) == 2
     assert linked[3].actor_key == linked[2].actor_key
 
@@ -165,7 +167,7 @@ def test_orgs_by_alias_table_acronym_and_normalised_name(lexicon: ActorLexicon) 
         ("Russia", "GPE"),
         ("Us", "GPE"),
     )
-    linked, actors = link_actors(text, ents, lexicon)
+    linked, actors = link_actors(text, ents, lexicon, TYPES)
     keys = [e.actor_key for e in linked]
     assert keys[0] == keys[1] and keys[2] == keys[3] and keys[4] == keys[5]
     assert keys[6] not in (keys[0], keys[4])  # "Us" is not the "US"
@@ -177,7 +179,7 @@ def test_orgs_by_alias_table_acronym_and_normalised_name(lexicon: ActorLexicon) 
 def test_acronym_rule_without_table(lexicon: ActorLexicon) -> None:
     text = "The National Security Council met; the NSC said no."
     ents = mentions(text, ("National Security Council", "ORG"), ("NSC", "ORG"))
-    linked, actors = link_actors(text, ents, lexicon)
+    linked, actors = link_actors(text, ents, lexicon, TYPES)
     assert linked[0].actor_key == linked[1].actor_key
     assert actors[0].name == "National Security Council" and actors[0].aliases == ("NSC",)
 
@@ -193,7 +195,7 @@ def test_mislabelled_mentions_join_the_right_actor(lexicon: ActorLexicon) -> Non
         ("Lavrov-Abe", "PERSON"),  # a compound of two actors
         ("Shinzo Abe", "PERSON"),
     )
-    linked, actors = link_actors(text, ents, lexicon)
+    linked, actors = link_actors(text, ents, lexicon, TYPES)
     assert linked[2].actor_key == linked[0].actor_key
     assert linked[3].actor_key == linked[1].actor_key
     assert linked[4].actor_key is None
@@ -204,7 +206,7 @@ def test_mislabelled_mentions_join_the_right_actor(lexicon: ActorLexicon) -> Non
 def test_non_actor_labels_get_no_actor(lexicon: ActorLexicon) -> None:
     text = "On May 6 in the Black Sea"
     ents = mentions(text, ("May 6", "DATE"), ("Black Sea", "LOC"))
-    linked, actors = link_actors(text, ents, lexicon)
+    linked, actors = link_actors(text, ents, lexicon, TYPES)
     assert actors == [] and all(e.actor_key is None for e in linked)
 
 
@@ -214,14 +216,14 @@ def test_lexicon_from_path(tmp_path: Path) -> None:
     lexicon = ActorLexicon.from_path(path)
     assert lexicon.person_name("Ataman Ivan Sirko") == "Ivan Sirko"
     text = "ZH and Zaporozhian Host"
-    _, actors = link_actors(text, mentions(text, ("ZH", "ORG"), ("Zaporozhian Host", "ORG")), lexicon)
+    _, actors = link_actors(text, mentions(text, ("ZH", "ORG"), ("Zaporozhian Host", "ORG")), lexicon, TYPES)
     assert [a.name for a in actors] == ["Zaporozhian Host"]
 
 
 def test_claim_sources_link_by_ref_span_or_name(lexicon: ActorLexicon) -> None:
     text = "Shinzo Abe arrived. He said talks would go on. Peskov, an aide of Vladimir Putin, said no."
     ents = mentions(text, ("Shinzo Abe", "PERSON"), ("Vladimir Putin", "PERSON"))
-    linked, actors = link_actors(text, ents, lexicon)
+    linked, actors = link_actors(text, ents, lexicon, TYPES)
 
     def span(s: str) -> Span:
         start = text.index(s)
@@ -234,7 +236,7 @@ def test_claim_sources_link_by_ref_span_or_name(lexicon: ActorLexicon) -> None:
         cue=(span("said no"),), content=(span("no"),), source=(span("Peskov, an aide of Vladimir Putin"),)
     )
     nothing = ClaimSuggestion(cue=(span("said"),), content=(span("talks"),))
-    out = link_claim_sources(text, [pronoun, aide, nothing], linked, actors, lexicon)
+    out = link_claim_sources(text, [pronoun, aide, nothing], linked, actors, lexicon, TYPES)
     assert out[0].source_actor_key == linked[0].actor_key
     assert out[1].source_actor_key == linked[1].actor_key  # the mention inside the source span
     assert out[2] is nothing
@@ -245,7 +247,7 @@ def test_claim_sources_link_by_ref_span_or_name(lexicon: ActorLexicon) -> None:
 
 @pytest.mark.slow
 def test_seed_entities_slice_and_use_our_labels(nlp: Any, seed_texts: dict[str, str]) -> None:
-    label_map = LabelMap.from_resource()
+    label_map = LabelMap.from_codebook(SAMPLE)
     persons: set[str] = set()
     for text in seed_texts.values():
         found = entity_suggestions(nlp(text), label_map)
@@ -262,9 +264,9 @@ def test_seed_entities_slice_and_use_our_labels(nlp: Any, seed_texts: dict[str, 
 
 @pytest.mark.slow
 def test_seed_actors_link_abe(nlp: Any, seed_texts: dict[str, str], lexicon: ActorLexicon) -> None:
-    label_map = LabelMap.from_resource()
+    label_map = LabelMap.from_codebook(SAMPLE)
     for text in seed_texts.values():
-        linked, actors = link_actors(text, entity_suggestions(nlp(text), label_map), lexicon)
+        linked, actors = link_actors(text, entity_suggestions(nlp(text), label_map), lexicon, TYPES)
         abe_keys = {e.actor_key for e in linked if text[e.start : e.end] in ("Abe", "Shinzo Abe")}
         if "Shinzo Abe" in text:
             assert len(abe_keys) == 1
@@ -277,7 +279,7 @@ def test_seed_actors_link_abe(nlp: Any, seed_texts: dict[str, str], lexicon: Act
 @pytest.mark.slow
 def test_emoji_before_entity_keeps_offsets(nlp: Any) -> None:
     text = "🇯🇵😀 𝕏 Prime Minister Shinzo Abe met Vladimir Putin in Sochi."
-    found = entity_suggestions(nlp(text), LabelMap.from_resource())
+    found = entity_suggestions(nlp(text), LabelMap.from_codebook(SAMPLE))
     surfaces = {text[e.start : e.end] for e in found}
     assert "Vladimir Putin" in surfaces
     assert any("Abe" in s for s in surfaces)

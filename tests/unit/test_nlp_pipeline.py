@@ -14,10 +14,13 @@ import pytest
 
 from annotator.core.errors import ConfigError
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion, Span
-from annotator.core.resources import seeds_dir
+from annotator.core.resources import sample_codebook, seeds_dir
 from annotator.nlp import pipeline as pipeline_module
 from annotator.nlp.pipeline import NEEDED_COMPONENTS, PIPELINE_ENV, LoadedPipeline, load_pipeline, parse_stream
 from annotator.nlp.suggester import Suggester, _make_claim_suggester
+
+SAMPLE = sample_codebook()
+
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +97,7 @@ def test_pipeline_without_parser_suggests_entities_only(tmp_path: Path, no_env: 
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns([{"label": "PERSON", "pattern": "Abe"}])  # type: ignore[attr-defined]
     nlp.to_disk(tmp_path / "rules")
-    suggester = Suggester(load_pipeline(str(tmp_path / "rules")))
+    suggester = Suggester(load_pipeline(str(tmp_path / "rules")), SAMPLE)
     assert not suggester.suggests_claims  # no parser: claims are left out instead of failing
     (result,) = suggester.suggest_texts([("a", "Abe spoke.")])
     assert [(e.start, e.end, e.label) for e in result.entities] == [(0, 3, "PERSON")]  # the ruler is kept
@@ -125,12 +128,12 @@ def test_default_resolves_and_keeps_only_needed_components(loaded: LoadedPipelin
 
 def test_missing_claims_module_means_no_claims(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "annotator.nlp.claims", None)  # None in sys.modules: import fails
-    assert _make_claim_suggester(object(), None) is None
+    assert _make_claim_suggester(object(), None, frozenset()) is None
 
 
 def test_claims_module_is_used_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
     class FakeClaims:
-        def __init__(self, nlp: Any, lexicon_path: str | None = None) -> None:
+        def __init__(self, nlp: Any, lexicon_path: str | None = None, source_labels: Any = None) -> None:
             self.nlp = nlp
 
         def suggest(self, doc: Any) -> list[ClaimSuggestion]:
@@ -139,7 +142,7 @@ def test_claims_module_is_used_when_present(monkeypatch: pytest.MonkeyPatch) -> 
     fake = types.ModuleType("annotator.nlp.claims")
     fake.ClaimSuggester = FakeClaims  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "annotator.nlp.claims", fake)
-    made = _make_claim_suggester("NLP", None)
+    made = _make_claim_suggester("NLP", None, frozenset({"PERSON"}))
     assert isinstance(made, FakeClaims) and made.nlp == "NLP"
 
 
@@ -150,7 +153,7 @@ def test_claims_module_is_used_when_present(monkeypatch: pytest.MonkeyPatch) -> 
 def test_suggester_yields_one_result_per_article_in_order(
     loaded: LoadedPipeline, seed_items: list[tuple[str, str]]
 ) -> None:
-    results = list(Suggester(loaded).suggest_texts(iter(seed_items), batch_size=2))
+    results = list(Suggester(loaded, SAMPLE).suggest_texts(iter(seed_items), batch_size=2))
     assert [r.article_id for r in results] == [aid for aid, _ in seed_items]
     for result, (_, text) in zip(results, seed_items, strict=True):
         assert result.origin == loaded.origin
@@ -166,7 +169,7 @@ def test_suggester_yields_one_result_per_article_in_order(
 @pytest.mark.slow
 def test_claims_get_source_actor(monkeypatch: pytest.MonkeyPatch, loaded: LoadedPipeline) -> None:
     class OneClaim:
-        def __init__(self, nlp: Any, lexicon_path: str | None = None) -> None:
+        def __init__(self, nlp: Any, lexicon_path: str | None = None, source_labels: Any = None) -> None:
             pass
 
         def suggest(self, doc: Any) -> list[ClaimSuggestion]:
@@ -185,7 +188,7 @@ def test_claims_get_source_actor(monkeypatch: pytest.MonkeyPatch, loaded: Loaded
     fake.ClaimSuggester = OneClaim  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "annotator.nlp.claims", fake)
     text = "Prime Minister Shinzo Abe arrived in Moscow on Monday. He said the talks would continue."
-    (result,) = Suggester(loaded).suggest_texts([("a1", text)])
+    (result,) = Suggester(loaded, SAMPLE).suggest_texts([("a1", text)])
     (claim,) = result.claims
     actor = next(a for a in result.actors if a.key == claim.source_actor_key)
     assert actor.name == "Shinzo Abe"
@@ -194,7 +197,7 @@ def test_claims_get_source_actor(monkeypatch: pytest.MonkeyPatch, loaded: Loaded
 @pytest.mark.slow
 def test_emoji_text_through_the_suggester(loaded: LoadedPipeline) -> None:
     text = "😀😀 𝕏 Vladimir Putin met Shinzo Abe."
-    (result,) = Suggester(loaded).suggest_texts([("e", text)])
+    (result,) = Suggester(loaded, SAMPLE).suggest_texts([("e", text)])
     assert {text[e.start : e.end] for e in result.entities} >= {"Vladimir Putin", "Shinzo Abe"}
 
 
@@ -204,7 +207,7 @@ def _comparable(results: list[ArticleSuggestions]) -> list[tuple[Any, ...]]:
 
 @pytest.mark.slow
 def test_two_processes_give_the_same_result(loaded: LoadedPipeline, seed_items: list[tuple[str, str]]) -> None:
-    suggester = Suggester(loaded)
+    suggester = Suggester(loaded, SAMPLE)
     one = list(suggester.suggest_texts(seed_items, batch_size=2, n_process=1))
     two = list(suggester.suggest_texts(seed_items, batch_size=2, n_process=2))
     assert _comparable(two) == _comparable(one)
@@ -213,7 +216,7 @@ def test_two_processes_give_the_same_result(loaded: LoadedPipeline, seed_items: 
 @pytest.mark.slow
 def test_closing_early_stops_the_workers(loaded: LoadedPipeline, seed_items: list[tuple[str, str]]) -> None:
     many = [(f"{aid}-{n}", text) for n in range(20) for aid, text in seed_items]
-    results = Suggester(loaded).suggest_texts(many, batch_size=4, n_process=2)
+    results = Suggester(loaded, SAMPLE).suggest_texts(many, batch_size=4, n_process=2)
     assert next(results).article_id == many[0][0]
     started = time.perf_counter()
     results.close()  # what a cancelled job does

@@ -37,3 +37,12 @@ def test_offscreen_needs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)
     check_gui_platform()
+
+
+def test_readme_names_the_libraries_a_fresh_debian_lacks() -> None:
+    """Issue 15, point 23: the README said Python and make were all `make run` needs on a fresh Debian 12."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    install = [line for line in readme.splitlines() if "apt-get install" in line]
+    assert any("libxcb-icccm4" in line and "libxcb-keysyms1" in line for line in install), install

@@ -6,17 +6,19 @@ from collections.abc import Callable
 
 import pytest
 
+from annotator.core.codebook import Codebook, Label
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleStatus, Status
 from annotator.store.repository import Repository
 from tests.unit.conftest import TEXT, span_of
 
 
-def test_labels_default_and_setting_override(repo: Repository) -> None:
+def test_labels_come_from_the_codebook_and_settings_are_kept(repo: Repository) -> None:
     assert repo.labels()[:3] == ["PERSON", "ORG", "GPE"]
-    repo.set_setting("labels", ["ACTOR", "PLACE"])
+    repo.replace_codebook(Codebook(labels=(Label("ACTOR"), Label("PLACE"))))
     assert repo.labels() == ["ACTOR", "PLACE"]
-    assert repo.get_setting("labels") == ["ACTOR", "PLACE"] and repo.get_setting("missing", 7) == 7
+    repo.set_setting("colour", ["x"])
+    assert repo.get_setting("colour") == ["x"] and repo.get_setting("missing", 7) == 7
     with pytest.raises(ValidationError, match="not JSON"):
         repo.set_setting("bad", object())
 
@@ -27,7 +29,7 @@ def test_annotators_and_roles(repo: Repository) -> None:
     repo.ensure_annotator("zoe", "reviewer")  # an existing name takes an explicit new role
     repo.ensure_annotator("adam")  # ... and keeps its role without one
     assert repo.annotators() == [("adam", "reviewer"), ("zoe", "reviewer")]
-    for bad, error in (("gold", "reserved"), ("", "non-empty"), ("x", "unknown role")):
+    for bad, error in (("gold", "name of a layer"), ("", "needs a name"), ("x", "unknown role")):
         with pytest.raises(ValidationError, match=error):
             repo.ensure_annotator(bad, "boss" if bad == "x" else "annotator")
     assert ("gold", "gold") in repo.layers() and ("suggestions", "model") in repo.layers()

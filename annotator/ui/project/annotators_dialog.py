@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import AnnotatorError
 from annotator.jobs.annotators import ROLES, add_annotator, list_annotators
 from annotator.store.repository import Repository
+from annotator.ui.shared import plain_text
 
 
 class AnnotatorsDialog(QDialog):
@@ -43,6 +44,9 @@ class AnnotatorsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # Tab leaves the table for the fields below (a table moves between its cells on Tab by default, which
+        # trapped keyboard users in it: issue 15, point 22); the arrow keys still move between rows.
+        self.table.setTabKeyNavigation(False)
         self.name = QLineEdit()
         self.name.setPlaceholderText("New annotator's name")
         self.role = QComboBox()
@@ -61,7 +65,7 @@ class AnnotatorsDialog(QDialog):
         self.overlap.valueChanged.connect(self._set_overlap)
         form = QFormLayout()
         form.addRow("Annotators per article (overlap):", self.overlap)
-        self.message = QLabel()
+        self.message = plain_text.plain_label(QLabel())
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # names are user data: never markup
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -74,6 +78,7 @@ class AnnotatorsDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.reload()
+        self.name.setFocus()
 
     def reload(self) -> None:
         """Fill the table from the database (one role box per annotator)."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from annotator.core.agreement import AGREED, DISPUTED, SINGLE
 from annotator.core.records import ClaimView, EntityView
 from annotator.ui.review.review_rows import CLAIM, GOLD_ONLY, STATUS_TEXT, ReviewRow
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT
 from annotator.ui.shared.panel_table import TITLE_STYLE, panel_table
 from annotator.ui.workspace.claim_panel import claim_summary
@@ -149,14 +150,14 @@ class ReviewModel(QAbstractTableModel):
             return STATUS_ICON.get(row.status, ("", QColor("#333")))[1]
         elif role == Qt.ItemDataRole.ToolTipRole:
             if column == 4:
-                return _gold_text(row) or "not in gold yet"
+                return plain_text.tooltip(_gold_text(row) or "not in gold yet")
             lines = [f"{name}: {_label_text(ReviewRow(row.kind, row.key, row.status, ((name, view),), None))}"
                      for name, view in row.holders]
             if row.others:
                 lines.append("other versions: " + "; ".join(row.others))
             if isinstance(row.representative, ClaimView):
                 lines.insert(0, claim_summary(row.representative, 200))
-            return "\n".join(lines) or None
+            return plain_text.tooltip("\n".join(lines)) or None
         elif role == ROW_ROLE:
             return index.row()
         return None

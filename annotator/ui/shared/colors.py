@@ -1,6 +1,6 @@
 """Label colours and status styles for drawing spans, with a readability check.
 
-Label colours come from the project's label set (``resources/labels.json``). A tint is the label colour blended onto
+Label colours come from the project's codebook. A tint is the label colour blended onto
 white; the blend is weakened until black text on it keeps a WCAG contrast of at least 7:1, so a dark label colour
 can never make the article unreadable.
 """
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
+from annotator.core.codebook import Codebook
 from annotator.core.records import Status
-from annotator.core.resources import load_json_resource
 
 #: Minimum contrast of body text on a span tint (WCAG AAA for normal text).
 MIN_TEXT_CONTRAST = 7.0
@@ -93,17 +93,20 @@ class LabelStyle:
 
 
 class Palette:
-    """Label styles for a label set; labels missing from ``resources/labels.json`` get a neutral colour."""
+    """Label styles for the codebook's labels (in their order); a label outside it gets a neutral colour.
 
-    def __init__(self, labels: list[str] | None = None) -> None:
-        data = load_json_resource("labels.json")
-        known = {item["name"]: item for item in data.get("labels", [])}
-        names = labels if labels is not None else list(known)
+    One palette is shared by the text pane and the panels: ``set_codebook`` changes it in place, so a recoloured
+    or renamed label shows everywhere on the next paint.
+    """
+
+    def __init__(self, codebook: Codebook) -> None:
         self._styles: dict[str, LabelStyle] = {}
-        for name in names:
-            item = known.get(name, {})
-            self._styles[name] = self._make(name, item.get("color", FALLBACK_COLOR), item.get("description", ""))
-        self.labels = names
+        self.labels: list[str] = []
+        self.set_codebook(codebook)
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        self._styles = {label.name: self._make(label.name, label.color, label.description) for label in codebook.labels}
+        self.labels = list(codebook.label_names)
 
     @staticmethod
     def _make(name: str, hex_color: str, description: str) -> LabelStyle:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 TITLE_STYLE = "font-weight: 600; padding: 6px 4px 2px 4px;"
@@ -19,6 +19,7 @@ def fitted_width(view: QTableView, header: str, sample: str) -> int:
 
 def panel_title(text: str) -> QLabel:
     label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # titles carry names and counts from the data
     label.setStyleSheet(TITLE_STYLE)
     return label
 

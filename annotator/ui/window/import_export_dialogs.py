@@ -163,6 +163,7 @@ class ExportDialog(QDialog):
         path_row.addWidget(browse)
 
         self.problem = QLabel(self)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the path typed
         self.problem.setObjectName("exportProblem")
         self.problem.setStyleSheet("color: #a33;")
         self.problem.setWordWrap(True)
@@ -281,7 +282,12 @@ class ExportDialog(QDialog):
 class SummaryDialog(QDialog):
     """A job's result: the headline, then every detail line (e.g. refused files and why), copyable."""
 
-    def __init__(self, parent: QWidget | None, title: str, lines: list[str]) -> None:
+    #: ``exec()`` result when the analyst chose the next step offered.
+    NEXT_STEP = 2
+
+    def __init__(
+        self, parent: QWidget | None, title: str, lines: list[str], next_step: tuple[str, str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("summaryDialog")
         self.setWindowTitle(title)
@@ -316,10 +322,25 @@ class SummaryDialog(QDialog):
         copy.clicked.connect(self.copy_to_clipboard)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
+        self.next_label: QLabel | None = None
+        self.next_button = None
+        if next_step is not None:
+            # What to do now (after an import: suggest), with the button that does it (issue 15, point 29).
+            explanation, button_text = next_step
+            self.next_label = QLabel(explanation, self)
+            self.next_label.setObjectName("summaryNextStep")
+            self.next_label.setTextFormat(Qt.TextFormat.PlainText)
+            self.next_label.setWordWrap(True)
+            self.next_button = buttons.addButton(button_text, QDialogButtonBox.ButtonRole.AcceptRole)
+            self.next_button.setObjectName("summaryNextButton")
+            self.next_button.setDefault(True)
+            self.next_button.clicked.connect(lambda: self.done(self.NEXT_STEP))
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.text, 1)
+        if self.next_label is not None:
+            layout.addWidget(self.next_label)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
         if details:
@@ -335,10 +356,16 @@ class SummaryDialog(QDialog):
         QGuiApplication.clipboard().setText(self.full_text())
 
 
-def show_summary(parent: QWidget | None, title: str, lines: list[str]) -> None:
-    """Show a job's summary modally (``lines`` as returned by the summaries' ``lines()``)."""
-    dialog = SummaryDialog(parent, title, lines)
+def show_summary(
+    parent: QWidget | None, title: str, lines: list[str], next_step: tuple[str, str] | None = None
+) -> bool:
+    """Show a job's summary modally (``lines`` as returned by the summaries' ``lines()``).
+
+    Returns:
+        Whether the analyst chose the ``next_step`` offered (its explanation and button text).
+    """
+    dialog = SummaryDialog(parent, title, lines, next_step)
     try:
-        dialog.exec()
+        return dialog.exec() == SummaryDialog.NEXT_STEP
     finally:
         dialog.deleteLater()

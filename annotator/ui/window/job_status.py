@@ -6,6 +6,7 @@ import qtawesome as qta
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QToolButton, QWidget
 
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.workers import JobRunner
 
 
@@ -22,7 +23,7 @@ class JobStatusWidget(QWidget):
         self._runner = runner
         self._title = ""
 
-        self.label = QLabel(self)
+        self.label = plain_text.plain_label(QLabel(self))
         self.label.setObjectName("jobStatusLabel")
         self.label.setTextFormat(Qt.TextFormat.PlainText)  # file names are text, never markup
         self.bar = QProgressBar(self)
@@ -35,7 +36,7 @@ class JobStatusWidget(QWidget):
         self.cancel_button.setIcon(qta.icon("mdi6.close-circle-outline"))
         self.cancel_button.setIconSize(QSize(16, 16))
         self.cancel_button.setAutoRaise(True)
-        self.cancel_button.setToolTip("Cancel the background job (work already done is kept)")
+        self.cancel_button.setToolTip("Cancel the background job (Escape twice); work already done is kept")
         self.cancel_button.setAccessibleName("Cancel background job")
         self.cancel_button.clicked.connect(self._cancel)
 
@@ -55,7 +56,7 @@ class JobStatusWidget(QWidget):
     def _on_started(self, title: str) -> None:
         self._title = title
         self.label.setText(title)
-        self.label.setToolTip(title)
+        self.label.setToolTip(plain_text.tooltip(title))
         self.bar.setRange(0, 0)  # busy until the first report says how much there is
         self.cancel_button.setEnabled(True)
         self.show()
@@ -71,12 +72,17 @@ class JobStatusWidget(QWidget):
         text = f"{self._title}: {message}" if message else self._title
         # Long messages are cut at the end in the label and complete in the tooltip.
         self.label.setText(self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, 440))
-        self.label.setToolTip(text)
+        self.label.setToolTip(plain_text.tooltip(text))
 
     @Slot()
     def _on_finished(self) -> None:
         if not self._runner.busy:
             self.hide()
+
+    def cancel(self) -> None:
+        """Cancel the running job, as the button does (the window binds Escape, pressed twice, to it)."""
+        if self.cancel_button.isEnabled():
+            self._cancel()
 
     @Slot()
     def _cancel(self) -> None:

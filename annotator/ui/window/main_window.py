@@ -7,14 +7,17 @@ action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import qtawesome as qta
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QLineEdit,
     QMainWindow,
     QSplitter,
@@ -28,6 +31,8 @@ from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
 from annotator.jobs.summaries import ExportSummary, ImportSummary, SuggestSummary
 from annotator.store.repository import Repository
+from annotator.ui.project.codebook_editor import CodebookEditor
+from annotator.ui.project.projects import DB_FILTER, NewProjectDialog, project_name
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.services import WorkspaceServices
@@ -37,11 +42,12 @@ from annotator.ui.window import annotator_dialog, import_export_dialogs
 from annotator.ui.window.error_log import ErrorBanner
 from annotator.ui.window.focus_refresh import FocusRefresh
 from annotator.ui.window.job_status import JobStatusWidget
+from annotator.ui.window.pane_sizes import PaneSizes, share
 from annotator.ui.window.session_keeper import SessionKeeper
 from annotator.ui.window.status_widgets import SessionStatus
 from annotator.ui.workspace import shortcut_sheet, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
-from annotator.ui.workspace.article_text import CLAIM
+from annotator.ui.workspace.article_text import CLAIM, ENTITY
 from annotator.ui.workspace.coding_mode import CodingMode
 from annotator.ui.workspace.edits import Edits
 from annotator.ui.workspace.mode import Mode
@@ -73,12 +79,17 @@ TOOLBAR = (
 )
 MENUS = (
     ("&File", shortcuts.FILE),
+    ("&Project", shortcuts.PROJECT),
     ("&Navigate", shortcuts.NAV),
     ("&Entities", shortcuts.ENTITY),
     ("&Claims", shortcuts.CLAIM),
     ("&Article", shortcuts.ARTICLE),
     ("&View", shortcuts.VIEW),
 )
+
+
+#: A second Escape within this many seconds cancels the background job.
+ESCAPE_AGAIN_SECONDS = 3.0
 
 
 class MainWindow(QMainWindow):
@@ -93,10 +104,12 @@ class MainWindow(QMainWindow):
     Signals:
         articleOpened(str): an article is now shown.
         annotatorChanged(str): the session's annotator changed.
+        projectRequested(str): the user chose another project (a database path) to open, or created one.
     """
 
     articleOpened = Signal(str)
     annotatorChanged = Signal(str)
+    projectRequested = Signal(str)
 
     def __init__(
         self,
@@ -114,7 +127,10 @@ class MainWindow(QMainWindow):
         self.session = Session(repo, annotator, self)
         self.keeper = SessionKeeper(repo, self.session, self)
         self._shut_down = False
-        self.setWindowTitle("annotator")
+        self.project = project_name(repo.location)
+        self.recent_projects: list[str] = []
+        self.codebook_editor: CodebookEditor | None = None
+        self.setWindowTitle(f"{self.project} — annotator")
         self.resize(1400, 900)
 
         # The decisions' database thread; it closes its own connection when the window shuts down.
@@ -199,8 +215,10 @@ class MainWindow(QMainWindow):
             return
         self.session.set_article(article_id)
         if article_id is None:
-            self.setWindowTitle(f"annotator — {self.annotator}")
+            self.setWindowTitle(f"{self.project} — {self.annotator} — annotator")
+            self._follow_time(None)
             return
+        self._follow_time(article_id)
         if self.repo.article_status(article_id, self.annotator) == ArticleStatus.TODO:
             # Not an undoable decision: opening an article is navigation, but the queue should know.
             self.repo.set_article_status(article_id, self.annotator, ArticleStatus.IN_PROGRESS)
@@ -208,7 +226,7 @@ class MainWindow(QMainWindow):
         self.articles.select_article(article_id)
         article = self.workspace.article
         title = article.title if article is not None and article.title else article_id
-        self.setWindowTitle(f"{title} — annotator — {self.annotator}")
+        self.setWindowTitle(f"{title} — {self.project} — {self.annotator} — annotator")
         self.workspace.text.setFocus()
         self.articleOpened.emit(article_id)
 
@@ -244,6 +262,10 @@ class MainWindow(QMainWindow):
         self.workspace.commit_pending()
         # Every decision asked for is written before the session ends: each is its own transaction.
         self.database.shutdown()
+        if not self.review.active:  # review mode arranges the panes its own way; the coding layout is kept
+            self.pane_sizes.save()
+        else:
+            self.pane_sizes.save(["claims"])
         self.keeper.record_time()
         self.keeper.end()
         self.keeper.stop()
@@ -272,14 +294,12 @@ class MainWindow(QMainWindow):
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self.workspace.entity_panel)
         right.addWidget(self.workspace.claim_panel)
-        right.setSizes([380, 480])
         self.right_panels = right
         main = QSplitter(Qt.Orientation.Horizontal, self)
         main.addWidget(self.articles)
         main.addWidget(self.workspace.pane)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
-        main.setSizes([400, 530, 470])
         main.setChildrenCollapsible(False)
         self.splitter = main
         central = QWidget(self)
@@ -291,10 +311,59 @@ class MainWindow(QMainWindow):
         column.addWidget(main, 1)
         self.setCentralWidget(central)
 
+        self.pane_sizes = PaneSizes(None, {})
+        self._sized = False
+
+    def remember_layout(self, settings: QSettings) -> None:
+        """Restore the pane sizes saved in ``settings`` and save them there when the window closes."""
+        self.pane_sizes = PaneSizes(settings, {"main": self.splitter, "right": self.right_panels,
+                                               "claims": self.workspace.claim_panel.splitter})
+        self._sized = self.pane_sizes.restore()
+
+    def default_layout(self) -> None:
+        """Shares of the window's size: the list wide enough for its titles, the claim list five rows or more."""
+        width = max(self.splitter.width(), 600)
+        self.splitter.setSizes(share(width, (0.27, 0.40, 0.33), (240, 320, 300)))
+        height = max(self.right_panels.height(), 400)
+        entities, claims_share = share(height, (0.38, 0.62), (120, 320))
+        sizes = [0] * self.right_panels.count()  # the review table (hidden while coding) gets nothing
+        sizes[self.right_panels.indexOf(self.workspace.entity_panel)] = entities
+        sizes[self.right_panels.indexOf(self.workspace.claim_panel)] = claims_share
+        self.right_panels.setSizes(sizes)
+        claims = self.workspace.claim_panel.splitter
+        editor = self.workspace.claim_panel.editor.sizeHint().height()
+        total = max(sum(claims.sizes()), 300)
+        claims.setSizes([max(total - editor, 1), editor])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            self.default_layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """Icons only on a narrow window, so that no action of the toolbar is cut off (1000 px: point 27)."""
+        toolbar = getattr(self, "toolbar", None)
+        if toolbar is None:
+            return
+        narrow = self.width() < self._toolbar_full_width
+        style = Qt.ToolButtonStyle.ToolButtonIconOnly if narrow else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        for name in self._toolbar_texts:
+            widget = toolbar.widgetForAction(self.actions_by_name[name])
+            if isinstance(widget, QToolButton) and widget.toolButtonStyle() != style:
+                widget.setToolButtonStyle(style)
+
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
         edits = self.edits
         return {
+            "new_project": self._new_project,
+            "open_project": self._open_project,
+            "codebook": self.edit_codebook,
             "annotators": self._edit_annotators,
             "review_mode": self._toggle_review,
             "review_adopt": self._review_adopt,
@@ -335,8 +404,8 @@ class MainWindow(QMainWindow):
             "stance_neutral": lambda: edits.set_stance(0),
             "stance_for": lambda: edits.set_stance(1),
             "delete_claim": edits.delete_claim,
-            "undo": ws.decisions.undo,
-            "redo": ws.decisions.redo,
+            "undo": lambda: self._undo_redo(undo=True),
+            "redo": lambda: self._undo_redo(undo=False),
             "accept_all": lambda: self.mode.accept_all(),
             "done_next": self.mark_done_and_next,
             "toggle_rejected": self._toggle_rejected,
@@ -370,6 +439,9 @@ class MainWindow(QMainWindow):
             menus[spec.group].addAction(action)
             self.addAction(action)
             self.actions_by_name[spec.name] = action
+            if spec.name == "open_project":
+                self.recent_menu = menus[spec.group].addMenu("Open &recent")
+                self._fill_recent_menu()
         jobs_ok = self.services is not None and self.runner is not None
         for name in ("import", "export", "suggest"):
             self.actions_by_name[name].setEnabled(jobs_ok)
@@ -390,9 +462,26 @@ class MainWindow(QMainWindow):
                 widget.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
+        self._toolbar_texts: list[str] = []
+        for item in TOOLBAR:
+            button = toolbar.widgetForAction(self.actions_by_name[item]) if item is not None else None
+            if isinstance(button, QToolButton) and button.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly:
+                self._toolbar_texts.append(str(item))
+        self._toolbar_full_width = toolbar.sizeHint().width() + 40
 
     def _build_label_actions(self, menu: Any) -> None:
-        submenu = menu.addMenu("&Label")
+        self.label_menu = menu.addMenu("&Label")
+        self._fill_label_actions()
+
+    def _fill_label_actions(self) -> None:
+        """The keys 1-9 for the codebook's first nine labels (again after the codebook changed)."""
+        submenu = self.label_menu
+        for index in range(9):
+            old = self.actions_by_name.pop(f"label_{index + 1}", None)
+            if old is not None:
+                self.removeAction(old)
+                submenu.removeAction(old)
+                old.deleteLater()
         for index, label in enumerate(self.workspace.labels[:9]):
             action = QAction(f"{label}", self)
             action.setIcon(self.workspace.entity_panel.model.swatch(label))
@@ -408,8 +497,11 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.session_status = SessionStatus(self, self.annotator)
         status.addPermanentWidget(self.session_status)
+        self.job_status: JobStatusWidget | None = None
+        self._escape_at = 0.0
         if self.runner is not None:
-            status.addPermanentWidget(JobStatusWidget(self.runner, self))
+            self.job_status = JobStatusWidget(self.runner, self)
+            status.addPermanentWidget(self.job_status)
 
     # ------------------------------------------------------------------ reactions
     def _sync_undo_actions(self) -> None:
@@ -425,10 +517,39 @@ class MainWindow(QMainWindow):
     def _on_changed(self, change: Change) -> None:
         """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""
         self.keeper.count_decision()
+        if change.codebook:
+            self._codebook_changed()
         if change.status or change.progress:
             self.session.refresh_progress()
             if change.article_id is not None:
                 self.articles.model.refresh_article(change.article_id)
+
+    def _follow_time(self, article_id: str | None) -> None:
+        """The status bar's clock: the time stored for this article plus the active time since it opened."""
+        if self.session_status is None:
+            return
+        if article_id is None:
+            self.session_status.follow_article(None)
+            return
+        try:
+            stored = self.repo.time_spent(article_id, self.annotator)
+        except Exception:  # bookkeeping never blocks opening an article
+            stored = 0.0
+        timer = self.keeper.timer
+        self.session_status.follow_article(lambda: stored + timer.elapsed())
+
+    def _undo_redo(self, undo: bool) -> None:
+        """Undo or redo the last decision and say which one (Ctrl+Z / Ctrl+Shift+Z)."""
+        stack = self.workspace.decisions.stack
+        text = stack.undoText() if undo else stack.redoText()
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            self._show_message("Nothing to undo." if undo else "Nothing to redo.")
+            return
+        if undo:
+            self.workspace.decisions.undo()
+        else:
+            self.workspace.decisions.redo()
+        self._show_message(f"{'Undone' if undo else 'Redone'}: {text}")
 
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
@@ -465,7 +586,8 @@ class MainWindow(QMainWindow):
         toggle.blockSignals(True)
         toggle.setChecked(on)
         toggle.blockSignals(False)
-        toggle.setEnabled(on or self.session.is_reviewer())
+        # Always enabled: Ctrl+R by a non-reviewer explains who may review instead of doing nothing (point 25).
+        toggle.setEnabled(True)
         self.actions_by_name["review_adopt"].setEnabled(on)
         self.session.refresh_progress()
 
@@ -479,6 +601,73 @@ class MainWindow(QMainWindow):
             focus.returnPressed.emit()
             return
         self.review.adopt()
+
+    # ------------------------------------------------------------------ projects and the codebook
+    def set_recent_projects(self, paths: list[str]) -> None:
+        """The projects File › Open recent lists (newest first)."""
+        self.recent_projects = list(paths)
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        menu = getattr(self, "recent_menu", None)
+        if menu is None:
+            return
+        menu.clear()
+        for n, path in enumerate(self.recent_projects[:9], start=1):
+            action = menu.addAction(f"&{n}  {project_name(path)}  —  {path}")
+            action.triggered.connect(lambda _checked=False, p=path: self.projectRequested.emit(p))
+        menu.setEnabled(bool(self.recent_projects))
+
+    def _new_project(self) -> None:
+        location = self.repo.location
+        folder = "" if "://" in location else str(Path(location).expanduser().parent)
+        dialog = NewProjectDialog(self, folder)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self.projectRequested.emit)
+        dialog.open()
+        self.new_project_dialog = dialog
+
+    def _open_project(self) -> None:
+        location = self.repo.location
+        folder = "" if "://" in location else str(Path(location).expanduser().parent)
+        dialog = QFileDialog(self, "Open project", folder, DB_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.projectRequested.emit)
+        dialog.open()
+
+    def edit_codebook(self) -> CodebookEditor:
+        """Project › Codebook…: the (one) editor of this project's codebook, shown and raised."""
+        if self.codebook_editor is None:
+            decisions = self.workspace.decisions
+            editor = CodebookEditor(self.repo, self.annotator, decisions.decide_and_wait, self,
+                                    undo=decisions.undo, redo=decisions.redo)
+            editor.openRequested.connect(self._open_coded_row)
+            self.codebook_editor = editor
+        self.codebook_editor.show()
+        self.codebook_editor.raise_()
+        self.codebook_editor.activateWindow()
+        return self.codebook_editor
+
+    def _codebook_changed(self) -> None:
+        """Show an edited codebook everywhere at once: the article and panels, the label keys, the filter."""
+        self.workspace.apply_codebook()
+        self._fill_label_actions()
+        self.articles.set_labels(self.workspace.labels)
+        self.articles.apply_filter()  # counts and label matches may have moved with a merge
+        if self.codebook_editor is not None:
+            self.codebook_editor.reload()
+
+    def _open_coded_row(self, article_id: str, table: str, row_id: int) -> None:
+        """"Where used" asked for a row: open its article and make the row current (when it is in this view)."""
+        self.open_article(article_id)
+        kind = ENTITY if table == "entity" else CLAIM
+        rows = self.workspace.entities if kind == ENTITY else self.workspace.claims
+        row = next((r for r in rows if row_id in (r.id, r.derived_from)), None)
+        if row is not None:
+            self.workspace.set_current((kind, row.id))
+        else:
+            self._show_message(f"That {table} is in another layer than {self.annotator}'s; the article is open.")
 
     def _edit_annotators(self) -> None:
         from annotator.ui.project.annotators_dialog import AnnotatorsDialog
@@ -531,8 +720,20 @@ class MainWindow(QMainWindow):
         self.articles.filter_text.selectAll()
 
     def _focus_text(self) -> None:
+        """Escape: back to the text; pressed twice while a background job runs, it cancels the job (point 30)."""
         self.workspace.text.clear_selection()
         self.workspace.text.setFocus()
+        if self.runner is None or not self.runner.busy or self.job_status is None:
+            return
+        now = time.monotonic()
+        if now - self._escape_at <= ESCAPE_AGAIN_SECONDS:
+            self._escape_at = 0.0
+            self.job_status.cancel()
+            self._show_message("Cancelling the background job; what it finished is kept.")
+        else:
+            self._escape_at = now
+            self._show_message("A background job is running: press Escape again to cancel it "
+                               "(what it finished is kept).")
 
     def _focus_editor(self, name: str) -> None:
         editor = self.workspace.claim_panel.editor
@@ -565,16 +766,28 @@ class MainWindow(QMainWindow):
             return
         self.runner.run(title, job, on_result=on_result)
 
-    def _summary(self, title: str, result: object) -> None:
+    def _summary(self, title: str, result: object, next_step: tuple[str, str] | None = None) -> bool:
         lines = result.lines() if isinstance(result, ImportSummary | SuggestSummary | ExportSummary) else [str(result)]
-        import_export_dialogs.show_summary(self, title, lines)
+        return import_export_dialogs.show_summary(self, title, lines, next_step)
+
+    def _summary_only(self, title: str, result: object) -> None:
+        self._summary(title, result)
 
     def _after_import(self, result: object) -> None:
         self.articles.apply_filter()
         self.session.refresh_progress()
         if self.current_article_id is None:
             self.open_article(self.session.next_in_queue())
-        self._summary("Import", result)
+        imported = result.imported if isinstance(result, ImportSummary) else 0
+        if not imported:
+            self._summary("Import", result)
+            return
+        # New articles sit at 0 / 0 until spaCy has been over them: say so, and offer to do it (point 29).
+        noun = "article has" if imported == 1 else "articles have"
+        hint = f"The {imported} new {noun} no suggestions yet: Suggest (Ctrl+Shift+S) runs spaCy over them."
+        self._show_message(hint)
+        if self._summary("Import", result, (f"Next step: {hint}", "Suggest now")):
+            self._suggest()
 
     def _after_suggest(self, result: object) -> None:
         self.reload_article()
@@ -616,5 +829,5 @@ class MainWindow(QMainWindow):
             lambda progress, cancel: services.export(
                 options.path, options.fmt, options.layer, options.statuses, progress, cancel
             ),
-            lambda result: self._summary("Export", result),
+            lambda result: self._summary_only("Export", result),
         )

@@ -21,6 +21,8 @@ from annotator.core.errors import AnnotatorError
 from annotator.core.resources import resource_path, seeds_dir
 from annotator.store import default_database_path
 from annotator.store.repository import Repository
+from annotator.ui.project.projects import remember_project
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.services import WorkspaceServices
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window.annotator_dialog import ask_annotator_name, name_problem, normalize_name
@@ -34,6 +36,9 @@ LAST_ANNOTATOR = "last_annotator"
 BASE_POINT_SIZE = 10.5
 #: How long quitting waits for a background job to stop at its next checkpoint.
 SHUTDOWN_TIMEOUT_MS = 10_000
+
+#: Opens a project's repository and binds the long jobs to it (the composition root provides it).
+ProjectOpener = Callable[[str], tuple[Repository, WorkspaceServices]]
 
 
 def user_settings() -> QSettings:
@@ -119,6 +124,9 @@ def resolve_annotator(
 ) -> str | None:
     """The annotator of this run: the team server's login, else ``--annotator``, else the remembered one, else asked.
 
+    The name remembered by this database is used as it is; the name this user last used elsewhere only when it is
+    already an annotator of this database, else it is offered in the dialog.
+
     A given name that cannot be used (e.g. "gold") is offered in the dialog, whose message explains why.
 
     Returns:
@@ -132,7 +140,16 @@ def resolve_annotator(
         wanted = normalize_name(given)
         return wanted if name_problem(wanted) is None else ask(None, known, wanted)
     remembered = remembered_annotator(repo, settings)
-    return remembered if remembered is not None else ask(None, known, None)
+    if remembered is not None and (remembered in known or _valid(repo.get_setting(LAST_ANNOTATOR))):
+        return remembered
+    # A database that has never seen this name (a brand-new project, another team's file): ask, offering the
+    # name this user used last, instead of creating that person here silently (issue 15, point 24).
+    return ask(None, known, remembered)
+
+
+def _valid(value: object) -> bool:
+    name = normalize_name(str(value)) if value else ""
+    return bool(name) and name_problem(name) is None
 
 
 class GuiController(QObject):
@@ -143,29 +160,85 @@ class GuiController(QObject):
         annotator: who annotates.
         services: the long jobs (``build_services`` in the app, fakes in tests).
         runner: runs them off the GUI thread.
-        settings: per-user settings (remembers the annotator).
+        settings: per-user settings (remembers the annotator and the recent projects).
+        open_project: opens another project's repository and binds the jobs to it (File › Open project…);
+            None: the window offers no other project.
     """
 
     def __init__(
-        self, repo: Repository, annotator: str, services: WorkspaceServices, runner: JobRunner, settings: QSettings
+        self,
+        repo: Repository,
+        annotator: str,
+        services: WorkspaceServices,
+        runner: JobRunner,
+        settings: QSettings,
+        open_project: ProjectOpener | None = None,
     ) -> None:
         super().__init__()
         self.repo = repo
         self.services = services
         self.runner = runner
         self.settings = settings
+        self._open_project = open_project
+        self._opened: list[Repository] = []  # repositories this controller opened (and closes)
         self._job_title = ""
         self._closed = False
         remember_annotator(repo, settings, annotator)
-        self.window = MainWindow(repo, annotator, services, runner)
-        self.window.annotatorChanged.connect(self._on_annotator_changed)
+        self.window = self._make_window(annotator)
         runner.started.connect(self._on_job_started)
         # The window reports results through its own callbacks; failures are explained here, for every job.
         runner.failed.connect(self._on_job_failed)
 
+    def _make_window(self, annotator: str) -> MainWindow:
+        window = MainWindow(self.repo, annotator, self.services, self.runner)
+        window.remember_layout(self.settings)  # the pane sizes the analyst dragged to last time
+        window.annotatorChanged.connect(self._on_annotator_changed)
+        window.projectRequested.connect(self.open_project)
+        window.set_recent_projects(remember_project(self.settings, self.repo.location))
+        return window
+
     # ------------------------------------------------------------------ entry points
     def show(self) -> None:
         self.window.show()
+
+    @Slot(str)
+    def open_project(self, location: str) -> bool:
+        """Continue in another project (File › Open project…, Open recent, New project…), as the same annotator.
+
+        The current window ends its session and closes; a new one opens on the other database. Refused (with a
+        message) while a background job runs, or when the database cannot be opened; then nothing changes.
+        """
+        if self._open_project is None:
+            return False
+        if self.runner.busy:
+            self.window.show_message("Wait for the background job to finish (or cancel it) before switching project.")
+            return False
+        try:
+            repo, services = self._open_project(location)
+        except Exception as exc:  # any failure must become an explanation; the open project stays open
+            head, detail = open_failure_text(location, exc)
+            box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open the project", head, QMessageBox.StandardButton.Ok,
+                              self.window)
+            box.setObjectName("projectOpenFailedBox")
+            box.setInformativeText(detail)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.open()
+            return False
+        old_window, old_repo = self.window, self.repo
+        annotator = old_window.annotator
+        old_window.shutdown()
+        old_window.hide()
+        old_window.deleteLater()
+        if old_repo in self._opened:
+            self._opened.remove(old_repo)
+            old_repo.close()
+        self.repo, self.services = repo, services
+        self._opened.append(repo)
+        remember_annotator(repo, self.settings, annotator)
+        self.window = self._make_window(annotator)
+        self.window.show()
+        self.window.show_message(f"Opened the project {self.window.project} ({location}).")
+        return True
 
     def switch_annotator(self, name: str | None = None) -> None:
         """Continue as ``name`` (asked when None); remembered for the next start."""
@@ -204,6 +277,9 @@ class GuiController(QObject):
             self.window.close()
         else:
             self.window.shutdown()  # idempotent: the window may have ended its session on close already
+        for repo in self._opened:
+            repo.close()
+        self._opened.clear()
 
     # ------------------------------------------------------------------ first start
     def _after_sample_import(self, result: object) -> None:
@@ -253,6 +329,7 @@ class GuiController(QObject):
             self.window,
         )
         box.setInformativeText(f"{message}\n\nEverything saved before the problem is kept.")
+        plain_text.plain_message_box(box)  # the message may quote a title or a file name: never markup
         box.setObjectName("jobFailedBox")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()  # not exec(): no nested event loop inside a signal handler
@@ -287,6 +364,7 @@ def explain_open_failure(db: str | None, exc: BaseException) -> None:
     print(f"{head}\n{detail}", file=sys.stderr)
     box = QMessageBox(QMessageBox.Icon.Critical, "annotator cannot start", head, QMessageBox.StandardButton.Ok)
     box.setInformativeText(detail)
+    plain_text.plain_message_box(box)  # a path or URL is shown as typed
     box.exec()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import qtawesome as qta
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
@@ -32,12 +33,13 @@ class SessionStatus(QWidget):
             return label
 
         self.annotator_label = QLabel(self)
+        self.annotator_label.setTextFormat(Qt.TextFormat.PlainText)
         self.annotator_label.setObjectName("sessionAnnotator")
         self.annotator_label.setTextFormat(Qt.TextFormat.PlainText)
         self.annotator_label.setToolTip("Annotator of this session (File → Switch annotator)")
         self.time_label = QLabel(self)
         self.time_label.setObjectName("sessionTime")
-        self.time_label.setToolTip("Time in this session")
+        self._article_seconds: Callable[[], float] | None = None
         self.progress_label = QLabel(self)
         self.progress_label.setObjectName("sessionProgress")
         self.progress_label.setToolTip("Articles you marked done / articles in the project")
@@ -48,7 +50,8 @@ class SessionStatus(QWidget):
         layout.addWidget(icon_label("mdi6.account", "Annotator"))
         layout.addWidget(self.annotator_label)
         layout.addSpacing(12)
-        layout.addWidget(icon_label("mdi6.timer-outline", "Session time"))
+        self.time_icon = icon_label("mdi6.timer-outline", "Time on this article")
+        layout.addWidget(self.time_icon)
         layout.addWidget(self.time_label)
         layout.addSpacing(12)
         layout.addWidget(icon_label("mdi6.check-circle-outline", "Progress"))
@@ -80,10 +83,30 @@ class SessionStatus(QWidget):
         pct = f" ({100 * done / total:.0f}%)" if total else ""
         self.progress_label.setToolTip(f"{done} of {total} articles done{pct}")
 
+    def follow_article(self, seconds: Callable[[], float] | None) -> None:
+        """Show the time on the open article: ``seconds()`` is what is stored for it plus the time since it opened.
+
+        Issue 15, point 28: a session clock that restarted at 0 on every start read as the article's time, and
+        contradicted the 60 s stored for it. None (no article open): the session time only.
+        """
+        self._article_seconds = seconds
+        self._tick()
+
     def elapsed(self) -> float:
         """Seconds since the session (or the last annotator switch) started."""
         return time.monotonic() - self._started
 
     @Slot()
     def _tick(self) -> None:
-        self.time_label.setText(format_duration(self.elapsed()))
+        session = format_duration(self.elapsed())
+        if self._article_seconds is None:
+            self.time_label.setText(session)
+            tip = f"Time in this session: {session}"
+        else:
+            article = format_duration(self._article_seconds())
+            self.time_label.setText(article)
+            tip = (f"Time you spent on this article: {article}, over all your sessions. Only active time counts: "
+                   f"a pause longer than 5 minutes adds 5 minutes.\nThis session: {session}")
+        if self.time_label.toolTip() != tip:
+            self.time_label.setToolTip(tip)
+            self.time_icon.setToolTip(tip)

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.codebook import ActorType, Codebook
 from annotator.core.records import ActorView, EntityView
+from annotator.ui.shared import plain_text
 
-#: Kinds offered for a new actor when the repository's label set cannot be read.
-DEFAULT_KINDS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "EVENT", "LAW", "MISC")
 #: How many matching actors the completer lists.
 MAX_MATCHES = 50
 
@@ -41,6 +41,7 @@ class ActorSource(Protocol):
 
     def actors(self, query: str = "", limit: int | None = None) -> list[ActorView]: ...
     def actor(self, actor_id: int) -> ActorView: ...
+    def codebook(self) -> Codebook: ...
 
 
 @dataclass
@@ -96,7 +97,7 @@ class ActorPicker(QWidget):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setMaxVisibleItems(12)
         self.edit.setCompleter(self.completer)
-        self.status = QLabel(self)
+        self.status = plain_text.plain_label(QLabel(self))
         self.status.setObjectName("actorStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
@@ -138,10 +139,10 @@ class ActorPicker(QWidget):
         query = text.strip()
         self._matches = self._repo.actors(query, limit=MAX_MATCHES) if query else []
         self.model.clear()
+        types = self._repo.codebook().actor_labels() if self._matches else {}
         for actor in self._matches:
-            item = QStandardItem(
-                qta.icon("mdi6.account" if actor.kind == "PERSON" else "mdi6.domain"), describe_actor(actor)
-            )
+            person = types.get(actor.kind) == ActorType.PERSON
+            item = QStandardItem(qta.icon("mdi6.account" if person else "mdi6.domain"), describe_actor(actor))
             item.setData(actor.id, _ID_ROLE)
             item.setData(actor.name, _NAME_ROLE)
             item.setEditable(False)
@@ -178,12 +179,10 @@ class ActorPicker(QWidget):
             self._set_actor(picked)
 
 
-def _kinds(repo: Any) -> list[str]:
-    try:
-        kinds = [str(k) for k in repo.labels()]
-    except Exception:  # a read-only fake or an old repository: the defaults are fine for a new actor
-        kinds = []
-    return kinds or list(DEFAULT_KINDS)
+def _kinds(repo: ActorSource) -> list[str]:
+    """Kinds a new actor can have: the codebook's actor labels, else every label."""
+    book = repo.codebook()
+    return list(book.actor_labels()) or list(book.label_names)
 
 
 class ActorLinkDialog(QDialog):

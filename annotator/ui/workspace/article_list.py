@@ -11,7 +11,7 @@ from typing import Any
 
 import qtawesome as qta
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.panel_table import fitted_width
 
 Index = QModelIndex | QPersistentModelIndex
@@ -117,7 +118,7 @@ class ArticleListModel(QAbstractTableModel):
             return self._icon(row.status)
         if role == Qt.ItemDataRole.ToolTipRole:
             status = STATUS_STYLE.get(row.status, ("", "", row.status))[2]
-            return (
+            return plain_text.tooltip(
                 f"{row.title}\n{row.source} · {row.date or 'no date'} · {row.file}\nstatus: {status} · "
                 f"{row.n_entities} mentions, {row.n_claims} claims, {row.n_suggested} suggestions to decide"
             )
@@ -196,6 +197,10 @@ class ArticleListModel(QAbstractTableModel):
         return icon
 
 
+#: Narrowest title column before other columns are hidden to make room (about 22 average characters).
+MIN_TITLE_WIDTH = 170
+
+
 class ArticleListPanel(QWidget):
     """Filter bar (text, status, label) above the list.
 
@@ -217,9 +222,7 @@ class ArticleListPanel(QWidget):
         for status, (_icon, _color, name) in STATUS_STYLE.items():
             self.filter_status.addItem(name, str(status))
         self.filter_label = QComboBox()
-        self.filter_label.addItem("Any label", None)
-        for label in labels:
-            self.filter_label.addItem(label, label)
+        self.set_labels(labels)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -234,9 +237,12 @@ class ArticleListPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(20)
         # Widths from the font in use (the app sets a larger one than Qt's default), so nothing is cut off.
+        self._widths: dict[int, int] = {}
         for column, sample, extra in ((0, "", 24), (2, "2015-11-17", 0), (3, "999 / 99", 0), (4, "999", 0)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            self.table.setColumnWidth(column, fitted_width(self.table, self.model.HEADERS[column], sample) + extra)
+            self._widths[column] = fitted_width(self.table, self.model.HEADERS[column], sample) + extra
+            self.table.setColumnWidth(column, self._widths[column])
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
         filters.addWidget(self.filter_status, 1)
@@ -259,6 +265,38 @@ class ArticleListPanel(QWidget):
         self.table.clicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)
         self.model.fetchMore()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Give the title room first: on a narrow list the date, then the counts step aside (issue 15, point 27).
+
+        Their values stay in each row's tooltip, and widening the list (the splitter) brings them back.
+        """
+        available = self.table.viewport().width() - self._widths[0]
+        for column in (2, 4, 3):  # the order in which columns step aside, the last first
+            self.table.setColumnHidden(column, False)
+        for column in (2, 4, 3):
+            shown = sum(w for c, w in self._widths.items() if c != 0 and not self.table.isColumnHidden(c))
+            if available - shown >= MIN_TITLE_WIDTH:
+                break
+            self.table.setColumnHidden(column, True)
+
+    def set_labels(self, labels: list[str]) -> None:
+        """Offer the codebook's labels in the label filter; a renamed label stays chosen under its new name."""
+        chosen = self.filter_label.currentData()
+        self.filter_label.blockSignals(True)
+        self.filter_label.clear()
+        self.filter_label.addItem("Any label", None)
+        for label in labels:
+            self.filter_label.addItem(label, label)
+        index = self.filter_label.findData(chosen) if chosen is not None else 0
+        self.filter_label.setCurrentIndex(max(0, index))
+        self.filter_label.blockSignals(False)
+        if chosen is not None and index < 0:
+            self.apply_filter()  # the chosen label is gone: filter by none rather than by a missing one
 
     def apply_filter(self) -> None:
         """Query the database with the current filter (keeps the current article selected if it matches)."""

@@ -355,6 +355,10 @@ class ArticleText(QTextEdit):
         ]
         return selections + list(self._painted.spans)
 
+    def forget_formats(self) -> None:
+        """The palette changed (a label recoloured or renamed): build the span formats anew on the next draw."""
+        self._formats.clear()
+
     def _entity_format(self, entity: EntityView) -> QTextCharFormat:
         # One format per (label, status), shared by every span: building 300 formats per key press would cost
         # more than the whole rest of a decision.

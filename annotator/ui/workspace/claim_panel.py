@@ -1,8 +1,8 @@
 """The claim panel: each claim as source → cue → content, and an editor for the current claim's attributes.
 
-Kinds, forms, stances and the hierarchical issue codebook come from ``resources/claim_schema.json``. The editor
-never writes to the database itself: it emits ``attributeEdited`` and the window turns that into an undoable
-decision.
+Kinds, forms, stances, the hierarchical issue codebook and the custom variables come from the project's codebook
+(``Repository.codebook()``, handed in; ``set_codebook`` shows an edited one at once). The editor never writes to
+the database itself: it emits ``attributeEdited`` and the window turns that into an undoable decision.
 """
 
 from __future__ import annotations
@@ -16,39 +16,36 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QIntValidator, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.core.codebook import Codebook, Variable, VariableType
 from annotator.core.records import ClaimView, RoleView, Status
-from annotator.core.resources import load_json_resource
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
 from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
 from annotator.ui.shared.row_table_model import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STANCE_NAMES = {-1: "against", 0: "neutral", 1: "for"}
-STANCE_SIGNS = {-1: "−", 0: "0", 1: "+"}
 CONTENT_CHARS = 180  # characters of content shown in the editor (three lines at the panel's width)
 
 
-def issue_codes(issues: list[dict[str, Any]] | None = None) -> list[str]:
-    """Flatten the hierarchical codebook to its codes, parents before their children."""
-    if issues is None:
-        issues = load_json_resource("claim_schema.json").get("issues", [])
-    codes: list[str] = []
-    for item in issues:
-        codes.append(item["code"])
-        codes.extend(issue_codes(item.get("children", [])))
-    return codes
+def stance_sign(value: int | None) -> str:
+    """The stance column's short form: "+1", "0", "−1" (a real minus sign)."""
+    if value is None:
+        return ""
+    return f"+{value}" if value > 0 else ("0" if value == 0 else f"−{-value}")
 
 
 def _role_text(role: RoleView | None, empty: str = "—") -> str:
@@ -80,12 +77,11 @@ class ClaimModel(RowTableModel):
         claim = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            stance = STANCE_SIGNS.get(claim.stance, "") if claim.stance is not None else ""
-            return (claim_summary(claim), claim.form, claim.issue or "", stance, None)[column]
+            return (claim_summary(claim), claim.form, claim.issue or "", stance_sign(claim.stance), None)[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 4:
             return self.status_icon(claim.status)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return (
+            return plain_text.tooltip(
                 f"source: {_role_text(claim.source)}\ncue: {_role_text(claim.cue)}\n"
                 f"content: {_role_text(claim.content)}\nkind: {claim.kind} · {claim.status} · {claim.origin}"
             )
@@ -100,17 +96,17 @@ class ClaimModel(RowTableModel):
 
 
 class ClaimEditor(QWidget):
-    """Roles (read-only) and attributes (kind, form, issue, stance, note) of the current claim.
+    """Roles (read-only) and attributes (kind, form, issue, stance, note, variables) of the current claim.
 
     Signals:
-        attributeEdited(int, str, object): claim id, attribute name, new value.
+        attributeEdited(int, str, object): claim id, attribute name, new value (for "variables": the claim's
+            whole name -> value mapping after the edit).
     """
 
     attributeEdited = Signal(int, str, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        schema = load_json_resource("claim_schema.json")
         self._claim: ClaimView | None = None
         self._loaded = False  # set_claim has run once (the widgets show a claim, or the empty state)
         self.source = self._role_label(SOURCE_COLOR)
@@ -125,44 +121,34 @@ class ClaimEditor(QWidget):
             label.setMaximumHeight(height)
         self.content.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.kind = QComboBox()
-        for item in schema.get("kinds", []):
-            self.kind.addItem(item["name"], item["name"])
-            self.kind.setItemData(self.kind.count() - 1, item.get("description", ""), Qt.ItemDataRole.ToolTipRole)
         self.form = QComboBox()
-        for item in schema.get("forms", []):
-            self.form.addItem(item["name"], item["name"])
-            self.form.setItemData(self.form.count() - 1, item.get("description", ""), Qt.ItemDataRole.ToolTipRole)
         self.issue = QComboBox()
         self.issue.setEditable(True)
         self.issue.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.codes = issue_codes(schema.get("issues", []))
-        self.issue.addItem("", None)
-        for code in self.codes:
-            self.issue.addItem(code, code)
-        completer = QCompleter(self.codes, self.issue)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)  # "sover" finds "territorial dispute/sovereignty"
-        self.issue.setCompleter(completer)
+        self.codes: list[str] = []
         self.issue_edit = self._issue_line_edit()
         self.issue_edit.setPlaceholderText("type to search the codebook")
         self.stance = QComboBox()
-        self.stance.addItem("(none)", None)
-        for item in schema.get("stances", []):
-            self.stance.addItem(f"{item['value']:+d}  {item['name']}", item["value"])
+        self.variable_widgets: dict[str, QComboBox | QLineEdit] = {}
         self.note = QLineEdit()
         self.note.setPlaceholderText("note (Enter to save)")
         # Opaque, so Qt does not repaint the splitter and window behind the editor each time it changes.
         self.setAutoFillBackground(True)
-        form = QFormLayout(self)
+        # Two attributes a row (kind and form, issue and stance): four rows shorter than one attribute a row, which
+        # leaves the claim list room for five rows at 1000x700 (issue 15, point 27).
+        for box in (self.kind, self.form, self.issue, self.stance):
+            # Two boxes share a row: a box as wide as its longest item ("territorial dispute/sovereignty") would
+            # widen the whole window past 1000 px.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(8)
+        form = self._form = QFormLayout(self)
         form.setContentsMargins(6, 4, 6, 4)
         form.setVerticalSpacing(4)
         form.addRow("Source", self.source)
         form.addRow("Cue", self.cue)
         form.addRow("Content", self.content)
-        form.addRow("Kind", self.kind)
-        form.addRow("Form", self.form)
-        form.addRow("Issue", self.issue)
-        form.addRow("Stance", self.stance)
+        form.addRow("Kind", self._pair(self.kind, "Form", self.form))
+        form.addRow("Issue", self._pair(self.issue, "Stance", self.stance))
         form.addRow("Note", self.note)
         self.kind.activated.connect(lambda _i: self._emit("kind", self.kind.currentData()))
         self.form.activated.connect(lambda _i: self._emit("form", self.form.currentData()))
@@ -170,7 +156,103 @@ class ClaimEditor(QWidget):
         self.issue.activated.connect(lambda _i: self._commit_issue())
         self.issue_edit.editingFinished.connect(self._commit_issue)
         self.note.editingFinished.connect(lambda: self._emit("note", self.note.text()))
-        self.set_claim(None)
+        self.set_codebook(codebook)
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        """Offer the codes of ``codebook`` (an edited one shows at once) and show the current claim again."""
+        self.codebook = codebook
+        for combo, codes in ((self.kind, codebook.kinds), (self.form, codebook.forms)):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem("", "")  # not coded
+            for code in codes:
+                combo.addItem(code.name, code.name)
+                combo.setItemData(combo.count() - 1, code.description, Qt.ItemDataRole.ToolTipRole)
+            combo.blockSignals(False)
+        self.issue.blockSignals(True)
+        self.issue.clear()
+        self.issue.addItem("", None)
+        self.codes = list(codebook.issue_codes)
+        for row in codebook.issue_rows():
+            # Indented by depth, so the tree shows in the list; the data is the code itself.
+            self.issue.addItem("   " * row.depth + row.issue.code, row.issue.code)
+            self.issue.setItemData(self.issue.count() - 1, row.issue.description, Qt.ItemDataRole.ToolTipRole)
+        completer = QCompleter(self.codes, self.issue)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)  # "sover" finds "territorial dispute/sovereignty"
+        self.issue.setCompleter(completer)
+        self.issue.blockSignals(False)
+        self.stance.blockSignals(True)
+        self.stance.clear()
+        self.stance.addItem("(none)", None)
+        for level in codebook.stances:
+            self.stance.addItem(f"{stance_sign(level.value)}  {level.name}", level.value)
+        self.stance.blockSignals(False)
+        self._build_variables(codebook.variables)
+        claim, self._loaded = self._claim, False
+        self.set_claim(claim)
+
+    def _build_variables(self, variables: Sequence[Variable]) -> None:
+        for widget in self.variable_widgets.values():
+            self._form.removeRow(widget)
+        self.variable_widgets = {}
+        for variable in variables:
+            widget = self._variable_widget(variable)
+            widget.setToolTip(variable.description)
+            self.variable_widgets[variable.name] = widget
+            self._form.insertRow(self._form.rowCount() - 1, variable.name, widget)
+
+    def _variable_widget(self, variable: Variable) -> QComboBox | QLineEdit:
+        name = variable.name
+        if variable.type in (VariableType.CHOICE, VariableType.BOOLEAN):
+            combo = QComboBox()
+            combo.addItem("", None)
+            if variable.type == VariableType.BOOLEAN:
+                combo.addItem("yes", True)
+                combo.addItem("no", False)
+            for choice in variable.choices:
+                combo.addItem(choice, choice)
+            combo.activated.connect(lambda _i: self._emit_variable(name, combo.currentData()))
+            return combo
+        edit = QLineEdit()
+        if variable.type == VariableType.INTEGER:
+            edit.setValidator(QIntValidator(edit))
+        edit.setPlaceholderText("(Enter to save)")
+
+        def commit() -> None:
+            text = edit.text().strip()
+            value: object = text or None
+            if variable.type == VariableType.INTEGER:
+                value = int(text) if text.lstrip("-").isdigit() else None
+            self._emit_variable(name, value)
+
+        edit.editingFinished.connect(commit)
+        return edit
+
+    def _emit_variable(self, name: str, value: object) -> None:
+        claim = self._claim
+        if claim is None:
+            return
+        values = dict(claim.variables)
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value
+        self._emit("variables", values)
+
+    @staticmethod
+    def _pair(first: QWidget, name: str, second: QWidget) -> QWidget:
+        """Two fields on one form row: ``first``, then ``name`` and ``second`` (their labels are buddies)."""
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        label = QLabel(name, row)
+        label.setBuddy(second)
+        layout.addWidget(first, 3)
+        layout.addWidget(label)
+        layout.addWidget(second, 2)
+        return row
 
     def _issue_line_edit(self) -> QLineEdit:
         edit = self.issue.lineEdit()
@@ -207,6 +289,7 @@ class ClaimEditor(QWidget):
         self._loaded = True
         self._claim = claim
         widgets: list[QWidget] = [self.kind, self.form, self.issue, self.stance, self.note]
+        widgets += self.variable_widgets.values()
         for widget in widgets:
             widget.blockSignals(True)
             widget.setEnabled(claim is not None)
@@ -219,6 +302,10 @@ class ClaimEditor(QWidget):
                 self.content.setToolTip("")
                 self.note.clear()
                 self.issue.setCurrentIndex(0)
+                # Blank, not the previous claim's values: a disabled box still shows what it holds.
+                for box in (self.kind, self.form, self.stance):
+                    box.setCurrentIndex(-1)
+                self._show_variables({})
                 return
             source = _role_text(claim.source, "(no source)")
             if claim.source_actor_name:
@@ -227,7 +314,7 @@ class ClaimEditor(QWidget):
             self.cue.setText(_role_text(claim.cue))
             content = _role_text(claim.content)
             self.content.setText(content if len(content) <= CONTENT_CHARS else content[: CONTENT_CHARS - 1] + "…")
-            self.content.setToolTip(content)
+            self.content.setToolTip(plain_text.tooltip(content))
             self.kind.setCurrentIndex(max(0, self.kind.findData(claim.kind)))
             self.form.setCurrentIndex(max(0, self.form.findData(claim.form)))
             issue_index = self.issue.findData(claim.issue) if claim.issue else 0
@@ -237,10 +324,19 @@ class ClaimEditor(QWidget):
                 self.issue.setCurrentIndex(issue_index)
             self.stance.setCurrentIndex(max(0, self.stance.findData(claim.stance)))
             self.note.setText(claim.note)
+            self._show_variables(claim.variables)
         finally:
             for widget in widgets:
                 widget.blockSignals(False)
             self.issue_edit.blockSignals(False)
+
+    def _show_variables(self, values: dict[str, Any]) -> None:
+        for name, widget in self.variable_widgets.items():
+            value = values.get(name)
+            if isinstance(widget, QComboBox):
+                widget.setCurrentIndex(max(0, widget.findData(value)) if value is not None else 0)
+            else:
+                widget.setText("" if value is None else str(value))
 
     def commit_pending(self) -> None:
         """Save a note typed but not yet confirmed (Enter or leaving the box do that), before the claim changes."""
@@ -274,19 +370,37 @@ class ClaimPanel(QWidget):
 
     claimSelected = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ClaimModel(self)
         self.title = panel_title("Claims")
         columns = ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
-        self.editor = ClaimEditor(self)
+        self.editor = ClaimEditor(codebook, self)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # "Source → cue → co…", never cut on both sides
+        listing = QWidget(self)
+        top = QVBoxLayout(listing)
+        top.setContentsMargins(0, 0, 0, 0)
+        top.setSpacing(0)
+        top.addWidget(self.title)
+        top.addWidget(self.table, 1)
+        # The list and the editor share the height by a splitter the analyst can drag (the sizes are remembered
+        # with the window's), the list keeps at least four rows.
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 4
+                                    + self.table.horizontalHeader().sizeHint().height() + 4)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("claimSplitter")
+        self.splitter.addWidget(listing)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.editor)
+        layout.addWidget(self.splitter)
         self._quiet = False
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
 
@@ -297,11 +411,20 @@ class ClaimPanel(QWidget):
         finally:
             self._quiet = False
         open_count = sum(1 for c in claims if c.status == Status.SUGGESTED)
-        self.title.setText(f"Claims  ·  {len(claims)}, {open_count} to decide")
+        noun = "claim" if len(claims) == 1 else "claims"
+        self.title.setText(f"Claims  ·  {len(claims)} {noun}, {open_count} to decide")
         current = self.editor.claim
+        row = self.model.row_of(current.id) if current is not None else None
         if current is not None:
-            row = self.model.row_of(current.id)
             self.editor.set_claim(claims[row] if row is not None else None)
+        if row is None and self.table.selectionModel().hasSelection():
+            # The claim in the editor is gone (an undo removed it): no row may stay highlighted while the editor
+            # says "No claim selected" (issue 15, point 25).
+            self._quiet = True
+            try:
+                select_row(self.table, None)
+            finally:
+                self._quiet = False
 
     def select_claim(self, claim_id: int | None) -> None:
         """Select a row and load the editor without emitting ``claimSelected``."""

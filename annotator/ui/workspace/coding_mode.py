@@ -39,14 +39,20 @@ class CodingMode:
         if ws.article is None:
             return
         article_id, annotator = ws.article.id, session.annotator
+        ws.commit_pending()
+        undecided = len(ws.suggestions())
+        # Done with suggestions left is allowed (they stay suggestions, nobody's decision), but never silently.
+        plural = "s" if undecided != 1 else ""
+        left = f" with {undecided} suggestion{plural} undecided (Ctrl+Z reopens it)" if undecided else ""
 
         def open_next(_change: Change) -> None:
             session.refresh_progress()
             next_id = session.next_in_queue(after=article_id)
             if next_id is None or next_id == article_id:
-                session.say("All articles are done. Well done!")
+                session.say(f"Marked done{left}. All articles are done. Well done!")
                 return
             session.request_article(next_id)
+            session.say(f"Previous article marked done{left}.")
 
         ws.decide(
             "Marked done",

@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.changes import Change
@@ -189,6 +189,20 @@ class DecisionStack(QObject):
                 on_done(done[-1][0])
 
         self._submit(run, drawn, text)
+
+    def decide_and_wait(self, text: str, action: Operation) -> Change | None:
+        """As :meth:`decide`, for a dialog that needs the answer before it goes on (the codebook editor).
+
+        The event loop keeps running while it waits, so the window paints; returns None after a refusal.
+        """
+        result: list[Change] = []
+        self.when_idle(lambda: self.decide(text, action, on_done=result.append))
+        if self.busy:
+            loop = QEventLoop()
+            self.idle.connect(loop.quit)
+            loop.exec()
+            self.idle.disconnect(loop.quit)
+        return result[-1] if result else None
 
     def revert(self, command: DecisionCommand, order: list[int]) -> None:
         """Revert the latest event of each of the command's mutations (in ``order``) and announce them."""

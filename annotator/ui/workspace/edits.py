@@ -18,7 +18,7 @@ from annotator.core.changes import Change
 from annotator.core.records import ClaimView, EntityView, Span, Status
 from annotator.ui.workspace import actor_dialog, operations
 from annotator.ui.workspace.article_text import CLAIM
-from annotator.ui.workspace.workspace import Workspace
+from annotator.ui.workspace.workspace import Workspace, describe_attribute
 
 
 class Edits:
@@ -26,7 +26,6 @@ class Edits:
 
     def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
-        self.last_label = workspace.labels[0] if workspace.labels else "PERSON"
         workspace.claim_panel.editor.attributeEdited.connect(self.set_claim_attribute)
 
     def _decide(
@@ -83,7 +82,7 @@ class Edits:
         if not 0 <= index < len(ws.labels):
             return
         label = ws.labels[index]
-        self.last_label = label
+        ws.last_label = label
         entity = ws.current_entity()
         selection = ws.text.selection()
         if selection is not None:
@@ -107,7 +106,7 @@ class Edits:
         span = ws.selection()
         if span is None or ws.article is None:
             return
-        label = label or self.last_label
+        label = label or ws.last_label
         text = f"New {label} “{ws.text.text[span[0] : span[1]]}”"
         self._decide(text, operations.add_entity, ws.article.id, span, label,
                      on_done=lambda _change: ws.text.clear_selection())
@@ -236,14 +235,18 @@ class Edits:
                 continue
             inside = entity.start <= start and end <= entity.end
             covers = start <= entity.start and entity.end <= end
-            if inside or covers:
+            # "Japanese officials": a nationality or group word before the head only modifies the source, so
+            # it names the claimant only when it is the selection's last word.
+            modifier = entity.label == "NORP" and any(ch.isalnum() for ch in self.ws.text.text[entity.end : end])
+            if inside or (covers and not modifier):
                 return entity.actor_id
         return None
 
     def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
-        """One attribute of a claim (kind, form, issue, stance, note) as an undoable decision."""
+        """One attribute of a claim (kind, form, issue, stance, note, variables) as an undoable decision."""
+        text = f"Claim {name}: {describe_attribute(self.ws.codebook, name, value)}"
         # A note edit is itself the commit of the note box.
-        self._decide(f"Claim {name}: {value}", operations.update_claim, claim_id, name, value, commit=name != "note")
+        self._decide(text, operations.update_claim, claim_id, name, value, commit=name != "note")
 
     def set_stance(self, value: int) -> None:
         claim = self.ws.current_claim()

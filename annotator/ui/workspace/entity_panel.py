@@ -19,6 +19,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotator.core.records import EntityView, Status
+from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT, Palette
 from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
 from annotator.ui.shared.row_table_model import RowTableModel
@@ -51,7 +52,8 @@ class EntityModel(RowTableModel):
             if column == 3:
                 return self.status_icon(entity.status)
         elif role == Qt.ItemDataRole.ToolTipRole:
-            return f"[{entity.start}, {entity.end}) {entity.label} · {entity.status} · {entity.origin}"
+            where = f"[{entity.start}, {entity.end})"
+            return plain_text.tooltip(f"{where} {entity.label} · {entity.status} · {entity.origin}")
         elif role == Qt.ItemDataRole.ForegroundRole and entity.status == Status.REJECTED:
             return REJECTED_TEXT
         elif role == ID_ROLE:
@@ -65,6 +67,10 @@ class EntityModel(RowTableModel):
 
     def rows(self) -> list[EntityView]:
         return self._rows
+
+    def forget_swatches(self) -> None:
+        """The palette changed: the swatches are painted again from it."""
+        self._swatches.clear()
 
     def swatch(self, label: str) -> QIcon:
         icon = self._swatches.get(label)
@@ -88,7 +94,8 @@ class EntityPanel(QWidget):
         super().__init__(parent)
         self.model = EntityModel(palette, self)
         self.title = panel_title("Entities")
-        columns = ((1, "PERSON", 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
+        # Sample texts that size the columns (a typical label, an actor name, a status).
+        columns = ((1, "LABEL", 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import qtawesome as qta
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+#: Pixels between the longest key and its description.
+KEY_GAP = 28
 
 
 class ShortcutSheet(QDialog):
@@ -90,6 +93,13 @@ class ShortcutSheet(QDialog):
             item.setToolTip(1, description)
             items.append(item)
         self.tree.expandAll()
+        # Wide enough for the longest key in its bold monospaced font, plus the indentation and a gap: measured
+        # from the contents, Qt left "Ctrl+Shift+Z / Ctrl+Y" running into its description (issue 15, point 28).
+        metrics = QFontMetrics(key_font)
+        widest = max((metrics.horizontalAdvance(key) for _group, key, _d in shortcuts), default=0)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        self.tree.setColumnWidth(0, widest + self.tree.indentation() + KEY_GAP)
 
     def visible_rows(self) -> list[tuple[str, str, str]]:
         """The rows the filter currently shows, as ``(group, key, description)``."""

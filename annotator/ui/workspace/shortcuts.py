@@ -31,8 +31,25 @@ class ActionSpec:
 
 
 FILE, NAV, ENTITY, CLAIM, ARTICLE, VIEW = "File", "Navigate", "Entities", "Claims", "Article", "View"
+PROJECT = "Project"
 
 ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "new_project",
+        "&New project…",
+        ("Ctrl+Alt+N",),
+        "Create a project (a new database) with the sample, an empty or your own codebook",
+        FILE,
+        "fa5s.folder-plus",
+    ),
+    ActionSpec(
+        "open_project",
+        "&Open project…",
+        ("Ctrl+Shift+O",),
+        "Open another project (database)",
+        FILE,
+        "fa5s.folder-open",
+    ),
     ActionSpec(
         "import",
         "&Import…",
@@ -75,6 +92,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("quit", "&Quit", ("Ctrl+Q",), "Quit (everything is already saved)", FILE),
     ActionSpec(
+        "codebook",
+        "&Codebook…",
+        ("Ctrl+Shift+B",),
+        "Edit the project's codebook: labels, claim kinds and forms, stances, issues, variables",
+        PROJECT,
+        "fa5s.book",
+    ),
+    ActionSpec(
         "next_suggestion",
         "&Next suggestion",
         ("N", "J"),
@@ -93,7 +118,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("next_claim", "Next claim", ("]",), "Select the next claim", NAV),
     ActionSpec("prev_claim", "Previous claim", ("[",), "Select the previous claim", NAV),
     ActionSpec("focus_filter", "&Find article", ("Ctrl+F",), "Focus the article filter box", NAV, "fa5s.search"),
-    ActionSpec("focus_text", "Focus text", ("Escape",), "Back to the text; clears the selection", NAV),
+    ActionSpec("focus_text", "Focus text", ("Escape",),
+               "Back to the text; clears the selection; twice cancels a background job", NAV),
     ActionSpec("accept", "&Accept", ("A",), "Accept the current entity or claim", ENTITY, "fa5s.check"),
     ActionSpec("reject", "&Reject", ("X",), "Reject the current entity or claim", ENTITY, "fa5s.times"),
     ActionSpec(

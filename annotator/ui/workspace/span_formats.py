@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QTextCharFormat
 
 from annotator.core.records import Status
 from annotator.ui.shared.colors import CONTENT_FAINT, CONTENT_TINT, REJECTED_TEXT, LabelStyle
+from annotator.ui.workspace.span_painter import BOXED
 
 
 def entity_format(style: LabelStyle, status: str) -> QTextCharFormat:
@@ -24,9 +25,11 @@ def entity_format(style: LabelStyle, status: str) -> QTextCharFormat:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
     else:
         fmt.setBackground(style.strong)
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
         if status == Status.CORRECTED:
-            fmt.setFontOverline(True)
+            # Boxed in the label colour: a corrected span must not pass for an accepted one (issue 15, point 26).
+            fmt.setProperty(BOXED, True)
+        else:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
     return fmt
 
 

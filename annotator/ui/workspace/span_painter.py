@@ -29,11 +29,18 @@ def paints_glyphs(fmt: QTextCharFormat) -> bool:
     return fmt.hasProperty(QTextFormat.Property.ForegroundBrush)
 
 
+#: A format property of ours: draw a box around the span (a corrected mention), in its underline colour.
+BOXED = int(QTextFormat.Property.UserProperty) + 15
+#: Width of the box around a corrected mention: twice a text line, so that it reads at a glance (point 26).
+BOX_WIDTH = 2.0
+
+
 def has_lines(fmt: QTextCharFormat) -> bool:
     return (
         fmt.underlineStyle() != QTextCharFormat.UnderlineStyle.NoUnderline
         or fmt.fontOverline()
         or fmt.fontStrikeOut()
+        or fmt.boolProperty(BOXED)
     )
 
 
@@ -77,6 +84,12 @@ def paint_lines(
                 _line(painter, left, right, box.baseline - metrics.ascent(), _pen(color, width))
             if fmt.fontStrikeOut():
                 _line(painter, left, right, box.baseline - metrics.ascent() / 3, _pen(text_color, width))
+            if fmt.boolProperty(BOXED):
+                painter.setPen(_pen(color, max(BOX_WIDTH, width)))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                # Around the tint, not over it: the span keeps its label tint inside the box.
+                out = max(BOX_WIDTH, width) / 2
+                painter.drawRect(box.rect.adjusted(-out, -out, out, out))
 
 
 def _line(painter: QPainter, left: float, right: float, y: float, pen: QPen) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QWidget
 
 from annotator.core.changes import Change
+from annotator.core.codebook import Codebook
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
@@ -100,6 +101,15 @@ def _patched(rows: Sequence[R], fresh: Sequence[R], annotator: str) -> list[R]:
     return list(by_id.values())
 
 
+def describe_attribute(codebook: Codebook, name: str, value: object) -> str:
+    """A claim attribute's value as the status bar says it: the stance by its name ("for (+1)"), not "1"."""
+    if value is None or value == "":
+        return "none"
+    if name == "stance" and isinstance(value, int):
+        return f"{codebook.stance_name(value) or value} ({value:+d})" if value else (codebook.stance_name(0) or "0")
+    return str(value)
+
+
 class Workspace(QObject):
     """Coordinates the article pane, the panels and the drawing of one annotator's decisions.
 
@@ -119,13 +129,17 @@ class Workspace(QObject):
         super().__init__(parent_widget)
         self.repo = repo
         self.annotator = annotator
-        self.labels = repo.labels()
-        self.palette = Palette(self.labels)
+        self.codebook = repo.codebook()
+        self.labels = list(self.codebook.label_names)
+        self.palette = Palette(self.codebook)
+        # The label a new mention gets: the last one used, at first the codebook's first ("" while it has none,
+        # and the store then says the project needs labels).
+        self.last_label = self.labels[0] if self.labels else ""
         self.decisions = DecisionStack(repo, annotator, worker, self)
         self.pane = ArticlePane(self.palette, parent_widget)
         self.text = self.pane.text
         self.entity_panel = EntityPanel(self.palette, parent_widget)
-        self.claim_panel = ClaimPanel(parent_widget)
+        self.claim_panel = ClaimPanel(self.codebook, parent_widget)
         self.article: ArticleRecord | None = None
         self.entities: list[EntityView] = []
         self.claims: list[ClaimView] = []
@@ -197,6 +211,23 @@ class Workspace(QObject):
             self._show()
         self.articleTouched.emit(article_id)
         self.changed.emit(change)
+
+    def apply_codebook(self) -> None:
+        """Show the project's codebook as stored now (an edit, its undo): colours, labels, the claim editor's
+        codes and the open article's rows, which a rename or merge may have recoded."""
+        self.codebook = self.repo.codebook()
+        self.labels[:] = list(self.codebook.label_names)  # the same list the window's label keys read
+        if self.last_label not in self.labels:
+            self.last_label = self.labels[0] if self.labels else ""
+        self.palette.set_codebook(self.codebook)
+        self.pane.palette_changed(self.palette)
+        self.entity_panel.model.forget_swatches()
+        self.claim_panel.editor.set_codebook(self.codebook)
+        if self.article is not None:
+            self.entities = self.repo.entities_for(self.article.id, annotator=self.annotator)
+            self.claims = self.repo.claims_for(self.article.id, annotator=self.annotator)
+            self._show()
+            self.text.viewport().update()
 
     def _show(self) -> None:
         if self.presenter is not None:

@@ -30,3 +30,33 @@ def test_annotators_dialog_sets_roles_and_overlap(qtbot: Any, repo: Any) -> None
     qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
     assert "name of a layer" in dialog.message.text()
     assert len(repo.annotators()) == 2
+
+
+def test_tab_leaves_the_table_for_every_field(qtbot: Any, repo: Any) -> None:
+    """Issue 15, point 22: Tab cycled inside the table, so name, role and overlap could not be reached."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.project.annotators_dialog import AnnotatorsDialog
+
+    for name in ("alice", "bob", "carol"):
+        repo.ensure_annotator(name)
+    dialog = AnnotatorsDialog(repo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.table)
+    reached = set()
+    for _ in range(12):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        reached.add(QApplication.focusWidget())
+    assert {dialog.name, dialog.role, dialog.overlap} <= reached
+    box = dialog.role_box("bob")
+    assert box is not None and box in reached  # each row's role box is on the Tab path too
+    # ... and the overlap can be typed once reached.
+    dialog.overlap.setFocus()
+    dialog.overlap.selectAll()
+    qtbot.keyClicks(dialog.overlap, "3")
+    qtbot.keyClick(dialog.overlap, Qt.Key.Key_Return)
+    assert repo.overlap() == 3

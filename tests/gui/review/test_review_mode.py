@@ -58,8 +58,10 @@ def test_review_mode_is_for_reviewers(qtbot: Any, repo: Any, articles: dict[str,
     qtbot.addWidget(win)
     show_window(qtbot, win)
     toggle = win.actions_by_name["review_mode"]
-    assert not toggle.isEnabled()
+    # Enabled for everyone, so that Ctrl+R by a non-reviewer explains instead of doing nothing (issue 15, 25).
+    assert toggle.isEnabled()
     assert win.review.set_active(True) is False and not toggle.isChecked()
+    assert "reviewer" in win.statusBar().currentMessage()
     win.switch_annotator(REVIEWER)
     assert toggle.isEnabled()
     win.close()

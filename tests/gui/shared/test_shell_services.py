@@ -49,11 +49,13 @@ def test_suggest_loads_the_pipeline_once_and_passes_it(
 
 
 def test_import_service_imports_and_reports_refusals(shell_repo: Repository, tmp_path: Path) -> None:
-    good = tmp_path / "good.txt"
+    folder = tmp_path / "inbox"  # not tmp_path: the database files there would be refused too
+    folder.mkdir()
+    good = folder / "good.txt"
     good.write_text("11/17/2015\n\nA title\n\nShinzo Abe met Vladimir Putin in Sochi.\n", encoding="utf-8")
-    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
     services = build_services(shell_repo, None)
-    summary = services.import_paths([str(tmp_path)], lambda p: None, CancelFlag())
+    summary = services.import_paths([str(folder)], lambda p: None, CancelFlag())
     assert summary.imported == 1 and len(summary.refused) == 1
     assert "empty.txt" in summary.lines()[1]
     assert services.formats and "json" in services.formats

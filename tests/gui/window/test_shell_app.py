@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,28 @@ def test_annotator_from_option_memory_or_question(shell_repo: Repository, user_s
     )
 
 
+def test_a_new_database_asks_for_the_name_offering_the_last_one(
+    shell_repo: Repository, tmp_path: Path, user_settings_dir: Path
+) -> None:
+    """Issue 15, point 24: the last name of the settings file was created in a brand-new database silently."""
+    from annotator.store import open_repository
+
+    settings = app_module.user_settings()
+    app_module.remember_annotator(shell_repo, settings, "bob")
+    asked: list[tuple[list[str], str | None]] = []
+
+    def ask(parent: object, known: list[str], current: str | None) -> str | None:
+        asked.append((known, current))
+        return current
+
+    with open_repository(str(tmp_path / "brand-new.db")) as fresh:
+        assert app_module.resolve_annotator(fresh, None, settings, ask) == "bob"
+        assert asked == [([], "bob")]  # asked, with the last name offered
+        fresh.ensure_annotator("bob")
+        assert app_module.resolve_annotator(fresh, None, settings, ask) == "bob"
+        assert len(asked) == 1  # a name this database knows is not asked again
+
+
 def test_open_failure_names_the_path_and_the_setting() -> None:
     error = OSError("unable to open database file")
     head, detail = app_module.open_failure_text("/no/such/folder/x.db", error)
@@ -77,6 +100,46 @@ def test_run_gui_explains_a_database_it_cannot_open(qtbot, tmp_path: Path, monke
     blocker.write_text("not a folder")
     assert app_entry.run_gui(db=str(blocker / "sub" / "x.db")) == 1
     assert shown and str(blocker / "sub" / "x.db") in shown[0]
+
+
+@pytest.mark.parametrize("damage", ["pages", "table"])
+def test_run_gui_explains_damaged_pages_and_a_missing_table(
+    qtbot, tmp_path: Path, monkeypatch, user_settings_dir: Path, damage: str
+) -> None:
+    """Issue 15, point 12: the GUI crashed with a traceback on corrupted pages and on a missing table."""
+    import sqlite3
+
+    from annotator.core.records import ArticleIn
+    from annotator.store import open_repository
+
+    path = tmp_path / "damaged.db"
+    with open_repository(str(path)) as repo:
+        for i in range(300):
+            repo.add_article(ArticleIn(text=f"Article {i}. " + "Abe met Putin in Sochi. " * 30, title=f"A{i}"))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    if damage == "pages":
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            handle.seek(size // 2)
+            handle.write(b"\xde\xad" * 16384)
+    else:
+        con = sqlite3.connect(path)
+        con.execute("DROP TABLE article_state")
+        con.commit()
+        con.close()
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
+
+    def fake_exec(box: app_module.QMessageBox) -> int:
+        shown.append(f"{box.text()}\n{box.informativeText()}")
+        return 0
+
+    monkeypatch.setattr(app_module.QMessageBox, "exec", fake_exec)
+    assert app_entry.run_gui(db=str(path), annotator="alice") == 1
+    assert shown and str(path) in shown[0]
+    assert ("malformed" in shown[0] or "damaged" in shown[0]), shown[0]
+    assert "Traceback" not in shown[0]
 
 
 # ------------------------------------------------------------------------------------------- first start
@@ -234,3 +297,7 @@ def test_run_gui_opens_the_window_and_quits_cleanly(
         assert repo.article_status(ids[0], "alice") == "in_progress"
     finally:
         repo.close()
+    # The run left its crash-log lines (issue 15, point 31): started, then ended normally.
+    lines = app_entry.crash_log_path().read_text(encoding="utf-8").splitlines()
+    assert "started annotator" in lines[0] and lines[-1].endswith("ended normally")
+    assert str(app_entry.crash_log_path()).startswith(os.environ["XDG_DATA_HOME"])

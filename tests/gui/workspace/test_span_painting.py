@@ -94,3 +94,43 @@ def test_spans_changed_away_from_the_current_item_are_repainted(qtbot: Any, wind
     press(qtbot, window, "A", Qt.KeyboardModifier.ShiftModifier)  # accept all: spans far from the outline change
     image = _screen(window)
     assert _same(_tint_at(window, image, sochi.start, sochi.end), palette.style("GPE").strong)
+
+
+def _edge_colors(window: Any, image: QImage, start: int, end: int) -> tuple[set[str], set[str]]:
+    """Colours of the span's left edge column (2 px) and of its inner middle column, top to bottom."""
+    text = window.workspace.text
+    box = text._line_boxes(text.to_qt(start), text.to_qt(end))[0]
+    dy = text.verticalScrollBar().value()
+    left, middle = set(), set()
+    for y in range(int(box.rect.top()) + 3, int(box.rect.bottom()) - 3):
+        for x in (int(box.rect.left()) - 2, int(box.rect.left()) - 1):  # the box is drawn around the tint
+            left.add(image.pixelColor(text.viewport().mapTo(window, QPoint(x, y - dy))).name())
+    return left, middle
+
+
+def test_a_corrected_span_is_boxed_not_a_faint_line(qtbot: Any, window: Any, repo: Any) -> None:
+    """Issue 15, point 26: a corrected span showed only a 1 px overline, like an accepted one with a hair on top."""
+    palette = window.workspace.text._palette
+    jst = make_current(window, "JST")
+    press(qtbot, window, Qt.Key.Key_3)  # relabel: corrected
+    sochi = make_current(window, "Sochi")
+    press(qtbot, window, "a")  # accepted
+    image = _screen(window)
+    corrected = next(e for e in window.workspace.entities if e.start == jst.start)
+    assert corrected.status == "corrected"
+    line = palette.style(corrected.label).color
+    left, _ = _edge_colors(window, image, corrected.start, corrected.end)
+    assert any(_same(QColor(c), line) for c in left), left  # a vertical edge in the label colour: a box
+    accepted = next(e for e in window.workspace.entities if e.start == sochi.start)
+    left, _ = _edge_colors(window, image, accepted.start, accepted.end)
+    assert not any(_same(QColor(c), palette.style(accepted.label).color) for c in left)
+
+
+def test_legend_chips_of_accepted_and_corrected_differ(qtbot: Any, window: Any) -> None:
+    legend = window.workspace.pane.legend
+    image = legend.grab().toImage()
+    palette = window.workspace.text._palette
+    line = palette.style(palette.labels[0]).color
+    count = sum(1 for x in range(image.width()) for y in range(image.height())
+                if _same(image.pixelColor(x, y), line))
+    assert count >= 30  # the corrected chip's 2 px border in the label colour

@@ -34,7 +34,12 @@ def summaries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str]]]:
     from annotator.ui.window import import_export_dialogs as import_export
 
     shown: list[tuple[str, list[str]]] = []
-    monkeypatch.setattr(import_export, "show_summary", lambda parent, title, lines: shown.append((title, lines)))
+
+    def record(parent: Any, title: str, lines: list[str], next_step: Any = None) -> bool:
+        shown.append((title, lines))
+        return False  # "Close", not the next step offered
+
+    monkeypatch.setattr(import_export, "show_summary", record)
     return shown
 
 
@@ -162,3 +167,65 @@ def test_void_binding_calls_do_not_steal_references_to_none(qtbot: QtBot) -> Non
         label.setText("x")
     assert sys.getrefcount(None) >= before - 50
 
+
+
+def test_after_an_import_the_next_step_is_suggest(
+    qtbot: Any, job_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 15, point 29: nothing said that Suggest comes next, and the new articles sat at 0 / 0."""
+    from annotator.ui.window import import_export_dialogs as import_export
+
+    window, calls = job_window
+    offered: list[Any] = []
+
+    def choose_next(parent: Any, title: str, lines: list[str], next_step: Any = None) -> bool:
+        offered.append(next_step)
+        return next_step is not None  # the analyst presses "Suggest now"
+
+    monkeypatch.setattr(import_export, "show_summary", choose_next)
+    monkeypatch.setattr(import_export, "choose_import_paths", lambda parent: ["somewhere"])
+    press(qtbot, window, Qt.Key.Key_O, CTRL)
+    qtbot.waitUntil(lambda: calls == ["import", "suggest"], timeout=10_000)
+    explanation, button = offered[0]
+    assert "1 new article has no suggestions yet" in explanation and "Ctrl+Shift+S" in explanation
+    assert button == "Suggest now"
+
+
+def test_the_summary_dialog_offers_the_next_step(qtbot: Any) -> None:
+    from annotator.ui.window.import_export_dialogs import SummaryDialog
+
+    dialog = SummaryDialog(None, "Import", ["2 imported, 0 duplicates skipped, 0 refused"],
+                           ("Next step: suggest them.", "Suggest now"))
+    qtbot.addWidget(dialog)
+    assert dialog.next_label is not None and dialog.next_label.text() == "Next step: suggest them."
+    assert dialog.next_button is not None and dialog.next_button.isDefault()
+    dialog.open()
+    dialog.next_button.click()
+    assert dialog.result() == SummaryDialog.NEXT_STEP
+
+
+def test_escape_twice_cancels_a_background_job(qtbot: Any, job_window: Any, job_runner: JobRunner) -> None:
+    """Issue 15, point 30: the Cancel button could only be reached with the mouse."""
+    import time
+
+    window, _calls = job_window
+    seen: list[bool] = []
+
+    started: list[bool] = []
+
+    def slow(progress: Any, cancel: Any) -> None:
+        started.append(True)
+        deadline = time.monotonic() + 20
+        while not cancel.cancelled and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen.append(bool(cancel.cancelled))
+
+    job_runner.run("Slow job", slow)
+    qtbot.waitUntil(lambda: bool(started))
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert "press Escape again to cancel" in window.statusBar().currentMessage()
+    assert job_runner.busy  # one Escape only goes back to the text
+    press(qtbot, window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    assert seen == [True]  # cancelled, not timed out
+    qtbot.waitUntil(lambda: not job_runner.busy, timeout=10_000)

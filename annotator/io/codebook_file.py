@@ -1,0 +1,118 @@
+"""Codebook files: read and validate one (``resources/codebook.schema.json``), write one atomically.
+
+A file is checked in two passes, and the first problem found is reported with the file name and its JSON path
+(``codebook.json: $.labels[2].color: '#12' does not match ...``): the JSON Schema checks the shape, then
+:meth:`annotator.core.codebook.Codebook.from_dict` what a schema cannot say (unique names across the issue tree,
+label map targets that are labels). Reading changes nothing anywhere; the caller decides what to do with the
+codebook.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from annotator.core.codebook import Codebook
+from annotator.core.errors import InputError, ValidationError
+from annotator.core.resources import load_json_resource
+from annotator.io.atomic import atomic_open
+from annotator.io.textfile import read_limited_bytes
+
+SCHEMA_NAME = "codebook.schema.json"
+#: A codebook is a few kilobytes; anything past this is not one.
+MAX_CODEBOOK_BYTES = 20 * 1024 * 1024
+
+
+def codebook_schema() -> dict[str, Any]:
+    """The codebook JSON Schema (a shared object: do not mutate it)."""
+    schema: dict[str, Any] = load_json_resource(SCHEMA_NAME)
+    return schema
+
+
+def schema_registry() -> Registry:
+    """A registry holding the codebook schema under its ``$id``, for schemas that refer to it (the export's)."""
+    schema = codebook_schema()
+    return Registry().with_resource(schema["$id"], Resource.from_contents(schema))
+
+
+@cache
+def _validator() -> Any:
+    schema = codebook_schema()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def _path_key(error: jsonschema.ValidationError) -> tuple[tuple[int, Any], ...]:
+    # Document order: list indexes as numbers (2 before 10), keys as text.
+    return tuple((0, p) if isinstance(p, int) else (1, str(p)) for p in error.absolute_path)
+
+
+def first_schema_error(obj: Any) -> str | None:
+    """``$.path: message`` of the first error in document order, or None when ``obj`` matches the schema."""
+    errors = list(_validator().iter_errors(obj))
+    if not errors:
+        return None
+    error = min(errors, key=_path_key)
+    return f"{error.json_path}: {error.message}"
+
+
+def codebook_from_object(obj: Any, where: str) -> Codebook:
+    """Validate a parsed codebook object; ``where`` names it in the error (a file, "export codebook").
+
+    Raises:
+        ValidationError: ``where: $.path: problem`` for the first problem.
+    """
+    problem = first_schema_error(obj)
+    if problem is not None:
+        raise ValidationError(f"{where}: {problem}")
+    try:
+        return Codebook.from_dict(obj)
+    except ValidationError as exc:
+        raise ValidationError(f"{where}: {exc}") from None
+
+
+def read_codebook(path: str | Path) -> Codebook:
+    """Read a codebook file.
+
+    Raises:
+        InputError: the file is missing, unreadable, not JSON, or not a valid codebook; the reason names the JSON
+            path of the first error (and the line of a JSON syntax error).
+    """
+    path = Path(path)
+    raw = read_limited_bytes(path, MAX_CODEBOOK_BYTES)
+    try:
+        text = raw.decode(json.detect_encoding(raw)).lstrip("\ufeff")
+        obj = json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 (invalid byte at position {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(str(path), f"malformed JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    if isinstance(obj, dict) and obj.get("format") == "annotator-export":
+        # An export carries its project's codebook: reading one from it is what a user means.
+        if not isinstance(obj.get("codebook"), dict):
+            raise InputError(str(path), "this export (version 1) carries no codebook; export it again")
+        obj = obj["codebook"]
+    problem = first_schema_error(obj)
+    if problem is not None:
+        raise InputError(str(path), problem)
+    try:
+        return Codebook.from_dict(obj)
+    except ValidationError as exc:
+        raise InputError(str(path), str(exc)) from None
+
+
+def codebook_json(codebook: Codebook) -> str:
+    """The file text of a codebook: indented, UTF-8 as is, one trailing newline."""
+    return json.dumps(codebook.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_codebook(path: str | Path, codebook: Codebook) -> None:
+    """Write ``codebook`` to ``path`` (whole or not at all)."""
+    with atomic_open(path, "w", encoding="utf-8") as handle:
+        handle.write(codebook_json(codebook))

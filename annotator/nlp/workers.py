@@ -1,0 +1,202 @@
+"""Run a spaCy pipeline, and optionally our rules on each parsed Doc, in worker processes.
+
+Design (issue 15, points 15 and 33):
+
+- **Work stealing, bounded.** Batches go to a shared task queue and results come back on a result queue; a
+  free worker takes the next batch, so one slow batch does not leave the other worker idle. At most
+  ``2 * n_process`` batches are out at once, so a corpus of a million articles is never read into memory.
+  ``multiprocessing`` queues send from a feeder thread, so a large batch and a large result never block each
+  other (the deadlock of two pipes written at once).
+- **Small results.** With ``process`` given, the worker runs it on each Doc (the suggesters) and sends back only
+  its result: a serialised Doc is about 20 times larger than the article's suggestions, and rebuilding it in the
+  parent cost the parent as much CPU as one worker's parse.
+- **No orphans.** A worker ends when its parent does, however the parent ended: Linux delivers SIGTERM to it
+  when the parent dies (``PR_SET_PDEATHSIG``, even on SIGKILL), and a watchdog thread checks the parent's pid
+  once a second elsewhere. Closing the iterator early (a cancel) terminates the workers at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Seconds between checks that the workers are still alive while waiting for a result.
+_POLL = 0.5
+#: Batches in flight per worker (one being parsed, one waiting): keeps every worker busy.
+_IN_FLIGHT_PER_WORKER = 2
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this (worker) process end when the process ``parent_pid`` ends, even if it was SIGKILLed."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:  # for systems without PDEATHSIG; harmless with it
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="annotator-parent-watch", daemon=True).start()
+
+
+def _worker(nlp: Any, process: Callable[[Any, Any], Any] | None, tasks: Any, results: Any, batch_size: int,
+            parent_pid: int) -> None:
+    """Worker process: parse batches (and run ``process`` on each Doc) until told to stop."""
+    die_with_parent(parent_pid)
+    # Ctrl+C in a terminal reaches the whole process group: the parent decides how to stop, not each worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        while True:
+            task = tasks.get()
+            if task is None:
+                return
+            index, items = task
+            try:
+                docs = nlp.pipe((text for text, _ in items), batch_size=batch_size)
+                if process is None:
+                    # The tensor is large and not read by the suggesters; user data is empty.
+                    out = [doc.to_bytes(exclude=["tensor", "user_data"]) for doc in docs]
+                else:
+                    out = [process(doc, ctx) for doc, (_, ctx) in zip(docs, items, strict=True)]
+                results.put((index, "ok", out))
+            except Exception as exc:  # reported to the parent, which raises it where the caller can see it
+                results.put((index, "error", f"{type(exc).__name__}: {exc}"))
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent went away or is stopping us
+        return
+
+
+def _batches(pairs: Iterable[tuple[str, T]], size: int) -> Iterator[list[tuple[str, T]]]:
+    batch: list[tuple[str, T]] = []
+    for pair in pairs:
+        batch.append(pair)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def map_in_workers(
+    nlp: Any,
+    pairs: Iterable[tuple[str, T]],
+    *,
+    batch_size: int,
+    n_process: int,
+    process: Callable[[Any, T], R] | None = None,
+) -> Iterator[tuple[Any, T]]:
+    """Parse ``(text, context)`` pairs in ``n_process`` workers; yield ``(result, context)`` in input order.
+
+    Args:
+        nlp: the loaded ``Language`` (shared with the workers by fork; pickled to them where there is no fork).
+        pairs: ``(text, context)``; consumed lazily. Contexts travel to the workers, so they must be picklable.
+        batch_size: texts per batch (and per message).
+        n_process: worker processes.
+        process: run in the worker on each ``(doc, context)``; its result is what is yielded. None yields the
+            parsed ``Doc`` itself (serialised in the worker, rebuilt here).
+
+    Raises:
+        RuntimeError: a worker failed or died; the others are stopped.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork" if "fork" in methods else None)
+    tasks = mp.Queue()
+    results = mp.Queue()
+    parent = os.getpid()
+    workers = [
+        mp.Process(target=_worker, args=(nlp, process, tasks, results, batch_size, parent), daemon=True,
+                   name=f"annotator-spacy-{i + 1}")
+        for i in range(n_process)
+    ]
+    for proc in workers:
+        proc.start()
+    finished = False
+    try:
+        batches = enumerate(_batches(pairs, max(1, batch_size)))
+        contexts: dict[int, list[T]] = {}
+        done: dict[int, list[Any]] = {}
+        exhausted = False
+        following = 0
+
+        def feed() -> None:
+            nonlocal exhausted
+            while not exhausted and len(contexts) < _IN_FLIGHT_PER_WORKER * n_process:
+                nxt = next(batches, None)
+                if nxt is None:
+                    exhausted = True
+                    return
+                index, batch = nxt
+                contexts[index] = [ctx for _, ctx in batch]
+                tasks.put((index, batch))
+
+        feed()
+        vocab = None
+        while contexts:
+            index, status, payload = _next_result(results, workers)
+            if status != "ok":
+                raise RuntimeError(f"spaCy worker process failed: {payload}")
+            done[index] = payload
+            while following in done:
+                out = done.pop(following)
+                ctxs = contexts.pop(following)
+                following += 1
+                feed()  # keep the workers busy while the caller stores these
+                if process is None:
+                    from spacy.tokens import Doc
+
+                    vocab = vocab or nlp.vocab
+                    for data, ctx in zip(out, ctxs, strict=True):
+                        yield Doc(vocab).from_bytes(data), ctx
+                else:
+                    yield from zip(out, ctxs, strict=True)
+        finished = True
+    finally:
+        _stop(workers, tasks, results, graceful=finished)
+
+
+def _next_result(results: Any, workers: list[Any]) -> tuple[int, str, Any]:
+    """The next result; a RuntimeError if a worker died without one (killed, out of memory)."""
+    while True:
+        try:
+            return results.get(timeout=_POLL)
+        except queue.Empty:
+            dead = [p for p in workers if p.exitcode is not None]
+            if dead:
+                codes = ", ".join(f"{p.name} exit code {p.exitcode}" for p in dead)
+                raise RuntimeError(f"spaCy worker process ended unexpectedly ({codes})") from None
+
+
+def _stop(workers: list[Any], tasks: Any, results: Any, graceful: bool) -> None:
+    if graceful:
+        for _ in workers:
+            with contextlib.suppress(OSError, ValueError):
+                tasks.put(None)
+    else:
+        # Cancelled or failed: the batches in flight are not wanted, and nothing left in the task queue must
+        # keep this process waiting at exit.
+        tasks.cancel_join_thread()
+        for proc in workers:
+            proc.terminate()
+    for proc in workers:
+        proc.join(timeout=10)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+    for q in (tasks, results):
+        q.close()

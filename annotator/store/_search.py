@@ -1,0 +1,130 @@
+"""The article list's text filter: the one place a text query becomes SQL (issue 15, point 32).
+
+On SQLite the filter uses an FTS5 index over ``article.title`` and ``article.text`` (migration step 3): an
+external-content table, so the text is stored once, whose rowid is ``article.position``. Results then stream out
+of the index in list order, and a page of 100 costs the same in 1,000,000 articles as in 1,000, whether the words
+are rare or in every article. Every word must occur, case and accents folded, the last one as a prefix (it may
+still be being typed): ``abe sochi`` finds "Abe met Putin in Sochi", ``abe negot`` finds "Abe ... negotiations".
+
+Other backends (PostgreSQL, until the team-server issue gives it ``tsvector`` search: the seam is
+:func:`filter_articles`) and queries with no word in them (``"—"``) use a case-insensitive substring scan.
+A query holding a NUL character matches nothing: no stored text contains one, and SQLite would cut the pattern
+at it and match everything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from peewee import SQL, Database, Expression, IntegerField, SqliteDatabase, TextField
+
+from annotator.store.models import Article, BaseModel
+
+#: The FTS5 table (also the name of its hidden column that MATCH takes on the left).
+SEARCH_TABLE = "article_search"
+# Letters and digits of any script; FTS5's unicode61 tokenizer splits words the same way.
+_WORD = re.compile(r"\w+", re.UNICODE)
+# FTS5 options: diacritics folded (Müller = muller), and prefix indexes of 1 to 3 characters, so that a short word
+# being typed ("Synthetic report 4") streams from one index entry instead of merging the lists of every word that
+# starts with it (111,000 numbers start with "4" in a million articles).
+_FTS_OPTIONS = "content='article', content_rowid='position', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3'"
+
+
+class ArticleSearch(BaseModel):
+    """Query-side view of the FTS5 table (created by :func:`create_search_index`, never by ``create_tables``)."""
+
+    rowid = IntegerField(primary_key=True)
+    title = TextField()
+    text = TextField()
+    article_search = TextField()  # the hidden column named like the table: ``article_search MATCH ?``
+
+    class Meta:
+        table_name = SEARCH_TABLE
+
+
+def create_search_index(db: Database) -> None:
+    """Create the FTS5 index, the triggers that keep it in step with ``article``, and index existing rows.
+
+    A no-op on other backends and on a SQLite build without FTS5 (the filter then scans, as before).
+    """
+    if not isinstance(db, SqliteDatabase) or not fts5_available(db):
+        return
+    statements = [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5(title, text, {_FTS_OPTIONS})",
+        f"""CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_insert AFTER INSERT ON article BEGIN
+              INSERT INTO {SEARCH_TABLE} (rowid, title, text) VALUES (new.position, new.title, new.text);
+            END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_delete AFTER DELETE ON article BEGIN
+              INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, title, text)
+              VALUES ('delete', old.position, old.title, old.text);
+            END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_update AFTER UPDATE OF title, text, position ON article
+            BEGIN
+              INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, title, text)
+              VALUES ('delete', old.position, old.title, old.text);
+              INSERT INTO {SEARCH_TABLE} (rowid, title, text) VALUES (new.position, new.title, new.text);
+            END""",
+        # Index the articles already there (an upgraded database); cheap on an empty one.
+        f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('rebuild')",
+    ]
+    for statement in statements:
+        db.execute_sql(statement)
+
+
+def fts5_available(db: Database) -> bool:
+    try:
+        return bool(db.execute_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").fetchone()[0]) or _probe(db)
+    except Exception:  # not SQLite, or an old build without the function
+        return False
+
+
+def _probe(db: Database) -> bool:
+    try:
+        db.execute_sql("CREATE VIRTUAL TABLE temp.annotator_fts5_probe USING fts5(x)")
+        db.execute_sql("DROP TABLE temp.annotator_fts5_probe")
+        return True
+    except Exception:
+        return False
+
+
+def has_search_index(db: Database) -> bool:
+    """Whether this database has the FTS5 index (SQLite after migration step 3, with FTS5 compiled in)."""
+    return isinstance(db, SqliteDatabase) and db.table_exists(SEARCH_TABLE)
+
+
+def fts_query(text: str) -> str | None:
+    """The FTS5 query for what the user typed: every word required, the last one as a prefix; None without words.
+
+    The last word may be unfinished ("abe negot" finds "Abe ... negotiations"); the words before it are whole.
+    A prefix costs more than a word (FTS5 merges the entries of every word it starts), so only the last is one.
+    """
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def filter_articles(query: Any, text: str, *, indexed: bool) -> tuple[Any, Any]:
+    """Restrict an ``Article`` query to the articles matching ``text``; returns (query, list order key).
+
+    Args:
+        query: a select on ``Article``.
+        text: the filter as typed (not empty).
+        indexed: whether the database has the FTS5 index (:func:`has_search_index`).
+
+    Returns:
+        The filtered query and the expression to order it by (the index's rowid when the index drives it: the
+        same order as ``Article.position``, and SQLite then reads it straight from the index).
+    """
+    if "\x00" in text:
+        return query.where(SQL("1 = 0")), Article.position  # a boolean on every backend
+    match = fts_query(text) if indexed else None
+    if match is None:
+        return query.where(Article.title.contains(text) | Article.text.contains(text)), Article.position
+    query = query.join(ArticleSearch, on=(ArticleSearch.rowid == Article.position)).where(
+        Expression(ArticleSearch.article_search, "MATCH", match)
+    )
+    return query, ArticleSearch.rowid

@@ -1,0 +1,113 @@
+"""Build the big projects of the benchmark (100,000 and 1,000,000 articles) quickly, and measure them.
+
+The articles are three recombined seed paragraphs (about 150 words) under a numbered title line. The schema, the
+search index and its triggers come from ``open_repository`` and the store's own index function, so the database
+is what the app makes; the rows are written by SQLite in one statement per 100,000 (``Repository.add_article``
+one by one would take hours for a million), with the values ``add_article`` writes for an article without
+annotations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.corpus import seed_paragraphs
+
+#: Bump when the schema or the article recipe changes, so that a cached project is rebuilt.
+RECIPE = "v3-fts-p123"
+_BATCH = 5000
+
+
+def build(path: Path, n: int) -> None:
+    """Create ``path`` holding ``n`` synthetic articles, unless it is cached already.
+
+    The texts are put together by SQLite itself (three seed paragraphs picked at random per article, under a
+    numbered title line), and the search index is built once at the end instead of row by row: a million
+    articles take minutes, not the hours of ``add_article`` one by one.
+    """
+    if path.exists():
+        return
+    from peewee import SqliteDatabase
+
+    from annotator.store import open_repository
+    from annotator.store._search import SEARCH_TABLE, create_search_index
+
+    tmp = path.with_suffix(".building")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    open_repository(str(tmp)).close()  # schema and migrations, as the app makes them
+    con = sqlite3.connect(tmp)
+    con.execute("PRAGMA synchronous = OFF")  # a benchmark fixture: speed over durability while building
+    con.execute(f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_insert")  # indexed once, below
+    con.create_function("sha256", 1, lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                        deterministic=True)
+    paragraphs = seed_paragraphs()
+    con.execute("CREATE TEMP TABLE para (i INTEGER PRIMARY KEY, t TEXT)")
+    con.executemany("INSERT INTO para (i, t) VALUES (?, ?)", enumerate(paragraphs))
+    stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+    count = len(paragraphs)
+    # "+ 0 * k" makes each pick depend on the row, so SQLite draws it anew for every article.
+    pick = f"(SELECT t FROM para WHERE i = (abs(random()) + 0 * k) % {count})"
+    for first in range(1, n + 1, _BATCH * 20):
+        last = min(n, first + _BATCH * 20 - 1)
+        con.execute(
+            f"""
+            WITH RECURSIVE k(k) AS (SELECT {first} UNION ALL SELECT k + 1 FROM k WHERE k < {last}),
+            texts(k, text) AS (
+                SELECT k, 'Synthetic report ' || k || char(10) || char(10) || {pick} || char(10) || char(10)
+                          || {pick} || char(10) || char(10) || {pick} || char(10) FROM k)
+            INSERT INTO article (id, title, date, source, url, file, text, text_sha256, meta, imported_at,
+                                 position)
+            SELECT substr(sha256(text), 1, 16), 'Synthetic report ' || k, '2016-05-13', 'bench', '',
+                   printf('bench_%07d.txt', k), text, sha256(text), '{{}}', '{stamp}', k
+            FROM texts
+            """
+        )
+        con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    db = SqliteDatabase(str(tmp), pragmas={"synchronous": "off"})
+    create_search_index(db)  # the trigger back, and the index of every article in one pass
+    db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('optimize')")
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    tmp.rename(path)
+
+
+def measure(cache: Path, n: int, runs: int) -> list[dict[str, float]]:
+    """Build (or reuse) the project of ``n`` articles and open the window on it ``runs`` times."""
+    cache.mkdir(parents=True, exist_ok=True)
+    db = cache / f"project_{n}_{RECIPE}.db"
+    build(db, n)
+    reports = []
+    for _ in range(runs):
+        proc = subprocess.run([sys.executable, "-m", "bench.gui_start", str(db)], capture_output=True, text=True,
+                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"bench.gui_start failed:\n{proc.stderr}")
+        reports.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return reports
+
+
+def figures(label: str, reports: list[dict[str, float]], *, filter_target: float
+            ) -> list[tuple[str, float, str, float | None]]:
+    return [
+        (f"{label} project: process start to first paint (median)",
+         statistics.median(r["first_paint_s"] for r in reports), "s", 2.0),
+        (f"{label} project: filter the article list, slowest of 6 filters (worst run)",
+         max(r["filter_max_ms"] for r in reports), "ms", filter_target),
+        (f"{label} project: filter the article list, median", statistics.median(r["filter_ms"] for r in reports),
+         "ms", None),
+        (f"{label} project: resident memory after first paint and filtering",
+         max(r["rss_mb"] for r in reports), "MB", 500.0),
+    ]
