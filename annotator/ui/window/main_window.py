@@ -641,7 +641,7 @@ class MainWindow(QMainWindow):
         if self.codebook_editor is None:
             decisions = self.workspace.decisions
             editor = CodebookEditor(self.repo, self.annotator, decisions.decide_and_wait, self,
-                                    undo=decisions.undo, redo=decisions.redo)
+                                    undo=decisions.undo_and_wait, redo=decisions.redo_and_wait)
             editor.openRequested.connect(self._open_coded_row)
             self.codebook_editor = editor
         self.codebook_editor.show()

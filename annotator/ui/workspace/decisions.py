@@ -197,12 +197,25 @@ class DecisionStack(QObject):
         """
         result: list[Change] = []
         self.when_idle(lambda: self.decide(text, action, on_done=result.append))
+        self.wait()
+        return result[-1] if result else None
+
+    def wait(self) -> None:
+        """Run the event loop until every decision asked for is drawn (returns at once when none is)."""
         if self.busy:
             loop = QEventLoop()
             self.idle.connect(loop.quit)
             loop.exec()
             self.idle.disconnect(loop.quit)
-        return result[-1] if result else None
+
+    def undo_and_wait(self) -> None:
+        """Ctrl+Z for a dialog that shows the result right after (the codebook editor)."""
+        self.when_idle(self.undo)
+        self.wait()
+
+    def redo_and_wait(self) -> None:
+        self.when_idle(self.redo)
+        self.wait()
 
     def revert(self, command: DecisionCommand, order: list[int]) -> None:
         """Revert the latest event of each of the command's mutations (in ``order``) and announce them."""
