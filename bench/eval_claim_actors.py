@@ -46,7 +46,7 @@ def measure(suggester: Suggester, texts: list[str], show: int = 0) -> dict[str, 
             if claim.source and _is_reference(source):
                 counts["reference_sources"] += 1
                 counts["reference_linked"] += claim.source_actor_key is not None
-            addressee = getattr(claim, "addressee_key", None)
+            addressee = claim.addressee_actor_key
             if addressee is not None:
                 counts["addressees"] += 1
                 if shown < show:

@@ -55,7 +55,7 @@ def vocabulary() -> ClaimVocabulary:
     return ClaimVocabulary.from_schema(sample_codebook().to_dict())
 
 
-def synthetic_claims(n: int, seed: int = 10) -> tuple[list[ClaimRow], ActorHierarchy]:
+def synthetic_claims(n: int, seed: int = 10, articles: int = N_ARTICLES) -> tuple[list[ClaimRow], ActorHierarchy]:
     rng = random.Random(seed)
     issues = list(vocabulary().issues)
     actors = [ActorInfo(i, f"Parent {i}", "ORG") for i in range(1, N_PARENTS + 1)]
@@ -68,11 +68,11 @@ def synthetic_claims(n: int, seed: int = 10) -> tuple[list[ClaimRow], ActorHiera
     speakers = rng.choices(range(1, N_ACTORS + 1), weights=weights, k=n)
     rows = []
     for i in range(n):
-        article = i * N_ARTICLES // n
+        article = i * articles // n
         words = rng.sample(WORDS, 6)
         rows.append(ClaimRow(
             id=i + 1, article_id=f"art{article}", title=f"Report {article}",
-            date=(start + timedelta(days=article * 1826 // N_ARTICLES)).isoformat(), outlet=f"Outlet {article % 7}",
+            date=(start + timedelta(days=article * 1826 // articles)).isoformat(), outlet=f"Outlet {article % 7}",
             layer="gold", annotator="reviewer", status="accepted", kind="indirect", form="statement",
             source_text=f"Actor {speakers[i]}", cue_text="said", content_text=" ".join(words),
             source_actor_id=speakers[i], source_actor_name=f"Actor {speakers[i]}", addressee_id=None,
@@ -83,12 +83,22 @@ def synthetic_claims(n: int, seed: int = 10) -> tuple[list[ClaimRow], ActorHiera
 
 
 def _median_ms(fn: Callable[[], Any], runs: int) -> float:
-    times = []
+    return _timed_ms(fn, runs)[1]
+
+
+def _timed_ms(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
+    """(wall, CPU) milliseconds, medians of ``runs``.
+
+    The CPU time of the process is what the computation costs; on the shared 2-core machine the benchmarks run on,
+    with seven developers' test suites around it, wall time may be several times that.
+    """
+    walls, cpus = [], []
     for _ in range(runs):
-        began = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def bench_networks(n: int, runs: int = 5) -> list[Row]:
@@ -113,9 +123,11 @@ def bench_networks(n: int, runs: int = 5) -> list[Row]:
     }
     out: list[Row] = []
     for kind, options in settings.items():
-        slowest = max(_median_ms(lambda o=o: build_network(data, o), runs) for o in options)  # type: ignore[misc]
-        out.append((f"networks: {kind} network of {n:,} claims, slowest of 3 settings (median of {runs})",
-                    slowest / 1000, "s", 1.0))
+        timings = [_timed_ms(lambda o=o: build_network(data, o), runs) for o in options]  # type: ignore[misc]
+        out.append((f"networks: {kind} network of {n:,} claims, slowest of 3 settings (CPU, median of {runs})",
+                    max(cpu for _, cpu in timings) / 1000, "s", 1.0))
+        out.append((f"networks: {kind} network of {n:,} claims, slowest of 3 settings (wall clock)",
+                    max(wall for wall, _ in timings) / 1000, "s", None))
     out.append((f"networks: {n:,} claims to statements (claimant, issue, stance)", statements_s, "s", None))
     network = build_network(data, settings["one-mode"][0])
     out.append(("networks: the actor network as a networkx graph (for drawing and files)",
@@ -137,20 +149,24 @@ def bench_networks(n: int, runs: int = 5) -> list[Row]:
         ClaimQuery(),
     ]
     table.order("date")
-    slowest = max(_median_ms(lambda q=q: table.filter(q), runs) for q in queries)  # type: ignore[misc]
+    filters = [_timed_ms(lambda q=q: table.filter(q), runs) for q in queries]  # type: ignore[misc]
+    slowest = max(cpu for _, cpu in filters)
     table.order("claimant")
     sort_ms = _median_ms(lambda: table.filter(ClaimQuery(stance=1)), runs)
     out += [
-        (f"claims view: filter {n:,} claims, slowest of {len(queries)} filters (median of {runs})", slowest, "ms",
-         100.0),
+        (f"claims view: filter {n:,} claims, slowest of {len(queries)} filters (CPU, median of {runs})", slowest,
+         "ms", 100.0),
+        (f"claims view: filter {n:,} claims, slowest of {len(queries)} filters (wall clock)",
+         max(wall for wall, _ in filters), "ms", None),
         ("claims view: a filter in another sort order (sorted once, then kept)", sort_ms, "ms", None),
         (f"claims view: build the table of {n:,} claims (claimants, search text)", table_s, "s", None),
     ]
     return out
 
 
-def build_claims_project(path: Path, n: int) -> None:
-    """A SQLite project with ``n`` claims in gold (cached: building 100,000 claims takes a few minutes)."""
+def build_claims_project(path: Path, n: int, per_article: int = 50) -> None:
+    """A SQLite project with ``n`` claims in gold, ``per_article`` to an article (cached between runs: storing
+    100,000 claims through the repository takes minutes)."""
     from annotator.core.records import ActorIn, ArticleIn, ClaimIn, Span
     from annotator.store import open_repository
 
@@ -159,11 +175,10 @@ def build_claims_project(path: Path, n: int) -> None:
     tmp = path.with_suffix(".building")
     for suffix in ("", "-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    rows, hierarchy = synthetic_claims(n)
+    rows, hierarchy = synthetic_claims(n, articles=max(1, n // per_article))
     repo = open_repository(str(tmp))
-    actors = [ActorIn(f"a{i}", (info.name if info else f"Actor {i}"), info.kind if info else "PERSON",
-                      parent=f"a{info.parent_id}" if info and info.parent_id else None)
-              for i in range(1, N_ACTORS + 1) if (info := hierarchy.actor(i)) is not None]
+    actors = {i: ActorIn(f"a{i}", info.name, info.kind, parent=f"a{info.parent_id}" if info.parent_id else None)
+              for i in range(1, N_ACTORS + 1) if (info := hierarchy.actor(i)) is not None}
     by_article: dict[str, list[ClaimRow]] = {}
     for row in rows:
         by_article.setdefault(row.article_id, []).append(row)
@@ -179,8 +194,12 @@ def build_claims_project(path: Path, n: int) -> None:
                                  issue=claim.issue, stance=claim.stance, annotator="gold"))
             parts.append(sentence)
             offset += len(sentence)
+        # Only the actors the article's claims name, with their parents (as an import of our export has them).
+        named = {c.source_actor_id for c in claims if c.source_actor_id is not None}
+        named |= {p for i in named if (info := hierarchy.actor(i)) is not None and (p := info.parent_id) is not None}
         repo.add_article(ArticleIn(text="".join(parts), title=claims[0].title, date=claims[0].date,
-                                   source=claims[0].outlet, ext_id=article_id, claims=coded, actors=actors))
+                                   source=claims[0].outlet, ext_id=article_id, claims=coded,
+                                   actors=[actors[i] for i in sorted(named)]))
     repo.close()
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)

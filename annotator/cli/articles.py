@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.common import (
     EXIT_ERROR,
@@ -19,13 +20,27 @@ from annotator.cli.common import (
     terminal_progress,
 )
 
+if TYPE_CHECKING:
+    from annotator.store import Repository
+
 
 def register(sub: SubParsers) -> dict[str, Handler]:
     """Add the article commands to the ``annotator`` command; returns their handlers by name."""
-    p = sub.add_parser("import", help="import .txt files, folders, JSON/JSONL records or our own export")
+    p = sub.add_parser("import", help="import files and folders: .txt, JSON/JSONL, our own export, and the "
+                                      "Nexis Uni / Lexis, Factiva and ProQuest exports (DOCX, RTF, PDF, HTML, "
+                                      "TXT, .zip)")
     add_db_option(p)
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--annotator", help="layer for pre-existing annotations that name no annotator")
+    p.add_argument("--dry-run", action="store_true",
+                   help="only list each article found (file, number, title, date, outlet, words) and each "
+                        "refusal; nothing is stored")
+    p.add_argument("--near-duplicate-threshold", type=float, metavar="SIMILARITY",
+                   help="similarity (0-1] from which an article repeats another (default: the project's "
+                        "setting near_duplicate_threshold, else 0.9)")
+    p.add_argument("--no-near-duplicates", action="store_true", help="do not look for near-duplicates")
+    p.add_argument("--keep-near-duplicates", action="store_true",
+                   help="import near-duplicates too, marked as such, instead of skipping them")
 
     p = sub.add_parser("suggest", help="suggest entities, claims and actor links with spaCy")
     add_db_option(p)
@@ -55,21 +70,42 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.jobs.importing import import_paths
+    from annotator.jobs.near_duplicates import project_threshold
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         print(f"annotator import: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
+    given = args.near_duplicate_threshold
+    if given is not None and not 0 < given <= 1:
+        print(f"annotator import: --near-duplicate-threshold must be above 0 and at most 1, not {given}",
+              file=sys.stderr)
+        return EXIT_USAGE
     repo = open_repository(args)
     try:
+        threshold = None if args.no_near_duplicates else given if given is not None else project_threshold(repo)
+        if args.dry_run:
+            return _dry_run(repo, args.paths, threshold)
         with terminal_progress("import", "file") as report:
-            summary = import_paths(repo, args.paths, annotator=args.annotator, progress=report)
+            summary = import_paths(repo, args.paths, annotator=args.annotator, progress=report,
+                                   near_duplicate_threshold=threshold,
+                                   keep_near_duplicates=args.keep_near_duplicates)
     finally:
         repo.close()
     for line in summary.lines():
         print(line)
     nothing = summary.imported == 0 and summary.duplicates == 0
     return EXIT_ERROR if nothing else EXIT_OK
+
+
+def _dry_run(repo: Repository, paths: list[str], threshold: float | None) -> int:
+    from annotator.jobs.import_preview import NEW, preview_paths
+
+    with terminal_progress("reading", "file") as report:
+        preview = preview_paths(paths, repo=repo, near_duplicate_threshold=threshold, progress=report)
+    for line in preview.lines():
+        print(line)
+    return EXIT_OK if preview.count(NEW) else EXIT_ERROR
 
 
 def _cmd_suggest(args: argparse.Namespace) -> int:

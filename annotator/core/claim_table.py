@@ -123,7 +123,8 @@ class ClaimQuery:
         stance: -1 / 0 / 1, or ``NO_STANCE`` for claims without a stance.
         form: a claim form.
         date_from / date_to: ISO dates, inclusive; a claim of an undated article is left out when either is set.
-        text: a case-insensitive substring of the content, cue, source, claimant, issue, note or article title.
+        text: a case-insensitive substring of the content, cue, source, claimant, issue, note, article title or a
+            custom variable's value.
         claim_ids: only these claims (the claims behind a network node or edge).
     """
 
@@ -135,6 +136,20 @@ class ClaimQuery:
     date_to: str | None = None
     text: str = ""
     claim_ids: frozenset[int] | None = None
+
+
+def _claimants(rows: Sequence[ClaimRow], hierarchy: ActorHierarchy, level: ActorLevel) -> list[ActorNode | None]:
+    """Each row's claimant at ``level``; at the actor and parent levels once per actor, not once per claim."""
+    if level == ActorLevel.MENTION:
+        return [hierarchy.node(level, r.source_actor_id, r.source_text) for r in rows]
+    nodes: dict[int | None, ActorNode | None] = {None: None}
+    out = []
+    for r in rows:
+        actor = r.source_actor_id
+        if actor not in nodes:
+            nodes[actor] = hierarchy.node(level, actor)
+        out.append(nodes[actor])
+    return out
 
 
 #: Sortable columns of the table and how each row sorts in it.
@@ -162,9 +177,7 @@ class ClaimTable:
         self.rows = list(rows)
         self.level = level
         self.vocabulary = vocabulary or ClaimVocabulary()
-        self.claimants: list[ActorNode | None] = [
-            hierarchy.node(level, r.source_actor_id, r.source_text) for r in self.rows
-        ]
+        self.claimants: list[ActorNode | None] = _claimants(self.rows, hierarchy, level)
         self._actor_keys = [n.key if n is not None else None for n in self.claimants]
         self._issues = [r.issue for r in self.rows]
         self._stances = [r.stance for r in self.rows]
@@ -175,7 +188,7 @@ class ClaimTable:
         # One lower-cased haystack per row: a text filter is one substring test per claim.
         self._haystacks = [
             "\n".join((r.content_text, r.cue_text, r.source_text, (n.label if n else ""), r.issue or "", r.note,
-                       r.title)).casefold()
+                       r.title, *(str(v) for v in r.variables.values() if v is not None))).casefold()
             for r, n in zip(self.rows, self.claimants, strict=True)
         ]
         self._orders: dict[tuple[str, bool], list[int]] = {}

@@ -58,3 +58,7 @@ class PermissionDeniedError(AnnotatorError):
 class ConflictError(AnnotatorError):
     """Another person changed the same rows at the same moment and retrying did not resolve it; nothing was
     written, and doing it again is safe."""
+
+
+class ConnectionLostError(AnnotatorError):
+    """The connection to the database server broke (a restart, the network); the next action reconnects."""

@@ -252,6 +252,7 @@ class ArticleSummary:
     n_entities: int
     n_claims: int
     n_suggested: int
+    near_duplicate_of: str | None = None  # the article this one repeats, when imported as a marked near-duplicate
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,21 @@ from annotator.io import jsontext
 from annotator.io.codebook_file import codebook_from_object
 from annotator.io.headers import parse_header
 from annotator.io.record_reader import RecordError, actors_by_key, record_to_article
+from annotator.io.sources import (
+    ARCHIVE_EXTENSIONS,
+    DOCUMENT_EXTENSIONS,
+    UNREADABLE_EXTENSIONS,
+    read_archive,
+    read_document,
+    text_export_items,
+)
 from annotator.io.textfile import DEFAULT_MAX_BYTES, format_size, read_limited_bytes, read_text_file
 
 TEXT_EXTENSIONS = frozenset({".txt", ".text"})
 JSON_EXTENSIONS = frozenset({".json"})
 JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
-#: Every extension an import accepts.
-INPUT_EXTENSIONS = TEXT_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
+#: Every extension an import accepts (the exports of news services among them: see annotator.io.sources).
+INPUT_EXTENSIONS = TEXT_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS | DOCUMENT_EXTENSIONS | ARCHIVE_EXTENSIONS
 #: A whole .json file is parsed in memory (our export of a large corpus can be big); JSONL streams instead.
 DEFAULT_MAX_JSON_BYTES = 1024 * 1024 * 1024
 #: ``format`` value of our own JSON export, and the highest export version this reader understands (1: 0.1.0,
@@ -141,13 +149,23 @@ def read_file_located(
     if path.is_dir():
         yield InputError(str(path), _folder_reason(path)), None
     elif suffix in TEXT_EXTENSIONS:
-        yield _read_text(path, max_bytes), None
+        for item in _read_text_items(path, max_bytes):
+            yield item, None
+    elif suffix in DOCUMENT_EXTENSIONS:
+        for item in read_document(path):
+            yield item, None
+    elif suffix in ARCHIVE_EXTENSIONS:
+        yield from read_archive(
+            path, lambda member: read_file_located(member, max_bytes=max_bytes, max_json_bytes=max_json_bytes)
+        )
     elif suffix in JSONL_EXTENSIONS:
         yield from _read_jsonl(path, max_bytes)
     elif suffix in JSON_EXTENSIONS:
         yield from _read_json(path, max_bytes, max_json_bytes)
     elif not path.exists():
         yield InputError(str(path), "file not found"), None
+    elif suffix in UNREADABLE_EXTENSIONS:
+        yield InputError(str(path), f"cannot be read: {UNREADABLE_EXTENSIONS[suffix]}"), None
     else:
         allowed = ", ".join(sorted(INPUT_EXTENSIONS))
         reason = f"unsupported file type {suffix or '(no extension)'!r} (expected {allowed})"
@@ -190,11 +208,19 @@ def read_inputs(
 # --------------------------------------------------------------------------- text files
 
 
-def _read_text(path: Path, max_bytes: int) -> ReadItem:
+def _read_text_items(path: Path, max_bytes: int) -> list[ReadItem]:
+    """One article, or the articles of a service's text export (Lexis, ProQuest) split by its layout."""
     try:
         text, encoding = read_text_file(path, max_bytes=max_bytes)
     except InputError as exc:
-        return exc
+        return [exc]
+    exported = text_export_items(text, str(path), path.name)
+    if exported is not None:
+        return exported
+    return [_text_article(path, text, encoding)]
+
+
+def _text_article(path: Path, text: str, encoding: str) -> ReadItem:
     header = parse_header(text)
     meta = dict(header.meta)
     if encoding not in ("utf-8", "utf-8-sig"):

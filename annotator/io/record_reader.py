@@ -125,6 +125,11 @@ def _status(value: Any, what: str) -> Status:
 
 
 def _entity(item: Any, index: int, text: str) -> EntityIn:
+    if type(item) is dict and len(item) == 3:
+        # The common case checked inline: an import of 10,000 articles holds 250,000 of these (issue 16).
+        start, end, label = item.get("start"), item.get("end"), item.get("label")
+        if type(start) is int and type(end) is int and 0 <= start < end <= len(text) and type(label) is str and label:
+            return EntityIn(start=start, end=end, label=label)
     what = f"entity {index + 1}"
     if not isinstance(item, Mapping):
         raise RecordError(f"{what} is not an object")

@@ -146,7 +146,7 @@ def export_network(
     summary = NetworkSummary([str(p) for p in paths], fmt, layer, len(rows), len(data.statements),
                              skipped=dict(data.skipped))
     summary.nodes = max(len(n.nodes) for n in networks)
-    summary.edges = max(sum(1 for _ in n.edges()) for n in networks)
+    summary.edges = max(n.edge_count() for n in networks)
     if window:
         summary.statements = sum(len(n.statements) for n in networks)
     else:
@@ -157,5 +157,5 @@ def export_network(
 
 def describe(network: Network) -> dict[str, Any]:
     """Figures of a network for a status line: nodes, edges, statements, period."""
-    return {"nodes": len(network.nodes), "edges": sum(1 for _ in network.edges()),
+    return {"nodes": len(network.nodes), "edges": network.edge_count(),
             "statements": len(network.statements), "start": network.start, "end": network.end}

@@ -1,18 +1,30 @@
-"""Import files and folders into the database: one bad file or line never stops the rest."""
+"""Import files and folders into the database: one bad file, line or article never stops the rest.
+
+Articles are stored in batches (one transaction each, see ``Repository.add_articles``); near-duplicates of the
+project's articles or of articles earlier in the same import are skipped, or kept and marked
+(``meta["near_duplicate_of"]``, ``meta["near_duplicate_similarity"]``) with ``keep_near_duplicates``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.names import validate_annotator_name
-from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleIn
-from annotator.core.text_checks import printable_name
-from annotator.io import iter_inputs, read_file_located
-from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
+from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleIn, ImportResult
+from annotator.jobs.import_scan import Found, ImportScan
+from annotator.jobs.near_duplicates import DEFAULT_THRESHOLD
+from annotator.jobs.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.jobs.summaries import ImportSummary
 from annotator.store.repository import Repository
+
+#: Articles stored per transaction (a few MB of text: large enough that statements and commits are few).
+BATCH = 2000
+#: Meta keys of a near-duplicate kept with ``keep_near_duplicates``.
+NEAR_DUPLICATE_OF = "near_duplicate_of"
+NEAR_DUPLICATE_SIMILARITY = "near_duplicate_similarity"
 
 
 def import_paths(
@@ -22,6 +34,8 @@ def import_paths(
     annotator: str | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
+    near_duplicate_threshold: float | None = DEFAULT_THRESHOLD,
+    keep_near_duplicates: bool = False,
 ) -> ImportSummary:
     """Import every readable article under ``paths``; refusals are collected, not raised.
 
@@ -29,55 +43,95 @@ def import_paths(
         repo: the open project.
         paths: files and folders (folders are walked recursively).
         annotator: layer for pre-existing annotations that name no annotator (None: the suggestions layer).
-        progress: called after each file with (files done, files total).
-        cancel: checked between files and between the records of a file; on cancel the articles imported so far
-            are kept.
+        progress: called after each file and every few articles inside a file, with (files done, files total).
+        cancel: checked between articles; on cancel the articles imported so far are kept.
+        near_duplicate_threshold: similarity from which an article repeats another (None: no detection).
+        keep_near_duplicates: import near-duplicates too, marked in their meta, instead of skipping them.
 
     Returns:
-        What was imported, skipped as duplicate and refused (with file, line and reason).
+        What was imported, skipped as duplicate or near-duplicate, and refused (with file, line or article
+        number, and reason).
     """
     if annotator is not None and annotator not in (SUGGESTIONS_LAYER, GOLD_LAYER):
         annotator = validate_annotator_name(annotator)
     summary = ImportSummary()
-    files = list(iter_inputs(paths))
-    total = len(files)
-    progress(Progress(0, total, "importing"))
-    for done, path in enumerate(files, start=1):
-        if cancel is not None and cancel.cancelled:
-            summary.cancelled = True
-            break
-        for item, line in read_file_located(path):
-            if cancel is not None and cancel.cancelled:
-                summary.cancelled = True  # a JSONL file of a million lines stops between lines, not at its end
-                break
-            if isinstance(item, InputError):
-                summary.refused.append(item)
+    scan = ImportScan(repo, threshold=near_duplicate_threshold, progress=progress, cancel=cancel,
+                      project_duplicates=False)
+    pending: list[Found] = []
+    skipped: list[Found] = []
+    for found in scan.scan(paths):
+        if found.error is not None:
+            summary.refused.append(found.error)
+            continue
+        if found.note:
+            summary.notes.append(f"{found.where}: {found.note}")
+        if found.near is not None:
+            if not keep_near_duplicates:
+                skipped.append(found)
+                scan.dropped(found)
                 continue
-            _store_one(repo, item, path, line, annotator, summary)
-        if summary.cancelled:
-            break
-        progress(Progress(done, total, printable_name(path.name)))
+            if found.near.of_id is None:
+                # It repeats an article of this import not stored yet: store that one first, to name its id.
+                _flush(repo, pending, annotator, summary, scan)
+                scan.refresh(found)
+        # Exact duplicates go to the store too: it counts them, and adds the layers a round trip brings that
+        # the stored article lacks.
+        pending.append(found)
+        if len(pending) >= BATCH:
+            _flush(repo, pending, annotator, summary, scan)
+    _flush(repo, pending, annotator, summary, scan)
+    for found in skipped:
+        scan.refresh(found)  # the article it repeats may have been stored since: name it by its id
+        if found.near is not None:
+            summary.near_duplicates.append(found.near)
+    summary.cancelled = scan.cancelled
     return summary
 
 
-def _store_one(repo: Repository, article: ArticleIn, path: Path, line: int | None, annotator: str | None,
-               summary: ImportSummary) -> None:
+def _flush(repo: Repository, pending: list[Found], annotator: str | None, summary: ImportSummary,
+           scan: ImportScan) -> None:
+    if not pending:
+        return
+    for found in pending:
+        if found.near is not None and found.article is not None:
+            found.article.meta[NEAR_DUPLICATE_OF] = found.near.of_id
+            found.article.meta[NEAR_DUPLICATE_SIMILARITY] = round(found.near.similarity, 3)
+    articles = [f.article for f in pending if f.article is not None]
     try:
-        result = repo.add_article(article, annotator=annotator)
+        results = repo.add_articles(articles, annotator=annotator)
+    except UnicodeError:
+        # The readers refuse lone surrogates; should any other string the database cannot encode remain, the
+        # batch is rolled back and stored one by one, so only that article is refused.
+        results = [_one(repo, article, annotator) for article in articles]
+    for found, result in zip(pending, results, strict=True):
+        if isinstance(result, Exception):
+            # A record whose annotations do not fit its text is refused alone; the others go on.
+            summary.refused.append(InputError(str(found.path), _prefix(found) + str(result), found.line))
+            scan.dropped(found)
+            continue
+        for added in result.codebook_added:
+            if added not in summary.codebook_added:
+                summary.codebook_added.append(added)
+        if result.created:
+            summary.imported += 1
+            summary.article_ids.append(result.article_id)
+            scan.stored(found, result.article_id)
+            if found.near is not None:
+                summary.near_duplicates.append(replace(found.near, kept=True))
+        else:
+            summary.duplicates += 1
+    pending.clear()
+
+
+def _one(repo: Repository, article: ArticleIn, annotator: str | None) -> ImportResult | AnnotatorError:
+    try:
+        return repo.add_article(article, annotator=annotator)
     except AnnotatorError as error:
-        # A record whose annotations do not fit its text is refused alone; the file's other records go on.
-        summary.refused.append(InputError(str(path), str(error), line))
-        return
+        return error
     except UnicodeError as error:
-        # The readers refuse lone surrogates; this keeps any other string the database cannot encode from
-        # ending the import of everything after it.
-        summary.refused.append(InputError(str(path), f"text the database cannot store: {error}", line))
-        return
-    for added in result.codebook_added:
-        if added not in summary.codebook_added:
-            summary.codebook_added.append(added)
-    if result.created:
-        summary.imported += 1
-        summary.article_ids.append(result.article_id)
-    else:
-        summary.duplicates += 1
+        return AnnotatorError(f"text the database cannot store: {error}")
+
+
+def _prefix(found: Found) -> str:
+    number = found.article.meta.get("article_number") if found.article is not None else None
+    return f"article {number}: " if number and found.line is None else ""

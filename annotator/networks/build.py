@@ -57,6 +57,7 @@ class Network:
     start: date | None = None
     end: date | None = None
     _by_node: dict[str, list[Statement]] | None = field(default=None, repr=False)
+    _edges: list[tuple[Node, Node, float]] | None = field(default=None, repr=False)
 
     @property
     def one_mode(self) -> bool:
@@ -74,10 +75,18 @@ class Network:
 
     def edges(self) -> Iterator[tuple[Node, Node, float]]:
         """Every non-zero tie once (one-mode: the upper triangle), as (node, node, weight)."""
-        matrix = np.triu(self.matrix, 1) if self.one_mode else self.matrix
-        rows, cols = np.nonzero(matrix)
-        for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-            yield self.rows[i], self.columns[j], float(self.matrix[i, j])
+        if self._edges is None:
+            matrix = np.triu(self.matrix, 1) if self.one_mode else self.matrix
+            rows, cols = np.nonzero(matrix)
+            weights = self.matrix[rows, cols].tolist()
+            self._edges = [(self.rows[i], self.columns[j], w)
+                           for i, j, w in zip(rows.tolist(), cols.tolist(), weights, strict=True)]
+        return iter(self._edges)
+
+    def edge_count(self) -> int:
+        self.edges()
+        assert self._edges is not None
+        return len(self._edges)
 
     def weight(self, u: str, v: str) -> float:
         rows = {n.key: i for i, n in enumerate(self.rows)}

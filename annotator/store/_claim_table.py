@@ -39,6 +39,16 @@ def _conditions(st: StoreContext, layer: str | None, statuses: Sequence[str] | N
     return conditions
 
 
+def _raw(st: StoreContext, query: Any) -> list[tuple[Any, ...]]:
+    """The rows of a query as the database driver returns them.
+
+    These columns need no conversion (integers and text), and peewee's per-value conversion costs more than
+    SQLite's work on 100,000 claims and their 300,000 spans; the SQL is still peewee's, for every backend.
+    """
+    sql, params = query.sql()
+    return list(st.db.execute_sql(sql, params).fetchall())
+
+
 def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | None) -> list[ClaimRow]:
     """Live claims of ``layer`` (None: every layer), optionally only with ``statuses``, by claim id."""
     conditions = _conditions(st, layer, statuses)
@@ -51,9 +61,8 @@ def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | No
         .join(Claim, on=(ClaimSpan.claim == Claim.id))
         .join(Article, on=(Claim.article == Article.id))
         .where(*conditions)
-        .tuples()
     )
-    for claim_id, role, start, end, piece in span_query:
+    for claim_id, role, start, end, piece in _raw(st, span_query):
         texts[claim_id][role].append((start, end, piece or ""))
     source = Actor.alias("source")
     addressee = Actor.alias("addressee")
@@ -69,7 +78,6 @@ def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | No
         .join(addressee, JOIN.LEFT_OUTER, on=(Claim.addressee == addressee.id))
         .where(*conditions)
         .order_by(Claim.id)
-        .tuples()
     )
 
     def joined(pieces: list[tuple[int, int, str]]) -> str:
@@ -77,7 +85,7 @@ def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | No
 
     rows = []
     for (claim_id, article_id, title, day, outlet, layer_id, created_by, status, kind, form, source_id, source_name,
-         addressee_id, addressee_name, issue, stance, note, variables) in query:
+         addressee_id, addressee_name, issue, stance, note, variables) in _raw(st, query):
         roles = texts.get(claim_id, {})
         starts = [s for pieces in roles.values() for s, _, _ in pieces]
         rows.append(ClaimRow(

@@ -24,7 +24,7 @@ from annotator.core.records import (
     role_reviews,
 )
 from annotator.core.validation import check_choice
-from annotator.store._postgres import current_user, is_postgres
+from annotator.store._postgres import advisory_lock, current_user, is_postgres
 from annotator.store._write_gate import WriteGate
 from annotator.store.models import Annotator, Article, Layer, ProjectCodebook, Setting, bound
 from annotator.store.preflight import explain, is_database_failure
@@ -65,6 +65,7 @@ class StoreContext:
         self._parsed: tuple[str, Codebook] | None = None
         self.is_postgres = is_postgres(db)
         self._server_user: str | None = None
+        self._team_identity: tuple[str | None, ...] | None = None
 
     # ------------------------------------------------------------------ transactions
     @contextmanager
@@ -94,10 +95,15 @@ class StoreContext:
             yield
 
     @contextmanager
-    def tx(self) -> Iterator[None]:
+    def tx(self, exclusive: str | None = None) -> Iterator[None]:
         """One write transaction; on SQLite it takes the write lock at BEGIN so busy_timeout applies.
 
         The outermost transaction of a thread waits for its turn at the process's :class:`WriteGate` first.
+        On PostgreSQL it runs at REPEATABLE READ: a row another person changed since this transaction began
+        cannot be overwritten (PostgreSQL aborts it and the repository runs it again on fresh data), so no
+        update is lost. ``exclusive`` names work that reads before it inserts shared rows (suggestions and the
+        actors they create, imports, gold adoptions): such transactions with the same name run one at a time,
+        under an advisory lock taken *before* the snapshot, so each sees what the previous one committed.
         """
         with self._call():
             if self.db.transaction_depth() > 0:
@@ -110,8 +116,7 @@ class StoreContext:
                         with self.db.atomic("IMMEDIATE"):
                             yield
                     elif self.is_postgres:
-                        # Serializable: concurrent writers never lose an update; the repository retries the loser.
-                        with self.db.atomic("SERIALIZABLE"):
+                        with advisory_lock(self.db, exclusive), self.db.atomic("REPEATABLE READ"):
                             yield
                     else:
                         with self.db.atomic():
@@ -145,11 +150,18 @@ class StoreContext:
 
         The owner or a superuser who is not an annotator gets None: PostgreSQL does not restrict them either.
         """
-        if not self.is_postgres or not self.setting(TEAM_SERVER_KEY):
+        if not self.is_postgres:
             return None
-        user = self.server_user()
-        row = Annotator.select(Annotator.role).where(Annotator.name == user).scalar()
-        return None if row is None or user is None else (user, str(row))
+        if self._team_identity is None:
+            # Looked up once per repository: who is connected does not change, and the server enforces a role
+            # changed meanwhile anyway (this copy only words the refusal before asking it).
+            if not self.setting(TEAM_SERVER_KEY):
+                self._team_identity = (None,)
+                return None
+            user = self.server_user()
+            row = Annotator.select(Annotator.role).where(Annotator.name == user).scalar()
+            self._team_identity = (None,) if row is None or user is None else (user, str(row))
+        return None if self._team_identity[0] is None else (str(self._team_identity[0]), str(self._team_identity[1]))
 
     def check_acting_as(self, annotator: str) -> None:
         """On a team server, only admins act for someone else: "bob may not change alice's layer"."""

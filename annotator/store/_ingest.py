@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 from peewee import fn
 
 from annotator.core.changes import Action
-from annotator.core.errors import ValidationError
+from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
@@ -26,6 +25,8 @@ from annotator.store._actors import makes_cycle, resolve_actors
 from annotator.store._claims import span_key, span_rows, variables_text
 from annotator.store._codebook import import_codes
 from annotator.store._context import StoreContext, dumps, now
+from annotator.store._ingest_bulk import add_articles_bulk, text_sha256
+from annotator.store._rows import claim_row, entity_row
 from annotator.store._snapshots import EventBuilder
 from annotator.store.models import (
     Actor,
@@ -40,10 +41,6 @@ from annotator.store.models import (
 )
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
-
-
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
@@ -72,6 +69,21 @@ def _status(value: Any, what: str, layer: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- import
+
+
+def add_articles(
+    st: StoreContext, articles: Sequence[ArticleIn], annotator: str | None
+) -> list[ImportResult | AnnotatorError]:
+    """Plain articles in bulk (``_ingest_bulk``); the others one by one, each in a savepoint, so a refused
+    article leaves nothing behind. Results in the order of ``articles``."""
+    results, later = add_articles_bulk(st, articles, annotator, _SAFE_ID)
+    for i in later:
+        try:
+            with st.db.atomic():
+                results[i] = add_article(st, articles[i], annotator)
+        except AnnotatorError as error:
+            results[i] = error
+    return [r if r is not None else ValidationError("article not stored") for r in results]
 
 
 def add_article(st: StoreContext, article: ArticleIn, annotator: str | None) -> ImportResult:
@@ -158,21 +170,11 @@ def _store_items(
         st.span(e.start, e.end, text, where)
         st.check_label(e.label)
         entity_rows.append(
-            {
-                "article": article_id,
-                "layer": layers[name],
-                "start": e.start,
-                "end": e.end,
-                "label": e.label,
-                "actor": actor_ids.get(e.actor) if e.actor else None,
-                "status": _status(e.status, where, name),
-                "origin": e.origin or "import",
-                "derived_from": None,
-                "created_by": None if name == SUGGESTIONS_LAYER else name,
-                "created": stamp,
-                "updated": stamp,
-                "deleted": False,
-            }
+            entity_row(
+                article=article_id, layer=layers[name], start=e.start, end=e.end, label=e.label,
+                actor=actor_ids.get(e.actor) if e.actor else None, status=_status(e.status, where, name),
+                origin=e.origin or "import", created_by=None if name == SUGGESTIONS_LAYER else name, stamp=stamp,
+            )
         )
     before_ids = _ids(Entity, article_id)
     bulk_insert(Entity, entity_rows, ignore_conflicts=True)  # a suggestion twice in one file is stored once
@@ -196,24 +198,14 @@ def _store_items(
         )
         claim_id = int(
             Claim.insert(
-                article=article_id,
-                layer=layers[name],
-                kind=c.kind,
-                form=c.form,
-                source_actor=actor_ids.get(c.source_actor) if c.source_actor else None,
-                addressee=actor_ids.get(c.addressee) if c.addressee else None,
-                issue=c.issue,
-                stance=c.stance,
-                note=c.note or "",
+                **claim_row(
+                    article=article_id, layer=layers[name], kind=c.kind, form=c.form,
+                    source_actor=actor_ids.get(c.source_actor) if c.source_actor else None,
+                    addressee=actor_ids.get(c.addressee) if c.addressee else None, issue=c.issue, stance=c.stance,
+                    note=c.note or "", status=_status(c.status, where, name), origin=c.origin or "import",
+                    span_key=span_key(roles), created_by=None if name == SUGGESTIONS_LAYER else name, stamp=stamp,
+                ),
                 variables=variables_text(st, c.variables),
-                status=_status(c.status, where, name),
-                origin=c.origin or "import",
-                derived_from=None,
-                created_by=None if name == SUGGESTIONS_LAYER else name,
-                created=stamp,
-                updated=stamp,
-                deleted=False,
-                span_key=span_key(roles),
             ).execute()
         )
         bulk_insert(ClaimSpan, span_rows(claim_id, roles))
@@ -316,21 +308,8 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     for e in sugg.entities:
         proposed.setdefault((e.start, e.end, e.label), actor_ids.get(e.actor_key) if e.actor_key else None)
     new_rows = [
-        {
-            "article": article_id,
-            "layer": layer,
-            "start": s,
-            "end": e,
-            "label": lab,
-            "actor": actor,
-            "status": Status.SUGGESTED.value,
-            "origin": origin,
-            "derived_from": None,
-            "created_by": None,
-            "created": stamp,
-            "updated": stamp,
-            "deleted": False,
-        }
+        entity_row(article=article_id, layer=layer, start=s, end=e, label=lab, actor=actor,
+                   status=Status.SUGGESTED.value, origin=origin, stamp=stamp)
         for (s, e, lab), actor in proposed.items()
         if (s, e, lab) not in existing
     ]
@@ -371,24 +350,10 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
             addressee = mention_actor.get((c.addressee.start, c.addressee.end))
         to_insert.append(
             {
-                "article": article_id,
-                "layer": layer,
-                "kind": c.kind,
-                "form": c.form,
-                "source_actor": actor,
-                "addressee": addressee if addressee != actor else None,
-                "issue": c.issue,
-                "stance": None,
-                "note": "",
+                **claim_row(article=article_id, layer=layer, kind=c.kind, form=c.form, source_actor=actor,
+                            addressee=addressee if addressee != actor else None, issue=c.issue,
+                            status=Status.SUGGESTED.value, origin=origin, span_key=key, stamp=stamp),
                 "variables": "{}",
-                "status": Status.SUGGESTED.value,
-                "origin": origin,
-                "derived_from": None,
-                "created_by": None,
-                "created": stamp,
-                "updated": stamp,
-                "deleted": False,
-                "span_key": key,
             }
         )
     revived_c = [existing_c[k][0] for k in new_claims if k in existing_c and existing_c[k][2]]

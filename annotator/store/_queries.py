@@ -157,6 +157,7 @@ def _summaries_page(
         own_c = _count(Claim, ids, Claim.layer != suggestions, Claim.status.not_in(not_rejected))
     open_e = _undecided(Entity, ids, suggestions, layer_id)
     open_c = _undecided(Claim, ids, suggestions, layer_id)
+    near = _near_duplicates(ids)
     return [
         ArticleSummary(
             id=aid,
@@ -168,9 +169,23 @@ def _summaries_page(
             n_entities=own_e.get(aid, 0) + open_e.get(aid, 0),
             n_claims=own_c.get(aid, 0) + open_c.get(aid, 0),
             n_suggested=open_e.get(aid, 0) + open_c.get(aid, 0),
+            near_duplicate_of=near.get(aid),
         )
         for aid, title, date, source, file in rows
     ]
+
+
+def _near_duplicates(ids: list[str]) -> dict[str, str]:
+    """The article each of ``ids`` repeats, for those imported as marked near-duplicates (``meta``)."""
+    marked = Article.select(Article.id, Article.meta).where(
+        Article.id.in_(ids), Article.meta.contains('"near_duplicate_of"')
+    )
+    out: dict[str, str] = {}
+    for aid, meta in marked.tuples():
+        of = json.loads(meta or "{}").get("near_duplicate_of")
+        if isinstance(of, str):
+            out[aid] = of
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- state

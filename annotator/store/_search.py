@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from peewee import SQL, Database, Expression, IntegerField, SqliteDatabase, TextField
+from peewee import SQL, Database, Expression, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField
 
 from annotator.store.models import Article, BaseModel
 
@@ -89,6 +89,14 @@ def _probe(db: Database) -> bool:
 
 
 def has_search_index(db: Database) -> bool:
+    if isinstance(db, PostgresqlDatabase):
+        from annotator.store._search_pg import has_pg_search
+
+        return has_pg_search(db)
+    return _has_fts5_index(db)
+
+
+def _has_fts5_index(db: Database) -> bool:
     """Whether this database has the FTS5 index (SQLite after migration step 3, with FTS5 compiled in)."""
     return isinstance(db, SqliteDatabase) and db.table_exists(SEARCH_TABLE)
 
@@ -121,6 +129,12 @@ def filter_articles(query: Any, text: str, *, indexed: bool) -> tuple[Any, Any]:
     """
     if "\x00" in text:
         return query.where(SQL("1 = 0")), Article.position  # a boolean on every backend
+    if indexed and isinstance(Article._meta.database.obj, PostgresqlDatabase):
+        from annotator.store._search_pg import pg_filter
+
+        found = pg_filter(query, text)  # the tsvector column of step 5 (team server)
+        if found is not None:
+            return found, Article.position
     match = fts_query(text) if indexed else None
     if match is None:
         return query.where(Article.title.contains(text) | Article.text.contains(text)), Article.position

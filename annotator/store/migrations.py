@@ -21,6 +21,7 @@ from annotator.core.resources import sample_codebook
 from annotator.store import _codebook
 from annotator.store._legacy_codebook import codebook_of_v1
 from annotator.store._search import create_search_index
+from annotator.store._search_pg import create_pg_search
 from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, bound, upsert
 from annotator.store.preflight import version_problem
 
@@ -75,10 +76,15 @@ def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
         "CREATE UNIQUE INDEX IF NOT EXISTS entity_suggestion_key "
         f'ON entity (article_id, start, "end", label) WHERE layer_id = {layer_id}'
     )
+    # A decision looks up the deciding person's row derived from the suggestion: an index, not a table scan.
+    for table in ("entity", "claim"):
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {table}_derived_from ON {table} (derived_from_id, layer_id)")
     db.execute_sql(
         "CREATE UNIQUE INDEX IF NOT EXISTS claim_suggestion_key "
         f"ON claim (article_id, span_key) WHERE layer_id = {layer_id}"
     )
+    # The article filter's full-text index on PostgreSQL (SQLite's FTS5 index is step 3's).
+    create_pg_search(db)
 
 
 #: Every step, in order. Never edit a released step: append a new one.
@@ -86,7 +92,7 @@ STEPS: list[Step] = [
     Step(1, "create tables", _create_tables),
     Step(2, "codebook in the database", _codebook_in_database),
     Step(3, "full-text search index of the articles", _add_search_index),
-    Step(5, "team server: unique suggestion keys", _suggestion_keys),
+    Step(5, "team server: unique suggestion keys, derived-row indexes, PostgreSQL search", _suggestion_keys),
 ]
 
 

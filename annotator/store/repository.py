@@ -32,7 +32,7 @@ from annotator.core.changes import Action
 from annotator.core.claim_table import ClaimRow
 from annotator.core.codebook import Codebook, Section
 from annotator.core.codebook_edit import MergeReport
-from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from annotator.core.errors import AnnotatorError, NotFoundError, PermissionDeniedError, ValidationError
 from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     ActorView,
@@ -239,8 +239,19 @@ class Repository:
         round trip of our export keeps layers. On a duplicate, items of layers that the stored article does
         not yet have are added (merging another machine's work); nothing else changes.
         """
-        with self._st.tx():
+        with self._st.tx(exclusive="catalogue"):
             return _ingest.add_article(self._st, article, annotator)
+
+    def add_articles(
+        self, articles: Sequence[ArticleIn], *, annotator: str | None = None
+    ) -> list[ImportResult | AnnotatorError]:
+        """Store many imported articles in one transaction; ``add_article`` for each, results in order.
+
+        An article that cannot be stored (an empty text, a span outside its text, an unknown label) gets its
+        error in the result list and leaves nothing behind; the others are stored.
+        """
+        with self._st.tx():
+            return _ingest.add_articles(self._st, articles, annotator)
 
     def count_articles(self) -> int:
         with self._st.read():
@@ -313,7 +324,7 @@ class Repository:
         matched to project actors by name/alias (kind-compatible) or created. Marks the article as suggested
         by ``origin``.
         """
-        with self._st.tx():
+        with self._st.tx(exclusive="catalogue"):
             return _ingest.store_suggestions(self._st, suggestions)
 
     # ---------------------------------------------------------------- reads for one article
@@ -478,7 +489,7 @@ class Repository:
         parent_id: int | None = None,
         notes: str = "",
     ) -> Change:
-        with self._st.tx():
+        with self._st.tx(exclusive="catalogue"):
             return _actors.add_actor(name, kind, annotator, aliases, parent_id, notes)
 
     def update_actor(self, actor_id: int, annotator: str, **attributes: Any) -> Change:
@@ -488,7 +499,7 @@ class Repository:
 
     def merge_actors(self, keep_id: int, merge_id: int, annotator: str) -> Change:
         """Move every mention/claim link and alias of ``merge_id`` to ``keep_id``; ``merge_id`` is soft-deleted."""
-        with self._st.tx():
+        with self._st.tx(exclusive="catalogue"):
             return _actors.merge_actors(keep_id, merge_id, annotator)
 
     # ---------------------------------------------------------------- article state, sessions
@@ -559,17 +570,17 @@ class Repository:
         (accepted again if it was rejected) and no row is added. ``replace``: gold rows of the same article
         this version supersedes (the other version of a disputed item), soft-deleted in the same event.
         """
-        with self._st.tx():
+        with self._st.tx(exclusive="review"):
             return _review.adopt(self._st, "entity", entity_id, reviewer, replace)
 
     def adopt_claim(self, claim_id: int, reviewer: str, *, replace: Sequence[int] = ()) -> Change:
         """As :meth:`adopt_entity` for a claim (key: its spans; re-adopting takes the version's attributes)."""
-        with self._st.tx():
+        with self._st.tx(exclusive="review"):
             return _review.adopt(self._st, "claim", claim_id, reviewer, replace)
 
     def adopt_agreed(self, article_id: str, reviewer: str, items: Iterable[tuple[str, int]]) -> Change:
         """Adopt many rows at once, one transaction and one event: ``items`` are ("entity" | "claim", row id)."""
-        with self._st.tx():
+        with self._st.tx(exclusive="review"):
             return _review.adopt_many(self._st, article_id, reviewer, items)
 
     def mark_reviewed(self, article_id: str, reviewer: str) -> Change:

@@ -230,6 +230,11 @@ class TeamServer:
             for table in tables:
                 self._apply_policy(table, POLICIES.get(table, DEFAULT_POLICY))
             self._sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {_ident(self.team_role)}")
+            # Tables a later upgrade creates are readable by the team at once (writes wait for the next init,
+            # which gives them their policies): the app keeps working for everyone between the two.
+            defaults = f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT %s TO {_ident(self.team_role)}"
+            self._sql(defaults % "SELECT ON TABLES")
+            self._sql(defaults % "USAGE, SELECT ON SEQUENCES")
             done.append(f"row-level security on {len(tables)} tables")
             for name, kind in ((SUGGESTIONS_LAYER, LayerKind.MODEL), (GOLD_LAYER, LayerKind.GOLD)):
                 Layer.insert(name=name, kind=kind.value).on_conflict_ignore().execute()

@@ -24,8 +24,12 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     records = json.loads(out.read_text(encoding="utf-8"))
     names = {r["name"] for r in records}
-    assert len(records) == 27  # issue 15: the 1M-article project (4) and the lowest paired speed-up (1)
-    assert any("while a suggestion run writes" in n for n in names)  # issue 14: decisions under load
+    # issue 15: the 1M-article project (4) and the lowest paired speed-up (1); issue 10: networks (12);
+    # issue 16: sources (8); issue 12: team server (6); issue 14: decisions under load (1)
+    assert len(records) == 44
+    assert any(n.startswith("import 20 JSONL articles with 25 spans") for n in names)
+    assert any(n.startswith("team server:") for n in names)
+    assert any("while a suggestion run writes" in n for n in names)
     assert any("overhead" in n for n in names) and any("first paint" in n for n in names)
     assert any(n.startswith("networks: one-mode") for n in names) and any(n.startswith("claims view: filter")
                                                                          for n in names)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BACKENDS
+
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 EXE = Path(sys.executable).with_name("annotator")
@@ -18,7 +20,8 @@ EXE = Path(sys.executable).with_name("annotator")
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str | Path, db: Path, check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, db: Path | str, check: bool = True,
+        cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ANNOTATOR_DB": str(db), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, env=env,
                           cwd=cwd or ROOT, stdin=subprocess.DEVNULL, timeout=600, check=False)
@@ -27,10 +30,14 @@ def run(*args: str | Path, db: Path, check: bool = True, cwd: Path | None = None
     return proc
 
 
-@pytest.fixture(scope="module")
-def suggested_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with the seeds imported and suggested, built once through the CLI."""
-    db = tmp_path_factory.mktemp("cli") / "project.db"
+@pytest.fixture(scope="module", params=BACKENDS)
+def suggested_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database with the seeds imported and suggested, built once through the CLI: a SQLite file, then a
+    PostgreSQL database on the suite's server."""
+    if request.param == "sqlite":
+        db = str(tmp_path_factory.mktemp("cli") / "project.db")
+    else:
+        db = request.getfixturevalue("postgres").create_database(f"cli_{os.getpid()}")
     out = run("import", SEEDS, db=db)
     assert "5 imported" in out.stdout
     out = run("suggest", db=db)
@@ -38,7 +45,7 @@ def suggested_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def test_import_suggest_export_json_matches_the_schema(suggested_db: Path, tmp_path: Path) -> None:
+def test_import_suggest_export_json_matches_the_schema(suggested_db: str, tmp_path: Path) -> None:
     from annotator.io.schema import validate_export
 
     target = tmp_path / "out.json"
@@ -57,9 +64,19 @@ def test_import_suggest_export_json_matches_the_schema(suggested_db: Path, tmp_p
     assert {"Abe", "Lavrov", "Peskov"} & {s.split()[-1] for s in sources}
 
 
-def test_reimport_is_a_no_op_and_suggest_twice_adds_nothing(suggested_db: Path, tmp_path: Path) -> None:
-    db = tmp_path / "copy.db"
-    shutil.copy(suggested_db, db)
+def _copy(db: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A copy of the database to change (a file copy, or a PostgreSQL database made from it as a template)."""
+    if "://" not in db:
+        shutil.copy(db, tmp_path / "copy.db")
+        return str(tmp_path / "copy.db")
+    server = request.getfixturevalue("postgres")
+    return str(server.create_database(f"copy_{os.getpid()}_{tmp_path.name}"[:60], template=db.rsplit("/", 1)[1]))
+
+
+def test_reimport_is_a_no_op_and_suggest_twice_adds_nothing(
+    suggested_db: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    db = _copy(suggested_db, tmp_path, request)
     before = run("stats", "--json", db=db).stdout
     out = run("import", SEEDS, db=db)
     assert "0 imported, 5 duplicates" in out.stdout
@@ -70,7 +87,7 @@ def test_reimport_is_a_no_op_and_suggest_twice_adds_nothing(suggested_db: Path, 
     assert json.loads(run("stats", "--json", db=db).stdout) == json.loads(before)
 
 
-def test_round_trip_import_export_import(suggested_db: Path, tmp_path: Path) -> None:
+def test_round_trip_import_export_import(suggested_db: str, tmp_path: Path) -> None:
     first = tmp_path / "first.json"
     run("export", "--format", "json", "-o", first, db=suggested_db)
     fresh = tmp_path / "fresh.db"
@@ -94,7 +111,7 @@ def test_round_trip_import_export_import(suggested_db: Path, tmp_path: Path) -> 
     assert comparable(first) == comparable(second)
 
 
-def test_jsonl_export_has_one_article_per_line(suggested_db: Path, tmp_path: Path) -> None:
+def test_jsonl_export_has_one_article_per_line(suggested_db: str, tmp_path: Path) -> None:
     target = tmp_path / "out.jsonl"
     run("export", "--format", "jsonl", "-o", target, db=suggested_db)
     lines = target.read_text(encoding="utf-8").splitlines()
@@ -102,7 +119,7 @@ def test_jsonl_export_has_one_article_per_line(suggested_db: Path, tmp_path: Pat
     assert all(json.loads(line)["text"] for line in lines)
 
 
-def test_stats_prints_status_and_layers(suggested_db: Path) -> None:
+def test_stats_prints_status_and_layers(suggested_db: str) -> None:
     out = run("stats", db=suggested_db).stdout
     assert "Articles: 5" in out
     assert "suggestions" in out and "PERSON" in out

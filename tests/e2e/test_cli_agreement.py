@@ -30,12 +30,12 @@ def run(*args: str, db: Path | str, check: bool = True) -> subprocess.CompletedP
 
 
 @pytest.fixture
-def coded_db(tmp_path: Path) -> Path:
-    """Two annotators who both finished one article, scripted through the repository API."""
+def coded_db(db_location: str) -> str:
+    """Two annotators who both finished one article, scripted through the repository API (both stores)."""
     from annotator.store import open_repository
 
-    db = tmp_path / "project.db"
-    repo = open_repository(str(db))
+    db = db_location
+    repo = open_repository(db)
     try:
         repo.ensure_annotator("alice")
         repo.ensure_annotator("bob")
@@ -80,7 +80,7 @@ def test_annotators_bad_input(tmp_path: Path) -> None:
     assert out.returncode == 1 and "gold" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_agreement_json_and_text(coded_db: Path) -> None:
+def test_agreement_json_and_text(coded_db: str) -> None:
     data = json.loads(run("agreement", "--json", db=coded_db).stdout)
     assert data["annotators"] == ["alice", "bob"]
     (pair,) = data["pairs"]
@@ -94,7 +94,7 @@ def test_agreement_json_and_text(coded_db: Path) -> None:
     assert "bob / alice" in text and "0.400" in text
 
 
-def test_agreement_bad_input(coded_db: Path, tmp_path: Path) -> None:
+def test_agreement_bad_input(coded_db: str, tmp_path: Path) -> None:
     out = run("agreement", "--annotators", "alice", db=coded_db, check=False)
     assert out.returncode == 2 and "at least two" in out.stderr
     out = run("agreement", "--annotators", "alice,zed", db=coded_db, check=False)

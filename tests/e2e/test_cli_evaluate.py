@@ -22,13 +22,13 @@ def span(text: str, part: str) -> list[int]:
     return [start, start + len(part)]
 
 
-def run(*args: str | Path, db: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, db: Path | str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ANNOTATOR_DB": str(db)}
     return subprocess.run([str(EXE), *map(str, args)], capture_output=True, text=True, env=env, timeout=600,
                           stdin=subprocess.DEVNULL, check=False)
 
 
-def test_evaluate_prints_the_hand_computed_figures(tmp_path: Path) -> None:
+def test_evaluate_prints_the_hand_computed_figures(tmp_path: Path, db_location: str) -> None:
     gold = tmp_path / "gold.jsonl"
     records = [
         {"id": "a1", "publisher": "test", "text": TEXT_1, "claims": [
@@ -37,7 +37,7 @@ def test_evaluate_prints_the_hand_computed_figures(tmp_path: Path) -> None:
         {"id": "a2", "publisher": "test", "text": TEXT_2, "claims": []},
     ]
     gold.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
-    db = tmp_path / "p.db"
+    db = db_location  # a SQLite file or a PostgreSQL database
 
     # In memory: one gold attribution, found with its source; nothing suggested for the weather report.
     proc = run("evaluate", "--gold", gold, "--run", "--json", db=db)

@@ -148,3 +148,38 @@ def test_export_network_per_time_window(coded: Repository, tmp_path: Path) -> No
 def test_export_network_refuses_unknown_format(coded: Repository, tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="unknown network format"):
         export_network(coded, tmp_path / "x", fmt="pajek", options=NetworkOptions())
+
+
+def test_claim_rows_and_the_table_carry_custom_variables(coded: Repository) -> None:
+    first = load_claim_rows(coded, "alice")[0]
+    coded.update_claim(first.id, "alice", variables={"certainty": "high"})
+    table = load_claim_table(coded, "alice")
+    assert "certainty" in table.vocabulary.variables
+    row = next(r for r in table.rows if r.id == first.id)
+    assert row.variables == {"certainty": "high"}
+    assert table.filter(ClaimQuery(text="high")) == [table.position(first.id)]  # a value is found by text too
+
+
+def test_the_stance_scale_comes_from_the_codebook(repo: Repository) -> None:
+    from dataclasses import replace
+
+    from annotator.core.codebook import StanceLevel
+
+    scale = tuple(StanceLevel(v, n) for v, n in ((-2, "strongly against"), (-1, "against"), (0, "neutral"),
+                                                 (1, "for"), (2, "strongly for")))
+    repo.replace_codebook(replace(repo.codebook(), stances=scale))
+    repo.ensure_annotator("alice")
+    text = "Abe said yes. Kishida said maybe."
+    article_id = repo.add_article(ArticleIn(text=text, date="2016-01-01")).article_id
+    for name, stance in (("Abe", 2), ("Kishida", 1)):
+        actor = repo.add_actor(name, "PERSON", "alice").created_actor_id
+        repo.add_claim(article_id, "alice", source=sp(text, name), cue=[Span(*span_of(text, "said", 0 if name == "Abe"
+                                                                                       else 1))],
+                       source_actor_id=actor, issue="sanctions", stance=stance)
+    data = load_statements(repo, "alice")
+    assert data.stance_scale == (-2, -1, 0, 1, 2)
+    from annotator.networks import build_network
+
+    network = build_network(data, NetworkOptions(type="actor", aggregation="congruence"))
+    ((_u, _v, weight),) = network.edges()
+    assert weight == pytest.approx(1 - 1 / 4)  # stances 2 and 1 on a scale of range 4

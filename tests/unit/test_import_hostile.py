@@ -23,7 +23,7 @@ from annotator.io.export_model import ExportArticle
 from annotator.io.headers import parse_header
 from annotator.jobs.exporting import export
 from annotator.jobs.importing import import_paths
-from annotator.jobs.progress import CancelFlag
+from annotator.jobs.progress import CancelFlag, Progress
 from annotator.store.repository import Repository
 from tests.fixtures.unprivileged import run_as_nobody
 
@@ -122,18 +122,15 @@ def test_cancel_stops_a_long_jsonl_file_between_lines(repo: Repository, tmp_path
     path = tmp_path / "many.jsonl"
     path.write_text("".join(json.dumps({"text": f"Record {i} of many."}) + "\n" for i in range(200)))
     cancel = CancelFlag()
-    original = repo.add_article
 
-    def add_then_cancel(article: ArticleIn, **kwargs: object) -> object:
-        result = original(article, **kwargs)  # type: ignore[arg-type]
-        if article.text.startswith("Record 4 "):
+    def progress(report: Progress) -> None:
+        # The import reports every few records inside a file; the user cancels after the 50th.
+        if report.message == "many.jsonl: article 50":
             cancel.cancel()
-        return result
 
-    repo.add_article = add_then_cancel  # type: ignore[method-assign]
-    summary = import_paths(repo, [path], cancel=cancel)
-    assert summary.cancelled and summary.imported == 5
-    assert repo.count_articles() == 5
+    summary = import_paths(repo, [path], cancel=cancel, progress=progress)
+    assert summary.cancelled and summary.imported == 50
+    assert repo.count_articles() == 50
 
 
 # --------------------------------------------------------------------------- 5. / 6. encodings

@@ -44,6 +44,7 @@ def inbox(tmp_path: Path) -> Path:
         "entities": [{"start": abe.start, "end": abe.end, "label": "PERSON"}],
     }
     (folder / "09_emoji.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # a broken Word file: refused, never skipped silently
     (folder / "notes.md").write_text("# notes\n", encoding="utf-8")  # another type: refused with its reason
     return folder
 
@@ -69,6 +70,7 @@ def test_folder_of_bad_inputs(inbox: Path) -> None:
         "08_dup_a.txt",
         "08_dup_b.txt",
         "09_emoji.jsonl",
+        "notes.docx",
         "notes.md",
     ]
 
@@ -84,6 +86,7 @@ def test_folder_of_bad_inputs(inbox: Path) -> None:
         return item
 
     assert error("01_empty.txt").reason == "empty file"
+    assert "damaged" in error("notes.docx").reason
     assert error("notes.md").reason.startswith("unsupported file type '.md'")
     assert "binary" in error("02_binary.txt").reason
     assert "too large" in error("06_huge.txt").reason and "limit is 10 MB" in error("06_huge.txt").reason

@@ -103,11 +103,14 @@ def test_permission_error_while_opening_is_refused(tmp_path: Path, monkeypatch: 
 
 def test_missing_and_unsupported_files_are_refused(tmp_path: Path) -> None:
     assert refused(tmp_path / "nowhere.txt").reason == "file not found"
-    pdf = tmp_path / "report.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    reason = refused(pdf).reason
-    assert "unsupported file type '.pdf'" in reason
-    assert ".txt" in reason
+    sheet = tmp_path / "report.ods"
+    sheet.write_bytes(b"PK")
+    reason = refused(sheet).reason
+    assert "unsupported file type '.ods'" in reason
+    assert ".txt" in reason and ".docx" in reason
+    old = tmp_path / "old.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert "save it as .docx" in refused(old).reason
 
 
 # --------------------------------------------------------------------------- text files: encodings and
@@ -181,9 +184,11 @@ def test_iter_inputs_walks_sorted_skips_hidden_and_yields_other_types_for_a_reas
     (sub / "d.ndjson").write_text("{}", encoding="utf-8")
     (sub / "c.text").write_text("c", encoding="utf-8")
     (sub / "e.json").write_text("[]", encoding="utf-8")
+    (sub / "f.png").write_bytes(b"\x89PNG")
     found = [p.relative_to(tmp_path).as_posix() for p in iter_inputs([tmp_path])]
-    # notes.md is yielded so that read_file says why it is not imported (issue 15, point 7).
-    assert found == ["a.JSONL", "b.txt", "notes.md", "sub/c.text", "sub/d.ndjson", "sub/e.json"]
+    # Other types are yielded too, so that read_file says why each is not imported (issues 15 and 16).
+    assert found == ["a.JSONL", "b.txt", "notes.md", "sub/c.text", "sub/d.ndjson", "sub/e.json", "sub/f.png"]
+    assert "unsupported file type '.png'" in refused(sub / "f.png").reason
 
 
 def test_iter_inputs_keeps_explicit_files_and_yields_each_once(tmp_path: Path) -> None:

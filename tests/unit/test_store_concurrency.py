@@ -157,3 +157,19 @@ def test_step_5_upgrades_an_older_database_on_both_stores(db_location: str) -> N
         assert len(again.entities_for(article_id, layer="suggestions")) == 2
         again.store_suggestions(default_suggestions(article_id))  # still idempotent under the constraint
         assert len(again.entities_for(article_id, layer="suggestions")) == 2
+
+
+def test_a_lost_connection_is_explained_and_the_next_call_reconnects(
+    postgres: LocalPostgres, pg_database: Callable[[], str]
+) -> None:
+    from annotator.core.errors import ConnectionLostError
+
+    url = pg_database()
+    with open_repository(url) as repo:
+        repo.ensure_annotator("alice")
+        with postgres.connect(url.rsplit("/", 1)[1]) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE application_name = 'annotator' AND pid <> pg_backend_pid()")
+        with pytest.raises(ConnectionLostError, match="the next action reconnects"):
+            repo.annotators()
+        assert repo.annotators() == [("alice", "annotator")]

@@ -255,3 +255,35 @@ def test_a_person_cannot_upgrade_the_schema(team: Team, monkeypatch: pytest.Monk
         conn.execute("UPDATE setting SET value = '1' WHERE key = 'schema_version'")
     with pytest.raises(ConfigError, match="only its owner may run"):
         team.repo("alice", monkeypatch)
+
+
+def test_a_table_added_by_a_later_upgrade_is_readable_at_once_and_admin_only_after_init(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with team.server.connect(team.database) as conn:
+        conn.execute("CREATE TABLE later_codebook (id integer PRIMARY KEY, data text)")
+        conn.execute("INSERT INTO later_codebook VALUES (1, 'v1')")
+    with team.sql("bob") as conn:
+        assert conn.execute("SELECT data FROM later_codebook").fetchone() == ("v1",)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("UPDATE later_codebook SET data = 'bob'")
+    with TeamServer(team.url) as server:
+        server.init()
+    with team.sql("bob") as conn:
+        assert conn.execute("UPDATE later_codebook SET data = 'bob'").rowcount == 0  # row-level security now
+    with team.sql("adam") as conn:
+        assert conn.execute("UPDATE later_codebook SET data = 'adam'").rowcount == 1
+
+
+def test_only_admins_change_the_codebook(team: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+    bob, rita, adam = team.repo("bob", monkeypatch), team.repo("rita", monkeypatch), team.repo("adam", monkeypatch)
+    book = bob.codebook()
+    for who, repo in (("bob", bob), ("rita", rita)):
+        with pytest.raises(PermissionDeniedError, match=f"{who} may not change the codebook: only admins"):
+            repo.replace_codebook(book, who)
+    with team.sql("bob") as conn:
+        assert conn.execute("UPDATE codebook SET data = '{}'").rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("INSERT INTO codebook (id, data, updated) VALUES (2, '{}', 'now')")
+    adam.replace_codebook(book, "adam")
+    assert bob.codebook() == book

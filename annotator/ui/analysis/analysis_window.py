@@ -54,13 +54,19 @@ class AnalysisWindow(QMainWindow):
         self.claims.claimActivated.connect(self.claimActivated)
         self.network.claimsRequested.connect(self._show_claims_behind)
         self._loaded = {CLAIMS_TAB: False, NETWORK_TAB: False}
+        self._stale = False
         self.tabs.currentChanged.connect(self._ensure_loaded)
         reload = QShortcut(QKeySequence("F5"), self)
         reload.activated.connect(self.reload)
 
     # ------------------------------------------------------------------ public API
     def show_tab(self, tab: int) -> None:
-        """Show the window on the claims or network tab (reading the claims the first time)."""
+        """Show the window on the claims or network tab (reading the claims the first time, or again when
+        claims were coded since)."""
+        if self._stale:
+            self.statusBar().clearMessage()
+            self._stale = False
+            self._loaded = {CLAIMS_TAB: False, NETWORK_TAB: False}
         self.tabs.setCurrentIndex(tab)
         self._ensure_loaded(tab)
         self.show()
@@ -69,8 +75,16 @@ class AnalysisWindow(QMainWindow):
 
     def reload(self) -> None:
         """Read the claims again (F5): they may have changed since the window opened."""
+        self._stale = False
         self._loaded = {CLAIMS_TAB: False, NETWORK_TAB: False}
         self._ensure_loaded(self.tabs.currentIndex())
+
+    def mark_stale(self) -> None:
+        """Claims were coded since they were read: read them again when the window is next opened or F5 is
+        pressed (reading 100,000 claims after every key press in the main window would be wasteful)."""
+        if not self._stale:
+            self._stale = True
+            self.statusBar().showMessage("Claims were coded since they were read: F5 reads them again.")
 
     # ------------------------------------------------------------------ loading
     def _ensure_loaded(self, tab: int) -> None:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.actor_levels import ActorLevel
 from annotator.core.claim_table import NO_STANCE, ClaimQuery, ClaimRow, ClaimTable
-from annotator.ui.analysis.text import plain_tooltip
+from annotator.ui.analysis.text import layer_label, plain_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 500
@@ -45,7 +45,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Form", "form"),
 )
 TRAILING: tuple[tuple[str, str], ...] = (("Status", "status"), ("Annotator", "annotator"))
-STANCE_SIGNS = {-1: "− against", 0: "0 neutral", 1: "+ for"}
+def stance_text(value: int | None, name: str) -> str:
+    """A stance as the view shows it: its sign and the codebook's name ("+1 for", "−1 against")."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else ("−" if value < 0 else "")
+    return f"{sign}{abs(value)} {name}".strip()
 
 
 class ClaimsModel(QAbstractTableModel):
@@ -105,7 +110,7 @@ class ClaimsModel(QAbstractTableModel):
         if key == "issue":
             return row.issue or ""
         if key == "stance":
-            return STANCE_SIGNS.get(row.stance, "") if row.stance is not None else ""
+            return stance_text(row.stance, self.table.vocabulary.stance_name(row.stance))
         if key == "form":
             return row.form
         if key == "status":
@@ -210,7 +215,7 @@ class ClaimsPanel(QWidget):
         self.model = ClaimsModel(self)
         self.layer = QComboBox()
         for name in layers:
-            self.layer.addItem(name, name)
+            self.layer.addItem(layer_label(name), name)
         self.level = QComboBox()
         for level, text in ((ActorLevel.ACTOR, "actor"), (ActorLevel.PARENT, "parent actor"),
                             (ActorLevel.MENTION, "mention as written")):
@@ -221,10 +226,6 @@ class ClaimsPanel(QWidget):
         self._actor_edit().setPlaceholderText("any claimant")
         self.issue = QComboBox()
         self.stance = QComboBox()
-        self.stance.addItem("any stance", None)
-        for value, text in STANCE_SIGNS.items():
-            self.stance.addItem(text, value)
-        self.stance.addItem("no stance", NO_STANCE)
         self.form = QComboBox()
         self.date_from = QLineEdit()
         self.date_from.setPlaceholderText("from YYYY-MM-DD")
@@ -355,6 +356,9 @@ class ClaimsPanel(QWidget):
         issues += [("   " * depth[c] + c.rsplit("/", 1)[-1] if depth[c] else c, c) for c in vocabulary.issues]
         issues += [(c, c) for c in sorted(used)]
         refill(self.issue, issues)
+        stances: list[tuple[str, Any]] = [("any stance", None)]
+        stances += [(stance_text(value, name), value) for value, name in sorted(vocabulary.stances)]
+        refill(self.stance, [*stances, ("no stance", NO_STANCE)])
         forms = list(vocabulary.forms) or sorted({r.form for r in table.rows})
         refill(self.form, [("any form", None), *((f, f) for f in forms)])
 

@@ -57,6 +57,11 @@ MIXED = QColor("#8e6c00")
 NEUTRAL = QColor("#8d99a6")
 #: Labels are drawn for the most connected nodes only past this many, so a large network stays readable.
 LABEL_LIMIT = 60
+#: The drawing shows at most this many nodes (the most connected) and ties (the strongest among them): more is a
+#: hairball no analyst can read, and networkx lays out up to this many nodes with its fast (dense) algorithm.
+#: The figures, the claims behind a click and the exported files always cover the whole network.
+DRAW_NODES = 400
+DRAW_EDGES = 3000
 
 
 def node_color(node: Node) -> QColor:
@@ -175,6 +180,7 @@ class NetworkCanvas(QGraphicsView):
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: list[EdgeItem] = []
         self._figures: dict[str, tuple[int, float]] = {}
+        self.hidden = (0, 0)  # nodes and ties of the network left out of the drawing
         self._labels: dict[str, QGraphicsSimpleTextItem] = {}
         self._empty = ""
 
@@ -182,14 +188,33 @@ class NetworkCanvas(QGraphicsView):
         return QSize(700, 520)
 
     # ------------------------------------------------------------------ layout
+    @staticmethod
+    def drawn(network: Network) -> tuple[list[Node], list[tuple[Node, Node, float]]]:
+        """The nodes and ties drawn: the ``DRAW_NODES`` most connected nodes and the ``DRAW_EDGES`` strongest ties
+        among them (everything for a network that small)."""
+        edges = list(network.edges())
+        nodes = network.nodes
+        if len(nodes) > DRAW_NODES:
+            degree: dict[str, int] = {}
+            for u, v, _w in edges:
+                degree[u.key] = degree.get(u.key, 0) + 1
+                degree[v.key] = degree.get(v.key, 0) + 1
+            nodes = sorted(nodes, key=lambda n: (-degree.get(n.key, 0), n.label))[:DRAW_NODES]
+            keep = {n.key for n in nodes}
+            edges = [e for e in edges if e[0].key in keep and e[1].key in keep]
+        if len(edges) > DRAW_EDGES:
+            edges = sorted(edges, key=lambda e: -abs(e[2]))[:DRAW_EDGES]
+        return nodes, edges
+
     def layout_for(self, network: Network, seed: int = 7) -> dict[str, tuple[float, float]]:
-        """Spring-layout positions of the network's nodes (networkx), weights by their absolute value."""
+        """Spring-layout positions of the drawn nodes (networkx), ties weighted by their absolute value."""
         import networkx as nx
 
+        nodes, edges = self.drawn(network)
         graph = nx.Graph()
-        graph.add_nodes_from(n.key for n in network.nodes)
-        largest = max((abs(w) for _, _, w in network.edges()), default=1.0) or 1.0
-        graph.add_weighted_edges_from((u.key, v.key, 0.2 + abs(w) / largest) for u, v, w in network.edges())
+        graph.add_nodes_from(n.key for n in nodes)
+        largest = max((abs(w) for _, _, w in edges), default=1.0) or 1.0
+        graph.add_weighted_edges_from((u.key, v.key, 0.2 + abs(w) / largest) for u, v, w in edges)
         if graph.number_of_nodes() == 0:
             return {}
         iterations = 50 if graph.number_of_nodes() <= 400 else 25
@@ -212,26 +237,29 @@ class NetworkCanvas(QGraphicsView):
             scene.setSceneRect(text.boundingRect().adjusted(-20, -20, 20, 20))
             return
         self.positions = positions if positions is not None else self.layout_for(network)
-        edges = list(network.edges())
         degree: dict[str, int] = {}
         strength: dict[str, float] = {}
-        for u, v, w in edges:
+        for u, v, w in network.edges():  # the figures count every tie, drawn or not
             for key in (u.key, v.key):
                 degree[key] = degree.get(key, 0) + 1
                 strength[key] = strength.get(key, 0.0) + w
         self._figures = {n.key: (degree.get(n.key, 0), strength.get(n.key, 0.0)) for n in network.nodes}
+        nodes, edges = self.drawn(network)
+        nodes = [n for n in nodes if n.key in self.positions]
+        placed = {n.key for n in nodes}
+        edges = [e for e in edges if e[0].key in placed and e[1].key in placed]
+        self.hidden = (len(network.nodes) - len(nodes), network.edge_count() - len(edges))
         top_degree = max(degree.values(), default=1)
         largest = max((abs(w) for _, _, w in edges), default=1.0) or 1.0
         for u, v, w in edges:
             edge = EdgeItem(self, u, v, w, 0.6 + 5.4 * abs(w) / largest, edge_color(network, w))
-            edge.setToolTip(self._edge_tip(edge))
             scene.addItem(edge)
             self.edge_items.append(edge)
-        ranked = sorted(network.nodes, key=lambda n: -degree.get(n.key, 0))
+        ranked = sorted(nodes, key=lambda n: -degree.get(n.key, 0))
         labelled = {n.key for n in ranked[:LABEL_LIMIT]}
         font = QFont(self.font())
         font.setPointSizeF(max(8.0, font.pointSizeF() * 0.9))
-        for node in network.nodes:
+        for node in nodes:
             radius = 6.0 + 14.0 * math.sqrt(degree.get(node.key, 0) / top_degree)
             item = NodeItem(self, node, radius)
             item.setToolTip(self._node_tip(node))
@@ -246,25 +274,24 @@ class NetworkCanvas(QGraphicsView):
             self._labels[node.key] = label
         self._place()
 
-    def _point(self, key: str) -> QPointF:
-        """A layout position mapped onto the visible area, so node sizes and labels stay in screen pixels."""
-        x, y = self.positions.get(key, (0.0, 0.0))
-        xs = [p[0] for p in self.positions.values()] or [0.0]
-        ys = [p[1] for p in self.positions.values()] or [0.0]
+    def _place(self) -> None:
+        """Put every node and edge where the layout says, mapped onto the visible area, so node sizes and labels
+        stay in screen pixels."""
+        xs = [self.positions[k][0] for k in self.node_items] or [0.0]
+        ys = [self.positions[k][1] for k in self.node_items] or [0.0]
         size = self.viewport().size()
         left, top, right, bottom = 40.0, 30.0, 170.0, 30.0  # room for the labels right of the nodes
         width = max(200.0, size.width() - left - right)
         height = max(150.0, size.height() - top - bottom)
-        span_x = (max(xs) - min(xs)) or 1.0
-        span_y = (max(ys) - min(ys)) or 1.0
-        return QPointF(left + (x - min(xs)) / span_x * width, top + (y - min(ys)) / span_y * height)
-
-    def _place(self) -> None:
-        """Put every node and edge where the layout says, for the current size of the view."""
+        low_x, low_y = min(xs), min(ys)
+        scale_x, scale_y = width / ((max(xs) - low_x) or 1.0), height / ((max(ys) - low_y) or 1.0)
+        points = {}
         for key, node_item in self.node_items.items():
-            node_item.setPos(self._point(key))
+            x, y = self.positions[key]
+            points[key] = QPointF(left + (x - low_x) * scale_x, top + (y - low_y) * scale_y)
+            node_item.setPos(points[key])
         for edge in self.edge_items:
-            a, b = self._point(edge.u.key), self._point(edge.v.key)
+            a, b = points[edge.u.key], points[edge.v.key]
             edge.setLine(a.x(), a.y(), b.x(), b.y())
         self.resetTransform()
         size = self.viewport().size()
@@ -305,6 +332,8 @@ class NetworkCanvas(QGraphicsView):
             if label is not None and on:
                 label.setVisible(True)
         elif isinstance(item, EdgeItem):
+            if on and not item.toolTip():
+                item.setToolTip(self._edge_tip(item))  # on first hover: thousands of ties need no text up front
             pen = QPen(item.base_pen)
             if on:
                 pen.setWidthF(item.base_pen.widthF() + 2.5)

@@ -50,7 +50,7 @@ from annotator.networks.options import (
     parse_date,
 )
 from annotator.ui.analysis.network_canvas import NetworkCanvas, legend_html
-from annotator.ui.analysis.text import plain_tooltip
+from annotator.ui.analysis.text import layer_label, plain_tooltip
 
 #: Loads the statements of (layer, level) and calls back with them.
 StatementLoader = Callable[[str, ActorLevel, Callable[[StatementSet], None]], None]
@@ -88,7 +88,7 @@ class NetworkPanel(QWidget):
         self._positions: dict[str, tuple[float, float]] = {}
         self.layer = QComboBox()
         for name in layers:
-            self.layer.addItem(name, name)
+            self.layer.addItem(layer_label(name), name)
         self.type = QComboBox()
         for value, text in TYPE_NAMES:
             self.type.addItem(text, value.value)
@@ -273,9 +273,13 @@ class NetworkPanel(QWidget):
     def _describe(self, network: Network | None) -> None:
         if network is None or self.data is None:
             return
-        edges = sum(1 for _ in network.edges())
+        edges = network.edge_count()
         skipped = ", ".join(f"{n} {why}" for why, n in self.data.skipped.items() if n)
         text = f"{len(network.nodes)} nodes · {edges} ties · {len(network.statements)} statements"
+        hidden_nodes, hidden_edges = self.canvas.hidden
+        if hidden_nodes or hidden_edges:
+            text += (f" · drawn: the {len(network.nodes) - hidden_nodes} most connected nodes and their "
+                     f"{edges - hidden_edges} strongest ties (the files hold everything)")
         if skipped:
             text += f" · left out: {skipped}"
         self.info.setText(text)

@@ -16,11 +16,16 @@ from annotator.jobs.progress import CancelFlag, ProgressCallback
 from annotator.jobs.summaries import ExportSummary, ImportSummary, SuggestSummary
 
 if TYPE_CHECKING:
+    from annotator.jobs.import_preview import ImportPreview
     from annotator.store.repository import Repository
 
 ImportFn = Callable[[list[str], ProgressCallback, CancelFlag], ImportSummary]
 SuggestFn = Callable[[list[str] | None, bool, ProgressCallback, CancelFlag], SuggestSummary]
 ExportFn = Callable[[str, str, str, list[str] | None, ProgressCallback, CancelFlag], ExportSummary]
+#: ``(paths, near-duplicate threshold or None, progress, cancel) -> ImportPreview``
+PreviewFn = Callable[[list[str], "float | None", ProgressCallback, CancelFlag], "ImportPreview"]
+#: ``(paths, near-duplicate threshold or None, keep near-duplicates, progress, cancel) -> ImportSummary``
+ImportCheckedFn = Callable[[list[str], "float | None", bool, ProgressCallback, CancelFlag], ImportSummary]
 
 #: Shown in the export dialog when the exporting module cannot be imported (never expected in a release).
 FALLBACK_FORMATS: tuple[str, ...] = ("json", "jsonl")
@@ -36,6 +41,8 @@ class WorkspaceServices:
         export: ``(path, fmt, layer, statuses or None, progress, cancel) -> ExportSummary``.
         formats: the export formats, in menu order.
         pipeline: the loaded spaCy pipeline once the first suggest loaded it (cached for the app run).
+        preview_import: the preview File › Import shows before it imports (None: import without one).
+        import_checked: the import the preview's Import button runs, with its near-duplicate options.
     """
 
     import_paths: ImportFn
@@ -43,6 +50,8 @@ class WorkspaceServices:
     export: ExportFn
     formats: tuple[str, ...]
     pipeline: Any = field(default=None, repr=False)
+    preview_import: PreviewFn | None = None
+    import_checked: ImportCheckedFn | None = None
 
 
 def _export_formats() -> tuple[str, ...]:
@@ -68,8 +77,26 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
 
     def import_paths(paths: list[str], progress: ProgressCallback, cancel: CancelFlag) -> ImportSummary:
         from annotator.jobs import importing
+        from annotator.jobs.near_duplicates import project_threshold
 
-        return importing.import_paths(repo, list(paths), progress=progress, cancel=cancel)
+        return importing.import_paths(repo, list(paths), progress=progress, cancel=cancel,
+                                      near_duplicate_threshold=project_threshold(repo))
+
+    def preview_import(
+        paths: list[str], threshold: float | None, progress: ProgressCallback, cancel: CancelFlag
+    ) -> ImportPreview:
+        from annotator.jobs import import_preview
+
+        return import_preview.preview_paths(list(paths), repo=repo, near_duplicate_threshold=threshold,
+                                            progress=progress, cancel=cancel)
+
+    def import_checked(
+        paths: list[str], threshold: float | None, keep: bool, progress: ProgressCallback, cancel: CancelFlag
+    ) -> ImportSummary:
+        from annotator.jobs import importing
+
+        return importing.import_paths(repo, list(paths), progress=progress, cancel=cancel,
+                                      near_duplicate_threshold=threshold, keep_near_duplicates=keep)
 
     def suggest(
         article_ids: list[str] | None, force: bool, progress: ProgressCallback, cancel: CancelFlag
@@ -107,5 +134,6 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
             cancel=cancel,
         )
 
-    services = WorkspaceServices(import_paths=import_paths, suggest=suggest, export=export, formats=_export_formats())
+    services = WorkspaceServices(import_paths=import_paths, suggest=suggest, export=export, formats=_export_formats(),
+                                 preview_import=preview_import, import_checked=import_checked)
     return services

@@ -28,7 +28,11 @@ from PySide6.QtWidgets import (
 from annotator.core.records import Status
 
 #: What the importers read, for the file dialog filter (the importer refuses anything else with a reason).
-IMPORT_FILTER = "Articles (*.txt *.jsonl *.json);;Text files (*.txt);;JSON / JSONL (*.json *.jsonl);;All files (*)"
+IMPORT_FILTER = (
+    "Articles (*.txt *.jsonl *.json *.docx *.rtf *.pdf *.html *.htm *.zip);;"
+    "Nexis Uni, Factiva, ProQuest exports (*.docx *.rtf *.pdf *.html *.htm *.txt *.zip);;"
+    "Text files (*.txt);;JSON / JSONL (*.json *.jsonl);;All files (*)"
+)
 
 #: File extension per export format; formats not listed use their own name.
 FORMAT_EXTENSIONS = {
@@ -79,9 +83,11 @@ def choose_import_paths(parent: QWidget | None) -> list[str]:
     box.setIcon(QMessageBox.Icon.Question)
     box.setText("Import articles from files or from a whole folder?")
     box.setInformativeText(
-        "Readable: plain text (.txt, first lines date / title / outlet as in the samples), JSON or JSONL "
-        "records with a “text” field, and annotator exports. Articles already in the project are skipped; "
-        "files that cannot be read are listed afterwards with the reason."
+        "Readable: Nexis Uni / Lexis, Factiva and ProQuest exports (Word, RTF, PDF, HTML, text, or a .zip "
+        "of them), single articles in Word, RTF, PDF or a saved web page, plain text (.txt), JSON or JSONL "
+        "records with a “text” field, and annotator exports. You see every article found before anything "
+        "is imported; articles already in the project are skipped and files that cannot be read are listed "
+        "with the reason."
     )
     files = box.addButton("Choose files…", QMessageBox.ButtonRole.AcceptRole)
     folder = box.addButton("Choose a folder…", QMessageBox.ButtonRole.AcceptRole)

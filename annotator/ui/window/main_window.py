@@ -517,6 +517,8 @@ class MainWindow(QMainWindow):
     def _on_changed(self, change: Change) -> None:
         """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""
         self.keeper.count_decision()
+        if self.analysis is not None:
+            self.analysis.mark_stale()  # the claims it read may have changed
         if change.codebook:
             self._codebook_changed()
         if change.status or change.progress:
@@ -797,13 +799,61 @@ class MainWindow(QMainWindow):
         if self.services is None:
             return
         paths = import_export_dialogs.choose_import_paths(self)
-        if paths:
-            services = self.services
-            self._run(
-                "Importing",
-                lambda progress, cancel: services.import_paths(paths, progress, cancel),
-                self._after_import,
-            )
+        if not paths:
+            return
+        services = self.services
+        if services.preview_import is not None and services.import_checked is not None:
+            from annotator.jobs.near_duplicates import project_threshold
+
+            self._preview_import(paths, project_threshold(self.repo), False)
+            return
+        self._run(
+            "Importing",
+            lambda progress, cancel: services.import_paths(paths, progress, cancel),
+            self._after_import,
+        )
+
+    def _preview_import(self, paths: list[str], threshold: float | None, keep: bool) -> None:
+        """Read the chosen files off the GUI thread, then show what they hold before importing (issue 16)."""
+        services = self.services
+        if services is None or services.preview_import is None:
+            return
+        preview = services.preview_import
+        self._run(
+            "Reading the files",
+            lambda progress, cancel: preview(paths, threshold, progress, cancel),
+            lambda result: self._after_preview(paths, result, threshold, keep),
+        )
+
+    def _after_preview(self, paths: list[str], result: object, threshold: float | None, keep: bool) -> None:
+        from annotator.jobs.import_preview import ImportPreview
+        from annotator.jobs.near_duplicates import THRESHOLD_SETTING
+        from annotator.ui.window.import_preview_dialog import ImportPreviewDialog
+
+        services = self.services
+        if services is None or services.import_checked is None or not isinstance(result, ImportPreview):
+            return
+        if result.cancelled:
+            self._show_message("Import cancelled while reading the files: nothing was stored")
+            return
+        dialog = ImportPreviewDialog(self, result, threshold, keep)
+        dialog.exec()
+        choice = dialog.choice()
+        dialog.deleteLater()
+        if choice is None:
+            return
+        if choice.threshold is not None and choice.threshold != threshold:
+            self.repo.set_setting(THRESHOLD_SETTING, choice.threshold)  # the project keeps the user's choice
+        if choice.again:
+            self._preview_import(paths, choice.threshold, choice.keep_near_duplicates)
+            return
+        run_import = services.import_checked
+        self._run(
+            "Importing",
+            lambda progress, cancel: run_import(paths, choice.threshold, choice.keep_near_duplicates, progress,
+                                                cancel),
+            self._after_import,
+        )
 
     def _suggest(self) -> None:
         if self.services is not None:

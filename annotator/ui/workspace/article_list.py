@@ -116,11 +116,14 @@ class ArticleListModel(QAbstractTableModel):
             )[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self._icon(row.status)
+        if role == Qt.ItemDataRole.DecorationRole and column == 1 and row.near_duplicate_of:
+            return self._near_duplicate_icon()
         if role == Qt.ItemDataRole.ToolTipRole:
             status = STATUS_STYLE.get(row.status, ("", "", row.status))[2]
+            near = f"\nnear-duplicate of article {row.near_duplicate_of}" if row.near_duplicate_of else ""
             return plain_text.tooltip(
                 f"{row.title}\n{row.source} · {row.date or 'no date'} · {row.file}\nstatus: {status} · "
-                f"{row.n_entities} mentions, {row.n_claims} claims, {row.n_suggested} suggestions to decide"
+                f"{row.n_entities} mentions, {row.n_claims} claims, {row.n_suggested} suggestions to decide{near}"
             )
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -194,6 +197,13 @@ class ArticleListModel(QAbstractTableModel):
         if icon is None:
             name, color, _ = STATUS_STYLE.get(status, ("fa5.circle", "#9e9e9e", status))
             icon = self._icons[status] = qta.icon(name, color=QColor(color))
+        return icon
+
+    def _near_duplicate_icon(self) -> QIcon:
+        # Marks an article imported with --keep-near-duplicates (or "Keep near-duplicates" in File › Import).
+        icon = self._icons.get("near-duplicate")
+        if icon is None:
+            icon = self._icons["near-duplicate"] = qta.icon("fa5.clone", color=QColor("#8a5300"))
         return icon
 
 

@@ -98,7 +98,8 @@ def test_edge_click_time_slider_and_pictures(qtbot: Any, seeded_window: Any, tmp
     panel.select_layer("alice")
     qtbot.waitUntil(lambda: len(panel.canvas.edge_items) > 0)
     edge = panel.canvas.edge_items[0]
-    assert "weight" in edge.toolTip()
+    panel.canvas.hovered(edge, True)  # what hovering the tie does
+    assert "weight" in edge.toolTip() and "claims behind it" in edge.toolTip()
     panel.canvas.clicked(edge)
     qtbot.waitUntil(lambda: analysis.tabs.currentIndex() == 0)
     assert analysis.claims.model.rowCount() == len(panel.network.claims_for_edge(edge.u.key, edge.v.key))
@@ -189,6 +190,13 @@ def test_claims_view_filters_sorts_and_enter_opens_the_article_at_the_claim(
     assert coded_window.current_article_id == row.article_id
     current = coded_window.workspace.current_claim()
     assert current is not None and current.id == row.id
+    # Coding in the main window marks the claims as changed; opening the view again reads them again.
+    coded_window.actions_by_name["stance_for"].trigger()  # "=" in the main window
+    assert coded_window.repo.claim(row.id).stance == 1
+    assert "F5" in analysis.statusBar().currentMessage()
+    coded_window.show_analysis(0)
+    qtbot.waitUntil(lambda: any(model.row_at(i).id == row.id and model.row_at(i).stance == 1
+                                for i in range(model.rowCount())))
 
 
 def test_large_page_is_fetched_lazily(qtbot: Any) -> None:
@@ -207,3 +215,49 @@ def test_large_page_is_fetched_lazily(qtbot: Any) -> None:
     while model.canFetchMore():
         model.fetchMore()
     assert model.rowCount() == len(rows)
+
+
+def test_a_large_network_draws_its_most_connected_part(qtbot: Any) -> None:
+    import random
+    from datetime import date
+
+    from annotator.networks import StatementSet
+    from annotator.networks.statements import Statement
+    from annotator.ui.analysis.network_canvas import DRAW_EDGES, DRAW_NODES
+    from annotator.ui.analysis.network_view import NetworkPanel
+
+    rng = random.Random(3)
+    actors = {f"a{i}": (f"Actor {i}", "PERSON") for i in range(700)}
+    issues = {f"issue {j}": f"issue {j}" for j in range(20)}
+    statements = [Statement(k, f"d{k}", date(2016, 1, 1 + k % 28), f"a{rng.randrange(700)}",
+                            f"issue {rng.randrange(20)}", rng.choice((-1, 1))) for k in range(6000)]
+    data = StatementSet(statements, actors, issues)
+    panel = NetworkPanel(["gold"], lambda _layer, _level, done: done(data))
+    qtbot.addWidget(panel)
+    panel.resize(1000, 700)
+    panel.show()
+    panel.type.setCurrentIndex(panel.type.findData("actor"))
+    panel.reload()
+    assert panel.network is not None and len(panel.network.nodes) == 700
+    assert len(panel.canvas.node_items) == DRAW_NODES
+    assert len(panel.canvas.edge_items) == DRAW_EDGES
+    assert "most connected" in panel.info.text()
+
+
+def test_custom_variables_are_columns_of_the_claims_view(qtbot: Any, coded_window: Any) -> None:
+    repo = coded_window.repo
+    from annotator.jobs.analysis import load_claim_rows
+
+    target = load_claim_rows(repo, "alice")[0]
+    repo.update_claim(target.id, "alice", variables={"certainty": "high"})
+    analysis = _open(qtbot, coded_window, "L")
+    claims = analysis.claims
+    claims.select_layer("alice")
+    model = claims.model
+    qtbot.waitUntil(lambda: model.table is not None and model.rowCount() == 6)
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    column = headers.index("certainty")
+    assert headers.index("Form") < column < headers.index("Status")
+    values = {model.row_at(i).id: model.data(model.index(i, column)) for i in range(model.rowCount())}
+    assert values[target.id] == "high"
+    assert sorted(values.values()) == ["", "", "", "", "", "high"]

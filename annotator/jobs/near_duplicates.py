@@ -1,0 +1,149 @@
+"""Near-duplicates (wire copies, updated versions of one story): shingled MinHash with an LSH index (datasketch).
+
+Each text becomes the set of its word 3-grams (lower case), summarised by a MinHash of 128 permutations; an LSH
+index finds the stored texts whose estimated Jaccard similarity of those sets may reach the threshold, and the
+signatures themselves decide. The estimate's standard error at 0.9 is about 0.03.
+
+Word hashes are CRC-32 (deterministic across runs, unlike ``hash``) and 3-grams are combined arithmetically with
+numpy, so a 300-word text costs about a quarter of a millisecond.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+#: Default similarity (estimated Jaccard of word 3-grams) from which an article repeats another.
+DEFAULT_THRESHOLD = 0.9
+NUM_PERM = 128
+SHINGLE = 3
+_MAX_CACHED_WORDS = 2_000_000
+_MASK = np.uint64(0xFFFFFFFF)
+# Odd multipliers that mix the three word hashes of a 3-gram into one 32-bit value.
+_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(1))
+
+
+#: The project setting that holds the threshold (the CLI's --near-duplicate-threshold overrides it).
+THRESHOLD_SETTING = "near_duplicate_threshold"
+
+
+class _Settings(Protocol):
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+
+
+def project_threshold(repo: _Settings) -> float:
+    """The project's near-duplicate threshold (setting ``near_duplicate_threshold``), else the default 0.9;
+    a setting outside (0, 1] falls back to the default."""
+    value = repo.get_setting(THRESHOLD_SETTING, DEFAULT_THRESHOLD)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        return DEFAULT_THRESHOLD
+    return float(value)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The stored text a new one repeats, and how similar they are (estimated Jaccard, 0..1)."""
+
+    key: Hashable
+    similarity: float
+
+
+class NearDuplicateIndex:
+    """Texts added so far, searchable for near-duplicates of a new text.
+
+    Args:
+        threshold: similarity from which a text is a near-duplicate (0 < threshold <= 1).
+        num_perm: MinHash permutations (more: a finer estimate, more memory and time).
+    """
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"near-duplicate threshold must be above 0 and at most 1, not {threshold}")
+        self.threshold = threshold
+        self.num_perm = num_perm
+        # LSH finds candidates a little below the threshold too: the signatures decide afterwards.
+        self._lsh = MinHashLSH(threshold=max(0.05, threshold - 0.1), num_perm=num_perm)
+        self._signatures: dict[Hashable, np.ndarray] = {}
+        self._word_cache: dict[str, int] = {}
+        # ``int`` as the hash function: the values given are already 32-bit hashes, and a builtin call is the
+        # cheapest identity datasketch can make per value.
+        self._template = MinHash(num_perm=num_perm, hashfunc=int, seed=1)
+        self._scratch = MinHash(num_perm=num_perm, hashfunc=int, seed=1, permutations=self._template.permutations,
+                                scheme=self._template.scheme)
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def signature(self, text: str) -> MinHash:
+        """The MinHash of a text's word 3-grams (a text shorter than three words: of its words).
+
+        The returned object is reused by the next call (building a MinHash costs as much as filling one): pass
+        it to ``query`` and ``add`` before signing the next text; ``add`` keeps a copy of its values.
+        """
+        # Whitespace words, punctuation attached: both texts of a comparison are cut the same way, and split()
+        # is several times faster than a regular expression.
+        words = text.lower().split()
+        m = self._scratch
+        m.clear()
+        if not words:
+            return m
+        hashes = np.array(self._word_hashes(words), dtype=np.uint64)
+        if len(hashes) >= SHINGLE:
+            grams = (hashes[:-2] * _MIX[0] + hashes[1:-1] * _MIX[1] + hashes[2:] * _MIX[2]) & _MASK
+        else:
+            grams = hashes
+        m.update_batch(np.unique(grams).tolist())
+        return m
+
+    def _word_hashes(self, words: list[str]) -> list[int]:
+        # News vocabulary repeats: a dictionary lookup is cheaper than hashing every word again.
+        cache = self._word_cache
+        missing = set(words).difference(cache)  # nearly every article has a word of its own (a number, a name)
+        if missing:
+            if len(cache) > _MAX_CACHED_WORDS:
+                cache.clear()
+                missing = set(words)
+            for w in missing:
+                cache[w] = zlib.crc32(w.encode("utf-8", "surrogatepass"))
+        return [cache[w] for w in words]
+
+    def query(self, sig: MinHash) -> list[Match]:
+        """Stored texts at least ``threshold`` similar to ``sig``, most similar first (ties: first added)."""
+        if not self._signatures:
+            return []
+        found = []
+        order = {key: i for i, key in enumerate(self._lsh.query(sig))}
+        for key in order:
+            similarity = float(np.count_nonzero(self._signatures[key] == sig.hashvalues)) / self.num_perm
+            if similarity >= self.threshold:
+                found.append(Match(key, similarity))
+        found.sort(key=lambda m: -m.similarity)
+        return found
+
+    def add(self, key: Hashable, sig: MinHash) -> None:
+        """Store a text's signature under ``key`` (a key already stored is left as it is)."""
+        if key in self._signatures:
+            return
+        self._lsh.insert(key, sig, check_duplication=False)
+        self._signatures[key] = sig.hashvalues.astype(np.uint32)
+
+    def remove(self, key: Hashable) -> None:
+        """Forget a stored text (nothing later can repeat it)."""
+        if self._signatures.pop(key, None) is not None:
+            self._lsh.remove(key)
+
+    def rename(self, old: Hashable, new: Hashable) -> None:
+        """Store the signature under a new key (a provisional key becomes the stored article's id)."""
+        if old == new or old not in self._signatures:
+            return
+        values = self._signatures.pop(old)
+        self._lsh.remove(old)
+        sig = MinHash(num_perm=self.num_perm, hashfunc=int, seed=1,
+                      hashvalues=values.astype(np.uint64), permutations=self._template.permutations,
+                      scheme=self._template.scheme)
+        self.add(new, sig)

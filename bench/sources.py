@@ -1,0 +1,124 @@
+"""Benchmarks of issue 16: bulk JSONL import (plain and with 25 spans per article), a 500-article Nexis DOCX
+import, and near-duplicate detection over 100,000 articles. Corpora are built in the work folder from the
+seeds (``bench.corpus``) and from invented articles (``bench.exports``)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import make_text, seed_paragraphs, synthetic_suggestions
+
+Row = tuple[str, float, str, float | None]
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _open(path: Path) -> Any:
+    from annotator.store import open_repository
+
+    return open_repository(str(path))
+
+
+def texts(n: int, words: int = 300, seed: int = 23) -> Iterator[str]:
+    rng = random.Random(seed)
+    paragraphs = seed_paragraphs()
+    for _ in range(n):
+        yield make_text(rng, paragraphs, words)
+
+
+def write_jsonl(path: Path, n: int, spans: int) -> Path:
+    """``n`` JSONL records of ~300 words, each with ``spans`` entity spans (at capitalised words) when > 0."""
+    with path.open("w", encoding="utf-8") as handle:
+        for i, text in enumerate(texts(n)):
+            record: dict[str, Any] = {"id": f"b{i:06d}", "title": f"Bench article {i}", "date": "2016-05-13",
+                                      "text": text}
+            if spans:
+                suggestions = synthetic_suggestions(record["id"], text, spans, 0)
+                record["entities"] = [{"start": e.start, "end": e.end, "label": e.label}
+                                      for e in suggestions.entities]
+            handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def _import_times(work: Path, source: Path, runs: int, name: str, **options: Any) -> tuple[float, float]:
+    """Median wall time and median CPU time (this process) of importing ``source`` into a new project."""
+    from annotator.jobs.importing import import_paths
+
+    walls, cpus = [], []
+    for r in range(runs):
+        repo = _open(work / f"{name}_{r}.db")
+        try:
+            wall, cpu = time.perf_counter(), time.process_time()
+            summary = import_paths(repo, [source], **options)
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+            assert not summary.refused, summary.refused[:3]
+        finally:
+            repo.close()
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def bench_ingest(work: Path, articles: int) -> list[Row]:
+    """Point 8: JSONL import into a new project, duplicate check and audit kept (median of 3).
+
+    The CPU time of the process is reported beside the wall time: on a machine shared with other work the
+    wall time also counts the time the process waited for a core.
+    """
+    runs = 3 if articles > 100 else 1
+    plain = write_jsonl(work / "plain.jsonl", articles, 0)
+    spans = write_jsonl(work / "spans.jsonl", articles, 25)
+    plain_wall, plain_cpu = _import_times(work, plain, runs, "plain", near_duplicate_threshold=None)
+    spans_wall, spans_cpu = _import_times(work, spans, runs, "spans", near_duplicate_threshold=None)
+    near_wall, _ = _import_times(work, plain, 1, "near")
+    return [
+        (f"import {articles:,} JSONL articles of ~300 words, plain (median)", plain_wall, "s", 1.0),
+        (f"import {articles:,} JSONL articles of ~300 words, plain: CPU time (median)", plain_cpu, "s", None),
+        (f"import {articles:,} JSONL articles with 25 spans each (median)", spans_wall, "s", 5.0),
+        (f"import {articles:,} JSONL articles with 25 spans each: CPU time (median)", spans_cpu, "s", None),
+        (f"import {articles:,} JSONL articles, plain, near-duplicate check on (default)", near_wall, "s", None),
+    ]
+
+
+def bench_sources(work: Path, nexis_articles: int, near_articles: int) -> list[Row]:
+    """The 500-article Nexis DOCX import (default options) and near-duplicates over 100,000 articles."""
+    from annotator.jobs.importing import import_paths
+    from annotator.jobs.near_duplicates import NearDuplicateIndex
+    from bench import exports
+
+    docx = exports.write_nexis_docx(work / "nexis.docx", exports.fake_articles(nexis_articles, seed=8))
+    repo = _open(work / "nexis.db")
+    try:
+        result: list[Any] = []
+        t_nexis = _timed(functools.partial(lambda: result.append(import_paths(repo, [docx]))))
+        assert result[0].imported == nexis_articles, result[0].lines()[:5]
+    finally:
+        repo.close()
+
+    corpus = list(texts(near_articles, seed=31))
+
+    def detect() -> None:
+        index = NearDuplicateIndex()
+        for i, text in enumerate(corpus):
+            sig = index.signature(text)
+            index.query(sig)
+            index.add(i, sig)
+
+    cpu = time.process_time()
+    t_near = _timed(detect)
+    cpu_near = time.process_time() - cpu
+    return [
+        (f"import a {nexis_articles}-article Nexis Uni DOCX (near-duplicate check on)", t_nexis, "s", 20.0),
+        (f"near-duplicate detection over {near_articles:,} articles of ~300 words", t_near, "s", 60.0),
+        (f"near-duplicate detection over {near_articles:,} articles: CPU time", cpu_near, "s", None),
+    ]

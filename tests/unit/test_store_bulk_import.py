@@ -1,0 +1,86 @@
+"""``Repository.add_articles``: a batch in bulk, with the same duplicate check, ids and audit as one by one."""
+
+from __future__ import annotations
+
+from annotator.core.errors import ValidationError
+from annotator.core.records import ArticleIn, ClaimIn, EntityIn, ImportResult, Span
+from annotator.store.repository import Repository
+
+TEXT = "Shinzo Abe met Vladimir Putin in Sochi on Monday."
+
+
+def test_batch_stores_articles_entities_and_one_event_each(repo: Repository) -> None:
+    batch = [
+        ArticleIn(text=TEXT, title="One", ext_id="one", meta={"service": "nexis"},
+                  entities=[EntityIn(0, 10, "PERSON"), EntityIn(15, 29, "PERSON", annotator="bob")]),
+        ArticleIn(text="Lavrov spoke in Moscow.", title="Two", date="2019-07-01", source="Wire"),
+    ]
+    results = repo.add_articles(batch)
+    assert all(isinstance(r, ImportResult) and r.created for r in results)
+    first, second = (r for r in results if isinstance(r, ImportResult))
+    assert first.article_id == "one" and first.entities == 2
+    assert repo.article_ids() == ["one", second.article_id]  # import order kept
+    view = repo.article("one")
+    assert (view.title, view.meta) == ("One", {"service": "nexis", "ext_id": "one"})
+    assert repo.article(second.article_id).date == "2019-07-01"
+    every = sorted((e.start, e.end, e.status) for e in repo.entities_for("one"))
+    assert every == [(0, 10, "suggested"), (15, 29, "accepted")]  # the suggestions layer, and bob's
+    (event,) = repo.events("one")
+    assert event["action"] == "import" and event["payload"]["created_article"] is True
+    created = event["payload"]["bulk"]["entity"]["created"]
+    assert sorted(created) == sorted(e.id for e in repo.entities_for("one"))  # the audit names the very rows
+    # The audit is complete: reverting the import event removes what it created.
+    repo.revert(event["id"], "alice")
+    assert repo.entities_for("one") == []
+
+
+def test_duplicates_and_refusals_in_one_batch(repo: Repository) -> None:
+    repo.add_article(ArticleIn(text="Already here.", title="Old"))
+    bad = ArticleIn(text=TEXT, title="Bad", entities=[EntityIn(0, 999, "PERSON")])
+    unknown = ArticleIn(text=TEXT + " Again.", title="Unknown label", entities=[EntityIn(0, 5, "NOPE")])
+    results = repo.add_articles([
+        ArticleIn(text="Already here.", title="Copy"),
+        bad,
+        ArticleIn(text="New one.", title="New", ext_id="new"),
+        ArticleIn(text="New one.", title="Same text again"),
+        ArticleIn(text="   ", title="Blank"),
+        unknown,
+    ])
+    kinds = [type(r).__name__ for r in results]
+    assert kinds == ["ImportResult", "ValidationError", "ImportResult", "ImportResult", "ValidationError",
+                     "ImportResult"]
+    copy, _, new, again = results[0], results[1], results[2], results[3]
+    assert isinstance(copy, ImportResult) and not copy.created
+    assert isinstance(new, ImportResult) and new.created and new.article_id == "new"
+    assert isinstance(again, ImportResult) and not again.created and again.article_id == "new"
+    assert "ends after the text" in str(results[1])
+    labelled = results[5]  # a label the project lacks goes into its codebook, as one by one
+    assert isinstance(labelled, ImportResult) and labelled.created and any("NOPE" in a for a in labelled.codebook_added)
+    assert isinstance(results[4], ValidationError) and "empty text" in str(results[4])
+    assert repo.count_articles() == 3  # nothing of the refused ones was written
+
+
+def test_ids_never_collide(repo: Repository) -> None:
+    repo.add_article(ArticleIn(text="First text.", ext_id="x1"))
+    results = repo.add_articles([ArticleIn(text="Second text.", ext_id="x1"), ArticleIn(text="Third.", ext_id="x1")])
+    ids = [r.article_id for r in results if isinstance(r, ImportResult)]
+    assert len({*ids, "x1"}) == 3 and "x1" not in ids
+
+
+def test_round_trip_articles_take_the_single_path(repo: Repository) -> None:
+    claim = ClaimIn(source=(Span(0, 10),), cue=(Span(11, 14),), content=(Span(15, 29),), annotator="bob")
+    results = repo.add_articles([ArticleIn(text=TEXT, claims=[claim], status="done"), ArticleIn(text="Plain.")])
+    assert all(isinstance(r, ImportResult) and r.created for r in results)
+    first = results[0]
+    assert isinstance(first, ImportResult) and first.claims == 1
+    assert len(repo.claims_for(first.article_id, annotator="bob")) == 1
+
+
+def test_audit_names_the_new_rows_after_earlier_ones(repo: Repository) -> None:
+    repo.add_articles([ArticleIn(text="First. " + TEXT, entities=[EntityIn(7, 17, "PERSON")])])
+    results = repo.add_articles([ArticleIn(text=f"{i}. {TEXT}", entities=[EntityIn(3, 13, "PERSON")])
+                                 for i in range(3)])
+    for result in results:
+        assert isinstance(result, ImportResult)
+        (event,) = repo.events(result.article_id)
+        assert event["payload"]["bulk"]["entity"]["created"] == [e.id for e in repo.entities_for(result.article_id)]
