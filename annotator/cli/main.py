@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from types import FrameType, ModuleType
 
 from annotator import __version__
-from annotator.cli import app, articles, codebook, evaluate, network, server, team
+from annotator.cli import app, articles, codebook, evaluate, models, network, server, team, train
 from annotator.cli.common import EXIT_ERROR, Handler, add_db_option
 from annotator.core.errors import AnnotatorError
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (app, codebook, articles, evaluate, team, network, server)
+COMMAND_MODULES: tuple[ModuleType, ...] = (app, codebook, articles, evaluate, team, network, server, train, models)
 """Each module adds its subcommands with ``register(sub)`` and returns their handlers; the help lists them in
 this order."""
 

@@ -130,6 +130,68 @@ class EntityScores:
         )
 
 
+#: The roles of a claim, in the order reports list them.
+CLAIM_ROLES: tuple[str, ...] = ("source", "cue", "content")
+
+
+@dataclass
+class RoleScores:
+    """Per-role span figures of claims: exact match (same start and end) and begin match (same start).
+
+    Each article contributes the distinct extents of each role among its gold and its suggested claims, so a
+    source shared by three claims counts once, and a claim without a source contributes no source.
+    """
+
+    exact: dict[str, PRF] = field(default_factory=lambda: {r: PRF() for r in CLAIM_ROLES})
+    begin: dict[str, PRF] = field(default_factory=lambda: {r: PRF() for r in CLAIM_ROLES})
+
+    def __add__(self, other: RoleScores) -> RoleScores:
+        return RoleScores(
+            {r: self.exact[r] + other.exact[r] for r in CLAIM_ROLES},
+            {r: self.begin[r] + other.begin[r] for r in CLAIM_ROLES},
+        )
+
+    def as_dict(self) -> dict[str, dict[str, dict[str, float]]]:
+        """``{"exact": {role: {"precision", "recall", "f1", "gold", "suggested"}}, "begin": {...}}``."""
+        return {
+            kind: {
+                role: {
+                    "precision": prf.precision,
+                    "recall": prf.recall,
+                    "f1": prf.f1,
+                    "gold": prf.n_gold,
+                    "suggested": prf.n_pred,
+                }
+                for role, prf in table.items()
+            }
+            for kind, table in (("exact", self.exact), ("begin", self.begin))
+        }
+
+
+def score_roles(gold: Sequence[ClaimSpans], pred: Sequence[ClaimSpans]) -> RoleScores:
+    """Exact and begin-match figures per role for one article's claims (see :class:`RoleScores`)."""
+    out = RoleScores()
+    for role in CLAIM_ROLES:
+        g = {x for x in (getattr(c, role) for c in gold) if x is not None}
+        p = {x for x in (getattr(c, role) for c in pred) if x is not None}
+        out.exact[role] = PRF(len(g & p), len(g), len(p))
+        gb, pb = {x[0] for x in g}, {x[0] for x in p}
+        out.begin[role] = PRF(len(gb & pb), len(gb), len(pb))
+    return out
+
+
+def format_role_scores(scores: RoleScores) -> str:
+    """Per-role lines: exact P/R/F1 and begin-match F1."""
+    lines = []
+    for role in CLAIM_ROLES:
+        e, b = scores.exact[role], scores.begin[role]
+        lines.append(
+            f"  {role:<8} exact: precision {e.precision:.3f}  recall {e.recall:.3f}  F1 {e.f1:.3f}   "
+            f"begin-match F1 {b.f1:.3f}  (gold {e.n_gold}, suggested {e.n_pred})"
+        )
+    return "\n".join(lines)
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -242,6 +304,53 @@ def score_claim_corpus(
         out[""] += scores
         if article.publisher:
             out[article.publisher] = out.get(article.publisher, ClaimScores()) + scores
+    return out
+
+
+def score_role_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[ClaimSpans]]]) -> RoleScores:
+    """Per-role exact and begin-match figures of many articles (articles without claim gold skipped)."""
+    total = RoleScores()
+    for article, pred in pairs:
+        if article.claims is not None:
+            total = total + score_roles(article.claims, pred)
+    return total
+
+
+def parse_label_map(spec: str) -> dict[str, str | None]:
+    """A label map from ``"PER=PERSON,GPE=LOC,DATE="`` or a JSON object file's path (``{"PER": "PERSON"}``).
+
+    A label mapped to nothing (``DATE=`` or ``null``) is left out of the scoring on both sides.
+
+    Raises:
+        InputError: the file is unreadable or not an object of strings; an inline entry lacks ``=``.
+    """
+    path = Path(spec)
+    if path.is_file():
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise InputError(str(path), f"cannot read the label map: {exc}") from exc
+        if not isinstance(raw, dict) or not all(isinstance(v, str | None) for v in raw.values()):
+            raise InputError(str(path), 'a label map is a JSON object of label names, e.g. {"PER": "PERSON"}')
+        return {str(k): (v or None) for k, v in raw.items()}
+    out: dict[str, str | None] = {}
+    for item in spec.split(","):
+        if not item.strip():
+            continue
+        if "=" not in item:
+            raise InputError("--label-map", f"{item.strip()!r}: write FROM=TO (or FROM= to leave a label out)")
+        source, target = (x.strip() for x in item.split("=", 1))
+        out[source] = target or None
+    return out
+
+
+def map_labels(spans: Iterable[EntitySpan], mapping: dict[str, str | None]) -> list[EntitySpan]:
+    """``spans`` with their labels mapped (unmapped labels kept; labels mapped to None dropped)."""
+    out = []
+    for span in spans:
+        label = mapping.get(span.label, span.label)
+        if label is not None:
+            out.append(EntitySpan(span.start, span.end, label))
     return out
 
 

@@ -214,7 +214,10 @@ class ClaimSuggestion:
     addressee: Span | None = None
     addressee_actor_key: str | None = None  # key of an ActorSuggestion of the same article
     score: float = 1.0
-    issue: str | None = None  # an issue code whose keywords the claim mentions
+    # An issue code: from the codebook's keywords the claim mentions, or a trained pipeline's code classifier.
+    issue: str | None = None
+    # A stance (-1, 0, +1) from a trained pipeline's code classifier (issue 11); None when nothing is suggested.
+    stance: int | None = None
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,11 @@
 
 Each is an ``ArticleWriter`` of ``annotator.io.writers``: the template does the atomic write, cancel and progress.
 Training formats (Prodigy, DocBin) and the network keep only *decided* rows (accepted, corrected, manual):
-suggestions and rejected rows are not facts an analyst stands by. The CSV writes every claim it is given, with
-its status.
+suggestions and rejected rows are not facts an analyst stands by. A training file must also not claim "no entity"
+where nobody decided: Prodigy's ``accept`` answer says the spans are complete, so only finished articles (done or
+reviewed) are written; in a DocBin an unfinished article's undecided tokens are marked *missing* (spaCy then leaves
+them out of the loss) and an article with nothing decided is left out. Each writer reports what it wrote, so the
+export summary counts exactly what the file holds. The CSV writes every claim it is given, with its status.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ from xml.sax.saxutils import escape, quoteattr
 from annotator.core.actor_levels import ActorHierarchy, ActorInfo
 from annotator.core.records import ClaimView, EntityView, RoleView, Status
 from annotator.io.export_model import ExportArticle, actor_ref, spans_text
-from annotator.io.writers import ArticleWriter, dumps
+from annotator.io.writers import ArticleWriter, Written, dumps
 
 #: Statuses of rows that count as an analyst's decision.
 DECIDED = frozenset({Status.ACCEPTED, Status.CORRECTED, Status.MANUAL})
+#: Article statuses meaning every row of the article is decided (what is not marked is "nothing there").
+FINISHED = frozenset({"done", "reviewed"})
 
 CSV_COLUMNS = [
     "article_id",
@@ -59,6 +64,12 @@ def _non_overlapping(entities: list[EntityView]) -> list[EntityView]:
         if all(entity.end <= c.start or c.end <= entity.start for c in chosen):
             chosen.append(entity)
     return sorted(chosen, key=lambda e: e.start)
+
+
+def _finished(item: ExportArticle, layer: str) -> bool:
+    """Whether every row of the article's exported layer is decided: an annotator's or the gold layer of a
+    done or reviewed article (the suggestions layer, or all layers mixed, never are)."""
+    return item.status in FINISHED and layer not in ("suggestions", "all")
 
 
 def _meta(item: ExportArticle) -> dict[str, Any]:
@@ -149,10 +160,11 @@ class ClaimsCsvWriter(ArticleWriter):
         self._csv = csv.writer(handle)
         self._csv.writerow(CSV_COLUMNS + [f"var:{name}" for name in self._variables])
 
-    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> Written:
         for claim in item.claims:
             values = [_variable_cell(claim.variables.get(name)) for name in self._variables]
             self._csv.writerow(_claim_row(item, claim, self._names, self._hierarchy) + values)
+        return Written(1, 0, len(item.claims))
 
 
 # --------------------------------------------------------------------------- Prodigy JSONL
@@ -161,16 +173,20 @@ class ClaimsCsvWriter(ArticleWriter):
 class ProdigyWriter(ArticleWriter):
     """Prodigy-style NER JSONL: ``{"text", "spans": [{start, end, label}], "meta", "answer": "accept"}``.
 
-    Only decided, non-overlapping mentions are written (longest first where they overlap).
+    Only finished articles (done or reviewed) are written, with their decided, non-overlapping mentions (longest
+    first where they overlap): an accepted record says its spans are all there are.
     """
 
-    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> Written:
+        if not _finished(item, self.context.layer):
+            return Written()
         spans = [
             {"start": e.start, "end": e.end, "label": e.label}
             for e in _non_overlapping(_decided_entities(item.entities))
         ]
         record = {"text": item.article.text, "spans": spans, "meta": _meta(item), "answer": "accept"}
         handle.write(dumps(record) + "\n")
+        return Written(1, len(spans), 0)
 
 
 # --------------------------------------------------------------------------- GraphML actor network
@@ -202,8 +218,9 @@ class GraphmlWriter(ArticleWriter):
     def _node(self, actor_id: int, name: str | None) -> None:
         self._nodes.setdefault(actor_id, (name or f"actor {actor_id}", "", None))
 
-    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> Written:
         mentioned: set[int] = set()
+        claims = 0
         for entity in _decided_entities(item.entities):
             if entity.actor_id is not None:
                 mentioned.add(entity.actor_id)
@@ -215,8 +232,10 @@ class GraphmlWriter(ArticleWriter):
             if claim.addressee_id is not None:
                 self._node(claim.addressee_id, claim.addressee_name)
                 self._claim_edges[(claim.source_actor_id, claim.addressee_id)] += 1
+            claims += 1
         for pair in combinations(sorted(mentioned), 2):
             self._co_mentions[pair] += 1
+        return Written(1, len(_decided_entities(item.entities)), claims)
 
     def end(self, handle: IO[Any]) -> None:
         handle.write(
@@ -256,8 +275,9 @@ class DocBinWriter(ArticleWriter):
     """A spaCy ``DocBin`` (``.spacy``) for ``spacy train``: one Doc per article, ``doc.ents`` = decided mentions.
 
     Tokenised with ``spacy.blank(lang)`` (no model needed). A mention that does not fall on token boundaries
-    is expanded to the tokens it touches; overlapping mentions keep the longest. The DocBin is built in memory
-    (compact, but not streamed) and written at the end.
+    is expanded to the tokens it touches; overlapping mentions keep the longest. In an unfinished article the
+    tokens outside decided (and rejected) mentions are missing, not "outside"; an unfinished article with nothing
+    decided is left out. The DocBin is built in memory (compact, but not streamed) and written at the end.
     """
 
     mode = "wb"
@@ -274,16 +294,31 @@ class DocBinWriter(ArticleWriter):
         self._nlp = spacy.blank(self.lang)
         self._docbin = DocBin(store_user_data=True)
 
-    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> Written:
+        finished = _finished(item, self.context.layer)
+        decided = _decided_entities(item.entities)
+        rejected = [e for e in item.entities if e.status == Status.REJECTED]
+        if not finished and not decided and not rejected:
+            return Written()
         doc = self._nlp.make_doc(item.article.text)
         spans = []
-        for entity in _decided_entities(item.entities):
+        for entity in decided:
             span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
             if span is not None:
                 spans.append(span)
-        doc.ents = self._spacy.util.filter_spans(spans)
+        ents = self._spacy.util.filter_spans(spans)
+        taken = {i for span in ents for i in range(span.start, span.end)}
+        # A rejected suggestion is known to be no entity: those tokens are "outside" even in an unfinished article.
+        outside = [
+            span
+            for e in rejected
+            if (span := doc.char_span(e.start, e.end, alignment_mode="expand")) is not None
+            and not taken & set(range(span.start, span.end))
+        ]
+        doc.set_ents(ents, outside=outside, default="outside" if finished else "missing")
         doc.user_data["id"] = item.article.id
         self._docbin.add(doc)
+        return Written(1, len(ents), 0)
 
     def end(self, handle: IO[Any]) -> None:
         handle.write(self._docbin.to_bytes())

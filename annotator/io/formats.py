@@ -9,7 +9,7 @@ from annotator.core.errors import ValidationError
 from annotator.io.atomic import Cancel, OnArticle
 from annotator.io.export_model import ExportArticle, ExportContext
 from annotator.io.extra_writers import ClaimsCsvWriter, DocBinWriter, GraphmlWriter, ProdigyWriter
-from annotator.io.writers import ArticleWriter, JsonlWriter, JsonWriter
+from annotator.io.writers import ArticleWriter, JsonlWriter, JsonWriter, Written
 
 #: Export format names (as the CLI's ``--format`` takes them) and their writers.
 EXPORT_FORMATS: dict[str, type[ArticleWriter]] = {
@@ -65,11 +65,18 @@ def write_export(
     *,
     cancel: Cancel | None = None,
     on_article: OnArticle | None = None,
+    totals: Written | None = None,
 ) -> int:
     """Export ``articles`` to ``path`` in format ``fmt`` (None: from the extension); see ``ArticleWriter.write``.
+
+    Args:
+        totals: when given, receives what was written (articles, entities, claims).
 
     Returns:
         The number of articles written.
     """
     writer = EXPORT_FORMATS[export_format_for(path, fmt)](context)
-    return writer.write(path, articles, cancel=cancel, on_article=on_article)
+    count = writer.write(path, articles, cancel=cancel, on_article=on_article)
+    if totals is not None:
+        totals.add(writer.totals)
+    return count

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -34,6 +35,26 @@ from annotator.io.export_model import (
 )
 
 
+@dataclass
+class Written:
+    """What a format wrote of one article (or, summed, of an export): the summary reports exactly this.
+
+    Attributes:
+        articles: articles written (a training format leaves out articles nobody finished deciding).
+        entities: mentions written.
+        claims: claims written.
+    """
+
+    articles: int = 0
+    entities: int = 0
+    claims: int = 0
+
+    def add(self, other: Written) -> None:
+        self.articles += other.articles
+        self.entities += other.entities
+        self.claims += other.claims
+
+
 class ArticleWriter(ABC):
     """One export format, written article by article; build one per export with its context.
 
@@ -49,13 +70,19 @@ class ArticleWriter(ABC):
 
     def __init__(self, context: ExportContext | None = None) -> None:
         self.context = context if context is not None else ExportContext()
+        #: What the last ``write`` wrote, summed over its articles.
+        self.totals = Written()
 
     def begin(self, handle: IO[Any]) -> None:  # noqa: B027 - most formats have no header: a no-op by default
         """Write what comes before the first article."""
 
     @abstractmethod
-    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
-        """Write (or, for a format written at the end, collect) one article."""
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> Written | None:
+        """Write (or, for a format written at the end, collect) one article.
+
+        Returns:
+            What was written of it, when that is not the whole article with all its rows (None).
+        """
 
     def end(self, handle: IO[Any]) -> None:  # noqa: B027 - most formats have no footer: a no-op by default
         """Write what comes after the last article (called only when the export was not cancelled)."""
@@ -77,22 +104,24 @@ class ArticleWriter(ABC):
             on_article: called with the number of articles written so far.
 
         Returns:
-            The number of articles written.
+            The number of articles written (``self.totals`` has the articles, entities and claims written).
 
         Raises:
             CancelledError: the export was cancelled (the target is unchanged).
             AnnotatorError: the file cannot be written (the target is unchanged).
         """
         checkpoint = Checkpoint(cancel, on_article)
+        self.totals = Written()
         with atomic_open(path, self.mode, encoding=self.encoding, newline=self.newline) as handle:
             self.begin(handle)
             for item in articles:
                 checkpoint.check()
-                self.write_article(handle, item)
+                written = self.write_article(handle, item)
+                self.totals.add(written if written is not None else Written(1, len(item.entities), len(item.claims)))
                 checkpoint.done_one()
             checkpoint.check()
             self.end(handle)
-        return checkpoint.count
+        return self.totals.articles
 
 
 def dumps(value: Any) -> str:
@@ -130,7 +159,7 @@ class JsonWriter(ArticleWriter):
         # The header object minus its closing brace, then the articles array written piece by piece.
         handle.write(dumps(export_header(self.context))[:-1] + ', "articles": [')
 
-    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
+    def write_article(self, handle: IO[Any], item: ExportArticle) -> None:  # every row is written
         handle.write(("\n" if self._first else ",\n") + dumps(article_to_dict(item, self.context.actor_ids)))
         self._first = False
 

@@ -7,6 +7,7 @@ in memory on the gold texts instead, and nothing is read from or written to a da
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,10 @@ from annotator.core.evaluation import (
     claim_spans,
     entity_spans,
     load_gold,
+    map_labels,
     score_claim_corpus,
     score_entity_corpus,
+    score_role_corpus,
 )
 from annotator.core.records import SUGGESTIONS_LAYER, ClaimView, EntityView
 from annotator.core.resources import sample_codebook
@@ -77,6 +80,7 @@ def evaluate(
     loaded: LoadedPipeline | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelFlag | None = None,
+    label_map: dict[str, str | None] | None = None,
 ) -> dict[str, Any]:
     """Precision, recall and F1 (and source accuracy for claims) of the suggestions against ``gold_path``.
 
@@ -90,6 +94,8 @@ def evaluate(
         loaded: an already loaded pipeline for ``run``.
         progress: called after each gold article.
         cancel: checked between articles.
+        label_map: entity label -> scored label, applied to gold and suggestions alike (None drops a label),
+            for gold that names labels differently (CoNLL's PER, LOC, MISC).
 
     Returns:
         A JSON-ready dict: kind, counts, overall figures and (claims) figures per publisher.
@@ -122,7 +128,14 @@ def evaluate(
         scores = score_claim_corpus((g, p[0]) for g, p in collected)
         result["overall"] = _claim_json(scores.pop(""))
         result["by_publisher"] = {k: _claim_json(v) for k, v in sorted(scores.items())}
+        result["roles"] = score_role_corpus((g, p[0]) for g, p in collected).as_dict()
     else:
+        if label_map:
+            collected = [
+                (replace(g, entities=map_labels(g.entities or [], label_map)), (p[0], map_labels(p[1], label_map)))
+                for g, p in collected
+            ]
+            result["label_map"] = label_map
         entity_scores = score_entity_corpus((g, p[1]) for g, p in collected)
         result["overall"] = _entity_json(entity_scores)
     return result
@@ -158,6 +171,13 @@ def format_report(result: dict[str, Any]) -> str:
     lines.append(row("overall", result["overall"]))
     for name, figures in result.get("by_publisher", {}).items():
         lines.append(row(name, figures))
+    if "roles" in result:
+        lines.append("  per role (distinct spans per article):")
+        for role, exact in result["roles"]["exact"].items():
+            begin = result["roles"]["begin"][role]
+            lines.append(f"    {role:<8} exact: precision {exact['precision']:.3f}  recall {exact['recall']:.3f}  "
+                         f"F1 {exact['f1']:.3f}   begin-match F1 {begin['f1']:.3f}  "
+                         f"(gold {exact['gold']}, suggested {exact['suggested']})")
     for name, figures in result["overall"].get("per_label", {}).items():
         lines.append(row(name, figures))
     return "\n".join(lines)

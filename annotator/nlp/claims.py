@@ -19,6 +19,7 @@ Typical use::
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from spacy.language import Language
@@ -27,6 +28,7 @@ from spacy.vocab import Vocab
 
 from annotator.core.errors import ConfigError
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
+from annotator.nlp.attribution_component import read_claims
 from annotator.nlp.claim_addressees import addressee_mention, addressee_token
 from annotator.nlp.claim_lexicon import CueLexicon, load_lexicon
 from annotator.nlp.claim_quotes import QuoteIndex, find_quotes
@@ -67,7 +69,34 @@ class ClaimSuggester:
         self.resolver = SourceResolver(self.lexicon.param("resolution"))
 
     def suggest(self, doc: Doc) -> list[ClaimSuggestion]:
-        """Suggest the claims of one parsed document.
+        """The claims of one parsed document: those of the trained attribution component when the pipeline has
+        one (it ran on ``doc`` and left them in ``doc.spans``), else the rules'.
+
+        Source pronouns and titles are resolved to the named mention they refer to either way.
+        """
+        trained = read_claims(doc)
+        if trained is None:
+            return self.suggest_rules(doc)
+        if not trained:
+            return []
+        sents = Sentences(doc)
+        index = self.resolver.index(doc, sents)
+        out = []
+        for claim in sorted(trained, key=lambda c: c.source[0].start if c.source else c.cue[0].start):
+            ref = None
+            if claim.source:
+                span = doc.char_span(claim.source[0].start, claim.source[-1].end, alignment_mode="expand")
+                if span is not None and len(span):
+                    ref = self.resolver.resolve(span.root, index)
+                    if ref is not None and ref == (claim.source[0].start, claim.source[-1].end):
+                        ref = None
+                    self.resolver.note_speaker(index, span.root, ref)
+            out.append(dataclasses.replace(claim, source_ref=Span(*ref) if ref else None))
+        out.sort(key=lambda c: (c.cue[0].start, c.content[0].start))
+        return out
+
+    def suggest_rules(self, doc: Doc) -> list[ClaimSuggestion]:
+        """Suggest the claims of one parsed document with the rules alone.
 
         Args:
             doc: a Doc parsed by a pipeline with a dependency parser (and NER for source resolution).

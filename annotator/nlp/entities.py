@@ -133,13 +133,25 @@ def entity_suggestions(doc: Any, label_map: LabelMap) -> list[EntitySuggestion]:
         One suggestion per kept entity, in text order, with cleaned code-point offsets into ``doc.text`` and
         ``actor_key`` unset (actor linking fills it).
     """
-    return suggestions_from_spans(doc.text, ((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents), label_map)
+    starts = {t.idx for t in doc}
+    ends = {t.idx + len(t.text) for t in doc}
+    return suggestions_from_spans(
+        doc.text, ((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents), label_map, (starts, ends)
+    )
 
 
 def suggestions_from_spans(
-    text: str, spans: Iterable[tuple[int, int, str]], label_map: LabelMap
+    text: str,
+    spans: Iterable[tuple[int, int, str]],
+    label_map: LabelMap,
+    token_bounds: tuple[set[int], set[int]] | None = None,
 ) -> list[EntitySuggestion]:
-    """Same as :func:`entity_suggestions` for ``(start, end, pipeline_label)`` triples over ``text``."""
+    """Same as :func:`entity_suggestions` for ``(start, end, pipeline_label)`` triples over ``text``.
+
+    With ``token_bounds`` (token start and end offsets), a cleaned span that would end inside a token keeps the
+    rest of that token: "Fla." and "Mich." are one token each, and a span ending before their period is refused
+    by tools that align spans to tokens (Prodigy, spaCy).
+    """
     out: list[EntitySuggestion] = []
     for start, end, raw_label in spans:
         label = label_map.map(raw_label)
@@ -148,9 +160,22 @@ def suggestions_from_spans(
         cleaned = clean_span(text, start, end)
         if cleaned is None:
             continue
+        if token_bounds is not None:
+            cleaned = _snap_to_tokens(cleaned, end, token_bounds)
         # A pipeline's DATE may well be all digits (20150917); a name or place never is.
         if raw_label != _PIPELINE_DATE and _ID_NUMBER.search(text, cleaned[0], cleaned[1]):
             continue
         out.append(EntitySuggestion(start=cleaned[0], end=cleaned[1], label=label))
     out.sort(key=lambda e: (e.start, e.end))
     return out
+
+
+def _snap_to_tokens(span: tuple[int, int], raw_end: int, bounds: tuple[set[int], set[int]]) -> tuple[int, int]:
+    """Move a cleaned span's edges that fall inside a token out to that token's edges (within the raw span)."""
+    starts, ends = bounds
+    start, end = span
+    while start > 0 and start not in starts:
+        start -= 1
+    while end < raw_end and end not in ends:
+        end += 1
+    return start, end

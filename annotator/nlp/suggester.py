@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from annotator.core.codebook import Codebook
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion
 from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
+from annotator.nlp.claim_codes import code_claims, has_code_classifiers
 from annotator.nlp.entities import LabelMap, entity_suggestions
 from annotator.nlp.issues import IssueSuggester
 from annotator.nlp.pipeline import LoadedPipeline, parse_stream
@@ -97,6 +98,7 @@ class Suggester:
             _make_claim_suggester(loaded.nlp, claim_lexicon_path, source_labels) if _has_parser(loaded.nlp) else None
         )
         self._issues = IssueSuggester(loaded.nlp, codebook)
+        self._codes = has_code_classifiers(loaded.nlp)
 
     @property
     def origin(self) -> str:
@@ -116,6 +118,8 @@ class Suggester:
         claims: list[ClaimSuggestion] = []
         if self._claims is not None:
             found = [self._in_codebook(c) for c in self._claims.suggest(doc)]
+            if self._codes:
+                found = code_claims(self.loaded.nlp, doc, found)
             claims = link_claim_sources(doc.text, found, entities, actors, self.actor_lexicon, types)
             if self._issues.active:
                 claims = self._issues.suggest(doc, claims)

@@ -257,6 +257,15 @@ def _stale(model: Any, rows: Iterable[tuple[int, str]], origin: str) -> list[int
     return [i for i in candidates if i not in decided]
 
 
+def _retag(model: Any, rows: Iterable[tuple[int, str]], origin: str, stamp: str) -> list[int]:
+    """Give live, undecided rows of the same suggester that the new run proposes again the new origin: the
+    origin says which model suggests a row now (a decided-on row keeps the origin the analyst saw)."""
+    ids = _stale(model, ((i, o) for i, o in rows if o != origin), origin)
+    for chunk in _chunks(ids, 500):
+        model.update(origin=origin, updated=stamp).where(model.id.in_(chunk)).execute()
+    return ids
+
+
 def _set_deleted(model: Any, ids: Sequence[int], deleted: bool, origin: str | None = None) -> None:
     values: dict[str, Any] = {"deleted": deleted, "updated": now()}
     if origin is not None:
@@ -317,6 +326,9 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     stale = _stale(Entity, ((i, o) for k, (i, o, d) in existing.items() if not d and k not in proposed), origin)
     _set_deleted(Entity, revived, False, origin)
     _set_deleted(Entity, stale, True)
+    retagged = _retag(Entity, ((i, o) for k, (i, o, d) in existing.items() if not d and k in proposed), origin, stamp)
+    if retagged:  # only the origin changed: not a bulk kind that undo would have to invert
+        ev.extra.setdefault("re_suggested", {})["entity"] = retagged
     if new_rows:
         before = {i for i, _, _ in existing.values()}
         # The unique suggestion key (migration 5) backs the read above when two people suggest at once.
@@ -339,6 +351,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         if key not in new_claims:
             new_claims[key] = (c, roles)
     to_insert = []
+    issues = set(st.codebook().issue_codes) if any(c.issue is not None for c, _ in new_claims.values()) else set()
     for key, (c, _roles) in new_claims.items():
         if key in existing_c:
             continue
@@ -350,13 +363,20 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
             addressee = mention_actor.get((c.addressee.start, c.addressee.end))
         to_insert.append(
             claim_row(article=article_id, layer=layer, kind=c.kind, form=c.form, source_actor=actor,
-                      addressee=addressee if addressee != actor else None, issue=c.issue,
+                      addressee=addressee if addressee != actor else None,
+                      # A code the codebook no longer has is left out rather than refusing the article.
+                      issue=c.issue if c.issue is not None and c.issue in issues else None,
+                      stance=c.stance if c.stance in (-1, 0, 1) else None,
                       status=Status.SUGGESTED.value, origin=origin, span_key=key, stamp=stamp)
         )
     revived_c = [existing_c[k][0] for k in new_claims if k in existing_c and existing_c[k][2]]
     stale_c = _stale(Claim, ((i, o) for k, (i, o, d) in existing_c.items() if not d and k not in new_claims), origin)
     _set_deleted(Claim, revived_c, False, origin)
     _set_deleted(Claim, stale_c, True)
+    retagged_c = _retag(Claim, ((i, o) for k, (i, o, d) in existing_c.items() if not d and k in new_claims), origin,
+                        stamp)
+    if retagged_c:
+        ev.extra.setdefault("re_suggested", {})["claim"] = retagged_c
     if to_insert:
         bulk_insert(Claim, to_insert, ignore_conflicts=True)
         inserted = {

@@ -257,6 +257,25 @@ class SuggestionRun(BaseModel):
         indexes = ((("article", "origin"), True),)
 
 
+class TrainedModelRow(BaseModel):
+    """A trained spaCy pipeline of the project (issue 11): the folder, what it learnt from, its scores."""
+
+    id = AutoField()
+    name = CharField(unique=True, max_length=80)
+    path = TextField()
+    created = CharField(max_length=40)
+    base = TextField(default="")
+    origin = TextField(default="")
+    layers = TextField(default="[]")
+    what = TextField(default="[]")
+    counts = TextField(default="{}")
+    scores = TextField(default="{}")
+    active = BooleanField(default=False)
+
+    class Meta:
+        table_name = "trained_model"
+
+
 def bulk_insert(model: type[BaseModel], rows: list[dict[str, Any]], ignore_conflicts: bool = False) -> None:
     """Insert many rows (same keys each) with one prepared statement.
 
@@ -306,4 +325,5 @@ ALL_MODELS: list[type[BaseModel]] = [
     Event,
     SuggestionRun,
     ProjectCodebook,
+    TrainedModelRow,
 ]

@@ -48,6 +48,7 @@ from annotator.core.records import (
     ImportResult,
     Span,
 )
+from annotator.core.trained_models import TrainedModel
 from annotator.store import (
     _actors,
     _claim_table,
@@ -56,6 +57,7 @@ from annotator.store import (
     _entities,
     _export,
     _ingest,
+    _models,
     _queries,
     _review,
     _snapshots,
@@ -658,6 +660,36 @@ class Repository:
         with self._st.read():
             return _export.export_batch(self._st, article_ids, layer, statuses, status_of)
 
+    # ---------------------------------------------------------------- trained models (issue 11)
+    def models(self) -> list[TrainedModel]:
+        """The project's trained models, oldest first."""
+        with self._st.read():
+            return _models.models()
+
+    def model(self, name: str) -> TrainedModel:
+        """One trained model; ``NotFoundError`` naming the known ones."""
+        with self._st.read():
+            return _models.model(name)
+
+    def active_model(self) -> TrainedModel | None:
+        """The model suggestions use, or None for the base pipeline."""
+        with self._st.read():
+            return _models.active_model()
+
+    def add_model(self, model: TrainedModel, annotator: str | None = None) -> None:
+        """Record a trained model (made active, the others inactive, when ``model.active``); audited."""
+        with self._st.tx():
+            _models.add_model(model, annotator)
+
+    def use_model(self, name: str | None, annotator: str | None = None) -> None:
+        """Make ``name`` the active model (None: the base pipeline again); audited."""
+        with self._st.tx():
+            _models.use_model(name, annotator)
+
+    def remove_model(self, name: str, annotator: str | None = None) -> TrainedModel:
+        """Forget a trained model (its folder is the caller's business); returns what it was. Audited."""
+        with self._st.tx():
+            return _models.remove_model(name, annotator)
 
 def _check_event_owner(st: StoreContext, event_id: int, annotator: str) -> None:
     """On a team server, undoing someone else's decision is for admins only."""

@@ -283,3 +283,16 @@ def test_emoji_before_entity_keeps_offsets(nlp: Any) -> None:
     surfaces = {text[e.start : e.end] for e in found}
     assert "Vladimir Putin" in surfaces
     assert any("Abe" in s for s in surfaces)
+
+
+@pytest.mark.slow
+def test_entities_never_end_inside_a_token(nlp: Any) -> None:
+    """ "Fla." and "Mich." are one token each: cutting their period made spans Prodigy and spaCy refuse."""
+    text = "He grew up in Tampa, Fla. and moved to Lansing, Mich. last year before Abe's visit."
+    doc = nlp(text)
+    found = entity_suggestions(doc, LabelMap.from_codebook(SAMPLE))
+    surfaces = [text[e.start : e.end] for e in found]
+    assert "Fla." in surfaces and "Mich." in surfaces
+    assert "Abe" in surfaces  # the possessive is a token of its own: still trimmed
+    starts, ends = {t.idx for t in doc}, {t.idx + len(t.text) for t in doc}
+    assert all(e.start in starts and e.end in ends for e in found)

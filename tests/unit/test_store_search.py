@@ -94,6 +94,10 @@ def test_filter_combines_with_status(filled: tuple[Repository, list[str]]) -> No
 
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('abe "sochi') == '"abe" "sochi"*'
+    # A last word the corpus has as a word is matched whole (streams); an unknown one is a prefix.
+    assert fts_query("abe sochi", lambda w: w == "sochi") == '"abe" "sochi"'
+    assert fts_query("abe negot", lambda w: False) == '"abe" "negot"*'
+    assert fts_query("abe pu", lambda w: True) == '"abe" "pu"*'  # short: its own prefix index
     assert fts_query("—") is None
 
 
@@ -129,3 +133,31 @@ def test_the_index_is_not_a_second_copy_of_the_texts(tmp_path: Path) -> None:
     tables = {n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert f"{SEARCH_TABLE}_content" not in tables  # external content: the text lives in article only
     con.close()
+
+
+def test_a_database_that_skipped_step_3_gets_the_index(tmp_path: Path) -> None:
+    """Step numbers were given to parallel work: a database at version 5 made without step 3 must still get it."""
+    path = tmp_path / "v5.db"
+    with open_repository(str(path)) as repo:
+        repo.add_article(ArticleIn(text="Lavrov spoke about the Kurils.", title="Made without the index"))
+    con = sqlite3.connect(path)
+    for trigger in ("insert", "delete", "update"):
+        con.execute(f"DROP TRIGGER {SEARCH_TABLE}_{trigger}")
+    con.execute(f"DROP TABLE {SEARCH_TABLE}")
+    con.commit()
+    con.close()
+    with open_repository(str(path)) as repo:
+        assert repo._st.has_search_index()
+        assert [s.title for s in repo.article_summaries(text="kurils")] == ["Made without the index"]
+
+
+def test_a_database_that_skipped_step_2_gets_the_codebook(tmp_path: Path) -> None:
+    path = tmp_path / "no-codebook.db"
+    with open_repository(str(path)) as repo:
+        repo.add_article(ArticleIn(text="Abe met Putin.", title="T"))
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE codebook")
+    con.commit()
+    con.close()
+    with open_repository(str(path)) as repo:
+        assert repo.codebook().label_names

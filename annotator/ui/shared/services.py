@@ -107,7 +107,7 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
         with lock:
             if services.pipeline is None:
                 progress(Progress(0, 0, "loading the spaCy pipeline"))
-                services.pipeline = suggesting.load_pipeline(pipeline)
+                services.pipeline = suggesting.load_pipeline(suggesting.pipeline_setting(repo, pipeline))
         cancel.check()
         return suggesting.suggest(
             repo,

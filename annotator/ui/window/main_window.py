@@ -32,6 +32,7 @@ from annotator.core.records import ArticleStatus, Change
 from annotator.jobs.summaries import ExportSummary, ImportSummary, SuggestSummary
 from annotator.store.repository import Repository
 from annotator.ui.project.codebook_editor import CodebookEditor
+from annotator.ui.project.model_menu import install_model_menu
 from annotator.ui.project.projects import DB_FILTER, NewProjectDialog, project_name
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.shared.db_worker import DatabaseWorker
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         self._saved_layout: tuple[list[int], list[int]] | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        install_model_menu(self)
         self._build_status_bar()
 
         self.articles.articleActivated.connect(self.open_article)

@@ -1,0 +1,269 @@
+"""From tagged roles to claims: link each cue with its content pieces and its source, with the parse and the rules.
+
+The tagger marks spans (source, cue, content) but not which belong together. A claim is built around each tagged
+cue: a content piece goes to the cue whose rule claim covers it, else to the cue it hangs from in the parse, else
+to the nearest cue of its paragraph; the source likewise (a rule claim's source, the cue's subject or ``by``-agent,
+the nearest source of the sentence). In ``union`` mode the rule claims the tagger left out entirely are added
+back: the trainer keeps that mode only when it measures better on the evaluation share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from annotator.core.records import ClaimKind, ClaimSuggestion, Span
+
+#: How the tagger's claims and the rules' claims combine: the trainer keeps the one that measures best on
+#: documents held back from training (the rules alone, the tagger's claims, or those plus the rule claims the
+#: tagger left out).
+MODES = ("model", "union", "rules")
+
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+_MAX_LINK_TOKENS = 80
+_QUOTE_MARKS = frozenset('"“”«»„')
+
+
+@dataclass
+class _Piece:
+    start: int  # token indices, end exclusive
+    end: int
+    role: str
+    cue: int | None = None  # index of the cue span a content or source piece is linked to
+
+
+@dataclass
+class _Claim:
+    cue: _Piece
+    contents: list[_Piece] = field(default_factory=list)
+    source: _Piece | None = None
+    rule: ClaimSuggestion | None = None
+
+
+def tag_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Token runs ``(start, end, ROLE)`` of a BIO tag sequence (an ``I-`` after another role starts a run)."""
+    out: list[tuple[int, int, str]] = []
+    cur: list[int | str] | None = None
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            cur = None
+            continue
+        prefix, role = tag.split("-", 1)
+        if cur is not None and prefix == "I" and cur[2] == role:
+            out[-1] = (out[-1][0], i + 1, role)
+            continue
+        out.append((i, i + 1, role))
+        cur = [i, i + 1, role]
+    return out
+
+
+def _char_span(doc: Doc, start: int, end: int) -> Span | None:
+    toks = list(doc[start:end])
+    while toks and toks[-1].is_space:
+        toks.pop()
+    while toks and toks[0].is_space:
+        toks.pop(0)
+    if not toks:
+        return None
+    return Span(toks[0].idx, toks[-1].idx + len(toks[-1].text))
+
+
+def _token_range(doc: Doc, spans: Sequence[Span]) -> tuple[int, int] | None:
+    if not spans:
+        return None
+    span = doc.char_span(min(s.start for s in spans), max(s.end for s in spans), alignment_mode="expand")
+    return (span.start, span.end) if span is not None and len(span) else None
+
+
+def _overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
+
+
+def _paragraph_ids(doc: Doc) -> list[int]:
+    out = [0] * len(doc)
+    para = 0
+    for tok in doc:
+        out[tok.i] = para
+        if "\n" in tok.whitespace_ or "\n" in tok.text:
+            para += 1
+    return out
+
+
+def _distance(a: _Piece, b: _Piece) -> int:
+    if a.end <= b.start:
+        return b.start - a.end
+    if b.end <= a.start:
+        return a.start - b.end
+    return 0
+
+
+def link_claims(
+    doc: Doc, tags: Sequence[str], rule_claims: Sequence[ClaimSuggestion], mode: str = "model"
+) -> list[ClaimSuggestion]:
+    """Claims from the tags of ``doc``, linked with the parse and the rule claims.
+
+    Args:
+        doc: the parsed Doc the tags belong to.
+        tags: one tag of ``attribution_features.TAGS`` per token.
+        rule_claims: the rules' claims for ``doc`` (used for linking, kinds and forms, and in ``union`` mode).
+        mode: one of ``MODES`` (``rules``: the rule claims as they are).
+
+    Returns:
+        Claims with a cue and at least one content piece, in text order of their cue.
+    """
+    if mode == "rules":
+        return list(rule_claims)
+    runs = [_Piece(s, e, role) for s, e, role in tag_spans(tags)]
+    cues = [p for p in runs if p.role == "CUE"]
+    if not cues and mode == "model":
+        return []
+    sents = [0] * len(doc)
+    for k, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            sents[i] = k
+    paras = _paragraph_ids(doc)
+    cue_of_token: dict[int, int] = {}
+    for k, cue in enumerate(cues):
+        for i in range(cue.start, cue.end):
+            cue_of_token[i] = k
+    claims = [_Claim(cue) for cue in cues]
+    # Rule claims by the model cue they share: their content and source say which pieces belong together.
+    rule_ranges: list[tuple[tuple[int, int] | None, ...]] = []
+    for rc in rule_claims:
+        rule_ranges.append((_token_range(doc, rc.cue), _token_range(doc, rc.content), _token_range(doc, rc.source)))
+    for k, cue in enumerate(cues):
+        for rc, (r_cue, _, _) in zip(rule_claims, rule_ranges, strict=True):
+            if _overlaps((cue.start, cue.end), r_cue):
+                claims[k].rule = rc
+                break
+
+    def parse_cue(piece: _Piece) -> int | None:
+        """The cue the piece's root hangs from (walking up the parse), if any."""
+        votes: dict[int, int] = {}
+        for i in range(piece.start, piece.end):
+            tok = doc[i]
+            steps = 0
+            while tok.head.i != tok.i and steps < 12:
+                tok = tok.head
+                steps += 1
+                if tok.i in cue_of_token:
+                    votes[cue_of_token[tok.i]] = votes.get(cue_of_token[tok.i], 0) + 1
+                    break
+        return max(votes, key=lambda k: votes[k]) if votes else None
+
+    def rule_cue(piece: _Piece, which: int) -> int | None:
+        for k, claim in enumerate(claims):
+            if claim.rule is None:
+                continue
+            ranges = rule_ranges[rule_claims.index(claim.rule)]
+            if _overlaps((piece.start, piece.end), ranges[which]):
+                return k
+        return None
+
+    def nearest(piece: _Piece, same_sentence: bool) -> int | None:
+        best: tuple[int, int] | None = None
+        for k, cue in enumerate(cues):
+            if paras[cue.start] != paras[piece.start] and paras[cue.start] != paras[piece.end - 1]:
+                continue
+            if same_sentence and sents[cue.start] not in (sents[piece.start], sents[piece.end - 1]):
+                continue
+            dist = _distance(piece, cue)
+            if dist <= _MAX_LINK_TOKENS and (best is None or dist < best[0]):
+                best = (dist, k)
+        return best[1] if best else None
+
+    for piece in runs:
+        if piece.role == "CONTENT":
+            target = rule_cue(piece, 1)
+            if target is None:
+                target = parse_cue(piece)
+            if target is None:
+                target = nearest(piece, same_sentence=False)
+            if target is not None:
+                claims[target].contents.append(piece)
+    sources = [p for p in runs if p.role == "SOURCE"]
+    for k, claim in enumerate(claims):
+        claim.source = _pick_source(doc, claim, k, sources, rule_ranges, rule_claims, cue_of_token, sents)
+    out = [_suggestion(doc, c) for c in claims if c.contents]
+    if mode == "union":
+        out.extend(_left_out_rules(doc, out, rule_claims))
+    out = [c for c in out if c.cue and c.content]
+    out.sort(key=lambda c: (c.cue[0].start, c.content[0].start))
+    return out
+
+
+def _pick_source(
+    doc: Doc,
+    claim: _Claim,
+    k: int,
+    sources: list[_Piece],
+    rule_ranges: list[tuple[tuple[int, int] | None, ...]],
+    rule_claims: Sequence[ClaimSuggestion],
+    cue_of_token: dict[int, int],
+    sents: list[int],
+) -> _Piece | None:
+    if not sources:
+        return None
+    if claim.rule is not None:
+        r_source = rule_ranges[list(rule_claims).index(claim.rule)][2]
+        for piece in sources:
+            if _overlaps((piece.start, piece.end), r_source):
+                return piece
+    # The cue's subject or agent in the parse.
+    for piece in sources:
+        for i in range(piece.start, piece.end):
+            tok = doc[i]
+            if tok.head.i in cue_of_token and cue_of_token[tok.head.i] == k and tok.dep_ in _SUBJECT_DEPS:
+                return piece
+            if tok.dep_ == "pobj" and tok.head.dep_ == "agent" and cue_of_token.get(tok.head.head.i) == k:
+                return piece
+    cue = claim.cue
+    same = [p for p in sources if sents[p.start] == sents[cue.start] and not _inside_contents(p, claim)]
+    if not same:
+        return None
+    return min(same, key=lambda p: _distance(p, cue))
+
+
+def _inside_contents(piece: _Piece, claim: _Claim) -> bool:
+    return any(c.start <= piece.start and piece.end <= c.end for c in claim.contents)
+
+
+def _suggestion(doc: Doc, claim: _Claim) -> ClaimSuggestion:
+    cue = _char_span(doc, claim.cue.start, claim.cue.end)
+    ordered = sorted(claim.contents, key=lambda p: p.start)
+    contents = [s for s in (_char_span(doc, p.start, p.end) for p in ordered) if s]
+    source = _char_span(doc, claim.source.start, claim.source.end) if claim.source else None
+    rule = claim.rule
+    first = doc.text[contents[0].start] if contents else ""
+    kind = rule.kind if rule is not None else (ClaimKind.DIRECT if first in _QUOTE_MARKS else ClaimKind.INDIRECT)
+    return ClaimSuggestion(
+        cue=(cue,) if cue else (),
+        content=tuple(contents),
+        source=(source,) if source else (),
+        kind=kind,
+        form=rule.form if rule is not None else "statement",
+        score=0.8,
+    )
+
+
+def _left_out_rules(
+    doc: Doc, found: list[ClaimSuggestion], rule_claims: Sequence[ClaimSuggestion]
+) -> list[ClaimSuggestion]:
+    """Rule claims sharing neither a cue nor a content with a tagged claim."""
+
+    def extent(spans: Sequence[Span]) -> tuple[int, int]:
+        return min(s.start for s in spans), max(s.end for s in spans)
+
+    taken_cues = [extent(c.cue) for c in found]
+    taken_contents = [extent(c.content) for c in found]
+    out = []
+    for rc in rule_claims:
+        if not rc.cue or not rc.content:
+            continue
+        cue, content = extent(rc.cue), extent(rc.content)
+        if any(_overlaps(cue, t) for t in taken_cues) or any(_overlaps(content, t) for t in taken_contents):
+            continue
+        out.append(rc)
+    return out

@@ -1,0 +1,88 @@
+"""The network of the attribution tagger, registered with spaCy so a saved pipeline rebuilds it from its config.
+
+Input per document: the hashed token features (``attribution_features.token_features``) and the pipeline's
+token vectors (``doc.tensor``, written by the shared ``tok2vec`` and left frozen: the tagger, parser and NER keep
+predicting as before). Each feature column gets a hash embedding; the embeddings and the token vectors are
+concatenated, mixed by a window CNN (each layer sees one more token either side) and a softmax gives one
+distribution over ``attribution_features.TAGS`` per token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from spacy.ml.models.tok2vec import MaxoutWindowEncoder
+from spacy.util import registry
+from thinc.api import HashEmbed, Maxout, Model, Softmax, chain, concatenate, with_array
+from thinc.types import Floats2d
+
+#: One document's input: ``(features uint64[n, columns], token vectors float32[n, tensor_width])``.
+Inputs = list[tuple[Any, Any]]
+
+ARCHITECTURE = "annotator.AttributionTagger.v1"
+
+
+@registry.architectures(ARCHITECTURE)
+def build_attribution_tagger(
+    n_tags: int = 7,
+    n_features: int = 9,
+    tensor_width: int = 96,
+    embed_width: int = 32,
+    embed_rows: int = 4000,
+    width: int = 128,
+    depth: int = 3,
+    window_size: int = 1,
+    maxout_pieces: int = 3,
+    dropout: float = 0.1,
+) -> Model[Inputs, list[Floats2d]]:
+    """The tagger network (see the module docstring); sizes are recorded in the pipeline's config."""
+    embeds: list[Model] = [HashEmbed(embed_width, embed_rows, column=i, seed=17 + i) for i in range(n_features)]
+    embed: Model = with_array(concatenate(*embeds))
+    joined = _join_tensor(embed, embed_width * n_features, tensor_width)
+    layers: list[Model] = [
+        Maxout(width, embed_width * n_features + tensor_width, nP=maxout_pieces, dropout=dropout, normalize=True),
+        MaxoutWindowEncoder(width=width, window_size=window_size, maxout_pieces=maxout_pieces, depth=depth),
+        Softmax(n_tags, width),
+    ]
+    head: Model = with_array(chain(*layers))
+    model: Model[Inputs, list[Floats2d]] = chain(joined, head)
+    model.attrs["tensor_width"] = tensor_width
+    return model
+
+
+def _join_tensor(embed: Model, embed_out: int, tensor_width: int) -> Model[Inputs, list[Floats2d]]:
+    """Embed the feature columns and append the (frozen) token vectors to each row."""
+    return Model(
+        "join_tensor",
+        _join_forward,
+        init=_join_init,
+        layers=[embed],
+        attrs={"embed_out": embed_out, "tensor_width": tensor_width},
+        dims={"nO": embed_out + tensor_width},
+    )
+
+
+def _join_init(model: Model, X: Inputs | None = None, Y: Any = None) -> None:
+    feats = [model.ops.asarray(f, dtype="uint64") for f, _ in X] if X else None
+    model.layers[0].initialize(X=feats)
+
+
+def _join_forward(model: Model, inputs: Inputs, is_train: bool) -> tuple[list[Floats2d], Callable]:
+    embed = model.layers[0]
+    width = model.attrs["tensor_width"]
+    ops = model.ops
+    feats = [ops.asarray(f, dtype="uint64") for f, _ in inputs]
+    embedded, backprop_embed = embed(feats, is_train)
+    out = []
+    for emb, (_, tensor) in zip(embedded, inputs, strict=True):
+        if tensor is None or getattr(tensor, "size", 0) == 0 or tensor.shape[1] != width:
+            tensor = ops.alloc2f(emb.shape[0], width)
+        out.append(ops.xp.hstack((emb, ops.asarray(tensor, dtype="float32"))))
+    n = model.attrs["embed_out"]
+
+    def backprop(d_out: list[Floats2d]) -> Inputs:
+        backprop_embed([d[:, :n] for d in d_out])
+        return inputs  # the inputs are fixed features: nothing to pass further back
+
+    return out, backprop

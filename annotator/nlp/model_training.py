@@ -1,0 +1,308 @@
+"""The spaCy side of ``annotator train``: parse, update the NER, train the attribution tagger and the code
+classifiers, save an ordinary pipeline folder.
+
+The base pipeline parses every article once. Its NER is then updated on the decided mentions (spaCy's missing-value
+annotation keeps undecided tokens out of the loss), the attribution component is trained on the cached parses
+(``attribution_training``), and the claim codes get two small bag-of-words text classifiers (``claim_issue``,
+``claim_stance``) that the suggester runs on each claim's sentence; they stay disabled in the pipeline, so
+``nlp(text)`` does not classify whole articles.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import minibatch
+
+from annotator.core.evaluation import (
+    CLAIM_ROLES,
+    ClaimScores,
+    ClaimSpans,
+    RoleScores,
+    claim_spans,
+    score_claims,
+    score_roles,
+)
+from annotator.core.training_data import TrainingArticle
+from annotator.nlp.attribution_component import FACTORY, decode_tags
+from annotator.nlp.attribution_linking import MODES, link_claims
+from annotator.nlp.attribution_training import RoleDoc, TaggerReport, TrainingCancelled, train_tagger
+from annotator.nlp.claim_codes import ISSUE_PIPE, STANCE_LABELS, STANCE_PIPE, claim_extent, claim_sentence
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+
+#: Fewest coded claims (and distinct codes) before a code classifier is trained.
+MIN_CODED = 20
+
+__all__ = [
+    "ISSUE_PIPE",
+    "STANCE_LABELS",
+    "STANCE_PIPE",
+    "CodesReport",
+    "TrainingCancelled",
+    "claim_sentence",
+    "parse_texts",
+    "prepare_base",
+    "role_docs",
+    "save_pipeline",
+    "train_claims",
+    "train_codes",
+    "train_entities",
+]
+
+
+def prepare_base(nlp: Language) -> Language:
+    """Remove trained components a base pipeline may carry (training on a trained pipeline starts afresh)."""
+    for name in list(nlp.pipe_names):
+        if nlp.get_pipe_meta(name).factory == FACTORY or name in (ISSUE_PIPE, STANCE_PIPE):
+            nlp.remove_pipe(name)
+    for name in list(nlp.disabled):
+        if name in (ISSUE_PIPE, STANCE_PIPE):
+            nlp.remove_pipe(name)
+    return nlp
+
+
+def parse_texts(
+    nlp: Language, texts: Sequence[str], progress: Progress | None = None, cancelled: Cancelled | None = None
+) -> list[Doc]:
+    """Parse ``texts`` with ``nlp`` (token vectors kept in ``doc.tensor``)."""
+    out: list[Doc] = []
+    for doc in nlp.pipe(texts, batch_size=16):
+        if cancelled is not None and cancelled():
+            raise TrainingCancelled()
+        out.append(doc)
+        if progress is not None:
+            progress(len(out), len(texts), "parsing the articles")
+    return out
+
+
+# ---------------------------------------------------------------------- entities
+
+
+def _entity_reference(doc: Doc, article: TrainingArticle) -> Doc:
+    """The gold side of one article: decided mentions as entities; unknown tokens missing, known-empty ones O."""
+    ref = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+    ents = []
+    taken: set[int] = set()
+    for start, end, label in sorted(article.entities):
+        span = ref.char_span(start, end, label=label, alignment_mode="contract")
+        if span is None or len(span) == 0 or taken & set(range(span.start, span.end)):
+            continue
+        taken |= set(range(span.start, span.end))
+        ents.append(span)
+    outside = []
+    for start, end, _ in article.rejected_entities:
+        span = ref.char_span(start, end, alignment_mode="expand")
+        if span is not None and not taken & set(range(span.start, span.end)):
+            outside.append(span)
+    ref.set_ents(ents, outside=outside, default="outside" if article.complete else "missing")
+    return ref
+
+
+def train_entities(
+    nlp: Language,
+    docs: Sequence[Doc],
+    articles: Sequence[TrainingArticle],
+    *,
+    epochs: int = 8,
+    seed: int = 0,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> dict[str, Any]:
+    """Update ``nlp``'s NER on the decided mentions of ``articles`` (parsed as ``docs``); returns its losses."""
+    ner: Any = nlp.get_pipe("ner")
+    examples = []
+    for doc, article in zip(docs, articles, strict=True):
+        if not (article.entities or article.rejected_entities or article.complete):
+            continue
+        examples.append(Example(nlp.make_doc(doc.text), _entity_reference(doc, article)))
+        for _, _, label in article.entities:
+            if label not in ner.labels:
+                ner.add_label(label)
+    if not examples:
+        return {"examples": 0, "losses": []}
+    optimizer = nlp.resume_training()
+    rng = random.Random(seed)
+    losses_per_epoch = []
+    batches = max(1, (len(examples) + 7) // 8)
+    done = 0
+    other = [name for name in nlp.pipe_names if name != "ner"]
+    for epoch in range(epochs):
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        with nlp.select_pipes(disable=other):
+            for batch in minibatch(examples, size=8):
+                if cancelled is not None and cancelled():
+                    raise TrainingCancelled()
+                ner.update(batch, sgd=optimizer, drop=0.2, losses=losses)
+                done += 1
+                if progress is not None:
+                    progress(done, batches * epochs, f"entities: epoch {epoch + 1} of {epochs}")
+        losses_per_epoch.append(round(float(losses.get("ner", 0.0)), 3))
+    return {"examples": len(examples), "losses": losses_per_epoch}
+
+
+# ---------------------------------------------------------------------- claims
+
+
+def role_docs(docs: Sequence[Doc], articles: Sequence[TrainingArticle]) -> list[RoleDoc]:
+    """The attribution tagger's training documents (articles without claim evidence left out)."""
+    out = []
+    for doc, article in zip(docs, articles, strict=True):
+        if not (article.claims or article.rejected_claims or article.complete):
+            continue
+        roles = []
+        for claim in article.claims:
+            roles += [(s.start, s.end, "CUE") for s in claim.cue]
+            roles += [(s.start, s.end, "SOURCE") for s in claim.source]
+            roles += [(s.start, s.end, "CONTENT") for s in claim.content]
+        out.append(RoleDoc(doc, roles, article.claim_known()))
+    return out
+
+
+def train_claims(
+    nlp: Language,
+    train: Sequence[RoleDoc],
+    tune: Sequence[RoleDoc],
+    tune_claims: Sequence[Sequence[Any]] = (),
+    *,
+    epochs: int = 12,
+    seed: int = 0,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    max_seconds: float | None = None,
+) -> tuple[TaggerReport, dict[str, Any]]:
+    """Add the attribution component to ``nlp`` (after everything it reads), train it, and choose its mode.
+
+    Args:
+        train: the training documents.
+        tune: documents held back from training (not the evaluation share): the best epoch and the mode
+            (``attribution_linking.MODES``) are chosen on them.
+        tune_claims: the decided claims of each ``tune`` document (``DecidedClaim``-like: cue, content, source).
+
+    Returns:
+        The tagger's report and ``{"mode": chosen, "modes": {mode: score}}``.
+    """
+    component: Any = nlp.add_pipe(FACTORY, last=True)
+    report = train_tagger(component, train, tune, epochs=epochs, seed=seed, progress=progress, cancelled=cancelled,
+                          max_seconds=max_seconds)
+    return report, choose_mode(component, tune, tune_claims)
+
+
+def choose_mode(component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """Set the component's mode to the one scoring best on ``tune`` (mean of the overlap claim F1 and the three
+    exact role F1s); ties keep the earlier mode of ``MODES``."""
+    if not tune or len(tune_claims) != len(tune):
+        return {"mode": component.cfg["mode"], "modes": {}}
+    predictions = component.predict([item.doc for item in tune])
+    scores: dict[str, float] = {}
+    for mode in MODES:
+        claims_total, roles_total = ClaimScores(), RoleScores()
+        for item, gold_claims, (probs, rule_claims) in zip(tune, tune_claims, predictions, strict=True):
+            gold = [_extents(c) for c in gold_claims]
+            found = [claim_spans(c) for c in link_claims(item.doc, decode_tags(probs), rule_claims, mode)]
+            claims_total += score_claims(gold, found)
+            roles_total = roles_total + score_roles(gold, found)
+        exact = sum(roles_total.exact[r].f1 for r in CLAIM_ROLES) / len(CLAIM_ROLES)
+        scores[mode] = round((claims_total.f1 + exact) / 2, 4)
+    best = max(MODES, key=lambda m: (scores[m], -MODES.index(m)))
+    component.cfg["mode"] = best
+    return {"mode": best, "modes": scores}
+
+
+def _extents(claim: Any) -> ClaimSpans:
+    def extent(spans: Sequence[Any]) -> tuple[int, int]:
+        return min(s.start for s in spans), max(s.end for s in spans)
+
+    return ClaimSpans(extent(claim.cue), extent(claim.content), extent(claim.source) if claim.source else None)
+
+
+# ---------------------------------------------------------------------- codes
+
+
+@dataclass
+class CodesReport:
+    """What the code classifiers were trained on (``{pipe: number of claims}``) and their labels."""
+
+    trained: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+_BOW = {
+    "@architectures": "spacy.TextCatBOW.v3",
+    "exclusive_classes": True,
+    "ngram_size": 2,
+    "no_output_layer": False,
+    "length": 262144,
+}
+
+
+def train_codes(
+    nlp: Language,
+    docs: Sequence[Doc],
+    articles: Sequence[TrainingArticle],
+    *,
+    epochs: int = 20,
+    seed: int = 0,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> CodesReport:
+    """Train ``claim_issue`` and ``claim_stance`` on coded claims, when there are at least ``MIN_CODED`` of each
+    and two or more distinct codes; they are added disabled (the suggester calls them per claim)."""
+    report = CodesReport()
+    texts: dict[str, list[tuple[str, str]]] = {ISSUE_PIPE: [], STANCE_PIPE: []}
+    for doc, article in zip(docs, articles, strict=True):
+        for claim in article.claims:
+            text = claim_sentence(doc, *claim_extent(claim))
+            if claim.issue:
+                texts[ISSUE_PIPE].append((text, claim.issue))
+            if claim.stance is not None and claim.stance in STANCE_LABELS:
+                texts[STANCE_PIPE].append((text, STANCE_LABELS[claim.stance]))
+    rng = random.Random(seed)
+    for pipe_name, items in texts.items():
+        labels = sorted({label for _, label in items})
+        if len(items) < MIN_CODED or len(labels) < 2:
+            report.skipped[pipe_name] = f"{len(items)} coded claims, {len(labels)} distinct codes"
+            continue
+        textcat = nlp.add_pipe("textcat", name=pipe_name, config={"model": _BOW}, last=True)
+        for label in labels:
+            textcat.add_label(label)  # type: ignore[attr-defined]
+        examples = [
+            Example.from_dict(nlp.make_doc(text), {"cats": {lab: float(lab == label) for lab in labels}})
+            for text, label in items
+        ]
+        textcat.initialize(lambda examples=examples: examples, nlp=nlp)  # type: ignore[attr-defined]
+        optimizer = textcat.create_optimizer()  # type: ignore[attr-defined]
+        for epoch in range(epochs):
+            rng.shuffle(examples)
+            for batch in minibatch(examples, size=16):
+                if cancelled is not None and cancelled():
+                    raise TrainingCancelled()
+                textcat.update(batch, sgd=optimizer, drop=0.1)  # type: ignore[attr-defined]
+            if progress is not None:
+                progress(epoch + 1, epochs, f"{pipe_name.replace('_', ' ')}: epoch {epoch + 1} of {epochs}")
+        nlp.disable_pipe(pipe_name)
+        report.trained[pipe_name] = len(items)
+        report.labels[pipe_name] = labels
+    return report
+
+
+# ---------------------------------------------------------------------- saving
+
+
+def save_pipeline(nlp: Language, path: Path, name: str, meta: dict[str, Any]) -> None:
+    """Write ``nlp`` to ``path`` as an ordinary pipeline folder, named ``name``, with ``meta["annotator"]``."""
+    nlp.meta["name"] = name
+    nlp.meta["version"] = "1.0.0"
+    nlp.meta["description"] = "Trained by annotator from a project's decided layers"
+    nlp.meta["annotator"] = meta
+    nlp.to_disk(path)
