@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import make_articles, synthetic_suggestions, write_text_files
-from bench.decisions_under_load import bench_decisions_under_load
+from bench.decisions_under_load import bench_load
 
 HERE = Path(__file__).resolve().parent
 #: Units whose target is a lower bound (a speed-up must reach it).
@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows = bench_gui(work, sizes)
             elif group == "load":
                 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-                rows = bench_decisions_under_load(
+                rows = bench_load(
                     work, load_articles=sizes.load_articles, presses=sizes.load_presses, words=sizes.gui_words,
                     spans=sizes.gui_spans, claims=sizes.gui_claims, db=args.db)
             elif group == "training":

@@ -75,6 +75,11 @@ class DatabaseWorker(QObject):
         """True while an operation runs, waits, or its result is not yet delivered."""
         return self._pending > 0
 
+    @property
+    def closed(self) -> bool:
+        """True after :meth:`shutdown`: nothing more can be submitted."""
+        return self._closed
+
     def submit(
         self,
         run: Callable[[], Any],

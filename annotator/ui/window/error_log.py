@@ -12,7 +12,8 @@ import logging
 import logging.handlers
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -63,6 +64,23 @@ def configure_logging(path: Path | None = None) -> Path:
     if not isinstance(sys.excepthook, _LoggingHook):
         sys.excepthook = _LoggingHook(sys.excepthook)
     return target
+
+
+@contextmanager
+def logging_to(path: Path | None = None) -> Iterator[Path]:
+    """:func:`configure_logging` for the length of one GUI run; afterwards the file is closed and the previous
+    ``sys.excepthook`` and log level are back (a second run in the same process, as in the tests, starts clean)."""
+    handlers, level, hook = list(log.handlers), log.level, sys.excepthook
+    target = configure_logging(path)
+    try:
+        yield target
+    finally:
+        for handler in log.handlers[:]:
+            if handler not in handlers:
+                log.removeHandler(handler)
+                handler.close()
+        log.setLevel(level)
+        sys.excepthook = hook
 
 
 class _LoggingHook:

@@ -87,7 +87,9 @@ MENUS = (
     ("&Article", shortcuts.ARTICLE),
     ("&View", shortcuts.VIEW),
 )
-
+#: Keys that need only the decisions that were not drawn ahead (see ``DecisionStack.when_settled``): they move on,
+#: or accept / reject a suggestion (a key on a row still drawn ahead waits for its answer itself).
+SETTLED_KEYS = frozenset({"next_suggestion", "prev_suggestion", "next_claim", "prev_claim", "accept", "reject"})
 
 #: A second Escape within this many seconds cancels the background job.
 ESCAPE_AGAIN_SECONDS = 3.0
@@ -138,7 +140,7 @@ class MainWindow(QMainWindow):
         self.database = DatabaseWorker(self, on_start=repo.prefer_current_thread, on_exit=repo.close)
         self.workspace = Workspace(repo, annotator, self, self.database)
         self.edits = Edits(self.workspace)
-        self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self)
+        self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self, self.database)
         self._build_layout()
         self.coding = CodingMode(self.session, self.workspace, self.edits)
         self.review = ReviewMode(self.session, self.workspace, self)
@@ -431,8 +433,10 @@ class MainWindow(QMainWindow):
             action.setToolTip(
                 f"{spec.text.replace('&', '').rstrip('…')} ({spec.keys[0]})" if spec.keys else spec.description
             )
-            # In order: a key pressed while a decision is on its way acts once that decision is drawn.
-            action.triggered.connect(lambda _checked=False, handler=handlers[spec.name]: self._when_idle(handler))
+            # In order: a key pressed while a decision is on its way acts once that decision is drawn; moving on
+            # and deciding another suggestion need only the decisions that were not drawn ahead.
+            when = self._when_settled if spec.name in SETTLED_KEYS else self._when_idle
+            action.triggered.connect(lambda _checked=False, handler=handlers[spec.name], when=when: when(handler))
             if spec.name == "toggle_rejected":
                 action.setCheckable(True)
                 action.setChecked(True)
@@ -515,6 +519,9 @@ class MainWindow(QMainWindow):
 
     def _when_idle(self, handler: Callable[[], object]) -> None:
         self.workspace.decisions.when_idle(handler)
+
+    def _when_settled(self, handler: Callable[[], object]) -> None:
+        self.workspace.decisions.when_settled(handler)
 
     def _on_changed(self, change: Change) -> None:
         """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""

@@ -10,6 +10,13 @@ an actor and link the mention to it) is one command: one Ctrl+Z undoes both.
 Order: while a decision is on its way, the next key press waits (:meth:`DecisionStack.when_idle`) and runs once
 the result is drawn, so every key acts on what the analyst sees, exactly as if the database answered at once.
 
+Drawn ahead: accepting or rejecting a suggestion has a result the view can draw exactly before the database
+has it (the row's new status). Such a decision is drawn at once and handed over with its ``rollback``; it does
+not hold up the keys that only move on or decide *another* row (:meth:`DecisionStack.when_settled`), so the key
+press is painted in one frame even while a suggestion run holds the database. Its rows, read on the database
+thread, replace the drawn guess when they come back; a refusal or a failure calls ``rollback`` (the row is drawn
+as it was) before it is reported.
+
 Errors: a refusal (``ValidationError``: an offset outside the text, a deleted row) is reported by ``failed`` as
 before. Anything else is a bug or a broken database: it is logged with its traceback and reported by ``crashed``,
 which the window shows until the analyst dismisses it.
@@ -93,8 +100,10 @@ class DecisionStack(QObject):
         self.stack = QUndoStack(self)
         #: Called on the GUI thread when a decision is asked for: the reader of the view as it is then.
         self.view_reader: Callable[[], Reader] = lambda: (lambda change: None)
-        self._waiting: deque[Callable[[], object]] = deque()
+        # Key presses that wait, each with whether it needs every decision drawn (else: the blocking ones).
+        self._waiting: deque[tuple[Callable[[], object], bool]] = deque()
         self._in_flight = 0
+        self._blocking = 0  # decisions on their way that were not drawn ahead
 
     # ------------------------------------------------------------------ order
     @property
@@ -104,27 +113,48 @@ class DecisionStack(QObject):
 
     def when_idle(self, intent: Callable[[], object]) -> None:
         """Run ``intent`` (what a key does) now, or after the decisions on their way are drawn."""
-        if self.busy:
-            self._waiting.append(intent)
+        self._when(intent, needs_idle=True)
+
+    def when_settled(self, intent: Callable[[], object]) -> None:
+        """Run ``intent`` now unless a decision that was not drawn ahead is on its way (or a key waits).
+
+        For the keys that act on what is drawn without depending on the answer of a decision drawn ahead: move
+        to the next item, accept or reject another suggestion (a key on the row drawn ahead itself waits,
+        :meth:`Workspace.decide_ahead`).
+        """
+        self._when(intent, needs_idle=False)
+
+    def _when(self, intent: Callable[[], object], needs_idle: bool) -> None:
+        if self._waiting or (self._in_flight if needs_idle else self._blocking):
+            self._waiting.append((intent, needs_idle))
             return
         intent()
         self._check_idle()
 
     def _check_idle(self) -> None:
-        while self._in_flight == 0 and self._waiting:
-            self._waiting.popleft()()
+        while self._waiting and (self._in_flight == 0 or (self._blocking == 0 and not self._waiting[0][1])):
+            self._waiting.popleft()[0]()
         if not self.busy:
             self.busyChanged.emit(False)
             self.idle.emit()
 
-    def _submit(self, run: Callable[[], Any], on_done: Callable[[Any], None], text: str) -> None:
+    def _submit(
+        self,
+        run: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        text: str,
+        rollback: Callable[[], None] | None = None,
+    ) -> None:
         was_busy = self.busy
         self._in_flight += 1
+        blocking = rollback is None
+        self._blocking += blocking
         if not was_busy:
             self.busyChanged.emit(True)
 
         def done(result: Any) -> None:
             self._in_flight -= 1
+            self._blocking -= blocking
             try:
                 on_done(result)
             finally:
@@ -132,7 +162,10 @@ class DecisionStack(QObject):
 
         def error(exc: BaseException) -> None:
             self._in_flight -= 1
+            self._blocking -= blocking
             try:
+                if rollback is not None:
+                    rollback()
                 self._report(text, exc)
             finally:
                 self._check_idle()
@@ -153,6 +186,7 @@ class DecisionStack(QObject):
         action: Operation,
         then: FollowUp | None = None,
         on_done: Callable[[Change], None] | None = None,
+        rollback: Callable[[], None] | None = None,
     ) -> None:
         """Run ``action`` on the database thread, draw it, and push it on the stack as one undoable step.
 
@@ -162,6 +196,8 @@ class DecisionStack(QObject):
             then: an optional second mutation given the first one's Change (None: nothing more to do); it joins
                 the same undo step. If it fails, the first part stands and stays undoable.
             on_done: called with the (last) Change once it is drawn; not called when the decision was refused.
+            rollback: the caller drew the result already ("drawn ahead"); this draws the view as it was, and is
+                called instead of ``on_done`` when the decision is refused or fails.
         """
         reader = self.view_reader()
 
@@ -188,7 +224,7 @@ class DecisionStack(QObject):
             if on_done is not None:
                 on_done(done[-1][0])
 
-        self._submit(run, drawn, text)
+        self._submit(run, drawn, text, rollback)
 
     def decide_and_wait(self, text: str, action: Operation) -> Change | None:
         """As :meth:`decide`, for a dialog that needs the answer before it goes on (the codebook editor).

@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QWidget
 
 from annotator.core.changes import Change
-from annotator.core.records import ClaimView, EntityView, Span, Status
+from annotator.core.records import SUGGESTIONS_LAYER, ClaimView, EntityView, Span, Status
 from annotator.ui.workspace import actor_dialog, operations
-from annotator.ui.workspace.article_text import CLAIM
+from annotator.ui.workspace.article_text import CLAIM, ENTITY
 from annotator.ui.workspace.workspace import Workspace, describe_attribute
 
 
@@ -54,16 +54,19 @@ class Edits:
         if row is None:
             ws.message.emit("Nothing selected: N / P go to the next or previous suggestion.")
             return
+        if (ENTITY if isinstance(row, EntityView) else CLAIM, row.id) in ws.ahead:
+            # The row's own decision is still on its way: act on its answer (the annotator's row), in order.
+            ws.decisions.when_idle(lambda: self._accept_or_reject(accept))
+            return
         verb = "Accepted" if accept else "Rejected"
         text = f"{verb} {row.label} “{row.text}”" if isinstance(row, EntityView) else f"{verb} claim"
         operation = operations.accept if accept else operations.reject
-        was_suggestion = row.status == Status.SUGGESTED
-
-        def advance(_change: Change) -> None:
-            if was_suggestion and ws.suggestions():
-                ws.next_suggestion()
-
-        self._decide(text, operation, row, on_done=advance)
+        action = partial(operation, ws.repo, ws.annotator, row)
+        if row.status == Status.SUGGESTED and row.layer == SUGGESTIONS_LAYER:
+            # An open suggestion becomes exactly this: draw it now, and go on to the next one.
+            ws.decide_ahead(text, action, row, Status.ACCEPTED if accept else Status.REJECTED, then_move=True)
+            return
+        ws.decide(text, action)
 
     def accept_all(self) -> None:
         ws = self.ws

@@ -9,6 +9,7 @@ decisions and reverts. The workspace subscribes to its own stack and draws that 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -144,6 +145,8 @@ class Workspace(QObject):
         self.entities: list[EntityView] = []
         self.claims: list[ClaimView] = []
         self.current: Item | None = None
+        #: Rows drawn ahead of their decision (:meth:`decide_ahead`) whose answer has not come back yet, as drawn.
+        self.ahead: dict[Item, EntityView | ClaimView] = {}
         self._committing = False
         # A mode that shows the rows its own way (review: all layers, agreement); None = the annotator's view.
         self.presenter: Callable[[], None] | None = None
@@ -161,6 +164,7 @@ class Workspace(QObject):
         self.article = self.repo.article(article_id) if article_id is not None else None
         self.pane.set_article(self.article)
         self.entities, self.claims = [], []
+        self.ahead.clear()
         if self.article is not None:
             self.entities = self.repo.entities_for(self.article.id, annotator=self.annotator)
             self.claims = self.repo.claims_for(self.article.id, annotator=self.annotator)
@@ -201,16 +205,38 @@ class Workspace(QObject):
             return
         if rows is not None and rows.article_id == article_id:
             old_current = self._current_row()
+            quiet = self._answers_as_drawn(rows)
             if rows.entities is not None:
                 entities = _patched(self.entities, rows.entities, self.annotator) if rows.patch else rows.entities
-                self.entities = sorted(entities, key=lambda e: (e.start, e.end, e.id))
+                self.entities = sorted(self._keep_ahead(entities, ENTITY), key=lambda e: (e.start, e.end, e.id))
             if rows.claims is not None:
                 claims = _patched(self.claims, rows.claims, self.annotator) if rows.patch else rows.claims
-                self.claims = sorted(claims, key=lambda c: (claim_start(c), c.id))
+                self.claims = sorted(self._keep_ahead(claims, CLAIM), key=lambda c: (claim_start(c), c.id))
             self.current = self._follow(old_current, change)
-            self._show()
+            if quiet:
+                self.entity_panel.set_entities(self.entities)
+                self.claim_panel.set_claims(self.claims)
+                self.text.take_rows(self.entities, self.claims, self.current)
+                self._sync_panels()
+            else:
+                self._show()
         self.articleTouched.emit(article_id)
         self.changed.emit(change)
+
+    def _answers_as_drawn(self, rows: ViewRows) -> bool:
+        """The rows are the database's answer to decisions drawn ahead, and look exactly as they were drawn."""
+        if not rows.patch or self.presenter is not None or not self.ahead:
+            return False
+        fresh: list[EntityView | ClaimView] = [*(rows.entities or ()), *(rows.claims or ())]
+        for row in fresh:
+            kind = ENTITY if isinstance(row, EntityView) else CLAIM
+            guess = self.ahead.get((kind, row.derived_from)) if row.derived_from is not None else None
+            if guess is None or dataclasses.replace(
+                row, id=guess.id, layer=guess.layer, origin=guess.origin, derived_from=guess.derived_from,
+                annotator=guess.annotator,
+            ) != guess:
+                return False
+        return bool(fresh)
 
     def apply_codebook(self) -> None:
         """Show the project's codebook as stored now (an edit, its undo): colours, labels, the claim editor's
@@ -245,11 +271,15 @@ class Workspace(QObject):
         return next((row for row in rows if row.id == self.current[1]), None)
 
     def _follow(self, old: EntityView | ClaimView | None, change: Change) -> Item | None:
-        """The item to keep current after a refresh: a created row, the same row, or what replaced it."""
-        if change.created_entity_id is not None and any(e.id == change.created_entity_id for e in self.entities):
-            return ENTITY, change.created_entity_id
-        if change.created_claim_id is not None and any(c.id == change.created_claim_id for c in self.claims):
-            return CLAIM, change.created_claim_id
+        """The item to keep current after a refresh: a created row, the same row, or what replaced it.
+
+        A row created by a decision drawn ahead is its answer: the analyst has moved on already.
+        """
+        for made, created, shown in ((ENTITY, change.created_entity_id, self.entities),
+                                     (CLAIM, change.created_claim_id, self.claims)):
+            new = next((r for r in shown if r.id == created), None) if created is not None else None
+            if new is not None and (made, new.derived_from) not in self.ahead:
+                return made, new.id
         if old is None or self.current is None:
             return None
         kind = self.current[0]
@@ -319,19 +349,24 @@ class Workspace(QObject):
         Returns:
             False when no suggestion is left to decide.
         """
-        items = self.suggestions()
-        if not items:
+        target = self._neighbour(step)
+        if target is None:
             self.message.emit("Every suggestion is decided: Ctrl+Enter marks the article done and opens the next.")
             return False
+        self.set_current(target)
+        return True
+
+    def _neighbour(self, step: int) -> Item | None:
+        """The next (step 1) or previous (step -1) open suggestion in text order, wrapping around (None: none)."""
+        items = self.suggestions()
+        if not items:
+            return None
         here = self._position()
         if step > 0:
             after = [item for key, item in items if key > here]
-            target = after[0] if after else items[0][1]
-        else:
-            before = [item for key, item in items if key < here]
-            target = before[-1] if before else items[-1][1]
-        self.set_current(target)
-        return True
+            return after[0] if after else items[0][1]
+        before = [item for key, item in items if key < here]
+        return before[-1] if before else items[-1][1]
 
     def next_claim(self, step: int = 1) -> None:
         if not self.claims:
@@ -381,6 +416,63 @@ class Workspace(QObject):
                 on_done(change)
 
         self.decisions.decide(text, action, then, drawn)
+
+    def decide_ahead(
+        self, text: str, action: Operation, row: EntityView | ClaimView, status: Status, then_move: bool
+    ) -> None:
+        """A decision whose result is drawn at once: ``row`` (an open suggestion) shown with ``status``.
+
+        The analyst sees the decision in the same frame as the key press; the database has it a moment later
+        (while a suggestion run writes, that moment can be long), and its rows then replace the drawn guess. A
+        refusal or a failure draws the row as it was. A key on a row drawn ahead waits for its answer.
+
+        Args:
+            text: what the analyst did (status bar, undo history).
+            action: the operation.
+            row: the suggestion decided on.
+            status: what the decision makes of it (accepted or rejected).
+            then_move: go on to the next open suggestion at once.
+        """
+        self.commit_pending()
+        item: Item = (ENTITY if isinstance(row, EntityView) else CLAIM, row.id)
+        guess = dataclasses.replace(row, status=status)
+        self._replace_row(row, guess)
+        self.ahead[item] = guess
+        # One drawing of the decided row with the next suggestion already current (the key press's frame).
+        target = self._neighbour(1) if then_move else None
+        if target is not None:
+            self.current = target
+        self._show()
+        if target is not None:
+            self.text.scroll_to_current()
+        self.message.emit(text)
+
+        def rollback() -> None:
+            self.ahead.pop(item, None)
+            if self._replace_row(guess, row):
+                self._show()
+
+        def answered(_change: Change) -> None:
+            self.ahead.pop(item, None)
+
+        self.decisions.decide(text, action, on_done=answered, rollback=rollback)
+
+    def _replace_row(self, old: EntityView | ClaimView, new: EntityView | ClaimView) -> bool:
+        """Put ``new`` where ``old`` is in the view (False: ``old`` is not shown any more)."""
+        rows: list[EntityView] | list[ClaimView] = self.entities if isinstance(old, EntityView) else self.claims
+        for index, shown in enumerate(rows):
+            if shown is old:
+                rows[index] = new  # type: ignore[assignment]
+                return True
+        return False
+
+    def _keep_ahead(self, rows: list[R], kind: str) -> list[R]:
+        """Rows read from the database with the rows still drawn ahead of their decision drawn as guessed (a
+        re-read of the whole article may come back before the database has those decisions)."""
+        if not self.ahead:
+            return rows
+        guessed = self.ahead
+        return [guessed.get((kind, row.id), row) for row in rows]  # type: ignore[misc]
 
     def selection(self) -> tuple[int, int] | None:
         """The selected text snapped to whole tokens, or None (with a message) without a usable selection."""

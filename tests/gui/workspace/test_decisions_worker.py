@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,15 +98,8 @@ def test_keys_typed_during_a_suggestion_job_keep_their_order_and_undo(
 @pytest.fixture
 def log_file(tmp_path: Path) -> Iterator[Path]:
     """The error log in a temporary file (the app configures it at start); removed afterwards."""
-    logger = logging.getLogger("annotator")
-    handlers, level = list(logger.handlers), logger.level
-    path = error_log.configure_logging(tmp_path / "logs" / "annotator.log")
-    yield path
-    for handler in logger.handlers[:]:
-        if handler not in handlers:
-            logger.removeHandler(handler)
-            handler.close()
-    logger.setLevel(level)
+    with error_log.logging_to(tmp_path / "logs" / "annotator.log") as path:
+        yield path
 
 
 def test_an_unexpected_error_is_logged_and_stays_until_dismissed(
@@ -140,3 +132,60 @@ def test_a_refusal_stays_a_status_bar_message(
     assert "deleted by another instance" in window.statusBar().currentMessage()
     assert not window.error_banner.isVisible()
     assert log_file.read_text(encoding="utf-8") == ""
+    # The decision was drawn ahead of the database: the refusal draws the suggestion as it was, not undoable.
+    assert entity_by_text(window.workspace.entities, "Shinzo Abe").status == Status.SUGGESTED
+    assert window.workspace.ahead == {} and not window.workspace.decisions.stack.canUndo()
+
+
+def test_a_suggestion_decided_while_the_database_is_held_is_drawn_at_once_then_answered(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    """Drawn ahead: the key press shows the decision and the next suggestion in the same frame, before the
+    database has it; its answer (the annotator's row) then takes the guess's place without moving the analyst."""
+    workspace = window.workspace
+    writer = sqlite3.connect(repo.location, timeout=5)
+    writer.execute("BEGIN IMMEDIATE")  # a suggestion run's write lock: the decision cannot be written yet
+    try:
+        abe = workspace.current_entity()
+        assert abe.text == "Shinzo Abe" and abe.status == Status.SUGGESTED
+        type_key(qtbot, window, "a")
+        assert workspace.decisions.busy and own_entities(repo, articles["abe"]) == []
+        drawn = entity_by_text(workspace.entities, "Shinzo Abe")
+        assert drawn.status == Status.ACCEPTED
+        assert entity_by_text(workspace.entity_panel.model.rows(), "Shinzo Abe").status == Status.ACCEPTED
+        assert workspace.current_entity().text == "Vladimir Putin"  # moved on at once
+        # Moving on and deciding another suggestion do not wait for the database either.
+        type_key(qtbot, window, "x")
+        assert entity_by_text(workspace.entities, "Vladimir Putin").status == Status.REJECTED
+        assert workspace.current_entity().text == "Sochi"
+    finally:
+        writer.rollback()
+        writer.close()
+    settle(qtbot, window)
+    own = {e.text: e.status for e in own_entities(repo, articles["abe"])}
+    assert own == {"Shinzo Abe": Status.ACCEPTED, "Vladimir Putin": Status.REJECTED}
+    shown = {e.text: e for e in workspace.entities}
+    assert shown["Shinzo Abe"].derived_from == abe.id and shown["Shinzo Abe"].layer == "alice"
+    assert workspace.current_entity().text == "Sochi" and workspace.ahead == {}
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # undo is still one decision at a time
+    assert {e.text for e in own_entities(repo, articles["abe"])} == {"Shinzo Abe"}
+
+
+def test_a_key_on_a_row_still_drawn_ahead_waits_for_its_answer(
+    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+) -> None:
+    workspace = window.workspace
+    writer = sqlite3.connect(repo.location, timeout=5)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        abe = workspace.current_entity()
+        type_key(qtbot, window, "a")
+        workspace.set_current(("entity", abe.id))  # the analyst clicks the row drawn ahead
+        type_key(qtbot, window, "x")  # rejects it: acts on the annotator's row once the accept is answered
+        assert entity_by_text(workspace.entities, "Shinzo Abe").status == Status.ACCEPTED
+    finally:
+        writer.rollback()
+        writer.close()
+    settle(qtbot, window)
+    assert {e.text: e.status for e in own_entities(repo, articles["abe"])} == {"Shinzo Abe": Status.REJECTED}
+    assert entity_by_text(workspace.entities, "Shinzo Abe").status == Status.REJECTED
