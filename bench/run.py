@@ -55,6 +55,7 @@ class Sizes:
     import_files: int = 10_000
     export_articles: int = 10_000
     network_claims: int = 100_000
+    codebook_mentions: int = 100_000
     ingest_articles: int = 10_000
     nexis_articles: int = 500
     near_duplicate_articles: int = 100_000
@@ -68,7 +69,8 @@ class Sizes:
 TINY = Sizes(overhead_articles=6, overhead_repeats=1, gui_words=400, gui_spans=20, gui_claims=4, gui_opens=3,
              decisions=4, gui_rounds=1, big_project=300, huge_project=600, import_files=20, export_articles=20,
              network_claims=300, ingest_articles=20, nexis_articles=5, near_duplicate_articles=50,
-             team_annotators=2, team_decisions=5, team_suggest=4, load_articles=40, load_presses=4)
+             team_annotators=2, team_decisions=5, team_suggest=4, codebook_mentions=400, load_articles=40,
+             load_presses=4)
 
 
 def machine() -> str:
@@ -272,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--tiny", action="store_true", help="tiny corpora (smoke test; numbers mean nothing)")
     parser.add_argument("--only", action="append",
-                        choices=("suggest", "gui", "load", "big", "io", "networks", "sources", "team", "training"),
+                        choices=("suggest", "gui", "load", "big", "io", "networks", "sources", "team", "training",
+                                 "codebook"),
                         help="run only these groups (their figures replace the same figures in the output)")
     parser.add_argument("--output", default=str(HERE / "results.json"))
     parser.add_argument("--cache", default=str(HERE / ".work"), help="where the 100k-article project is kept")
@@ -281,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
                              "SQLite file), e.g. postgresql://localhost/bench")
     args = parser.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
-    groups = args.only or ["suggest", "gui", "load", "big", "io", "networks", "sources", "team", "training"]
+    groups = args.only or ["suggest", "gui", "load", "big", "io", "networks", "sources", "team", "training",
+                           "codebook"]
     where = machine()
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
@@ -309,6 +313,10 @@ def main(argv: list[str] | None = None) -> int:
                 cache = Path(args.cache) if not args.tiny else work / "cache"
                 rows = bench_networks(sizes.network_claims, 5 if not args.tiny else 1)
                 rows += bench_claims_read(cache, sizes.network_claims)
+            elif group == "codebook":
+                from bench.codebook import bench_codebook
+
+                rows = bench_codebook(work, sizes.codebook_mentions)
             elif group == "sources":
                 from bench.sources import bench_ingest, bench_sources
 

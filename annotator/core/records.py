@@ -150,7 +150,7 @@ class ClaimIn:
 class ActorIn:
     key: str
     name: str
-    kind: str = "PERSON"
+    kind: str = ""  # one of the codebook's labels; "" when the input gives none
     aliases: list[str] = field(default_factory=list)
     parent: str | None = None  # key of another ActorIn
     notes: str = ""

@@ -249,7 +249,8 @@ def actor_from_dict(item: Any) -> ActorIn:
     return ActorIn(
         key=key,
         name=name,
-        kind=_as_str(item.get("kind"), f"actor {key} kind") or "PERSON",
+        # No kind given: unknown (kinds are the project's labels; no label is assumed).
+        kind=_as_str(item.get("kind"), f"actor {key} kind") or "",
         aliases=list(aliases),
         parent=_as_str(item.get("parent"), f"actor {key} parent"),
         notes=_as_str(item.get("notes"), f"actor {key} notes") or "",

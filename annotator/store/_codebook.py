@@ -42,7 +42,7 @@ from annotator.core.errors import ValidationError
 from annotator.core.records import ArticleIn
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder, snapshot
-from annotator.store.models import Actor, Claim, Entity, ProjectCodebook, upsert
+from annotator.store.models import Actor, Article, Claim, Entity, ProjectCodebook, upsert
 
 CODEBOOK_ID = 1
 
@@ -132,23 +132,25 @@ def usage_count(st: StoreContext, section: Section, name: str) -> int:
 
 
 def where_used(st: StoreContext, section: Section, name: str, limit: int | None = None) -> list[CodeUse]:
-    """Every live entity or claim coded with ``name``, by article position then id."""
+    """Every live entity or claim coded with ``name`` (the first ``limit``), by article position then id."""
     require(st.codebook(), section, name)
     if section == Section.VARIABLE:
-        ids = [i for i, _, _ in _variable_rows(name, True)]
         model: Any = Claim
         table = "claim"
+        ids = [i for i, _, _ in _variable_rows(name, True)]
+        condition = model.id.in_(ids) if ids else (model.id < 0)
     else:
         table, model, column = _targets(section)[0]
-        ids = _ids_with(model, column, _stored_value(st, section, name), True)
-    out: list[CodeUse] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = model.select(model.id, model.article, model.layer, model.status).where(model.id.in_(chunk)).tuples()
-        out.extend(CodeUse(table, int(i), str(a), int(lay), str(s)) for i, a, lay, s in rows)
-    positions = st.article_positions({u.article_id for u in out})
-    out.sort(key=lambda u: (positions.get(u.article_id, 0), u.row_id))
-    return out[:limit] if limit is not None else out
+        condition = getattr(model, column) == _stored_value(st, section, name)
+    query = (
+        model.select(model.id, model.article, model.layer, model.status)
+        .join(Article, on=(model.article == Article.id))
+        .where(condition, model.deleted == False)  # noqa: E712
+        .order_by(Article.position, model.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [CodeUse(table, int(i), str(a), int(lay), str(s)) for i, a, lay, s in query.tuples()]
 
 
 # ---------------------------------------------------------------------- recoding rows

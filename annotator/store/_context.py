@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -248,15 +248,6 @@ class StoreContext:
         if row is None:
             raise NotFoundError(f"unknown annotator {name!r}; start a session with that name first")
         return int(row[0]), str(row[1])
-
-    @staticmethod
-    def article_positions(article_ids: Iterable[str]) -> dict[str, int]:
-        ids = sorted(set(article_ids))
-        out: dict[str, int] = {}
-        for i in range(0, len(ids), 500):
-            query = Article.select(Article.id, Article.position).where(Article.id.in_(ids[i : i + 500]))
-            out.update({str(a): int(p) for a, p in query.tuples()})
-        return out
 
     # ------------------------------------------------------------------ layers
     def _forget_layers(self) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from annotator.core.actor_levels import ActorLevel
@@ -47,6 +47,8 @@ class AnalysisWindow(QMainWindow):
         layers = analysis.claim_layers(repo)
         self.claims = ClaimsPanel(layers, self._load_table, self)
         self.network = NetworkPanel(layers, self._load_statements, self)
+        # Actors are coloured as their kind's label is in the text: one vocabulary, the project's codebook.
+        self.network.canvas.kind_colors = {label.name: QColor(label.color) for label in repo.codebook().labels}
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.claims, "Claims")
         self.tabs.addTab(self.network, "Network")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -53,7 +54,8 @@ from annotator.core.codebook import (
     Variable,
     VariableType,
 )
-from annotator.core.codebook_edit import add, free_name, items, move, update
+from annotator.core.codebook_edit import MergeReport, add, free_name, items, move, update
+from annotator.core.errors import AnnotatorError
 from annotator.store.repository import Repository
 
 #: The tabs, in order, with their titles.
@@ -95,12 +97,14 @@ class SectionPage(QWidget):
         self.setObjectName(f"codebookPage_{section.value}")
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("codes")
-        self.tree.setHeaderLabels(["Name", "Used by", "Description"])
+        described = "Description; keywords" if section == Section.ISSUE else "Description"
+        self.tree.setHeaderLabels(["Name", "Used by", described])
         self.tree.setRootIsDecorated(section == Section.ISSUE)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setAlternatingRowColors(True)
-        self.tree.setColumnWidth(0, 260)
-        self.tree.setColumnWidth(1, 70)
+        # Issue codes are paths ("territorial dispute/sovereignty"): their column is wider.
+        self.tree.setColumnWidth(0, 380 if section == Section.ISSUE else 240)
+        self.tree.setColumnWidth(1, 80)
         self.tree.currentItemChanged.connect(lambda _cur, _prev: self._show_current())
 
         self.name = QLineEdit()
@@ -135,7 +139,9 @@ class SectionPage(QWidget):
             row = QHBoxLayout()
             row.addWidget(self.color, 1)
             row.addWidget(self.color_button)
-            form.addRow("&Colour", row)
+            color_label = QLabel("&Colour")
+            color_label.setBuddy(self.color)  # Alt+C reaches the field, as the other rows' labels do
+            form.addRow(color_label, row)
             form.addRow("&Actor", self.actor)
         if section == Section.STANCE:
             form.addRow("Value", self.value)
@@ -239,7 +245,8 @@ class SectionPage(QWidget):
         if self.section == Section.ISSUE:
             parents: dict[str | None, Any] = {None: self.tree}
             for row in self.book.issue_rows():
-                node = self._row(parents[row.parent], row.issue.code, row.issue.description)
+                described = "; ".join(x for x in (row.issue.description, ", ".join(row.issue.keywords)) if x)
+                node = self._row(parents[row.parent], row.issue.code, described)
                 parents[row.issue.code] = node
                 chosen = node if row.issue.code == wanted else chosen
             self.tree.expandAll()
@@ -453,9 +460,10 @@ class SectionPage(QWidget):
         if name is None:
             return
         repo = self.editor.repo
-        uses = repo.where_used(self.section, name)
+        total = repo.code_usage(self.section, name)
+        uses = repo.where_used(self.section, name, limit=WHERE_USED_LIMIT)
         self.uses.clear()
-        for use in uses[:WHERE_USED_LIMIT]:
+        for use in uses:
             title = repo.article(use.article_id).title or use.article_id
             if use.table == "entity":
                 row = repo.entity(use.row_id)
@@ -466,8 +474,8 @@ class SectionPage(QWidget):
             entry = QListWidgetItem(f"{title} — {what} · {row.layer if use.table == 'entity' else claim.layer}")
             entry.setData(NAME_ROLE, (use.article_id, use.table, use.row_id))
             self.uses.addItem(entry)
-        more = f" (the first {WHERE_USED_LIMIT} listed)" if len(uses) > WHERE_USED_LIMIT else ""
-        self.uses_title.setText(f"“{name}” is used by {len(uses)} rows{more}. Enter opens one.")
+        more = f" (the first {WHERE_USED_LIMIT} listed)" if total > WHERE_USED_LIMIT else ""
+        self.uses_title.setText(f"“{name}” is used by {total} rows{more}. Enter opens one.")
         self.uses_title.show()
         self.uses.show()
         if self.uses.count():
@@ -524,6 +532,11 @@ class CodebookEditor(QDialog):
         self.status.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.close)
+        import_button = close.addButton("Import file…", QDialogButtonBox.ButtonRole.ActionRole)
+        export_button = close.addButton("Export file…", QDialogButtonBox.ButtonRole.ActionRole)
+        import_button.setToolTip("Merge a codebook file by name: new codes are added, existing ones updated")
+        import_button.clicked.connect(lambda: self._choose_file(save=False))
+        export_button.clicked.connect(lambda: self._choose_file(save=True))
         for button in close.buttons():
             # Enter saves the field it is typed in; only Esc or the button close the editor.
             if isinstance(button, QPushButton):
@@ -606,6 +619,49 @@ class CodebookEditor(QDialog):
             return False
         self.message(f"{text}: saved (Ctrl+Z in the main window undoes it).")
         self.reload(select)
+        return True
+
+    def _choose_file(self, save: bool) -> None:
+        dialog = QFileDialog(self, "Export the codebook" if save else "Import a codebook", "",
+                             "Codebook files (*.json);;All files (*)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
+        if save:
+            dialog.setDefaultSuffix("json")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.export_file if save else self.import_file)
+        dialog.open()
+
+    def import_file(self, path: str) -> bool:
+        """Merge a codebook file into the project's by name (one undoable step); a bad file changes nothing."""
+        from annotator.jobs.projects import load_codebook
+
+        try:
+            incoming = load_codebook(path)
+        except AnnotatorError as exc:
+            self.message(str(exc))
+            return False
+        reports: list[MergeReport] = []
+
+        def merge() -> Change:
+            change, report = self.repo.merge_codebook(incoming, self.annotator)
+            reports.append(report)
+            return change
+
+        if not self.apply(f"Import the codebook {path}", merge):
+            return False
+        lines = reports[0].lines() if reports else []
+        self.message(f"Imported {path}: " + ("; ".join(lines) if lines else "nothing new") + ". Ctrl+Z undoes it.")
+        return True
+
+    def export_file(self, path: str) -> bool:
+        from annotator.jobs.projects import export_codebook
+
+        try:
+            export_codebook(self.repo, path)
+        except AnnotatorError as exc:
+            self.message(str(exc))
+            return False
+        self.message(f"Exported the codebook to {path}.")
         return True
 
     def save(self, text: str, book: Codebook, select: tuple[Section, str] | None = None) -> bool:

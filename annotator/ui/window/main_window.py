@@ -276,6 +276,8 @@ class MainWindow(QMainWindow):
 
     def reload_article(self) -> None:
         """Re-read the open article from the database (after a background job changed its suggestions)."""
+        if self.repo.codebook() != self.workspace.codebook:
+            self._codebook_changed()  # an import brought codes the project lacked
         self.articles.apply_filter()
         self.refresh_progress()
         current = self.current_article_id

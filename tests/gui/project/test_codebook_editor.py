@@ -187,3 +187,33 @@ def test_the_editor_looks_right(qtbot: Any, window: Any, tmp_path: Path) -> None
     assert editor.grab().save(str(shot))
     assert shot.stat().st_size > 10_000
     show_window(qtbot, window)
+
+
+def test_import_and_export_a_codebook_file(qtbot: Any, window: Any, repo: Any, tmp_path: Path) -> None:
+    import json
+
+    from annotator.io.codebook_file import read_codebook
+
+    editor = open_editor(qtbot, window)
+    out = tmp_path / "mine.json"
+    assert editor.export_file(str(out)) and read_codebook(out) == repo.codebook()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "annotator-codebook", "version": 1, "labels": [{"name": ""}]}), "utf-8")
+    before = repo.codebook()
+    assert not editor.import_file(str(bad))
+    assert "bad.json: $.labels[0].name" in editor.status.text() and repo.codebook() == before
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"format": "annotator-codebook", "version": 1,
+                                 "labels": [{"name": "PARTY", "color": "#654321"}]}), "utf-8")
+    assert editor.import_file(str(extra))
+    assert "added label: PARTY" in editor.status.text()
+    assert repo.labels()[-1] == "PARTY" and window.workspace.labels[-1] == "PARTY"
+    assert editor.page().tree.topLevelItem(editor.page().tree.topLevelItemCount() - 1).text(0) == "PARTY"
+
+
+def test_codes_an_import_adds_show_after_the_job(qtbot: Any, window: Any, repo: Any) -> None:
+    from annotator.core.records import ArticleIn, EntityIn
+
+    repo.add_article(ArticleIn(text="Maria Schmidt spoke.", entities=[EntityIn(0, 13, "SPEAKER")]))
+    window.reload_article()  # what the window does when a background import finishes
+    assert "SPEAKER" in window.workspace.labels and window.articles.filter_label.findData("SPEAKER") > 0
