@@ -18,14 +18,12 @@ from functools import cached_property
 from typing import Any
 
 from annotator.core.codebook import EMPTY_CODEBOOK, Codebook
-from annotator.core.records import ActorView, ArticleView, ClaimView, EntityView, RoleView, Span
+from annotator.core.records import PIECE_JOIN, ActorView, ArticleRecord, ClaimView, EntityView, RoleView, Span
 
 #: The ``format`` and ``version`` of the JSON export (bump the version on an incompatible change).
 EXPORT_FORMAT = "annotator-export"
 EXPORT_VERSION = 2
 TOOL_NAME = "annotator"
-#: Joins the pieces of a discontinuous role in its ``text``.
-PIECE_JOIN = " … "
 
 
 @dataclass
@@ -39,7 +37,7 @@ class ExportArticle:
         claims: claims to write.
     """
 
-    article: ArticleView
+    article: ArticleRecord
     status: str
     entities: list[EntityView] = field(default_factory=list)
     claims: list[ClaimView] = field(default_factory=list)
