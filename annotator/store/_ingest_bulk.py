@@ -135,6 +135,17 @@ def _candidates(ext_id: str | None, sha: str, safe: Any) -> list[str]:
     return [*out, sha[:12], sha[:16], sha[:24], sha]
 
 
+def _free_id(candidates: list[str], taken: set[str], known: set[str]) -> str:
+    """The first candidate neither stored (checked now if ``known`` lacks it) nor ``taken`` in this batch."""
+    for candidate in candidates:
+        if candidate not in known:
+            known.add(candidate)
+            taken |= _taken([candidate])
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("the full text hash is always free: the text is not stored")  # pragma: no cover
+
+
 def _insert_entities(database: Any, rows: list[tuple[Any, ...]], article_ids: list[str]) -> dict[str, list[int]]:
     """Insert the new articles' entity rows; returns their ids by article, in insertion order."""
     if not rows:
@@ -193,7 +204,11 @@ def add_articles_bulk(
         first_of[sha] = i
         todo.append(i)
 
-    taken = _taken([c for i in todo for c in _candidates(articles[i].ext_id, shas[i], safe_id)])
+    # The first two candidates of each article are checked in bulk (nearly always one is free); a longer one
+    # only when both are taken.
+    checked = [c for i in todo for c in _candidates(articles[i].ext_id, shas[i], safe_id)[:2]]
+    taken = _taken(checked)
+    known = set(checked)
     position = int(Article.select(fn.MAX(Article.position)).scalar() or 0)
     batch = _Batch(st, annotator)
     stamp = now()
@@ -202,7 +217,7 @@ def add_articles_bulk(
     created: list[tuple[int, str]] = []
     for i in todo:
         article = articles[i]
-        article_id = next(c for c in _candidates(article.ext_id, shas[i], safe_id) if c not in taken)
+        article_id = _free_id(_candidates(article.ext_id, shas[i], safe_id), taken, known)
         try:
             rows = batch.entity_rows(article_id, article, stamp)
         except AnnotatorError as error:
