@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 from annotator.core.records import ClaimKind
 from annotator.nlp.claim_lexicon import CueLexicon
 from annotator.nlp.claim_quotes import QuoteIndex
-from annotator.nlp.claim_spans import Candidate, Sentences, pieces, source_span, token_span
+from annotator.nlp.claim_spans import Candidate, Sentences, cue_candidate, token_span
 
 
 def phrase_candidates(
@@ -37,24 +37,13 @@ def phrase_candidates(
             clause = first.head if first.head.i != first.i else sent.root
             if clause.i in phrase_tokens:
                 clause = sent.root
-            content_tokens = [t for t in sents.of(clause.i) if t.i not in phrase_tokens]
-            content = pieces(content_tokens)
-            cue_span = token_span(doc[i : i + n], keep_quotes=False)
-            if not content or cue_span is None:
-                continue
-            out.append(
-                Candidate(
-                    cue=[cue_span],
-                    content=content,
-                    source_token=src,
-                    source=source_span(src, stop_deps),
-                    kind=phrase.kind,
-                    form=phrase.form,
-                    anchor=first.i,
-                    rank=1,
-                    frame="phrase",
-                )
+            found = cue_candidate(
+                cue=doc[i : i + n], content=[t for t in sents.of(clause.i) if t.i not in phrase_tokens],
+                source_token=src, stop_deps=stop_deps, kind=phrase.kind, form=phrase.form, anchor=first.i, rank=1,
+                frame="phrase",
             )
+            if found is not None:
+                out.append(found)
     return out
 
 
@@ -184,22 +173,10 @@ def noun_candidates(
             for child in tok.head.children:
                 if child.dep_ in ("attr", "ccomp", "acomp", "xcomp") and child.i > tok.i:
                     content_tokens.extend(child.subtree)
-        content = pieces(content_tokens)
-        cue_span = token_span([tok], keep_quotes=False)
-        if not content or cue_span is None:
-            continue
-        src = sources[0]
-        out.append(
-            Candidate(
-                cue=[cue_span],
-                content=content,
-                source_token=src,
-                source=source_span(src, stop_deps),
-                kind=ClaimKind.OTHER,
-                form=lexicon.nouns[tok.lemma_.lower()],
-                anchor=tok.i,
-                rank=6,
-                frame="noun",
-            )
+        found = cue_candidate(
+            cue=[tok], content=content_tokens, source_token=sources[0], stop_deps=stop_deps, kind=ClaimKind.OTHER,
+            form=lexicon.nouns[tok.lemma_.lower()], anchor=tok.i, rank=6, frame="noun",
         )
+        if found is not None:
+            out.append(found)
     return out
