@@ -47,17 +47,13 @@ def phrase_candidates(
     return out
 
 
-#: Entity labels of a "Speaker:" that can make a claim.
-_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-
-
-def _names_a_speaker(speaker: Span) -> bool:
+def _names_a_speaker(speaker: Span, speaker_labels: frozenset[str]) -> bool:
     """Whether the words before a headline colon are a speaker: a named actor, or a plural noun of people.
 
     A headline's names are often not tagged ("Lavrov:" alone reads as a noun), so a speaker the article names
     elsewhere as a person, organisation, country or group counts too ("Sergei Lavrov said ...").
     """
-    if any(t.ent_type_ in _SPEAKER_LABELS for t in speaker):
+    if any(t.ent_type_ in speaker_labels for t in speaker):
         return True
     root = speaker.root
     if root.tag_ in ("NNS", "NNPS") and root.ent_type_ == "":
@@ -66,7 +62,7 @@ def _names_a_speaker(speaker: Span) -> bool:
     if not words:
         return False
     for ent in speaker.doc.ents:
-        if ent.label_ not in _SPEAKER_LABELS or (ent.start < speaker.end and speaker.start < ent.end):
+        if ent.label_ not in speaker_labels or (ent.start < speaker.end and speaker.start < ent.end):
             continue
         names = [t.lower_ for t in ent]
         if any(names[i : i + len(words)] == words for i in range(len(names) - len(words) + 1)):
@@ -74,7 +70,9 @@ def _names_a_speaker(speaker: Span) -> bool:
     return False
 
 
-def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: int) -> list[Candidate]:
+def colon_candidates(
+    doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: int, speaker_labels: frozenset[str]
+) -> list[Candidate]:
     """Headline and caption convention "Speaker: what they said" (no verb; the colon is the cue)."""
     out: list[Candidate] = []
     text = doc.text
@@ -96,7 +94,7 @@ def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: 
             continue
         # Headlines are title case too ("Stealth Over Health: ..."): the part before the colon must name
         # someone who can speak: a person, organisation, country or group, or people ("Insiders:").
-        if not _names_a_speaker(speaker):
+        if not _names_a_speaker(speaker, speaker_labels):
             continue
         line_end = text.find("\n", tok.idx)
         line_end = len(text) if line_end < 0 else line_end
