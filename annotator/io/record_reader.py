@@ -8,7 +8,7 @@ Accepted record shapes, all with a required string ``text``:
 - the PolNeAR-like evaluation format (``id``, ``publisher``, ``text``, ``claims`` with ``[s, e]`` lists): a
   plain article, its claims are ignored;
 - an article object of our JSON / JSONL export: entities, claims and actors keep their layer (``annotator``),
-  status, origin and actor links.
+  status, origin and actor links; a JSONL line's ``codebook`` (codes the project may lack) comes with it.
 
 A record that cannot be used raises ``RecordError`` with a short reason; the caller adds the file and line.
 """
@@ -32,6 +32,7 @@ from annotator.core.records import (
     Status,
 )
 from annotator.core.text_checks import surrogate_in
+from annotator.io.codebook_file import codebook_from_object
 from annotator.io.headers import parse_date, parse_header
 
 #: Joins the pieces of a discontinuous span in a role's ``text`` (the same join the exporters write).
@@ -56,6 +57,7 @@ _ARTICLE_KEYS = frozenset(
         "spans",
         "claims",
         "actors",
+        "codebook",
     }
 )
 _SOURCE_KEYS = ("source", "outlet", "publisher")
@@ -376,4 +378,10 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     own_actors = record.get("actors")
     known = actors_by_key(own_actors) if own_actors is not None else (actors or {})
     article.actors = _referenced_actors(article, known)
+    if record.get("codebook") is not None:
+        # A line of our JSONL export carries codes (the first line the project's whole codebook): added on import.
+        try:
+            article.codebook = codebook_from_object(record["codebook"], "codebook")
+        except ValidationError as exc:
+            raise RecordError(str(exc)) from None
     return article

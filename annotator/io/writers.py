@@ -30,6 +30,7 @@ from annotator.io.export_model import (
     actor_to_dict,
     article_to_dict,
     referenced_actor_ids,
+    used_codebook,
     utc_timestamp,
     with_parents,
 )
@@ -172,13 +173,22 @@ class JsonlWriter(ArticleWriter):
 
     Each line has the shape of one article of the JSON export plus an ``"actors"`` list holding the actors
     that line refers to (its entities' and claims' actors and their parent chains), in the export's actor
-    shape with the same ``a<N>`` ids, so a line can be read alone and lines can be concatenated or split
-    freely. The context's labels and layer are not written (each entity and claim names its layer).
+    shape with the same ``a<N>`` ids, and a ``"codebook"``: on the first line the project's whole codebook, on
+    every other line the part of it the line's rows use (their labels with colours, issues with their place in
+    the tree, variables with their types). A line can thus be read alone and lines concatenated or split freely,
+    and the whole file recreates the project's codebook in an empty project. The context's labels and layer are
+    not written (each entity and claim names its layer).
     """
+
+    def begin(self, handle: IO[Any]) -> None:
+        self._first = True
 
     def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
         line_actors = with_parents(referenced_actor_ids(item), self.context.actors_by_id)
         line_known = {actor.id for actor in line_actors}
         obj = article_to_dict(item, line_known)
         obj["actors"] = [actor_to_dict(a, line_known) for a in line_actors]
+        book = self.context.codebook
+        obj["codebook"] = (book if self._first else used_codebook(item, book, line_actors)).to_dict()
+        self._first = False
         handle.write(dumps(obj) + "\n")

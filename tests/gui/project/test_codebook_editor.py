@@ -52,8 +52,8 @@ def test_rename_a_label_by_keys_shows_in_the_open_article(qtbot: Any, window: An
     select_code(qtbot, editor, "PERSON")
     assert editor.page().tree.currentItem().text(1) == "5"  # live PERSON mentions of every layer
     qtbot.keyClick(editor.page().tree, Qt.Key.Key_F2)
-    assert editor.focusWidget() is editor.page().name
-    type_into(qtbot, editor.page().name, "SPEAKER")
+    assert editor.focusWidget() is editor.page().fields.name
+    type_into(qtbot, editor.page().fields.name, "SPEAKER")
     assert repo.labels()[0] == "SPEAKER" and "PERSON" not in repo.labels()
     # The open article, its panel, the label keys and the filter show the new name at once.
     workspace = window.workspace
@@ -85,12 +85,12 @@ def test_add_recolour_describe_and_reorder_by_keys(qtbot: Any, window: Any, repo
     page = editor.page()
     page.tree.setFocus()
     qtbot.keyClick(page.tree, Qt.Key.Key_Insert)
-    assert page.current_name() == "NEW" and editor.focusWidget() is page.name
-    qtbot.keyClicks(page.name, "PARTY")
-    qtbot.keyClick(page.name, Qt.Key.Key_Return)
+    assert page.current_name() == "NEW" and editor.focusWidget() is page.fields.name
+    qtbot.keyClicks(page.fields.name, "PARTY")
+    qtbot.keyClick(page.fields.name, Qt.Key.Key_Return)
     assert repo.labels()[-1] == "PARTY"
-    type_into(qtbot, page.color, "#123456")
-    type_into(qtbot, page.description, "Political parties")
+    type_into(qtbot, page.fields.color, "#123456")
+    type_into(qtbot, page.fields.description, "Political parties")
     label = repo.codebook().label("PARTY")
     assert (label.color, label.description) == ("#123456", "Political parties")
     page.tree.setFocus()
@@ -107,10 +107,10 @@ def test_delete_of_a_label_in_use_asks_where_its_rows_go(qtbot: Any, window: Any
     page = editor.page()
     select_code(qtbot, editor, "GPE")
     qtbot.keyClick(page.tree, Qt.Key.Key_Delete)
-    assert page.question.isVisible() and "used by 2 mentions" in page.question_text.text()
-    assert editor.focusWidget() is page.target
-    page.target.setCurrentIndex(page.target.findData("LOC"))
-    qtbot.keyClick(page.target, Qt.Key.Key_Return)
+    assert page.question.isVisible() and "used by 2 mentions" in page.question.text.text()
+    assert editor.focusWidget() is page.question.target
+    page.question.target.setCurrentIndex(page.question.target.findData("LOC"))
+    qtbot.keyClick(page.question.target, Qt.Key.Key_Return)
     assert not page.question.isVisible()
     assert "GPE" not in repo.labels()
     assert {e.label for e in window.workspace.entities if e.text in ("Sochi", "Russia")} == {"LOC"}
@@ -126,14 +126,14 @@ def test_merge_and_where_used_open_the_row(qtbot: Any, window: Any, repo: Any, a
     page = editor.page()
     select_code(qtbot, editor, "ORG")
     qtbot.keyClick(page.tree, Qt.Key.Key_M, CTRL)
-    assert page.question.isVisible() and "Merge the label “ORG” (1 mention) into" in page.question_text.text()
-    page.target.setCurrentIndex(page.target.findData("MISC"))
-    qtbot.keyClick(page.target, Qt.Key.Key_Return)
+    assert page.question.isVisible() and "Merge the label “ORG” (1 mention) into" in page.question.text.text()
+    page.question.target.setCurrentIndex(page.question.target.findData("MISC"))
+    qtbot.keyClick(page.question.target, Qt.Key.Key_Return)
     assert "ORG" not in repo.labels() and page.current_name() == "MISC"
     qtbot.keyClick(page.tree, Qt.Key.Key_U, CTRL)
-    assert page.uses.isVisible() and page.uses.count() == 1 and "G7" in page.uses.item(0).text()
-    assert editor.focusWidget() is page.uses
-    qtbot.keyClick(page.uses, Qt.Key.Key_Return)
+    assert page.uses.isVisible() and page.uses.list.count() == 1 and "G7" in page.uses.list.item(0).text()
+    assert editor.focusWidget() is page.uses.list
+    qtbot.keyClick(page.uses.list, Qt.Key.Key_Return)
     assert window.current_article_id == articles["lavrov"]
     current = window.workspace.current
     assert current is not None and current[0] == "entity"
@@ -147,11 +147,11 @@ def test_issue_keywords_and_a_sub_issue(qtbot: Any, window: Any, repo: Any) -> N
         qtbot.keyClick(editor.focusWidget() or editor, Qt.Key.Key_Tab, CTRL)
     page = editor.page()
     select_code(qtbot, editor, "peace treaty")
-    type_into(qtbot, page.keywords, "peace treaty; Japan-Soviet Joint Declaration; 1956")
+    type_into(qtbot, page.fields.keywords, "peace treaty; Japan-Soviet Joint Declaration; 1956")
     assert repo.codebook().issue("peace treaty").keywords == ("peace treaty", "Japan-Soviet Joint Declaration", "1956")
     page.buttons["add_child"].click()
     assert page.current_name() == "peace treaty/new issue"
-    type_into(qtbot, page.name, "peace treaty/negotiations")
+    type_into(qtbot, page.fields.name, "peace treaty/negotiations")
     assert repo.codebook().issue_parent("peace treaty/negotiations") == "peace treaty"
     # The claim editor offers the new code at once.
     assert "peace treaty/negotiations" in window.workspace.claim_panel.editor.codes
@@ -173,7 +173,7 @@ def test_a_claim_variable_is_coded_in_the_claim_editor(qtbot: Any, window: Any, 
     editor.show_section(Section.VARIABLE)
     select_code(qtbot, editor, "certainty")
     qtbot.keyClick(editor.page().tree, Qt.Key.Key_F2)
-    type_into(qtbot, editor.page().name, "confidence")
+    type_into(qtbot, editor.page().fields.name, "confidence")
     assert repo.claim(own[0].id).variables == {"confidence": "high"}
     assert list(workspace.claim_panel.editor.variable_widgets) == ["confidence"]
 
