@@ -143,13 +143,15 @@ class CodeFields(QWidget):
         description = self.description.text().strip()
         if isinstance(item, Label):
             color = self.color.text().strip() or item.color
-            return replace(item, color=color, description=description, actor=self.actor.currentData())
+            # Qt hands enum item data back as its plain value: turn it into the enum again.
+            actor = self.actor.currentData()
+            return replace(item, color=color, description=description, actor=ActorType(actor) if actor else None)
         if isinstance(item, StanceLevel):
             return item  # its name is edited by renaming, its value by merging
         if isinstance(item, Issue):
             return replace(item, description=description, keywords=split_list(self.keywords.text()))
         if isinstance(item, Variable):
-            kind = self.var_type.currentData()
+            kind = VariableType(self.var_type.currentData())
             choices = split_list(self.choices.text()) if kind == VariableType.CHOICE else ()
             if kind == VariableType.CHOICE and not choices:
                 choices = item.choices or ("yes",)

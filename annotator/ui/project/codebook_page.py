@@ -8,6 +8,7 @@ editor (:class:`~annotator.ui.project.codebook_editor.CodebookEditor`), which ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.codebook import Codebook, Issue, Label, Section, StanceLevel
 from annotator.core.codebook_edit import add, items, move, placeholder, rows_text, update
+from annotator.core.errors import AnnotatorError
 from annotator.ui.project.codebook_fields import CodeFields
 from annotator.ui.project.codebook_question import DELETE, MERGE, CodeQuestion
 from annotator.ui.project.codebook_where_used import WhereUsed
@@ -64,7 +66,8 @@ class SectionPage(QWidget):
         self.tree.currentItemChanged.connect(lambda _cur, _prev: self._show_current())
         self.fields = CodeFields(section, self)
         self.buttons: dict[str, QPushButton] = {}
-        actions = list(_ACTIONS)
+        # Variables hold values of their own type: they are renamed or deleted, never merged.
+        actions = [a for a in _ACTIONS if a[0] != "merge" or section != Section.VARIABLE]
         if section == Section.ISSUE:
             actions.insert(1, ("add_child", "Add sub-issue"))
         buttons = QHBoxLayout()
@@ -86,14 +89,11 @@ class SectionPage(QWidget):
 
         self.fields.renamed.connect(self._rename)
         self.fields.edited.connect(self._save_fields)
-        self.buttons["add"].clicked.connect(lambda: self.add_code(child=False))
-        if "add_child" in self.buttons:
-            self.buttons["add_child"].clicked.connect(lambda: self.add_code(child=True))
-        self.buttons["up"].clicked.connect(lambda: self.move_current(-1))
-        self.buttons["down"].clicked.connect(lambda: self.move_current(1))
-        self.buttons["merge"].clicked.connect(lambda: self.ask(MERGE))
-        self.buttons["delete"].clicked.connect(lambda: self.ask(DELETE))
-        self.buttons["where"].clicked.connect(self.show_where_used)
+        slots = {"add": lambda: self.add_code(child=False), "add_child": lambda: self.add_code(child=True),
+                 "up": lambda: self.move_current(-1), "down": lambda: self.move_current(1),
+                 "merge": lambda: self.ask(MERGE), "delete": lambda: self.ask(DELETE), "where": self.show_where_used}
+        for key, button in self.buttons.items():
+            button.clicked.connect(slots[key])
         self.question.answered.connect(self._answer)
         self.question.closed.connect(self.tree.setFocus)
         self.uses.openRequested.connect(self.editor.openRequested)
@@ -160,10 +160,9 @@ class SectionPage(QWidget):
         name = self.current_name()
         item = self._item(name)
         self.fields.show_code(item, self._counts.get(name or "", 0))
-        for key in ("up", "down", "merge", "delete", "where"):
-            self.buttons[key].setEnabled(item is not None)
-        if "add_child" in self.buttons:
-            self.buttons["add_child"].setEnabled(item is not None)
+        for key, button in self.buttons.items():
+            if key != "add":
+                button.setEnabled(item is not None)
 
     def set_read_only(self, read_only: bool) -> None:
         """Show the codebook without changing it (an annotator on a team server): "Where used" still works."""
@@ -178,7 +177,7 @@ class SectionPage(QWidget):
         parent = self.current_name() if child else None
         item = placeholder(book, section, parent)
         name = item.code if isinstance(item, Issue) else item.name
-        if self.editor.save(f"Add {section.value} {name}", add(book, section, item, parent), select=(section, name)):
+        if self._store(f"Add {section.value} {name}", lambda: add(book, section, item, parent), (section, name)):
             self.fields.focus_name()
 
     def _rename(self, new: str) -> None:
@@ -196,14 +195,25 @@ class SectionPage(QWidget):
             return
         changed = self.fields.edited_code(item)
         if changed != item:
-            self.editor.save(f"Edit {self.section.value} {name}", update(self.book, self.section, name, changed),
-                             select=(self.section, name))
+            self._store(f"Edit {self.section.value} {name}", lambda: update(self.book, self.section, name, changed),
+                        (self.section, name))
 
     def move_current(self, delta: int) -> None:
         name = self.current_name()
         if name is not None:
-            self.editor.save(f"Move {self.section.value} {name}", move(self.book, self.section, name, delta),
-                             select=(self.section, name))
+            self._store(f"Move {self.section.value} {name}", lambda: move(self.book, self.section, name, delta),
+                        (self.section, name))
+
+    def _store(self, text: str, edit: Callable[[], Codebook], select: tuple[Section, str]) -> bool:
+        """Store the codebook ``edit`` makes; an edit the codebook refuses (a colour that is not ``#rrggbb``, a
+        name taken) is shown in the editor, the fields go back to what is stored, and nothing changes."""
+        try:
+            book = edit()
+        except AnnotatorError as exc:
+            self.editor.message(f"{text}: {exc}")
+            self.reload()
+            return False
+        return self.editor.save(text, book, select)
 
     # ------------------------------------------------------------------ merge and delete
     def ask(self, what: str) -> None:

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from annotator.core.codebook import Section
+from annotator.core.codebook_edit import rows_text
 from annotator.store.repository import Repository
 
 #: Rows listed per page (the title says how many there are in all).
@@ -94,9 +95,8 @@ class WhereUsed(QWidget):
             entry.setData(_ROW_ROLE, (use.article_id, use.table, use.row_id))
             self.list.addItem(entry)
         listed = self.list.count()
-        rows = "row" if self._total == 1 else "rows"
         shown = f" ({listed:,} listed)" if listed < self._total else ""
-        self.title.setText(f"“{name}” is used by {self._total:,} {rows}{shown}. Enter opens one.")
+        self.title.setText(f"“{name}” is used by {rows_text(section, self._total)}{shown}. Enter opens one.")
         self.more.setVisible(listed < self._total)
 
     def _open(self, entry: QListWidgetItem) -> None:
