@@ -84,7 +84,7 @@ def test_a_study_codebook_travels_with_its_export(tmp_path: Path) -> None:
 
     # The JSONL export carries it too: a third, empty project ends with the same codebook.
     lines = tmp_path / "export.jsonl"
-    run("export", "-o", lines, "--format", "jsonl", db=first)
+    run("export", "-o", lines, db=first)  # the extension names the format
     (line,) = [json.loads(x) for x in lines.read_text(encoding="utf-8").splitlines()]
     assert line["codebook"] == CLIMATE
     third = tmp_path / "third.db"
