@@ -19,14 +19,12 @@ from typing import Any
 
 from annotator.core.codebook import EMPTY_CODEBOOK, Codebook, Section
 from annotator.core.codebook_edit import subset
-from annotator.core.records import ActorView, ArticleView, ClaimView, EntityView, RoleView, Span
+from annotator.core.records import PIECE_JOIN, ActorView, ArticleRecord, ClaimView, EntityView, RoleView, Span
 
 #: The ``format`` and ``version`` of the JSON export (bump the version on an incompatible change).
 EXPORT_FORMAT = "annotator-export"
 EXPORT_VERSION = 2
 TOOL_NAME = "annotator"
-#: Joins the pieces of a discontinuous role in its ``text``.
-PIECE_JOIN = " … "
 
 
 @dataclass
@@ -40,7 +38,7 @@ class ExportArticle:
         claims: claims to write.
     """
 
-    article: ArticleView
+    article: ArticleRecord
     status: str
     entities: list[EntityView] = field(default_factory=list)
     claims: list[ClaimView] = field(default_factory=list)

@@ -22,6 +22,7 @@ from annotator.core.errors import ValidationError
 from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     GOLD_LAYER,
+    PIECE_JOIN,
     SUGGESTIONS_LAYER,
     ActorIn,
     ArticleIn,
@@ -32,11 +33,9 @@ from annotator.core.records import (
     Status,
 )
 from annotator.core.text_checks import surrogate_in
+from annotator.core.validation import check_choice, check_integer
 from annotator.io.codebook_file import codebook_from_object
 from annotator.io.headers import parse_date, parse_header
-
-#: Joins the pieces of a discontinuous span in a role's ``text`` (the same join the exporters write).
-PIECE_JOIN = " … "
 
 # Keys that map to ArticleIn fields (never copied into meta).
 _ARTICLE_KEYS = frozenset(
@@ -68,10 +67,10 @@ class RecordError(ValueError):
 
 
 def _as_int(value: Any, what: str) -> int:
-    # bool is an int subclass; true/false as an offset is a broken record, not 1/0.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RecordError(f"{what} must be an integer, got {value!r}")
-    return value
+    try:
+        return check_integer(value, what)
+    except ValidationError as exc:
+        raise RecordError(str(exc)) from None
 
 
 def _as_str(value: Any, what: str, *, allow_none: bool = True) -> str | None:
@@ -101,13 +100,10 @@ def make_span(start: Any, end: Any, text_length: int, what: str) -> Span:
     Raises:
         RecordError: offsets not integers, ``start >= end``, negative, or past the end of the text.
     """
-    s, e = _as_int(start, f"{what} start"), _as_int(end, f"{what} end")
     try:
-        span = Span(s, e)
-        span.check_within(text_length)
+        return Span.checked(start, end, text_length, what)
     except ValidationError as exc:
-        raise RecordError(f"{what}: {exc}") from None
-    return span
+        raise RecordError(str(exc)) from None
 
 
 def _check_text(expected: Any, spans: list[Span], text: str, what: str) -> None:
@@ -125,10 +121,9 @@ def _status(value: Any, what: str) -> Status:
     if value is None:
         return Status.ACCEPTED
     try:
-        return Status(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in Status)
-        raise RecordError(f"{what} status {value!r} is not one of {allowed}") from None
+        return check_choice(value, Status, f"{what} status")
+    except ValidationError as exc:
+        raise RecordError(str(exc)) from None
 
 
 def _entity(item: Any, index: int, text: str) -> EntityIn:
@@ -343,10 +338,11 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
             meta.setdefault(key, value)
     source = next((record[k] for k in _SOURCE_KEYS if isinstance(record.get(k), str) and record[k]), "")
     status = record.get("status")
-    if status is not None and (not isinstance(status, str) or status not in {s.value for s in ArticleStatus}):
-        raise RecordError(
-            f"article status {status!r} is not one of {', '.join(s.value for s in ArticleStatus)}"
-        )
+    if status is not None:
+        try:
+            check_choice(status, ArticleStatus, "article status")
+        except ValidationError as exc:
+            raise RecordError(str(exc)) from None
     raw_entities = record.get("entities", record.get("spans")) or []
     raw_claims = record.get("claims") or []
     if not isinstance(raw_entities, list):

@@ -44,15 +44,15 @@ def phrase_candidates(
                 continue
             out.append(
                 Candidate(
-                    [cue_span],
-                    content,
-                    src,
-                    source_span(src, stop_deps),
-                    phrase.kind,
-                    phrase.form,
-                    first.i,
-                    1,
-                    "phrase",
+                    cue=[cue_span],
+                    content=content,
+                    source_token=src,
+                    source=source_span(src, stop_deps),
+                    kind=phrase.kind,
+                    form=phrase.form,
+                    anchor=first.i,
+                    rank=1,
+                    frame="phrase",
                 )
             )
     return out
@@ -125,15 +125,15 @@ def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: 
         kind = ClaimKind.DIRECT if q is not None else ClaimKind.INDIRECT
         out.append(
             Candidate(
-                [(tok.idx, tok.idx + 1)],
-                [content],
-                speaker.root,
-                src,
-                kind,
-                "statement",
-                tok.i,
-                3,
-                "colon",
+                cue=[(tok.idx, tok.idx + 1)],
+                content=[content],
+                source_token=speaker.root,
+                source=src,
+                kind=kind,
+                form="statement",
+                anchor=tok.i,
+                rank=3,
+                frame="colon",
             )
         )
     return out
@@ -191,15 +191,15 @@ def noun_candidates(
         src = sources[0]
         out.append(
             Candidate(
-                [cue_span],
-                content,
-                src,
-                source_span(src, stop_deps),
-                ClaimKind.OTHER,
-                lexicon.nouns[tok.lemma_.lower()],
-                tok.i,
-                6,
-                "noun",
+                cue=[cue_span],
+                content=content,
+                source_token=src,
+                source=source_span(src, stop_deps),
+                kind=ClaimKind.OTHER,
+                form=lexicon.nouns[tok.lemma_.lower()],
+                anchor=tok.i,
+                rank=6,
+                frame="noun",
             )
         )
     return out

@@ -14,9 +14,12 @@ CharSpan = tuple[int, int]
 _QUOTE_CHARS = set('"“”«»„')
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Candidate:
-    """A claim before de-duplication and source resolution (character spans into ``doc.text``)."""
+    """A claim before de-duplication and source resolution (character spans into ``doc.text``).
+
+    Keyword-only: nine of its fields are spans, tokens or short strings, and a swapped pair would still type-check.
+    """
 
     cue: list[CharSpan]
     content: list[CharSpan]

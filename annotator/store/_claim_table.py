@@ -17,9 +17,8 @@ from peewee import JOIN, fn
 
 from annotator.core.claim_table import ClaimRow
 from annotator.core.errors import NotFoundError
-from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER
+from annotator.core.records import GOLD_LAYER, PIECE_JOIN, SUGGESTIONS_LAYER
 from annotator.store._context import StoreContext
-from annotator.store._views import PIECE_JOINER
 from annotator.store.models import Actor, Annotator, Article, Claim, ClaimSpan
 
 
@@ -82,7 +81,7 @@ def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | No
     )
 
     def joined(pieces: list[tuple[int, int, str]]) -> str:
-        return PIECE_JOINER.join(p for _, _, p in sorted(pieces))
+        return PIECE_JOIN.join(p for _, _, p in sorted(pieces))
 
     rows = []
     for (claim_id, article_id, title, day, outlet, layer_id, created_by, status, kind, form, source_id, source_name,

@@ -9,6 +9,7 @@ from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, EntityView, Status
 from annotator.store._context import StoreContext, now
+from annotator.store._rows import entity_row
 from annotator.store._snapshots import EventBuilder, snapshot
 from annotator.store._views import entity_query, entity_views
 from annotator.store.models import Actor, Entity
@@ -184,25 +185,18 @@ def add_entity(
     st.span(start, end, text, "entity")
     st.check_label(label)
     check_actor(actor_id)
-    layer_id = st.decision_layer(annotator)
-    stamp = now()
-    new_id = int(
-        Entity.insert(
-            article=article_id,
-            layer=layer_id,
-            start=start,
-            end=end,
-            label=label,
-            actor=actor_id,
-            status=Status.MANUAL.value,
-            origin="manual",
-            derived_from=None,
-            created_by=annotator,
-            created=stamp,
-            updated=stamp,
-            deleted=False,
-        ).execute()
+    row = entity_row(
+        article=article_id,
+        layer=st.decision_layer(annotator),
+        start=start,
+        end=end,
+        label=label,
+        actor=actor_id,
+        status=Status.MANUAL.value,
+        origin="manual",
+        created_by=annotator,
     )
+    new_id = int(Entity.insert(**row).execute())
     ev = EventBuilder(Action.ADD_ENTITY, annotator, article_id)
     ev.touch("entity", new_id, None, created=True)
     return ev.write()
@@ -228,17 +222,31 @@ def reject_entity(st: StoreContext, entity_id: int, annotator: str, action: Acti
     return decide(st, Entity, "entity", entity_id, annotator, action, lambda v: None, _COMPARED, reject=True)
 
 
-def delete_entity(st: StoreContext, entity_id: int, annotator: str) -> Change:
-    """Delete a manual row of one's own; a decision on a suggestion becomes a rejection (it stays decided)."""
-    row = live_entity(entity_id)
-    layer_id = st.decision_layer(annotator)
-    if row.layer_id == layer_id and row.derived_from_id is None:
-        before = snapshot("entity", row.id)
-        Entity.update(deleted=True, updated=now()).where(Entity.id == row.id).execute()
-        ev = EventBuilder(Action.DELETE_ENTITY, annotator, row.article_id)
-        ev.touch("entity", row.id, before)
+def delete_own(
+    st: StoreContext,
+    model: Any,
+    table: str,
+    row_id: int,
+    annotator: str,
+    action: Action,
+    reject: Callable[[StoreContext, int, str, Action], Change],
+) -> Change:
+    """Soft-delete a manual row of one's own; on a suggestion or a decision on one it is ``reject``-ed instead
+    (the suggestion stays decided, so it does not come back as open)."""
+    row = model.get_or_none(model.id == row_id)
+    if row is None or row.deleted:
+        raise NotFoundError(f"unknown {table} {row_id!r}" + (" (deleted)" if row is not None else ""))
+    if row.layer_id == st.decision_layer(annotator) and row.derived_from_id is None:
+        before = snapshot(table, row.id)
+        model.update(deleted=True, updated=now()).where(model.id == row.id).execute()
+        ev = EventBuilder(action, annotator, row.article_id)
+        ev.touch(table, row.id, before)
         return ev.write()
-    return reject_entity(st, entity_id, annotator, Action.DELETE_ENTITY)
+    return reject(st, row_id, annotator, action)
+
+
+def delete_entity(st: StoreContext, entity_id: int, annotator: str) -> Change:
+    return delete_own(st, Entity, "entity", entity_id, annotator, Action.DELETE_ENTITY, reject_entity)
 
 
 def ensure_text(value: Any, what: str) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleStatus, ArticleView, ClaimView, EntityView
+from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleRecord, ArticleStatus, ClaimView, EntityView
 from annotator.store._context import StoreContext
 from annotator.store._queries import overall
-from annotator.store._views import article_view, claim_query, claim_views, entity_query, entity_views
+from annotator.store._views import article_record, claim_query, claim_views, entity_query, entity_views
 from annotator.store.models import Annotator, Article, ArticleState, Claim, Entity
 
-ExportItem = tuple[ArticleView, str, list[EntityView], list[ClaimView]]
+ExportItem = tuple[ArticleRecord, str, list[EntityView], list[ClaimView]]
 
 
 def export_batch(
@@ -73,5 +73,5 @@ def export_batch(
         if aid not in rows:
             continue
         status = overall(states[aid]) if states[aid] else ArticleStatus.TODO.value
-        out.append((article_view(rows[aid]), status, entities[aid], claims[aid]))
+        out.append((article_record(rows[aid]), status, entities[aid], claims[aid]))
     return out

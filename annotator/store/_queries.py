@@ -22,15 +22,15 @@ from annotator.core.records import (
     Status,
     role_reviews,
 )
+from annotator.core.validation import check_choice
 from annotator.store import _review, _search
 from annotator.store._context import StoreContext, dumps, now
-from annotator.store._snapshots import EventBuilder, snapshot
+from annotator.store._snapshots import EventBuilder, write_article_state
 from annotator.store._views import claim_query, claim_views, entity_query, entity_views
 from annotator.store.models import Annotator, Article, ArticleState, Claim, Entity, Event, Layer, Session
 
 #: Overall status of an article from all annotators' states: the first that any annotator has.
 _PRECEDENCE = (ArticleStatus.REVIEWED, ArticleStatus.DONE, ArticleStatus.IN_PROGRESS, ArticleStatus.SKIPPED)
-_STATUSES = {s.value for s in ArticleStatus}
 
 
 def overall(statuses: set[str]) -> str:
@@ -41,9 +41,7 @@ def overall(statuses: set[str]) -> str:
 
 
 def _check_status(status: str) -> str:
-    if status not in _STATUSES:
-        raise ValidationError(f"unknown article status {status!r}; expected one of {sorted(_STATUSES)}")
-    return status
+    return check_choice(status, ArticleStatus, "article status").value
 
 
 def _status_filter(query: Any, status: str, annotator_id: int | None) -> Any:
@@ -213,22 +211,7 @@ def set_article_status(st: StoreContext, article_id: str, annotator: str, status
     value = _check_status(str(status.value if isinstance(status, ArticleStatus) else status))
     _check_article(article_id)
     ann_id, _ = st.annotator(annotator)
-    row_id = (
-        ArticleState.select(ArticleState.id)
-        .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
-        .scalar()
-    )
-    ev = EventBuilder(Action.SET_ARTICLE_STATUS, annotator, article_id)
-    if row_id is None:
-        row_id = ArticleState.insert(
-            article=article_id, annotator=ann_id, status=value, seconds=0.0, updated=now()
-        ).execute()
-        ev.touch("article_state", int(row_id), None, created=True)
-    else:
-        before = snapshot("article_state", row_id)
-        ArticleState.update(status=value, updated=now()).where(ArticleState.id == row_id).execute()
-        ev.touch("article_state", row_id, before)
-    return ev.write()
+    return write_article_state(EventBuilder(Action.SET_ARTICLE_STATUS, annotator, article_id), ann_id, value)
 
 
 def add_time(st: StoreContext, article_id: str, annotator: str, seconds: float) -> None:

@@ -199,6 +199,26 @@ class EventBuilder:
         )
 
 
+def write_article_state(ev: EventBuilder, annotator_id: int, value: str) -> Change:
+    """Set one annotator's status of ``ev``'s article (creating the state row) and write the event."""
+    assert ev.article_id is not None
+    row_id = (
+        ArticleState.select(ArticleState.id)
+        .where(ArticleState.article == ev.article_id, ArticleState.annotator == annotator_id)
+        .scalar()
+    )
+    if row_id is None:
+        row_id = ArticleState.insert(
+            article=ev.article_id, annotator=annotator_id, status=value, seconds=0.0, updated=now()
+        ).execute()
+        ev.touch("article_state", int(row_id), None, created=True)
+    else:
+        before = snapshot("article_state", row_id)
+        ArticleState.update(status=value, updated=now()).where(ArticleState.id == row_id).execute()
+        ev.touch("article_state", row_id, before)
+    return ev.write()
+
+
 _BULK_INVERSE = {"created": "deleted", "deleted": "undeleted", "undeleted": "deleted"}
 
 

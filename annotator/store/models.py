@@ -1,4 +1,4 @@
-"""Peewee models for the annotation database (DESIGN.md §3).
+"""Peewee models for the annotation database (docs/architecture.md, "Data model").
 
 Every model derives from ONE ``BaseModel`` whose database is a :class:`RoutingDatabase` proxy. The proxy does
 not hold a connection itself: each :class:`~annotator.store.repository.Repository` owns its own peewee

@@ -320,9 +320,9 @@ def test_nan_in_meta_is_read_as_null_and_never_written(repo: Repository, tmp_pat
 
 
 def test_writer_replaces_nan_left_in_a_database(tmp_path: Path) -> None:
-    from tests.fixtures.io_views import article_view
+    from tests.fixtures.io_views import article_record
 
-    view = article_view("Abe met Putin.", meta={"score": math.nan, "nested": [math.inf]})
+    view = article_record("Abe met Putin.", meta={"score": math.nan, "nested": [math.inf]})
     out = tmp_path / "o.json"
     write_export(out, "json", [ExportArticle(article=view, status="todo", entities=[], claims=[])],
                  ExportContext(actors=[], layer="all"))

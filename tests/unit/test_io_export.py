@@ -26,7 +26,7 @@ from annotator.io import (
     validate_export_line,
     write_export,
 )
-from tests.fixtures.io_views import TEXT, actors, article_view, find, sample_article
+from tests.fixtures.io_views import TEXT, actors, article_record, find, sample_article
 
 CODEBOOK = sample_codebook()
 
@@ -415,7 +415,7 @@ def test_export_format_for() -> None:
 
 def test_article_without_optional_fields(tmp_path: Path) -> None:
     bare = ExportArticle(
-        article_view("Just text.", "bare", title="", date=None, source="", url="", meta={}), status="todo"
+        article_record("Just text.", "bare", title="", date=None, source="", url="", meta={}), status="todo"
     )
     path = tmp_path / "bare.json"
     write_export(path, "json", [bare], ExportContext(layer="alice"))

@@ -15,7 +15,7 @@ from annotator.core.resources import seeds_dir
 from annotator.jobs.importing import import_paths
 from annotator.store import open_repository
 from tests.fixtures.coded_claims import write_jsonl
-from tests.gui.helpers import show_window
+from tests.gui.helpers import settle, show_window
 
 ISSUES = ("territorial dispute/sovereignty", "peace treaty", "sanctions")
 
@@ -192,6 +192,7 @@ def test_claims_view_filters_sorts_and_enter_opens_the_article_at_the_claim(
     assert current is not None and current.id == row.id
     # Coding in the main window marks the claims as changed; opening the view again reads them again.
     coded_window.actions_by_name["stance_for"].trigger()  # "=" in the main window
+    settle(qtbot, coded_window)  # the decision runs on the database thread
     assert coded_window.repo.claim(row.id).stance == 1
     assert "F5" in analysis.statusBar().currentMessage()
     coded_window.show_analysis(0)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.codebook import ActorType, Section, VariableType
 from annotator.ui.project.codebook_editor import CodebookEditor
-from tests.gui.helpers import press, show_window
+from tests.gui.helpers import press, settle, show_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -166,6 +166,7 @@ def test_a_claim_variable_is_coded_in_the_claim_editor(qtbot: Any, window: Any, 
     combo.setFocus()
     combo.setCurrentIndex(combo.findData("high"))
     combo.activated.emit(combo.currentIndex())
+    settle(qtbot, window)  # the decision runs on the database thread
     own = [c for c in repo.claims_for(window.current_article_id, layer=window.annotator)]
     assert [c.variables for c in own] == [{"certainty": "high"}]
     # Renaming the variable in the editor renames it on the claim and in the claim editor.
