@@ -15,9 +15,12 @@ A record that cannot be used raises ``RecordError`` with a short reason; the cal
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
 from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
@@ -326,7 +329,8 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     if not text.strip():
         raise RecordError("record text is empty")
     # A lone surrogate ("\ud800" in the JSON) cannot be stored or shown: refuse the record, keep the others.
-    bad = surrogate_in(record, "record")
+    # (A line's codebook is checked once per distinct codebook, in ``_line_codebook``.)
+    bad = surrogate_in({k: v for k, v in record.items() if k != "codebook"}, "record")
     if bad is not None:
         raise RecordError(bad)
     meta_value = record.get("meta") or {}
@@ -377,7 +381,18 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     if record.get("codebook") is not None:
         # A line of our JSONL export carries codes (the first line the project's whole codebook): added on import.
         try:
-            article.codebook = codebook_from_object(record["codebook"], "codebook")
+            article.codebook = _line_codebook(json.dumps(record["codebook"]))
         except ValidationError as exc:
             raise RecordError(str(exc)) from None
     return article
+
+
+@lru_cache(maxsize=1024)
+def _line_codebook(text: str) -> Codebook:
+    """The codebook of a JSONL line, checked once per distinct text (lines repeat a few sets of codes, and the
+    schema check costs more than the rest of a line); a ``Codebook`` is immutable, so lines may share one."""
+    obj = json.loads(text)
+    bad = surrogate_in(obj, "codebook")
+    if bad is not None:
+        raise ValidationError(bad)
+    return codebook_from_object(obj, "codebook")

@@ -290,6 +290,12 @@ def test_a_jsonl_line_with_a_broken_codebook_is_refused_alone(tmp_path: Path) ->
     assert isinstance(first, InputError) and first.line == 1 and "codebook: $.labels[0].color" in first.reason
     assert isinstance(second, ArticleIn) and second.codebook is not None
     assert second.codebook.label_names == ("SPEAKER",) and "codebook" not in second.meta
+    # A lone surrogate in a line's codebook is refused as in any other field (the database could not store it).
+    broken = ('{"text": "Abe.", "codebook": {"format": "annotator-codebook", "version": 1, '
+              '"labels": [{"name": "X\\ud800"}]}}')
+    path.write_text(broken + "\n", encoding="utf-8")
+    (refused,) = list(read_file(path))
+    assert isinstance(refused, InputError) and "codebook.labels" in refused.reason and "surrogate" in refused.reason
 
 
 def test_actor_missing_from_the_actor_list_is_written_as_null(tmp_path: Path) -> None:
