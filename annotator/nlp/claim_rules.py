@@ -80,6 +80,8 @@ class ClaimRules:
         self.noun_content_preps = frozenset(lexicon.param("noun_content_preps"))
         self.noun_source_deps = frozenset(lexicon.param("noun_source_deps"))
         self.colon_max_speaker = int(lexicon.param("colon_max_speaker_tokens"))
+        # The pipeline's entity labels of a "Speaker:" that can make a claim (pipeline vocabulary, not codebook).
+        self.colon_speaker_labels = frozenset(lexicon.param("colon_speaker_labels"))
         # Nouns naming something that carries a message; their issuer is the source of "a X saying ...".
         self.media_nouns = frozenset(lexicon.param("media_nouns")) | frozenset(lexicon.nouns)
 
@@ -106,7 +108,8 @@ class ClaimRules:
                 self.subjects.find,
             )
         )
-        out.extend(colon_candidates(doc, quotes, self.colon_max_speaker, self.quote_min_words))
+        out.extend(colon_candidates(doc, quotes, self.colon_max_speaker, self.quote_min_words,
+                                   self.colon_speaker_labels))
         return out
 
     def _verb_candidates(self, doc: Doc, quotes: QuoteIndex) -> list[Candidate]:

@@ -16,22 +16,17 @@ from typing import Any
 from peewee import JOIN, fn
 
 from annotator.core.claim_table import ClaimRow
-from annotator.core.errors import NotFoundError
-from annotator.core.records import GOLD_LAYER, PIECE_JOIN, SUGGESTIONS_LAYER
+from annotator.core.records import PIECE_JOIN
 from annotator.store._context import StoreContext
-from annotator.store.models import Actor, Annotator, Article, Claim, ClaimSpan
+from annotator.store.models import Actor, Article, Claim, ClaimSpan
 
 
 def _conditions(st: StoreContext, layer: str | None, statuses: Sequence[str] | None) -> list[Any] | None:
     """Where-clauses for the claims wanted; None when the layer exists by name but has no rows yet."""
     conditions: list[Any] = [Claim.deleted == False]  # noqa: E712
     if layer is not None:
-        layer_id = st.find_layer_id(layer)
+        layer_id = st.wanted_layer_id(layer)
         if layer_id is None:
-            known = layer in (SUGGESTIONS_LAYER, GOLD_LAYER)
-            known = known or Annotator.select().where(Annotator.name == layer).exists()
-            if not known:
-                raise NotFoundError(f"unknown layer {layer!r}; expected suggestions, gold or an annotator's name")
             return None
         conditions.append(Claim.layer == layer_id)
     if statuses is not None:

@@ -281,6 +281,21 @@ class StoreContext:
         except NotFoundError:
             return None
 
+    def wanted_layer_id(self, name: str) -> int | None:
+        """The id to select layer ``name``'s rows by; None for a layer that has no rows yet (the suggestions,
+        gold, or an annotator who has not decided anything).
+
+        Raises:
+            NotFoundError: no layer and no annotator has that name.
+        """
+        layer_id = self.find_layer_id(name)
+        if layer_id is not None:
+            return layer_id
+        known = name in RESERVED_NAMES or Annotator.select().where(Annotator.name == name).exists()
+        if not known:
+            raise NotFoundError(f"unknown layer {name!r}; expected suggestions, gold or an annotator's name")
+        return None
+
     def layer_name(self, layer_id: int) -> str:
         name = self._layers_by_id.get(layer_id)
         if name is None:

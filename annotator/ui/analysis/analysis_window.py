@@ -21,6 +21,7 @@ from annotator.networks import StatementSet
 from annotator.store.repository import Repository
 from annotator.ui.analysis.claims_view import ClaimsPanel
 from annotator.ui.analysis.network_view import NetworkPanel
+from annotator.ui.shared.workers import JobRunner
 
 CLAIMS_TAB, NETWORK_TAB = 0, 1
 
@@ -38,7 +39,7 @@ class AnalysisWindow(QMainWindow):
 
     claimActivated = Signal(str, int, int)
 
-    def __init__(self, repo: Repository, runner: Any | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, repo: Repository, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.repo = repo
         self.runner = runner

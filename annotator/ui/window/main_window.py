@@ -2,34 +2,32 @@
 
 The window is the shell around the :class:`~annotator.ui.workspace.workspace.Workspace` (the article being coded):
 it opens articles, runs the queue (mark done, next), keeps the session (who, how long, how far), records time per
-article, and runs the long jobs (import, suggest, export) through the shell's ``JobRunner`` when one is given. Every
-action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
+article, and switches between the modes. Its menus, toolbar and label keys are built by
+:class:`~annotator.ui.window.window_actions.WindowActions` from the one table in
+:mod:`annotator.ui.workspace.shortcuts`; the long jobs (import, suggest, export) are
+:class:`~annotator.ui.window.job_actions.JobActions`, run through the shell's ``JobRunner`` when one is given."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import qtawesome as qta
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QLineEdit,
     QMainWindow,
     QSplitter,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
-from annotator.jobs.summaries import ExportSummary, ImportSummary, SuggestSummary
 from annotator.store.repository import Repository
 from annotator.ui.project.codebook_editor import CodebookEditor
 from annotator.ui.project.model_menu import install_model_menu
@@ -39,13 +37,15 @@ from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.services import WorkspaceServices
 from annotator.ui.shared.session import REVIEW, Session
 from annotator.ui.shared.workers import JobRunner
-from annotator.ui.window import annotator_dialog, import_export_dialogs
+from annotator.ui.window import annotator_dialog
 from annotator.ui.window.error_log import ErrorBanner
 from annotator.ui.window.focus_refresh import FocusRefresh
+from annotator.ui.window.job_actions import JobActions
 from annotator.ui.window.job_status import JobStatusWidget
 from annotator.ui.window.pane_sizes import PaneSizes, share
 from annotator.ui.window.session_keeper import SessionKeeper
 from annotator.ui.window.status_widgets import SessionStatus
+from annotator.ui.window.window_actions import WindowActions
 from annotator.ui.workspace import shortcut_sheet, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.article_text import CLAIM, ENTITY
@@ -56,40 +56,6 @@ from annotator.ui.workspace.workspace import Workspace, claim_start
 
 if TYPE_CHECKING:
     from annotator.ui.analysis.analysis_window import AnalysisWindow
-
-TOOLBAR = (
-    "accept",
-    "reject",
-    "accept_all",
-    None,
-    "new_entity",
-    "link_actor",
-    "new_claim",
-    None,
-    "undo",
-    "redo",
-    None,
-    "done_next",
-    None,
-    "import",
-    "export",
-    "suggest",
-    None,
-    "review_mode",
-    "shortcuts",
-)
-MENUS = (
-    ("&File", shortcuts.FILE),
-    ("&Project", shortcuts.PROJECT),
-    ("&Navigate", shortcuts.NAV),
-    ("&Entities", shortcuts.ENTITY),
-    ("&Claims", shortcuts.CLAIM),
-    ("&Article", shortcuts.ARTICLE),
-    ("&View", shortcuts.VIEW),
-)
-#: Keys that need only the decisions that were not drawn ahead (see ``DecisionStack.when_settled``): they move on,
-#: or accept / reject a suggestion (a key on a row still drawn ahead waits for its answer itself).
-SETTLED_KEYS = frozenset({"next_suggestion", "prev_suggestion", "next_claim", "prev_claim", "accept", "reject"})
 
 #: A second Escape within this many seconds cancels the background job.
 ESCAPE_AGAIN_SECONDS = 3.0
@@ -147,6 +113,8 @@ class MainWindow(QMainWindow):
         self.analysis: AnalysisWindow | None = None
         self.right_panels.insertWidget(0, self.review.panel)
         self._saved_layout: tuple[list[int], list[int]] | None = None
+        self.jobs = JobActions(self, self, services, runner)
+        self.window_actions: WindowActions | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         install_model_menu(self)
@@ -349,19 +317,8 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_toolbar()
-
-    def _fit_toolbar(self) -> None:
-        """Icons only on a narrow window, so that no action of the toolbar is cut off (1000 px: point 27)."""
-        toolbar = getattr(self, "toolbar", None)
-        if toolbar is None:
-            return
-        narrow = self.width() < self._toolbar_full_width
-        style = Qt.ToolButtonStyle.ToolButtonIconOnly if narrow else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
-        for name in self._toolbar_texts:
-            widget = toolbar.widgetForAction(self.actions_by_name[name])
-            if isinstance(widget, QToolButton) and widget.toolButtonStyle() != style:
-                widget.setToolButtonStyle(style)
+        if self.window_actions is not None:
+            self.window_actions.fit_toolbar(self.width())
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
@@ -376,9 +333,9 @@ class MainWindow(QMainWindow):
             "agreement": self._show_agreement,
             "claims_view": lambda: self.show_analysis(0),
             "network_view": lambda: self.show_analysis(1),
-            "import": self._import,
-            "export": self._export,
-            "suggest": self._suggest,
+            "import": self.jobs.import_files,
+            "export": self.jobs.export,
+            "suggest": self.jobs.suggest,
             "switch_annotator": self._ask_annotator,
             "quit": self.close,
             "next_suggestion": lambda: self.mode.step(1),
@@ -419,87 +376,20 @@ class MainWindow(QMainWindow):
         }
 
     def _build_actions(self) -> None:
-        handlers = self._handlers()
-        menus = {group: self.menuBar().addMenu(title) for title, group in MENUS}
-        for spec in shortcuts.ACTIONS:
-            if spec.name == "relabel":
-                self._build_label_actions(menus[shortcuts.ENTITY])
-                continue
-            action = QAction(spec.text, self)
-            if spec.icon:
-                action.setIcon(qta.icon(spec.icon, color="#37474f"))
-            action.setShortcuts([QKeySequence(key) for key in spec.keys])
-            # Window-wide: the keys work whichever pane has focus (line edits still get their typing first).
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setStatusTip(spec.description)
-            action.setToolTip(
-                f"{spec.text.replace('&', '').rstrip('…')} ({spec.keys[0]})" if spec.keys else spec.description
-            )
-            # In order: a key pressed while a decision is on its way acts once that decision is drawn; moving on
-            # and deciding another suggestion need only the decisions that were not drawn ahead.
-            when = self._when_settled if spec.name in SETTLED_KEYS else self._when_idle
-            action.triggered.connect(lambda _checked=False, handler=handlers[spec.name], when=when: when(handler))
-            if spec.name == "toggle_rejected":
-                action.setCheckable(True)
-                action.setChecked(True)
-            if spec.name == "review_mode":
-                action.setCheckable(True)
-            menus[spec.group].addAction(action)
-            self.addAction(action)
-            self.actions_by_name[spec.name] = action
-            if spec.name == "open_project":
-                self.recent_menu = menus[spec.group].addMenu("Open &recent")
-                self._fill_recent_menu()
-        jobs_ok = self.services is not None and self.runner is not None
-        for name in ("import", "export", "suggest"):
-            self.actions_by_name[name].setEnabled(jobs_ok)
-        toolbar = QToolBar("Decisions", self)
-        toolbar.setObjectName("decisionsToolbar")
-        toolbar.setIconSize(QSize(18, 18))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.setMovable(False)
-        for entry in TOOLBAR:
-            if entry is None:
-                toolbar.addSeparator()
-            else:
-                toolbar.addAction(self.actions_by_name[entry])
-        for name in ("undo", "redo", "import", "export", "suggest", "shortcuts", "link_actor", "review_mode"):
-            # Icons only for the familiar ones: keeps the toolbar within 1400 px without cutting anything off.
-            widget = toolbar.widgetForAction(self.actions_by_name[name])
-            if isinstance(widget, QToolButton):
-                widget.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-        self._toolbar_texts: list[str] = []
-        for item in TOOLBAR:
-            button = toolbar.widgetForAction(self.actions_by_name[item]) if item is not None else None
-            if isinstance(button, QToolButton) and button.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly:
-                self._toolbar_texts.append(str(item))
-        self._toolbar_full_width = toolbar.sizeHint().width() + 40
-
-    def _build_label_actions(self, menu: Any) -> None:
-        self.label_menu = menu.addMenu("&Label")
+        actions = WindowActions(self, self._handlers(), self.workspace.decisions, self.edits.relabel)
+        self.window_actions = actions
+        self.actions_by_name = actions.by_name
+        self.recent_menu = actions.recent_menu
+        self.toolbar = actions.toolbar
+        self._fill_recent_menu()
         self._fill_label_actions()
+        for name in ("import", "export", "suggest"):
+            self.actions_by_name[name].setEnabled(self.jobs.available)
 
     def _fill_label_actions(self) -> None:
         """The keys 1-9 for the codebook's first nine labels (again after the codebook changed)."""
-        submenu = self.label_menu
-        for index in range(9):
-            old = self.actions_by_name.pop(f"label_{index + 1}", None)
-            if old is not None:
-                self.removeAction(old)
-                submenu.removeAction(old)
-                old.deleteLater()
-        for index, label in enumerate(self.workspace.labels[:9]):
-            action = QAction(f"{label}", self)
-            action.setIcon(self.workspace.entity_panel.model.swatch(label))
-            action.setShortcut(QKeySequence(str(index + 1)))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setStatusTip(f"Label the current entity (or the selection) {label}")
-            action.triggered.connect(lambda _checked=False, i=index: self._when_idle(lambda: self.edits.relabel(i)))
-            submenu.addAction(action)
-            self.addAction(action)
-            self.actions_by_name[f"label_{index + 1}"] = action
+        if self.window_actions is not None:
+            self.window_actions.fill_label_actions(self.workspace.labels, self.workspace.entity_panel.model.swatch)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -518,12 +408,6 @@ class MainWindow(QMainWindow):
         decisions = self.workspace.decisions
         self.actions_by_name["undo"].setEnabled(decisions.stack.canUndo() or decisions.busy)
         self.actions_by_name["redo"].setEnabled(decisions.stack.canRedo() or decisions.busy)
-
-    def _when_idle(self, handler: Callable[[], object]) -> None:
-        self.workspace.decisions.when_idle(handler)
-
-    def _when_settled(self, handler: Callable[[], object]) -> None:
-        self.workspace.decisions.when_settled(handler)
 
     def _on_changed(self, change: Change) -> None:
         """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""
@@ -622,7 +506,7 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
-        menu = getattr(self, "recent_menu", None)
+        menu = self.recent_menu if self.window_actions is not None else None
         if menu is None:
             return
         menu.clear()
@@ -772,123 +656,3 @@ class MainWindow(QMainWindow):
         name = annotator_dialog.ask_annotator_name(self, [n for n, _role in self.repo.annotators()], self.annotator)
         if name:
             self.switch_annotator(name)
-
-    # ------------------------------------------------------------------ long jobs
-    def _run(self, title: str, job: Callable[[Any, Any], object], on_result: Callable[[object], None]) -> None:
-        if self.runner is None:
-            return
-        self.runner.run(title, job, on_result=on_result)
-
-    def _summary(self, title: str, result: object, next_step: tuple[str, str] | None = None) -> bool:
-        lines = result.lines() if isinstance(result, ImportSummary | SuggestSummary | ExportSummary) else [str(result)]
-        return import_export_dialogs.show_summary(self, title, lines, next_step)
-
-    def _summary_only(self, title: str, result: object) -> None:
-        self._summary(title, result)
-
-    def _after_import(self, result: object) -> None:
-        self.articles.apply_filter()
-        self.session.refresh_progress()
-        if self.current_article_id is None:
-            self.open_article(self.session.next_in_queue())
-        imported = result.imported if isinstance(result, ImportSummary) else 0
-        if not imported:
-            self._summary("Import", result)
-            return
-        # New articles sit at 0 / 0 until spaCy has been over them: say so, and offer to do it (point 29).
-        noun = "article has" if imported == 1 else "articles have"
-        hint = f"The {imported} new {noun} no suggestions yet: Suggest (Ctrl+Shift+S) runs spaCy over them."
-        self._show_message(hint)
-        if self._summary("Import", result, (f"Next step: {hint}", "Suggest now")):
-            self._suggest()
-
-    def _after_suggest(self, result: object) -> None:
-        self.reload_article()
-        self._summary("Suggestions", result)
-
-    def _import(self) -> None:
-        if self.services is None:
-            return
-        paths = import_export_dialogs.choose_import_paths(self)
-        if not paths:
-            return
-        services = self.services
-        if services.preview_import is not None and services.import_checked is not None:
-            from annotator.jobs.near_duplicates import project_threshold
-
-            self._preview_import(paths, project_threshold(self.repo), False)
-            return
-        self._run(
-            "Importing",
-            lambda progress, cancel: services.import_paths(paths, progress, cancel),
-            self._after_import,
-        )
-
-    def _preview_import(self, paths: list[str], threshold: float | None, keep: bool) -> None:
-        """Read the chosen files off the GUI thread, then show what they hold before importing (issue 16)."""
-        services = self.services
-        if services is None or services.preview_import is None:
-            return
-        preview = services.preview_import
-        self._run(
-            "Reading the files",
-            lambda progress, cancel: preview(paths, threshold, progress, cancel),
-            lambda result: self._after_preview(paths, result, threshold, keep),
-        )
-
-    def _after_preview(self, paths: list[str], result: object, threshold: float | None, keep: bool) -> None:
-        from annotator.jobs.import_preview import ImportPreview
-        from annotator.jobs.near_duplicates import THRESHOLD_SETTING
-        from annotator.ui.window.import_preview_dialog import ImportPreviewDialog
-
-        services = self.services
-        if services is None or services.import_checked is None or not isinstance(result, ImportPreview):
-            return
-        if result.cancelled:
-            self._show_message("Import cancelled while reading the files: nothing was stored")
-            return
-        dialog = ImportPreviewDialog(self, result, threshold, keep)
-        dialog.exec()
-        choice = dialog.choice()
-        dialog.deleteLater()
-        if choice is None:
-            return
-        if choice.threshold is not None and choice.threshold != threshold:
-            self.repo.set_setting(THRESHOLD_SETTING, choice.threshold)  # the project keeps the user's choice
-        if choice.again:
-            self._preview_import(paths, choice.threshold, choice.keep_near_duplicates)
-            return
-        run_import = services.import_checked
-        self._run(
-            "Importing",
-            lambda progress, cancel: run_import(paths, choice.threshold, choice.keep_near_duplicates, progress,
-                                                cancel),
-            self._after_import,
-        )
-
-    def _suggest(self) -> None:
-        if self.services is not None:
-            services = self.services
-            self._run(
-                "Suggesting",
-                lambda progress, cancel: services.suggest(None, False, progress, cancel),
-                self._after_suggest,
-            )
-
-    def _export(self) -> None:
-        if self.services is None:
-            return
-        layers = [name for name, _kind in self.repo.layers()]
-        dialog = import_export_dialogs.ExportDialog(self, layers, list(self.services.formats))
-        dialog.exec()
-        options = dialog.options()
-        if options is None:
-            return
-        services = self.services
-        self._run(
-            "Exporting",
-            lambda progress, cancel: services.export(
-                options.path, options.fmt, options.layer, options.statuses, progress, cancel
-            ),
-            lambda result: self._summary_only("Export", result),
-        )

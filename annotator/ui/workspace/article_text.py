@@ -476,10 +476,3 @@ class ArticleText(QTextEdit):
         item = self.item_at(self.from_qt(position))
         if item is not None:
             self.itemClicked.emit(*item)
-
-
-def _x_of(result: object) -> float:
-    """PySide returns ``(x, position)`` from ``QTextLine.cursorToX``; its stub only says ``object``."""
-    if isinstance(result, tuple):
-        return float(result[0])
-    return float(result)  # type: ignore[arg-type]

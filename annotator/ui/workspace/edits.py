@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QWidget
 
 from annotator.core.changes import Change
+from annotator.core.codebook import ActorType
 from annotator.core.records import SUGGESTIONS_LAYER, ClaimView, EntityView, Span, Status
 from annotator.ui.workspace import actor_dialog, operations
 from annotator.ui.workspace.article_text import CLAIM, ENTITY
@@ -233,6 +234,7 @@ class Edits:
     def _actor_at(self, span: tuple[int, int]) -> int | None:
         """The actor of a linked mention that the span is (or lies within), if any."""
         start, end = span
+        groups = {name for name, kind in self.ws.codebook.actor_labels().items() if kind == ActorType.GROUP}
         for entity in sorted(self.ws.entities, key=lambda e: e.end - e.start):
             if entity.actor_id is None or entity.status == Status.REJECTED:
                 continue
@@ -240,7 +242,7 @@ class Edits:
             covers = start <= entity.start and entity.end <= end
             # "Japanese officials": a nationality or group word before the head only modifies the source, so
             # it names the claimant only when it is the selection's last word.
-            modifier = entity.label == "NORP" and any(ch.isalnum() for ch in self.ws.text.text[entity.end : end])
+            modifier = entity.label in groups and any(ch.isalnum() for ch in self.ws.text.text[entity.end : end])
             if inside or (covers and not modifier):
                 return entity.actor_id
         return None
