@@ -54,9 +54,9 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
     p = sub.add_parser("export", help="export articles with their annotations")
     add_db_option(p)
-    p.add_argument("--format", dest="fmt", default="json", help="json (default), jsonl, csv (the claims: DNA's "
-                   "event list), prodigy, spacy, comention-graphml (actors named together; discourse networks are "
-                   "`annotator network`)")
+    p.add_argument("--format", dest="fmt", help="json, jsonl, csv (the claims: DNA's event list), prodigy, spacy, "
+                   "comention-graphml (actors named together; discourse networks are `annotator network`); default: "
+                   "the one the file's extension names (out.jsonl: jsonl), else json")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--layer", default="all", help="suggestions, gold, an annotator's name, or all (default)")
     p.add_argument("--status", action="append", metavar="STATUS",
@@ -128,8 +128,10 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from annotator.jobs.exporting import FORMATS, export
+    from annotator.jobs.exporting import FORMATS, export, format_from_name
 
+    if args.fmt is None:
+        args.fmt = format_from_name(args.output)
     if args.fmt == "graphml":
         print("annotator export: discourse networks are written by `annotator network` (see docs/networks.md); "
               "the graph of actors mentioned together is --format comention-graphml", file=sys.stderr)

@@ -8,16 +8,19 @@ Accepted record shapes, all with a required string ``text``:
 - the PolNeAR-like evaluation format (``id``, ``publisher``, ``text``, ``claims`` with ``[s, e]`` lists): a
   plain article, its claims are ignored;
 - an article object of our JSON / JSONL export: entities, claims and actors keep their layer (``annotator``),
-  status, origin and actor links.
+  status, origin and actor links; a JSONL line's ``codebook`` (codes the project may lack) comes with it.
 
 A record that cannot be used raises ``RecordError`` with a short reason; the caller adds the file and line.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
 from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
@@ -34,6 +37,7 @@ from annotator.core.records import (
 )
 from annotator.core.text_checks import surrogate_in
 from annotator.core.validation import check_choice, check_integer
+from annotator.io.codebook_file import codebook_from_object
 from annotator.io.headers import parse_date, parse_header
 
 # Keys that map to ArticleIn fields (never copied into meta).
@@ -55,6 +59,7 @@ _ARTICLE_KEYS = frozenset(
         "spans",
         "claims",
         "actors",
+        "codebook",
     }
 )
 _SOURCE_KEYS = ("source", "outlet", "publisher")
@@ -324,7 +329,8 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     if not text.strip():
         raise RecordError("record text is empty")
     # A lone surrogate ("\ud800" in the JSON) cannot be stored or shown: refuse the record, keep the others.
-    bad = surrogate_in(record, "record")
+    # (A line's codebook is checked once per distinct codebook, in ``_line_codebook``.)
+    bad = surrogate_in({k: v for k, v in record.items() if k != "codebook"}, "record")
     if bad is not None:
         raise RecordError(bad)
     meta_value = record.get("meta") or {}
@@ -372,4 +378,21 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     own_actors = record.get("actors")
     known = actors_by_key(own_actors) if own_actors is not None else (actors or {})
     article.actors = _referenced_actors(article, known)
+    if record.get("codebook") is not None:
+        # A line of our JSONL export carries codes (the first line the project's whole codebook): added on import.
+        try:
+            article.codebook = _line_codebook(json.dumps(record["codebook"]))
+        except ValidationError as exc:
+            raise RecordError(str(exc)) from None
     return article
+
+
+@lru_cache(maxsize=1024)
+def _line_codebook(text: str) -> Codebook:
+    """The codebook of a JSONL line, checked once per distinct text (lines repeat a few sets of codes, and the
+    schema check costs more than the rest of a line); a ``Codebook`` is immutable, so lines may share one."""
+    obj = json.loads(text)
+    bad = surrogate_in(obj, "codebook")
+    if bad is not None:
+        raise ValidationError(bad)
+    return codebook_from_object(obj, "codebook")

@@ -16,6 +16,15 @@ from annotator.store.repository import Repository
 
 #: Format names the CLI and the GUI offer.
 FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
+
+
+def format_from_name(path: str | Path) -> str:
+    """The format an export to ``path`` writes when none is asked for: the one its extension names (``.jsonl``,
+    ``.csv``, ``.spacy``...), else json."""
+    try:
+        return export_format_for(path)
+    except ValidationError:
+        return "json"
 ALL_LAYERS = "all"
 #: Articles read per batch: few enough to keep memory flat, many enough that building queries costs little.
 BATCH = 200

@@ -37,9 +37,10 @@ from annotator.core.codebook_edit import (
     removed_codes,
     rename,
     require,
+    rows_text,
 )
-from annotator.core.errors import ValidationError
-from annotator.core.records import ArticleIn
+from annotator.core.errors import PermissionDeniedError, ValidationError
+from annotator.core.records import AnnotatorRole, ArticleIn
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder, snapshot
 from annotator.store.models import Actor, Article, Claim, Entity, ProjectCodebook, upsert
@@ -131,8 +132,11 @@ def usage_count(st: StoreContext, section: Section, name: str) -> int:
     return sum(len(_ids_with(m, c, value, True)) for t, m, c in _targets(section) if t != "actor")
 
 
-def where_used(st: StoreContext, section: Section, name: str, limit: int | None = None) -> list[CodeUse]:
-    """Every live entity or claim coded with ``name`` (the first ``limit``), by article position then id."""
+def where_used(
+    st: StoreContext, section: Section, name: str, limit: int | None = None, offset: int = 0
+) -> list[CodeUse]:
+    """Every live entity or claim coded with ``name`` (``limit`` of them after the first ``offset``), by article
+    position then id: one page of "Where used"."""
     require(st.codebook(), section, name)
     if section == Section.VARIABLE:
         model: Any = Claim
@@ -150,6 +154,8 @@ def where_used(st: StoreContext, section: Section, name: str, limit: int | None 
     )
     if limit is not None:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return [CodeUse(table, int(i), str(a), int(lay), str(s)) for i, a, lay, s in query.tuples()]
 
 
@@ -244,8 +250,7 @@ def delete_code(
 
 
 def _in_use(section: Section, name: str, count: int) -> str:
-    rows = "mention" if section == Section.LABEL else "claim"
-    return f"the {section.value} {name!r} is used by {count} {rows}{'s' if count != 1 else ''}"
+    return f"the {section.value} {name!r} is used by {rows_text(section, count)}"
 
 
 def _live_use(st: StoreContext, section: Section, code: str) -> int:
@@ -301,11 +306,39 @@ def import_codes(st: StoreContext, ev: EventBuilder, article: ArticleIn) -> tupl
     carries (with their colours, descriptions and places in the tree), then any its rows use that no codebook
     lists (a colleague's JSONL with another label set). Returns one line per section, e.g. ``added label: X``.
     """
+    identity = st.team_identity()
+    if identity is not None and identity[1] != AnnotatorRole.ADMIN.value:
+        return _codes_kept_out(st, article, identity[0])
     lines: list[str] = []
     if article.codebook is not None:
         lines += ensure_codes(st, ev, article.codebook).lines()
     lines += ensure_codes(st, ev, _used_codes(article)).lines()
     return tuple(lines)
+
+
+def _codes_kept_out(st: StoreContext, article: ArticleIn, user: str) -> tuple[str, ...]:
+    """On a team server only admins change the codebook: an annotator's or reviewer's article that is coded with
+    codes the project lacks is refused, naming them; codes its file only carries are reported as not added."""
+    book = st.codebook()
+    _merged, missing = merge_by_name(book, _used_codes(article), update=False)
+    if missing.added:
+        codes = "; ".join(_listing(section, names) for section, names in missing.added.items())
+        raise PermissionDeniedError(
+            f"this article is coded with codes the project's codebook lacks ({codes}), and on the team server only "
+            f"an admin adds codes ({user} is not one): ask an admin to import the file (that adds the codes and "
+            "these rows) or to add the codes in Project › Codebook…; nothing of this article was imported"
+        )
+    if article.codebook is None:
+        return ()
+    _merged, carried = merge_by_name(book, article.codebook, update=False)
+    return tuple(
+        f"not added (on the team server only an admin adds codes): {_listing(section, names)}"
+        for section, names in carried.added.items()
+    )
+
+
+def _listing(section: Section, names: list[str]) -> str:
+    return f"{section.value}{'s' if len(names) > 1 else ''} " + ", ".join(repr(n) for n in names)
 
 
 def _used_codes(article: ArticleIn) -> Codebook:

@@ -180,10 +180,11 @@ class Repository:
         with self._st.read():
             return _codebook.usage_counts(self._st, Section(section))
 
-    def where_used(self, section: Section, name: str, limit: int | None = None) -> list[CodeUse]:
-        """Every live mention or claim coded with the code, in article order (what "Where used" lists)."""
+    def where_used(self, section: Section, name: str, limit: int | None = None, offset: int = 0) -> list[CodeUse]:
+        """Every live mention or claim coded with the code, in article order (what "Where used" lists, a page of
+        ``limit`` rows after the first ``offset`` at a time)."""
         with self._st.read():
-            return _codebook.where_used(self._st, Section(section), name, limit)
+            return _codebook.where_used(self._st, Section(section), name, limit, offset)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A project setting; without ``default``, known settings fall back to theirs (``overlap``: 1)."""

@@ -48,8 +48,7 @@ class AnalysisWindow(QMainWindow):
         layers = analysis.claim_layers(repo)
         self.claims = ClaimsPanel(layers, self._load_table, self)
         self.network = NetworkPanel(layers, self._load_statements, self)
-        # Actors are coloured as their kind's label is in the text: one vocabulary, the project's codebook.
-        self.network.canvas.kind_colors = {label.name: QColor(label.color) for label in repo.codebook().labels}
+        self._take_colors()
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.claims, "Claims")
         self.tabs.addTab(self.network, "Network")
@@ -88,6 +87,21 @@ class AnalysisWindow(QMainWindow):
         if not self._stale:
             self._stale = True
             self.statusBar().showMessage("Claims were coded since they were read: F5 reads them again.")
+
+    def apply_codebook(self) -> None:
+        """The codebook changed (a code renamed, merged, recoloured; an import added codes): the claims and the
+        network show it at once, as the article does. Codebook edits are rare, unlike decisions: the open tab
+        reads its claims again now, the other when it is next shown."""
+        self._take_colors()
+        self._stale = False
+        self.statusBar().clearMessage()
+        self._loaded = {CLAIMS_TAB: False, NETWORK_TAB: False}
+        if self.isVisible():
+            self._ensure_loaded(self.tabs.currentIndex())
+
+    def _take_colors(self) -> None:
+        # Actors are coloured as their kind's label is in the text: one vocabulary, the project's codebook.
+        self.network.canvas.kind_colors = {label.name: QColor(label.color) for label in self.repo.codebook().labels}
 
     # ------------------------------------------------------------------ loading
     def _ensure_loaded(self, tab: int) -> None:

@@ -554,6 +554,8 @@ class MainWindow(QMainWindow):
         self.articles.apply_filter()  # counts and label matches may have moved with a merge
         if self.codebook_editor is not None:
             self.codebook_editor.reload()
+        if self.analysis is not None:
+            self.analysis.apply_codebook()  # the claims view's issues, stances, forms; the network's colours
 
     def _open_coded_row(self, article_id: str, table: str, row_id: int) -> None:
         """"Where used" asked for a row: open its article and make the row current (when it is in this view)."""
