@@ -17,11 +17,36 @@ from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, Softmax, chain, concatenate, with_array
 from thinc.types import Floats2d
 
+from annotator.core.errors import ConfigError
+
 #: One document's input: ``(features uint64[n, columns], token vectors float32[n, tensor_width])``.
 Inputs = list[tuple[Any, Any]]
 
 # v2: fifteen feature columns with their own table sizes (v1 had nine; a v1 pipeline does not load, by name).
 ARCHITECTURE = "annotator.AttributionTagger.v2"
+
+
+RETIRED = ("annotator.AttributionTagger.v1",)
+
+
+@registry.architectures(RETIRED[0])
+def retired_attribution_tagger(
+    n_tags: int = 7,
+    n_features: int = 9,
+    tensor_width: int = 96,
+    embed_width: int = 32,
+    embed_rows: int = 4000,
+    width: int = 128,
+    depth: int = 3,
+    window_size: int = 1,
+    maxout_pieces: int = 3,
+    dropout: float = 0.1,
+) -> Model:
+    """A pipeline trained before the features changed (v1's settings): say so, not spaCy's "not found"."""
+    raise ConfigError(
+        "this model's attribution component was trained by an earlier version of annotator and cannot be used: "
+        "train the model again (`annotator train`, or Model › Train…)"
+    )
 
 
 @registry.architectures(ARCHITECTURE)

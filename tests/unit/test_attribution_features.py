@@ -65,6 +65,17 @@ def test_decoding_repairs_an_inside_tag_without_a_begin() -> None:
     assert decode_batch([probs, probs[:1]]) == [["O", "B-CUE", "I-CUE"], ["O"]]
 
 
+def test_a_model_of_the_retired_feature_set_says_to_train_again() -> None:
+    from spacy.util import registry
+
+    from annotator.core.errors import ConfigError
+    from annotator.nlp.attribution_model import RETIRED
+
+    # The settings a v1 pipeline's config.cfg holds: it must not load with the new features, and say why.
+    with pytest.raises(ConfigError, match="train the model again"):
+        registry.resolve({"model": {"@architectures": RETIRED[0], "n_features": 9, "embed_rows": 4000}})
+
+
 # --------------------------------------------------------------------------- features (the real pipeline)
 
 
