@@ -17,7 +17,7 @@ from annotator.store import open_repository
 from annotator.store.repository import Repository
 from annotator.ui.shared.services import WorkspaceServices, build_services
 from annotator.ui.shared.workers import JobRunner
-from annotator.ui.window import crash_log, shell
+from annotator.ui.window import crash_log, error_log, shell
 from annotator.ui.window.platform_check import check_gui_platform
 
 
@@ -40,7 +40,9 @@ def run_gui(
     # A crash (native or Python), an outside SIGTERM or a vanished window leaves evidence in the user data folder.
     crashes = crash_log.install(crash_log_path())
     try:
-        return _run(db, pipeline, annotator, argv)
+        # A bug caught by the window (a decision that failed unexpectedly) is logged with its traceback.
+        with error_log.logging_to():
+            return _run(db, pipeline, annotator, argv)
     finally:
         if crashes is not None:
             crashes.close()

@@ -75,7 +75,8 @@ def build(path: Path, n: int) -> None:
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     db = SqliteDatabase(str(tmp), pragmas={"synchronous": "off"})
-    create_search_index(db)  # the trigger back, and the index of every article in one pass
+    create_search_index(db)  # the trigger back
+    db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('rebuild')")  # every article, one pass
     db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('optimize')")
     db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
@@ -108,6 +109,12 @@ def figures(label: str, reports: list[dict[str, float]], *, filter_target: float
          max(r["filter_max_ms"] for r in reports), "ms", filter_target),
         (f"{label} project: filter the article list, median", statistics.median(r["filter_ms"] for r in reports),
          "ms", None),
+        # The CPU time of the child over the same stretches: on a shared machine the wall clock also counts the
+        # time it waited for a core.
+        (f"{label} project: process start to first paint, CPU time (median)",
+         statistics.median(r["first_paint_cpu_s"] for r in reports), "s", None),
+        (f"{label} project: filter the article list, slowest of 6, CPU time (worst run)",
+         max(r["filter_max_cpu_ms"] for r in reports), "ms", None),
         (f"{label} project: resident memory after first paint and filtering",
          max(r["rss_mb"] for r in reports), "MB", 500.0),
     ]

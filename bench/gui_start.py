@@ -1,7 +1,9 @@
 """Child process of the 100k-project benchmark: start the window on a database, report first paint and filtering.
 
-Prints one JSON line: {"first_paint_s", "filter_ms", "filter_max_ms", "rss_mb"}. ``first_paint_s`` counts from
-the process start (as the OS recorded it), so interpreter start-up and imports are included, as a user feels them.
+Prints one JSON line: {"first_paint_s", "first_paint_cpu_s", "filter_ms", "filter_max_ms", "filter_cpu_ms",
+"filter_max_cpu_ms", "rss_mb"}. ``first_paint_s`` counts from the process start (as the OS recorded it), so
+interpreter start-up and imports are included, as a user feels them; the ``_cpu`` figures are the CPU time of the
+process over the same stretches (on a shared machine the wall clock also counts waiting for a core).
 """
 
 from __future__ import annotations
@@ -50,19 +52,24 @@ def main() -> int:
     app.processEvents()
     window.repaint()
     first_paint = time.time() - _process_start_epoch()
+    first_paint_cpu = time.process_time()  # CPU of every thread of this process since it started
 
     filters = []
+    filter_cpu = []
     for query in ("Putin", "territorial", "Synthetic report 4", "zzz-no-match", "Abe", ""):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         # What Enter in the filter box does (typing waits for a 180 ms pause first, which is not our latency).
         window.articles.filter_text.setText(query)
         window.articles.apply_filter()
         app.processEvents()
         window.repaint()
         filters.append((time.perf_counter() - start) * 1000)
+        filter_cpu.append((time.process_time() - start_cpu) * 1000)
     rss_mb = _peak_rss_mb()
-    print(json.dumps({"first_paint_s": first_paint, "filter_ms": statistics.median(filters),
-                      "filter_max_ms": max(filters), "rss_mb": rss_mb}))
+    print(json.dumps({"first_paint_s": first_paint, "first_paint_cpu_s": first_paint_cpu,
+                      "filter_ms": statistics.median(filters), "filter_max_ms": max(filters),
+                      "filter_cpu_ms": statistics.median(filter_cpu), "filter_max_cpu_ms": max(filter_cpu),
+                      "filters_ms": filters, "rss_mb": rss_mb}))
     window.close()
     repo.close()
     return 0

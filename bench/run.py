@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import make_articles, synthetic_suggestions, write_text_files
+from bench.decisions_under_load import bench_load
 
 HERE = Path(__file__).resolve().parent
 #: Units whose target is a lower bound (a speed-up must reach it).
@@ -54,18 +55,22 @@ class Sizes:
     import_files: int = 10_000
     export_articles: int = 10_000
     network_claims: int = 100_000
+    codebook_mentions: int = 100_000
     ingest_articles: int = 10_000
     nexis_articles: int = 500
     near_duplicate_articles: int = 100_000
     team_annotators: int = 8
     team_decisions: int = 500
     team_suggest: int = 500
+    load_articles: int = 500
+    load_presses: int = 150
 
 
 TINY = Sizes(overhead_articles=6, overhead_repeats=1, gui_words=400, gui_spans=20, gui_claims=4, gui_opens=3,
              decisions=4, gui_rounds=1, big_project=300, huge_project=600, import_files=20, export_articles=20,
              network_claims=300, ingest_articles=20, nexis_articles=5, near_duplicate_articles=50,
-             team_annotators=2, team_decisions=5, team_suggest=4)
+             team_annotators=2, team_decisions=5, team_suggest=4, codebook_mentions=400, load_articles=40,
+             load_presses=4)
 
 
 def machine() -> str:
@@ -269,13 +274,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
     parser.add_argument("--tiny", action="store_true", help="tiny corpora (smoke test; numbers mean nothing)")
     parser.add_argument("--only", action="append",
-                        choices=("suggest", "gui", "big", "io", "networks", "sources", "team", "training"),
+                        choices=("suggest", "gui", "load", "big", "io", "networks", "sources", "team", "training",
+                                 "codebook"),
                         help="run only these groups (their figures replace the same figures in the output)")
     parser.add_argument("--output", default=str(HERE / "results.json"))
     parser.add_argument("--cache", default=str(HERE / ".work"), help="where the 100k-article project is kept")
+    parser.add_argument("--db", default=None, metavar="URL",
+                        help="database of the decision-under-load figure (an empty one; default: a temporary "
+                             "SQLite file), e.g. postgresql://localhost/bench")
     args = parser.parse_args(argv)
     sizes = TINY if args.tiny else Sizes()
-    groups = args.only or ["suggest", "gui", "big", "io", "networks", "sources", "team", "training"]
+    groups = args.only or ["suggest", "gui", "load", "big", "io", "networks", "sources", "team", "training",
+                           "codebook"]
     where = machine()
     figures: list[Figure] = []
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
@@ -286,6 +296,11 @@ def main(argv: list[str] | None = None) -> int:
                 rows = bench_suggest(work, sizes)
             elif group == "gui":
                 rows = bench_gui(work, sizes)
+            elif group == "load":
+                os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+                rows = bench_load(
+                    work, load_articles=sizes.load_articles, presses=sizes.load_presses, words=sizes.gui_words,
+                    spans=sizes.gui_spans, claims=sizes.gui_claims, db=args.db)
             elif group == "training":
                 from bench.training import bench_training
 
@@ -298,6 +313,10 @@ def main(argv: list[str] | None = None) -> int:
                 cache = Path(args.cache) if not args.tiny else work / "cache"
                 rows = bench_networks(sizes.network_claims, 5 if not args.tiny else 1)
                 rows += bench_claims_read(cache, sizes.network_claims)
+            elif group == "codebook":
+                from bench.codebook import bench_codebook
+
+                rows = bench_codebook(work, sizes.codebook_mentions)
             elif group == "sources":
                 from bench.sources import bench_ingest, bench_sources
 

@@ -51,11 +51,14 @@ def write_jsonl(path: Path, n: int, spans: int) -> Path:
     return path
 
 
-def _import_times(work: Path, source: Path, runs: int, name: str, **options: Any) -> tuple[float, float]:
-    """Median wall time and median CPU time (this process) of importing ``source`` into a new project."""
-    from annotator.jobs.importing import import_paths
+def _import_times(work: Path, source: Path, runs: int, name: str, **options: Any
+                  ) -> tuple[float, float, float, float]:
+    """Median wall and CPU time (this process) of importing ``source`` into a new project, then the same of
+    the search index catching up with what it stored (``catch_up_search``, what ``annotator import`` and the
+    window run right after the import)."""
+    from annotator.jobs.importing import catch_up_search, import_paths
 
-    walls, cpus = [], []
+    walls, cpus, index_walls, index_cpus = [], [], [], []
     for r in range(runs):
         repo = _open(work / f"{name}_{r}.db")
         try:
@@ -64,9 +67,14 @@ def _import_times(work: Path, source: Path, runs: int, name: str, **options: Any
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
             assert not summary.refused, summary.refused[:3]
+            wall, cpu = time.perf_counter(), time.process_time()
+            catch_up_search(repo)
+            index_walls.append(time.perf_counter() - wall)
+            index_cpus.append(time.process_time() - cpu)
         finally:
             repo.close()
-    return statistics.median(walls), statistics.median(cpus)
+    return (statistics.median(walls), statistics.median(cpus), statistics.median(index_walls),
+            statistics.median(index_cpus))
 
 
 def bench_ingest(work: Path, articles: int) -> list[Row]:
@@ -78,14 +86,17 @@ def bench_ingest(work: Path, articles: int) -> list[Row]:
     runs = 3 if articles > 100 else 1
     plain = write_jsonl(work / "plain.jsonl", articles, 0)
     spans = write_jsonl(work / "spans.jsonl", articles, 25)
-    plain_wall, plain_cpu = _import_times(work, plain, runs, "plain", near_duplicate_threshold=None)
-    spans_wall, spans_cpu = _import_times(work, spans, runs, "spans", near_duplicate_threshold=None)
-    near_wall, _ = _import_times(work, plain, 1, "near")
+    plain_wall, plain_cpu, index_wall, index_cpu = _import_times(work, plain, runs, "plain",
+                                                                 near_duplicate_threshold=None)
+    spans_wall, spans_cpu, _, _ = _import_times(work, spans, runs, "spans", near_duplicate_threshold=None)
+    near_wall, _, _, _ = _import_times(work, plain, 1, "near")
     return [
         (f"import {articles:,} JSONL articles of ~300 words, plain (median)", plain_wall, "s", 1.0),
         (f"import {articles:,} JSONL articles of ~300 words, plain: CPU time (median)", plain_cpu, "s", None),
         (f"import {articles:,} JSONL articles with 25 spans each (median)", spans_wall, "s", 5.0),
         (f"import {articles:,} JSONL articles with 25 spans each: CPU time (median)", spans_cpu, "s", None),
+        (f"then the text filter's index catching up with {articles:,} articles (median)", index_wall, "s", None),
+        (f"then the text filter's index catching up with {articles:,} articles: CPU time", index_cpu, "s", None),
         (f"import {articles:,} JSONL articles, plain, near-duplicate check on (default)", near_wall, "s", None),
     ]
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import make_articles, synthetic_suggestions
+from bench.postgres import local_server
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Seconds between two decisions of one annotator in the paced run: five a second each, far faster than people
@@ -79,15 +80,7 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
                                                                                                    float | None]]:
     from annotator.store import open_repository
     from annotator.store.team import TeamServer
-    from tests.postgres_server import LocalPostgres, find_bindir
-
-    bindir = find_bindir()
-    if bindir is None:
-        raise RuntimeError("the team server benchmark needs the PostgreSQL binaries (initdb, pg_ctl)")
-    server = LocalPostgres(bindir, durable=True).start()
-    previous = os.environ.get("PGPASSWORD")
-    os.environ["PGPASSWORD"] = server.password
-    try:
+    with local_server("the team server benchmark") as server:
         url = server.create_database("bench_team")
         names = [f"coder{i}" for i in range(annotators)]
         passwords = {name: f"{name}-bench-pw" for name in names}
@@ -109,12 +102,6 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
         for interval in (PACE, 0.0):
             runs[interval] = _decide_together(server, names, passwords, decisions, interval)
         ratio = _suggest_ratio(work, server, suggest_articles)
-    finally:
-        if previous is None:
-            os.environ.pop("PGPASSWORD", None)
-        else:
-            os.environ["PGPASSWORD"] = previous
-        server.stop()
     label = f"{annotators} annotator processes x {decisions} decisions"
     paced, flat_out = runs[PACE], runs[0.0]
     return [

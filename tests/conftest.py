@@ -33,18 +33,13 @@ def postgres() -> Iterator[LocalPostgres]:
             pytest.fail(f"CI must run the PostgreSQL tests: {message}")
         pytest.skip(f"PostgreSQL tests skipped: {message}")
     server = LocalPostgres(bindir).start()
-    previous = os.environ.get("PGPASSWORD")
-    os.environ["PGPASSWORD"] = server.password
     try:
-        from annotator.store import open_repository
+        with server.password_in_environ():
+            from annotator.store import open_repository
 
-        open_repository(server.create_database(TEMPLATE)).close()
-        yield server
+            open_repository(server.create_database(TEMPLATE)).close()
+            yield server
     finally:
-        if previous is None:
-            os.environ.pop("PGPASSWORD", None)
-        else:
-            os.environ["PGPASSWORD"] = previous
         server.stop()
 
 

@@ -20,6 +20,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +167,19 @@ class LocalPostgres:
             self._run("pg_ctl", "-D", "data", "-m", "fast", "-w", "-t", "60", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
         self.root = None
+
+    @contextlib.contextmanager
+    def password_in_environ(self) -> Iterator[LocalPostgres]:
+        """``PGPASSWORD`` is the superuser's password while the block runs (libpq and our URLs read it)."""
+        previous = os.environ.get("PGPASSWORD")
+        os.environ["PGPASSWORD"] = self.password
+        try:
+            yield self
+        finally:
+            if previous is None:
+                os.environ.pop("PGPASSWORD", None)
+            else:
+                os.environ["PGPASSWORD"] = previous
 
     # ------------------------------------------------------------------ connections
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:

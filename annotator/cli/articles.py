@@ -54,9 +54,9 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
     p = sub.add_parser("export", help="export articles with their annotations")
     add_db_option(p)
-    p.add_argument("--format", dest="fmt", default="json", help="json (default), jsonl, csv (the claims: DNA's "
-                   "event list), prodigy, spacy, comention-graphml (actors named together; discourse networks are "
-                   "`annotator network`)")
+    p.add_argument("--format", dest="fmt", help="json, jsonl, csv (the claims: DNA's event list), prodigy, spacy, "
+                   "comention-graphml (actors named together; discourse networks are `annotator network`); default: "
+                   "the one the file's extension names (out.jsonl: jsonl), else json")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--layer", default="all", help="suggestions, gold, an annotator's name, or all (default)")
     p.add_argument("--status", action="append", metavar="STATUS",
@@ -70,7 +70,7 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from annotator.jobs.importing import import_paths
+    from annotator.jobs.importing import catch_up_search, import_paths
     from annotator.jobs.near_duplicates import project_threshold
 
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -91,6 +91,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
             summary = import_paths(repo, args.paths, annotator=args.annotator, progress=report,
                                    near_duplicate_threshold=threshold,
                                    keep_near_duplicates=args.keep_near_duplicates)
+        if repo.search_backlog():  # the project is left fully searchable (the import defers the index)
+            with terminal_progress("search index", "article") as report:
+                catch_up_search(repo, progress=report)
     finally:
         repo.close()
     for line in summary.lines():
@@ -128,8 +131,10 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from annotator.jobs.exporting import FORMATS, export
+    from annotator.jobs.exporting import FORMATS, export, format_from_name
 
+    if args.fmt is None:
+        args.fmt = format_from_name(args.output)
     if args.fmt == "graphml":
         print("annotator export: discourse networks are written by `annotator network` (see docs/networks.md); "
               "the graph of actors mentioned together is --format comention-graphml", file=sys.stderr)

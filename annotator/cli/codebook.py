@@ -6,7 +6,8 @@ import argparse
 import json
 
 from annotator.cli.common import EXIT_OK, Handler, SubParsers, add_db_option, open_repository
-from annotator.core.codebook import Codebook, IssueRow
+from annotator.core.codebook import Codebook, IssueRow, Section
+from annotator.core.codebook_edit import SECTION_TITLES
 
 
 def register(sub: SubParsers) -> dict[str, Handler]:
@@ -92,7 +93,8 @@ def summary(book: Codebook) -> str:
 
 def describe(book: Codebook) -> list[str]:
     """The codebook as an analyst reads it: every section, the issue tree indented, keywords and choices."""
-    lines = [summary(book), "", "Labels (keys 1-9 in this order):"]
+    titles = SECTION_TITLES
+    lines = [summary(book), "", f"{titles[Section.LABEL]} (keys 1-9 in this order):"]
     for n, label in enumerate(book.labels, start=1):
         key = str(n) if n <= 9 else " "
         actor = f" [actor: {label.actor.value}]" if label.actor is not None else ""
@@ -100,11 +102,11 @@ def describe(book: Codebook) -> list[str]:
     if book.spacy_map:
         mapped = ", ".join(f"{k} -> {v if v is not None else '(dropped)'}" for k, v in book.spacy_map)
         lines.append(f"  pipeline labels: {mapped}")
-    for title, codes in (("Claim kinds", book.kinds), ("Claim forms", book.forms)):
+    for title, codes in ((titles[Section.KIND], book.kinds), (titles[Section.FORM], book.forms)):
         lines += ["", f"{title}:"] + [f"  {c.name:<14} {c.description}".rstrip() for c in codes]
-    lines += ["", "Stances:"] + [f"  {s.value:+d}  {s.name}" for s in book.stances]
-    lines += ["", "Issues:"] + [_issue_line(row) for row in book.issue_rows()]
-    lines += ["", "Variables:"]
+    lines += ["", f"{titles[Section.STANCE]}:"] + [f"  {s.value:+d}  {s.name}" for s in book.stances]
+    lines += ["", f"{titles[Section.ISSUE]}:"] + [_issue_line(row) for row in book.issue_rows()]
+    lines += ["", f"{titles[Section.VARIABLE]}:"]
     for var in book.variables:
         choices = f": {', '.join(var.choices)}" if var.choices else ""
         lines.append(f"  {var.name} ({var.type.value}{choices})  {var.description}".rstrip())

@@ -4,7 +4,7 @@ Pure functions over small value records (spans are ``(start, end)`` tuples, end 
 can be checked by hand and do not depend on the repository. Adapters build the records from ``EntityView`` /
 ``ClaimView``.
 
-Definitions (DESIGN.md §6, issue 4):
+Definitions (docs/architecture.md, "Review and agreement", says where they are used):
 
 - **Entities** agree when span *and* label are identical (exact match). One annotator is taken as the
   reference: a mention both have is a true positive, one only the other has a false positive, one only the

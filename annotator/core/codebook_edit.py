@@ -6,11 +6,12 @@ to the coded rows in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotator.core.codebook import (
+    DEFAULT_COLOR,
     Code,
     Codebook,
     Issue,
@@ -18,8 +19,25 @@ from annotator.core.codebook import (
     Section,
     StanceLevel,
     Variable,
+    VariableType,
 )
 from annotator.core.errors import NotFoundError, ValidationError
+
+#: What the editor's tabs and ``annotator codebook show`` call each section, in codebook order.
+SECTION_TITLES: dict[Section, str] = {
+    Section.LABEL: "Labels",
+    Section.KIND: "Claim kinds",
+    Section.FORM: "Claim forms",
+    Section.STANCE: "Stances",
+    Section.ISSUE: "Issues",
+    Section.VARIABLE: "Variables",
+}
+
+
+def rows_text(section: Section, count: int) -> str:
+    """How many rows use a code, in words: "1 mention", "1,200 claims" (labels code mentions, the rest claims)."""
+    noun = "mention" if section == Section.LABEL else "claim"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 @dataclass
@@ -418,3 +436,48 @@ def free_name(book: Codebook, section: Section, base: str) -> str:
         n += 1
         name = f"{base} {n}"
     return name
+
+
+def placeholder(book: Codebook, section: Section, parent: str | None = None) -> Item:
+    """A new code for ``section`` with a name the section does not have yet ("NEW", "new issue 2", ...), for the
+    analyst to rename: a grey label, a text variable, the stance after the highest, an issue under ``parent``."""
+    if section == Section.LABEL:
+        return Label(free_name(book, section, "NEW"), DEFAULT_COLOR)
+    if section in (Section.KIND, Section.FORM):
+        return Code(free_name(book, section, "new"))
+    if section == Section.STANCE:
+        value = max(book.stance_values, default=-1) + 1
+        return StanceLevel(value, free_name(book, section, f"stance {value:+d}"))
+    if section == Section.ISSUE:
+        return Issue(free_name(book, section, f"{parent}/new issue" if parent else "new issue"))
+    return Variable(free_name(book, section, "new variable"), VariableType.TEXT)
+
+
+def subset(book: Codebook, used: Mapping[Section, Collection[Any]]) -> Codebook:
+    """The part of ``book`` holding only the codes ``used`` names (stances by value), in the book's order.
+
+    An issue keeps its ancestors (its place in the tree) but not its unused siblings; the label map is left out
+    (it concerns suggesting, not coded rows). What a line of the JSONL export carries.
+    """
+    def keep(section: Section, seq: tuple[Any, ...], key: Callable[[Any], Any]) -> tuple[Any, ...]:
+        wanted = used.get(section, ())
+        return tuple(x for x in seq if key(x) in wanted)
+
+    wanted_issues = set(used.get(Section.ISSUE, ()))
+    for code in list(wanted_issues):
+        parent = book.issue_parent(code)
+        while parent is not None and parent not in wanted_issues:
+            wanted_issues.add(parent)
+            parent = book.issue_parent(parent)
+
+    def issues(nodes: Sequence[Issue]) -> tuple[Issue, ...]:
+        return tuple(replace(n, children=issues(n.children)) for n in nodes if n.code in wanted_issues)
+
+    return Codebook(
+        labels=keep(Section.LABEL, book.labels, lambda x: x.name),
+        kinds=keep(Section.KIND, book.kinds, lambda x: x.name),
+        forms=keep(Section.FORM, book.forms, lambda x: x.name),
+        stances=keep(Section.STANCE, book.stances, lambda x: x.value),
+        issues=issues(book.issues),
+        variables=keep(Section.VARIABLE, book.variables, lambda x: x.name),
+    )

@@ -9,8 +9,8 @@ Source accuracy is the share of *all* gold attributions whose matched suggestion
 source overlaps the gold source, or both have none ("it was reported that ...").
 
 Gold files: the dev-data JSONL (one article per line, claims with ``[start, end]`` lists) and our own export
-(DESIGN.md §7: one JSON document with ``articles``, or JSONL with one article object per line; claims with
-``source``/``cue``/``content`` objects; entities with ``start``/``end``/``label``).
+(docs/architecture.md, "Export contract": one JSON document with ``articles``, or JSONL with one article object
+per line; claims with ``source``/``cue``/``content`` objects; entities with ``start``/``end``/``label``).
 """
 
 from __future__ import annotations

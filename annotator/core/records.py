@@ -16,7 +16,7 @@ from typing import Any
 # ``Change`` lives in annotator.core.changes; it is re-exported here beside the records it travels with.
 from annotator.core.changes import Change as Change
 from annotator.core.codebook import Codebook
-from annotator.core.errors import ValidationError
+from annotator.core.validation import check_offsets, check_within
 
 
 class Status(StrEnum):
@@ -79,6 +79,8 @@ def role_reviews(role: str | None) -> bool:
 SUGGESTIONS_LAYER = "suggestions"
 #: Name of the reviewed layer.
 GOLD_LAYER = "gold"
+#: Joins the pieces of a discontinuous role in its text (views, exports and the readers' text check).
+PIECE_JOIN = " … "
 
 
 @dataclass(frozen=True, order=True)
@@ -89,14 +91,17 @@ class Span:
     end: int
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.start, int) and isinstance(self.end, int)):
-            raise ValidationError(f"span offsets must be integers, got {self.start!r}, {self.end!r}")
-        if self.start < 0 or self.start >= self.end:
-            raise ValidationError(f"span [{self.start}, {self.end}) must have 0 <= start < end")
+        check_offsets(self.start, self.end)
+
+    @classmethod
+    def checked(cls, start: Any, end: Any, text_length: int, what: str = "span") -> Span:
+        """A span from untrusted offsets, inside a text of ``text_length`` code points (ValidationError if not)."""
+        check_offsets(start, end, what)
+        check_within(start, end, text_length, what)
+        return cls(start, end)
 
     def check_within(self, text_length: int) -> None:
-        if self.end > text_length:
-            raise ValidationError(f"span [{self.start}, {self.end}) ends after the text ({text_length} characters)")
+        check_within(self.start, self.end, text_length)
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
@@ -145,7 +150,7 @@ class ClaimIn:
 class ActorIn:
     key: str
     name: str
-    kind: str = "PERSON"
+    kind: str = ""  # one of the codebook's labels; "" when the input gives none
     aliases: list[str] = field(default_factory=list)
     parent: str | None = None  # key of another ActorIn
     notes: str = ""
@@ -182,6 +187,8 @@ class EntitySuggestion:
 
 @dataclass(frozen=True)
 class RoleSpans:
+    """The spans of one claim role (several pieces when discontinuous), with their outer extent."""
+
     spans: tuple[Span, ...]
 
     @property
@@ -252,7 +259,9 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True)
-class ArticleView:
+class ArticleRecord:
+    """One stored article: its metadata and its text (immutable once imported)."""
+
     id: str
     title: str
     date: str | None
@@ -293,17 +302,10 @@ class EntityView:
 
 
 @dataclass(frozen=True)
-class RoleView:
-    spans: tuple[Span, ...]
-    text: str  # the spans' texts joined with " … "
+class RoleView(RoleSpans):
+    """A claim role as the repository returns it: its spans and their text."""
 
-    @property
-    def start(self) -> int:
-        return min(s.start for s in self.spans)
-
-    @property
-    def end(self) -> int:
-        return max(s.end for s in self.spans)
+    text: str  # the spans' texts joined with PIECE_JOIN
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """Codebook files: read and validate one (``resources/codebook.schema.json``), write one atomically.
 
+A codebook is read from a codebook file, or from an export that carries one: a JSON export (its ``codebook``) or a
+JSONL export (its first line's, which is the project's whole codebook).
+
 A file is checked in two passes, and the first problem found is reported with the file name and its JSON path
 (``codebook.json: $.labels[2].color: '#12' does not match ...``): the JSON Schema checks the shape, then
 :meth:`annotator.core.codebook.Codebook.from_dict` what a schema cannot say (unique names across the issue tree,
@@ -88,12 +91,17 @@ def read_codebook(path: str | Path) -> Codebook:
     raw = read_limited_bytes(path, MAX_CODEBOOK_BYTES)
     try:
         text = raw.decode(json.detect_encoding(raw)).lstrip("\ufeff")
-        obj = json.loads(text)
+        obj = _first_value(text)
     except UnicodeDecodeError as exc:
         raise InputError(str(path), f"not UTF-8 (invalid byte at position {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"malformed JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
-    if isinstance(obj, dict) and obj.get("format") == "annotator-export":
+    if isinstance(obj, dict) and "text" in obj and "format" not in obj:
+        # The first line of our JSONL export carries the project's whole codebook.
+        if not isinstance(obj.get("codebook"), dict):
+            raise InputError(str(path), "these records carry no codebook (a JSONL export of version 2 does)", 1)
+        obj = obj["codebook"]
+    elif isinstance(obj, dict) and obj.get("format") == "annotator-export":
         # An export carries its project's codebook: reading one from it is what a user means.
         if not isinstance(obj.get("codebook"), dict):
             raise InputError(str(path), "this export (version 1) carries no codebook; export it again")
@@ -105,6 +113,17 @@ def read_codebook(path: str | Path) -> Codebook:
         return Codebook.from_dict(obj)
     except ValidationError as exc:
         raise InputError(str(path), str(exc)) from None
+
+
+def _first_value(text: str) -> Any:
+    """The JSON value of a file; of a JSONL file (several values, one per line), the first line's."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if not exc.msg.startswith("Extra data"):
+            raise
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        return json.loads(first)
 
 
 def codebook_json(codebook: Codebook) -> str:

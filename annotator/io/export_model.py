@@ -17,15 +17,13 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from annotator.core.codebook import EMPTY_CODEBOOK, Codebook
-from annotator.core.records import ActorView, ArticleView, ClaimView, EntityView, RoleView, Span
+from annotator.core.codebook import EMPTY_CODEBOOK, Codebook, Section
+from annotator.core.records import PIECE_JOIN, ActorView, ArticleRecord, ClaimView, EntityView, RoleView, Span
 
 #: The ``format`` and ``version`` of the JSON export (bump the version on an incompatible change).
 EXPORT_FORMAT = "annotator-export"
 EXPORT_VERSION = 2
 TOOL_NAME = "annotator"
-#: Joins the pieces of a discontinuous role in its ``text``.
-PIECE_JOIN = " … "
 
 
 @dataclass
@@ -39,7 +37,7 @@ class ExportArticle:
         claims: claims to write.
     """
 
-    article: ArticleView
+    article: ArticleRecord
     status: str
     entities: list[EntityView] = field(default_factory=list)
     claims: list[ClaimView] = field(default_factory=list)
@@ -210,3 +208,18 @@ def with_parents(ids: set[int], actors: dict[int, ActorView]) -> list[ActorView]
             chosen[current] = actors[current]
             current = actors[current].parent_id
     return [chosen[i] for i in sorted(chosen)]
+
+
+def used_codes(item: ExportArticle, actors: Sequence[ActorView] = ()) -> dict[Section, frozenset[Any]]:
+    """The codes an article's rows use, by section: its entities' labels and its actors' kinds, its claims' kinds,
+    forms, stances (values), issues and variables."""
+    claims = item.claims
+    return {
+        Section.LABEL: frozenset({e.label for e in item.entities} | {a.kind for a in actors if a.kind}),
+        Section.KIND: frozenset(c.kind for c in claims if c.kind),
+        Section.FORM: frozenset(c.form for c in claims if c.form),
+        Section.STANCE: frozenset(c.stance for c in claims if c.stance is not None),
+        Section.ISSUE: frozenset(c.issue for c in claims if c.issue),
+        Section.VARIABLE: frozenset(name for c in claims for name, value in c.variables.items() if value is not None),
+    }
+

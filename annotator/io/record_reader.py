@@ -8,20 +8,24 @@ Accepted record shapes, all with a required string ``text``:
 - the PolNeAR-like evaluation format (``id``, ``publisher``, ``text``, ``claims`` with ``[s, e]`` lists): a
   plain article, its claims are ignored;
 - an article object of our JSON / JSONL export: entities, claims and actors keep their layer (``annotator``),
-  status, origin and actor links.
+  status, origin and actor links; a JSONL line's ``codebook`` (codes the project may lack) comes with it.
 
 A record that cannot be used raises ``RecordError`` with a short reason; the caller adds the file and line.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
+from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
 from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     GOLD_LAYER,
+    PIECE_JOIN,
     SUGGESTIONS_LAYER,
     ActorIn,
     ArticleIn,
@@ -32,10 +36,9 @@ from annotator.core.records import (
     Status,
 )
 from annotator.core.text_checks import surrogate_in
+from annotator.core.validation import check_choice, check_integer
+from annotator.io.codebook_file import codebook_from_object
 from annotator.io.headers import parse_date, parse_header
-
-#: Joins the pieces of a discontinuous span in a role's ``text`` (the same join the exporters write).
-PIECE_JOIN = " … "
 
 # Keys that map to ArticleIn fields (never copied into meta).
 _ARTICLE_KEYS = frozenset(
@@ -56,6 +59,7 @@ _ARTICLE_KEYS = frozenset(
         "spans",
         "claims",
         "actors",
+        "codebook",
     }
 )
 _SOURCE_KEYS = ("source", "outlet", "publisher")
@@ -66,10 +70,10 @@ class RecordError(ValueError):
 
 
 def _as_int(value: Any, what: str) -> int:
-    # bool is an int subclass; true/false as an offset is a broken record, not 1/0.
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise RecordError(f"{what} must be an integer, got {value!r}")
-    return value
+    try:
+        return check_integer(value, what)
+    except ValidationError as exc:
+        raise RecordError(str(exc)) from None
 
 
 def _as_str(value: Any, what: str, *, allow_none: bool = True) -> str | None:
@@ -99,13 +103,10 @@ def make_span(start: Any, end: Any, text_length: int, what: str) -> Span:
     Raises:
         RecordError: offsets not integers, ``start >= end``, negative, or past the end of the text.
     """
-    s, e = _as_int(start, f"{what} start"), _as_int(end, f"{what} end")
     try:
-        span = Span(s, e)
-        span.check_within(text_length)
+        return Span.checked(start, end, text_length, what)
     except ValidationError as exc:
-        raise RecordError(f"{what}: {exc}") from None
-    return span
+        raise RecordError(str(exc)) from None
 
 
 def _check_text(expected: Any, spans: list[Span], text: str, what: str) -> None:
@@ -123,10 +124,9 @@ def _status(value: Any, what: str) -> Status:
     if value is None:
         return Status.ACCEPTED
     try:
-        return Status(value)
-    except ValueError:
-        allowed = ", ".join(s.value for s in Status)
-        raise RecordError(f"{what} status {value!r} is not one of {allowed}") from None
+        return check_choice(value, Status, f"{what} status")
+    except ValidationError as exc:
+        raise RecordError(str(exc)) from None
 
 
 def _entity(item: Any, index: int, text: str) -> EntityIn:
@@ -254,7 +254,8 @@ def actor_from_dict(item: Any) -> ActorIn:
     return ActorIn(
         key=key,
         name=name,
-        kind=_as_str(item.get("kind"), f"actor {key} kind") or "PERSON",
+        # No kind given: unknown (kinds are the project's labels; no label is assumed).
+        kind=_as_str(item.get("kind"), f"actor {key} kind") or "",
         aliases=list(aliases),
         parent=_as_str(item.get("parent"), f"actor {key} parent"),
         notes=_as_str(item.get("notes"), f"actor {key} notes") or "",
@@ -310,12 +311,16 @@ def normalise_date(value: Any, meta: dict[str, Any]) -> str | None:
     return found
 
 
-def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) -> ArticleIn:
+def record_to_article(
+    record: Any, actors: Mapping[str, ActorIn] | None = None, *, may_hold_surrogates: bool = True
+) -> ArticleIn:
     """Build an ``ArticleIn`` from one record.
 
     Args:
         record: the decoded JSON value.
         actors: actors of the enclosing export (by id); a record's own ``actors`` list is used when present.
+        may_hold_surrogates: False when the reader knows no string in ``record`` holds a lone surrogate (its
+            JSON text had no surrogate escape), so the record need not be walked for one.
 
     Raises:
         RecordError: the record is refused (the message says why).
@@ -328,7 +333,9 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     if not text.strip():
         raise RecordError("record text is empty")
     # A lone surrogate ("\ud800" in the JSON) cannot be stored or shown: refuse the record, keep the others.
-    bad = surrogate_in(record, "record")
+    # (A line's codebook is checked once per distinct codebook, in ``_line_codebook``.)
+    bad = surrogate_in({k: v for k, v in record.items() if k != "codebook"}, "record") if may_hold_surrogates \
+        else None
     if bad is not None:
         raise RecordError(bad)
     meta_value = record.get("meta") or {}
@@ -338,12 +345,18 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     for key, value in record.items():
         if key not in _ARTICLE_KEYS:
             meta.setdefault(key, value)
-    source = next((record[k] for k in _SOURCE_KEYS if isinstance(record.get(k), str) and record[k]), "")
+    source = ""
+    for key in _SOURCE_KEYS:  # a loop, not a generator: 10,000 records are read in an import
+        value = record.get(key)
+        if isinstance(value, str) and value:
+            source = value
+            break
     status = record.get("status")
-    if status is not None and (not isinstance(status, str) or status not in {s.value for s in ArticleStatus}):
-        raise RecordError(
-            f"article status {status!r} is not one of {', '.join(s.value for s in ArticleStatus)}"
-        )
+    if status is not None:
+        try:
+            check_choice(status, ArticleStatus, "article status")
+        except ValidationError as exc:
+            raise RecordError(str(exc)) from None
     raw_entities = record.get("entities", record.get("spans")) or []
     raw_claims = record.get("claims") or []
     if not isinstance(raw_entities, list):
@@ -375,4 +388,21 @@ def record_to_article(record: Any, actors: Mapping[str, ActorIn] | None = None) 
     own_actors = record.get("actors")
     known = actors_by_key(own_actors) if own_actors is not None else (actors or {})
     article.actors = _referenced_actors(article, known)
+    if record.get("codebook") is not None:
+        # A line of our JSONL export carries codes (the first line the project's whole codebook): added on import.
+        try:
+            article.codebook = _line_codebook(json.dumps(record["codebook"]))
+        except ValidationError as exc:
+            raise RecordError(str(exc)) from None
     return article
+
+
+@lru_cache(maxsize=1024)
+def _line_codebook(text: str) -> Codebook:
+    """The codebook of a JSONL line, checked once per distinct text (lines repeat a few sets of codes, and the
+    schema check costs more than the rest of a line); a ``Codebook`` is immutable, so lines may share one."""
+    obj = json.loads(text)
+    bad = surrogate_in(obj, "codebook")
+    if bad is not None:
+        raise ValidationError(bad)
+    return codebook_from_object(obj, "codebook")

@@ -14,9 +14,9 @@ from typing import Any
 import jsonschema
 
 from annotator.core.errors import ValidationError
+from annotator.core.records import PIECE_JOIN
 from annotator.core.resources import load_json_resource
 from annotator.io.codebook_file import codebook_from_object, schema_registry
-from annotator.io.export_model import PIECE_JOIN
 
 SCHEMA_NAME = "export.schema.json"
 #: How many schema violations a ValidationError message lists.

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from annotator import __version__
+from annotator.core.codebook_edit import subset
+from annotator.core.records import ActorView
 from annotator.io import jsontext
 from annotator.io.atomic import Cancel, Checkpoint, OnArticle, atomic_open
 from annotator.io.export_model import (
@@ -30,6 +32,7 @@ from annotator.io.export_model import (
     actor_to_dict,
     article_to_dict,
     referenced_actor_ids,
+    used_codes,
     utc_timestamp,
     with_parents,
 )
@@ -172,13 +175,38 @@ class JsonlWriter(ArticleWriter):
 
     Each line has the shape of one article of the JSON export plus an ``"actors"`` list holding the actors
     that line refers to (its entities' and claims' actors and their parent chains), in the export's actor
-    shape with the same ``a<N>`` ids, so a line can be read alone and lines can be concatenated or split
-    freely. The context's labels and layer are not written (each entity and claim names its layer).
+    shape with the same ``a<N>`` ids, and a ``"codebook"``: on the first line the project's whole codebook, on
+    every other line the part of it the line's rows use (their labels with colours, issues with their place in
+    the tree, variables with their types). A line can thus be read alone and lines concatenated or split freely,
+    and the whole file recreates the project's codebook in an empty project. The context's labels and layer are
+    not written (each entity and claim names its layer).
     """
+
+    #: Distinct sets of codes whose line text is kept (articles of a corpus share a few sets of codes).
+    CACHED_CODEBOOKS = 4096
+
+    def begin(self, handle: IO[Any]) -> None:
+        self._first = True
+        self._codebook_texts: dict[tuple[frozenset[Any], ...], str] = {}
 
     def write_article(self, handle: IO[Any], item: ExportArticle) -> None:
         line_actors = with_parents(referenced_actor_ids(item), self.context.actors_by_id)
         line_known = {actor.id for actor in line_actors}
         obj = article_to_dict(item, line_known)
         obj["actors"] = [actor_to_dict(a, line_known) for a in line_actors]
-        handle.write(dumps(obj) + "\n")
+        # The codebook goes last, as text made once per set of codes: most lines repeat a few sets.
+        handle.write(dumps(obj)[:-1] + ', "codebook": ' + self._codebook_text(item, line_actors) + "}\n")
+        self._first = False
+
+    def _codebook_text(self, item: ExportArticle, line_actors: list[ActorView]) -> str:
+        book = self.context.codebook
+        if self._first:
+            return dumps(book.to_dict())
+        used = used_codes(item, line_actors)
+        key = tuple(used.values())
+        text = self._codebook_texts.get(key)
+        if text is None:
+            text = dumps(subset(book, used).to_dict())
+            if len(self._codebook_texts) < self.CACHED_CODEBOOKS:
+                self._codebook_texts[key] = text
+        return text

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from annotator.core.errors import CancelledError, ValidationError
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, Status
+from annotator.core.validation import check_choice
 from annotator.io import EXPORT_FORMATS, ExportArticle, ExportContext, export_format_for, write_export
 from annotator.io.writers import Written
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
@@ -15,6 +16,15 @@ from annotator.store.repository import Repository
 
 #: Format names the CLI and the GUI offer.
 FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
+
+
+def format_from_name(path: str | Path) -> str:
+    """The format an export to ``path`` writes when none is asked for: the one its extension names (``.jsonl``,
+    ``.csv``, ``.spacy``...), else json."""
+    try:
+        return export_format_for(path)
+    except ValidationError:
+        return "json"
 ALL_LAYERS = "all"
 #: Articles read per batch: few enough to keep memory flat, many enough that building queries costs little.
 BATCH = 200
@@ -35,11 +45,7 @@ def _check_layer(repo: Repository, layer: str) -> str | None:
 def _check_statuses(statuses: Sequence[str] | None) -> list[str] | None:
     if not statuses:
         return None
-    valid = {s.value for s in Status}
-    bad = [s for s in statuses if s not in valid]
-    if bad:
-        raise ValidationError(f"unknown status {', '.join(bad)}: use {', '.join(sorted(valid))}")
-    return list(statuses)
+    return [check_choice(s, Status, "row status").value for s in statuses]
 
 
 def export(

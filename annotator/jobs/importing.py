@@ -16,12 +16,14 @@ from annotator.core.names import validate_annotator_name
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleIn, ImportResult
 from annotator.jobs.import_scan import Found, ImportScan
 from annotator.jobs.near_duplicates import DEFAULT_THRESHOLD
-from annotator.jobs.progress import CancelFlag, ProgressCallback, no_progress
+from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import ImportSummary
 from annotator.store.repository import Repository
 
 #: Articles stored per transaction (a few MB of text: large enough that statements and commits are few).
 BATCH = 2000
+#: Articles indexed for the text filter per transaction by ``catch_up_search`` (a second or so of work).
+INDEX_STEP = 1000
 #: Meta keys of a near-duplicate kept with ``keep_near_duplicates``.
 NEAR_DUPLICATE_OF = "near_duplicate_of"
 NEAR_DUPLICATE_SIMILARITY = "near_duplicate_similarity"
@@ -86,6 +88,30 @@ def import_paths(
             summary.near_duplicates.append(found.near)
     summary.cancelled = scan.cancelled
     return summary
+
+
+def catch_up_search(
+    repo: Repository, *, progress: ProgressCallback = no_progress, cancel: CancelFlag | None = None
+) -> int:
+    """Index the articles a bulk import stored for the text filter, in steps of :data:`INDEX_STEP` (each its
+    own transaction, so the window and other writers are never held up long).
+
+    ``import_paths`` stores the articles first and leaves their search-index entries for afterwards: indexing
+    costs SQLite about three times what storing does. The CLI runs this right after the import, the window as
+    a background job; the filter itself catches up before it searches, so it never misses an article.
+
+    Returns:
+        How many articles were indexed (a cancel stops between steps; the rest stays in the backlog).
+    """
+    total = repo.search_backlog()
+    left = total
+    while left:
+        progress(Progress(total - left, total, "indexing for the filter"))
+        if cancel is not None and cancel.cancelled:
+            break
+        left = repo.index_search_backlog(INDEX_STEP)
+    progress(Progress(total - left, total, "indexing for the filter"))
+    return total - left
 
 
 def _flush(repo: Repository, pending: list[Found], annotator: str | None, summary: ImportSummary,

@@ -45,6 +45,11 @@ def create_project(location: str | Path, *, codebook_file: str | Path | None = N
         repo.close()
 
 
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and check a codebook file (or the codebook of a JSON export); ``InputError`` names the JSON path."""
+    return read_codebook(path)
+
+
 def export_codebook(repo: Repository, path: str | Path) -> Codebook:
     """Write the project's codebook to a codebook file (whole or not at all); returns what was written."""
     book = repo.codebook()

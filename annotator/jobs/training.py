@@ -142,7 +142,8 @@ def train(
         seed: the split's and the training's seed.
         output: the pipeline folder to write (default: the user's data folder).
         name: the model's name (default ``model-<date>-<time>``).
-        pipeline: the base pipeline (default resolution of DESIGN.md §4; a trained pipeline is stripped).
+        pipeline: the base pipeline (None: the default resolution of ``annotator.nlp.pipeline``; a trained
+            pipeline is stripped).
         force: make the new model active even when it does not score better.
         epochs: most epochs of the attribution tagger.
         max_minutes: time budget of the attribution tagger.

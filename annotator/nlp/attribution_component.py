@@ -22,7 +22,7 @@ from thinc.api import Config, Model
 
 from annotator.core.records import ClaimSuggestion, Span
 from annotator.nlp import attribution_model
-from annotator.nlp.attribution_features import FEATURES, TAGS, token_features
+from annotator.nlp.attribution_features import EMBED_ROWS, TAGS, FeatureExtractor
 from annotator.nlp.attribution_linking import MODES, link_claims
 
 FACTORY = "annotator_attribution"
@@ -34,10 +34,9 @@ DEFAULT_MODEL = Config().from_str(
 [model]
 @architectures = "{attribution_model.ARCHITECTURE}"
 n_tags = {len(TAGS)}
-n_features = {len(FEATURES)}
+embed_rows = {list(EMBED_ROWS)}
 tensor_width = 96
 embed_width = 24
-embed_rows = 4000
 width = 96
 depth = 2
 window_size = 1
@@ -71,6 +70,7 @@ class AttributionTagger(TrainablePipe):
         self.name = name
         self.cfg: dict[str, Any] = {"mode": mode, "labels": list(TAGS)}
         self._rules: Any = None
+        self._features: FeatureExtractor | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -89,10 +89,12 @@ class AttributionTagger(TrainablePipe):
 
     def inputs(self, docs: Iterable[Doc]) -> tuple[list[tuple[Any, Any]], list[list[ClaimSuggestion]]]:
         """The network inputs of ``docs`` and the rule claims they were computed from."""
+        if self._features is None:
+            self._features = FeatureExtractor(self.rules.lexicon)
         inputs, rule_claims = [], []
         for doc in docs:
             claims = self.rules.suggest_rules(doc) if len(doc) else []
-            inputs.append((token_features(doc, claims, self.rules.lexicon), doc.tensor))
+            inputs.append((self._features(doc, claims), doc.tensor))
             rule_claims.append(claims)
         return inputs, rule_claims
 
@@ -107,8 +109,8 @@ class AttributionTagger(TrainablePipe):
         return list(zip(probs, rule_claims, strict=True))
 
     def set_annotations(self, docs: Iterable[Doc], predictions: Sequence[tuple[Any, list[ClaimSuggestion]]]) -> None:
-        for doc, (probs, rule_claims) in zip(docs, predictions, strict=True):
-            tags = decode_tags(probs)
+        decoded = decode_batch([probs for probs, _ in predictions])
+        for doc, tags, (_, rule_claims) in zip(docs, decoded, predictions, strict=True):
             write_claims(doc, link_claims(doc, tags, rule_claims, self.cfg["mode"]))
 
     # ------------------------------------------------------------------ training
@@ -128,22 +130,43 @@ class AttributionTagger(TrainablePipe):
 
 def decode_tags(probs: Any) -> list[str]:
     """The best BIO-consistent tag sequence for per-token tag probabilities (Viterbi: ``I-X`` only after ``X``)."""
-    n = len(probs)
-    if n == 0:
-        return []
-    logp = numpy.log(numpy.asarray(probs, dtype="float64") + 1e-9)
-    trans = _TRANSITIONS
-    score = logp[0] + _START
-    back = numpy.zeros((n, len(TAGS)), dtype="int64")
-    for i in range(1, n):
-        cand = score[:, None] + trans
-        back[i] = cand.argmax(axis=0)
-        score = cand.max(axis=0) + logp[i]
-    best = [int(score.argmax())]
-    for i in range(n - 1, 0, -1):
-        best.append(int(back[i, best[-1]]))
-    best.reverse()
-    return [TAGS[k] for k in best]
+    return decode_batch([probs])[0]
+
+
+def decode_batch(batch: Sequence[Any]) -> list[list[str]]:
+    """:func:`decode_tags` for many documents at once.
+
+    The Viterbi recursion steps through the positions of all documents together (padded to the longest), so its
+    Python loop runs once per position of the longest document, not once per token of every document.
+    """
+    lengths = [len(p) for p in batch]
+    out: list[list[str]] = [[] for _ in batch]
+    live = [k for k, n in enumerate(lengths) if n]
+    if not live:
+        return out
+    size = len(TAGS)
+    longest = max(lengths[k] for k in live)
+    logp = numpy.zeros((len(live), longest, size))
+    for row, k in enumerate(live):
+        logp[row, : lengths[k]] = numpy.log(numpy.asarray(batch[k], dtype="float64") + 1e-9)
+    ends = numpy.asarray([lengths[k] for k in live])
+    score = logp[:, 0] + _START
+    back = numpy.zeros((len(live), longest, size), dtype="int64")
+    back[:] = numpy.arange(size)  # past a document's end: stay in the same tag
+    for i in range(1, longest):
+        cand = score[:, :, None] + _TRANSITIONS  # (doc, previous tag, tag)
+        best_prev = cand.argmax(axis=1)
+        going = ends > i
+        back[going, i] = best_prev[going]
+        score = numpy.where(going[:, None], cand.max(axis=1) + logp[:, i], score)
+    rows = numpy.arange(len(live))
+    path = numpy.zeros((len(live), longest), dtype="int64")
+    path[:, longest - 1] = score.argmax(axis=1)
+    for i in range(longest - 1, 0, -1):
+        path[:, i - 1] = back[rows, i, path[:, i]]
+    for row, k in enumerate(live):
+        out[k] = [TAGS[t] for t in path[row, : lengths[k]]]
+    return out
 
 
 def _transitions() -> tuple[Any, Any]:

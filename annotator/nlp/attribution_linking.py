@@ -1,10 +1,15 @@
 """From tagged roles to claims: link each cue with its content pieces and its source, with the parse and the rules.
 
-The tagger marks spans (source, cue, content) but not which belong together. A claim is built around each tagged
-cue: a content piece goes to the cue whose rule claim covers it, else to the cue it hangs from in the parse, else
-to the nearest cue of its paragraph; the source likewise (a rule claim's source, the cue's subject or ``by``-agent,
-the nearest source of the sentence). In ``union`` mode the rule claims the tagger left out entirely are added
-back: the trainer keeps that mode only when it measures better on the evaluation share.
+The tagger marks spans (source, cue, content) but not which belong together. Its runs are first decoded into
+pieces the way the annotators draw them: a content run is cut where a sentence or paragraph starts outside a
+quotation (contents cross sentences only inside a quote), and a content or source run that stops inside its
+phrase is completed to the phrase's end in the parse. A claim is then built around each tagged cue: a content
+piece goes to the cue whose rule claim covers it, else to the cue of its paragraph it hangs from in the parse,
+else, for a quotation opening a sentence without a cue of its own, to the quoted claim of the sentence before
+("“A,” she said. “B.”"), else to the nearest cue of its paragraph; the source likewise (a rule claim's source,
+the cue's subject or ``by``-agent, the nearest source of the sentence). In ``union`` mode the rule claims the
+tagger left out entirely are added back: the trainer keeps that mode only when it measures better on the
+evaluation share.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
+from annotator.nlp.claim_quotes import find_quotes
 
 #: How the tagger's claims and the rules' claims combine: the trainer keeps the one that measures best on
 #: documents held back from training (the rules alone, the tagger's claims, or those plus the rule claims the
@@ -24,6 +30,9 @@ MODES = ("model", "union", "rules")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 _MAX_LINK_TOKENS = 80
 _QUOTE_MARKS = frozenset('"“”«»„')
+#: Roles whose runs are completed to the end of their phrase in the parse (sources and contents are phrases;
+#: a cue's words are the tagger's to decide: "said" vs "said Tuesday" is a convention, not syntax).
+_COMPLETED = frozenset({"CONTENT", "SOURCE"})
 
 
 @dataclass
@@ -56,6 +65,106 @@ def tag_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
             continue
         out.append((i, i + 1, role))
         cur = [i, i + 1, role]
+    return out
+
+
+def _inside_quotes(doc: Doc) -> list[bool]:
+    """Per token: inside a quotation that began before it (a sentence break there does not end a content)."""
+    inside = [False] * len(doc)
+    for quote in find_quotes(doc.text):
+        span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+        if span is not None:
+            for i in range(span.start + 1, span.end):
+                inside[i] = True
+    return inside
+
+
+def segment_starts(doc: Doc) -> set[int]:
+    """First tokens of sentences, a paragraph counting as a sentence break even where the parser ran on across
+    it (the small pipelines often join a quote to the next paragraph's first sentence)."""
+    starts = {sent.start for sent in doc.sents}
+    after_break = False
+    for tok in doc:
+        if tok.is_space:
+            after_break = after_break or "\n" in tok.text
+            continue
+        if after_break:
+            starts.add(tok.i)
+        after_break = "\n" in tok.whitespace_
+    return starts
+
+
+def split_at_sentences(
+    doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int] | None = None
+) -> list[tuple[int, int, str]]:
+    """Cut content runs where a new sentence starts outside a quotation.
+
+    Contents cross sentences only inside a quotation (a multi-sentence quote); a run that goes on into the next
+    sentence outside one is the tagger merging two neighbouring contents ("… him.” Of course, Clinton said …"),
+    and each part must be linked on its own.
+    """
+    if not any(role == "CONTENT" for _, _, role in runs):
+        return list(runs)
+    starts = segment_starts(doc) if starts is None else starts
+    inside = _inside_quotes(doc)
+    out: list[tuple[int, int, str]] = []
+    for start, end, role in runs:
+        if role != "CONTENT":
+            out.append((start, end, role))
+            continue
+        cut = start
+        for i in range(start + 1, end):
+            if i in starts and not inside[i] and not doc[i].is_space:
+                out.append((cut, i, role))
+                cut = i
+        out.append((cut, end, role))
+    return out
+
+
+def _lowest_common_head(doc: Doc, start: int, end: int) -> int | None:
+    """The lowest token whose subtree holds every word of ``doc[start:end]`` (None across sentences)."""
+    words = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
+    if not words:
+        return None
+    paths = []
+    for tok in words:
+        path = [tok.i]
+        while doc[path[-1]].head.i != path[-1] and len(path) < 40:
+            path.append(doc[path[-1]].head.i)
+        paths.append(path)
+    common = set(paths[0]).intersection(*map(set, paths[1:]))
+    if not common:
+        return None
+    return next(i for i in paths[0] if i in common)
+
+
+def complete_contents(doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int]) -> list[tuple[int, int, str]]:
+    """Extend a content or source run that stops inside its phrase ("a European] consensus", "the toll all
+    this] is taking", "a young] woman") to the end of the phrase in the parse: the right edge of the lowest
+    token governing all its words, over untagged tokens of the same sentence only, without trailing punctuation.
+
+    The tagger sees a few tokens either side; the parse knows where the phrase ends. Measured on the tuning
+    share of the benchmark corpus (never on its evaluation articles), it gains about 0.03 exact content F1 and
+    0.01-0.02 exact source F1 and changes nothing else.
+    """
+    tagged = [False] * len(doc)
+    for start, end, _ in runs:
+        for i in range(start, end):
+            tagged[i] = True
+    out = []
+    for start, end, role in runs:
+        if role in _COMPLETED:
+            head = _lowest_common_head(doc, start, end)
+            right = doc[head].right_edge.i + 1 if head is not None else end
+            if head is not None and (head < end or not tagged[head]) and right > end:
+                stop = end
+                while stop < right and not tagged[stop] and (stop == end or stop not in starts):
+                    stop += 1
+                while stop > end and (doc[stop - 1].is_punct or doc[stop - 1].is_space):
+                    stop -= 1
+                if stop == right or (stop > end and not any(tagged[end:right])):
+                    end = stop
+        out.append((start, end, role))
     return out
 
 
@@ -115,14 +224,17 @@ def link_claims(
     """
     if mode == "rules":
         return list(rule_claims)
-    runs = [_Piece(s, e, role) for s, e, role in tag_spans(tags)]
+    starts = segment_starts(doc)
+    pieces = complete_contents(doc, split_at_sentences(doc, tag_spans(tags), starts), starts)
+    runs = [_Piece(s, e, role) for s, e, role in pieces]
     cues = [p for p in runs if p.role == "CUE"]
     if not cues and mode == "model":
         return []
     sents = [0] * len(doc)
-    for k, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            sents[i] = k
+    k = -1
+    for i in range(len(doc)):
+        k += i in starts
+        sents[i] = max(k, 0)
     paras = _paragraph_ids(doc)
     cue_of_token: dict[int, int] = {}
     for k, cue in enumerate(cues):
@@ -149,7 +261,9 @@ def link_claims(
                 tok = tok.head
                 steps += 1
                 if tok.i in cue_of_token:
-                    votes[cue_of_token[tok.i]] = votes.get(cue_of_token[tok.i], 0) + 1
+                    # A cue in another paragraph is a misparse (the parser ran on across the break).
+                    if paras[tok.i] == paras[piece.start]:
+                        votes[cue_of_token[tok.i]] = votes.get(cue_of_token[tok.i], 0) + 1
                     break
         return max(votes, key=lambda k: votes[k]) if votes else None
 
@@ -174,15 +288,38 @@ def link_claims(
                 best = (dist, k)
         return best[1] if best else None
 
+    def continued_quote(piece: _Piece) -> int | None:
+        """"“A,” she said. “B.”": a quotation opening a sentence that has no cue of its own goes on the claim
+        of the sentence before (same paragraph) whose content is a quotation too."""
+        if doc[piece.start].text not in _QUOTE_MARKS or piece.start not in starts:
+            return None
+        sent = sents[piece.start]
+        if any(sents[cue.start] == sent and not piece.start <= cue.start < piece.end for cue in cues):
+            return None
+        best: int | None = None
+        for k, cue in enumerate(cues):
+            if sents[cue.start] != sent - 1 or paras[cue.start] != paras[piece.start]:
+                continue
+            if any(doc[c.start].text in _QUOTE_MARKS and c.end <= piece.start for c in claims[k].contents):
+                best = k
+        return best
+
+    pending = []
     for piece in runs:
         if piece.role == "CONTENT":
             target = rule_cue(piece, 1)
             if target is None:
                 target = parse_cue(piece)
-            if target is None:
-                target = nearest(piece, same_sentence=False)
             if target is not None:
                 claims[target].contents.append(piece)
+            else:
+                pending.append(piece)
+    for piece in pending:
+        target = continued_quote(piece)
+        if target is None:
+            target = nearest(piece, same_sentence=False)
+        if target is not None:
+            claims[target].contents.append(piece)
     sources = [p for p in runs if p.role == "SOURCE"]
     for k, claim in enumerate(claims):
         claim.source = _pick_source(doc, claim, k, sources, rule_ranges, rule_claims, cue_of_token, sents)

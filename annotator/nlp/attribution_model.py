@@ -17,14 +17,20 @@ from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, Softmax, chain, concatenate, with_array
 from thinc.types import Floats2d
 
+from annotator.core.errors import ConfigError
+
 #: One document's input: ``(features uint64[n, columns], token vectors float32[n, tensor_width])``.
 Inputs = list[tuple[Any, Any]]
 
-ARCHITECTURE = "annotator.AttributionTagger.v1"
+# v2: fifteen feature columns with their own table sizes (v1 had nine; a v1 pipeline does not load, by name).
+ARCHITECTURE = "annotator.AttributionTagger.v2"
 
 
-@registry.architectures(ARCHITECTURE)
-def build_attribution_tagger(
+RETIRED = ("annotator.AttributionTagger.v1",)
+
+
+@registry.architectures(RETIRED[0])
+def retired_attribution_tagger(
     n_tags: int = 7,
     n_features: int = 9,
     tensor_width: int = 96,
@@ -35,9 +41,36 @@ def build_attribution_tagger(
     window_size: int = 1,
     maxout_pieces: int = 3,
     dropout: float = 0.1,
+) -> Model:
+    """A pipeline trained before the features changed (v1's settings): say so, not spaCy's "not found"."""
+    raise ConfigError(
+        "this model's attribution component was trained by an earlier version of annotator and cannot be used: "
+        "train the model again (`annotator train`, or Model › Train…)"
+    )
+
+
+@registry.architectures(ARCHITECTURE)
+def build_attribution_tagger(
+    n_tags: int,
+    embed_rows: list[int],
+    tensor_width: int = 96,
+    embed_width: int = 24,
+    width: int = 128,
+    depth: int = 3,
+    window_size: int = 1,
+    maxout_pieces: int = 3,
+    dropout: float = 0.1,
 ) -> Model[Inputs, list[Floats2d]]:
-    """The tagger network (see the module docstring); sizes are recorded in the pipeline's config."""
-    embeds: list[Model] = [HashEmbed(embed_width, embed_rows, column=i, seed=17 + i) for i in range(n_features)]
+    """The tagger network (see the module docstring); sizes are recorded in the pipeline's config.
+
+    Args:
+        n_tags: size of the tag set.
+        embed_rows: rows of each feature column's hash embedding (one entry per column).
+    """
+    n_features = len(embed_rows)
+    embeds: list[Model] = [
+        HashEmbed(embed_width, rows, column=i, seed=17 + i) for i, rows in enumerate(embed_rows)
+    ]
     embed: Model = with_array(concatenate(*embeds))
     joined = _join_tensor(embed, embed_width * n_features, tensor_width)
     layers: list[Model] = [

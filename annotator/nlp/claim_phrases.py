@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span, Token
 from annotator.core.records import ClaimKind
 from annotator.nlp.claim_lexicon import CueLexicon
 from annotator.nlp.claim_quotes import QuoteIndex
-from annotator.nlp.claim_spans import Candidate, Sentences, pieces, source_span, token_span
+from annotator.nlp.claim_spans import Candidate, Sentences, cue_candidate, token_span
 
 
 def phrase_candidates(
@@ -37,38 +37,23 @@ def phrase_candidates(
             clause = first.head if first.head.i != first.i else sent.root
             if clause.i in phrase_tokens:
                 clause = sent.root
-            content_tokens = [t for t in sents.of(clause.i) if t.i not in phrase_tokens]
-            content = pieces(content_tokens)
-            cue_span = token_span(doc[i : i + n], keep_quotes=False)
-            if not content or cue_span is None:
-                continue
-            out.append(
-                Candidate(
-                    [cue_span],
-                    content,
-                    src,
-                    source_span(src, stop_deps),
-                    phrase.kind,
-                    phrase.form,
-                    first.i,
-                    1,
-                    "phrase",
-                )
+            found = cue_candidate(
+                cue=doc[i : i + n], content=[t for t in sents.of(clause.i) if t.i not in phrase_tokens],
+                source_token=src, stop_deps=stop_deps, kind=phrase.kind, form=phrase.form, anchor=first.i, rank=1,
+                frame="phrase",
             )
+            if found is not None:
+                out.append(found)
     return out
 
 
-#: Entity labels of a "Speaker:" that can make a claim.
-_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-
-
-def _names_a_speaker(speaker: Span) -> bool:
+def _names_a_speaker(speaker: Span, speaker_labels: frozenset[str]) -> bool:
     """Whether the words before a headline colon are a speaker: a named actor, or a plural noun of people.
 
     A headline's names are often not tagged ("Lavrov:" alone reads as a noun), so a speaker the article names
     elsewhere as a person, organisation, country or group counts too ("Sergei Lavrov said ...").
     """
-    if any(t.ent_type_ in _SPEAKER_LABELS for t in speaker):
+    if any(t.ent_type_ in speaker_labels for t in speaker):
         return True
     root = speaker.root
     if root.tag_ in ("NNS", "NNPS") and root.ent_type_ == "":
@@ -77,7 +62,7 @@ def _names_a_speaker(speaker: Span) -> bool:
     if not words:
         return False
     for ent in speaker.doc.ents:
-        if ent.label_ not in _SPEAKER_LABELS or (ent.start < speaker.end and speaker.start < ent.end):
+        if ent.label_ not in speaker_labels or (ent.start < speaker.end and speaker.start < ent.end):
             continue
         names = [t.lower_ for t in ent]
         if any(names[i : i + len(words)] == words for i in range(len(names) - len(words) + 1)):
@@ -85,7 +70,9 @@ def _names_a_speaker(speaker: Span) -> bool:
     return False
 
 
-def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: int) -> list[Candidate]:
+def colon_candidates(
+    doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: int, speaker_labels: frozenset[str]
+) -> list[Candidate]:
     """Headline and caption convention "Speaker: what they said" (no verb; the colon is the cue)."""
     out: list[Candidate] = []
     text = doc.text
@@ -107,7 +94,7 @@ def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: 
             continue
         # Headlines are title case too ("Stealth Over Health: ..."): the part before the colon must name
         # someone who can speak: a person, organisation, country or group, or people ("Insiders:").
-        if not _names_a_speaker(speaker):
+        if not _names_a_speaker(speaker, speaker_labels):
             continue
         line_end = text.find("\n", tok.idx)
         line_end = len(text) if line_end < 0 else line_end
@@ -125,15 +112,15 @@ def colon_candidates(doc: Doc, quotes: QuoteIndex, max_speaker: int, min_words: 
         kind = ClaimKind.DIRECT if q is not None else ClaimKind.INDIRECT
         out.append(
             Candidate(
-                [(tok.idx, tok.idx + 1)],
-                [content],
-                speaker.root,
-                src,
-                kind,
-                "statement",
-                tok.i,
-                3,
-                "colon",
+                cue=[(tok.idx, tok.idx + 1)],
+                content=[content],
+                source_token=speaker.root,
+                source=src,
+                kind=kind,
+                form="statement",
+                anchor=tok.i,
+                rank=3,
+                frame="colon",
             )
         )
     return out
@@ -184,22 +171,10 @@ def noun_candidates(
             for child in tok.head.children:
                 if child.dep_ in ("attr", "ccomp", "acomp", "xcomp") and child.i > tok.i:
                     content_tokens.extend(child.subtree)
-        content = pieces(content_tokens)
-        cue_span = token_span([tok], keep_quotes=False)
-        if not content or cue_span is None:
-            continue
-        src = sources[0]
-        out.append(
-            Candidate(
-                [cue_span],
-                content,
-                src,
-                source_span(src, stop_deps),
-                ClaimKind.OTHER,
-                lexicon.nouns[tok.lemma_.lower()],
-                tok.i,
-                6,
-                "noun",
-            )
+        found = cue_candidate(
+            cue=[tok], content=content_tokens, source_token=sources[0], stop_deps=stop_deps, kind=ClaimKind.OTHER,
+            form=lexicon.nouns[tok.lemma_.lower()], anchor=tok.i, rank=6, frame="noun",
         )
+        if found is not None:
+            out.append(found)
     return out

@@ -31,6 +31,7 @@ from annotator.nlp.claim_phrases import colon_candidates, noun_candidates, phras
 from annotator.nlp.claim_quotes import Quote, QuoteIndex
 from annotator.nlp.claim_spans import (
     Candidate,
+    CharSpan,
     Sentences,
     ends_with_colon,
     merge,
@@ -79,6 +80,8 @@ class ClaimRules:
         self.noun_content_preps = frozenset(lexicon.param("noun_content_preps"))
         self.noun_source_deps = frozenset(lexicon.param("noun_source_deps"))
         self.colon_max_speaker = int(lexicon.param("colon_max_speaker_tokens"))
+        # The pipeline's entity labels of a "Speaker:" that can make a claim (pipeline vocabulary, not codebook).
+        self.colon_speaker_labels = frozenset(lexicon.param("colon_speaker_labels"))
         # Nouns naming something that carries a message; their issuer is the source of "a X saying ...".
         self.media_nouns = frozenset(lexicon.param("media_nouns")) | frozenset(lexicon.nouns)
 
@@ -105,7 +108,8 @@ class ClaimRules:
                 self.subjects.find,
             )
         )
-        out.extend(colon_candidates(doc, quotes, self.colon_max_speaker, self.quote_min_words))
+        out.extend(colon_candidates(doc, quotes, self.colon_max_speaker, self.quote_min_words,
+                                   self.colon_speaker_labels))
         return out
 
     def _verb_candidates(self, doc: Doc, quotes: QuoteIndex) -> list[Candidate]:
@@ -166,20 +170,10 @@ class ClaimRules:
         if not content or not cue_spans:
             return None
         src_tok, passive = self.subjects.find(verb)
-        source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
         form = "proposal" if word.lower_ in ("case", "argument") else "statement"
-        return Candidate(
-            cue_spans,
-            content,
-            src_tok,
-            source,
-            ClaimKind.INDIRECT,
-            form,
-            verb.i,
-            rank,
-            "light",
-            passive=passive,
-            dep=verb.dep_,
+        return self._candidate(
+            cue=cue_spans, content=content, source_token=src_tok, kind=ClaimKind.INDIRECT, form=form,
+            head=verb, rank=rank, frame="light", passive=passive,
         )
 
     def _as_predicate(self, verb: Token, as_prep: Token, rank: int, quotes: QuoteIndex) -> Candidate | None:
@@ -195,21 +189,11 @@ class ClaimRules:
         src_tok, passive = self.subjects.find(verb)
         if src_tok is not None and quotes.containing(src_tok.idx) is not None:
             return None
-        source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
         cue = self.lexicon.verb(verb.lemma_)
         form = cue.form if cue is not None else "evaluation"
-        return Candidate(
-            cue_spans,
-            content,
-            src_tok,
-            source,
-            ClaimKind.OTHER,
-            form,
-            verb.i,
-            rank,
-            "as",
-            passive=passive,
-            dep=verb.dep_,
+        return self._candidate(
+            cue=cue_spans, content=content, source_token=src_tok, kind=ClaimKind.OTHER, form=form,
+            head=verb, rank=rank, frame="as", passive=passive,
         )
 
     def _evidential(self, cue_tok: Token, head: Token, frame: str, rank: int) -> Candidate | None:
@@ -241,19 +225,29 @@ class ClaimRules:
         cue_spans = pieces(cue_tokens)  # "is ... convinced" may be discontinuous
         if not content or not cue_spans:
             return None
-        source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
+        return self._candidate(
+            cue=cue_spans, content=content, source_token=src_tok, kind=ClaimKind.OTHER, form=form,
+            head=cue_tok, rank=rank, frame=frame, passive=passive,
+        )
+
+    def _candidate(
+        self,
+        *,
+        cue: list[CharSpan],
+        content: list[CharSpan],
+        source_token: Token | None,
+        kind: str,
+        form: str,
+        head: Token,
+        rank: int,
+        frame: str,
+        passive: bool,
+    ) -> Candidate:
+        """A candidate whose cue hangs on ``head`` (its anchor), its source the phrase of ``source_token``."""
+        source = source_span(source_token, self.stop_deps) if source_token is not None else None
         return Candidate(
-            cue_spans,
-            content,
-            src_tok,
-            source,
-            ClaimKind.OTHER,
-            form,
-            cue_tok.i,
-            rank,
-            frame,
-            passive=passive,
-            dep=cue_tok.dep_,
+            cue=cue, content=content, source_token=source_token, source=source, kind=kind, form=form,
+            anchor=head.i, rank=rank, frame=frame, passive=passive, dep=head.dep_,
         )
 
     def _parenthetical(self, tok: Token) -> bool:
@@ -335,7 +329,6 @@ class ClaimRules:
             src_tok, passive = self.subjects.find(verb)
         if src_tok is not None and quotes.containing(src_tok.idx) is not None:
             return None  # subject inside a quote: the parser mixed quote and frame
-        source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
         particles = [c for c in verb.children if c.dep_ == "prt"]
         cue_spans = pieces(cue_tokens + particles)  # "called ... for" may be discontinuous
         if not cue_spans:
@@ -345,18 +338,9 @@ class ClaimRules:
             if frame in ("that", "inverted") and cue.form in _SPEECH_FORMS_INDIRECT
             else ClaimKind.OTHER
         )
-        return Candidate(
-            cue_spans,
-            content,
-            src_tok,
-            source,
-            kind,
-            cue.form,
-            verb.i,
-            rank,
-            frame,
-            passive=passive,
-            dep=verb.dep_,
+        return self._candidate(
+            cue=cue_spans, content=content, source_token=src_tok, kind=kind, form=cue.form,
+            head=verb, rank=rank, frame=frame, passive=passive,
         )
 
     def _attach_quotes(self, doc: Doc, quotes: QuoteIndex, cands: list[Candidate], sents: Sentences) -> None:
@@ -390,21 +374,13 @@ class ClaimRules:
             src_tok, _passive = self.subjects.find(verb)
             if src_tok is not None and quotes.containing(src_tok.idx) is not None:
                 continue
-            source = source_span(src_tok, self.stop_deps) if src_tok is not None else None
             cue_span = token_span([verb], keep_quotes=False)
             if cue_span is None:
                 continue
             cand = Candidate(
-                [cue_span],
-                [(q.start, q.end)],
-                src_tok,
-                source,
-                ClaimKind.DIRECT,
-                cue.form,
-                verb.i,
-                0,
-                "quote",
-                [q],
+                cue=[cue_span], content=[(q.start, q.end)], source_token=src_tok,
+                source=source_span(src_tok, self.stop_deps) if src_tok is not None else None,
+                kind=ClaimKind.DIRECT, form=cue.form, anchor=verb.i, rank=0, frame="quote", quotes=[q],
             )
             cands.append(cand)
             by_anchor.setdefault(verb.i, []).append(cand)

@@ -46,6 +46,10 @@ class SourceResolver:
         self.pronouns: dict[str, str] = {k.lower(): v for k, v in params["pronouns"].items()}
         self.relatives = frozenset(params["relative_pronouns"])
         self.labels: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in params["pronoun_labels"].items()}
+        # The pipeline's entity labels of people (what "he" / "she" refer to) and of collectives ("they"): pipeline
+        # vocabulary from claim_patterns.json, not the project's codebook.
+        self.person_labels = self.labels.get("m", frozenset()) | self.labels.get("f", frozenset())
+        self.group_labels = self.labels.get("p", frozenset())
         self.honorifics: dict[str, str] = {k.lower(): v for k, v in params["honorifics"].items()}
         self.first_names: dict[str, str] = {
             name.lower(): gender for gender, names in params.get("first_names", {}).items() for name in names
@@ -69,7 +73,7 @@ class SourceResolver:
             subject = any(t.dep_ in _SUBJECT_DEPS for t in ent) or (
                 ent.root.dep_ in ("compound", "appos") and ent.root.head.dep_ in _SUBJECT_DEPS
             )
-            gender = genders.get(_key(ent)) if ent.label_ == "PERSON" else None
+            gender = genders.get(_key(ent)) if ent.label_ in self.person_labels else None
             mentions.append(_Mention(ent, subject, gender))
         return DocIndex(mentions, sent_of)
 
@@ -84,7 +88,7 @@ class SourceResolver:
         # People by sentence in one pass (Span.ents scans every entity of the Doc on each call).
         by_sentence: dict[int, list[Span]] = {}
         for ent in doc.ents:
-            if ent.label_ == "PERSON":
+            if ent.label_ in self.person_labels:
                 by_sentence.setdefault(sents.index[ent.start], []).append(ent)
         for k, people in by_sentence.items():
             sent = sents.spans[k]
@@ -153,15 +157,15 @@ class SourceResolver:
             # "Japanese Prime Minister said ...": a capitalised title without a name refers back to the person
             # introduced with it.
             words = {t.lower_ for t in tok.subtree if t.i <= tok.i}
-            return self._nearest(tok, index, frozenset({"PERSON"}), None, title_words=self._titles(words))
+            return self._nearest(tok, index, self.person_labels, None, title_words=self._titles(words))
         if tok.pos_ == "NOUN" and not tok.ent_type_:
             if any(c.dep_ == "det" and c.lower_ in ("a", "an", "another", "some", "one") for c in tok.children):
                 return None  # "a spokesman" introduces someone new; only definite titles refer back
             words = {t.lower_ for t in tok.subtree if t.i <= tok.i}
             if lower in self.person_titles:
-                return self._nearest(tok, index, frozenset({"PERSON"}), None, title_words=self._titles(words))
+                return self._nearest(tok, index, self.person_labels, None, title_words=self._titles(words))
             if lower in self.org_titles:
-                return self._nearest(tok, index, frozenset({"ORG", "GPE", "NORP"}), None)
+                return self._nearest(tok, index, self.group_labels, None)
         return None
 
     def _titles(self, words: set[str]) -> set[str]:

@@ -14,9 +14,12 @@ CharSpan = tuple[int, int]
 _QUOTE_CHARS = set('"“”«»„')
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Candidate:
-    """A claim before de-duplication and source resolution (character spans into ``doc.text``)."""
+    """A claim before de-duplication and source resolution (character spans into ``doc.text``).
+
+    Keyword-only: nine of its fields are spans, tokens or short strings, and a swapped pair would still type-check.
+    """
 
     cue: list[CharSpan]
     content: list[CharSpan]
@@ -30,6 +33,32 @@ class Candidate:
     quotes: list[Quote] = field(default_factory=list)
     passive: bool = False  # a passive cue may lack a source ("it was reported that ...")
     dep: str = ""  # dependency label of the cue word (how the claim hangs in its sentence)
+
+
+def cue_candidate(
+    *,
+    cue: Iterable[Token],
+    content: Iterable[Token],
+    source_token: Token,
+    stop_deps: frozenset[str],
+    kind: str,
+    form: str,
+    anchor: int,
+    rank: int,
+    frame: str,
+) -> Candidate | None:
+    """A candidate made of its cue words, its content words and the head of its source phrase.
+
+    None when nothing is left of the content or the cue once punctuation is trimmed (the rule has no claim).
+    """
+    content_spans = pieces(content)
+    cue_span = token_span(cue, keep_quotes=False)
+    if not content_spans or cue_span is None:
+        return None
+    return Candidate(
+        cue=[cue_span], content=content_spans, source_token=source_token,
+        source=source_span(source_token, stop_deps), kind=kind, form=form, anchor=anchor, rank=rank, frame=frame,
+    )
 
 
 # --------------------------------------------------------------------------- span helpers

@@ -16,23 +16,17 @@ from typing import Any
 from peewee import JOIN, fn
 
 from annotator.core.claim_table import ClaimRow
-from annotator.core.errors import NotFoundError
-from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER
+from annotator.core.records import PIECE_JOIN
 from annotator.store._context import StoreContext
-from annotator.store._views import PIECE_JOINER
-from annotator.store.models import Actor, Annotator, Article, Claim, ClaimSpan
+from annotator.store.models import Actor, Article, Claim, ClaimSpan
 
 
 def _conditions(st: StoreContext, layer: str | None, statuses: Sequence[str] | None) -> list[Any] | None:
     """Where-clauses for the claims wanted; None when the layer exists by name but has no rows yet."""
     conditions: list[Any] = [Claim.deleted == False]  # noqa: E712
     if layer is not None:
-        layer_id = st.find_layer_id(layer)
+        layer_id = st.wanted_layer_id(layer)
         if layer_id is None:
-            known = layer in (SUGGESTIONS_LAYER, GOLD_LAYER)
-            known = known or Annotator.select().where(Annotator.name == layer).exists()
-            if not known:
-                raise NotFoundError(f"unknown layer {layer!r}; expected suggestions, gold or an annotator's name")
             return None
         conditions.append(Claim.layer == layer_id)
     if statuses is not None:
@@ -82,7 +76,7 @@ def claim_rows(st: StoreContext, layer: str | None, statuses: Sequence[str] | No
     )
 
     def joined(pieces: list[tuple[int, int, str]]) -> str:
-        return PIECE_JOINER.join(p for _, _, p in sorted(pieces))
+        return PIECE_JOIN.join(p for _, _, p in sorted(pieces))
 
     rows = []
     for (claim_id, article_id, title, day, outlet, layer_id, created_by, status, kind, form, source_id, source_name,

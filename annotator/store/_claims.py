@@ -9,8 +9,9 @@ from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimKind, ClaimView, Role, Span, Status
 from annotator.store._context import StoreContext, dumps, now
-from annotator.store._entities import article_rows, check_actor, decide, decided_ids
-from annotator.store._snapshots import EventBuilder, snapshot
+from annotator.store._entities import article_rows, check_actor, decide, decided_ids, delete_own
+from annotator.store._rows import claim_row
+from annotator.store._snapshots import EventBuilder
 from annotator.store._views import claim_query, claim_views
 from annotator.store.models import Claim, ClaimSpan, Entity, bulk_insert
 
@@ -134,30 +135,23 @@ def add_claim(
     st.check_claim_attributes(attrs)
     check_actor(attrs.get("source_actor_id"))
     check_actor(attrs.get("addressee_id"))
-    layer_id = st.decision_layer(annotator)
-    stamp = now()
-    claim_id = int(
-        Claim.insert(
-            article=article_id,
-            layer=layer_id,
-            kind=attrs["kind"],
-            form=attrs["form"],
-            source_actor=attrs.get("source_actor_id"),
-            addressee=attrs.get("addressee_id"),
-            issue=attrs.get("issue"),
-            stance=attrs.get("stance"),
-            note=attrs.get("note", ""),
-            variables=variables_text(st, attrs.get("variables") or {}),
-            status=Status.MANUAL.value,
-            origin="manual",
-            derived_from=None,
-            created_by=annotator,
-            created=stamp,
-            updated=stamp,
-            deleted=False,
-            span_key=span_key(roles),
-        ).execute()
+    row = claim_row(
+        article=article_id,
+        layer=st.decision_layer(annotator),
+        kind=attrs["kind"],
+        form=attrs["form"],
+        source_actor=attrs.get("source_actor_id"),
+        addressee=attrs.get("addressee_id"),
+        issue=attrs.get("issue"),
+        stance=attrs.get("stance"),
+        note=attrs.get("note", ""),
+        variables=variables_text(st, attrs.get("variables") or {}),
+        status=Status.MANUAL.value,
+        origin="manual",
+        created_by=annotator,
+        span_key=span_key(roles),
     )
+    claim_id = int(Claim.insert(**row).execute())
     write_spans(claim_id, roles)
     ev = EventBuilder(Action.ADD_CLAIM, annotator, article_id)
     ev.touch("claim", claim_id, None, created=True)
@@ -240,16 +234,7 @@ def reject_claim(st: StoreContext, claim_id: int, annotator: str, action: Action
 
 def delete_claim(st: StoreContext, claim_id: int, annotator: str) -> Change:
     """Delete a manual claim of one's own; on a suggestion or a decision it becomes a rejection."""
-    row = Claim.get_or_none(Claim.id == claim_id)
-    if row is None or row.deleted:
-        raise NotFoundError(f"unknown claim {claim_id!r}")
-    if row.layer_id == st.decision_layer(annotator) and row.derived_from_id is None:
-        before = snapshot("claim", row.id)
-        Claim.update(deleted=True, updated=now()).where(Claim.id == row.id).execute()
-        ev = EventBuilder(Action.DELETE_CLAIM, annotator, row.article_id)
-        ev.touch("claim", row.id, before)
-        return ev.write()
-    return reject_claim(st, claim_id, annotator, Action.DELETE_CLAIM)
+    return delete_own(st, Claim, "claim", claim_id, annotator, Action.DELETE_CLAIM, reject_claim)
 
 
 def accept_all(st: StoreContext, article_id: str, annotator: str) -> Change:

@@ -37,12 +37,13 @@ from annotator.core.codebook_edit import (
     removed_codes,
     rename,
     require,
+    rows_text,
 )
-from annotator.core.errors import ValidationError
-from annotator.core.records import ArticleIn
+from annotator.core.errors import PermissionDeniedError, ValidationError
+from annotator.core.records import AnnotatorRole, ArticleIn
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder, snapshot
-from annotator.store.models import Actor, Claim, Entity, ProjectCodebook, upsert
+from annotator.store.models import Actor, Article, Claim, Entity, ProjectCodebook, upsert
 
 CODEBOOK_ID = 1
 
@@ -131,24 +132,31 @@ def usage_count(st: StoreContext, section: Section, name: str) -> int:
     return sum(len(_ids_with(m, c, value, True)) for t, m, c in _targets(section) if t != "actor")
 
 
-def where_used(st: StoreContext, section: Section, name: str, limit: int | None = None) -> list[CodeUse]:
-    """Every live entity or claim coded with ``name``, by article position then id."""
+def where_used(
+    st: StoreContext, section: Section, name: str, limit: int | None = None, offset: int = 0
+) -> list[CodeUse]:
+    """Every live entity or claim coded with ``name`` (``limit`` of them after the first ``offset``), by article
+    position then id: one page of "Where used"."""
     require(st.codebook(), section, name)
     if section == Section.VARIABLE:
-        ids = [i for i, _, _ in _variable_rows(name, True)]
         model: Any = Claim
         table = "claim"
+        ids = [i for i, _, _ in _variable_rows(name, True)]
+        condition = model.id.in_(ids) if ids else (model.id < 0)
     else:
         table, model, column = _targets(section)[0]
-        ids = _ids_with(model, column, _stored_value(st, section, name), True)
-    out: list[CodeUse] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        rows = model.select(model.id, model.article, model.layer, model.status).where(model.id.in_(chunk)).tuples()
-        out.extend(CodeUse(table, int(i), str(a), int(lay), str(s)) for i, a, lay, s in rows)
-    positions = st.article_positions({u.article_id for u in out})
-    out.sort(key=lambda u: (positions.get(u.article_id, 0), u.row_id))
-    return out[:limit] if limit is not None else out
+        condition = getattr(model, column) == _stored_value(st, section, name)
+    query = (
+        model.select(model.id, model.article, model.layer, model.status)
+        .join(Article, on=(model.article == Article.id))
+        .where(condition, model.deleted == False)  # noqa: E712
+        .order_by(Article.position, model.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
+    return [CodeUse(table, int(i), str(a), int(lay), str(s)) for i, a, lay, s in query.tuples()]
 
 
 # ---------------------------------------------------------------------- recoding rows
@@ -242,8 +250,7 @@ def delete_code(
 
 
 def _in_use(section: Section, name: str, count: int) -> str:
-    rows = "mention" if section == Section.LABEL else "claim"
-    return f"the {section.value} {name!r} is used by {count} {rows}{'s' if count != 1 else ''}"
+    return f"the {section.value} {name!r} is used by {rows_text(section, count)}"
 
 
 def _live_use(st: StoreContext, section: Section, code: str) -> int:
@@ -299,11 +306,39 @@ def import_codes(st: StoreContext, ev: EventBuilder, article: ArticleIn) -> tupl
     carries (with their colours, descriptions and places in the tree), then any its rows use that no codebook
     lists (a colleague's JSONL with another label set). Returns one line per section, e.g. ``added label: X``.
     """
+    identity = st.team_identity()
+    if identity is not None and identity[1] != AnnotatorRole.ADMIN.value:
+        return _codes_kept_out(st, article, identity[0])
     lines: list[str] = []
     if article.codebook is not None:
         lines += ensure_codes(st, ev, article.codebook).lines()
     lines += ensure_codes(st, ev, _used_codes(article)).lines()
     return tuple(lines)
+
+
+def _codes_kept_out(st: StoreContext, article: ArticleIn, user: str) -> tuple[str, ...]:
+    """On a team server only admins change the codebook: an annotator's or reviewer's article that is coded with
+    codes the project lacks is refused, naming them; codes its file only carries are reported as not added."""
+    book = st.codebook()
+    _merged, missing = merge_by_name(book, _used_codes(article), update=False)
+    if missing.added:
+        codes = "; ".join(_listing(section, names) for section, names in missing.added.items())
+        raise PermissionDeniedError(
+            f"this article is coded with codes the project's codebook lacks ({codes}), and on the team server only "
+            f"an admin adds codes ({user} is not one): ask an admin to import the file (that adds the codes and "
+            "these rows) or to add the codes in Project › Codebook…; nothing of this article was imported"
+        )
+    if article.codebook is None:
+        return ()
+    _merged, carried = merge_by_name(book, article.codebook, update=False)
+    return tuple(
+        f"not added (on the team server only an admin adds codes): {_listing(section, names)}"
+        for section, names in carried.added.items()
+    )
+
+
+def _listing(section: Section, names: list[str]) -> str:
+    return f"{section.value}{'s' if len(names) > 1 else ''} " + ", ".join(repr(n) for n in names)
 
 
 def _used_codes(article: ArticleIn) -> Codebook:

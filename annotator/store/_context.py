@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 from peewee import Database, SqliteDatabase
 
 from annotator.core.codebook import EMPTY_CODEBOOK, Codebook
-from annotator.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from annotator.core.errors import NotFoundError, PermissionDeniedError
 from annotator.core.names import validate_annotator_name
 from annotator.core.records import (
     GOLD_LAYER,
@@ -23,7 +23,9 @@ from annotator.core.records import (
     Span,
     role_reviews,
 )
+from annotator.core.validation import check_choice
 from annotator.store._postgres import advisory_lock, current_user, is_postgres
+from annotator.store._write_gate import WriteGate
 from annotator.store.models import Annotator, Article, Layer, ProjectCodebook, Setting, bound
 from annotator.store.preflight import explain, is_database_failure
 
@@ -56,6 +58,7 @@ class StoreContext:
         # Settings read during one call (per thread): validation of 10,000 suggestions must not re-read the
         # label set 10,000 times, and a setting changed by another process is seen by the next call.
         self._local = threading.local()
+        self.write_gate = WriteGate()
         self._search_index: bool | None = None
         # The parsed codebook and the JSON text it came from: each call reads the text (a few kilobytes) and
         # parses it again only when another call or process changed it.
@@ -95,6 +98,7 @@ class StoreContext:
     def tx(self, exclusive: str | None = None) -> Iterator[None]:
         """One write transaction; on SQLite it takes the write lock at BEGIN so busy_timeout applies.
 
+        The outermost transaction of a thread waits for its turn at the process's :class:`WriteGate` first.
         On PostgreSQL it runs at REPEATABLE READ: a row another person changed since this transaction began
         cannot be overwritten (PostgreSQL aborts it and the repository runs it again on fresh data), so no
         update is lost. ``exclusive`` names work that reads before it inserts shared rows (suggestions and the
@@ -102,16 +106,21 @@ class StoreContext:
         under an advisory lock taken *before* the snapshot, so each sees what the previous one committed.
         """
         with self._call():
+            if self.db.transaction_depth() > 0:
+                with self.db.atomic():
+                    yield
+                return
             try:
-                if isinstance(self.db, SqliteDatabase) and self.db.transaction_depth() == 0:
-                    with self.db.atomic("IMMEDIATE"):
-                        yield
-                elif self.is_postgres and self.db.transaction_depth() == 0:
-                    with advisory_lock(self.db, exclusive), self.db.atomic("REPEATABLE READ"):
-                        yield
-                else:
-                    with self.db.atomic():
-                        yield
+                with self.write_gate.turn():
+                    if isinstance(self.db, SqliteDatabase):
+                        with self.db.atomic("IMMEDIATE"):
+                            yield
+                    elif self.is_postgres:
+                        with advisory_lock(self.db, exclusive), self.db.atomic("REPEATABLE READ"):
+                            yield
+                    else:
+                        with self.db.atomic():
+                            yield
             except BaseException:
                 # A refused write rolls back layers it created; the cache must not keep their ids, or the next
                 # write refers to a layer that is not there (FOREIGN KEY constraint failed).
@@ -215,23 +224,14 @@ class StoreContext:
     @staticmethod
     def span(start: Any, end: Any, text: str, what: str = "span") -> Span:
         """A validated span inside ``text`` (code points), or a ValidationError naming the offsets."""
-        if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or not isinstance(end, int):
-            raise ValidationError(f"{what} offsets must be integers, got {start!r}, {end!r}")
-        if start < 0 or start >= end:
-            raise ValidationError(f"{what} [{start}, {end}) must have 0 <= start < end")
-        if end > len(text):
-            raise ValidationError(f"{what} [{start}, {end}) ends after the text ({len(text)} characters)")
-        return Span(start, end)
+        return Span.checked(start, end, len(text), what)
 
     def check_claim_attributes(self, attrs: dict[str, Any]) -> None:
         self.codebook().check_claim(attrs)
 
     @staticmethod
     def check_role(role: str) -> str:
-        try:
-            return Role(role).value
-        except ValueError:
-            raise ValidationError(f"unknown claim role {role!r}; expected source, cue or content") from None
+        return check_choice(role, Role, "claim role").value
 
     # ------------------------------------------------------------------ rows
     @staticmethod
@@ -248,15 +248,6 @@ class StoreContext:
         if row is None:
             raise NotFoundError(f"unknown annotator {name!r}; start a session with that name first")
         return int(row[0]), str(row[1])
-
-    @staticmethod
-    def article_positions(article_ids: Iterable[str]) -> dict[str, int]:
-        ids = sorted(set(article_ids))
-        out: dict[str, int] = {}
-        for i in range(0, len(ids), 500):
-            query = Article.select(Article.id, Article.position).where(Article.id.in_(ids[i : i + 500]))
-            out.update({str(a): int(p) for a, p in query.tuples()})
-        return out
 
     # ------------------------------------------------------------------ layers
     def _forget_layers(self) -> None:
@@ -289,6 +280,21 @@ class StoreContext:
             return self.layer_id(name)
         except NotFoundError:
             return None
+
+    def wanted_layer_id(self, name: str) -> int | None:
+        """The id to select layer ``name``'s rows by; None for a layer that has no rows yet (the suggestions,
+        gold, or an annotator who has not decided anything).
+
+        Raises:
+            NotFoundError: no layer and no annotator has that name.
+        """
+        layer_id = self.find_layer_id(name)
+        if layer_id is not None:
+            return layer_id
+        known = name in RESERVED_NAMES or Annotator.select().where(Annotator.name == name).exists()
+        if not known:
+            raise NotFoundError(f"unknown layer {name!r}; expected suggestions, gold or an annotator's name")
+        return None
 
     def layer_name(self, layer_id: int) -> str:
         name = self._layers_by_id.get(layer_id)

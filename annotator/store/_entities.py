@@ -9,6 +9,7 @@ from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, EntityView, Status
 from annotator.store._context import StoreContext, now
+from annotator.store._rows import entity_row
 from annotator.store._snapshots import EventBuilder, snapshot
 from annotator.store._views import entity_query, entity_views
 from annotator.store.models import Actor, Entity
@@ -133,18 +134,22 @@ def decide(
     ``after_write(decided_id, target_id, created)`` writes dependent rows (claim spans) before the event
     snapshot. The caller holds the transaction.
     """
-    row = model.get_or_none(model.id == row_id)
+    # A decision is one round trip to the server per statement (a team server is a network away, and eight
+    # people deciding at once queue on its two cores): the row and the decider's own version of it are read
+    # together, the "before" snapshot is that read, and the "after" one is what was written.
+    layer_id = st.decision_layer(annotator)
+    found = list(
+        model.select()
+        .where((model.id == row_id)
+               | ((model.derived_from == row_id) & (model.layer == layer_id) & (model.deleted == False)))  # noqa: E712
+        .order_by(model.id)
+    )
+    row = next((r for r in found if r.id == row_id), None)
     if row is None or row.deleted:
         raise NotFoundError(f"unknown {table} {row_id!r}" + (" (deleted)" if row is not None else ""))
-    layer_id = st.decision_layer(annotator)
     target = row
     if row.layer_id != layer_id:
-        target = (
-            model.select()
-            .where(model.derived_from == row.id, model.layer == layer_id, model.deleted == False)  # noqa: E712
-            .order_by(model.id)
-            .first()
-        )
+        target = next((r for r in found if r.id != row_id), None)  # the oldest, as before
     ev = EventBuilder(action, annotator, row.article_id)
     created = target is None
     if created:
@@ -153,7 +158,8 @@ def decide(
         before = None
     else:
         values = {k: v for k, v in target.__data__.items() if k != "id"}
-        before = snapshot(table, target.id)
+        # The snapshot of a claim holds its spans too, which the row read above does not.
+        before = dict(target.__data__) if table == "entity" else snapshot(table, target.id)
     mutate(values)
     source_id = values["derived_from"]
     source = None
@@ -173,7 +179,11 @@ def decide(
         model.update(**values).where(model.id == target_id).execute()
     if after_write is not None:
         after_write(row.id, target_id, created)
-    ev.touch(table, target_id, before, created=created)
+    # An entity row is exactly what was written (no trigger or default changes it); a claim's spans were written
+    # by ``after_write`` and are read back with it.
+    after = {name: ({**values, "id": target_id})[name] for name in model._meta.sorted_field_names} \
+        if table == "entity" else None
+    ev.touch(table, target_id, before, created=created, after=after)
     return ev.write()
 
 
@@ -184,25 +194,18 @@ def add_entity(
     st.span(start, end, text, "entity")
     st.check_label(label)
     check_actor(actor_id)
-    layer_id = st.decision_layer(annotator)
-    stamp = now()
-    new_id = int(
-        Entity.insert(
-            article=article_id,
-            layer=layer_id,
-            start=start,
-            end=end,
-            label=label,
-            actor=actor_id,
-            status=Status.MANUAL.value,
-            origin="manual",
-            derived_from=None,
-            created_by=annotator,
-            created=stamp,
-            updated=stamp,
-            deleted=False,
-        ).execute()
+    row = entity_row(
+        article=article_id,
+        layer=st.decision_layer(annotator),
+        start=start,
+        end=end,
+        label=label,
+        actor=actor_id,
+        status=Status.MANUAL.value,
+        origin="manual",
+        created_by=annotator,
     )
+    new_id = int(Entity.insert(**row).execute())
     ev = EventBuilder(Action.ADD_ENTITY, annotator, article_id)
     ev.touch("entity", new_id, None, created=True)
     return ev.write()
@@ -228,17 +231,31 @@ def reject_entity(st: StoreContext, entity_id: int, annotator: str, action: Acti
     return decide(st, Entity, "entity", entity_id, annotator, action, lambda v: None, _COMPARED, reject=True)
 
 
-def delete_entity(st: StoreContext, entity_id: int, annotator: str) -> Change:
-    """Delete a manual row of one's own; a decision on a suggestion becomes a rejection (it stays decided)."""
-    row = live_entity(entity_id)
-    layer_id = st.decision_layer(annotator)
-    if row.layer_id == layer_id and row.derived_from_id is None:
-        before = snapshot("entity", row.id)
-        Entity.update(deleted=True, updated=now()).where(Entity.id == row.id).execute()
-        ev = EventBuilder(Action.DELETE_ENTITY, annotator, row.article_id)
-        ev.touch("entity", row.id, before)
+def delete_own(
+    st: StoreContext,
+    model: Any,
+    table: str,
+    row_id: int,
+    annotator: str,
+    action: Action,
+    reject: Callable[[StoreContext, int, str, Action], Change],
+) -> Change:
+    """Soft-delete a manual row of one's own; on a suggestion or a decision on one it is ``reject``-ed instead
+    (the suggestion stays decided, so it does not come back as open)."""
+    row = model.get_or_none(model.id == row_id)
+    if row is None or row.deleted:
+        raise NotFoundError(f"unknown {table} {row_id!r}" + (" (deleted)" if row is not None else ""))
+    if row.layer_id == st.decision_layer(annotator) and row.derived_from_id is None:
+        before = snapshot(table, row.id)
+        model.update(deleted=True, updated=now()).where(model.id == row.id).execute()
+        ev = EventBuilder(action, annotator, row.article_id)
+        ev.touch(table, row.id, before)
         return ev.write()
-    return reject_entity(st, entity_id, annotator, Action.DELETE_ENTITY)
+    return reject(st, row_id, annotator, action)
+
+
+def delete_entity(st: StoreContext, entity_id: int, annotator: str) -> Change:
+    return delete_own(st, Entity, "entity", entity_id, annotator, Action.DELETE_ENTITY, reject_entity)
 
 
 def ensure_text(value: Any, what: str) -> str:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from annotator.core.errors import NotFoundError
-from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleStatus, ArticleView, ClaimView, EntityView
+from annotator.core.records import ArticleRecord, ArticleStatus, ClaimView, EntityView
 from annotator.store._context import StoreContext
 from annotator.store._queries import overall
-from annotator.store._views import article_view, claim_query, claim_views, entity_query, entity_views
-from annotator.store.models import Annotator, Article, ArticleState, Claim, Entity
+from annotator.store._views import article_record, claim_query, claim_views, entity_query, entity_views
+from annotator.store.models import Article, ArticleState, Claim, Entity
 
-ExportItem = tuple[ArticleView, str, list[EntityView], list[ClaimView]]
+ExportItem = tuple[ArticleRecord, str, list[EntityView], list[ClaimView]]
 
 
 def export_batch(
@@ -41,12 +40,8 @@ def export_batch(
     c_query = claim_query().where(Claim.article.in_(ids), Claim.deleted == False)  # noqa: E712
     empty_layer = False
     if layer is not None:
-        layer_id = st.find_layer_id(layer)
+        layer_id = st.wanted_layer_id(layer)
         if layer_id is None:
-            known = layer in (SUGGESTIONS_LAYER, GOLD_LAYER)
-            known = known or Annotator.select().where(Annotator.name == layer).exists()
-            if not known:
-                raise NotFoundError(f"unknown layer {layer!r}; expected suggestions, gold or an annotator's name")
             empty_layer = True
         else:
             e_query = e_query.where(Entity.layer == layer_id)
@@ -73,5 +68,5 @@ def export_batch(
         if aid not in rows:
             continue
         status = overall(states[aid]) if states[aid] else ArticleStatus.TODO.value
-        out.append((article_view(rows[aid]), status, entities[aid], claims[aid]))
+        out.append((article_record(rows[aid]), status, entities[aid], claims[aid]))
     return out

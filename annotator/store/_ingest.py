@@ -11,6 +11,7 @@ from peewee import fn
 from annotator.core.changes import Action
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.records import (
+    GOLD_LAYER,
     SUGGESTIONS_LAYER,
     ArticleIn,
     ArticleStatus,
@@ -203,8 +204,8 @@ def _store_items(
                     addressee=actor_ids.get(c.addressee) if c.addressee else None, issue=c.issue, stance=c.stance,
                     note=c.note or "", status=_status(c.status, where, name), origin=c.origin or "import",
                     span_key=span_key(roles), created_by=None if name == SUGGESTIONS_LAYER else name, stamp=stamp,
+                    variables=variables_text(st, c.variables),
                 ),
-                variables=variables_text(st, c.variables),
             ).execute()
         )
         bulk_insert(ClaimSpan, span_rows(claim_id, roles))
@@ -212,7 +213,7 @@ def _store_items(
         n_claims += 1
     if article.status:
         # On a duplicate too: the merged layers' annotators get their state (existing states are kept).
-        _import_status(article_id, article.status, [n for n in layers if n not in (SUGGESTIONS_LAYER, "gold")])
+        _import_status(article_id, article.status, [n for n in layers if n not in (SUGGESTIONS_LAYER, GOLD_LAYER)])
     return len(entity_rows), n_claims
 
 
@@ -361,15 +362,12 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         if addressee is None and c.addressee is not None:
             addressee = mention_actor.get((c.addressee.start, c.addressee.end))
         to_insert.append(
-            {
-                **claim_row(article=article_id, layer=layer, kind=c.kind, form=c.form, source_actor=actor,
-                            addressee=addressee if addressee != actor else None,
-                            # A code the codebook no longer has is left out rather than refusing the article.
-                            issue=c.issue if c.issue is not None and c.issue in issues else None,
-                            stance=c.stance if c.stance in (-1, 0, 1) else None,
-                            status=Status.SUGGESTED.value, origin=origin, span_key=key, stamp=stamp),
-                "variables": "{}",
-            }
+            claim_row(article=article_id, layer=layer, kind=c.kind, form=c.form, source_actor=actor,
+                      addressee=addressee if addressee != actor else None,
+                      # A code the codebook no longer has is left out rather than refusing the article.
+                      issue=c.issue if c.issue is not None and c.issue in issues else None,
+                      stance=c.stance if c.stance in (-1, 0, 1) else None,
+                      status=Status.SUGGESTED.value, origin=origin, span_key=key, stamp=stamp)
         )
     revived_c = [existing_c[k][0] for k in new_claims if k in existing_c and existing_c[k][2]]
     stale_c = _stale(Claim, ((i, o) for k, (i, o, d) in existing_c.items() if not d and k not in new_claims), origin)

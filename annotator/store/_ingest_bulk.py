@@ -22,13 +22,13 @@ from peewee import SqliteDatabase, fn
 from annotator.core.changes import Action
 from annotator.core.errors import AnnotatorError, ValidationError
 from annotator.core.records import SUGGESTIONS_LAYER, ArticleIn, ImportResult, Status
+from annotator.store._compiled import rows_in
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._rows import entity_row
+from annotator.store._search import defer_indexing
 from annotator.store.models import Article, BaseModel, Entity, Event
 
 Result = ImportResult | AnnotatorError | None
-#: Bound parameters per IN list (every backend accepts 500).
-CHUNK = 500
 _ARTICLE_COLUMNS = ("id", "title", "date", "source", "url", "file", "text", "text_sha256", "meta", "imported_at",
                     "position")
 #: The entity columns in the row factory's order (the factory spells them; rows here are tuples in that order).
@@ -44,10 +44,6 @@ _SUGGESTED = str(Status.SUGGESTED.value)
 
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def insert_rows(model: type[BaseModel], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
@@ -114,37 +110,40 @@ class _Batch:
         return rows
 
 
-_SQL_CACHE: dict[tuple[str, int, str], str] = {}
+def _sha_query(shas: list[str]) -> Any:
+    return Article.select(Article.text_sha256, Article.id).where(Article.text_sha256.in_(shas))
 
 
-def _rows_in(key: str, build: Any, values: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Rows of ``build(values)`` (a select with ``IN values``), in chunks; the SQL of each chunk length is
-    compiled by peewee once per process (composing a 500-value IN list costs more than running it)."""
-    rows: list[tuple[Any, ...]] = []
-    database = Article._meta.database
-    for chunk in _chunks(list(values)):
-        # The parameter style is the backend's ("?" SQLite, "%s" PostgreSQL): part of the key.
-        cache_key = (key, len(chunk), type(getattr(database, "obj", database)).__name__)
-        sql = _SQL_CACHE.get(cache_key)
-        if sql is None:
-            sql = _SQL_CACHE[cache_key] = build(["?"] * len(chunk)).sql()[0]
-        rows.extend(database.execute_sql(sql, list(chunk)).fetchall())  # plain tuples: no peewee rows
-    return rows
+def _id_query(ids: list[str]) -> Any:
+    return Article.select(Article.id).where(Article.id.in_(ids))
+
+
+def _entity_id_query(article_ids: list[str]) -> Any:
+    return Entity.select(Entity.article, Entity.id).where(Entity.article.in_(article_ids))
 
 
 def _existing(shas: list[str]) -> dict[str, str]:
-    build = lambda v: Article.select(Article.text_sha256, Article.id).where(Article.text_sha256.in_(v))  # noqa: E731
-    return {sha: str(aid) for sha, aid in _rows_in("sha", build, sorted(set(shas)))}
+    return {sha: str(aid) for sha, aid in rows_in(_sha_query, sorted(set(shas)))}
 
 
 def _taken(candidates: list[str]) -> set[str]:
-    build = lambda v: Article.select(Article.id).where(Article.id.in_(v))  # noqa: E731
-    return {str(i) for (i,) in _rows_in("id", build, sorted(set(candidates)))}
+    return {str(i) for (i,) in rows_in(_id_query, sorted(set(candidates)))}
 
 
 def _candidates(ext_id: str | None, sha: str, safe: Any) -> list[str]:
     out = [str(ext_id)] if ext_id is not None and safe.fullmatch(str(ext_id)) else []
     return [*out, sha[:12], sha[:16], sha[:24], sha]
+
+
+def _free_id(candidates: list[str], taken: set[str], known: set[str]) -> str:
+    """The first candidate neither stored (checked now if ``known`` lacks it) nor ``taken`` in this batch."""
+    for candidate in candidates:
+        if candidate not in known:
+            known.add(candidate)
+            taken |= _taken([candidate])
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("the full text hash is always free: the text is not stored")  # pragma: no cover
 
 
 def _insert_entities(database: Any, rows: list[tuple[Any, ...]], article_ids: list[str]) -> dict[str, list[int]]:
@@ -162,8 +161,7 @@ def _insert_entities(database: Any, rows: list[tuple[Any, ...]], article_ids: li
             ids.setdefault(row[0], []).append(offset)
         return ids
     # Elsewhere (a sequence another session may share): read them back.
-    build = lambda v: Entity.select(Entity.article, Entity.id).where(Entity.article.in_(v))  # noqa: E731
-    for aid, eid in sorted(_rows_in("entity", build, article_ids), key=lambda r: r[1]):
+    for aid, eid in sorted(rows_in(_entity_id_query, article_ids), key=lambda r: r[1]):
         ids.setdefault(str(aid), []).append(int(eid))
     return ids
 
@@ -206,7 +204,11 @@ def add_articles_bulk(
         first_of[sha] = i
         todo.append(i)
 
-    taken = _taken([c for i in todo for c in _candidates(articles[i].ext_id, shas[i], safe_id)])
+    # The first two candidates of each article are checked in bulk (nearly always one is free); a longer one
+    # only when both are taken.
+    checked = [c for i in todo for c in _candidates(articles[i].ext_id, shas[i], safe_id)[:2]]
+    taken = _taken(checked)
+    known = set(checked)
     position = int(Article.select(fn.MAX(Article.position)).scalar() or 0)
     batch = _Batch(st, annotator)
     stamp = now()
@@ -215,7 +217,7 @@ def add_articles_bulk(
     created: list[tuple[int, str]] = []
     for i in todo:
         article = articles[i]
-        article_id = next(c for c in _candidates(article.ext_id, shas[i], safe_id) if c not in taken)
+        article_id = _free_id(_candidates(article.ext_id, shas[i], safe_id), taken, known)
         try:
             rows = batch.entity_rows(article_id, article, stamp)
         except AnnotatorError as error:
@@ -230,6 +232,8 @@ def add_articles_bulk(
                              article.file or "", article.text, shas[i], dumps(meta), stamp, position))
         entity_rows.extend(rows)
         created.append((i, article_id))
+    # Their search index entries come afterwards (``_search`` backlog): indexing costs three times the insert.
+    defer_indexing(st.db, [row[-1] for row in article_rows])
     insert_rows(Article, _ARTICLE_COLUMNS, article_rows)
     entity_ids = _insert_entities(st.db, entity_rows, [aid for _i, aid in created])
     events = []

@@ -32,7 +32,7 @@ from annotator.core.records import (
 )
 from annotator.store._claims import copy_spans
 from annotator.store._context import StoreContext, now
-from annotator.store._snapshots import EventBuilder, snapshot
+from annotator.store._snapshots import EventBuilder, snapshot, write_article_state
 from annotator.store._views import claim_query, claim_views, entity_query, entity_views
 from annotator.store.models import Annotator, Article, ArticleState, Claim, Entity
 
@@ -81,13 +81,24 @@ def ready_query(st: StoreContext) -> Any:
     return _full([ArticleStatus.DONE.value], overlap(st))
 
 
-def annotator_open(st: StoreContext, ann_id: int) -> Any:
-    """Condition on Article: still open to this annotator under the overlap rule (or already theirs)."""
-    mine = ArticleState.select(ArticleState.article).where(
+def _held_by(ann_id: int) -> Any:
+    """Subquery: articles this annotator holds (started or done)."""
+    return ArticleState.select(ArticleState.article).where(
         ArticleState.annotator == ann_id, ArticleState.status.in_(list(_HOLDING))
     )
+
+
+def annotator_open(st: StoreContext, ann_id: int) -> Any:
+    """Condition on Article: still open to this annotator under the overlap rule (or already theirs)."""
     taken = _full(list(_HOLDING), overlap(st), exclude=ann_id)
-    return Article.id.in_(mine) | Article.id.not_in(taken)
+    return Article.id.in_(_held_by(ann_id)) | Article.id.not_in(taken)
+
+
+def taken_by_others(st: StoreContext, ann_id: int) -> Any:
+    """Subquery: articles closed to this annotator (held by ``overlap`` others, not by them): the complement
+    of :func:`annotator_open`."""
+    taken = _full(list(_HOLDING), overlap(st), exclude=ann_id)
+    return taken.where(ArticleState.article.not_in(_held_by(ann_id)))
 
 
 def review_queue_condition(st: StoreContext, ann_id: int) -> Any:
@@ -269,20 +280,5 @@ def adopt_many(st: StoreContext, article_id: str, reviewer: str, items: Iterable
 def mark_reviewed(st: StoreContext, article_id: str, reviewer: str) -> Change:
     ann_id = _reviewer(st, reviewer)
     st.article_text(article_id)
-    row_id = (
-        ArticleState.select(ArticleState.id)
-        .where(ArticleState.article == article_id, ArticleState.annotator == ann_id)
-        .scalar()
-    )
     ev = EventBuilder(Action.MARK_REVIEWED, reviewer, article_id)
-    value = ArticleStatus.REVIEWED.value
-    if row_id is None:
-        new_id = ArticleState.insert(
-            article=article_id, annotator=ann_id, status=value, seconds=0.0, updated=now()
-        ).execute()
-        ev.touch("article_state", int(new_id), None, created=True)
-    else:
-        before = snapshot("article_state", row_id)
-        ArticleState.update(status=value, updated=now()).where(ArticleState.id == row_id).execute()
-        ev.touch("article_state", row_id, before)
-    return ev.write()
+    return write_article_state(ev, ann_id, ArticleStatus.REVIEWED.value)

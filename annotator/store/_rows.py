@@ -35,11 +35,11 @@ def entity_row(
 def claim_row(
     *, article: str, layer: int, kind: str, form: str, status: str, origin: str, span_key: str,
     source_actor: int | None = None, addressee: int | None = None, issue: str | None = None,
-    stance: int | None = None, note: str = "", derived_from: int | None = None, created_by: str | None = None,
-    stamp: str | None = None,
+    stance: int | None = None, note: str = "", variables: str = "{}", derived_from: int | None = None,
+    created_by: str | None = None, stamp: str | None = None,
 ) -> dict[str, Any]:
     """The insert values of one live claim row (its spans go to ``ClaimSpan`` with ``span_rows``)."""
     row = _lifecycle(article, layer, status, origin, derived_from, created_by, stamp)
     row.update(kind=kind, form=form, source_actor=source_actor, addressee=addressee, issue=issue, stance=stance,
-               note=note, span_key=span_key)
+               note=note, variables=variables, span_key=span_key)
     return row

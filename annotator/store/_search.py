@@ -45,33 +45,95 @@ class ArticleSearch(BaseModel):
         table_name = SEARCH_TABLE
 
 
+#: Articles stored but not yet in the FTS5 index (by position): a bulk import leaves its articles here and the
+#: index catches up afterwards (:func:`index_backlog`), since indexing costs SQLite about three times what storing
+#: them does (0.25-0.6 ms of CPU per 300-word article). The filter never misses them: it catches up first.
+BACKLOG_TABLE = "article_search_backlog"
+_NOT_IN_BACKLOG = f"NOT EXISTS (SELECT 1 FROM {BACKLOG_TABLE} WHERE position = %s)"
+
+
+def _triggers() -> list[str]:
+    """The triggers keeping the index in step with ``article``; an article in the backlog is not in the index
+    yet, so it is neither added nor removed there (the backlog follows it instead)."""
+    return [
+        f"""CREATE TRIGGER {SEARCH_TABLE}_insert AFTER INSERT ON article
+            WHEN {_NOT_IN_BACKLOG % "new.position"} BEGIN
+              INSERT INTO {SEARCH_TABLE} (rowid, title, text) VALUES (new.position, new.title, new.text);
+            END""",
+        f"""CREATE TRIGGER {SEARCH_TABLE}_delete AFTER DELETE ON article BEGIN
+              INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, title, text)
+              SELECT 'delete', old.position, old.title, old.text WHERE {_NOT_IN_BACKLOG % "old.position"};
+              DELETE FROM {BACKLOG_TABLE} WHERE position = old.position;
+            END""",
+        f"""CREATE TRIGGER {SEARCH_TABLE}_update AFTER UPDATE OF title, text, position ON article BEGIN
+              INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, title, text)
+              SELECT 'delete', old.position, old.title, old.text WHERE {_NOT_IN_BACKLOG % "old.position"};
+              UPDATE {BACKLOG_TABLE} SET position = new.position WHERE position = old.position;
+              INSERT INTO {SEARCH_TABLE} (rowid, title, text)
+              SELECT new.position, new.title, new.text WHERE {_NOT_IN_BACKLOG % "new.position"};
+            END""",
+    ]
+
+
 def create_search_index(db: Database) -> None:
-    """Create the FTS5 index, the triggers that keep it in step with ``article``, and index existing rows.
+    """Create the FTS5 index, its backlog, the triggers that keep it in step with ``article``, and index
+    existing rows.
 
     A no-op on other backends and on a SQLite build without FTS5 (the filter then scans, as before).
     """
     if not isinstance(db, SqliteDatabase) or not fts5_available(db):
         return
-    statements = [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5(title, text, {_FTS_OPTIONS})",
-        f"""CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_insert AFTER INSERT ON article BEGIN
-              INSERT INTO {SEARCH_TABLE} (rowid, title, text) VALUES (new.position, new.title, new.text);
-            END""",
-        f"""CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_delete AFTER DELETE ON article BEGIN
-              INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, title, text)
-              VALUES ('delete', old.position, old.title, old.text);
-            END""",
-        f"""CREATE TRIGGER IF NOT EXISTS {SEARCH_TABLE}_update AFTER UPDATE OF title, text, position ON article
-            BEGIN
-              INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rowid, title, text)
-              VALUES ('delete', old.position, old.title, old.text);
-              INSERT INTO {SEARCH_TABLE} (rowid, title, text) VALUES (new.position, new.title, new.text);
-            END""",
-        # Index the articles already there (an upgraded database); cheap on an empty one.
-        f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('rebuild')",
-    ]
-    for statement in statements:
+    created = not db.table_exists(SEARCH_TABLE)
+    db.execute_sql(f"CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_TABLE} USING fts5(title, text, {_FTS_OPTIONS})")
+    db.execute_sql(f"CREATE TABLE IF NOT EXISTS {BACKLOG_TABLE} (position INTEGER PRIMARY KEY)")
+    for name in ("insert", "delete", "update"):  # the triggers of step 3 knew no backlog
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_{name}")
+    for statement in _triggers():
         db.execute_sql(statement)
+    if created:
+        # Index the articles already there (an upgraded database); cheap on an empty one.
+        db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('rebuild')")
+
+
+def defer_indexing(db: Database, positions: list[int]) -> None:
+    """Put the articles about to be inserted at ``positions`` in the backlog: their insert does not index them
+    (the caller holds the write transaction; :func:`index_backlog` indexes them later)."""
+    if positions and has_backlog_table(db):
+        db.cursor().executemany(f"INSERT OR IGNORE INTO {BACKLOG_TABLE} (position) VALUES (?)",
+                                [(p,) for p in positions])
+
+
+def has_backlog_table(db: Database) -> bool:
+    return isinstance(db, SqliteDatabase) and db.table_exists(BACKLOG_TABLE)
+
+
+def backlog_size(db: Database) -> int:
+    """How many stored articles the index has not caught up with (0 without an index)."""
+    if not has_backlog_table(db):
+        return 0
+    return int(db.execute_sql(f"SELECT count(*) FROM {BACKLOG_TABLE}").fetchone()[0])
+
+
+def index_backlog(db: Database, limit: int | None = None) -> int:
+    """Index up to ``limit`` articles of the backlog (all for None), oldest first; the caller holds the write
+    transaction. Returns how many are left."""
+    if not has_backlog_table(db):
+        return 0
+    if limit is None:
+        last = db.execute_sql(f"SELECT max(position) FROM {BACKLOG_TABLE}").fetchone()[0]
+    else:
+        last = db.execute_sql(
+            f"SELECT max(position) FROM (SELECT position FROM {BACKLOG_TABLE} ORDER BY position LIMIT ?)", (limit,)
+        ).fetchone()[0]
+    if last is None:
+        return 0
+    db.execute_sql(
+        f"""INSERT INTO {SEARCH_TABLE} (rowid, title, text)
+            SELECT a.position, a.title, a.text FROM article AS a JOIN {BACKLOG_TABLE} AS b ON b.position = a.position
+            WHERE b.position <= ?""", (last,)
+    )
+    db.execute_sql(f"DELETE FROM {BACKLOG_TABLE} WHERE position <= ?", (last,))
+    return backlog_size(db)
 
 
 def fts5_available(db: Database) -> bool:

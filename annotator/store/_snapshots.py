@@ -125,9 +125,15 @@ class EventBuilder:
     #: Set when the mutation changes what counts as progress without touching a state row (a new article).
     progress: bool = False
 
-    def touch(self, table: str, row_id: int, before: dict[str, Any] | None, *, created: bool = False) -> None:
-        """Record one row after it was written (``before`` taken earlier with :func:`snapshot`)."""
-        self.rows.append({"table": table, "id": row_id, "before": before, "after": snapshot(table, row_id)})
+    def touch(
+        self, table: str, row_id: int, before: dict[str, Any] | None, *, created: bool = False,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Record one row after it was written (``before`` taken earlier with :func:`snapshot`; ``after`` when
+        the caller knows every column it wrote, else read back)."""
+        if after is None:
+            after = snapshot(table, row_id)
+        self.rows.append({"table": table, "id": row_id, "before": before, "after": after})
         if created:
             self.created.setdefault(table, row_id)
 
@@ -197,6 +203,26 @@ class EventBuilder:
             codebook=bool(self.ids("codebook")),
             in_place=bool(self.rows) and self._in_place(),
         )
+
+
+def write_article_state(ev: EventBuilder, annotator_id: int, value: str) -> Change:
+    """Set one annotator's status of ``ev``'s article (creating the state row) and write the event."""
+    assert ev.article_id is not None
+    row_id = (
+        ArticleState.select(ArticleState.id)
+        .where(ArticleState.article == ev.article_id, ArticleState.annotator == annotator_id)
+        .scalar()
+    )
+    if row_id is None:
+        row_id = ArticleState.insert(
+            article=ev.article_id, annotator=annotator_id, status=value, seconds=0.0, updated=now()
+        ).execute()
+        ev.touch("article_state", int(row_id), None, created=True)
+    else:
+        before = snapshot("article_state", row_id)
+        ArticleState.update(status=value, updated=now()).where(ArticleState.id == row_id).execute()
+        ev.touch("article_state", row_id, before)
+    return ev.write()
 
 
 _BULK_INVERSE = {"created": "deleted", "deleted": "undeleted", "undeleted": "deleted"}

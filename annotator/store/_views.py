@@ -10,8 +10,9 @@ from typing import Any
 from peewee import JOIN
 
 from annotator.core.records import (
+    PIECE_JOIN,
     ActorView,
-    ArticleView,
+    ArticleRecord,
     ClaimView,
     EntityView,
     RoleView,
@@ -20,9 +21,6 @@ from annotator.core.records import (
 )
 from annotator.store._context import StoreContext
 from annotator.store.models import Actor, Article, Claim, ClaimSpan, Entity
-
-#: How the pieces of a discontinuous role are shown in one string.
-PIECE_JOINER = " … "
 
 
 def _texts(article_ids: Iterable[str], known: dict[str, str] | None = None) -> dict[str, str]:
@@ -98,7 +96,7 @@ def role_view(spans: list[Span] | None, text: str) -> RoleView | None:
     if not spans:
         return None
     ordered = tuple(sorted(spans))
-    return RoleView(spans=ordered, text=PIECE_JOINER.join(s.slice(text) for s in ordered))
+    return RoleView(spans=ordered, text=PIECE_JOIN.join(s.slice(text) for s in ordered))
 
 
 def claim_views(st: StoreContext, rows: list[dict[str, Any]], texts: dict[str, str] | None = None) -> list[ClaimView]:
@@ -146,8 +144,8 @@ def actor_view(r: dict[str, Any]) -> ActorView:
     )
 
 
-def article_view(r: dict[str, Any]) -> ArticleView:
-    return ArticleView(
+def article_record(r: dict[str, Any]) -> ArticleRecord:
+    return ArticleRecord(
         id=r["id"],
         title=r["title"],
         date=r["date"],

@@ -95,6 +95,31 @@ def _suggestion_keys(db: Database, _: SchemaMigrator) -> None:
     create_pg_search(db)
 
 
+#: Single-column indexes that another index starts with (models.Entity says why they went).
+_REDUNDANT_INDEXES = ("entity_article_id", "entity_derived_from_id", "claim_article_id", "claim_derived_from_id")
+
+
+#: Indexes only of the rows that have the column set (name, table, columns, the column): a suggestion or an
+#: imported span (nearly every row) derives from nothing and links no actor, and skips their B-trees.
+_PARTIAL_INDEXES = (
+    ("entity_derived_from", "entity", "derived_from_id, layer_id", "derived_from_id"),
+    ("claim_derived_from", "claim", "derived_from_id, layer_id", "derived_from_id"),
+    ("entity_actor_id", "entity", "actor_id", "actor_id"),
+)
+
+
+def _bulk_import(db: Database, _: SchemaMigrator) -> None:
+    """Step 6 (issue 16, bulk import): drop the redundant indexes, make the derived-row and actor indexes
+    partial, and give the FTS5 index its backlog (a bulk import stores its articles and the index catches up
+    afterwards)."""
+    for name in _REDUNDANT_INDEXES:
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+    for name, table, columns, column in _PARTIAL_INDEXES:
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+        db.execute_sql(f"CREATE INDEX {name} ON {table} ({columns}) WHERE {column} IS NOT NULL")
+    create_search_index(db)
+
+
 def _codebook_missing(db: Database) -> bool:
     return not db.table_exists(ProjectCodebook._meta.table_name)
 
@@ -113,9 +138,9 @@ STEPS: list[Step] = [
     Step(1, "create tables", _create_tables),
     Step(2, "codebook in the database", _codebook_in_database, _codebook_missing),
     Step(3, "full-text search index of the articles", _add_search_index, _search_index_missing),
-    # Step 6 is assigned to other work (PROTOCOL.md): a gap is fine, migrate() runs what it has.
     Step(4, "trained models per project", _trained_models, _trained_models_missing),
     Step(5, "team server: unique suggestion keys, derived-row indexes, PostgreSQL search", _suggestion_keys),
+    Step(6, "bulk import: no redundant indexes, a backlog for the search index", _bulk_import),
 ]
 
 
@@ -172,6 +197,7 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
                 create_search_index(db)
                 _codebook.write(sample_codebook())
                 _suggestion_keys(db, migrator)
+                _bulk_import(db, migrator)  # its partial indexes replace two of step 5's
                 _write_version(latest)
             return latest
         for step in steps:

@@ -1,4 +1,4 @@
-"""Peewee models for the annotation database (DESIGN.md §3).
+"""Peewee models for the annotation database (docs/architecture.md, "Data model").
 
 Every model derives from ONE ``BaseModel`` whose database is a :class:`RoutingDatabase` proxy. The proxy does
 not hold a connection itself: each :class:`~annotator.store.repository.Repository` owns its own peewee
@@ -146,15 +146,20 @@ class ActorName(BaseModel):
 
 class Entity(BaseModel):
     id = AutoField()
-    article = ForeignKeyField(Article, backref="entities")
+    # No single-column indexes on article and derived_from: the (article, layer) index below and the
+    # (derived_from_id, layer_id) one of migration step 5 start with them, and each index costs every insert
+    # (250,000 imported spans) its own B-tree update. Step 6 drops them from older databases, and makes the
+    # derived_from and actor indexes partial (only rows that have one: suggestions and imports have neither).
+    article = ForeignKeyField(Article, backref="entities", index=False)
     layer = ForeignKeyField(Layer, backref="entities")
     start = IntegerField()
     end = IntegerField()
     label = CharField(max_length=80)
-    actor = ForeignKeyField(Actor, null=True, backref="mentions")
+    # Partial index (actor_id IS NOT NULL, migration step 6): most mentions link no actor.
+    actor = ForeignKeyField(Actor, null=True, backref="mentions", index=False)
     status = CharField(max_length=20)
     origin = TextField()
-    derived_from = ForeignKeyField("self", null=True, backref="derived")
+    derived_from = ForeignKeyField("self", null=True, backref="derived", index=False)
     created_by = CharField(null=True, max_length=200)
     created = CharField(max_length=40)
     updated = CharField(max_length=40)
@@ -166,7 +171,7 @@ class Entity(BaseModel):
 
 class Claim(BaseModel):
     id = AutoField()
-    article = ForeignKeyField(Article, backref="claims")
+    article = ForeignKeyField(Article, backref="claims", index=False)  # as Entity's
     layer = ForeignKeyField(Layer, backref="claims")
     kind = CharField(max_length=40)
     form = CharField(max_length=40)
@@ -177,7 +182,7 @@ class Claim(BaseModel):
     note = TextField(default="")
     status = CharField(max_length=20)
     origin = TextField()
-    derived_from = ForeignKeyField("self", null=True, backref="derived")
+    derived_from = ForeignKeyField("self", null=True, backref="derived", index=False)
     created_by = CharField(null=True, max_length=200)
     created = CharField(max_length=40)
     updated = CharField(max_length=40)

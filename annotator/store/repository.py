@@ -1,6 +1,7 @@
 """The one API through which the CLI, the jobs and the GUI read and change the database.
 
-CONTRACT (implemented by the store helper; the signatures below are fixed, other modules code against them).
+Every other package reads and writes through this class (the ``_*`` helper modules do the work), so its
+signatures are the store's contract; the data model and the change flow are in docs/architecture.md.
 
 Rules:
 - Every method returns ``annotator.core.records`` dataclasses, never peewee objects.
@@ -37,10 +38,10 @@ from annotator.core.records import (
     ActorView,
     AnnotatorRole,
     ArticleIn,
+    ArticleRecord,
     ArticleStatus,
     ArticleSuggestions,
     ArticleSummary,
-    ArticleView,
     Change,
     ClaimView,
     EntityView,
@@ -59,12 +60,13 @@ from annotator.store import (
     _models,
     _queries,
     _review,
+    _search,
     _snapshots,
 )
 from annotator.store._codebook import CodeUse
 from annotator.store._context import StoreContext, dumps
 from annotator.store._postgres import guard_methods
-from annotator.store._views import article_view
+from annotator.store._views import article_record
 from annotator.store.models import Annotator, Article, Event, Setting, upsert
 
 #: Defaults of the settings the code knows about.
@@ -100,6 +102,11 @@ class Repository:
 
     def __repr__(self) -> str:
         return f"Repository({self._st.location!r})"
+
+    def prefer_current_thread(self) -> None:
+        """Make the calling thread's writes interactive: in this process they go before background writes
+        (a suggestion run) that have not started yet. The window's database thread calls it."""
+        self._st.write_gate.prefer_current_thread()
 
     @property
     def location(self) -> str:
@@ -174,10 +181,11 @@ class Repository:
         with self._st.read():
             return _codebook.usage_counts(self._st, Section(section))
 
-    def where_used(self, section: Section, name: str, limit: int | None = None) -> list[CodeUse]:
-        """Every live mention or claim coded with the code, in article order (what "Where used" lists)."""
+    def where_used(self, section: Section, name: str, limit: int | None = None, offset: int = 0) -> list[CodeUse]:
+        """Every live mention or claim coded with the code, in article order (what "Where used" lists, a page of
+        ``limit`` rows after the first ``offset`` at a time)."""
         with self._st.read():
-            return _codebook.where_used(self._st, Section(section), name, limit)
+            return _codebook.where_used(self._st, Section(section), name, limit, offset)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """A project setting; without ``default``, known settings fall back to theirs (``overlap``: 1)."""
@@ -253,12 +261,12 @@ class Repository:
         with self._st.read():
             return int(Article.select().count())
 
-    def article(self, article_id: str) -> ArticleView:
+    def article(self, article_id: str) -> ArticleRecord:
         with self._st.read():
             row = Article.select().where(Article.id == article_id).dicts().first()
         if row is None:
             raise NotFoundError(f"unknown article {article_id!r}")
-        return article_view(row)
+        return article_record(row)
 
     def article_ids(self) -> list[str]:
         """Every article id, in import order."""
@@ -293,7 +301,19 @@ class Repository:
                 self._st, annotator, text, status, label, offset, limit, ready_for_review
             )
 
-    def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleView]:
+    def search_backlog(self) -> int:
+        """How many stored articles the text filter's index has still to take in (a bulk import leaves its
+        articles to be indexed afterwards; the filter indexes them itself before it searches, if need be)."""
+        with self._st.read():
+            return _search.backlog_size(self._st.db)
+
+    def index_search_backlog(self, limit: int | None = 1000) -> int:
+        """Index up to ``limit`` articles of the backlog (all for None) in one transaction; returns how many
+        are left (``jobs.importing.catch_up_search`` runs it in steps, with progress and cancel)."""
+        with self._st.tx():
+            return _search.index_backlog(self._st.db, limit)
+
+    def iter_articles(self, ids: Sequence[str] | None = None, batch: int = 500) -> Iterator[ArticleRecord]:
         """Articles in import order, or ``ids`` in the given order (unknown ids skipped), read in batches."""
         wanted = list(ids) if ids is not None else self.article_ids()
         for i in range(0, len(wanted), max(1, batch)):
@@ -303,7 +323,7 @@ class Repository:
                 rows = {r["id"]: r for r in Article.select().where(Article.id.in_(chunk)).dicts()}
             for article_id in chunk:
                 if article_id in rows:
-                    yield article_view(rows[article_id])
+                    yield article_record(rows[article_id])
 
     # ---------------------------------------------------------------- suggestions
     def articles_needing_suggestions(self, origin: str, force: bool = False) -> list[str]:
@@ -645,7 +665,7 @@ class Repository:
         layer: str | None,
         statuses: Sequence[str] | None = None,
         status_of: str | None = None,
-    ) -> list[tuple[ArticleView, str, list[EntityView], list[ClaimView]]]:
+    ) -> list[tuple[ArticleRecord, str, list[EntityView], list[ClaimView]]]:
         """One batch of articles for export: (article, status, entities, claims) in the order of ``article_ids``.
 
         Same rows as ``export_rows`` per article, read in a few queries for the whole batch. ``status_of``: report

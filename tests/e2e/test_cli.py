@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.store import open_repository
 from tests.conftest import BACKENDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -140,6 +141,9 @@ def test_bad_inputs_are_refused_with_file_and_line_and_the_rest_imports(tmp_path
     assert "9 imported" in out.stdout, out.stdout
     assert "empty.txt" in out.stdout and "binary.txt" in out.stdout
     assert "records.jsonl:7" in out.stdout
+    with open_repository(str(db)) as repo:  # the import defers the search index; the command catches it up
+        assert repo.search_backlog() == 0
+        assert [s.title for s in repo.article_summaries(text="lavrov")] == ["A title"]
 
 
 def test_wrong_arguments_and_nothing_importable_exit_non_zero(tmp_path: Path) -> None:

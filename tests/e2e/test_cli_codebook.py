@@ -82,6 +82,18 @@ def test_a_study_codebook_travels_with_its_export(tmp_path: Path) -> None:
     run("codebook", "export", "-o", theirs, db=second)
     assert json.loads(theirs.read_text(encoding="utf-8")) == json.loads(mine.read_text(encoding="utf-8")) == CLIMATE
 
+    # The JSONL export carries it too: a third, empty project ends with the same codebook.
+    lines = tmp_path / "export.jsonl"
+    run("export", "-o", lines, db=first)  # the extension names the format
+    (line,) = [json.loads(x) for x in lines.read_text(encoding="utf-8").splitlines()]
+    assert line["codebook"] == CLIMATE
+    third = tmp_path / "third.db"
+    run("project", "new", third, "--empty", db=third)
+    assert "1 imported" in run("import", lines, db=third).stdout
+    again = tmp_path / "third.codebook.json"
+    run("codebook", "export", "-o", again, db=third)
+    assert json.loads(again.read_text(encoding="utf-8")) == CLIMATE
+
     # Replacing the codebook with one that drops a code in use is refused, naming it and its rows.
     smaller = tmp_path / "smaller.json"
     smaller.write_text(json.dumps({**CLIMATE, "labels": CLIMATE["labels"][1:], "spacy_map": {}}), encoding="utf-8")

@@ -130,7 +130,7 @@ def articles(repo: Any) -> dict[str, str]:
 def window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Iterator[Any]:
     """The real main window on the seeded database, shown at the size an analyst uses."""
     from annotator.ui.window.main_window import MainWindow
-    from tests.gui.helpers import show_window
+    from tests.gui.helpers import settle, show_window
 
     win = MainWindow(repo, ANNOTATOR)
     qtbot.addWidget(win)
@@ -138,6 +138,7 @@ def window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Iterator[Any]:
     win.open_article(articles["abe"])
     yield win
     # Whatever the test did, the window must show exactly what the database holds (views patch rows in place).
+    settle(qtbot, win)
     workspace = win.workspace
     if workspace.article is not None:
         assert workspace.entities == repo.entities_for(workspace.article.id, annotator=win.annotator)

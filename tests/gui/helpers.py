@@ -23,14 +23,24 @@ def show_window(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
+def settle(qtbot: Any, window: Any) -> None:
+    """Wait until every decision asked for is written and drawn (they run on the database thread)."""
+    decisions = window.workspace.decisions
+    if decisions.busy:
+        with qtbot.waitSignal(decisions.idle, timeout=10_000):
+            pass
+
+
 def press(
     qtbot: Any, window: Any, key: str | Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
 ) -> None:
-    """Type one key into the article text, as the analyst does (shortcuts are window-wide)."""
+    """Type one key into the article text, as the analyst does (shortcuts are window-wide), and wait until
+    what it decided is drawn."""
     target = window.workspace.text
     target.setFocus()
     window.activateWindow()
     qtbot.keyClick(target, key, modifier)
+    settle(qtbot, window)
 
 
 def drag_select(qtbot: Any, window: Any, start: int, end: int) -> None:

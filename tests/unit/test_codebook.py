@@ -15,7 +15,7 @@ from annotator.core.codebook import (
     Variable,
     VariableType,
 )
-from annotator.core.codebook_edit import merge, merge_by_name, remove, removed_codes, rename
+from annotator.core.codebook_edit import merge, merge_by_name, remove, removed_codes, rename, rows_text, subset
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.resources import sample_codebook
 
@@ -194,3 +194,21 @@ def test_merge_by_name_adds_updates_and_keeps() -> None:
         Section.ISSUE: ["climate/new", "energy"],
     }
 
+
+
+def test_a_subset_keeps_the_used_codes_in_order_and_an_issues_place_in_the_tree() -> None:
+    book = Codebook.from_dict(ISSUE_EXAMPLE)
+    sample = sample_codebook()
+    part = subset(sample, {Section.LABEL: {"GPE", "PERSON"}, Section.STANCE: {1},
+                           Section.ISSUE: {"territorial dispute/sovereignty"}})
+    assert part.label_names == ("PERSON", "GPE") and part.label("GPE") == sample.label("GPE")
+    assert [s.value for s in part.stances] == [1] and part.kinds == () and part.spacy_map == ()
+    # The issue keeps its parent (with the parent's keywords), not the parent's other children.
+    assert part.issue_codes == ("territorial dispute", "territorial dispute/sovereignty")
+    assert part.issue("territorial dispute").keywords == sample.issue("territorial dispute").keywords
+    assert subset(book, {Section.VARIABLE: {"certainty"}}).variables == book.variables
+    assert subset(book, {}).to_dict() == Codebook().to_dict()
+
+
+def test_rows_are_counted_in_words() -> None:
+    assert rows_text(Section.LABEL, 1) == "1 mention" and rows_text(Section.ISSUE, 1200) == "1,200 claims"

@@ -49,6 +49,20 @@ def test_lone_surrogate_in_text_is_refused_and_the_next_line_imports(repo: Repos
     assert [a.text for a in repo.iter_articles(repo.article_ids())] == ["good"]
 
 
+def test_escaped_surrogate_pairs_import_and_a_lone_one_deep_in_a_record_is_found(
+    repo: Repository, tmp_path: Path
+) -> None:
+    # The reader walks a record for lone surrogates only when its JSON holds a surrogate escape: a pair (an
+    # emoji written by json.dumps) is such an escape and must import; a lone one anywhere must be refused.
+    path = tmp_path / "pairs.jsonl"
+    path.write_text('{"text":"smile \\ud83d\\ude00 ok"}\n'
+                    '{"text":"deep","meta":{"notes":[{"who":"x \\uDC00"}]}}\n')
+    summary = import_paths(repo, [path])
+    assert summary.imported == 1
+    assert [a.text for a in repo.iter_articles(repo.article_ids())] == ["smile \U0001f600 ok"]
+    assert [(e.line, "lone surrogate" in e.reason) for e in summary.refused] == [(2, True)]
+
+
 def test_surrogate_deep_in_meta_is_named(tmp_path: Path) -> None:
     path = tmp_path / "m.jsonl"
     path.write_text('{"text":"fine","meta":{"tags":["ok","\\udc80"]}}\n')
@@ -320,9 +334,9 @@ def test_nan_in_meta_is_read_as_null_and_never_written(repo: Repository, tmp_pat
 
 
 def test_writer_replaces_nan_left_in_a_database(tmp_path: Path) -> None:
-    from tests.fixtures.io_views import article_view
+    from tests.fixtures.io_views import article_record
 
-    view = article_view("Abe met Putin.", meta={"score": math.nan, "nested": [math.inf]})
+    view = article_record("Abe met Putin.", meta={"score": math.nan, "nested": [math.inf]})
     out = tmp_path / "o.json"
     write_export(out, "json", [ExportArticle(article=view, status="todo", entities=[], claims=[])],
                  ExportContext(actors=[], layer="all"))

@@ -12,7 +12,7 @@ from annotator.core.codebook import Codebook, Label
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleIn
 from annotator.io import ExportArticle, ExportContext, read_file, read_inputs, validate_export, write_export
-from tests.fixtures.io_views import article_view, entity, find
+from tests.fixtures.io_views import article_record, entity, find
 
 CP1252_TEXT = "Caf\u00e9 diplomacy\n\n\u201cWe will talk,\u201d said the minister in Paris.\n"
 EMOJI_TEXT = "\U0001f600\U0001f1ef\U0001f1f5 Tokyo \u2014 \U0001d54f Shinzo Abe met Vladimir Putin.\n"
@@ -117,7 +117,7 @@ def test_emoji_offsets_survive_read_write_read(inbox: Path, tmp_path: Path) -> N
     (first,) = read_file(inbox / "09_emoji.jsonl")
     assert isinstance(first, ArticleIn)
     (span,) = first.entities
-    view = article_view(first.text, "emoji")
+    view = article_record(first.text, "emoji")
     item = ExportArticle(
         view, "done", [entity(1, find(first.text, "Shinzo Abe"), span.label, text=first.text)]
     )

@@ -6,6 +6,7 @@ import json
 import random
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from annotator.io import (
     validate_export_line,
     write_export,
 )
-from tests.fixtures.io_views import TEXT, actors, article_view, find, sample_article
+from tests.fixtures.io_views import TEXT, actors, article_record, find, sample_article
 
 CODEBOOK = sample_codebook()
 
@@ -241,7 +242,60 @@ def test_jsonl_round_trip_with_inline_actors(tmp_path: Path) -> None:
         obj = json.loads(line)
         validate_export_line(obj)
         assert [a["id"] for a in obj["actors"]] == ["a1", "a2", "a7"]  # referenced ones and the parent of a1
-    assert read_articles(path) == [sorted_actors(expected_article_in(item)) for item in items]
+    back = read_articles(path)
+    # The first line carries the project's whole codebook, the next one the codes its rows use, in codebook order.
+    assert back[0].codebook == CODEBOOK
+    used = back[1].codebook
+    assert used is not None and used.label_names == ("PERSON", "ORG", "GPE", "NORP")
+    assert used.label("PERSON") == CODEBOOK.label("PERSON") and used.spacy_map == ()  # ORG: an actor's kind
+    assert used.kind_names == ("direct", "indirect", "other") and used.form_names == ("statement",)
+    assert used.stances == tuple(s for s in CODEBOOK.stances if s.value in (-1, 1))
+    assert used.issues == (replace(CODEBOOK.issues[0], children=()),)  # its keywords kept, unused children not
+    for article in back:
+        article.codebook = None
+    assert back == [sorted_actors(expected_article_in(item)) for item in items]
+
+
+def test_a_jsonl_export_recreates_its_codebook_in_an_empty_project(tmp_path: Path) -> None:
+    from annotator.core.codebook import EMPTY_CODEBOOK
+    from annotator.jobs.importing import import_paths
+    from annotator.store import open_repository
+
+    path = tmp_path / "out.jsonl"
+    write_export(path, "jsonl", [sample_article(), sample_article(article_id="art-3")],
+                 ExportContext(actors=actors(), codebook=CODEBOOK, layer="all"))
+    empty = open_repository(str(tmp_path / "empty.db"))
+    try:
+        empty.replace_codebook(EMPTY_CODEBOOK)
+        summary = import_paths(empty, [path])
+        assert summary.refused == [] and summary.imported == 1  # the second line is the same text
+        assert empty.codebook() == CODEBOOK
+        assert any(line.startswith("added labels: PERSON, ORG") for line in summary.codebook_added)
+        # A codebook file can be read from the export too (its first line's).
+        from annotator.io.codebook_file import read_codebook
+
+        assert read_codebook(path) == CODEBOOK
+    finally:
+        empty.close()
+
+
+def test_a_jsonl_line_with_a_broken_codebook_is_refused_alone(tmp_path: Path) -> None:
+    path = tmp_path / "lines.jsonl"
+    good = {"text": "Abe spoke.", "entities": [{"start": 0, "end": 3, "label": "SPEAKER"}],
+            "codebook": {"format": "annotator-codebook", "version": 1, "labels": [{"name": "SPEAKER"}]}}
+    bad = {"text": "Putin spoke.", "codebook": {"format": "annotator-codebook", "version": 1,
+                                                "labels": [{"name": "X", "color": "red"}]}}
+    path.write_text(json.dumps(bad) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    first, second = list(read_file(path))
+    assert isinstance(first, InputError) and first.line == 1 and "codebook: $.labels[0].color" in first.reason
+    assert isinstance(second, ArticleIn) and second.codebook is not None
+    assert second.codebook.label_names == ("SPEAKER",) and "codebook" not in second.meta
+    # A lone surrogate in a line's codebook is refused as in any other field (the database could not store it).
+    broken = ('{"text": "Abe.", "codebook": {"format": "annotator-codebook", "version": 1, '
+              '"labels": [{"name": "X\\ud800"}]}}')
+    path.write_text(broken + "\n", encoding="utf-8")
+    (refused,) = list(read_file(path))
+    assert isinstance(refused, InputError) and "codebook.labels" in refused.reason and "surrogate" in refused.reason
 
 
 def test_actor_missing_from_the_actor_list_is_written_as_null(tmp_path: Path) -> None:
@@ -367,7 +421,7 @@ def test_export_format_for() -> None:
 
 def test_article_without_optional_fields(tmp_path: Path) -> None:
     bare = ExportArticle(
-        article_view("Just text.", "bare", title="", date=None, source="", url="", meta={}), status="todo"
+        article_record("Just text.", "bare", title="", date=None, source="", url="", meta={}), status="todo"
     )
     path = tmp_path / "bare.json"
     write_export(path, "json", [bare], ExportContext(layer="alice"))

@@ -17,7 +17,7 @@ from annotator.core.errors import CancelledError
 from annotator.core.records import ActorView, Status
 from annotator.io import ArticleWriter, ExportArticle, ExportContext, write_export
 from annotator.io.extra_writers import CSV_COLUMNS
-from tests.fixtures.io_views import TEXT, actors, article_view, claim, entity, find, sample_article
+from tests.fixtures.io_views import TEXT, actors, article_record, claim, entity, find, sample_article
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
@@ -50,7 +50,7 @@ def test_claims_csv_has_bom_header_and_one_row_per_claim(tmp_path: Path) -> None
 def test_csv_cells_never_become_formulas(tmp_path: Path) -> None:
     text = "=HYPERLINK(1) said Abe."
     item = sample_article()
-    item.article = article_view(text, title="@cmd")
+    item.article = article_record(text, title="@cmd")
     item.claims = [claim(1, cue=[find(text, "said")], content=[find(text, "=HYPERLINK(1)")], text=text)]
     path = tmp_path / "c.csv"
     write_export(path, "csv", [item])

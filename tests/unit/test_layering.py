@@ -1,4 +1,4 @@
-"""The import rule of DESIGN.md §2, checked on the source (napari-style import contract)."""
+"""The import rule of docs/architecture.md ("Layers"), checked on the source (napari-style import contract)."""
 
 from __future__ import annotations
 

@@ -67,6 +67,18 @@ def test_ids_never_collide(repo: Repository) -> None:
     assert len({*ids, "x1"}) == 3 and "x1" not in ids
 
 
+def test_an_article_whose_first_two_ids_are_taken_gets_the_next_one(repo: Repository) -> None:
+    # The batch checks the input id and the 12-character hash in bulk; a longer hash only when both are taken.
+    import hashlib
+
+    text = "Second text."
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    repo.add_article(ArticleIn(text="First text.", ext_id="x1"))
+    repo.add_article(ArticleIn(text="Other text.", ext_id=sha[:12]))
+    (result,) = repo.add_articles([ArticleIn(text=text, ext_id="x1")])
+    assert isinstance(result, ImportResult) and result.article_id == sha[:16]
+
+
 def test_round_trip_articles_take_the_single_path(repo: Repository) -> None:
     claim = ClaimIn(source=(Span(0, 10),), cue=(Span(11, 14),), content=(Span(15, 29),), annotator="bob")
     results = repo.add_articles([ArticleIn(text=TEXT, claims=[claim], status="done"), ArticleIn(text="Plain.")])

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
+from annotator.core.codebook import Codebook, Label
 from annotator.core.errors import ConfigError, PermissionDeniedError
 from annotator.core.records import ArticleIn, ArticleStatus, EntityIn
+from annotator.jobs.importing import import_paths
 from annotator.store import open_repository
 from annotator.store.repository import Repository
 from annotator.store.team import TeamServer
@@ -287,3 +291,56 @@ def test_only_admins_change_the_codebook(team: Team, monkeypatch: pytest.MonkeyP
             conn.execute("INSERT INTO codebook (id, data, updated) VALUES (2, '{}', 'now')")
     adam.replace_codebook(book, "adam")
     assert bob.codebook() == book
+
+
+# ---------------------------------------------------------------------- importing codes the project lacks
+
+
+def _bob_line(path: Path, label: str, codebook: dict[str, Any] | None = None) -> Path:
+    """A JSONL line of bob's own coding of the team's article (a colleague's file, or bob's own export)."""
+    start = TEXT.index("Shinzo Abe")
+    record: dict[str, Any] = {
+        "text": TEXT,
+        "entities": [{"start": start, "end": start + 10, "label": label, "status": "manual", "annotator": "bob"}],
+    }
+    if codebook is not None:
+        record["codebook"] = codebook
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_annotators_import_of_codes_the_project_lacks_is_refused_naming_file_and_codes(
+    team: Team, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bob = team.repo("bob", monkeypatch)
+    before = bob.codebook()
+    file = _bob_line(tmp_path / "bob.jsonl", "SPEAKER")
+    summary = import_paths(bob, [file], annotator="bob")
+    (refusal,) = summary.refused
+    assert refusal.path == str(file) and refusal.line == 1
+    assert "label 'SPEAKER'" in refusal.reason and "only an admin adds codes" in refusal.reason
+    assert "ask an admin to import the file" in refusal.reason
+    assert bob.codebook() == before and bob.entities_for(team.article_id, layer="bob") == []
+    # Once an admin has imported the file's codes, bob's import goes through.
+    adam = team.repo("adam", monkeypatch)
+    adam.merge_codebook(Codebook(labels=(Label("SPEAKER", "#123456"),)), "adam")
+    summary = import_paths(bob, [file], annotator="bob")
+    assert summary.refused == [] and [e.label for e in bob.entities_for(team.article_id, layer="bob")] == ["SPEAKER"]
+
+
+def test_codes_a_file_carries_but_no_row_uses_are_reported_not_added_for_an_annotator(
+    team: Team, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bob = team.repo("bob", monkeypatch)
+    before = bob.codebook()
+    carried = Codebook(labels=(*before.labels, Label("PARTY")), issues=before.issues).to_dict()
+    file = _bob_line(tmp_path / "bob.jsonl", "PERSON", carried)
+    summary = import_paths(bob, [file], annotator="bob")
+    assert summary.refused == []
+    assert [e.label for e in bob.entities_for(team.article_id, layer="bob")] == ["PERSON"]
+    assert bob.codebook() == before
+    assert any("not added" in line and "PARTY" in line for line in summary.codebook_added)
+    # An admin's import of the same file adds the code.
+    adam = team.repo("adam", monkeypatch)
+    assert "added label: PARTY" in import_paths(adam, [file], annotator="bob").codebook_added
+    assert "PARTY" in adam.labels()

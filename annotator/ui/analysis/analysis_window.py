@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from annotator.core.actor_levels import ActorLevel
@@ -21,6 +21,7 @@ from annotator.networks import StatementSet
 from annotator.store.repository import Repository
 from annotator.ui.analysis.claims_view import ClaimsPanel
 from annotator.ui.analysis.network_view import NetworkPanel
+from annotator.ui.shared.workers import JobRunner
 
 CLAIMS_TAB, NETWORK_TAB = 0, 1
 
@@ -38,7 +39,7 @@ class AnalysisWindow(QMainWindow):
 
     claimActivated = Signal(str, int, int)
 
-    def __init__(self, repo: Repository, runner: Any | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, repo: Repository, runner: JobRunner | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.repo = repo
         self.runner = runner
@@ -47,6 +48,7 @@ class AnalysisWindow(QMainWindow):
         layers = analysis.claim_layers(repo)
         self.claims = ClaimsPanel(layers, self._load_table, self)
         self.network = NetworkPanel(layers, self._load_statements, self)
+        self._take_colors()
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.claims, "Claims")
         self.tabs.addTab(self.network, "Network")
@@ -85,6 +87,21 @@ class AnalysisWindow(QMainWindow):
         if not self._stale:
             self._stale = True
             self.statusBar().showMessage("Claims were coded since they were read: F5 reads them again.")
+
+    def apply_codebook(self) -> None:
+        """The codebook changed (a code renamed, merged, recoloured; an import added codes): the claims and the
+        network show it at once, as the article does. Codebook edits are rare, unlike decisions: the open tab
+        reads its claims again now, the other when it is next shown."""
+        self._take_colors()
+        self._stale = False
+        self.statusBar().clearMessage()
+        self._loaded = {CLAIMS_TAB: False, NETWORK_TAB: False}
+        if self.isVisible():
+            self._ensure_loaded(self.tabs.currentIndex())
+
+    def _take_colors(self) -> None:
+        # Actors are coloured as their kind's label is in the text: one vocabulary, the project's codebook.
+        self.network.canvas.kind_colors = {label.name: QColor(label.color) for label in self.repo.codebook().labels}
 
     # ------------------------------------------------------------------ loading
     def _ensure_loaded(self, tab: int) -> None:

@@ -8,6 +8,7 @@ clicking emits the node's key or the edge's two keys, and the view lists the cla
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +41,8 @@ from annotator.networks import Aggregation, Network, Node
 from annotator.networks.formats import format_weight
 from annotator.ui.analysis.text import plain_tooltip
 
-KIND_COLORS = {
-    "PERSON": QColor("#1f6fb5"),
-    "ORG": QColor("#e07b00"),
-    "GPE": QColor("#2e8b3a"),
-    "NORP": QColor("#7b3fa0"),
-    "LOC": QColor("#00838f"),
-    "FAC": QColor("#6d4c41"),
-    "mention": QColor("#546e7a"),
-}
+#: Actor node colours by kind: the codebook's label colours (``NetworkCanvas.kind_colors``); an actor of another
+#: kind, or a claimant known only by its mention, is drawn in this grey.
 OTHER_ACTOR = QColor("#78909c")
 ISSUE_COLOR = QColor("#c2185b")
 CONGRUENCE = QColor("#2e7d32")
@@ -64,18 +58,18 @@ DRAW_NODES = 400
 DRAW_EDGES = 3000
 
 
-def node_color(node: Node) -> QColor:
-    return ISSUE_COLOR if node.type == "issue" else KIND_COLORS.get(node.kind, OTHER_ACTOR)
+def node_color(node: Node, kind_colors: Mapping[str, QColor]) -> QColor:
+    return ISSUE_COLOR if node.type == "issue" else kind_colors.get(node.kind, OTHER_ACTOR)
 
 
-def legend_html(network: Network | None) -> str:
+def legend_html(network: Network | None, kind_colors: Mapping[str, QColor]) -> str:
     """A one-line key of the colours in use: node kinds, issues, and what edge colours mean."""
     if network is None or not network.nodes:
         return ""
     import html
 
     kinds = sorted({n.kind or "other" for n in network.nodes if n.type == "actor"})
-    parts = [f"<span style='color:{KIND_COLORS.get(k, OTHER_ACTOR).name()}'>●</span> {html.escape(k)}" for k in kinds]
+    parts = [f"<span style='color:{kind_colors.get(k, OTHER_ACTOR).name()}'>●</span> {html.escape(k)}" for k in kinds]
     if any(n.type == "issue" for n in network.nodes):
         parts.append(f"<span style='color:{ISSUE_COLOR.name()}'>■</span> issue")
     aggregation = network.options.aggregation
@@ -124,7 +118,7 @@ class NodeItem(_Clickable, QGraphicsEllipseItem):
         self.canvas, self.node, self.radius = canvas, node, radius
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
-        self.setBrush(QBrush(node_color(node)))
+        self.setBrush(QBrush(node_color(node, canvas.kind_colors)))
         self.setPen(QPen(QColor("#ffffff"), 1.5))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
@@ -176,6 +170,7 @@ class NetworkCanvas(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setBackgroundBrush(QBrush(QColor("#fbfbfb")))
         self.network: Network | None = None
+        self.kind_colors: dict[str, QColor] = {}  # actor kind (a codebook label) -> its colour
         self.positions: dict[str, tuple[float, float]] = {}
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: list[EdgeItem] = []

@@ -263,7 +263,7 @@ class NetworkPanel(QWidget):
         network = self.shown()
         empty = "No statements: code claims with a claimant linked to an actor and an issue, or pick another layer."
         self.canvas.show_network(network, self._positions if network is not None else None, empty)
-        self.legend.setText(legend_html(network))
+        self.legend.setText(legend_html(network, self.canvas.kind_colors))
         if self.windows and network is not None:
             self.window_label.setText(f"window {index + 1} of {len(self.windows)}: {network.start} – {network.end}")
         else:

@@ -8,7 +8,6 @@ is not part of PySide6-Essentials, and a dozen bars do not need it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotator.jobs.agreement import AgreementReport, PairAgreement, compute_agreement
 from annotator.store.repository import Repository
+from annotator.ui.shared.workers import JobRunner
 
 COLUMNS = ("Pair", "Articles", "Entity F1", "Claim F1", "κ kind", "κ form", "κ stance")
 BAR_COLOR = QColor("#3f6fb5")
@@ -116,7 +116,7 @@ class AgreementDialog(QDialog):
         runner: the shell's JobRunner (compute off the GUI thread); None computes at once.
     """
 
-    def __init__(self, repo: Repository, parent: QWidget | None = None, runner: Any | None = None) -> None:
+    def __init__(self, repo: Repository, parent: QWidget | None = None, runner: JobRunner | None = None) -> None:
         super().__init__(parent)
         self.repo = repo
         self.runner = runner

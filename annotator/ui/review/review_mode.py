@@ -1,112 +1,118 @@
-"""Review mode of the main window: all done annotators' layers on one text, agreement drawn, adjudication into gold.
+"""Review mode: all done annotators' layers on one text, agreement drawn, adjudication into gold.
 
-The workspace stays the reviewer's (its rows are the gold working view, so the usual keys — 1–9 relabel, Alt+arrows
-resize, claim attributes — edit a gold row); review mode only replaces *what is shown* (the workspace's
-``presenter`` hook) and routes A / X / Shift+A / Ctrl+Enter to the review decisions. Every review decision goes
-through the workspace's :class:`~annotator.ui.workspace.decisions.DecisionStack`, so Ctrl+Z undoes it like any other.
+One of the two implementations of :class:`~annotator.ui.workspace.mode.Mode`. The workspace stays the reviewer's
+(its rows are the gold working view, so the usual keys — 1–9 relabel, Alt+arrows resize, claim attributes — edit
+a gold row); review mode only changes *what is shown* (through ``Workspace.show_as``) and what A / X / Shift+A /
+Ctrl+Enter decide. It talks to the rest of the window through the :class:`~annotator.ui.shared.session.Session`
+(mode, messages, which article to show), never through the window itself. Every review decision goes through the
+workspace's :class:`~annotator.ui.workspace.decisions.DecisionStack`, so Ctrl+Z undoes it like any other.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QTextCharFormat
+from PySide6.QtWidgets import QWidget
 
-from annotator.core.records import GOLD_LAYER, Change, ClaimView, EntityView, role_reviews
+from annotator.core.records import GOLD_LAYER, Change, ClaimView, EntityView
+from annotator.store.repository import Repository
 from annotator.ui.review.review_panel import REVIEW_LEGEND, ReviewPanel, review_format
 from annotator.ui.review.review_rows import ReviewRow, agreed_items, review_rows
+from annotator.ui.shared.session import CODING, REVIEW, Session
 from annotator.ui.workspace.article_text import ENTITY
-
-if TYPE_CHECKING:
-    from annotator.ui.window.main_window import MainWindow
+from annotator.ui.workspace.decisions import Operation
+from annotator.ui.workspace.workspace import Workspace
 
 
 class ReviewMode(QObject):
-    """Owns the review panel and the review decisions of one main window.
+    """The review panel and the review decisions of one session.
+
+    Args:
+        session: the session (its annotator reviews; review mode sets its mode).
+        workspace: the article pane and panels, drawn the review way while the mode is on.
+        parent: the widget the review panel belongs to.
 
     Signals:
         activeChanged(bool): review mode was switched on or off.
     """
 
     activeChanged = Signal(bool)
+    legend = REVIEW_LEGEND
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.workspace = window.workspace
-        self.panel = ReviewPanel(window)
+    def __init__(self, session: Session, workspace: Workspace, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.repo: Repository = workspace.repo
+        self.workspace = workspace
+        self.panel = ReviewPanel(parent)
         self.panel.hide()
         self.rows: list[ReviewRow] = []
         self.annotators: list[str] = []
-        self.active = False
         self._selected: tuple[str, tuple[object, ...]] | None = None
         self._article_id: str | None = None
-        self._saved: tuple[list[int], list[int], str] | None = None
         self._entity_formats: dict[int, QTextCharFormat] = {}
         self._claim_formats: dict[int, QTextCharFormat] = {}
         self.panel.rowSelected.connect(self._on_row_selected)
         self.workspace.text.itemClicked.connect(self._on_item_clicked)
 
     # ------------------------------------------------------------------ switching
+    @property
+    def active(self) -> bool:
+        return self.session.reviewing
+
     def is_reviewer(self) -> bool:
-        return role_reviews(dict(self.window.repo.annotators()).get(self.window.annotator))
+        return self.session.is_reviewer()
 
     def set_active(self, on: bool) -> bool:
         """Switch review mode on or off; only a reviewer may switch it on. Returns whether it is on."""
+        session = self.session
         if on and not self.is_reviewer():
-            self.window.show_message(
-                f"Review mode is for reviewers: give {self.window.annotator} the reviewer role (File ▸ Annotators)."
+            session.say(
+                f"Review mode is for reviewers: give {session.annotator} the reviewer role (File ▸ Annotators)."
             )
             on = False
         if on == self.active:
             return self.active
         ws = self.workspace
-        self.active = on
-        ws.text.entity_style = self._entity_style if on else None
-        ws.text.claim_style = self._claim_style if on else None
-        ws.presenter = self.present if on else None
+        if on:
+            ws.show_as(self.present, self._entity_style, self._claim_style)
+        else:
+            ws.show_as(None)
         self.panel.setVisible(on)
         ws.entity_panel.setVisible(not on)
-        self._arrange(on)
-        self.window.articles.model.set_review_queue(on)
         self._selected = None
-        current = self.window.current_article_id
+        session.set_mode(REVIEW if on else CODING)  # the window arranges itself, the article list shows the queue
+        current = session.article_id
         if on:
-            ready = {s.id for s in self.window.repo.article_summaries(annotator=self.window.annotator,
-                                                                        ready_for_review=True)}
-            target = current if current in ready else self.window.repo.next_in_queue(self.window.annotator)
+            ready = {s.id for s in self.repo.article_summaries(annotator=session.annotator, ready_for_review=True)}
+            target = current if current in ready else session.next_in_queue()
         else:
             target = current
-        self.window.open_article(target, reload=True)
+        session.request_article(target, reload=True)
         if on and target is None:
-            self.window.show_message("Nothing to review: no article has its required annotators done yet.")
+            session.say("Nothing to review: no article has its required annotators done yet.")
         self.activeChanged.emit(on)
         return on
 
-    def _arrange(self, on: bool) -> None:
-        """Review needs a wider right side (the review table) and its own legend; coding gets its layout back."""
-        window, pane = self.window, self.workspace.pane
-        if on:
-            self._saved = (window.splitter.sizes(), window.right_panels.sizes(), pane.legend.text())
-            listing, _text, _right = window.splitter.sizes()
-            total = sum(window.splitter.sizes())
-            text = max(360, int(total * 0.32))
-            window.splitter.setSizes([listing, text, max(0, total - listing - text)])
-            height = sum(window.right_panels.sizes())
-            window.right_panels.setSizes([int(height * 0.55), 0, height - int(height * 0.55)])
-            pane.legend.setText(REVIEW_LEGEND)
-        elif self._saved is not None:
-            main, right, legend = self._saved
-            window.splitter.setSizes(main)
-            window.right_panels.setSizes(right)
-            pane.legend.setText(legend)
-            self._saved = None
+    # Mode interface: the deciding keys in review.
+    def step(self, delta: int) -> None:
+        self._step(delta)
+
+    def accept(self) -> None:
+        self.adopt()
+
+    def accept_all(self) -> None:
+        self.adopt_agreed()
+
+    def finish_article(self) -> None:
+        self.mark_reviewed_and_next()
 
     # ------------------------------------------------------------------ showing (the workspace's presenter)
     def present(self) -> None:
         ws = self.workspace
-        repo = self.window.repo
+        repo = self.repo
         article = ws.article
         if (article.id if article is not None else None) != self._article_id:
             self._selected = None  # another article: start at its first open item
@@ -196,7 +202,7 @@ class ReviewMode(QObject):
                 self.select(i)
                 return
 
-    def step(self, delta: int) -> None:
+    def _step(self, delta: int) -> None:
         """Move to the next (1) or previous (-1) row, wrapping (N / P in review mode)."""
         if not self.rows:
             return
@@ -205,12 +211,8 @@ class ReviewMode(QObject):
         self.select((start + delta) % len(self.rows))
 
     # ------------------------------------------------------------------ decisions
-    def _decide(self, text: str, action: object) -> Change | None:
-        self.workspace.commit_pending()
-        change = self.workspace.decisions.decide(text, action)  # type: ignore[arg-type]
-        if change is not None:
-            self.window.show_message(text)
-        return change
+    def _decide(self, text: str, action: Operation, on_done: Callable[[Change], None] | None = None) -> None:
+        self.workspace.decide(text, action, on_done=on_done)
 
     def _advance_from(self, key: tuple[str, tuple[object, ...]] | None) -> None:
         """After a decision: go to the next undecided row after the decided one."""
@@ -223,22 +225,23 @@ class ReviewMode(QObject):
         """A / Enter: copy the selected version into gold, replacing the other versions of the item there."""
         row = self.current_row()
         if row is None or not row.holders:
-            self.window.show_message("Select an annotator's version in the review table first.")
+            self.session.say("Select an annotator's version in the review table first.")
             return
         if row.in_gold:
-            self.window.show_message("Already in gold: 1–9 relabel it, X rejects it.")
+            self.session.say("Already in gold: 1–9 relabel it, X rejects it.")
             return
         source = row.holders[0][1]
         who = ", ".join(row.annotators)
-        repo, reviewer = self.window.repo, self.window.annotator
+        repo, reviewer = self.repo, self.session.annotator
+        key = (row.kind, row.key)
         if row.kind == ENTITY:
             text = f"Adopted {source.label} “{source.text}” ({who})"  # type: ignore[union-attr]
-            change = self._decide(text, lambda: repo.adopt_entity(source.id, reviewer, replace=row.replaces))
+            self._decide(text, lambda: repo.adopt_entity(source.id, reviewer, replace=row.replaces),
+                         lambda _change: self._advance_from(key))
         else:
-            change = self._decide(f"Adopted claim ({who})",
-                                  lambda: repo.adopt_claim(source.id, reviewer, replace=row.replaces))
-        if change is not None:
-            self._advance_from((row.kind, row.key))
+            self._decide(f"Adopted claim ({who})",
+                         lambda: repo.adopt_claim(source.id, reviewer, replace=row.replaces),
+                         lambda _change: self._advance_from(key))
 
     def reject(self) -> None:
         """X: the version is not gold (its gold row is rejected; a rejection is recorded if gold lacks it)."""
@@ -246,16 +249,17 @@ class ReviewMode(QObject):
         if row is None:
             return
         if row.rejected:
-            self.window.show_message("Already rejected (Ctrl+Z to undo).")
+            self.session.say("Already rejected (Ctrl+Z to undo).")
             return
-        repo, reviewer = self.window.repo, self.window.annotator
+        repo, reviewer = self.repo, self.session.annotator
         target = row.gold if row.gold is not None else row.holders[0][1]
+        key = (row.kind, row.key)
         if row.kind == ENTITY:
-            change = self._decide("Rejected in review", lambda: repo.reject_entity(target.id, reviewer))
+            self._decide("Rejected in review", lambda: repo.reject_entity(target.id, reviewer),
+                         lambda _change: self._advance_from(key))
         else:
-            change = self._decide("Rejected claim in review", lambda: repo.reject_claim(target.id, reviewer))
-        if change is not None:
-            self._advance_from((row.kind, row.key))
+            self._decide("Rejected claim in review", lambda: repo.reject_claim(target.id, reviewer),
+                         lambda _change: self._advance_from(key))
 
     def adopt_agreed(self) -> None:
         """Shift+A: every item all required annotators agree on goes into gold, as one undo step."""
@@ -264,9 +268,9 @@ class ReviewMode(QObject):
             return
         items = agreed_items(self.rows)
         if not items:
-            self.window.show_message("No agreed item is left to adopt.")
+            self.session.say("No agreed item is left to adopt.")
             return
-        repo, reviewer = self.window.repo, self.window.annotator
+        repo, reviewer = self.repo, self.session.annotator
         self._decide(f"Adopted all {len(items)} agreed items", lambda: repo.adopt_agreed(article.id, reviewer, items))
 
     def mark_reviewed_and_next(self) -> None:
@@ -274,14 +278,15 @@ class ReviewMode(QObject):
         article = self.workspace.article
         if article is None:
             return
-        repo, reviewer = self.window.repo, self.window.annotator
-        change = self._decide("Marked reviewed", lambda: repo.mark_reviewed(article.id, reviewer))
-        if change is None:
-            return
-        self.window.refresh_progress()
-        self.window.articles.model.refresh_article(article.id)
-        following = repo.next_in_queue(reviewer, after=article.id)
-        if following is None or following == article.id:
-            self.window.show_message("Every article ready for review is reviewed.")
-            return
-        self.window.open_article(following)
+        repo, reviewer = self.repo, self.session.annotator
+        article_id = article.id
+
+        def open_next(_change: Change) -> None:
+            self.session.refresh_progress()
+            following = repo.next_in_queue(reviewer, after=article_id)
+            if following is None or following == article_id:
+                self.session.say("Every article ready for review is reviewed.")
+                return
+            self.session.request_article(following)
+
+        self._decide("Marked reviewed", lambda: repo.mark_reviewed(article_id, reviewer), open_next)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from annotator.jobs import exporting
 from annotator.jobs.progress import CancelFlag, ProgressCallback
 from annotator.jobs.summaries import ExportSummary, ImportSummary, SuggestSummary
 
@@ -26,9 +27,6 @@ ExportFn = Callable[[str, str, str, list[str] | None, ProgressCallback, CancelFl
 PreviewFn = Callable[[list[str], "float | None", ProgressCallback, CancelFlag], "ImportPreview"]
 #: ``(paths, near-duplicate threshold or None, keep near-duplicates, progress, cancel) -> ImportSummary``
 ImportCheckedFn = Callable[[list[str], "float | None", bool, ProgressCallback, CancelFlag], ImportSummary]
-
-#: Shown in the export dialog when the exporting module cannot be imported (never expected in a release).
-FALLBACK_FORMATS: tuple[str, ...] = ("json", "jsonl")
 
 
 @dataclass
@@ -52,14 +50,6 @@ class WorkspaceServices:
     pipeline: Any = field(default=None, repr=False)
     preview_import: PreviewFn | None = None
     import_checked: ImportCheckedFn | None = None
-
-
-def _export_formats() -> tuple[str, ...]:
-    try:
-        from annotator.jobs import exporting
-    except ImportError:
-        return FALLBACK_FORMATS
-    return tuple(exporting.FORMATS)
 
 
 def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceServices:
@@ -122,8 +112,6 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
     def export(
         path: str, fmt: str, layer: str, statuses: Sequence[str] | None, progress: ProgressCallback, cancel: CancelFlag
     ) -> ExportSummary:
-        from annotator.jobs import exporting
-
         return exporting.export(
             repo,
             path,
@@ -134,6 +122,7 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
             cancel=cancel,
         )
 
-    services = WorkspaceServices(import_paths=import_paths, suggest=suggest, export=export, formats=_export_formats(),
-                                 preview_import=preview_import, import_checked=import_checked)
+    services = WorkspaceServices(import_paths=import_paths, suggest=suggest, export=export,
+                                 formats=tuple(exporting.FORMATS), preview_import=preview_import,
+                                 import_checked=import_checked)
     return services

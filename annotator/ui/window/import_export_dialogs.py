@@ -46,7 +46,7 @@ FORMAT_EXTENSIONS = {
     "comention-graphml": ".graphml",
 }
 
-#: Human descriptions of the export formats (DESIGN §7); unknown formats show their name.
+#: Human descriptions of the export formats (docs/architecture.md, "Export contract"); unknown formats show their name.
 FORMAT_DESCRIPTIONS = {
     "json": "JSON — the full annotator export (articles, entities, claims, actors)",
     "jsonl": "JSONL — one article object per line",

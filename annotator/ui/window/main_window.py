@@ -2,77 +2,60 @@
 
 The window is the shell around the :class:`~annotator.ui.workspace.workspace.Workspace` (the article being coded):
 it opens articles, runs the queue (mark done, next), keeps the session (who, how long, how far), records time per
-article, and runs the long jobs (import, suggest, export) through the shell's ``JobRunner`` when one is given. Every
-action comes from the one table in :mod:`annotator.ui.workspace.shortcuts`."""
+article, and switches between the modes. Its menus, toolbar and label keys are built by
+:class:`~annotator.ui.window.window_actions.WindowActions` from the one table in
+:mod:`annotator.ui.workspace.shortcuts`; the long jobs (import, suggest, export) are
+:class:`~annotator.ui.window.job_actions.JobActions`, run through the shell's ``JobRunner`` when one is given."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import qtawesome as qta
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
-    QLabel,
     QLineEdit,
     QMainWindow,
     QSplitter,
-    QToolBar,
-    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.errors import NotFoundError
-from annotator.core.records import ArticleStatus, Change, ClaimView, Status, role_reviews
+from annotator.core.records import ArticleStatus, Change
 from annotator.store.repository import Repository
 from annotator.ui.project.codebook_editor import CodebookEditor
 from annotator.ui.project.model_menu import install_model_menu
 from annotator.ui.project.projects import DB_FILTER, NewProjectDialog, project_name
 from annotator.ui.review.review_mode import ReviewMode
+from annotator.ui.shared.db_worker import DatabaseWorker
+from annotator.ui.shared.services import WorkspaceServices
+from annotator.ui.shared.session import REVIEW, Session
+from annotator.ui.shared.workers import JobRunner
+from annotator.ui.window import annotator_dialog
+from annotator.ui.window.error_log import ErrorBanner
 from annotator.ui.window.focus_refresh import FocusRefresh
+from annotator.ui.window.job_actions import JobActions
+from annotator.ui.window.job_status import JobStatusWidget
 from annotator.ui.window.pane_sizes import PaneSizes, share
-from annotator.ui.workspace import shortcuts
+from annotator.ui.window.session_keeper import SessionKeeper
+from annotator.ui.window.status_widgets import SessionStatus
+from annotator.ui.window.window_actions import WindowActions
+from annotator.ui.workspace import shortcut_sheet, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.article_text import CLAIM, ENTITY
-from annotator.ui.workspace.article_timer import ArticleTimer
-from annotator.ui.workspace.workspace import Workspace
+from annotator.ui.workspace.coding_mode import CodingMode
+from annotator.ui.workspace.edits import Edits
+from annotator.ui.workspace.mode import Mode
+from annotator.ui.workspace.workspace import Workspace, claim_start
 
-TOOLBAR = (
-    "accept",
-    "reject",
-    "accept_all",
-    None,
-    "new_entity",
-    "link_actor",
-    "new_claim",
-    None,
-    "undo",
-    "redo",
-    None,
-    "done_next",
-    None,
-    "import",
-    "export",
-    "suggest",
-    None,
-    "review_mode",
-    "shortcuts",
-)
-MENUS = (
-    ("&File", shortcuts.FILE),
-    ("&Project", shortcuts.PROJECT),
-    ("&Navigate", shortcuts.NAV),
-    ("&Entities", shortcuts.ENTITY),
-    ("&Claims", shortcuts.CLAIM),
-    ("&Article", shortcuts.ARTICLE),
-    ("&View", shortcuts.VIEW),
-)
-
+if TYPE_CHECKING:
+    from annotator.ui.analysis.analysis_window import AnalysisWindow
 
 #: A second Escape within this many seconds cancels the background job.
 ESCAPE_AGAIN_SECONDS = 3.0
@@ -101,47 +84,62 @@ class MainWindow(QMainWindow):
         self,
         repo: Repository,
         annotator: str,
-        services: Any | None = None,
-        runner: Any | None = None,
+        services: WorkspaceServices | None = None,
+        runner: JobRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.repo = repo
-        self.annotator = annotator
         self.services = services
         self.runner = runner
         repo.ensure_annotator(annotator)
-        self._session_id: int | None = repo.start_session(annotator)
-        self._timer = ArticleTimer(self)
+        self.session = Session(repo, annotator, self)
+        self.keeper = SessionKeeper(repo, self.session, self)
         self._shut_down = False
-        self._counts: dict[str, int] = {"decisions": 0}
         self.project = project_name(repo.location)
         self.recent_projects: list[str] = []
         self.codebook_editor: CodebookEditor | None = None
         self.setWindowTitle(f"{self.project} — annotator")
         self.resize(1400, 900)
 
-        self.workspace = Workspace(repo, annotator, self)
-        self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self)
+        # The decisions' database thread; it closes its own connection when the window shuts down.
+        self.database = DatabaseWorker(self, on_start=repo.prefer_current_thread, on_exit=repo.close)
+        self.workspace = Workspace(repo, annotator, self, self.database)
+        self.edits = Edits(self.workspace)
+        self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self, self.database)
         self._build_layout()
-        self.review = ReviewMode(self)
-        self.analysis: Any | None = None
+        self.coding = CodingMode(self.session, self.workspace, self.edits)
+        self.review = ReviewMode(self.session, self.workspace, self)
+        self.analysis: AnalysisWindow | None = None
         self.right_panels.insertWidget(0, self.review.panel)
+        self._saved_layout: tuple[list[int], list[int]] | None = None
+        self.jobs = JobActions(self, self, services, runner)
+        self.window_actions: WindowActions | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         install_model_menu(self)
         self._build_status_bar()
 
         self.articles.articleActivated.connect(self.open_article)
-        self.workspace.decisions.applied.connect(self._on_applied)
+        self.workspace.changed.connect(self._on_changed)
+        self.workspace.elsewhere.connect(self.open_article)
+        self.workspace.decisions.crashed.connect(self.show_error)
         self.workspace.message.connect(self._show_message)
         self.workspace.articleTouched.connect(self.articles.model.schedule_refresh)
-        self.workspace.decisions.stack.canUndoChanged.connect(self.actions_by_name["undo"].setEnabled)
-        self.workspace.decisions.stack.canRedoChanged.connect(self.actions_by_name["redo"].setEnabled)
-        self.actions_by_name["undo"].setEnabled(False)
-        self.actions_by_name["redo"].setEnabled(False)
-        self.review.activeChanged.connect(self._on_review_mode)
-        self._on_review_mode(False)
+        decisions = self.workspace.decisions
+        for signal in (decisions.stack.canUndoChanged, decisions.stack.canRedoChanged, decisions.busyChanged):
+            signal.connect(self._sync_undo_actions)
+        self._sync_undo_actions()
+        session = self.session
+        session.message.connect(self._show_message)
+        session.articleRequested.connect(lambda article_id, reload: self.open_article(article_id, reload=reload))
+        session.progressChanged.connect(self.session_status.set_progress)
+        session.annotatorChanged.connect(self.session_status.set_annotator)
+        session.annotatorChanged.connect(self.articles.model.set_annotator)
+        session.annotatorChanged.connect(self.workspace.switch_annotator)
+        session.annotatorChanged.connect(self.annotatorChanged)
+        session.modeChanged.connect(self._on_mode)
+        self._on_mode(session.mode)
 
         self.focus_refresh = FocusRefresh(self)  # others' progress (team server) when the window is back in front
 
@@ -149,6 +147,16 @@ class MainWindow(QMainWindow):
         self.open_article(first)
 
     # ------------------------------------------------------------------ public API
+    @property
+    def annotator(self) -> str:
+        """Who annotates in this window (the session's annotator)."""
+        return self.session.annotator
+
+    @property
+    def mode(self) -> Mode:
+        """What the deciding keys do now: coding, or review."""
+        return self.review if self.session.reviewing else self.coding
+
     @property
     def current_article_id(self) -> str | None:
         """The id of the article shown, or None."""
@@ -164,13 +172,20 @@ class MainWindow(QMainWindow):
         if article_id is not None and article_id == self.current_article_id and not reload:
             self.articles.select_article(article_id)
             return
-        self._record_time()
+        # A note being typed is saved first, and the article opens once that decision is drawn.
+        self.workspace.commit_pending()
+        self.workspace.decisions.when_idle(lambda: self._open_now(article_id))
+
+    def _open_now(self, article_id: str | None) -> None:
+        self.keeper.record_time()
         try:
             self.workspace.load(article_id)
         except NotFoundError as exc:  # deleted by another instance, or a stale id: say so, keep the window usable
             self._show_message(str(exc))
             self.workspace.load(None)
+            self.session.set_article(None)
             return
+        self.session.set_article(article_id)
         if article_id is None:
             self.setWindowTitle(f"{self.project} — {self.annotator} — annotator")
             self._follow_time(None)
@@ -192,50 +207,24 @@ class MainWindow(QMainWindow):
         name = name.strip()
         if not name or name == self.annotator:
             return
-        self._record_time()
-        self._end_session()
+        self.workspace.decisions.when_idle(lambda: self._switch_now(name))
+
+    def _switch_now(self, name: str) -> None:
+        self.keeper.record_time()
         self.repo.ensure_annotator(name)
-        if self.review.active and not role_reviews(dict(self.repo.annotators()).get(name)):
+        if self.review.active and not self.session.is_reviewer(name):
             self.review.set_active(False)
-        self.annotator = name
-        self._session_id = self.repo.start_session(name)
-        self.workspace.switch_annotator(name)
-        self.articles.model.set_annotator(name)
-        if self.session_status is not None:
-            self.session_status.set_annotator(name)
+        self.keeper.restart(name)
+        self.session.set_annotator(name)  # the workspace, the article list and the status bar follow
         current = self.current_article_id
         # Reload: the same article looks different in the new annotator's working view.
-        self.open_article(current or self.repo.next_in_queue(name), reload=True)
-        self._update_progress()
-        self._on_review_mode(self.review.active)
-        self.annotatorChanged.emit(name)
+        self.open_article(current or self.session.next_in_queue(), reload=True)
+        self._sync_review_switch()
 
     def mark_done_and_next(self) -> None:
-        """Mark the article done (undoable) and open the next one this annotator has not done."""
-        article_id = self.current_article_id
-        if article_id is None:
-            return
-        if self.review.active:
-            self.review.mark_reviewed_and_next()
-            return
-        self.workspace.commit_pending()
-        undecided = sum(1 for e in self.workspace.entities if e.status == Status.SUGGESTED)
-        undecided += sum(1 for c in self.workspace.claims if c.status == Status.SUGGESTED)
-        change = self.workspace.decisions.decide(
-            "Marked done",
-            lambda: self.repo.set_article_status(article_id, self.annotator, ArticleStatus.DONE),
-        )
-        if change is None:
-            return
-        # Done with suggestions left is allowed (they stay suggestions, nobody's decision), but never silently.
-        left = (f" with {undecided} suggestion{'s' if undecided != 1 else ''} undecided (Ctrl+Z reopens it)"
-                if undecided else "")
-        next_id = self.repo.next_in_queue(self.annotator, after=article_id)
-        if next_id is None or next_id == article_id:
-            self._show_message(f"Marked done{left}. All articles are done. Well done!")
-            return
-        self.open_article(next_id)
-        self._show_message(f"Previous article marked done{left}.")
+        """Ctrl+Enter: mark the article done (reviewed, in review mode) and open the next one."""
+        if self.current_article_id is not None:
+            self.mode.finish_article()
 
     def shutdown(self) -> None:
         """Record the time on the open article and end the session (done on close; safe to call twice)."""
@@ -243,20 +232,28 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.workspace.commit_pending()
+        # Every decision asked for is written before the session ends: each is its own transaction.
+        self.database.shutdown()
         if not self.review.active:  # review mode arranges the panes its own way; the coding layout is kept
             self.pane_sizes.save()
         else:
             self.pane_sizes.save(["claims"])
-        self._record_time()
-        self._end_session()
-        self._timer.stop()
+        self.keeper.record_time()
+        self.keeper.end()
+        self.keeper.stop()
 
     def reload_article(self) -> None:
         """Re-read the open article from the database (after a background job changed its suggestions)."""
+        if self.repo.codebook() != self.workspace.codebook:
+            self._codebook_changed()  # an import brought codes the project lacked
         self.articles.apply_filter()
         self.refresh_progress()
         current = self.current_article_id
-        self.open_article(current or self.repo.next_in_queue(self.annotator), reload=True)
+        self.open_article(current or self.session.next_in_queue(), reload=True)
+
+    def show_error(self, text: str) -> None:
+        """An unexpected error: a message above the panes that stays until dismissed (details in the log)."""
+        self.error_banner.show_error(text)
 
     def show_message(self, text: str) -> None:
         """A short message in the status bar."""
@@ -264,7 +261,7 @@ class MainWindow(QMainWindow):
 
     def refresh_progress(self) -> None:
         """Update the status bar's progress (articles done / total) from the database."""
-        self._update_progress()
+        self.session.refresh_progress()
 
     # ------------------------------------------------------------------ building
     def _build_layout(self) -> None:
@@ -278,8 +275,16 @@ class MainWindow(QMainWindow):
         main.addWidget(right)
         main.setStretchFactor(1, 1)
         main.setChildrenCollapsible(False)
-        self.setCentralWidget(main)
         self.splitter = main
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.error_banner = ErrorBanner(central)
+        column.addWidget(self.error_banner)
+        column.addWidget(main, 1)
+        self.setCentralWidget(central)
+
         self.pane_sizes = PaneSizes(None, {})
         self._sized = False
 
@@ -312,28 +317,12 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_toolbar()
-
-    def _fit_toolbar(self) -> None:
-        """Icons only on a narrow window, so that no action of the toolbar is cut off (1000 px: point 27)."""
-        toolbar = getattr(self, "toolbar", None)
-        if toolbar is None:
-            return
-        narrow = self.width() < self._toolbar_full_width
-        style = Qt.ToolButtonStyle.ToolButtonIconOnly if narrow else Qt.ToolButtonStyle.ToolButtonTextBesideIcon
-        for name in self._toolbar_texts:
-            widget = toolbar.widgetForAction(self.actions_by_name[name])
-            if isinstance(widget, QToolButton) and widget.toolButtonStyle() != style:
-                widget.setToolButtonStyle(style)
+        if self.window_actions is not None:
+            self.window_actions.fit_toolbar(self.width())
 
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
-        review = self.review
-
-        def either(in_review: Callable[[], object], normal: Callable[[], object]) -> Callable[[], object]:
-            # The same keys decide in review mode (adopt / reject / adopt all agreed) and in coding.
-            return lambda: in_review() if review.active else normal()
-
+        edits = self.edits
         return {
             "new_project": self._new_project,
             "open_project": self._open_project,
@@ -344,169 +333,91 @@ class MainWindow(QMainWindow):
             "agreement": self._show_agreement,
             "claims_view": lambda: self.show_analysis(0),
             "network_view": lambda: self.show_analysis(1),
-            "import": self._import,
-            "export": self._export,
-            "suggest": self._suggest,
+            "import": self.jobs.import_files,
+            "export": self.jobs.export,
+            "suggest": self.jobs.suggest,
             "switch_annotator": self._ask_annotator,
             "quit": self.close,
-            "next_suggestion": either(lambda: review.step(1), lambda: ws.next_suggestion(1)),
-            "prev_suggestion": either(lambda: review.step(-1), lambda: ws.next_suggestion(-1)),
+            "next_suggestion": lambda: self.mode.step(1),
+            "prev_suggestion": lambda: self.mode.step(-1),
             "next_claim": lambda: ws.next_claim(1),
             "prev_claim": lambda: ws.next_claim(-1),
             "focus_filter": self._focus_filter,
             "focus_text": self._focus_text,
-            "accept": either(review.adopt, ws.accept),
-            "reject": either(review.reject, ws.reject),
-            "new_entity": ws.new_entity,
-            "extend_end": lambda: ws.resize("extend_end"),
-            "shrink_end": lambda: ws.resize("shrink_end"),
-            "extend_start": lambda: ws.resize("extend_start"),
-            "shrink_start": lambda: ws.resize("shrink_start"),
-            "delete_entity": ws.delete_entity,
-            "link_actor": lambda: ws.link_actor(self),
-            "merge_actors": lambda: ws.merge_actors(self),
-            "new_claim": ws.new_claim,
-            "set_source": lambda: ws.set_role("source"),
-            "set_cue": lambda: ws.set_role("cue"),
-            "set_content": lambda: ws.set_role("content"),
-            "add_content": lambda: ws.set_role("content", append=True),
+            "accept": lambda: self.mode.accept(),
+            "reject": lambda: self.mode.reject(),
+            "new_entity": edits.new_entity,
+            "extend_end": lambda: edits.resize("extend_end"),
+            "shrink_end": lambda: edits.resize("shrink_end"),
+            "extend_start": lambda: edits.resize("extend_start"),
+            "shrink_start": lambda: edits.resize("shrink_start"),
+            "delete_entity": edits.delete_entity,
+            "link_actor": lambda: edits.link_actor(self),
+            "merge_actors": lambda: edits.merge_actors(self),
+            "new_claim": edits.new_claim,
+            "set_source": lambda: edits.set_role("source"),
+            "set_cue": lambda: edits.set_role("cue"),
+            "set_content": lambda: edits.set_role("content"),
+            "add_content": lambda: edits.set_role("content", append=True),
             "edit_kind": lambda: self._focus_editor("kind"),
             "edit_form": lambda: self._focus_editor("form"),
             "edit_issue": lambda: self._focus_editor("issue"),
             "edit_note": lambda: self._focus_editor("note"),
-            "stance_against": lambda: ws.set_stance(-1),
-            "stance_neutral": lambda: ws.set_stance(0),
-            "stance_for": lambda: ws.set_stance(1),
-            "delete_claim": ws.delete_claim,
+            "stance_against": lambda: edits.set_stance(-1),
+            "stance_neutral": lambda: edits.set_stance(0),
+            "stance_for": lambda: edits.set_stance(1),
+            "delete_claim": edits.delete_claim,
             "undo": lambda: self._undo_redo(undo=True),
             "redo": lambda: self._undo_redo(undo=False),
-            "accept_all": either(review.adopt_agreed, ws.accept_all),
+            "accept_all": lambda: self.mode.accept_all(),
             "done_next": self.mark_done_and_next,
             "toggle_rejected": self._toggle_rejected,
             "shortcuts": self._show_shortcuts,
         }
 
     def _build_actions(self) -> None:
-        handlers = self._handlers()
-        menus = {group: self.menuBar().addMenu(title) for title, group in MENUS}
-        for spec in shortcuts.ACTIONS:
-            if spec.name == "relabel":
-                self._build_label_actions(menus[shortcuts.ENTITY])
-                continue
-            action = QAction(spec.text, self)
-            if spec.icon:
-                action.setIcon(qta.icon(spec.icon, color="#37474f"))
-            action.setShortcuts([QKeySequence(key) for key in spec.keys])
-            # Window-wide: the keys work whichever pane has focus (line edits still get their typing first).
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setStatusTip(spec.description)
-            action.setToolTip(
-                f"{spec.text.replace('&', '').rstrip('…')} ({spec.keys[0]})" if spec.keys else spec.description
-            )
-            action.triggered.connect(lambda _checked=False, handler=handlers[spec.name]: handler())
-            if spec.name == "toggle_rejected":
-                action.setCheckable(True)
-                action.setChecked(True)
-            if spec.name == "review_mode":
-                action.setCheckable(True)
-            menus[spec.group].addAction(action)
-            self.addAction(action)
-            self.actions_by_name[spec.name] = action
-            if spec.name == "open_project":
-                self.recent_menu = menus[spec.group].addMenu("Open &recent")
-                self._fill_recent_menu()
-        jobs_ok = self.services is not None and self.runner is not None
-        for name in ("import", "export", "suggest"):
-            self.actions_by_name[name].setEnabled(jobs_ok)
-        toolbar = QToolBar("Decisions", self)
-        toolbar.setObjectName("decisionsToolbar")
-        toolbar.setIconSize(QSize(18, 18))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.setMovable(False)
-        for entry in TOOLBAR:
-            if entry is None:
-                toolbar.addSeparator()
-            else:
-                toolbar.addAction(self.actions_by_name[entry])
-        for name in ("undo", "redo", "import", "export", "suggest", "shortcuts", "link_actor", "review_mode"):
-            # Icons only for the familiar ones: keeps the toolbar within 1400 px without cutting anything off.
-            widget = toolbar.widgetForAction(self.actions_by_name[name])
-            if isinstance(widget, QToolButton):
-                widget.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-        self._toolbar_texts: list[str] = []
-        for item in TOOLBAR:
-            button = toolbar.widgetForAction(self.actions_by_name[item]) if item is not None else None
-            if isinstance(button, QToolButton) and button.toolButtonStyle() != Qt.ToolButtonStyle.ToolButtonIconOnly:
-                self._toolbar_texts.append(str(item))
-        self._toolbar_full_width = toolbar.sizeHint().width() + 40
-
-    def _build_label_actions(self, menu: Any) -> None:
-        self.label_menu = menu.addMenu("&Label")
+        actions = WindowActions(self, self._handlers(), self.workspace.decisions, self.edits.relabel)
+        self.window_actions = actions
+        self.actions_by_name = actions.by_name
+        self.recent_menu = actions.recent_menu
+        self.toolbar = actions.toolbar
+        self._fill_recent_menu()
         self._fill_label_actions()
+        for name in ("import", "export", "suggest"):
+            self.actions_by_name[name].setEnabled(self.jobs.available)
 
     def _fill_label_actions(self) -> None:
         """The keys 1-9 for the codebook's first nine labels (again after the codebook changed)."""
-        submenu = self.label_menu
-        for index in range(9):
-            old = self.actions_by_name.pop(f"label_{index + 1}", None)
-            if old is not None:
-                self.removeAction(old)
-                submenu.removeAction(old)
-                old.deleteLater()
-        for index, label in enumerate(self.workspace.labels[:9]):
-            action = QAction(f"{label}", self)
-            action.setIcon(self.workspace.entity_panel.model.swatch(label))
-            action.setShortcut(QKeySequence(str(index + 1)))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setStatusTip(f"Label the current entity (or the selection) {label}")
-            action.triggered.connect(lambda _checked=False, i=index: self.workspace.relabel(i))
-            submenu.addAction(action)
-            self.addAction(action)
-            self.actions_by_name[f"label_{index + 1}"] = action
+        if self.window_actions is not None:
+            self.window_actions.fill_label_actions(self.workspace.labels, self.workspace.entity_panel.model.swatch)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.session_status: Any | None = None
-        self.job_status: Any | None = None
+        self.session_status = SessionStatus(self, self.annotator)
+        status.addPermanentWidget(self.session_status)
+        self.job_status: JobStatusWidget | None = None
         self._escape_at = 0.0
-        try:
-            from annotator.ui.window.status_widgets import SessionStatus
-        except ImportError:
-            self.progress_label = QLabel()
-            status.addPermanentWidget(self.progress_label)
-        else:
-            self.session_status = SessionStatus(self, self.annotator)
-            status.addPermanentWidget(self.session_status)
         if self.runner is not None:
-            try:
-                from annotator.ui.window.job_status import JobStatusWidget
-            except ImportError:
-                pass
-            else:
-                self.job_status = JobStatusWidget(self.runner, self)
-                status.addPermanentWidget(self.job_status)
-        self._update_progress()
+            self.job_status = JobStatusWidget(self.runner, self)
+            status.addPermanentWidget(self.job_status)
 
     # ------------------------------------------------------------------ reactions
-    def _on_applied(self, change: Change) -> None:
-        self._counts["decisions"] += 1
+    def _sync_undo_actions(self) -> None:
+        """Undo / redo are offered when there is something to undo or redo, or may be once the decisions on
+        their way are drawn (a Ctrl+Z typed right after a key press undoes that key press)."""
+        decisions = self.workspace.decisions
+        self.actions_by_name["undo"].setEnabled(decisions.stack.canUndo() or decisions.busy)
+        self.actions_by_name["redo"].setEnabled(decisions.stack.canRedo() or decisions.busy)
+
+    def _on_changed(self, change: Change) -> None:
+        """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""
+        self.keeper.count_decision()
         if self.analysis is not None:
             self.analysis.mark_stale()  # the claims it read may have changed
-        if change.article_id is not None and change.article_id != self.current_article_id:
-            # Undo/redo of a decision made on another article: show it, so nothing changes unseen.
-            try:
-                self.open_article(change.article_id)
-            except Exception as exc:  # the article may be gone (another instance); keep the window alive
-                self._show_message(f"Could not open {change.article_id}: {exc}")
-            return
         if change.codebook:
             self._codebook_changed()
-        else:
-            self.workspace.refresh(change)
         if change.status or change.progress:
-            self._update_progress()
+            self.session.refresh_progress()
             if change.article_id is not None:
                 self.articles.model.refresh_article(change.article_id)
 
@@ -521,7 +432,7 @@ class MainWindow(QMainWindow):
             stored = self.repo.time_spent(article_id, self.annotator)
         except Exception:  # bookkeeping never blocks opening an article
             stored = 0.0
-        timer = self._timer
+        timer = self.keeper.timer
         self.session_status.follow_article(lambda: stored + timer.elapsed())
 
     def _undo_redo(self, undo: bool) -> None:
@@ -540,38 +451,34 @@ class MainWindow(QMainWindow):
     def _show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
 
-    def _update_progress(self) -> None:
-        done, total = self.repo.progress(self.annotator)
-        if self.session_status is not None:
-            self.session_status.set_progress(done, total)
-        else:
-            self.progress_label.setText(f"{self.annotator} · {done}/{total} done")
-
-    def _record_time(self) -> None:
-        """Add the active time since the article was opened to it (an absence counts at most 5 minutes)."""
-        seconds = self._timer.take()
-        article_id = self.current_article_id
-        if article_id is not None and seconds > 0:
-            try:
-                self.repo.add_time(article_id, self.annotator, seconds)
-            except Exception as exc:  # never block navigation on bookkeeping
-                self._show_message(f"Time not recorded: {exc}")
-
-    def _end_session(self) -> None:
-        if self._session_id is not None:
-            try:
-                self.repo.end_session(self._session_id, dict(self._counts))
-            finally:
-                self._session_id = None
-                self._counts = {"decisions": 0}
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
 
     # ------------------------------------------------------------------ review
-    def _on_review_mode(self, on: bool) -> None:
+    def _on_mode(self, mode: str) -> None:
+        """Arrange the window for the session's mode: the review table needs a wider right side."""
+        on = mode == REVIEW
+        self.articles.model.set_review_queue(on)
+        self.workspace.pane.legend.setText(self.mode.legend)
+        if on:
+            self._saved_layout = (self.splitter.sizes(), self.right_panels.sizes())
+            listing, _text, _right = self.splitter.sizes()
+            total = sum(self.splitter.sizes())
+            text = max(360, int(total * 0.32))
+            self.splitter.setSizes([listing, text, max(0, total - listing - text)])
+            height = sum(self.right_panels.sizes())
+            self.right_panels.setSizes([int(height * 0.55), 0, height - int(height * 0.55)])
+        elif self._saved_layout is not None:
+            main, right = self._saved_layout
+            self.splitter.setSizes(main)
+            self.right_panels.setSizes(right)
+            self._saved_layout = None
+        self._sync_review_switch()
+
+    def _sync_review_switch(self) -> None:
         """Keep the mode switch in step: checked when on, enabled for reviewers; Enter adopts only in review."""
+        on = self.session.reviewing
         toggle = self.actions_by_name["review_mode"]
         toggle.blockSignals(True)
         toggle.setChecked(on)
@@ -579,11 +486,11 @@ class MainWindow(QMainWindow):
         # Always enabled: Ctrl+R by a non-reviewer explains who may review instead of doing nothing (point 25).
         toggle.setEnabled(True)
         self.actions_by_name["review_adopt"].setEnabled(on)
-        self._update_progress()
+        self.session.refresh_progress()
 
     def _toggle_review(self) -> None:
         self.review.set_active(self.actions_by_name["review_mode"].isChecked())
-        self._on_review_mode(self.review.active)  # refused (not a reviewer): uncheck the switch again
+        self._sync_review_switch()  # refused (not a reviewer): uncheck the switch again
 
     def _review_adopt(self) -> None:
         focus = QApplication.focusWidget()
@@ -599,7 +506,7 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
 
     def _fill_recent_menu(self) -> None:
-        menu = getattr(self, "recent_menu", None)
+        menu = self.recent_menu if self.window_actions is not None else None
         if menu is None:
             return
         menu.clear()
@@ -630,8 +537,8 @@ class MainWindow(QMainWindow):
         """Project › Codebook…: the (one) editor of this project's codebook, shown and raised."""
         if self.codebook_editor is None:
             decisions = self.workspace.decisions
-            editor = CodebookEditor(self.repo, self.annotator, decisions.decide, self,
-                                    undo=decisions.undo, redo=decisions.redo)
+            editor = CodebookEditor(self.repo, self.annotator, decisions.decide_and_wait, self,
+                                    undo=decisions.undo_and_wait, redo=decisions.redo_and_wait)
             editor.openRequested.connect(self._open_coded_row)
             self.codebook_editor = editor
         self.codebook_editor.show()
@@ -647,6 +554,8 @@ class MainWindow(QMainWindow):
         self.articles.apply_filter()  # counts and label matches may have moved with a merge
         if self.codebook_editor is not None:
             self.codebook_editor.reload()
+        if self.analysis is not None:
+            self.analysis.apply_codebook()  # the claims view's issues, stances, forms; the network's colours
 
     def _open_coded_row(self, article_id: str, table: str, row_id: int) -> None:
         """"Where used" asked for a row: open its article and make the row current (when it is in this view)."""
@@ -665,7 +574,7 @@ class MainWindow(QMainWindow):
         AnnotatorsDialog(self.repo, self).exec()
         if self.review.active and not self.review.is_reviewer():
             self.review.set_active(False)
-        self._on_review_mode(self.review.active)
+        self._sync_review_switch()
         self.articles.apply_filter()
 
     def show_analysis(self, tab: int) -> None:
@@ -681,12 +590,16 @@ class MainWindow(QMainWindow):
         """Open an article at a claim (from the claims view): the claim itself, or what stands for it in the
         annotator's working view (their decision on it, or the claim at the same place)."""
         self.open_article(article_id)
+        # The article opens once the decisions on their way are drawn; the claim is chosen after that.
+        self.workspace.decisions.when_idle(lambda: self._select_claim(article_id, claim_id, start))
+
+    def _select_claim(self, article_id: str, claim_id: int, start: int) -> None:
         if self.current_article_id != article_id:
             return
         claims = self.workspace.claims
         found = next((c for c in claims if c.id == claim_id), None)
         found = found or next((c for c in claims if c.derived_from == claim_id), None)
-        found = found or next((c for c in claims if _claim_start(c) == start), None)
+        found = found or next((c for c in claims if claim_start(c) == start), None)
         if found is not None:
             self.workspace.set_current((CLAIM, found.id))
         self.raise_()
@@ -737,153 +650,11 @@ class MainWindow(QMainWindow):
         text.redraw()
 
     def _show_shortcuts(self) -> None:
-        try:
-            from annotator.ui.workspace.shortcut_sheet import ShortcutSheet
-        except ImportError:
-            self._show_message("F1: the shortcut sheet is not available in this build.")
-            return
         rows = shortcuts.sheet_rows()
         rows += [(shortcuts.ENTITY, str(i + 1), f"Label {label}") for i, label in enumerate(self.workspace.labels[:9])]
-        ShortcutSheet(self, rows).exec()
+        shortcut_sheet.ShortcutSheet(self, rows).exec()
 
     def _ask_annotator(self) -> None:
-        try:
-            from annotator.ui.window.annotator_dialog import ask_annotator_name
-        except ImportError:
-            return
-        name = ask_annotator_name(self, [n for n, _role in self.repo.annotators()], self.annotator)
+        name = annotator_dialog.ask_annotator_name(self, [n for n, _role in self.repo.annotators()], self.annotator)
         if name:
             self.switch_annotator(name)
-
-    # ------------------------------------------------------------------ long jobs
-    def _run(self, title: str, job: Callable[[Any, Any], object], on_result: Callable[[object], None]) -> None:
-        if self.runner is None:
-            return
-        self.runner.run(title, job, on_result=on_result)
-
-    def _summary(self, title: str, result: object, next_step: tuple[str, str] | None = None) -> bool:
-        lines = result.lines() if hasattr(result, "lines") else [str(result)]
-        try:
-            from annotator.ui.window.import_export_dialogs import show_summary
-        except ImportError:
-            self._show_message(lines[0] if lines else title)
-            return False
-        return show_summary(self, title, lines, next_step)
-
-    def _summary_only(self, title: str, result: object) -> None:
-        self._summary(title, result)
-
-    def _after_import(self, result: object) -> None:
-        self.articles.apply_filter()
-        self._update_progress()
-        if self.current_article_id is None:
-            self.open_article(self.repo.next_in_queue(self.annotator))
-        imported = int(getattr(result, "imported", 0) or 0)
-        if not imported:
-            self._summary("Import", result)
-            return
-        # New articles sit at 0 / 0 until spaCy has been over them: say so, and offer to do it (point 29).
-        noun = "article has" if imported == 1 else "articles have"
-        hint = f"The {imported} new {noun} no suggestions yet: Suggest (Ctrl+Shift+S) runs spaCy over them."
-        self._show_message(hint)
-        if self._summary("Import", result, (f"Next step: {hint}", "Suggest now")):
-            self._suggest()
-
-    def _after_suggest(self, result: object) -> None:
-        self.reload_article()
-        self._summary("Suggestions", result)
-
-    def _import(self) -> None:
-        if self.services is None:
-            return
-        from annotator.ui.window.import_export_dialogs import choose_import_paths
-
-        paths = choose_import_paths(self)
-        if not paths:
-            return
-        services = self.services
-        if services.preview_import is not None and services.import_checked is not None:
-            from annotator.jobs.near_duplicates import project_threshold
-
-            self._preview_import(paths, project_threshold(self.repo), False)
-            return
-        self._run(
-            "Importing",
-            lambda progress, cancel: services.import_paths(paths, progress, cancel),
-            self._after_import,
-        )
-
-    def _preview_import(self, paths: list[str], threshold: float | None, keep: bool) -> None:
-        """Read the chosen files off the GUI thread, then show what they hold before importing (issue 16)."""
-        services = self.services
-        if services is None or services.preview_import is None:
-            return
-        preview = services.preview_import
-        self._run(
-            "Reading the files",
-            lambda progress, cancel: preview(paths, threshold, progress, cancel),
-            lambda result: self._after_preview(paths, result, threshold, keep),
-        )
-
-    def _after_preview(self, paths: list[str], result: object, threshold: float | None, keep: bool) -> None:
-        from annotator.jobs.import_preview import ImportPreview
-        from annotator.jobs.near_duplicates import THRESHOLD_SETTING
-        from annotator.ui.window.import_preview_dialog import ImportPreviewDialog
-
-        services = self.services
-        if services is None or services.import_checked is None or not isinstance(result, ImportPreview):
-            return
-        if result.cancelled:
-            self._show_message("Import cancelled while reading the files: nothing was stored")
-            return
-        dialog = ImportPreviewDialog(self, result, threshold, keep)
-        dialog.exec()
-        choice = dialog.choice()
-        dialog.deleteLater()
-        if choice is None:
-            return
-        if choice.threshold is not None and choice.threshold != threshold:
-            self.repo.set_setting(THRESHOLD_SETTING, choice.threshold)  # the project keeps the user's choice
-        if choice.again:
-            self._preview_import(paths, choice.threshold, choice.keep_near_duplicates)
-            return
-        run_import = services.import_checked
-        self._run(
-            "Importing",
-            lambda progress, cancel: run_import(paths, choice.threshold, choice.keep_near_duplicates, progress,
-                                                cancel),
-            self._after_import,
-        )
-
-    def _suggest(self) -> None:
-        if self.services is not None:
-            services = self.services
-            self._run(
-                "Suggesting",
-                lambda progress, cancel: services.suggest(None, False, progress, cancel),
-                self._after_suggest,
-            )
-
-    def _export(self) -> None:
-        if self.services is None:
-            return
-        from annotator.ui.window.import_export_dialogs import ExportDialog
-
-        dialog = ExportDialog(self, [name for name, _kind in self.repo.layers()], list(self.services.formats))
-        dialog.exec()
-        options = dialog.options()
-        if options is None:
-            return
-        services = self.services
-        self._run(
-            "Exporting",
-            lambda progress, cancel: services.export(
-                options.path, options.fmt, options.layer, options.statuses, progress, cancel
-            ),
-            lambda result: self._summary_only("Export", result),
-        )
-
-
-def _claim_start(claim: ClaimView) -> int:
-    roles = [r for r in (claim.source, claim.cue, claim.content) if r is not None]
-    return min((r.start for r in roles), default=0)

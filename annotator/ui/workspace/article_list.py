@@ -7,6 +7,7 @@ would need every row in memory.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import qtawesome as qta
@@ -26,7 +27,10 @@ from PySide6.QtWidgets import (
 from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
 from annotator.ui.shared import plain_text
+from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.panel_table import fitted_width
+
+log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -45,13 +49,21 @@ STATUS_STYLE: dict[str, tuple[str, str, str]] = {
 
 
 class ArticleListModel(QAbstractTableModel):
-    """Article summaries fetched page by page for one annotator and one filter."""
+    """Article summaries fetched page by page for one annotator and one filter.
+
+    Args:
+        worker: where a decided article's row is re-read (the window's database thread, so the GUI thread never
+            waits for that read while a suggestion run writes); None: on the GUI thread.
+    """
 
     HEADERS = ("", "Title", "Date", "Ent / Cl", "Open")
 
-    def __init__(self, repo: Repository, annotator: str, parent: Any = None) -> None:
+    def __init__(
+        self, repo: Repository, annotator: str, parent: Any = None, worker: DatabaseWorker | None = None
+    ) -> None:
         super().__init__(parent)
         self._repo = repo
+        self._worker = worker
         self._annotator = annotator
         self._filter: dict[str, Any] = {"text": "", "status": None, "label": None}
         self._rows: list[ArticleSummary] = []
@@ -172,16 +184,33 @@ class ArticleListModel(QAbstractTableModel):
     def refresh_article(self, article_id: str) -> None:
         """Re-read one article's row (its counts or status changed); other rows stay as they are.
 
-        The row is re-read at its own offset (one row, not a page): this runs after every decision.
+        The row is re-read at its own offset (one row, not a page): this runs after every decision. With a
+        worker the read runs there and the row is updated when it comes back.
         """
         row = self._row_of.get(article_id)
-        if row is None:
+        if row is None or (self._worker is not None and self._worker.closed):
+            return  # not listed, or the window is closing
+        repo, annotator, where = self._repo, self._annotator, dict(self._filter)
+
+        def read() -> list[ArticleSummary]:
+            return repo.article_summaries(annotator=annotator, offset=row, limit=1, **where)
+
+        def put(fresh: list[ArticleSummary]) -> None:
+            if annotator != self._annotator or where != self._filter or self._row_of.get(article_id) != row:
+                return  # the list was reloaded meanwhile: it read the row afresh
+            if not fresh or fresh[0].id != article_id:
+                return  # it no longer matches the filter (or moved): keep the row until the filter is applied again
+            self._rows[row] = fresh[0]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+        if self._worker is None:
+            put(read())
             return
-        fresh = self._repo.article_summaries(annotator=self._annotator, offset=row, limit=1, **self._filter)
-        if not fresh or fresh[0].id != article_id:
-            return  # it no longer matches the filter (or moved): keep the row until the filter is applied again
-        self._rows[row] = fresh[0]
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+        def failed(exc: BaseException) -> None:  # the counts are secondary: the row keeps its old ones
+            log.error("re-reading the list row of %s failed", article_id, exc_info=(type(exc), exc, exc.__traceback__))
+
+        self._worker.submit(read, put, failed)
 
     def row_of(self, article_id: str) -> int | None:
         return self._row_of.get(article_id)
@@ -220,9 +249,16 @@ class ArticleListPanel(QWidget):
 
     articleActivated = Signal(str)
 
-    def __init__(self, repo: Repository, annotator: str, labels: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        annotator: str,
+        labels: list[str],
+        parent: QWidget | None = None,
+        worker: DatabaseWorker | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.model = ArticleListModel(repo, annotator, self)
+        self.model = ArticleListModel(repo, annotator, self, worker)
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Filter: title or text…  (Ctrl+F)")
         self.filter_text.setClearButtonEnabled(True)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from annotator.core.records import ArticleView
+from annotator.core.records import ArticleRecord
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CONTENT_TINT, CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR, Palette
 from annotator.ui.workspace.article_text import ArticleText
@@ -55,7 +55,7 @@ class ArticlePane(QWidget):
         self.legend.setText(_legend_html(palette))
         self.text.forget_formats()
 
-    def set_article(self, article: ArticleView | None) -> None:
+    def set_article(self, article: ArticleRecord | None) -> None:
         """Show an article's header and text (or an empty state)."""
         if article is None:
             self.title.setText("No article")

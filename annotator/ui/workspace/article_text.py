@@ -229,6 +229,22 @@ class ArticleText(QTextEdit):
         self._current = current
         self.redraw()
 
+    def take_rows(self, entities: Sequence[EntityView], claims: Sequence[ClaimView], current: Item | None) -> None:
+        """Take rows that are drawn as they are already: the database's answer to a decision drawn ahead (new
+        ids, the same spans, labels and statuses). Nothing is rebuilt or repainted but a moved outline."""
+        self._entities = list(entities)
+        self._claims = list(claims)
+        self._current = current
+        old = self._outline
+        self._outline = self._current_range()
+        if old != self._outline:
+            self._update_outlines(old, self._outline)
+
+    def scroll_to_current(self) -> None:
+        """Bring the current item into view (as :meth:`set_current` does)."""
+        if self._outline is not None:
+            self._scroll_to(*self._outline)
+
     def set_current(self, current: Item | None, scroll: bool = True) -> None:
         """Outline another item (and scroll it into view) without rebuilding anything else."""
         claim_changed = any(item is not None and item[0] == CLAIM for item in (current, self._current))
@@ -460,10 +476,3 @@ class ArticleText(QTextEdit):
         item = self.item_at(self.from_qt(position))
         if item is not None:
             self.itemClicked.emit(*item)
-
-
-def _x_of(result: object) -> float:
-    """PySide returns ``(x, position)`` from ``QTextLine.cursorToX``; its stub only says ``object``."""
-    if isinstance(result, tuple):
-        return float(result[0])
-    return float(result)  # type: ignore[arg-type]

@@ -94,8 +94,10 @@ class EntityPanel(QWidget):
         super().__init__(parent)
         self.model = EntityModel(palette, self)
         self.title = panel_title("Entities")
-        # Sample texts that size the columns (a typical label, an actor name, a status).
-        columns = ((1, "LABEL", 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
+        # Sample texts that size the columns: the codebook's longest label (up to ten characters), an actor name,
+        # a status.
+        label = max(palette.labels, key=len, default="PERSON")[:10]
+        columns = ((1, label, 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

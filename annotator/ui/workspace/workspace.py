@@ -1,39 +1,105 @@
-"""The article being coded: its text, entity and claim panels, the current item, and every decision on it.
+"""The article being coded: its text, entity and claim panels, the current item, and drawing each decision.
 
-Each decision is one repository call pushed through the :class:`~annotator.ui.workspace.decisions.DecisionStack`, so
-it is in the database the moment the key is pressed and can be undone. After a decision only what its Change touched
-is re-read: the touched rows for a single decision (a key press stays far under a frame), the article's entities
-and/or claims for bulk decisions and reverts. The views are then updated in place."""
+Each decision runs on the database thread through the :class:`~annotator.ui.workspace.decisions.DecisionStack`
+(see :mod:`annotator.ui.workspace.edits` for what the keys decide), so it is in the database as soon as its
+transaction commits and can be undone. With it, on the same thread, only what its Change touched is read again
+(:func:`read_rows`): the touched rows for a single decision, the article's entities and/or claims for bulk
+decisions and reverts. The workspace subscribes to its own stack and draws that when it comes back.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtGui import QTextCharFormat
+from PySide6.QtWidgets import QWidget
 
+from annotator.core.changes import Change
 from annotator.core.codebook import Codebook
 from annotator.core.records import (
     GOLD_LAYER,
     SUGGESTIONS_LAYER,
-    ArticleView,
-    Change,
+    ArticleRecord,
     ClaimView,
     EntityView,
-    Span,
     Status,
 )
 from annotator.store.repository import Repository
 from annotator.ui.shared.colors import Palette
+from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.workspace.article_pane import ArticlePane
 from annotator.ui.workspace.article_text import CLAIM, ENTITY, Item
 from annotator.ui.workspace.claim_panel import ClaimPanel
-from annotator.ui.workspace.decisions import DecisionStack
+from annotator.ui.workspace.decisions import DecisionStack, Operation, Reader
 from annotator.ui.workspace.entity_panel import EntityPanel
 
 #: A decision touching at most this many live rows patches them into the view; more re-read the article at once.
 PATCH_LIMIT = 8
+
+R = TypeVar("R", EntityView, ClaimView)
+
+
+@dataclass(frozen=True)
+class ViewRows:
+    """What a Change made of one article's working view, read on the database thread.
+
+    Attributes:
+        article_id: the article the rows are of.
+        entities / claims: the article's rows (or, when ``patch``, only the touched ones); None: not touched.
+        patch: the rows are the touched rows only, to merge into the view.
+    """
+
+    article_id: str
+    entities: list[EntityView] | None
+    claims: list[ClaimView] | None
+    patch: bool
+
+
+def read_rows(repo: Repository, annotator: str, article_id: str | None, change: Change) -> ViewRows | None:
+    """The rows the working view of ``annotator`` on ``article_id`` needs after ``change`` (None: nothing)."""
+    if article_id is None or change.article_id not in (None, article_id) or not change.rows:
+        return None
+    # Actor rows carry the names shown beside mentions and claims: a renamed or merged actor re-reads both.
+    patch = change.in_place and not change.actors and len(change.entity_ids) + len(change.claim_ids) <= PATCH_LIMIT
+    entities: list[EntityView] | None = None
+    claims: list[ClaimView] | None = None
+    if change.entities or change.actors:
+        entities = (
+            [repo.entity(i) for i in change.entity_ids]
+            if patch
+            else repo.entities_for(article_id, annotator=annotator)
+        )
+    if change.claims or change.actors:
+        claims = (
+            [repo.claim(i) for i in change.claim_ids] if patch else repo.claims_for(article_id, annotator=annotator)
+        )
+    return ViewRows(article_id, entities, claims, patch)
+
+
+def claim_start(claim: ClaimView) -> int:
+    roles = [r for r in (claim.source, claim.cue, claim.content) if r is not None]
+    return min((r.start for r in roles), default=0)
+
+
+def _patched(rows: Sequence[R], fresh: Sequence[R], annotator: str) -> list[R]:
+    """The working view with the touched rows put in place.
+
+    Only for decisions that leave every touched row alive: a decision on a suggestion creates the annotator's
+    row, which replaces the suggestion it derives from.
+    """
+    by_id = {row.id: row for row in rows}
+    for row in fresh:
+        if row.layer not in (annotator, SUGGESTIONS_LAYER, GOLD_LAYER):  # gold: a reviewer's rows
+            continue
+        replaced = by_id.get(row.derived_from) if row.derived_from is not None else None
+        if replaced is not None and replaced.layer == SUGGESTIONS_LAYER:
+            del by_id[replaced.id]
+        by_id[row.id] = row
+    return list(by_id.values())
 
 
 def describe_attribute(codebook: Codebook, name: str, value: object) -> str:
@@ -46,17 +112,21 @@ def describe_attribute(codebook: Codebook, name: str, value: object) -> str:
 
 
 class Workspace(QObject):
-    """Coordinates the article pane, the panels and the decisions of one annotator.
+    """Coordinates the article pane, the panels and the drawing of one annotator's decisions.
 
     Signals:
         message(str): a short status-bar message (what was done, or why nothing was).
         articleTouched(str): counts or status of this article changed (the article list refreshes its row).
+        changed(object): a decision, undo or redo (its ``Change``) is drawn.
+        elsewhere(str): an undo or redo changed another article; the window should show it.
     """
 
     message = Signal(str)
     articleTouched = Signal(str)
+    changed = Signal(object)
+    elsewhere = Signal(str)
 
-    def __init__(self, repo: Repository, annotator: str, parent_widget: QWidget) -> None:
+    def __init__(self, repo: Repository, annotator: str, parent_widget: QWidget, worker: DatabaseWorker) -> None:
         super().__init__(parent_widget)
         self.repo = repo
         self.annotator = annotator
@@ -66,65 +136,107 @@ class Workspace(QObject):
         # The label a new mention gets: the last one used, at first the codebook's first ("" while it has none,
         # and the store then says the project needs labels).
         self.last_label = self.labels[0] if self.labels else ""
-        self.decisions = DecisionStack(repo, annotator, self)
+        self.decisions = DecisionStack(repo, annotator, worker, self)
         self.pane = ArticlePane(self.palette, parent_widget)
         self.text = self.pane.text
         self.entity_panel = EntityPanel(self.palette, parent_widget)
         self.claim_panel = ClaimPanel(self.codebook, parent_widget)
-        self.article: ArticleView | None = None
+        self.article: ArticleRecord | None = None
         self.entities: list[EntityView] = []
         self.claims: list[ClaimView] = []
         self.current: Item | None = None
+        #: Rows drawn ahead of their decision (:meth:`decide_ahead`) whose answer has not come back yet, as drawn.
+        self.ahead: dict[Item, EntityView | ClaimView] = {}
         self._committing = False
-        # Review mode shows the rows its own way (all layers, agreement); None = the annotator's view.
+        # A mode that shows the rows its own way (review: all layers, agreement); None = the annotator's view.
         self.presenter: Callable[[], None] | None = None
         self.entity_panel.entitySelected.connect(lambda i: self.set_current((ENTITY, i)))
         self.claim_panel.claimSelected.connect(lambda i: self.set_current((CLAIM, i)))
         self.text.itemClicked.connect(lambda kind, i: self.set_current((kind, i)))
-        self.claim_panel.editor.attributeEdited.connect(self.set_claim_attribute)
         self.decisions.failed.connect(self.message)
+        self.decisions.applied.connect(self.draw)
+        self.decisions.view_reader = self._view_reader
 
-    # ------------------------------------------------------------------ loading and refreshing
+    # ------------------------------------------------------------------ loading and drawing
     def load(self, article_id: str | None) -> None:
         """Show an article (None: the empty state) with the first open suggestion as the current item."""
         self.commit_pending()  # a note being typed is work too
         self.article = self.repo.article(article_id) if article_id is not None else None
         self.pane.set_article(self.article)
         self.entities, self.claims = [], []
+        self.ahead.clear()
         if self.article is not None:
             self.entities = self.repo.entities_for(self.article.id, annotator=self.annotator)
             self.claims = self.repo.claims_for(self.article.id, annotator=self.annotator)
         self.current = None
         self._show()
         if self.presenter is not None:
-            return  # review mode chose the current item itself
-        items = self._suggestions()
+            return  # the mode chose the current item itself
+        items = self.suggestions()
         self.set_current(items[0][1] if items else None)
 
-    def refresh(self, change: Change) -> None:
-        """Re-read what ``change`` touched in the shown article and keep a sensible current item."""
-        if self.article is None or change.article_id not in (None, self.article.id):
+    def show_as(
+        self,
+        presenter: Callable[[], None] | None,
+        entity_style: Callable[[EntityView], QTextCharFormat | None] | None = None,
+        claim_style: Callable[[ClaimView], QTextCharFormat | None] | None = None,
+    ) -> None:
+        """Let a mode draw the rows its own way (``presenter``, span styles); None: the annotator's view."""
+        self.presenter = presenter
+        self.text.entity_style = entity_style
+        self.text.claim_style = claim_style
+
+    def _view_reader(self) -> Reader:
+        """The reader of the view as it is now (called on the GUI thread; the reader runs on the worker)."""
+        repo, annotator = self.repo, self.annotator
+        article_id = self.article.id if self.article is not None else None
+        return lambda change: read_rows(repo, annotator, article_id, change)
+
+    def draw(self, change: Change, rows: ViewRows | None) -> None:
+        """Put what ``change`` made (``rows``, read with it) in the view and keep a sensible current item."""
+        if self.article is None:
+            self.changed.emit(change)
             return
         article_id = self.article.id
-        if not change.rows:
-            self.articleTouched.emit(article_id)  # a status or another article's row: no span changed here
+        if change.article_id not in (None, article_id):
+            # An undo or redo of a decision made on another article: show it, so nothing changes unseen.
+            self.elsewhere.emit(change.article_id)
+            self.changed.emit(change)
             return
-        old_current = self._current_row()
-        patch = change.in_place and len(change.entity_ids) + len(change.claim_ids) <= PATCH_LIMIT
-        # Actor rows carry the names shown beside mentions and claims: a renamed or merged actor re-reads both.
-        if change.entities or change.actors:
-            if patch and not change.actors:
-                self.entities = self._patched_entities(change.entity_ids)
+        if rows is not None and rows.article_id == article_id:
+            old_current = self._current_row()
+            quiet = self._answers_as_drawn(rows)
+            if rows.entities is not None:
+                entities = _patched(self.entities, rows.entities, self.annotator) if rows.patch else rows.entities
+                self.entities = sorted(self._keep_ahead(entities, ENTITY), key=lambda e: (e.start, e.end, e.id))
+            if rows.claims is not None:
+                claims = _patched(self.claims, rows.claims, self.annotator) if rows.patch else rows.claims
+                self.claims = sorted(self._keep_ahead(claims, CLAIM), key=lambda c: (claim_start(c), c.id))
+            self.current = self._follow(old_current, change)
+            if quiet:
+                self.entity_panel.set_entities(self.entities)
+                self.claim_panel.set_claims(self.claims)
+                self.text.take_rows(self.entities, self.claims, self.current)
+                self._sync_panels()
             else:
-                self.entities = self.repo.entities_for(article_id, annotator=self.annotator)
-        if change.claims or change.actors:
-            if patch and not change.actors:
-                self.claims = self._patched_claims(change.claim_ids)
-            else:
-                self.claims = self.repo.claims_for(article_id, annotator=self.annotator)
-        self.current = self._follow(old_current, change)
-        self._show()
+                self._show()
         self.articleTouched.emit(article_id)
+        self.changed.emit(change)
+
+    def _answers_as_drawn(self, rows: ViewRows) -> bool:
+        """The rows are the database's answer to decisions drawn ahead, and look exactly as they were drawn."""
+        if not rows.patch or self.presenter is not None or not self.ahead:
+            return False
+        fresh: list[EntityView | ClaimView] = [*(rows.entities or ()), *(rows.claims or ())]
+        for row in fresh:
+            kind = ENTITY if isinstance(row, EntityView) else CLAIM
+            guess = self.ahead.get((kind, row.derived_from)) if row.derived_from is not None else None
+            if guess is None or dataclasses.replace(
+                row, id=guess.id, layer=guess.layer, origin=guess.origin, derived_from=guess.derived_from,
+                annotator=guess.annotator,
+            ) != guess:
+                return False
+        return bool(fresh)
 
     def apply_codebook(self) -> None:
         """Show the project's codebook as stored now (an edit, its undo): colours, labels, the claim editor's
@@ -143,36 +255,6 @@ class Workspace(QObject):
             self._show()
             self.text.viewport().update()
 
-    def _patched_entities(self, entity_ids: tuple[int, ...]) -> list[EntityView]:
-        """The working view with only the touched rows re-read (one small query each instead of the article).
-
-        Only for decisions that leave every touched row alive (accept, reject, relabel, resize, link, add): a
-        decision on a suggestion creates the annotator's row, which replaces the suggestion it derives from.
-        """
-        rows = {entity.id: entity for entity in self.entities}
-        for entity_id in entity_ids:
-            entity = self.repo.entity(entity_id)
-            if entity.layer not in (self.annotator, SUGGESTIONS_LAYER, GOLD_LAYER):  # gold: a reviewer's rows
-                continue
-            replaced = rows.get(entity.derived_from) if entity.derived_from is not None else None
-            if replaced is not None and replaced.layer == SUGGESTIONS_LAYER:
-                del rows[replaced.id]
-            rows[entity.id] = entity
-        return sorted(rows.values(), key=lambda e: (e.start, e.end, e.id))
-
-    def _patched_claims(self, claim_ids: tuple[int, ...]) -> list[ClaimView]:
-        """As :meth:`_patched_entities`, for claims (in the repository's order: first offset, then id)."""
-        rows = {claim.id: claim for claim in self.claims}
-        for claim_id in claim_ids:
-            claim = self.repo.claim(claim_id)
-            if claim.layer not in (self.annotator, SUGGESTIONS_LAYER, GOLD_LAYER):
-                continue
-            replaced = rows.get(claim.derived_from) if claim.derived_from is not None else None
-            if replaced is not None and replaced.layer == SUGGESTIONS_LAYER:
-                del rows[replaced.id]
-            rows[claim.id] = claim
-        return sorted(rows.values(), key=lambda c: (self._claim_start(c), c.id))
-
     def _show(self) -> None:
         if self.presenter is not None:
             self.presenter()
@@ -189,11 +271,15 @@ class Workspace(QObject):
         return next((row for row in rows if row.id == self.current[1]), None)
 
     def _follow(self, old: EntityView | ClaimView | None, change: Change) -> Item | None:
-        """The item to keep current after a refresh: a created row, the same row, or what replaced it."""
-        if change.created_entity_id is not None and any(e.id == change.created_entity_id for e in self.entities):
-            return ENTITY, change.created_entity_id
-        if change.created_claim_id is not None and any(c.id == change.created_claim_id for c in self.claims):
-            return CLAIM, change.created_claim_id
+        """The item to keep current after a refresh: a created row, the same row, or what replaced it.
+
+        A row created by a decision drawn ahead is its answer: the analyst has moved on already.
+        """
+        for made, created, shown in ((ENTITY, change.created_entity_id, self.entities),
+                                     (CLAIM, change.created_claim_id, self.claims)):
+            new = next((r for r in shown if r.id == created), None) if created is not None else None
+            if new is not None and (made, new.derived_from) not in self.ahead:
+                return made, new.id
         if old is None or self.current is None:
             return None
         kind = self.current[0]
@@ -223,6 +309,10 @@ class Workspace(QObject):
         ):
             self.claim_panel.select_claim(None)
 
+    def current_row(self) -> EntityView | ClaimView | None:
+        """The current mention or claim, if any."""
+        return self._current_row()
+
     def current_entity(self) -> EntityView | None:
         row = self._current_row()
         return row if isinstance(row, EntityView) else None
@@ -235,19 +325,12 @@ class Workspace(QObject):
         shown = self.claim_panel.editor.claim
         return next((c for c in self.claims if shown is not None and c.id == shown.id), None)
 
-    @staticmethod
-    def _claim_start(claim: ClaimView) -> int:
-        roles = [r for r in (claim.source, claim.cue, claim.content) if r is not None]
-        return min((r.start for r in roles), default=0)
-
-    def _suggestions(self) -> list[tuple[tuple[int, bool, int], Item]]:
+    def suggestions(self) -> list[tuple[tuple[int, bool, int], Item]]:
         """Open suggestions in text order, keyed (start, is a claim, id) so equal starts still have an order."""
         items: list[tuple[tuple[int, bool, int], Item]] = [
             ((e.start, False, e.id), (ENTITY, e.id)) for e in self.entities if e.status == Status.SUGGESTED
         ]
-        items += [
-            ((self._claim_start(c), True, c.id), (CLAIM, c.id)) for c in self.claims if c.status == Status.SUGGESTED
-        ]
+        items += [((claim_start(c), True, c.id), (CLAIM, c.id)) for c in self.claims if c.status == Status.SUGGESTED]
         items.sort()
         return items
 
@@ -257,7 +340,7 @@ class Workspace(QObject):
         if isinstance(row, EntityView):
             return row.start, False, row.id
         if isinstance(row, ClaimView):
-            return self._claim_start(row), True, row.id
+            return claim_start(row), True, row.id
         return -1, False, -1
 
     def next_suggestion(self, step: int = 1) -> bool:
@@ -266,19 +349,24 @@ class Workspace(QObject):
         Returns:
             False when no suggestion is left to decide.
         """
-        items = self._suggestions()
-        if not items:
+        target = self._neighbour(step)
+        if target is None:
             self.message.emit("Every suggestion is decided: Ctrl+Enter marks the article done and opens the next.")
             return False
+        self.set_current(target)
+        return True
+
+    def _neighbour(self, step: int) -> Item | None:
+        """The next (step 1) or previous (step -1) open suggestion in text order, wrapping around (None: none)."""
+        items = self.suggestions()
+        if not items:
+            return None
         here = self._position()
         if step > 0:
             after = [item for key, item in items if key > here]
-            target = after[0] if after else items[0][1]
-        else:
-            before = [item for key, item in items if key < here]
-            target = before[-1] if before else items[-1][1]
-        self.set_current(target)
-        return True
+            return after[0] if after else items[0][1]
+        before = [item for key, item in items if key < here]
+        return before[-1] if before else items[-1][1]
 
     def next_claim(self, step: int = 1) -> None:
         if not self.claims:
@@ -288,7 +376,7 @@ class Workspace(QObject):
         index = ids.index(current.id) if current is not None else -step
         self.set_current((CLAIM, ids[(index + step) % len(ids)]))
 
-    # ------------------------------------------------------------------ decisions
+    # ------------------------------------------------------------------ deciding
     def commit_pending(self) -> None:
         """Save what is typed in the claim editor but not yet confirmed, before anything else changes.
 
@@ -301,276 +389,98 @@ class Workspace(QObject):
             finally:
                 self._committing = False
 
-    def _decide(
+    def decide(
         self,
         text: str,
-        action: Callable[[], Change],
+        action: Operation,
+        *,
         commit: bool = True,
         then: Callable[[Change], Change | None] | None = None,
-    ) -> Change | None:
-        """One undoable decision (``then``: a second mutation joining the same undo step)."""
+        on_done: Callable[[Change], None] | None = None,
+    ) -> None:
+        """One undoable decision, run on the database thread (``then``: a second mutation in the same undo step).
+
+        Args:
+            text: what the analyst did (status bar, undo history).
+            action: the operation.
+            commit: save a half-typed note first.
+            then: a second mutation given the first one's Change.
+            on_done: called with the last Change once it is drawn (not after a refusal).
+        """
         if commit:
             self.commit_pending()
-        change = self.decisions.decide(text, action, then)
-        if change is not None:
-            self.message.emit(text)
-        return change
 
-    def _selection(self) -> tuple[int, int] | None:
+        def drawn(change: Change) -> None:
+            self.message.emit(text)
+            if on_done is not None:
+                on_done(change)
+
+        self.decisions.decide(text, action, then, drawn)
+
+    def decide_ahead(
+        self, text: str, action: Operation, row: EntityView | ClaimView, status: Status, then_move: bool
+    ) -> None:
+        """A decision whose result is drawn at once: ``row`` (an open suggestion) shown with ``status``.
+
+        The analyst sees the decision in the same frame as the key press; the database has it a moment later
+        (while a suggestion run writes, that moment can be long), and its rows then replace the drawn guess. A
+        refusal or a failure draws the row as it was. A key on a row drawn ahead waits for its answer.
+
+        Args:
+            text: what the analyst did (status bar, undo history).
+            action: the operation.
+            row: the suggestion decided on.
+            status: what the decision makes of it (accepted or rejected).
+            then_move: go on to the next open suggestion at once.
+        """
+        self.commit_pending()
+        item: Item = (ENTITY if isinstance(row, EntityView) else CLAIM, row.id)
+        guess = dataclasses.replace(row, status=status)
+        self._replace_row(row, guess)
+        self.ahead[item] = guess
+        # One drawing of the decided row with the next suggestion already current (the key press's frame).
+        target = self._neighbour(1) if then_move else None
+        if target is not None:
+            self.current = target
+        self._show()
+        if target is not None:
+            self.text.scroll_to_current()
+        self.message.emit(text)
+
+        def rollback() -> None:
+            self.ahead.pop(item, None)
+            if self._replace_row(guess, row):
+                self._show()
+
+        def answered(_change: Change) -> None:
+            self.ahead.pop(item, None)
+
+        self.decisions.decide(text, action, on_done=answered, rollback=rollback)
+
+    def _replace_row(self, old: EntityView | ClaimView, new: EntityView | ClaimView) -> bool:
+        """Put ``new`` where ``old`` is in the view (False: ``old`` is not shown any more)."""
+        rows: list[EntityView] | list[ClaimView] = self.entities if isinstance(old, EntityView) else self.claims
+        for index, shown in enumerate(rows):
+            if shown is old:
+                rows[index] = new  # type: ignore[assignment]
+                return True
+        return False
+
+    def _keep_ahead(self, rows: list[R], kind: str) -> list[R]:
+        """Rows read from the database with the rows still drawn ahead of their decision drawn as guessed (a
+        re-read of the whole article may come back before the database has those decisions)."""
+        if not self.ahead:
+            return rows
+        guessed = self.ahead
+        return [guessed.get((kind, row.id), row) for row in rows]  # type: ignore[misc]
+
+    def selection(self) -> tuple[int, int] | None:
         """The selected text snapped to whole tokens, or None (with a message) without a usable selection."""
         selection = self.text.selection()
         snapped = self.text.tokens.snap(*selection) if selection else None
         if snapped is None:
             self.message.emit("Select some text first (drag, or Shift+arrows in the text).")
         return snapped
-
-    def accept(self) -> None:
-        self._accept_or_reject(accept=True)
-
-    def reject(self) -> None:
-        self._accept_or_reject(accept=False)
-
-    def _accept_or_reject(self, accept: bool) -> None:
-        row = self._current_row()
-        verb = "Accepted" if accept else "Rejected"
-        if isinstance(row, EntityView):
-            method = self.repo.accept_entity if accept else self.repo.reject_entity
-            change = self._decide(f"{verb} {row.label} “{row.text}”", lambda: method(row.id, self.annotator))
-        elif isinstance(row, ClaimView):
-            claim_method = self.repo.accept_claim if accept else self.repo.reject_claim
-            change = self._decide(f"{verb} claim", lambda: claim_method(row.id, self.annotator))
-        else:
-            self.message.emit("Nothing selected: N / P go to the next or previous suggestion.")
-            return
-        if change is not None and row.status == Status.SUGGESTED and self._suggestions():
-            self.next_suggestion()
-
-    def relabel(self, index: int) -> None:
-        """Key 1–9: label the selection as a new entity, else relabel the current entity."""
-        if not 0 <= index < len(self.labels):
-            return
-        label = self.labels[index]
-        self.last_label = label
-        entity = self.current_entity()
-        selection = self.text.selection()
-        if selection is not None:
-            snapped = self.text.tokens.snap(*selection)
-            # Selecting an existing mention and pressing a digit relabels it rather than adding a duplicate.
-            same = [e for e in self.entities if snapped is not None and (e.start, e.end) == snapped]
-            if not same:
-                self.new_entity(label)
-                return
-            entity = same[0]
-            self.text.clear_selection()
-        if entity is None:
-            self.message.emit("Select an entity (N / P) or some text before choosing a label.")
-            return
-        if entity.label == label:
-            return
-        self._decide(
-            f"Relabelled “{entity.text}” {entity.label} → {label}",
-            lambda: self.repo.relabel_entity(entity.id, label, self.annotator),
-        )
-
-    def new_entity(self, label: str | None = None) -> None:
-        span = self._selection()
-        if span is None or self.article is None:
-            return
-        label = label or self.last_label
-        article_id = self.article.id
-        change = self._decide(
-            f"New {label} “{self.text.text[span[0] : span[1]]}”",
-            lambda: self.repo.add_entity(article_id, span[0], span[1], label, self.annotator),
-        )
-        if change is not None:
-            self.text.clear_selection()
-
-    def resize(self, how: str) -> None:
-        """Extend or shrink the current entity by one token (``how``: a :class:`Tokens` method name)."""
-        entity = self.current_entity()
-        if entity is None:
-            self.message.emit("Select an entity first.")
-            return
-        start, end = getattr(self.text.tokens, how)(entity.start, entity.end)
-        if (start, end) == (entity.start, entity.end):
-            return
-        self._decide(
-            f"Resized “{entity.text}” → “{self.text.text[start:end]}”",
-            lambda: self.repo.resize_entity(entity.id, start, end, self.annotator),
-        )
-
-    def delete_entity(self) -> None:
-        entity = self.current_entity()
-        if entity is not None:
-            self._decide(f"Deleted “{entity.text}”", lambda: self.repo.delete_entity(entity.id, self.annotator))
-
-    def accept_all(self) -> None:
-        if self.article is None:
-            return
-        article_id = self.article.id
-        count = len(self._suggestions())
-        if count == 0:
-            self.message.emit("Nothing left to accept.")
-            return
-        self._decide(
-            f"Accepted all {count} remaining suggestions",
-            lambda: self.repo.accept_all_suggestions(article_id, self.annotator),
-        )
-
-    def link_actor(self, parent: QWidget) -> None:
-        """Open the actor dialog for the current mention and link (or create and link, or unlink)."""
-        entity = self.current_entity()
-        if entity is None:
-            self.message.emit("Select an entity to link to an actor.")
-            return
-        try:
-            from annotator.ui.workspace.actor_dialog import ActorLinkDialog
-        except ImportError:
-            self.message.emit("The actor dialog is not available in this build.")
-            return
-        dialog = ActorLinkDialog(parent, self.repo, entity)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        choice = dialog.choice()
-        if choice is None:
-            return
-        if choice.unlink:
-            self.link_to(entity.id, None)
-        elif choice.actor_id is not None:
-            self.link_to(entity.id, choice.actor_id)
-        elif choice.new_name:
-            self.link_to_new_actor(entity.id, choice.new_name, choice.new_kind or entity.label)
-
-    def link_to(self, entity_id: int, actor_id: int | None) -> None:
-        text = "Unlinked actor" if actor_id is None else "Linked actor"
-        self._decide(text, lambda: self.repo.link_entity_actor(entity_id, actor_id, self.annotator))
-
-    def link_to_new_actor(self, entity_id: int, name: str, kind: str) -> None:
-        """Create an actor and link the mention, as one undo step."""
-
-        def link(created: Change) -> Change | None:
-            if created.created_actor_id is None:
-                return None
-            return self.repo.link_entity_actor(entity_id, created.created_actor_id, self.annotator)
-
-        self._decide(
-            f"Linked to the new actor {name}", lambda: self.repo.add_actor(name, kind, self.annotator), then=link
-        )
-
-    def merge_actors(self, parent: QWidget) -> None:
-        try:
-            from annotator.ui.workspace.actor_dialog import MergeActorsDialog
-        except ImportError:
-            self.message.emit("The merge dialog is not available in this build.")
-            return
-        dialog = MergeActorsDialog(parent, self.repo)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        pair = dialog.choice()
-        if pair is not None:
-            keep, merge = pair
-            self._decide("Merged actors", lambda: self.repo.merge_actors(keep, merge, self.annotator))
-
-    # ------------------------------------------------------------------ claims
-    def new_claim(self) -> None:
-        """A new claim whose content is the selection; then Ctrl+1 / Ctrl+2 set its source and cue."""
-        span = self._selection()
-        if span is None or self.article is None:
-            return
-        article_id = self.article.id
-        change = self._decide(
-            "New claim", lambda: self.repo.add_claim(article_id, self.annotator, content=[Span(*span)])
-        )
-        if change is not None:
-            self.text.clear_selection()
-            if change.created_claim_id is not None:
-                self.set_current((CLAIM, change.created_claim_id))
-
-    def set_role(self, role: str, append: bool = False) -> None:
-        """The selection becomes the source, cue or content of the current claim (a new claim if none).
-
-        Args:
-            role: ``source``, ``cue`` or ``content``.
-            append: add the selection as another part of the role (a discontinuous content) instead.
-        """
-        span = self._selection()
-        if span is None or self.article is None:
-            return
-        claim = self.current_claim()
-        spans = [Span(*span)]
-        if append and claim is not None:
-            existing = getattr(claim, role)
-            if existing is not None:
-                spans = sorted({*existing.spans, Span(*span)})
-        article_id = self.article.id
-        # A source that is a mention linked to an actor makes that actor the claimant (one undo step).
-        actor_id = self._actor_at(span) if role == "source" else None
-        if claim is None:
-            roles: dict[str, Any] = {role: [Span(*span)]}
-            if actor_id is not None:
-                roles["source_actor_id"] = actor_id
-            change = self._decide(
-                f"New claim with its {role}",
-                lambda: self.repo.add_claim(article_id, self.annotator, **roles),
-            )
-        else:
-            claim_id = claim.id
-
-            def claimant(changed: Change) -> Change | None:
-                if actor_id is None or claim.source_actor_id == actor_id:
-                    return None
-                # Deciding on a suggestion created the annotator's own row: the claimant goes on that one.
-                own_id = changed.created_claim_id or claim_id
-                if not any(c.id == own_id for c in self.claims):
-                    own_id = next((c.id for c in self.claims if c.derived_from == claim_id), claim_id)
-                return self.repo.update_claim(own_id, self.annotator, source_actor_id=actor_id)
-
-            change = self._decide(
-                f"Set claim {role} “{self.text.text[span[0] : span[1]]}”",
-                lambda: self.repo.set_claim_role(claim_id, role, spans, self.annotator),
-                then=claimant,
-            )
-        if change is not None:
-            self.text.clear_selection()
-            target = change.created_claim_id or next(iter(change.claim_ids), None)
-            if target is not None and any(c.id == target for c in self.claims):
-                self.set_current((CLAIM, target))
-
-    def _actor_at(self, span: tuple[int, int]) -> int | None:
-        """The actor of a linked mention that the span is (or lies within), if any."""
-        start, end = span
-        for entity in sorted(self.entities, key=lambda e: e.end - e.start):
-            if entity.actor_id is None or entity.status == Status.REJECTED:
-                continue
-            inside = entity.start <= start and end <= entity.end
-            covers = start <= entity.start and entity.end <= end
-            # "Japanese officials": a nationality or group word before the head only modifies the source, so
-            # it names the claimant only when it is the selection's last word.
-            modifier = entity.label == "NORP" and any(ch.isalnum() for ch in self.text.text[entity.end : end])
-            if inside or (covers and not modifier):
-                return entity.actor_id
-        return None
-
-    def set_claim_attribute(self, claim_id: int, name: str, value: object) -> None:
-        """One attribute of a claim (kind, form, issue, stance, note, variables) as an undoable decision."""
-        self._decide(
-            f"Claim {name}: {describe_attribute(self.codebook, name, value)}",
-            lambda: self.repo.update_claim(claim_id, self.annotator, **{name: value}),
-            commit=name != "note",  # a note edit is itself the commit of the note box
-        )
-
-    def set_stance(self, value: int) -> None:
-        claim = self.current_claim()
-        if claim is None:
-            self.message.emit("Select a claim first ([ and ] go through the claims).")
-            return
-        if claim.stance != value:
-            self.set_claim_attribute(claim.id, "stance", value)
-
-    def delete_claim(self) -> None:
-        claim = self.current_claim()
-        if claim is not None:
-            self._decide("Deleted claim", lambda: self.repo.delete_claim(claim.id, self.annotator))
 
     def switch_annotator(self, name: str) -> None:
         self.annotator = name

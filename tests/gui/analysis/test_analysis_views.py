@@ -15,7 +15,7 @@ from annotator.core.resources import seeds_dir
 from annotator.jobs.importing import import_paths
 from annotator.store import open_repository
 from tests.fixtures.coded_claims import write_jsonl
-from tests.gui.helpers import show_window
+from tests.gui.helpers import settle, show_window
 
 ISSUES = ("territorial dispute/sovereignty", "peace treaty", "sanctions")
 
@@ -192,6 +192,7 @@ def test_claims_view_filters_sorts_and_enter_opens_the_article_at_the_claim(
     assert current is not None and current.id == row.id
     # Coding in the main window marks the claims as changed; opening the view again reads them again.
     coded_window.actions_by_name["stance_for"].trigger()  # "=" in the main window
+    settle(qtbot, coded_window)  # the decision runs on the database thread
     assert coded_window.repo.claim(row.id).stance == 1
     assert "F5" in analysis.statusBar().currentMessage()
     coded_window.show_analysis(0)
@@ -261,3 +262,48 @@ def test_custom_variables_are_columns_of_the_claims_view(qtbot: Any, coded_windo
     values = {model.row_at(i).id: model.data(model.index(i, column)) for i in range(model.rowCount())}
     assert values[target.id] == "high"
     assert sorted(values.values()) == ["", "", "", "", "", "high"]
+
+
+def test_the_claims_view_follows_a_codebook_change_at_once(qtbot: Any, coded_window: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.core.codebook import Section
+
+    analysis = _open(qtbot, coded_window, "L")
+    claims = analysis.claims
+    claims.select_layer("alice")
+    model = claims.model
+    qtbot.waitUntil(lambda: model.table is not None and model.rowCount() == 6)
+    assert claims.issue.findData("sanctions") >= 0
+    # Rename the issue in the codebook editor, by keys, as the analyst does.
+    coded_window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is coded_window)
+    qtbot.keyClick(coded_window.workspace.text, Qt.Key.Key_B,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    editor = coded_window.codebook_editor
+    editor.show_section(Section.ISSUE)
+    page = editor.page()
+    (item,) = page.tree.findItems("sanctions", Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
+    page.tree.setCurrentItem(item)
+    page.fields.name.setFocus()
+    page.fields.name.selectAll()
+    qtbot.keyClicks(page.fields.name, "economic sanctions")
+    qtbot.keyClick(page.fields.name, Qt.Key.Key_Return)
+    assert coded_window.repo.codebook().issue("economic sanctions") is not None
+    # No F5: the open claims view reads the renamed issue, in its rows and its filter, and says nothing is stale.
+    qtbot.waitUntil(lambda: claims.issue.findData("economic sanctions") >= 0 and model.rowCount() == 6)
+    assert claims.issue.findData("sanctions") < 0
+    assert sorted(model.row_at(i).issue for i in range(model.rowCount())).count("economic sanctions") == 2
+    assert "F5" not in analysis.statusBar().currentMessage()
+    claims.issue.setCurrentIndex(claims.issue.findData("economic sanctions"))
+    assert model.rowCount() == 2
+    # A recoloured label recolours the network's actors too.
+    editor.show_section(Section.LABEL)
+    page = editor.page()
+    (item,) = page.tree.findItems("PERSON", Qt.MatchFlag.MatchExactly)
+    page.tree.setCurrentItem(item)
+    page.fields.color.setFocus()
+    page.fields.color.selectAll()
+    qtbot.keyClicks(page.fields.color, "#123456")
+    qtbot.keyClick(page.fields.color, Qt.Key.Key_Return)
+    assert analysis.network.canvas.kind_colors["PERSON"].name() == "#123456"

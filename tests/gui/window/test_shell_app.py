@@ -301,3 +301,44 @@ def test_run_gui_opens_the_window_and_quits_cleanly(
     lines = app_entry.crash_log_path().read_text(encoding="utf-8").splitlines()
     assert "started annotator" in lines[0] and lines[-1].endswith("ended normally")
     assert str(app_entry.crash_log_path()).startswith(os.environ["XDG_DATA_HOME"])
+
+
+def test_run_gui_logs_an_unexpected_error_to_the_user_data_folder(
+    qtbot, tmp_path: Path, monkeypatch, user_settings_dir: Path
+) -> None:
+    """The composition root wires the error log: a decision that fails unexpectedly leaves its traceback in
+    ``annotator.log`` in the user data folder, and the window's message names that file."""
+    import logging
+    import sys
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    tiny_database(tmp_path / "tiny.db")
+    monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
+    monkeypatch.delenv("ANNOTATOR_LOG", raising=False)
+    hook, handlers = sys.excepthook, list(logging.getLogger("annotator").handlers)
+    seen: dict[str, str] = {}
+
+    def broken() -> object:
+        raise RuntimeError("the disk is on fire")
+
+    def decide_when_shown() -> None:
+        window = next((w for w in QApplication.topLevelWidgets() if w.inherits("QMainWindow") and w.isVisible()), None)
+        if window is None:
+            QTimer.singleShot(20, decide_when_shown)
+            return
+        decisions = window.workspace.decisions  # type: ignore[attr-defined]
+        window.workspace.decide("Burn", broken)  # type: ignore[attr-defined]
+        decisions.wait()
+        seen["banner"] = window.error_banner.message  # type: ignore[attr-defined]
+        window.close()
+
+    QTimer.singleShot(0, decide_when_shown)
+    assert app_entry.run_gui(db=str(tmp_path / "tiny.db"), annotator="alice") == 0
+    log_file = Path(os.environ["XDG_DATA_HOME"]) / "annotator" / "annotator.log"
+    logged = log_file.read_text(encoding="utf-8")
+    assert "Traceback" in logged and "RuntimeError: the disk is on fire" in logged
+    assert "the disk is on fire" in seen["banner"] and str(log_file) in seen["banner"]
+    # The run cleaned up after itself: no handler or hook of it is left behind in this process.
+    assert sys.excepthook is hook and logging.getLogger("annotator").handlers == handlers

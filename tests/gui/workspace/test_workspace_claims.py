@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from annotator.core.records import Span, Status
-from tests.gui.helpers import drag_select, find, own_claims, press
+from tests.gui.helpers import drag_select, find, own_claims, press, settle
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -89,22 +89,26 @@ def test_accept_a_claim_suggestion_and_set_attributes(
     assert editor.issue_edit.hasFocus()
     qtbot.keyClicks(editor.issue_edit, "sovereign")
     qtbot.keyClick(editor.issue_edit, Qt.Key.Key_Return)
+    settle(qtbot, window)
     assert own_claims(repo, article)[0].issue == "territorial dispute/sovereignty"
 
     form_index = editor.form.findData("demand")
     editor.form.setFocus()
     editor.form.setCurrentIndex(form_index - 1)
     qtbot.keyClick(editor.form, Qt.Key.Key_Down)
+    settle(qtbot, window)
     assert own_claims(repo, article)[0].form == "demand"
 
     editor.kind.setFocus()
     editor.kind.setCurrentIndex(editor.kind.findData("direct") - 1)
     qtbot.keyClick(editor.kind, Qt.Key.Key_Down)
+    settle(qtbot, window)
     assert own_claims(repo, article)[0].kind == "direct"
 
     editor.note.setFocus()
     qtbot.keyClicks(editor.note, "check the Russian original")
     qtbot.keyClick(editor.note, Qt.Key.Key_Return)
+    settle(qtbot, window)
     claim = own_claims(repo, article)[0]
     assert (claim.note, claim.form, claim.issue, claim.stance, claim.kind) == (
         "check the Russian original",
@@ -170,5 +174,34 @@ def test_a_note_being_typed_is_saved_when_moving_on(
     editor = window.workspace.claim_panel.editor
     qtbot.keyClicks(editor.note, "ask the desk")
     qtbot.keyClick(editor.note, Qt.Key.Key_Return, CTRL)  # done, next article: without pressing Enter first
+    settle(qtbot, window)
     assert window.current_article_id != articles["abe"]
     assert [c.note for c in own_claims(repo, articles["abe"])] == ["ask the desk"]
+
+
+def test_a_group_word_before_the_source_modifies_it_by_the_codebooks_actor_type(
+    qtbot: Any, window: Any, repo: Any
+) -> None:
+    """"Japanese officials": a mention of a *group* label (the codebook's actor type, whatever the label is
+    called) names the claimant only when it is the selection's last word."""
+    from annotator.core.records import ArticleIn, ArticleSuggestions, EntitySuggestion
+
+    text = "Japanese officials said the talks would resume. The Japanese said so too."
+    article = repo.add_article(ArticleIn(text=text, title="Officials")).article_id
+    starts = [i for i in range(len(text)) if text.startswith("Japanese", i)]
+    repo.store_suggestions(ArticleSuggestions(article, "spacy:test@1", entities=[
+        EntitySuggestion(s, s + len("Japanese"), "NORP") for s in starts]))
+    japan = repo.add_actor("Japan", "NORP", "alice").created_actor_id
+    for mention in repo.entities_for(article, annotator="alice"):
+        repo.link_entity_actor(mention.id, japan, "alice")
+    window.open_article(article, reload=True)
+    drag_select(qtbot, window, *find(text, "the talks would resume"))
+    press(qtbot, window, "c")
+    drag_select(qtbot, window, *find(text, "Japanese officials"))
+    press(qtbot, window, Qt.Key.Key_1, CTRL)
+    claim = own_claims(repo, article)[0]
+    assert (_roles(claim)[0], claim.source_actor_id) == ("Japanese officials", None)
+    drag_select(qtbot, window, *find(text, "The Japanese"))
+    press(qtbot, window, Qt.Key.Key_1, CTRL)
+    claim = own_claims(repo, article)[0]
+    assert (_roles(claim)[0], claim.source_actor_id) == ("The Japanese", japan)

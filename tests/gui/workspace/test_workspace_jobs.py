@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -142,9 +143,20 @@ def test_list_counts_and_time_follow_decisions(
     model = window.articles.model
     row = model.row_of(articles["abe"])
     open_before = model.summary(row).n_suggested
+    read_on: list[str] = []
+    summaries = repo.article_summaries
+
+    def recording(**query: Any) -> Any:
+        read_on.append(threading.current_thread().name)
+        return summaries(**query)
+
+    monkeypatch.setattr(repo, "article_summaries", recording)
     press(qtbot, window, "a")
-    # The list re-reads its counts just after the key press (not inside it), once per burst of decisions.
+    # The list re-reads its counts just after the key press (not inside it), once per burst of decisions, and on
+    # the database thread: a suggestion run writing never holds up the window for it.
     qtbot.waitUntil(lambda: model.summary(row).n_suggested == open_before - 1)
+    assert read_on == ["annotator-database"]
+    monkeypatch.setattr(repo, "article_summaries", summaries)
     recorded: list[tuple[str, str, float]] = []
     original = repo.add_time
     monkeypatch.setattr(repo, "add_time", lambda a, n, s: (recorded.append((a, n, s)), original(a, n, s)))

@@ -1,0 +1,65 @@
+"""Queries over a list of ids whose SQL peewee composes once per shape, not once per call.
+
+Composing a query with an ``IN`` list of 200 ids costs peewee about 2 ms (a node per value); SQLite answers it in
+a tenth of that. The article list asks six such queries per page, and the bulk import a few per 500 articles, so
+the composing was most of the time of a filter in a large project. Here the query is composed once per shape
+(which query, its other parameters, the number of ids, the backend) with placeholder ids, and later calls run the
+same SQL with the real ids put in the placeholders' places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from annotator.store.models import Article
+
+#: Bound parameters per statement (every backend accepts 500).
+CHUNK = 500
+_MARK_BASE = -(2**62)  # integer placeholders: no row id is negative
+#: (builder, its other arguments, number of ids, backend) -> (SQL, parameters, where the ids go in them)
+_CACHE: dict[tuple[Any, ...], tuple[str, list[Any], list[tuple[int, int]]]] = {}
+_MAX_CACHED = 4096
+
+
+def _marks(n: int, kind: type) -> list[Any]:
+    if kind is int:
+        return [_MARK_BASE + i for i in range(n)]
+    return [f"\x00annotator-id-{i}\x00" for i in range(n)]
+
+
+def rows_in(build: Callable[..., Any], ids: Sequence[Any], *args: Hashable) -> list[tuple[Any, ...]]:
+    """The rows (plain tuples) of ``build(ids, *args)``, a select holding ``ids`` in ``IN`` lists.
+
+    ``ids`` (all ``str`` or all ``int``) are taken in chunks of :data:`CHUNK`. ``build`` must be a module-level
+    function of its arguments only: its SQL is kept per ``(build, args, len(chunk), backend)``, so a value it
+    captured from elsewhere would be baked into the SQL. ``args`` must therefore hold every other value the
+    query depends on.
+    """
+    if getattr(build, "__closure__", None) is not None:
+        raise TypeError(f"{build.__qualname__} captures variables: pass them as arguments")
+    values = list(ids)
+    if not values:
+        return []
+    database = Article._meta.database
+    backend = type(getattr(database, "obj", database)).__name__  # the parameter style is the backend's
+    kind = int if isinstance(values[0], int) and not isinstance(values[0], bool) else str
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(values), CHUNK):
+        chunk = values[start : start + CHUNK]
+        key = (build, args, len(chunk), backend, kind)
+        entry = _CACHE.get(key)
+        if entry is None:
+            marks = _marks(len(chunk), kind)
+            position = {m: i for i, m in enumerate(marks)}
+            sql, params = build(marks, *args).sql()
+            slots = [(j, position[p]) for j, p in enumerate(params) if type(p) is kind and p in position]
+            if len(_CACHE) >= _MAX_CACHED:
+                _CACHE.clear()
+            entry = _CACHE[key] = (sql, list(params), slots)
+        sql, template, slots = entry
+        params = list(template)
+        for j, i in slots:
+            params[j] = chunk[i]
+        rows.extend(database.execute_sql(sql, params).fetchall())
+    return rows

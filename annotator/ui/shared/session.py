@@ -1,0 +1,99 @@
+"""The session model: who codes, in which mode, on which article, and how far they are; views subscribe to it.
+
+As napari's layers emit events that their views subscribe to, the :class:`Session` holds the state the window's
+parts share and says when it changes. Nobody reaches into another part to learn who annotates or whether review is
+on: the article list, the status bar, the modes and the window each listen to the session. A part that wants
+another article shown asks the session (:meth:`Session.request_article`); the window, which owns the loading,
+answers.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from annotator.core.records import role_reviews
+from annotator.store.repository import Repository
+
+CODING = "coding"
+REVIEW = "review"
+
+
+class Session(QObject):
+    """The state of one analyst's session in a window.
+
+    Signals:
+        annotatorChanged(str): the session's annotator changed.
+        modeChanged(str): ``coding`` or ``review``.
+        articleChanged(object): the article shown (its id, or None).
+        progressChanged(int, int): articles done and the total of the annotator's queue.
+        articleRequested(object, bool): a part asks for an article to be shown (id or None, reload).
+        message(str): a short message for the status bar.
+    """
+
+    annotatorChanged = Signal(str)
+    modeChanged = Signal(str)
+    articleChanged = Signal(object)
+    progressChanged = Signal(int, int)
+    articleRequested = Signal(object, bool)
+    message = Signal(str)
+
+    def __init__(self, repo: Repository, annotator: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self._annotator = annotator
+        self._mode = CODING
+        self._article_id: str | None = None
+
+    # ------------------------------------------------------------------ state
+    @property
+    def annotator(self) -> str:
+        return self._annotator
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def article_id(self) -> str | None:
+        return self._article_id
+
+    @property
+    def reviewing(self) -> bool:
+        return self._mode == REVIEW
+
+    def set_annotator(self, name: str) -> None:
+        if name != self._annotator:
+            self._annotator = name
+            self.annotatorChanged.emit(name)
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in (CODING, REVIEW):
+            raise ValueError(f"unknown mode {mode!r}")
+        if mode != self._mode:
+            self._mode = mode
+            self.modeChanged.emit(mode)
+
+    def set_article(self, article_id: str | None) -> None:
+        if article_id != self._article_id:
+            self._article_id = article_id
+            self.articleChanged.emit(article_id)
+
+    # ------------------------------------------------------------------ questions and requests
+    def is_reviewer(self, name: str | None = None) -> bool:
+        """Whether ``name`` (default: the annotator) has a role that reviews."""
+        return role_reviews(dict(self.repo.annotators()).get(name or self._annotator))
+
+    def next_in_queue(self, after: str | None = None) -> str | None:
+        """The next article of the annotator's queue (the review queue for a reviewer)."""
+        return self.repo.next_in_queue(self._annotator, after=after)
+
+    def request_article(self, article_id: str | None, reload: bool = False) -> None:
+        self.articleRequested.emit(article_id, reload)
+
+    def say(self, text: str) -> None:
+        self.message.emit(text)
+
+    def refresh_progress(self) -> None:
+        """Read the annotator's progress and announce it."""
+        done, total = self.repo.progress(self._annotator)
+        self.progressChanged.emit(done, total)

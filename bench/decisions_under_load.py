@@ -1,0 +1,145 @@
+"""Key press to drawn decision while a suggestion run writes: the figure of the database worker.
+
+A background thread does what ``annotator suggest`` does to the database (one write transaction per article, its
+suggestions and audit event) for ``load_articles`` articles, on the same repository, while the real window takes
+A / X key presses on open suggestions. Each press is timed from the key to the moment its result is painted: the
+decision is drawn ahead of the database (the suggestion shown accepted or rejected, the next one current) and the
+event loop has painted once (delivering and drawing any answers of earlier decisions that came back meanwhile).
+A second figure times the same presses to their *answer*: the decision committed on the database thread, its rows
+read there and drawn in place of the guess. Only presses made while the writer is still writing count. Wall time
+is shared with whatever else runs on the machine: the GUI thread's own CPU time for the same presses is reported
+beside it. The database is a temporary SQLite file, or any URL given with ``--db`` (an empty PostgreSQL database,
+for the team server's figure).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from pathlib import Path
+
+from bench.corpus import make_articles, synthetic_suggestions
+from bench.postgres import local_server
+
+
+def _backend(location: str) -> str:
+    return location.partition("://")[0].split("+")[0] if "://" in location else "sqlite"
+
+
+def bench_decisions_under_load(
+    work: Path, *, load_articles: int, presses: int, words: int, spans: int, claims: int, db: str | None = None
+) -> list[tuple[str, float, str, float | None]]:
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.store import open_repository
+    from annotator.ui.window.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    location = db or str(work / "under_load.db")
+    repo = open_repository(location)
+    coded = repo.add_article(next(make_articles(1, words=words, seed=17))).article_id
+    text = repo.article(coded).text
+    repo.store_suggestions(synthetic_suggestions(coded, text, spans, claims))
+    loaded = [repo.add_article(a).article_id for a in make_articles(load_articles, words=400, seed=19)]
+    texts = {article_id: repo.article(article_id).text for article_id in loaded}
+
+    window = MainWindow(repo, "bench")
+    window.resize(1400, 900)
+    window.show()
+    window.open_article(coded)
+    app.processEvents()
+    decisions = window.workspace.decisions
+    focus = window.workspace.text
+    focus.setFocus()
+
+    writing = threading.Event()
+    stop = threading.Event()
+
+    def suggestion_run() -> None:
+        writing.set()
+        for n, article_id in enumerate(loaded):
+            if stop.is_set():
+                break
+            repo.store_suggestions(
+                synthetic_suggestions(article_id, texts[article_id], 30, 3, origin=f"spacy:load@{n % 2}")
+            )
+        writing.clear()
+
+    def wait_answered() -> None:
+        if decisions.busy:
+            loop = QEventLoop()
+            decisions.idle.connect(loop.quit)
+            loop.exec()
+            decisions.idle.disconnect(loop.quit)
+        app.processEvents()
+
+    # Every A / X press on an open suggestion gets exactly one answer, in order (the worker runs them FIFO).
+    answers: list[float] = []
+    decisions.applied.connect(lambda _change, _rows: answers.append(time.perf_counter()))
+    pressed: list[tuple[float, bool]] = []  # (when, made while the writer was writing)
+
+    writer = threading.Thread(target=suggestion_run, name="bench-suggest")
+    writer.start()
+    writing.wait(10)
+    keys = [Qt.Key.Key_A, Qt.Key.Key_X]
+    timings: list[float] = []
+    cpu_timings: list[float] = []  # the GUI thread's own CPU time for the same presses
+    for i in range(presses * 3):
+        if not writing.is_set() or len(timings) >= presses:
+            break
+        start, cpu_start = time.perf_counter(), time.thread_time()
+        QTest.keyClick(focus, keys[i % 2])
+        app.processEvents()  # the paint of what the key press drew
+        elapsed, cpu = time.perf_counter() - start, time.thread_time() - cpu_start
+        timed = writing.is_set()
+        pressed.append((start, timed))
+        if timed:
+            timings.append(elapsed)
+            cpu_timings.append(cpu)
+        QTest.keyClick(focus, Qt.Key.Key_N)  # one suggestion further (not timed)
+        app.processEvents()
+        if not window.workspace.suggestions():
+            wait_answered()
+            window.open_article(coded, reload=True)
+    wait_answered()
+    stop.set()
+    writer.join()
+    window.close()
+    repo.close()
+    if not timings:
+        raise RuntimeError("the suggestion run ended before any key press; raise load_articles")
+    if len(answers) != len(pressed):
+        raise RuntimeError(f"{len(pressed)} decisions but {len(answers)} answers drawn")
+    answered = [answer - start for (start, timed), answer in zip(pressed, answers, strict=True) if timed]
+    where = _backend(location)
+    name = f"decision while a suggestion run writes {load_articles} articles: key press to drawn, p95 ({where})"
+    answer_name = (f"decision while a suggestion run writes {load_articles} articles: key press to its answer "
+                   f"from the database drawn, p95 ({where})")
+    cpu_name = f"decision while a suggestion run writes: GUI thread CPU time from key press to drawn, p95 ({where})"
+    return [(name, _p95(timings) * 1000, "ms", 16.0), (answer_name, _p95(answered) * 1000, "ms", None),
+            (cpu_name, _p95(cpu_timings) * 1000, "ms", None)]
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def bench_load(
+    work: Path, *, load_articles: int, presses: int, words: int, spans: int, claims: int, db: str | None = None
+) -> list[tuple[str, float, str, float | None]]:
+    """The figures on ``db``; without one, on a temporary SQLite file and on a local PostgreSQL server.
+
+    The server is a cluster of its own in a temporary folder (:func:`bench.postgres.local_server`), as the team
+    server benchmark runs it.
+    """
+    measure = functools.partial(bench_decisions_under_load, work, load_articles=load_articles, presses=presses,
+                                words=words, spans=spans, claims=claims)
+    if db is not None:
+        return measure(db=db)
+    rows = measure()
+    with local_server("the decision figure on PostgreSQL") as server:
+        return rows + measure(db=server.create_database("bench_load"))

@@ -1,0 +1,48 @@
+"""Queries over id lists composed once per shape (``annotator.store._compiled``): same rows as peewee's own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from annotator.core.records import ArticleIn
+from annotator.store._compiled import CHUNK, rows_in
+from annotator.store.models import Article, bound
+from annotator.store.repository import Repository
+
+
+def _titles(ids: list[str], prefix: str) -> Any:
+    return Article.select(Article.id, Article.title).where(Article.id.in_(ids), Article.title.startswith(prefix))
+
+
+def _positions(ids: list[int]) -> Any:
+    return Article.select(Article.position).where(Article.position.in_(ids))
+
+
+def test_rows_match_peewee_and_the_cached_sql_takes_new_ids_and_arguments(repo: Repository) -> None:
+    ids = [repo.add_article(ArticleIn(text=f"text {i}", title=f"{'ab'[i % 2]} {i}")).article_id for i in range(12)]
+    with bound(repo._st.db):
+        for part, prefix in ((ids[:5], "a"), (ids[5:10], "a"), (ids[:5], "b"), (ids[2:7], "b")):
+            expected = sorted(_titles(part, prefix).tuples())
+            assert sorted(rows_in(_titles, part, prefix)) == expected  # the second of each length: from the cache
+        assert rows_in(_titles, [], "a") == []
+        positions = sorted(p for (p,) in Article.select(Article.position).tuples())
+        assert sorted(p for (p,) in rows_in(_positions, positions[3:9])) == positions[3:9]  # integer ids too
+
+
+def test_long_id_lists_are_split_into_chunks(repo: Repository) -> None:
+    with bound(repo._st.db):
+        missing = [f"nope{i}" for i in range(2 * CHUNK + 7)]
+        aid = repo.add_article(ArticleIn(text="only one", title="a one")).article_id
+        assert rows_in(_titles, [*missing, aid], "a") == [(aid, "a one")]
+
+
+def test_a_builder_that_captures_variables_is_refused() -> None:
+    prefix = "a"
+
+    def captured(ids: list[str]) -> Any:
+        return _titles(ids, prefix)
+
+    with pytest.raises(TypeError, match="captures"):
+        rows_in(captured, ["x"])
