@@ -15,16 +15,17 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.codebook import Codebook
 from annotator.core.errors import InputError, ValidationError
 from annotator.core.resources import load_json_resource
 from annotator.io.atomic import atomic_open
 from annotator.io.textfile import read_limited_bytes
+
+if TYPE_CHECKING:  # jsonschema is imported where a file is checked: 0.1-0.3 s the window's start need not pay
+    import jsonschema
+    from referencing import Registry
 
 SCHEMA_NAME = "codebook.schema.json"
 #: A codebook is a few kilobytes; anything past this is not one.
@@ -39,12 +40,16 @@ def codebook_schema() -> dict[str, Any]:
 
 def schema_registry() -> Registry:
     """A registry holding the codebook schema under its ``$id``, for schemas that refer to it (the export's)."""
+    from referencing import Registry, Resource
+
     schema = codebook_schema()
     return Registry().with_resource(schema["$id"], Resource.from_contents(schema))
 
 
 @cache
 def _validator() -> Any:
+    import jsonschema
+
     schema = codebook_schema()
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)

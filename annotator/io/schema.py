@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.errors import ValidationError
 from annotator.core.records import PIECE_JOIN
 from annotator.core.resources import load_json_resource
 from annotator.io.codebook_file import codebook_from_object, schema_registry
+
+if TYPE_CHECKING:  # imported where an export is checked (see codebook_file)
+    import jsonschema
 
 SCHEMA_NAME = "export.schema.json"
 #: How many schema violations a ValidationError message lists.
@@ -25,6 +26,8 @@ MAX_REPORTED = 5
 
 @cache
 def _validator(definition: str | None) -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = load_json_resource(SCHEMA_NAME)
     if definition is not None:
         # Validate against one definition while keeping the whole document for its "$ref"s.

@@ -8,10 +8,11 @@ would need every row in memory.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
 from annotator.ui.shared import plain_text
+from annotator.ui.shared.baked_icons import baked
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.panel_table import fitted_width
 
@@ -34,7 +37,9 @@ log = logging.getLogger(__name__)
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE = 200
+#: Rows per page: three screens of the list (about 30 rows show at 900 pixels). Each page also counts its rows'
+#: entities, claims and open suggestions, so a page larger than the view makes every filter pay for rows unseen.
+PAGE = 100
 MAX_PAGES_TO_FIND = 10
 #: Delay before a decided article's row re-reads its counts (see ArticleListModel.schedule_refresh).
 REFRESH_DELAY_MS = 100
@@ -70,11 +75,17 @@ class ArticleListModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._exhausted = False
         self._icons: dict[str, QIcon] = {}
+        #: The size the view paints icons at; icons are drawn once into pixmaps of that size (``baked``).
+        self.icon_size = QSize(16, 16)
         self._pending_refresh: set[str] = set()
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(self._flush_refresh)
+        #: Set by the view: whether it shows the end of the loaded rows (None: always). Qt asks for more rows
+        #: whenever a scroll bar is at its end, which it also is while a view is first laid out (both 0), and
+        #: its header views ask too: without this, the first page was followed by a second before first paint.
+        self.view_wants_more: Callable[[], bool] | None = None
 
     # ------------------------------------------------------------------ Qt model API
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
@@ -84,6 +95,11 @@ class ArticleListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        """Qt's question: more rows exist and the view shows the last loaded one (see ``view_wants_more``)."""
+        return self.has_more(parent) and (self.view_wants_more is None or self.view_wants_more())
+
+    def has_more(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        """Whether rows beyond those loaded may match the filter."""
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
@@ -151,6 +167,8 @@ class ArticleListModel(QAbstractTableModel):
 
     def set_review_queue(self, on: bool) -> None:
         """Review mode: list only the articles ready for review (their required annotators are done)."""
+        if bool(self._filter.get("ready_for_review", False)) == on:
+            return  # the window sets the mode once as it starts: the first page is already there
         self._filter = {**self._filter, "ready_for_review": on}
         self.reload()
 
@@ -225,14 +243,14 @@ class ArticleListModel(QAbstractTableModel):
         icon = self._icons.get(status)
         if icon is None:
             name, color, _ = STATUS_STYLE.get(status, ("fa5.circle", "#9e9e9e", status))
-            icon = self._icons[status] = qta.icon(name, color=QColor(color))
+            icon = self._icons[status] = baked(qta.icon(name, color=QColor(color)), self.icon_size)
         return icon
 
     def _near_duplicate_icon(self) -> QIcon:
         # Marks an article imported with --keep-near-duplicates (or "Keep near-duplicates" in File › Import).
         icon = self._icons.get("near-duplicate")
         if icon is None:
-            icon = self._icons["near-duplicate"] = qta.icon("fa5.clone", color=QColor("#8a5300"))
+            icon = self._icons["near-duplicate"] = baked(qta.icon("fa5.clone", color=QColor("#8a5300")), self.icon_size)
         return icon
 
 
@@ -271,6 +289,9 @@ class ArticleListPanel(QWidget):
         self.set_labels(labels)
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        self.model.view_wants_more = self._shows_last_row
+        icon_side = self.table.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self.table)
+        self.model.icon_size = self.table.iconSize() if self.table.iconSize().isValid() else QSize(icon_side, icon_side)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -311,6 +332,17 @@ class ArticleListPanel(QWidget):
         self.table.clicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)
         self.model.fetchMore()
+
+    def _shows_last_row(self) -> bool:
+        """Whether the list shows its last loaded row (scrolled to the end, or all rows fit)."""
+        bar = self.table.verticalScrollBar()
+        if bar.maximum() > 0:
+            return bar.value() >= bar.maximum()
+        rows = self.model.rowCount()
+        if rows == 0:
+            return True
+        last = self.table.visualRect(self.model.index(rows - 1, 0))
+        return not last.isValid() or self.table.viewport().rect().intersects(last)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -366,7 +398,7 @@ class ArticleListPanel(QWidget):
         pages = 0 if fetch else MAX_PAGES_TO_FIND
         # A few pages at most: on 100,000 articles the one opened may be far down, and paging the whole list
         # to highlight it would cost seconds; the text pane shows it either way.
-        while row is None and self.model.canFetchMore() and pages < MAX_PAGES_TO_FIND:
+        while row is None and self.model.has_more() and pages < MAX_PAGES_TO_FIND:
             self.model.fetchMore()
             pages += 1
             row = self.model.row_of(article_id)
