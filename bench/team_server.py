@@ -54,6 +54,7 @@ def worker(url: str, name: str, n: int, start_at: float, interval: float) -> dic
     while time.time() < start_at:  # every process starts deciding at the same moment
         time.sleep(0.001)
     latencies: list[float] = []
+    cpu: list[float] = []
     errors: list[str] = []
     clock = time.perf_counter()
     for i, (_article, entity_id) in enumerate(plan):
@@ -61,7 +62,7 @@ def worker(url: str, name: str, n: int, start_at: float, interval: float) -> dic
             pause = clock + i * interval - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.thread_time()
         try:
             if i % 3 == 0:
                 repo.accept_entity(entity_id, name)
@@ -72,8 +73,34 @@ def worker(url: str, name: str, n: int, start_at: float, interval: float) -> dic
         except Exception as exc:  # counted: the figure is "0 errors"
             errors.append(f"{type(exc).__name__}: {exc}")
         latencies.append(time.perf_counter() - began)
+        cpu.append(time.thread_time() - began_cpu)
     repo.close()
-    return {"name": name, "latencies": latencies, "errors": errors, "planned": len(plan)}
+    return {"name": name, "latencies": latencies, "cpu": cpu, "errors": errors, "planned": len(plan)}
+
+
+def _server_cpu_seconds(server: Any) -> float:
+    """CPU time (user + system) used so far by the cluster: the postmaster and every process it started.
+
+    Linux only (``/proc``); 0.0 elsewhere. A backend that ended is counted in its parent's ``cutime``.
+    """
+    pid_file = Path(server.root) / "data" / "postmaster.pid"
+    try:
+        postmaster = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+        elif ppid == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: int) -> list[tuple[str, float, str,
@@ -105,20 +132,44 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
     label = f"{annotators} annotator processes x {decisions} decisions"
     paced, flat_out = runs[PACE], runs[0.0]
     return [
-        (f"team server: {label}, errors", float(len(paced[1]) + len(flat_out[1])), "errors", 0.0),
-        (f"team server: {label}, one per {PACE:g} s each, commit p95", _p95(paced[0]) * 1000, "ms", 20.0),
-        (f"team server: {label}, one per {PACE:g} s each, commit median", statistics.median(paced[0]) * 1000,
+        (f"team server: {label}, errors", float(len(paced.errors) + len(flat_out.errors)), "errors", 0.0),
+        (f"team server: {label}, one per {PACE:g} s each, commit p95", _p95(paced.latencies) * 1000, "ms", 20.0),
+        (f"team server: {label}, one per {PACE:g} s each, commit median",
+         statistics.median(paced.latencies) * 1000, "ms", None),
+        # Where a decision's time goes: the client's own CPU (composing the statements, the audit snapshots) and
+        # the server's CPU per decision; the rest of the latency is waiting (for the disk, and for a core).
+        (f"team server: {label}, one per {PACE:g} s each, client CPU per decision, p95",
+         _p95(paced.client_cpu) * 1000, "ms", None),
+        (f"team server: {label}, one per {PACE:g} s each, server CPU per decision (mean)", paced.server_cpu * 1000,
          "ms", None),
-        (f"team server: {label}, back to back, commit p95", _p95(flat_out[0]) * 1000, "ms", None),
-        (f"team server: {label}, back to back, commit median", statistics.median(flat_out[0]) * 1000, "ms",
+        # The machine's 1-minute load average as the paced run began and ended: on 2 cores, above 2 the
+        # processes wait for a core, and the latency says more about the machine than about the store.
+        (f"team server: {label}, one per {PACE:g} s each, load average as it began", paced.load[0], "load", None),
+        (f"team server: {label}, one per {PACE:g} s each, load average as it ended", paced.load[1], "load", None),
+        (f"team server: {label}, back to back, commit p95", _p95(flat_out.latencies) * 1000, "ms", None),
+        (f"team server: {label}, back to back, commit median", statistics.median(flat_out.latencies) * 1000, "ms",
          None),
         (f"team server: suggest {suggest_articles} articles into PostgreSQL / into SQLite", ratio, "ratio", None),
     ]
 
 
+class Run:
+    """What one run of the annotator processes measured."""
+
+    def __init__(self, reports: list[dict[str, Any]], server_cpu: float, load: tuple[float, float]) -> None:
+        self.latencies = [x for r in reports for x in r["latencies"]]
+        self.client_cpu = [x for r in reports for x in r["cpu"]]
+        self.errors = [e for r in reports for e in r["errors"]]
+        #: Server CPU per decision (s): the cluster's CPU over the run divided by the decisions; it includes the
+        #: connections' start and the plan reads, so it is an upper bound.
+        self.server_cpu = server_cpu / max(1, len(self.latencies))
+        #: The 1-minute load average when the decisions began and when they ended.
+        self.load = load
+
+
 def _decide_together(server: Any, names: list[str], passwords: dict[str, str], decisions: int,
-                     interval: float) -> tuple[list[float], list[str]]:
-    """Run one annotator process per name, all starting at once; their latencies and errors."""
+                     interval: float) -> Run:
+    """Run one annotator process per name, all starting at once; their latencies, CPU and errors."""
     start_at = time.time() + 8.0  # time for every process to import, connect and read its plan
     procs = [
         subprocess.Popen(
@@ -130,18 +181,21 @@ def _decide_together(server: Any, names: list[str], passwords: dict[str, str], d
         for name in names
     ]
     reports = []
+    while time.time() < start_at:
+        time.sleep(0.01)
+    server_before, load_before = _server_cpu_seconds(server), os.getloadavg()[0]
     for proc in procs:
         out, err = proc.communicate(timeout=1800)
         if proc.returncode != 0:
             raise RuntimeError(f"bench.team_server worker failed:\n{err[-3000:]}")
         reports.append(json.loads(out.strip().splitlines()[-1]))
-    errors = [e for r in reports for e in r["errors"]]
-    if errors:
-        print(f"[bench] team: {len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
+    run = Run(reports, _server_cpu_seconds(server) - server_before, (load_before, os.getloadavg()[0]))
+    if run.errors:
+        print(f"[bench] team: {len(run.errors)} errors, e.g. {run.errors[:3]}", file=sys.stderr)
     planned = sum(r["planned"] for r in reports)
     if planned < len(names) * decisions:
         raise RuntimeError(f"only {planned} of {len(names) * decisions} decisions could be planned")
-    return [x for r in reports for x in r["latencies"]], errors
+    return run
 
 
 def _suggest_ratio(work: Path, server: Any, n: int) -> float:

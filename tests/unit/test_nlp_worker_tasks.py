@@ -1,0 +1,45 @@
+"""The worker processes of ``suggest --processes N`` get small tasks, and share the end of a run (issue 15, 33).
+
+A run ends when its last task does; with tasks as large as spaCy's batch (32 texts) one worker parsed the last
+32 texts alone while the other waited, about a tenth of a 500-article run. No spaCy here: a stand-in pipeline
+records how many texts each of its ``pipe`` calls got and which process ran it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from annotator.nlp.workers import TASK_TEXTS, map_in_workers
+
+
+class CountingPipeline:
+    """``pipe`` yields, per text, the size of the call it came in and the pid of the process that ran it."""
+
+    def pipe(self, texts: Iterable[str], batch_size: int) -> Iterator[tuple[str, int, int]]:
+        batch = list(texts)
+        assert len(batch) <= batch_size
+        return iter([(text, len(batch), os.getpid()) for text in batch])
+
+
+def _keep(doc: tuple[str, int, int], context: int) -> tuple[str, int, int, int]:
+    return (*doc, context)
+
+
+def test_tasks_are_small_whatever_the_batch_size_and_results_keep_their_order() -> None:
+    texts = [f"text {i}" for i in range(101)]
+    out = list(map_in_workers(CountingPipeline(), ((t, i) for i, t in enumerate(texts)), batch_size=32,
+                              n_process=2, process=_keep))
+    assert [(doc[0], ctx) for doc, ctx in out] == [(t, i) for i, t in enumerate(texts)]
+    assert [doc[3] for doc, _ in out] == list(range(101))  # each context travelled with its own text
+    sizes = {doc[1] for doc, _ in out}
+    assert max(sizes) == TASK_TEXTS < 32
+    assert os.getpid() not in {doc[2] for doc, _ in out}  # parsed in the workers, not here
+
+
+def test_a_batch_size_below_the_task_size_is_kept() -> None:
+    out: list[Any] = list(map_in_workers(CountingPipeline(), ((f"t{i}", i) for i in range(10)), batch_size=3,
+                                         n_process=2, process=_keep))
+    assert max(doc[1] for doc, _ in out) == 3
+    assert [ctx for _, ctx in out] == list(range(10))
