@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QTextCharFormat
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -21,9 +21,9 @@ from annotator.ui.review.review_rows import CLAIM, GOLD_ONLY, STATUS_TEXT, Revie
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT
 from annotator.ui.shared.panel_table import TITLE_STYLE, panel_table
+from annotator.ui.shared.row_table_model import Index, RowTableModel
 from annotator.ui.workspace.claim_panel import claim_summary
 
-Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 AGREED_COLOR = QColor("#2e7d32")
@@ -105,8 +105,8 @@ def _gold_text(row: ReviewRow) -> str:
     return ""
 
 
-class ReviewModel(QAbstractTableModel):
-    """The review rows of one article (read-only)."""
+class ReviewModel(RowTableModel):
+    """The review rows of one article (read-only); every new list resets the view (the rows have no ids)."""
 
     HEADERS = ("Item", "Label / kind", "Agreement", "Annotators", "Gold")
 
@@ -115,20 +115,10 @@ class ReviewModel(QAbstractTableModel):
         self._rows: list[ReviewRow] = []
         self._icons: dict[str, QIcon] = {}
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-        return self.HEADERS[section] if horizontal and 0 <= section < len(self.HEADERS) else None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row: ReviewRow | None = self.row_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:

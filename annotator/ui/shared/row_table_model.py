@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import qtawesome as qta
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -12,6 +12,14 @@ from PySide6.QtGui import QColor, QIcon
 from annotator.ui.shared.colors import STATUS_COLORS, STATUS_ICONS
 
 Index = QModelIndex | QPersistentModelIndex
+R = TypeVar("R")
+
+
+def row_at(rows: Sequence[R], index: Index) -> R | None:
+    """The row an index points at, or None for an invalid index or one past the rows (a stale view)."""
+    if not index.isValid() or not 0 <= index.row() < len(rows):
+        return None
+    return rows[index.row()]
 
 
 class RowTableModel(QAbstractTableModel):
@@ -66,9 +74,7 @@ class RowTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def row_at(self, index: Index) -> Any | None:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        return self._rows[index.row()]
+        return row_at(self._rows, index)
 
     def row_of(self, row_id: int) -> int | None:
         for i, row in enumerate(self._rows):

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,10 +29,10 @@ from annotator.store.repository import Repository
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.panel_table import fitted_width
+from annotator.ui.shared.row_table_model import Index, row_at
 
 log = logging.getLogger(__name__)
 
-Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 MAX_PAGES_TO_FIND = 10
@@ -112,9 +112,9 @@ class ArticleListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = row_at(self._rows, index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:

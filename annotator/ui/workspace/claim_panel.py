@@ -72,9 +72,9 @@ class ClaimModel(RowTableModel):
         return row.derived_from if row.derived_from is not None else row.id
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        claim = self.row_at(index)
+        if claim is None:
             return None
-        claim = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (claim_summary(claim), claim.form, claim.issue or "", stance_sign(claim.stance), None)[column]

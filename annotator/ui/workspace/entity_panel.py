@@ -40,9 +40,9 @@ class EntityModel(RowTableModel):
 
     # ------------------------------------------------------------------ Qt model API
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        entity = self.row_at(index)
+        if entity is None:
             return None
-        entity = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (entity.text, entity.label, entity.actor_name or "", str(entity.status))[column]
