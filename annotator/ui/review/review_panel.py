@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QTextCharFormat
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -20,6 +19,7 @@ from annotator.core.records import ClaimView, EntityView
 from annotator.ui.review.review_rows import CLAIM, GOLD_ONLY, STATUS_TEXT, ReviewRow
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT
+from annotator.ui.shared.icons import static_icon
 from annotator.ui.shared.panel_table import TITLE_STYLE, panel_table
 from annotator.ui.shared.row_table_model import Index, RowTableModel
 from annotator.ui.workspace.claim_panel import claim_summary
@@ -163,7 +163,7 @@ class ReviewModel(RowTableModel):
                 spec = ("fa5s.pen", GOLD_MARK)
             else:
                 spec = STATUS_ICON.get(name, ("fa5.circle", QColor("#999")))
-            icon = self._icons[name] = qta.icon(spec[0], color=spec[1])
+            icon = self._icons[name] = static_icon(spec[0], spec[1])
         return icon
 
     def set_rows(self, rows: Sequence[ReviewRow]) -> None:

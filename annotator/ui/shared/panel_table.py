@@ -17,6 +17,16 @@ def fitted_width(view: QTableView, header: str, sample: str) -> int:
     return max(cells, head) + 16 if (header or sample) else 0
 
 
+def quiet_header(header: QHeaderView) -> None:
+    """A column header that is not repainted when the current row moves.
+
+    With whole-row selection every column is always "selected", so highlighting the selected sections (QTableView
+    turns it on) says nothing, but it repaints the header on every change of the selection: each key press that
+    moves to the next item.
+    """
+    header.setHighlightSections(False)
+
+
 def panel_title(text: str) -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)  # titles carry names and counts from the data
@@ -46,6 +56,7 @@ def panel_table(
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(24)
     header = table.horizontalHeader()
+    quiet_header(header)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for column, sample, extra in columns:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

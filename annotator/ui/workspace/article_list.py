@@ -28,7 +28,8 @@ from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.db_worker import DatabaseWorker
-from annotator.ui.shared.panel_table import fitted_width
+from annotator.ui.shared.icons import static_icon
+from annotator.ui.shared.panel_table import fitted_width, quiet_header
 from annotator.ui.shared.row_table_model import Index, row_at
 
 log = logging.getLogger(__name__)
@@ -225,14 +226,14 @@ class ArticleListModel(QAbstractTableModel):
         icon = self._icons.get(status)
         if icon is None:
             name, color, _ = STATUS_STYLE.get(status, ("fa5.circle", "#9e9e9e", status))
-            icon = self._icons[status] = qta.icon(name, color=QColor(color))
+            icon = self._icons[status] = static_icon(name, QColor(color))
         return icon
 
     def _near_duplicate_icon(self) -> QIcon:
         # Marks an article imported with --keep-near-duplicates (or "Keep near-duplicates" in File › Import).
         icon = self._icons.get("near-duplicate")
         if icon is None:
-            icon = self._icons["near-duplicate"] = qta.icon("fa5.clone", color=QColor("#8a5300"))
+            icon = self._icons["near-duplicate"] = static_icon("fa5.clone", QColor("#8a5300"))
         return icon
 
 
@@ -280,6 +281,7 @@ class ArticleListPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
+        quiet_header(header)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(20)
         # Widths from the font in use (the app sets a larger one than Qt's default), so nothing is cut off.
