@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import StorageError
 from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
 from annotator.ui.shared import plain_text
@@ -55,9 +56,13 @@ class ArticleListModel(QAbstractTableModel):
     Args:
         worker: where a decided article's row is re-read (the window's database thread, so the GUI thread never
             waits for that read while a suggestion run writes); None: on the GUI thread.
+
+    Signals:
+        failed(str): a page a view asked for could not be read (a damaged database); the message says why.
     """
 
     HEADERS = ("", "Title", "Date", "Ent / Cl", "Open")
+    failed = Signal(str)
 
     def __init__(
         self, repo: Repository, annotator: str, parent: Any = None, worker: DatabaseWorker | None = None
@@ -88,7 +93,28 @@ class ArticleListModel(QAbstractTableModel):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """The next page, when a view asks for it (scrolling, a layout pass).
+
+        Qt calls this from inside its own event handling, where an exception would be printed and lost: a
+        damaged database is reported by ``failed`` instead (and the list stops asking for more).
+        """
         if parent.isValid() or self._exhausted:
+            return
+        try:
+            self.fetch_page()
+        except StorageError as exc:
+            self._exhausted = True
+            log.error("reading the article list failed", exc_info=(type(exc), exc, exc.__traceback__))
+            self.failed.emit(f"The article list could not be read: {exc}")
+
+    def fetch_page(self) -> None:
+        """Read the next page now; a damaged database raises (StorageError) to the caller.
+
+        The first page of each listing is read this way, by our own code (the panel's start, :meth:`reload`),
+        never left to Qt's :meth:`fetchMore`: the window's start then fails with the explanation, whatever
+        order its parts are built in.
+        """
+        if self._exhausted:
             return
         page = self._repo.article_summaries(
             annotator=self._annotator, offset=len(self._rows), limit=PAGE, **self._filter
@@ -165,7 +191,7 @@ class ArticleListModel(QAbstractTableModel):
         self._row_of = {}
         self._exhausted = False
         self.endResetModel()
-        self.fetchMore()
+        self.fetch_page()
 
     def schedule_refresh(self, article_id: str) -> None:
         """Refresh an article's row shortly, outside the key press that changed it.
@@ -312,7 +338,7 @@ class ArticleListPanel(QWidget):
         self.filter_label.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.table.clicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)
-        self.model.fetchMore()
+        self.model.fetch_page()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

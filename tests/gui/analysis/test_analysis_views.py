@@ -57,8 +57,8 @@ def seeded_window(qtbot: Any, tmp_path: Path) -> Any:
 def _open(qtbot: Any, window: Any, key: str) -> Any:
     window.activateWindow()
     qtbot.keyClick(window.workspace.text, key, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: window.analysis is not None and window.analysis.isVisible())
-    return window.analysis
+    qtbot.waitUntil(lambda: window.side_windows.analysis is not None and window.side_windows.analysis.isVisible())
+    return window.side_windows.analysis
 
 
 def test_network_view_opens_on_the_seeds_and_a_click_lists_a_nodes_claims(
@@ -195,7 +195,7 @@ def test_claims_view_filters_sorts_and_enter_opens_the_article_at_the_claim(
     settle(qtbot, coded_window)  # the decision runs on the database thread
     assert coded_window.repo.claim(row.id).stance == 1
     assert "F5" in analysis.statusBar().currentMessage()
-    coded_window.show_analysis(0)
+    coded_window.side_windows.show_analysis(0)
     qtbot.waitUntil(lambda: any(model.row_at(i).id == row.id and model.row_at(i).stance == 1
                                 for i in range(model.rowCount())))
 
@@ -280,7 +280,7 @@ def test_the_claims_view_follows_a_codebook_change_at_once(qtbot: Any, coded_win
     qtbot.waitUntil(lambda: QApplication.activeWindow() is coded_window)
     qtbot.keyClick(coded_window.workspace.text, Qt.Key.Key_B,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    editor = coded_window.codebook_editor
+    editor = coded_window.side_windows.codebook_editor
     editor.show_section(Section.ISSUE)
     page = editor.page()
     (item,) = page.tree.findItems("sanctions", Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)

@@ -20,7 +20,7 @@ ALT = Qt.KeyboardModifier.AltModifier
 
 def open_editor(qtbot: Any, window: Any) -> CodebookEditor:
     press(qtbot, window, Qt.Key.Key_B, CTRL | SHIFT)  # Project › Codebook…
-    editor = window.codebook_editor
+    editor = window.side_windows.codebook_editor
     assert isinstance(editor, CodebookEditor) and editor.isVisible()
     editor.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)

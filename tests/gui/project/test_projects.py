@@ -55,7 +55,7 @@ def test_new_project_by_keys_opens_it_and_recent_projects_go_back(
     window = controller.window
     assert window.project == "shell" and "shell" in window.windowTitle()
     qtbot.keyClick(window.workspace.text, Qt.Key.Key_N, CTRL_ALT)  # File › New project…
-    dialog = window.new_project_dialog
+    dialog = window.side_windows.new_project_dialog
     assert isinstance(dialog, NewProjectDialog) and dialog.isVisible()
     target = tmp_path / "climate.db"
     dialog.path.setFocus()

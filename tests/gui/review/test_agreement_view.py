@@ -81,7 +81,7 @@ def test_agreement_from_the_view_menu(qtbot: Any, window: Any) -> None:
     action = window.actions_by_name["agreement"]
     assert action.shortcut().toString() == "Ctrl+Shift+G"
     action.trigger()
-    dialog = window.agreement_dialog
+    dialog = window.side_windows.agreement_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and dialog.report is not None  # no runner in this window: computed at once
     dialog.close()
