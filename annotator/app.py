@@ -21,7 +21,6 @@ from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import crash_log, error_log, shell
 from annotator.ui.window.platform_check import check_gui_platform
 
-
 #: How long a Python thread may keep the interpreter lock while another thread waits for it (Python's default: 5 ms).
 #: The window's thread needs the lock for every Python call Qt makes while it handles a key press (the key, the
 #: paints, the table models' ``data``: dozens per press), and a suggestion run is a Python thread in the same
