@@ -46,7 +46,7 @@ from annotator.ui.window.window_actions import WindowActions
 from annotator.ui.workspace import shortcut_sheet, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.coding_mode import CodingMode
-from annotator.ui.workspace.edits import Edits
+from annotator.ui.workspace.edits import SELECT_A_CLAIM, Edits
 from annotator.ui.workspace.mode import Mode
 from annotator.ui.workspace.workspace import Workspace
 
@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
     def _focus_editor(self, name: str) -> None:
         editor = self.workspace.claim_panel.editor
         if editor.claim is None:
-            self._show_message("Select a claim first ([ and ] go through the claims).")
+            self._show_message(SELECT_A_CLAIM)
             return
         widget = getattr(editor, name)
         widget.setFocus()
