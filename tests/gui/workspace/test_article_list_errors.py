@@ -30,13 +30,18 @@ def _fail_after(repo: Repository, monkeypatch: pytest.MonkeyPatch, calls: int) -
     monkeypatch.setattr(repo, "article_summaries", summaries)
 
 
+def _paged_articles(repo: Repository, monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """``count`` articles for alice, listed two to a page (so that there is a next page to fail on)."""
+    monkeypatch.setattr(article_list, "PAGE", 2)
+    for i in range(count):
+        repo.add_article(ArticleIn(text=f"Article number {i}.", title=f"A{i}"))
+    repo.ensure_annotator("alice")
+
+
 def test_a_page_a_view_asks_for_reports_a_damaged_database(
     qtbot: QtBot, repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(article_list, "PAGE", 2)
-    for i in range(5):
-        repo.add_article(ArticleIn(text=f"Article number {i}.", title=f"A{i}"))
-    repo.ensure_annotator("alice")
+    _paged_articles(repo, monkeypatch, 5)
     model = ArticleListModel(repo, "alice")
     model.fetch_page()
     assert model.rowCount() == 2
@@ -67,9 +72,7 @@ def test_the_window_shows_a_page_that_could_not_be_read(
     from annotator.ui.window.main_window import MainWindow
     from tests.gui.helpers import show_window
 
-    monkeypatch.setattr(article_list, "PAGE", 2)
-    for i in range(6):
-        repo.add_article(ArticleIn(text=f"Article number {i}.", title=f"A{i}"))
+    _paged_articles(repo, monkeypatch, 6)
     window = MainWindow(repo, "alice")
     qtbot.addWidget(window)
     show_window(qtbot, window)
