@@ -193,6 +193,11 @@ class ArticleListModel(QAbstractTableModel):
         self.endResetModel()
         self.fetch_page()
 
+    @property
+    def refresh_pending(self) -> bool:
+        """Whether rows of decided articles wait to be re-read (:meth:`schedule_refresh`)."""
+        return self._refresh_timer.isActive()
+
     def schedule_refresh(self, article_id: str) -> None:
         """Refresh an article's row shortly, outside the key press that changed it.
 
