@@ -20,7 +20,7 @@ from annotator.ui.review.review_rows import CLAIM, GOLD_ONLY, STATUS_TEXT, Revie
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT
 from annotator.ui.shared.icons import static_icon
-from annotator.ui.shared.panel_table import TITLE_STYLE, panel_table
+from annotator.ui.shared.panel_table import TITLE_STYLE, QuietSelection, panel_table
 from annotator.ui.shared.row_table_model import Index, RowTableModel
 from annotator.ui.workspace.claim_panel import claim_summary
 
@@ -204,15 +204,12 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.keys)
-        self._quiet = False
+        self.quiet = QuietSelection()
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
 
     def set_rows(self, rows: Sequence[ReviewRow], annotators: Sequence[str]) -> None:
-        self._quiet = True
-        try:
+        with self.quiet():
             self.model.set_rows(rows)
-        finally:
-            self._quiet = False
         counts = {status: sum(1 for r in rows if r.status == status) for status in (AGREED, DISPUTED, SINGLE)}
         gold = sum(1 for r in rows if r.in_gold)
         who = ", ".join(annotators) or "no annotator done"
@@ -221,8 +218,7 @@ class ReviewPanel(QWidget):
 
     def select_row(self, row: int | None) -> None:
         """Select (and scroll to) a row without emitting ``rowSelected``."""
-        self._quiet = True
-        try:
+        with self.quiet():
             selection = self.table.selectionModel()
             if row is None or not 0 <= row < self.model.rowCount():
                 selection.clearSelection()
@@ -233,13 +229,11 @@ class ReviewPanel(QWidget):
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
             )
             self.table.scrollTo(index)
-        finally:
-            self._quiet = False
 
     def current_row(self) -> int | None:
         index = self.table.currentIndex()
         return index.row() if index.isValid() else None
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not self._quiet and current.isValid():
+        if not self.quiet.on and current.isValid():
             self.rowSelected.emit(current.row())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+from annotator.ui.shared.row_table_model import ID_ROLE
 
 TITLE_STYLE = "font-weight: 600; padding: 6px 4px 2px 4px;"
 
@@ -25,6 +28,35 @@ def quiet_header(header: QHeaderView) -> None:
     moves to the next item.
     """
     header.setHighlightSections(False)
+
+
+class QuietSelection:
+    """Tells the selection changes a panel makes itself (new rows, a row chosen by the workspace) from the
+    analyst's: the panel's ``currentRowChanged`` handler ignores them while :attr:`on`."""
+
+    def __init__(self) -> None:
+        self.on = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        self.on = True
+        try:
+            yield
+        finally:
+            self.on = False
+
+
+def follow_current_row(table: QTableView, quiet: QuietSelection, picked: Callable[[int], None]) -> None:
+    """Call ``picked`` with the id (``ID_ROLE``) of each row the analyst makes current, not while ``quiet``."""
+
+    def changed(current: QModelIndex, _previous: QModelIndex) -> None:
+        if quiet.on or not current.isValid():
+            return
+        row_id = table.model().data(current, ID_ROLE)
+        if row_id is not None:
+            picked(int(row_id))
+
+    table.selectionModel().currentRowChanged.connect(changed)
 
 
 def panel_title(text: str) -> QLabel:

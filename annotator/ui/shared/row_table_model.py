@@ -12,6 +12,8 @@ from annotator.ui.shared.colors import STATUS_COLORS, STATUS_ICONS
 from annotator.ui.shared.icons import static_icon
 
 Index = QModelIndex | QPersistentModelIndex
+#: The data role under which the panels' and the article list's models give a row's id.
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
 R = TypeVar("R")
 
 

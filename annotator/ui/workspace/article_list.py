@@ -31,11 +31,10 @@ from annotator.ui.shared import plain_text
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.icons import static_icon
 from annotator.ui.shared.panel_table import fitted_width, quiet_header
-from annotator.ui.shared.row_table_model import Index, row_at
+from annotator.ui.shared.row_table_model import ID_ROLE, Index, row_at
 
 log = logging.getLogger(__name__)
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 MAX_PAGES_TO_FIND = 10
 #: Delay before a decided article's row re-reads its counts (see ArticleListModel.schedule_refresh).
