@@ -27,8 +27,8 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     # issue 15: the 1M-article project (4), the CPU times of both big projects (4) and the lowest paired
     # speed-up (1); issue 10: networks (12); issue 16: sources (10, with the search index catching up);
     # issue 12: team server (10, with the client's and the server's CPU per decision and the load); issue 13: the
-    # codebook (6); issue 14: decisions under load, SQLite and PostgreSQL (6); issue 11: training (19: quality, training time and CPU, suggestion ratios trained and rules,
-    # loads)
+    # codebook (6); issue 14: decisions under load, SQLite and PostgreSQL (6); issue 11: training (19: quality,
+    # training time and CPU, suggestion ratios trained and rules, loads)
     assert len(records) == 84
     assert any(n.startswith("import 20 JSONL articles with 25 spans") for n in names)
     assert any(n.startswith("team server:") for n in names)
