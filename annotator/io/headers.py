@@ -123,6 +123,15 @@ def parse_date(value: str) -> str | None:
     Returns:
         The ISO date, or None when ``value`` is not a valid date.
     """
+    if len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
+        # Already ISO, as nearly every JSONL record's date is: what the first pattern gives, without the regexes
+        # (an import of 10,000 records parses 10,000 dates).
+        year, month, day = value[:4], value[5:7], value[8:]
+        if year.isdigit() and month.isdigit() and day.isdigit():
+            try:
+                return date(int(year), int(month), int(day)).isoformat()
+            except ValueError:
+                return None
     text = _WEEKDAY_RE.sub("", value.strip())
     for pattern in _DATE_PATTERNS:
         match = pattern.fullmatch(text)

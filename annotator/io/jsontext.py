@@ -3,6 +3,11 @@
 Python's ``json`` writes ``NaN`` and ``Infinity`` by default, which JavaScript, jq, PostgreSQL and most JSON
 libraries refuse. Records exported from pandas and the like carry them for missing values, so reading maps them
 to ``null`` (their meaning there), and writing replaces any that are left (an older database) with ``null``.
+
+Bulk reading (an import of 10,000 JSONL lines) decodes with orjson first, three times faster than ``json``;
+wherever the two could differ (orjson refuses ``NaN``, a lone surrogate escape, deep nesting and bad UTF-8, and
+reads an integer past 64 bits as a float) the line is read again with ``json``, so the value and every error
+message are ``json``'s.
 """
 
 from __future__ import annotations
@@ -10,6 +15,14 @@ from __future__ import annotations
 import json
 import math
 from typing import Any
+
+import orjson
+
+#: Every ASCII digit mapped to NUL: a run of 19 NULs in the result is a run of 19 digits, a literal that may be
+#: an integer orjson cannot hold (it would become a float). Found with a substring search, several times
+#: faster than a regular expression (a NUL in the input only sends it to ``json``, which is right either way).
+_DIGITS_TO_NUL = bytes(0 if 0x30 <= i <= 0x39 else i for i in range(256))
+_LONG_NUMBER = b"\x00" * 19
 
 
 def _no_constant(_name: str) -> None:
@@ -20,6 +33,22 @@ def _no_constant(_name: str) -> None:
 def loads(text: str) -> Any:
     """``json.loads`` with ``NaN`` / ``Infinity`` / ``-Infinity`` read as ``None``."""
     return json.loads(text, parse_constant=_no_constant)
+
+
+def fast_loads(raw: bytes) -> tuple[bool, Any]:
+    """Decode UTF-8 JSON bytes with orjson when it reads them exactly as :func:`loads` does.
+
+    Returns:
+        ``(True, value)``; or ``(False, None)``: read ``raw`` with :func:`loads` (it words the error, reads
+        ``NaN`` as ``None`` and keeps big integers). A value read here holds no lone surrogate (orjson
+        refuses one).
+    """
+    if _LONG_NUMBER in raw.translate(_DIGITS_TO_NUL):
+        return False, None
+    try:
+        return True, orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return False, None
 
 
 def finite(value: Any) -> Any:

@@ -246,6 +246,10 @@ def _decode_json(raw: bytes, path: Path, line: int | None) -> tuple[Any, bool]:
     # JSON is UTF-8 (RFC 8259), but a whole .json file saved as UTF-16/32 (with or without BOM) is recognised
     # as the json module does; a JSONL line is always UTF-8 (lines are split on the byte b"\n").
     encoding = json.detect_encoding(raw) if line is None else "utf-8"
+    if encoding == "utf-8":
+        fast, value = jsontext.fast_loads(raw)
+        if fast:
+            return value, False  # orjson refuses a lone surrogate escape: the value holds none
     try:
         text = raw.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as exc:

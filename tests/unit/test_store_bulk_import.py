@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.core.errors import ValidationError
-from annotator.core.records import ArticleIn, ClaimIn, EntityIn, ImportResult, Span
+from annotator.core.records import ArticleIn, ClaimIn, EntityIn, ImportResult, Span, Status
 from annotator.store.repository import Repository
 
 TEXT = "Shinzo Abe met Vladimir Putin in Sochi on Monday."
@@ -96,3 +96,37 @@ def test_audit_names_the_new_rows_after_earlier_ones(repo: Repository) -> None:
         assert isinstance(result, ImportResult)
         (event,) = repo.events(result.article_id)
         assert event["payload"]["bulk"]["entity"]["created"] == [e.id for e in repo.entities_for(result.article_id)]
+
+
+def test_bulk_rows_equal_the_single_article_path(repo: Repository) -> None:
+    """The bulk path writes its entities in one statement (SQLite unpacks them from JSON): each row must hold
+    what ``add_article`` writes for the same input, and each audit event exactly its own article's rows."""
+    def article(prefix: str, i: int) -> ArticleIn:
+        return ArticleIn(text=f"{prefix}{i}: {TEXT}", title=f"T{i}", ext_id=f"{prefix}{i}", entities=[
+            EntityIn(4, 14, "PERSON", origin="spaCy:ünïcode 🙂"),
+            EntityIn(19, 33, "PERSON", status=Status.CORRECTED, annotator="bob"),
+            EntityIn(37, 42, "GPE"),
+        ][: 1 + i])
+
+    for i in range(3):
+        repo.add_article(article("s", i))
+    bulk = repo.add_articles([article("b", i) for i in range(3)])
+
+    def rows(article_id: str) -> list[tuple[object, ...]]:
+        return [(e.layer, e.start, e.end, e.text, e.label, e.status, e.origin, e.actor_id, e.derived_from,
+                 e.annotator) for e in repo.entities_for(article_id, annotator="bob")]
+
+    for i, many in enumerate(bulk):
+        assert isinstance(many, ImportResult) and many.article_id == f"b{i}" and many.entities == 1 + i
+        assert rows(f"b{i}") == rows(f"s{i}")
+        (event,) = repo.events(many.article_id)
+        assert event["payload"]["bulk"]["entity"]["created"] == \
+            sorted(e.id for e in repo.entities_for(many.article_id, annotator="bob"))
+    assert [r[5] for r in rows("b2")] == ["suggested", "corrected", "suggested"]
+    assert rows("b0")[0][3:7] == ("Shinzo Abe", "PERSON", "suggested", "spaCy:ünïcode 🙂")
+
+
+def test_meta_orjson_cannot_write_is_stored_as_json_writes_it(repo: Repository) -> None:
+    (result,) = repo.add_articles([ArticleIn(text=TEXT, meta={"n": 2**70, "ok": "é"})])
+    assert isinstance(result, ImportResult)
+    assert repo.article(result.article_id).meta == {"n": 2**70, "ok": "é"}
