@@ -8,6 +8,7 @@ new user sees a suggested article within seconds of the first start. The Qt side
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -19,6 +20,20 @@ from annotator.ui.shared.services import WorkspaceServices, build_services
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import crash_log, error_log, shell
 from annotator.ui.window.platform_check import check_gui_platform
+
+#: How long a Python thread may keep the interpreter lock while another thread waits for it (Python's default: 5 ms).
+#: The window's thread needs the lock for every Python call Qt makes while it handles a key press (the key, the
+#: paints, the table models' ``data``: dozens per press), and a suggestion run is a Python thread in the same
+#: process that keeps the lock busy (spaCy, then the writes). With 5 ms, each of those calls could wait a whole
+#: slice: against a busy Python thread, a key press took 147 ms (median) to paint instead of 61 ms without it; with
+#: 1 ms it took 57 ms (bench/README.md, "decisions under load"). The background job loses little: it gets the
+#: lock back as soon as the window's thread lets it go.
+SWITCH_INTERVAL_SECONDS = 0.001
+
+
+def share_the_interpreter() -> None:
+    """Let the window's thread take the interpreter lock from a background job within 1 ms (see above)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
 
 def run_gui(
@@ -37,6 +52,7 @@ def run_gui(
         cannot be opened.
     """
     check_gui_platform()  # a clear ConfigError instead of Qt's abort when no window can open
+    share_the_interpreter()
     # A crash (native or Python), an outside SIGTERM or a vanished window leaves evidence in the user data folder.
     crashes = crash_log.install(crash_log_path())
     try:

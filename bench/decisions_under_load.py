@@ -1,8 +1,11 @@
 """Key press to drawn decision while a suggestion run writes: the figure of the database worker.
 
-A background thread does what ``annotator suggest`` does to the database (one write transaction per article, its
-suggestions and audit event) for ``load_articles`` articles, on the same repository, while the real window takes
-A / X key presses on open suggestions. Each press is timed from the key to the moment its result is painted: the
+The suggestion run is the window's own (Suggest in the menu): the spaCy pipeline and the writes, one transaction
+per article, for ``load_articles`` new articles, run by the app's :class:`~annotator.ui.shared.workers.JobRunner` on
+its worker thread in this process, on the same repository, with the interpreter set up as the app sets it up at
+start (:func:`annotator.app.share_the_interpreter`), while the real window takes A / X key presses on open
+suggestions. The pipeline is loaded before the presses start (the window loads it once, on the first run).
+Each press is timed from the key to the moment its result is painted: the
 decision is drawn ahead of the database (the suggestion shown accepted or rejected, the next one current) and the
 event loop has painted once (delivering and drawing any answers of earlier decisions that came back meanwhile).
 A second figure times the same presses to their *answer*: the decision committed on the database thread, its rows
@@ -15,6 +18,7 @@ for the team server's figure).
 from __future__ import annotations
 
 import functools
+import sys
 import threading
 import time
 from pathlib import Path
@@ -34,19 +38,28 @@ def bench_decisions_under_load(
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from annotator.app import share_the_interpreter
+    from annotator.jobs import suggesting
+    from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
     from annotator.store import open_repository
+    from annotator.ui.shared.services import build_services
+    from annotator.ui.shared.workers import JobRunner
     from annotator.ui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
+    previous_interval = sys.getswitchinterval()
+    share_the_interpreter()
     location = db or str(work / "under_load.db")
     repo = open_repository(location)
     coded = repo.add_article(next(make_articles(1, words=words, seed=17))).article_id
     text = repo.article(coded).text
     repo.store_suggestions(synthetic_suggestions(coded, text, spans, claims))
     loaded = [repo.add_article(a).article_id for a in make_articles(load_articles, words=400, seed=19)]
-    texts = {article_id: repo.article(article_id).text for article_id in loaded}
+    services = build_services(repo, None)
+    services.pipeline = suggesting.load_pipeline(suggesting.pipeline_setting(repo, None))
+    runner = JobRunner(app)
 
-    window = MainWindow(repo, "bench")
+    window = MainWindow(repo, "bench", services, runner)
     window.resize(1400, 900)
     window.show()
     window.open_article(coded)
@@ -56,17 +69,19 @@ def bench_decisions_under_load(
     focus.setFocus()
 
     writing = threading.Event()
-    stop = threading.Event()
+    finished = threading.Event()
 
-    def suggestion_run() -> None:
-        writing.set()
-        for n, article_id in enumerate(loaded):
-            if stop.is_set():
-                break
-            repo.store_suggestions(
-                synthetic_suggestions(article_id, texts[article_id], 30, 3, origin=f"spacy:load@{n % 2}")
-            )
-        writing.clear()
+    def suggestion_run(progress: ProgressCallback, cancel: CancelFlag) -> object:
+        def report(p: Progress) -> None:
+            if p.done > 0:
+                writing.set()  # the first article is written: the run holds the database from here on
+            progress(p)
+
+        try:
+            return services.suggest(loaded, False, report, cancel)
+        finally:
+            writing.clear()
+            finished.set()
 
     def wait_answered() -> None:
         if decisions.busy:
@@ -81,9 +96,10 @@ def bench_decisions_under_load(
     decisions.applied.connect(lambda _change, _rows: answers.append(time.perf_counter()))
     pressed: list[tuple[float, bool]] = []  # (when, made while the writer was writing)
 
-    writer = threading.Thread(target=suggestion_run, name="bench-suggest")
-    writer.start()
-    writing.wait(10)
+    runner.run("Suggesting", suggestion_run)
+    while not writing.is_set() and not finished.is_set():
+        app.processEvents()
+        time.sleep(0.005)
     keys = [Qt.Key.Key_A, Qt.Key.Key_X]
     timings: list[float] = []
     cpu_timings: list[float] = []  # the GUI thread's own CPU time for the same presses
@@ -105,10 +121,14 @@ def bench_decisions_under_load(
             wait_answered()
             window.open_article(coded, reload=True)
     wait_answered()
-    stop.set()
-    writer.join()
+    runner.cancel()
+    while not finished.is_set():
+        app.processEvents()
+        time.sleep(0.01)
+    runner.shutdown()
     window.close()
     repo.close()
+    sys.setswitchinterval(previous_interval)
     if not timings:
         raise RuntimeError("the suggestion run ended before any key press; raise load_articles")
     if len(answers) != len(pressed):

@@ -21,6 +21,7 @@ from annotator.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from annotator.jobs.summaries import ExportSummary, SuggestSummary
     from annotator.store import Repository
 
 
@@ -125,6 +126,11 @@ def _cmd_suggest(args: argparse.Namespace) -> int:
                               progress=report, batch_size=args.batch_size)
     finally:
         repo.close()
+    return _printed(summary)
+
+
+def _printed(summary: SuggestSummary | ExportSummary) -> int:
+    """Print a finished job's summary, one line each; the command succeeded."""
     for line in summary.lines():
         print(line)
     return EXIT_OK
@@ -150,9 +156,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                              statuses=split_list(args.status), progress=report)
     finally:
         repo.close()
-    for line in summary.lines():
-        print(line)
-    return EXIT_OK
+    return _printed(summary)
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:

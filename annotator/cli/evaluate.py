@@ -7,21 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from annotator.cli.common import (
-    EXIT_OK,
-    EXIT_USAGE,
-    Handler,
-    SubParsers,
-    add_db_option,
-    open_repository,
-    terminal_progress,
-)
+from annotator.cli import common
 
 
-def register(sub: SubParsers) -> dict[str, Handler]:
+def register(sub: common.SubParsers) -> dict[str, common.Handler]:
     """Add ``evaluate`` to the ``annotator`` command; returns its handler by name."""
     p = sub.add_parser("evaluate", help="score the current suggestions against a gold file")
-    add_db_option(p)
+    common.add_db_option(p)
     p.add_argument("--gold", required=True, metavar="FILE", help="gold JSONL (dev-data format) or our export")
     p.add_argument("--kind", choices=("claims", "entities"), default="claims")
     p.add_argument("--run", action="store_true",
@@ -41,15 +33,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     gold = Path(args.gold)
     if not gold.is_file():
         print(f"annotator evaluate: no such gold file: {gold}", file=sys.stderr)
-        return EXIT_USAGE
+        return common.EXIT_USAGE
     label_map = parse_label_map(args.label_map) if args.label_map else None
-    repo = None if args.run else open_repository(args)
+    repo = None if args.run else common.open_repository(args)
     try:
-        with terminal_progress("evaluate", "article") as report:
+        with common.terminal_progress("evaluate", "article") as report:
             result = evaluate(gold, kind=args.kind, repo=repo, run=args.run, pipeline=args.pipeline,
                               progress=report, label_map=label_map)
     finally:
         if repo is not None:
             repo.close()
     print(json.dumps(result, indent=2) if args.json else format_report(result))
-    return EXIT_OK
+    return common.EXIT_OK

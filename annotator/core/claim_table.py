@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.core.actor_levels import ActorHierarchy, ActorLevel, ActorNode
+from annotator.core.records import ClaimCoding
 
 #: Stance filter value for claims whose stance is not set.
 NO_STANCE = "none"
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimRow:
-    """One claim with its article's metadata and its role texts (discontinuous pieces joined with `` … ``)."""
+class ClaimRow(ClaimCoding):
+    """One claim with its article's metadata and its role texts (discontinuous pieces joined with `` … ``), and
+    its coding (:class:`~annotator.core.records.ClaimCoding`)."""
 
     id: int
     article_id: str
@@ -35,13 +37,6 @@ class ClaimRow:
     source_text: str
     cue_text: str
     content_text: str
-    source_actor_id: int | None
-    source_actor_name: str | None
-    addressee_id: int | None
-    addressee_name: str | None
-    issue: str | None
-    stance: int | None
-    note: str
     start: int  # first offset of the claim's spans (to open the article at the claim)
     variables: Mapping[str, Any] = field(default_factory=dict)  # custom claim variables of the codebook
 

@@ -58,40 +58,6 @@ class GoldArticle:
 
 
 @dataclass
-class ClaimScores:
-    """Counts and figures of claim matching (add scores of articles with ``+``)."""
-
-    n_gold: int = 0
-    n_pred: int = 0
-    matched: int = 0
-    source_correct: int = 0
-
-    def __add__(self, other: ClaimScores) -> ClaimScores:
-        return ClaimScores(
-            self.n_gold + other.n_gold,
-            self.n_pred + other.n_pred,
-            self.matched + other.matched,
-            self.source_correct + other.source_correct,
-        )
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.n_pred if self.n_pred else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.n_gold if self.n_gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        return _f1(self.precision, self.recall)
-
-    @property
-    def source_accuracy(self) -> float:
-        return self.source_correct / self.n_gold if self.n_gold else 0.0
-
-
-@dataclass
 class PRF:
     """True positives, gold and predicted counts with the derived figures."""
 
@@ -113,6 +79,27 @@ class PRF:
     @property
     def f1(self) -> float:
         return _f1(self.precision, self.recall)
+
+
+@dataclass
+class ClaimScores(PRF):
+    """Counts and figures of claim matching (add scores of articles with ``+``): the matched claims are the
+    true positives; ``source_correct`` of them have the right source."""
+
+    source_correct: int = 0
+
+    def __add__(self, other: PRF) -> ClaimScores:
+        extra = other.source_correct if isinstance(other, ClaimScores) else 0
+        return ClaimScores(self.tp + other.tp, self.n_gold + other.n_gold, self.n_pred + other.n_pred,
+                           self.source_correct + extra)
+
+    @property
+    def matched(self) -> int:
+        return self.tp
+
+    @property
+    def source_accuracy(self) -> float:
+        return self.source_correct / self.n_gold if self.n_gold else 0.0
 
 
 @dataclass
@@ -274,7 +261,7 @@ def score_claims(gold: Sequence[ClaimSpans], pred: Sequence[ClaimSpans]) -> Clai
     """
     matching = _match(gold, pred)
     source_correct = sum(1 for i, j in matching.items() if _source_ok(gold[i], pred[j]))
-    return ClaimScores(len(gold), len(pred), len(matching), source_correct)
+    return ClaimScores(tp=len(matching), n_gold=len(gold), n_pred=len(pred), source_correct=source_correct)
 
 
 def score_entities(gold: Iterable[EntitySpan], pred: Iterable[EntitySpan]) -> EntityScores:

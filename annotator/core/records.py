@@ -308,8 +308,25 @@ class RoleView(RoleSpans):
     text: str  # the spans' texts joined with PIECE_JOIN
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimCoding:
+    """What a claim says beyond its spans: who it is attributed to, to whom, on which issue, with which stance.
+
+    Shared by the claim as the workspace shows it (:class:`ClaimView`) and as the claims view lists it
+    (:class:`~annotator.core.claim_table.ClaimRow`).
+    """
+
+    source_actor_id: int | None
+    source_actor_name: str | None
+    addressee_id: int | None
+    addressee_name: str | None
+    issue: str | None
+    stance: int | None
+    note: str
+
+
 @dataclass(frozen=True)
-class ClaimView:
+class ClaimView(ClaimCoding):
     id: int
     article_id: str
     layer: str
@@ -318,13 +335,6 @@ class ClaimView:
     content: RoleView | None
     kind: str
     form: str
-    source_actor_id: int | None
-    source_actor_name: str | None
-    addressee_id: int | None
-    addressee_name: str | None
-    issue: str | None
-    stance: int | None
-    note: str
     status: Status
     origin: str
     derived_from: int | None

@@ -163,6 +163,16 @@ def claim_to_dict(claim: ClaimView, text: str, known: Collection[int] | None = N
     }
 
 
+#: The fields that name an article in every export, in their order there (JSON, JSONL, and the metadata of the
+#: NER formats).
+ARTICLE_HEAD = ("id", "title", "date", "source")
+
+
+def article_head(article: ArticleRecord, *more: str) -> dict[str, Any]:
+    """The article's naming fields (:data:`ARTICLE_HEAD`), then the fields ``more`` names, in that order."""
+    return {name: getattr(article, name) for name in (*ARTICLE_HEAD, *more)}
+
+
 def article_to_dict(item: ExportArticle, known: Collection[int] | None = None) -> dict[str, Any]:
     """One article object of the JSON export (also one line of the JSONL export, minus its ``actors``).
 
@@ -173,12 +183,7 @@ def article_to_dict(item: ExportArticle, known: Collection[int] | None = None) -
     article = item.article
     text = article.text
     return {
-        "id": article.id,
-        "title": article.title,
-        "date": article.date,
-        "source": article.source,
-        "url": article.url,
-        "file": article.file,
+        **article_head(article, "url", "file"),
         "text": text,
         "text_sha256": article.text_sha256,
         "status": item.status,

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from annotator.core.actor_levels import ActorHierarchy, ActorInfo
 from annotator.core.records import ClaimView, EntityView, RoleView, Status
-from annotator.io.export_model import ExportArticle, actor_ref, spans_text
+from annotator.io.export_model import ExportArticle, actor_ref, article_head, spans_text
 from annotator.io.writers import ArticleWriter, Written, dumps
 
 #: Statuses of rows that count as an analyst's decision.
@@ -73,14 +73,7 @@ def _finished(item: ExportArticle, layer: str) -> bool:
 
 
 def _meta(item: ExportArticle) -> dict[str, Any]:
-    article = item.article
-    return {
-        "id": article.id,
-        "title": article.title,
-        "date": article.date,
-        "source": article.source,
-        "file": article.file,
-    }
+    return article_head(item.article, "file")
 
 
 # --------------------------------------------------------------------------- claims CSV

@@ -183,7 +183,6 @@ def _decide(
     return decide(
         st,
         Claim,
-        "claim",
         claim_id,
         annotator,
         action,
@@ -234,7 +233,7 @@ def reject_claim(st: StoreContext, claim_id: int, annotator: str, action: Action
 
 def delete_claim(st: StoreContext, claim_id: int, annotator: str) -> Change:
     """Delete a manual claim of one's own; on a suggestion or a decision it becomes a rejection."""
-    return delete_own(st, Claim, "claim", claim_id, annotator, Action.DELETE_CLAIM, reject_claim)
+    return delete_own(st, Claim, claim_id, annotator, Action.DELETE_CLAIM, reject_claim)
 
 
 def accept_all(st: StoreContext, article_id: str, annotator: str) -> Change:

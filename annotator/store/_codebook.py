@@ -15,19 +15,9 @@ from typing import Any
 
 from peewee import fn
 
+from annotator.core import codebook as cb
 from annotator.core.changes import Action, Change
-from annotator.core.codebook import (
-    DEFAULT_COLOR,
-    EMPTY_CODEBOOK,
-    Code,
-    Codebook,
-    Issue,
-    Label,
-    Section,
-    StanceLevel,
-    Variable,
-    VariableType,
-)
+from annotator.core.codebook import Codebook, Section, VariableType
 from annotator.core.codebook_edit import (
     MergeReport,
     merge,
@@ -68,7 +58,7 @@ def stored_text() -> str | None:
 
 
 def parse(text: str | None) -> Codebook:
-    return EMPTY_CODEBOOK if text is None else Codebook.from_dict(json.loads(text))
+    return cb.EMPTY_CODEBOOK if text is None else Codebook.from_dict(json.loads(text))
 
 
 def write(book: Codebook) -> None:
@@ -346,21 +336,21 @@ def _used_codes(article: ArticleIn) -> Codebook:
         return list(dict.fromkeys(v for v in values if v not in (None, "")))
 
     claims = article.claims
-    variables: dict[str, Variable] = {}
+    variables: dict[str, cb.Variable] = {}
     for claim in claims:
         for name, value in claim.variables.items():
             if name not in variables and value is not None:
-                variables[name] = Variable(str(name), _type_of(value))
+                variables[name] = cb.Variable(str(name), _type_of(value))
     return Codebook(
-        labels=tuple(Label(str(n), DEFAULT_COLOR) for n in distinct(e.label for e in article.entities)),
-        kinds=tuple(Code(str(n)) for n in distinct(c.kind for c in claims)),
-        forms=tuple(Code(str(n)) for n in distinct(c.form for c in claims)),
+        labels=tuple(cb.Label(str(n), cb.DEFAULT_COLOR) for n in distinct(e.label for e in article.entities)),
+        kinds=tuple(cb.Code(str(n)) for n in distinct(c.kind for c in claims)),
+        forms=tuple(cb.Code(str(n)) for n in distinct(c.form for c in claims)),
         stances=tuple(
-            StanceLevel(v, str(v))
+            cb.StanceLevel(v, str(v))
             for v in distinct(c.stance for c in claims)
             if isinstance(v, int) and not isinstance(v, bool)
         ),
-        issues=tuple(Issue(str(n)) for n in distinct(c.issue for c in claims)),
+        issues=tuple(cb.Issue(str(n)) for n in distinct(c.issue for c in claims)),
         variables=tuple(variables.values()),
     )
 

@@ -119,7 +119,6 @@ def derived_status(values: dict[str, Any], source: dict[str, Any] | None, column
 def decide(
     st: StoreContext,
     model: Any,
-    table: str,
     row_id: int,
     annotator: str,
     action: Action,
@@ -134,6 +133,7 @@ def decide(
     ``after_write(decided_id, target_id, created)`` writes dependent rows (claim spans) before the event
     snapshot. The caller holds the transaction.
     """
+    table = model._meta.table_name
     # A decision is one round trip to the server per statement (a team server is a network away, and eight
     # people deciding at once queue on its two cores): the row and the decider's own version of it are read
     # together, the "before" snapshot is that read, and the "after" one is what was written.
@@ -224,17 +224,16 @@ def decide_entity(st: StoreContext, entity_id: int, annotator: str, action: Acti
             st.span(changes["start"], changes["end"], text, "entity")
         values.update(changes)
 
-    return decide(st, Entity, "entity", entity_id, annotator, action, mutate, _COMPARED)
+    return decide(st, Entity, entity_id, annotator, action, mutate, _COMPARED)
 
 
 def reject_entity(st: StoreContext, entity_id: int, annotator: str, action: Action = Action.REJECT_ENTITY) -> Change:
-    return decide(st, Entity, "entity", entity_id, annotator, action, lambda v: None, _COMPARED, reject=True)
+    return decide(st, Entity, entity_id, annotator, action, lambda v: None, _COMPARED, reject=True)
 
 
 def delete_own(
     st: StoreContext,
     model: Any,
-    table: str,
     row_id: int,
     annotator: str,
     action: Action,
@@ -242,6 +241,7 @@ def delete_own(
 ) -> Change:
     """Soft-delete a manual row of one's own; on a suggestion or a decision on one it is ``reject``-ed instead
     (the suggestion stays decided, so it does not come back as open)."""
+    table = model._meta.table_name
     row = model.get_or_none(model.id == row_id)
     if row is None or row.deleted:
         raise NotFoundError(f"unknown {table} {row_id!r}" + (" (deleted)" if row is not None else ""))
@@ -255,7 +255,7 @@ def delete_own(
 
 
 def delete_entity(st: StoreContext, entity_id: int, annotator: str) -> Change:
-    return delete_own(st, Entity, "entity", entity_id, annotator, Action.DELETE_ENTITY, reject_entity)
+    return delete_own(st, Entity, entity_id, annotator, Action.DELETE_ENTITY, reject_entity)
 
 
 def ensure_text(value: Any, what: str) -> str:

@@ -17,6 +17,8 @@ from annotator.core.records import (
     ArticleStatus,
     ArticleSuggestions,
     Change,
+    ClaimIn,
+    ClaimSuggestion,
     ImportResult,
     Span,
     Status,
@@ -186,13 +188,7 @@ def _store_items(
         if name not in layers:
             continue
         where = f"article {article_id!r} claim {i + 1}"
-        roles = {
-            role: sorted({st.span(s.start, s.end, text, f"{where} {role}") for s in spans})
-            for role, spans in (("source", c.source), ("cue", c.cue), ("content", c.content))
-        }
-        roles = {r: s for r, s in roles.items() if s}
-        if not roles:
-            raise ValidationError(f"{where} has no spans")
+        roles = checked_roles(st, c, text, where)
         st.check_claim_attributes(
             {"kind": c.kind, "form": c.form, "stance": c.stance, "issue": c.issue, "variables": c.variables}
         )
@@ -274,6 +270,22 @@ def _set_deleted(model: Any, ids: Sequence[int], deleted: bool, origin: str | No
         model.update(**values).where(model.id.in_(chunk)).execute()
 
 
+def checked_roles(st: StoreContext, claim: ClaimIn | ClaimSuggestion, text: str, where: str) -> dict[str, list[Span]]:
+    """The claim's roles that have spans, each its distinct spans in order, checked against ``text``.
+
+    Raises:
+        ValidationError: a span outside the text (named ``where`` and the role), or a claim without any span.
+    """
+    roles = {
+        role: sorted({st.span(s.start, s.end, text, f"{where} {role}") for s in spans})
+        for role, spans in (("source", claim.source), ("cue", claim.cue), ("content", claim.content))
+    }
+    roles = {r: s for r, s in roles.items() if s}
+    if not roles:
+        raise ValidationError(f"{where} has no spans")
+    return roles
+
+
 def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
     article_id = sugg.article_id
     text = st.article_text(article_id)
@@ -286,13 +298,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         st.check_label(e.label)
     claim_roles: list[dict[str, list[Span]]] = []
     for c in sugg.claims:
-        roles = {
-            role: sorted({st.span(s.start, s.end, text, f"{where}: claim {role}") for s in spans})
-            for role, spans in (("source", c.source), ("cue", c.cue), ("content", c.content))
-        }
-        roles = {r: s for r, s in roles.items() if s}
-        if not roles:
-            raise ValidationError(f"{where}: a claim has no spans")
+        roles = checked_roles(st, c, text, f"{where}: claim")
         st.check_claim_attributes({"kind": c.kind, "form": c.form, "issue": c.issue})
         claim_roles.append(roles)
 

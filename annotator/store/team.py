@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -265,6 +267,16 @@ class TeamServer:
         if "DELETE" in grants:
             self._sql(f"CREATE POLICY team_delete ON {t} FOR DELETE TO {team} USING ({policy.write})")
 
+    @contextmanager
+    def _refused_as_not_allowed(self) -> Iterator[None]:
+        """PostgreSQL's "insufficient privilege" (42501) in the block becomes a refusal naming who is logged in."""
+        try:
+            yield
+        except peewee.DatabaseError as exc:
+            if sqlstate(exc) == "42501":
+                raise refusal(self.login(), exc) from None
+            raise
+
     def _set(self, key: str, value: Any) -> None:
         Setting.insert(key=f"setting:{key}", value=json.dumps(value)).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: json.dumps(value)}
@@ -318,12 +330,8 @@ class TeamServer:
                 self._sql(f"REVOKE ADMIN OPTION FOR {_ident(self.team_role)} FROM {person}")
             self._sql(f"GRANT {_ident(self.team_role)} TO {person}{option}")
             self._sql(f"ALTER ROLE {person} {'CREATEROLE' if admin else 'NOCREATEROLE'}")
-            try:
+            with self._refused_as_not_allowed():
                 self._person(name, role)
-            except peewee.DatabaseError as exc:
-                if sqlstate(exc) == "42501":
-                    raise refusal(self.login(), exc) from None
-                raise
         done.append(f"{name} is a{'n' if role[0] in 'aeiou' else ''} {role} of {self.database}")
         return done
 
@@ -337,13 +345,8 @@ class TeamServer:
     def set_blind_coding(self, on: bool) -> None:
         """Turn blind coding on or off (admins only: PostgreSQL refuses anyone else)."""
         self._require_init()
-        with self.db.atomic(), bound(self.db):
-            try:
-                self._set(BLIND_KEY, on)
-            except peewee.DatabaseError as exc:
-                if sqlstate(exc) == "42501":
-                    raise refusal(self.login(), exc) from None
-                raise
+        with self.db.atomic(), bound(self.db), self._refused_as_not_allowed():
+            self._set(BLIND_KEY, on)
 
     def blind_coding(self) -> bool:
         with bound(self.db):

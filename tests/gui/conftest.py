@@ -8,7 +8,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,6 +19,11 @@ from annotator.core.records import (
     EntitySuggestion,
     Span,
 )
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
 
 ORIGIN = "test:fake@0"
 ANNOTATOR = "alice"
@@ -44,7 +49,7 @@ def _entity(text: str, needle: str, label: str, nth: int = 0) -> EntitySuggestio
     return EntitySuggestion(start, end, label)
 
 
-def seed(repo: Any) -> dict[str, str]:
+def seed(repo: Repository) -> dict[str, str]:
     """Three articles with model suggestions (no spaCy): returns {name: article_id}."""
     ids: dict[str, str] = {}
     for name, title, text in (
@@ -122,12 +127,12 @@ def repo(tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def articles(repo: Any) -> dict[str, str]:
+def articles(repo: Repository) -> dict[str, str]:
     return seed(repo)
 
 
 @pytest.fixture
-def window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Iterator[Any]:
+def window(qtbot: QtBot, repo: Repository, articles: dict[str, str]) -> Iterator[Any]:
     """The real main window on the seeded database, shown at the size an analyst uses."""
     from annotator.ui.window.main_window import MainWindow
     from tests.gui.helpers import settle, show_window

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
@@ -11,10 +11,16 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.records import ArticleIn, ArticleSuggestions, ClaimView, EntitySuggestion, EntityView
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 ANNOTATOR = "alice"
 
 
-def show_window(qtbot: Any, window: Any) -> None:
+def show_window(qtbot: QtBot, window: MainWindow) -> None:
     """Show and activate a window: window-wide shortcuts only reach the active window."""
     window.resize(1400, 900)
     window.show()
@@ -23,7 +29,7 @@ def show_window(qtbot: Any, window: Any) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
-def settle(qtbot: Any, window: Any) -> None:
+def settle(qtbot: QtBot, window: MainWindow) -> None:
     """Wait until every decision asked for is written and drawn (they run on the database thread)."""
     decisions = window.workspace.decisions
     if decisions.busy:
@@ -32,7 +38,7 @@ def settle(qtbot: Any, window: Any) -> None:
 
 
 def press(
-    qtbot: Any, window: Any, key: str | Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    qtbot: QtBot, window: MainWindow, key: str | Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
 ) -> None:
     """Type one key into the article text, as the analyst does (shortcuts are window-wide), and wait until
     what it decided is drawn."""
@@ -43,7 +49,7 @@ def press(
     settle(qtbot, window)
 
 
-def drag_select(qtbot: Any, window: Any, start: int, end: int) -> None:
+def drag_select(qtbot: QtBot, window: MainWindow, start: int, end: int) -> None:
     """Select ``[start, end)`` (code points) with a real mouse drag over the text."""
     text = window.workspace.text
     viewport = text.viewport()
@@ -68,16 +74,16 @@ def find(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
     return start, start + len(needle)
 
 
-def own_entities(repo: Any, article_id: str) -> list[EntityView]:
+def own_entities(repo: Repository, article_id: str) -> list[EntityView]:
     """The annotator's own decisions on an article (their layer only)."""
     return repo.entities_for(article_id, layer=ANNOTATOR)
 
 
-def working_entities(repo: Any, article_id: str) -> list[EntityView]:
+def working_entities(repo: Repository, article_id: str) -> list[EntityView]:
     return repo.entities_for(article_id, annotator=ANNOTATOR)
 
 
-def own_claims(repo: Any, article_id: str) -> list[ClaimView]:
+def own_claims(repo: Repository, article_id: str) -> list[ClaimView]:
     return repo.claims_for(article_id, layer=ANNOTATOR)
 
 
@@ -87,7 +93,7 @@ def entity_by_text(rows: list[EntityView], text: str) -> EntityView:
     return matches[0]
 
 
-def make_current(window: Any, text: str) -> EntityView:
+def make_current(window: MainWindow, text: str) -> EntityView:
     """Select an entity row in the entity panel by a mouse click, which makes it the current item."""
     panel = window.workspace.entity_panel
     for row, entity in enumerate(panel.model.rows()):
@@ -105,7 +111,7 @@ def make_current(window: Any, text: str) -> EntityView:
     raise AssertionError(f"{text!r} not in the entity panel")
 
 
-def add_article_with_mentions(repo: Any, text: str, title: str, name: str = "Lavrov") -> tuple[str, list[int]]:
+def add_article_with_mentions(repo: Repository, text: str, title: str, name: str = "Lavrov") -> tuple[str, list[int]]:
     """Import ``text`` with a suggested PERSON on every occurrence of ``name``: (article id, their starts)."""
     article_id = repo.add_article(ArticleIn(text=text, title=title)).article_id
     starts = [i for i in range(len(text)) if text.startswith(name, i)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -11,10 +11,14 @@ from annotator.core.records import ArticleStatus
 from tests.gui.conftest import TEXT_1
 from tests.gui.helpers import find
 
+if TYPE_CHECKING:
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 REVIEWER = "rita"
 
 
-def code_seeds(repo: Any, ids: dict[str, str]) -> None:
+def code_seeds(repo: Repository, ids: dict[str, str]) -> None:
     """alice and bob code "abe" and "lavrov" (overlap 2) and mark them done; "markup" stays unfinished.
 
     On "abe": both accept Shinzo Abe and Vladimir Putin and reject JST (agreed); Sochi is GPE for alice, LOC
@@ -47,7 +51,7 @@ def code_seeds(repo: Any, ids: dict[str, str]) -> None:
             repo.set_article_status(article, name, ArticleStatus.DONE)
 
 
-def review_row(window: Any, text: str, label: str | None = None, who: str | None = None) -> int:
+def review_row(window: MainWindow, text: str, label: str | None = None, who: str | None = None) -> int:
     """Index of the review row of ``text`` (with ``label`` / held by ``who`` when given)."""
     for i, row in enumerate(window.review.rows):
         view = row.representative
@@ -64,7 +68,7 @@ def review_row(window: Any, text: str, label: str | None = None, who: str | None
     raise AssertionError(f"no review row {text!r} {label!r} {who!r} in {window.review.rows}")
 
 
-def click_row(window: Any, index: int) -> None:
+def click_row(window: MainWindow, index: int) -> None:
     """Select a review row with a mouse click, as the reviewer does."""
     table = window.review.panel.table
     table.scrollTo(window.review.panel.model.index(index, 0))

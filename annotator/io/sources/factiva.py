@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from annotator.io.sources.fields import Parsed, field_key, make_article
+from annotator.io.sources.fields import Parsed, field_key, make_article, picked
 
 SERVICE = "factiva"
 CODES = (
@@ -24,6 +24,9 @@ _CODE_LINE = re.compile(rf"(?P<code>{'|'.join(CODES)})(?:(?:\t|\s{{2,}}|\s*\|\s*
 _DOCUMENT_LINE = re.compile(r"Document\s+(?P<an>[A-Za-z0-9]{10,})")
 # Codes whose value is article text (lead paragraph and the rest), and codes that are kept under their names.
 _TEXT_CODES = ("LP", "TD")
+#: The printed fields (``make_article``) under their Factiva codes.
+_PRINTED = {"title": "HD", "outlet": "SN", "date_line": "PD", "byline": "BY", "section": "SE", "length": "WC",
+            "language": "LA"}
 _NAMED = {"CR": "credit", "WC": "length", "ET": "time", "SC": "source_code", "ED": "edition", "PG": "page",
           "CY": "copyright", "CO": "companies", "IN": "industries", "NS": "subjects", "RE": "regions",
           "IPC": "ipc", "IPD": "ipd", "PUB": "publisher", "AN": "accession_number", "SE": "section",
@@ -100,17 +103,6 @@ def split_factiva(lines: list[str], *, joiner: str = "\n\n") -> list[Parsed]:
         extra = {field_key(k): v for k, v in extra.items()}
         out.append(
             make_article(
-                service=SERVICE,
-                body=body,
-                joiner=joiner,
-                title=joined.get("HD", ""),
-                outlet=joined.get("SN", ""),
-                date_line=joined.get("PD", ""),
-                byline=joined.get("BY", ""),
-                section=joined.get("SE", ""),
-                length=joined.get("WC", ""),
-                language=joined.get("LA", ""),
-                extra=extra,
-            )
+service=SERVICE, body=body, joiner=joiner, extra=extra, **picked(joined, _PRINTED))
         )
     return out

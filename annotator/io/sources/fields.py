@@ -9,7 +9,7 @@ the layout under their lower-case names (``load_date``, ``subject``, ``copyright
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,20 +44,24 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+#: The fields of an article every layout prints in its own way (each under its own label).
+PRINTED_FIELDS = ("title", "outlet", "date_line", "byline", "section", "length", "language", "url")
+#: Labels of the head fields that Nexis and Lexis print under the field's own name.
+HEAD_LABELS = {"byline": "byline", "section": "section", "length": "length"}
+
+
+def picked(values: Mapping[str, str], labels: Mapping[str, str]) -> dict[str, str]:
+    """The printed fields (:data:`PRINTED_FIELDS`) a layout has, from its values by label: field -> value."""
+    return {field: values.get(label, "") for field, label in labels.items()}
+
+
 def make_article(
     *,
     service: str,
     body: Iterable[str],
     joiner: str = "\n\n",
-    title: str = "",
-    outlet: str = "",
-    date_line: str = "",
-    byline: str = "",
-    section: str = "",
-    length: str = "",
-    language: str = "",
-    url: str = "",
     extra: dict[str, Any] | None = None,
+    **printed: str,
 ) -> Parsed:
     """The ``ArticleIn`` of one article of an export, or a ``Refusal`` when it has no body text.
 
@@ -65,9 +69,13 @@ def make_article(
         service: which service/layout it came from (kept in ``meta["service"]``).
         body: the body paragraphs (labels, load dates and copyright lines already left out).
         joiner: what goes between paragraphs in the stored text.
-        title, outlet, date_line, byline, section, length, language, url: the fields as printed.
         extra: other labelled fields, kept in ``meta`` (empty values dropped).
+        printed: the fields as printed, by name (:data:`PRINTED_FIELDS`; a missing one is empty).
     """
+    unknown = sorted(set(printed) - set(PRINTED_FIELDS))
+    if unknown:
+        raise TypeError(f"make_article() got unknown printed fields {unknown}")
+    title, outlet, date_line, byline, section, length, language, url = (printed.get(f, "") for f in PRINTED_FIELDS)
     paragraphs = [p.strip() for p in body if p and p.strip()]
     text = joiner.join(paragraphs)
     if not text.strip():

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from annotator.io.sources.dates import is_date_line
-from annotator.io.sources.fields import COPYRIGHT_LINE, Parsed, field_key, make_article
+from annotator.io.sources.fields import COPYRIGHT_LINE, HEAD_LABELS, Parsed, field_key, make_article, picked
 
 SERVICE = "lexis"
 _DOC_LINE = re.compile(r"^\s*(\d+)\s+(?:of|OF)\s+(\d+)\s+DOCUMENTS?\s*$", re.MULTILINE | re.IGNORECASE)
@@ -104,14 +104,5 @@ def _article(chunk: str) -> Parsed:
     if copyright_:
         extra["copyright"] = " ".join(copyright_)
     return make_article(
-        service=SERVICE,
-        body=body,
-        title=" ".join(title_parts),
-        outlet=outlet,
-        date_line=date_line,
-        byline=head.get("byline", ""),
-        section=head.get("section", ""),
-        length=head.get("length", ""),
-        language=fields.get("language", ""),
-        extra=extra,
-    )
+service=SERVICE, body=body, extra=extra, title=" ".join(title_parts), outlet=outlet, date_line=date_line,
+        language=fields.get("language", ""), **picked(head, HEAD_LABELS))

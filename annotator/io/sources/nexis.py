@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from annotator.io.sources.dates import is_date_line
-from annotator.io.sources.fields import COPYRIGHT_LINE, Parsed, Refusal, field_key, make_article
+from annotator.io.sources.fields import COPYRIGHT_LINE, HEAD_LABELS, Parsed, Refusal, field_key, make_article, picked
 
 SERVICE = "nexis"
 _END = re.compile(r"end of document", re.IGNORECASE)
@@ -140,17 +140,7 @@ def split_nexis(lines: list[str], *, joiner: str = "\n\n") -> list[Parsed]:
             extra["copyright"] = copyright_
         out.append(
             make_article(
-                service=SERVICE,
-                body=body,
-                joiner=joiner,
-                title=title,
-                outlet=outlet,
-                date_line=date_line,
-                byline=fields.get("byline", ""),
-                section=fields.get("section", ""),
-                length=fields.get("length", ""),
-                language=footer.get("language", ""),
-                extra=extra,
-            )
+service=SERVICE, body=body, joiner=joiner, extra=extra, title=title, outlet=outlet, date_line=date_line,
+                language=footer.get("language", ""), **picked(fields, HEAD_LABELS))
         )
     return out

@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import re
 
-from annotator.io.sources.fields import Parsed, Refusal, field_key, make_article
+from annotator.io.sources.fields import Parsed, Refusal, field_key, make_article, picked
 
 SERVICE = "proquest"
+#: The printed fields (``make_article``) under their ProQuest labels (title, outlet and date are worked out).
+_PRINTED = {"byline": "author", "section": "section", "language": "language_of_publication", "url": "document_url"}
 _SEPARATOR = re.compile(r"^\s*_{10,}\s*$", re.MULTILINE)
 # The labels ProQuest prints (English interface); "Full text" runs until the next of them.
 _LABELS = (
@@ -103,16 +105,8 @@ def split_proquest(text: str) -> list[Parsed]:
             extra["text_is"] = "abstract"  # the record had no full text: its abstract is all there is
         out.append(
             make_article(
-                service=SERVICE,
-                body=paragraphs,
-                title=title,
-                outlet=outlet,
+service=SERVICE, body=paragraphs, extra=extra, title=title, outlet=outlet,
                 date_line=flat.get("publication_date", "") or flat.get("publication_year", ""),
-                byline=flat.get("author", ""),
-                section=flat.get("section", ""),
-                language=flat.get("language_of_publication", ""),
-                url=flat.get("document_url", ""),
-                extra=extra,
-            )
+                **picked(flat, _PRINTED))
         )
     return out

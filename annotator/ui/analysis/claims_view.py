@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.actor_levels import ActorLevel
 from annotator.core.claim_table import NO_STANCE, ClaimQuery, ClaimRow, ClaimTable
 from annotator.ui.analysis.text import layer_label, plain_tooltip
+from annotator.ui.shared.layouts import fill
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 500
@@ -274,18 +275,13 @@ class ClaimsPanel(QWidget):
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
-        grid.addWidget(QLabel("Layer"), 0, 0)
-        grid.addWidget(self.layer, 0, 1)
-        grid.addWidget(QLabel("Claimant"), 0, 2)
-        grid.addWidget(self.actor, 0, 3)
-        grid.addWidget(QLabel("as"), 0, 4)
-        grid.addWidget(self.level, 0, 5)
-        grid.addWidget(QLabel("Issue"), 1, 0)
-        grid.addWidget(self.issue, 1, 1)
-        grid.addWidget(QLabel("Stance"), 1, 2)
-        grid.addWidget(self.stance, 1, 3)
-        grid.addWidget(QLabel("Form"), 1, 4)
-        grid.addWidget(self.form, 1, 5)
+        # Each filter with its caption before it, three to a row.
+        filters = (("Layer", self.layer), ("Claimant", self.actor), ("as", self.level),
+                   ("Issue", self.issue), ("Stance", self.stance), ("Form", self.form))
+        for n, (caption, widget) in enumerate(filters):
+            row, column = divmod(n, 3)
+            grid.addWidget(QLabel(caption), row, 2 * column)
+            grid.addWidget(widget, row, 2 * column + 1)
         dates = QHBoxLayout()
         dates.addWidget(self.date_from)
         dates.addWidget(self.date_to)
@@ -295,15 +291,8 @@ class ClaimsPanel(QWidget):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         grid.setColumnStretch(5, 1)
-        status = QHBoxLayout()
-        status.addWidget(self.count, 1)
-        status.addWidget(self.behind)
-        status.addWidget(self.clear_behind)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(grid)
-        layout.addLayout(status)
-        layout.addWidget(self.table, 1)
+        status = fill(QHBoxLayout(), (self.count, 1), self.behind, self.clear_behind)
+        fill(QVBoxLayout(self), grid, status, (self.table, 1), margins=(6, 6, 6, 6))
 
     def _actor_edit(self) -> QLineEdit:
         edit = self.actor.lineEdit()

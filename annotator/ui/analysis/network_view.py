@@ -51,6 +51,7 @@ from annotator.networks.options import (
 )
 from annotator.ui.analysis.network_canvas import NetworkCanvas, legend_html
 from annotator.ui.analysis.text import layer_label, plain_tooltip
+from annotator.ui.shared.layouts import fill
 
 #: Loads the statements of (layer, level) and calls back with them.
 StatementLoader = Callable[[str, ActorLevel, Callable[[StatementSet], None]], None]
@@ -171,22 +172,9 @@ class NetworkPanel(QWidget):
                      self.window_size, self.window_unit, self.window_step):
             dates.addWidget(part)
         dates.addStretch(1)
-        slider = QHBoxLayout()
-        slider.addWidget(self.slider, 2)
-        slider.addWidget(self.window_label, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.info, 1)
-        buttons.addWidget(self.reload_button)
-        buttons.addWidget(self.export_file)
-        buttons.addWidget(self.export_picture)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(grid)
-        layout.addLayout(dates)
-        layout.addWidget(self.canvas, 1)
-        layout.addWidget(self.legend)
-        layout.addLayout(slider)
-        layout.addLayout(buttons)
+        slider = fill(QHBoxLayout(), (self.slider, 2), (self.window_label, 1))
+        buttons = fill(QHBoxLayout(), (self.info, 1), self.reload_button, self.export_file, self.export_picture)
+        fill(QVBoxLayout(self), grid, dates, (self.canvas, 1), self.legend, slider, buttons, margins=(6, 6, 6, 6))
 
     # ------------------------------------------------------------------ settings
     def _on_type(self) -> None:

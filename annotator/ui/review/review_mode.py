@@ -55,6 +55,9 @@ class ReviewMode(QObject):
         self._entity_formats: dict[int, QTextCharFormat] = {}
         self._claim_formats: dict[int, QTextCharFormat] = {}
         self.panel.rowSelected.connect(self._on_row_selected)
+        # Review is for reviewers: another annotator, or a changed role, may end it.
+        session.annotatorChanged.connect(self._leave_unless_reviewer)
+        session.rolesChanged.connect(self._leave_unless_reviewer)
         self.workspace.text.itemClicked.connect(self._on_item_clicked)
 
     # ------------------------------------------------------------------ switching
@@ -64,6 +67,10 @@ class ReviewMode(QObject):
 
     def is_reviewer(self) -> bool:
         return self.session.is_reviewer()
+
+    def _leave_unless_reviewer(self) -> None:
+        if self.active and not self.is_reviewer():
+            self.set_active(False)
 
     def set_active(self, on: bool) -> bool:
         """Switch review mode on or off; only a reviewer may switch it on. Returns whether it is on."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import qtawesome as qta
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QTextCharFormat
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -20,10 +19,11 @@ from annotator.core.records import ClaimView, EntityView
 from annotator.ui.review.review_rows import CLAIM, GOLD_ONLY, STATUS_TEXT, ReviewRow
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT
-from annotator.ui.shared.panel_table import TITLE_STYLE, panel_table
+from annotator.ui.shared.icons import static_icon
+from annotator.ui.shared.panel_table import TITLE_STYLE, QuietSelection, panel_table
+from annotator.ui.shared.row_table_model import Index, RowTableModel
 from annotator.ui.workspace.claim_panel import claim_summary
 
-Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
 AGREED_COLOR = QColor("#2e7d32")
@@ -105,8 +105,8 @@ def _gold_text(row: ReviewRow) -> str:
     return ""
 
 
-class ReviewModel(QAbstractTableModel):
-    """The review rows of one article (read-only)."""
+class ReviewModel(RowTableModel):
+    """The review rows of one article (read-only); every new list resets the view (the rows have no ids)."""
 
     HEADERS = ("Item", "Label / kind", "Agreement", "Annotators", "Gold")
 
@@ -115,20 +115,10 @@ class ReviewModel(QAbstractTableModel):
         self._rows: list[ReviewRow] = []
         self._icons: dict[str, QIcon] = {}
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's own default
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-        return self.HEADERS[section] if horizontal and 0 <= section < len(self.HEADERS) else None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row: ReviewRow | None = self.row_at(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -173,7 +163,7 @@ class ReviewModel(QAbstractTableModel):
                 spec = ("fa5s.pen", GOLD_MARK)
             else:
                 spec = STATUS_ICON.get(name, ("fa5.circle", QColor("#999")))
-            icon = self._icons[name] = qta.icon(spec[0], color=spec[1])
+            icon = self._icons[name] = static_icon(spec[0], spec[1])
         return icon
 
     def set_rows(self, rows: Sequence[ReviewRow]) -> None:
@@ -214,15 +204,12 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.keys)
-        self._quiet = False
+        self.quiet = QuietSelection()
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
 
     def set_rows(self, rows: Sequence[ReviewRow], annotators: Sequence[str]) -> None:
-        self._quiet = True
-        try:
+        with self.quiet():
             self.model.set_rows(rows)
-        finally:
-            self._quiet = False
         counts = {status: sum(1 for r in rows if r.status == status) for status in (AGREED, DISPUTED, SINGLE)}
         gold = sum(1 for r in rows if r.in_gold)
         who = ", ".join(annotators) or "no annotator done"
@@ -231,8 +218,7 @@ class ReviewPanel(QWidget):
 
     def select_row(self, row: int | None) -> None:
         """Select (and scroll to) a row without emitting ``rowSelected``."""
-        self._quiet = True
-        try:
+        with self.quiet():
             selection = self.table.selectionModel()
             if row is None or not 0 <= row < self.model.rowCount():
                 selection.clearSelection()
@@ -243,13 +229,11 @@ class ReviewPanel(QWidget):
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
             )
             self.table.scrollTo(index)
-        finally:
-            self._quiet = False
 
     def current_row(self) -> int | None:
         index = self.table.currentIndex()
         return index.row() if index.isValid() else None
 
     def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if not self._quiet and current.isValid():
+        if not self.quiet.on and current.isValid():
             self.rowSelected.emit(current.row())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+
+from annotator.ui.shared.row_table_model import ID_ROLE
 
 TITLE_STYLE = "font-weight: 600; padding: 6px 4px 2px 4px;"
 
@@ -15,6 +18,45 @@ def fitted_width(view: QTableView, header: str, sample: str) -> int:
     cells = view.fontMetrics().horizontalAdvance(sample)
     head = view.horizontalHeader().fontMetrics().horizontalAdvance(header)
     return max(cells, head) + 16 if (header or sample) else 0
+
+
+def quiet_header(header: QHeaderView) -> None:
+    """A column header that is not repainted when the current row moves.
+
+    With whole-row selection every column is always "selected", so highlighting the selected sections (QTableView
+    turns it on) says nothing, but it repaints the header on every change of the selection: each key press that
+    moves to the next item.
+    """
+    header.setHighlightSections(False)
+
+
+class QuietSelection:
+    """Tells the selection changes a panel makes itself (new rows, a row chosen by the workspace) from the
+    analyst's: the panel's ``currentRowChanged`` handler ignores them while :attr:`on`."""
+
+    def __init__(self) -> None:
+        self.on = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        self.on = True
+        try:
+            yield
+        finally:
+            self.on = False
+
+
+def follow_current_row(table: QTableView, quiet: QuietSelection, picked: Callable[[int], None]) -> None:
+    """Call ``picked`` with the id (``ID_ROLE``) of each row the analyst makes current, not while ``quiet``."""
+
+    def changed(current: QModelIndex, _previous: QModelIndex) -> None:
+        if quiet.on or not current.isValid():
+            return
+        row_id = table.model().data(current, ID_ROLE)
+        if row_id is not None:
+            picked(int(row_id))
+
+    table.selectionModel().currentRowChanged.connect(changed)
 
 
 def panel_title(text: str) -> QLabel:
@@ -46,6 +88,7 @@ def panel_table(
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(24)
     header = table.horizontalHeader()
+    quiet_header(header)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for column, sample, extra in columns:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-import qtawesome as qta
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon
 
 from annotator.ui.shared.colors import STATUS_COLORS, STATUS_ICONS
+from annotator.ui.shared.icons import static_icon
 
 Index = QModelIndex | QPersistentModelIndex
+#: The data role under which the panels' and the article list's models give a row's id.
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+R = TypeVar("R")
+
+
+def row_at(rows: Sequence[R], index: Index) -> R | None:
+    """The row an index points at, or None for an invalid index or one past the rows (a stale view)."""
+    if not index.isValid() or not 0 <= index.row() < len(rows):
+        return None
+    return rows[index.row()]
 
 
 class RowTableModel(QAbstractTableModel):
@@ -45,7 +55,7 @@ class RowTableModel(QAbstractTableModel):
         icon = self._status_icons.get(status)
         if icon is None:
             color = STATUS_COLORS.get(status, QColor("#666"))
-            icon = self._status_icons[status] = qta.icon(STATUS_ICONS.get(status, "fa5s.circle"), color=color)
+            icon = self._status_icons[status] = static_icon(STATUS_ICONS.get(status, "fa5s.circle"), color)
         return icon
 
     def row_key(self, row: Any) -> object:
@@ -55,8 +65,14 @@ class RowTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Show ``rows``; the same rows in the same order only emit dataChanged (keeps the selection)."""
         rows = list(rows)
-        if [self.row_key(r) for r in rows] == [self.row_key(r) for r in self._rows]:
-            changed = [i for i, (a, b) in enumerate(zip(self._rows, rows, strict=True)) if a != b]
+        old = self._rows
+        # Only the rows that differ are compared by key (a decision changes one or two of ~300): the rest are the
+        # same objects, or equal, and so have equal keys.
+        same_length = len(rows) == len(old)
+        pairs = enumerate(zip(old, rows, strict=True)) if same_length else iter(())
+        changed = [i for i, (a, b) in pairs if a is not b and a != b]
+        row_key = self.row_key
+        if same_length and all(row_key(old[i]) == row_key(rows[i]) for i in changed):
             self._rows = rows
             if changed:
                 self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), len(self.HEADERS) - 1))
@@ -66,9 +82,7 @@ class RowTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def row_at(self, index: Index) -> Any | None:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        return self._rows[index.row()]
+        return row_at(self._rows, index)
 
     def row_of(self, row_id: int) -> int | None:
         for i, row in enumerate(self._rows):

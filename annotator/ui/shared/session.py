@@ -28,6 +28,7 @@ class Session(QObject):
         progressChanged(int, int): articles done and the total of the annotator's queue.
         articleRequested(object, bool): a part asks for an article to be shown (id or None, reload).
         message(str): a short message for the status bar.
+        rolesChanged(): the annotators' roles were edited (who may review may have changed).
     """
 
     annotatorChanged = Signal(str)
@@ -36,6 +37,7 @@ class Session(QObject):
     progressChanged = Signal(int, int)
     articleRequested = Signal(object, bool)
     message = Signal(str)
+    rolesChanged = Signal()
 
     def __init__(self, repo: Repository, annotator: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +91,10 @@ class Session(QObject):
 
     def request_article(self, article_id: str | None, reload: bool = False) -> None:
         self.articleRequested.emit(article_id, reload)
+
+    def roles_changed(self) -> None:
+        """Say that the annotators' roles were edited (File › Annotators)."""
+        self.rolesChanged.emit()
 
     def say(self, text: str) -> None:
         self.message.emit(text)

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.ui.shared.layouts import fill, ok_cancel
+
 #: Longest accepted name; names end up in exports and file names of other tools.
 MAX_NAME_LENGTH = 64
 
@@ -62,17 +64,8 @@ class AnnotatorDialog(QDialog):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setStyleSheet("color: #a33;")
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.combo)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
+        self.buttons = ok_cancel(self)
+        fill(QVBoxLayout(self), intro, self.combo, self.problem, self.buttons)
         self.setMinimumWidth(420)
 
         self.combo.editTextChanged.connect(self._validate)

@@ -9,6 +9,7 @@ once every few seconds, so that switching windows quickly costs nothing.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
@@ -21,12 +22,17 @@ MIN_INTERVAL = 3.0
 
 
 class FocusRefresh(QObject):
-    """Event filter on the main window: activation re-reads the article list and the progress."""
+    """Event filter on the main window: activation re-reads the article list and the progress.
+
+    Attributes:
+        clock: monotonic seconds (a test puts the window a minute in the background by moving it on).
+    """
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self._last = time.monotonic()
+        self.clock: Callable[[], float] = time.monotonic
+        self._last = self.clock()
         self.refreshes = 0
         window.installEventFilter(self)
 
@@ -37,7 +43,7 @@ class FocusRefresh(QObject):
 
     def refresh(self, force: bool = False) -> bool:
         """Re-read the list and the progress unless that happened moments ago; True if it did."""
-        now = time.monotonic()
+        now = self.clock()
         if not force and now - self._last < MIN_INTERVAL:
             return False
         self._last = now

@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.records import Status
+from annotator.ui.shared.answer_dialog import AnswerDialog
+from annotator.ui.shared.layouts import fill, ok_cancel
 
 #: What the importers read, for the file dialog filter (the importer refuses anything else with a reason).
 IMPORT_FILTER = (
@@ -124,7 +126,7 @@ class ExportOptions:
     statuses: list[str] | None = None
 
 
-class ExportDialog(QDialog):
+class ExportDialog(AnswerDialog):
     """Format, layer, statuses and target file of an export."""
 
     def __init__(
@@ -134,7 +136,6 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export annotations")
         self.setWindowIcon(qta.icon("mdi6.export"))
-        self._finished = False
 
         self.format_combo = QComboBox(self)
         self.format_combo.setObjectName("exportFormat")
@@ -180,17 +181,9 @@ class ExportDialog(QDialog):
         form.addRow("Statuses:", statuses)
         form.addRow("File:", path_row)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        self.buttons = ok_cancel(self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
+        fill(QVBoxLayout(self), form, self.problem, self.buttons)
         self.setMinimumWidth(680)
 
         self.format_combo.currentIndexChanged.connect(self._format_changed)
@@ -272,17 +265,9 @@ class ExportDialog(QDialog):
         if self._problem() is None:
             super().accept()
 
-    def done(self, result: int) -> None:
-        self._finished = True
-        super().done(result)
-
     def options(self) -> ExportOptions | None:
         """The chosen options, or None when cancelled; shows the dialog modally if it was not shown yet."""
-        if not self._finished:
-            self.exec()
-        if self.result() != QDialog.DialogCode.Accepted:
-            return None
-        return self.current_options()
+        return self.current_options() if self.was_accepted() else None
 
 
 class SummaryDialog(QDialog):

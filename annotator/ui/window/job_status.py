@@ -7,6 +7,7 @@ from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QToolButton, QWidget
 
 from annotator.ui.shared import plain_text
+from annotator.ui.shared.layouts import fill
 from annotator.ui.shared.workers import JobRunner
 
 
@@ -40,12 +41,7 @@ class JobStatusWidget(QWidget):
         self.cancel_button.setAccessibleName("Cancel background job")
         self.cancel_button.clicked.connect(self._cancel)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 0, 6, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        layout.addWidget(self.cancel_button)
+        fill(QHBoxLayout(self), self.label, self.bar, self.cancel_button, margins=(6, 0, 6, 0), spacing=6)
 
         runner.started.connect(self._on_started)
         runner.progress.connect(self._on_progress)

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLineEdit,
     QMainWindow,
     QSplitter,
@@ -29,9 +26,8 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
 from annotator.store.repository import Repository
-from annotator.ui.project.codebook_editor import CodebookEditor
 from annotator.ui.project.model_menu import install_model_menu
-from annotator.ui.project.projects import DB_FILTER, NewProjectDialog, project_name
+from annotator.ui.project.projects import project_name
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.services import WorkspaceServices
@@ -44,18 +40,15 @@ from annotator.ui.window.job_actions import JobActions
 from annotator.ui.window.job_status import JobStatusWidget
 from annotator.ui.window.pane_sizes import PaneSizes, share
 from annotator.ui.window.session_keeper import SessionKeeper
+from annotator.ui.window.side_windows import SideWindows
 from annotator.ui.window.status_widgets import SessionStatus
 from annotator.ui.window.window_actions import WindowActions
 from annotator.ui.workspace import shortcut_sheet, shortcuts
 from annotator.ui.workspace.article_list import ArticleListPanel
-from annotator.ui.workspace.article_text import CLAIM, ENTITY
 from annotator.ui.workspace.coding_mode import CodingMode
-from annotator.ui.workspace.edits import Edits
+from annotator.ui.workspace.edits import SELECT_A_CLAIM, Edits
 from annotator.ui.workspace.mode import Mode
-from annotator.ui.workspace.workspace import Workspace, claim_start
-
-if TYPE_CHECKING:
-    from annotator.ui.analysis.analysis_window import AnalysisWindow
+from annotator.ui.workspace.workspace import Workspace
 
 #: A second Escape within this many seconds cancels the background job.
 ESCAPE_AGAIN_SECONDS = 3.0
@@ -97,8 +90,6 @@ class MainWindow(QMainWindow):
         self.keeper = SessionKeeper(repo, self.session, self)
         self._shut_down = False
         self.project = project_name(repo.location)
-        self.recent_projects: list[str] = []
-        self.codebook_editor: CodebookEditor | None = None
         self.setWindowTitle(f"{self.project} — annotator")
         self.resize(1400, 900)
 
@@ -110,7 +101,9 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.coding = CodingMode(self.session, self.workspace, self.edits)
         self.review = ReviewMode(self.session, self.workspace, self)
-        self.analysis: AnalysisWindow | None = None
+        self.side_windows = SideWindows(self, repo, self.session, self.workspace, runner)
+        self.side_windows.projectRequested.connect(self.projectRequested)
+        self.side_windows.rolesChanged.connect(self.session.roles_changed)
         self.right_panels.insertWidget(0, self.review.panel)
         self._saved_layout: tuple[list[int], list[int]] | None = None
         self.jobs = JobActions(self, self, services, runner)
@@ -124,6 +117,7 @@ class MainWindow(QMainWindow):
         self.workspace.changed.connect(self._on_changed)
         self.workspace.elsewhere.connect(self.open_article)
         self.workspace.decisions.crashed.connect(self.show_error)
+        self.articles.model.failed.connect(self.show_error)
         self.workspace.message.connect(self._show_message)
         self.workspace.articleTouched.connect(self.articles.model.schedule_refresh)
         decisions = self.workspace.decisions
@@ -139,6 +133,7 @@ class MainWindow(QMainWindow):
         session.annotatorChanged.connect(self.workspace.switch_annotator)
         session.annotatorChanged.connect(self.annotatorChanged)
         session.modeChanged.connect(self._on_mode)
+        session.rolesChanged.connect(self._on_roles_changed)
         self._on_mode(session.mode)
 
         self.focus_refresh = FocusRefresh(self)  # others' progress (team server) when the window is back in front
@@ -212,8 +207,6 @@ class MainWindow(QMainWindow):
     def _switch_now(self, name: str) -> None:
         self.keeper.record_time()
         self.repo.ensure_annotator(name)
-        if self.review.active and not self.session.is_reviewer(name):
-            self.review.set_active(False)
         self.keeper.restart(name)
         self.session.set_annotator(name)  # the workspace, the article list and the status bar follow
         current = self.current_article_id
@@ -234,10 +227,9 @@ class MainWindow(QMainWindow):
         self.workspace.commit_pending()
         # Every decision asked for is written before the session ends: each is its own transaction.
         self.database.shutdown()
-        if not self.review.active:  # review mode arranges the panes its own way; the coding layout is kept
-            self.pane_sizes.save()
-        else:
-            self.pane_sizes.save(["claims"])
+        # The coding layout is what is remembered: review mode's own arrangement of the panes is undone first.
+        self._restore_coding_layout()
+        self.pane_sizes.save()
         self.keeper.record_time()
         self.keeper.end()
         self.keeper.stop()
@@ -323,16 +315,17 @@ class MainWindow(QMainWindow):
     def _handlers(self) -> dict[str, Callable[[], object]]:
         ws = self.workspace
         edits = self.edits
+        side = self.side_windows
         return {
-            "new_project": self._new_project,
-            "open_project": self._open_project,
-            "codebook": self.edit_codebook,
-            "annotators": self._edit_annotators,
+            "new_project": side.new_project,
+            "open_project": side.open_project,
+            "codebook": side.edit_codebook,
+            "annotators": side.edit_annotators,
             "review_mode": self._toggle_review,
             "review_adopt": self._review_adopt,
-            "agreement": self._show_agreement,
-            "claims_view": lambda: self.show_analysis(0),
-            "network_view": lambda: self.show_analysis(1),
+            "agreement": side.show_agreement,
+            "claims_view": lambda: side.show_analysis(0),
+            "network_view": lambda: side.show_analysis(1),
             "import": self.jobs.import_files,
             "export": self.jobs.export,
             "suggest": self.jobs.suggest,
@@ -381,7 +374,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name = actions.by_name
         self.recent_menu = actions.recent_menu
         self.toolbar = actions.toolbar
-        self._fill_recent_menu()
+        self.side_windows.set_recent_menu(actions.recent_menu)
         self._fill_label_actions()
         for name in ("import", "export", "suggest"):
             self.actions_by_name[name].setEnabled(self.jobs.available)
@@ -412,8 +405,7 @@ class MainWindow(QMainWindow):
     def _on_changed(self, change: Change) -> None:
         """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""
         self.keeper.count_decision()
-        if self.analysis is not None:
-            self.analysis.mark_stale()  # the claims it read may have changed
+        self.side_windows.mark_stale()  # the claims the analysis views read may have changed
         if change.codebook:
             self._codebook_changed()
         if change.status or change.progress:
@@ -469,12 +461,17 @@ class MainWindow(QMainWindow):
             self.splitter.setSizes([listing, text, max(0, total - listing - text)])
             height = sum(self.right_panels.sizes())
             self.right_panels.setSizes([int(height * 0.55), 0, height - int(height * 0.55)])
-        elif self._saved_layout is not None:
+        else:
+            self._restore_coding_layout()
+        self._sync_review_switch()
+
+    def _restore_coding_layout(self) -> None:
+        """Put the panes back as they were before review mode arranged them (nothing to do while coding)."""
+        if self._saved_layout is not None:
             main, right = self._saved_layout
             self.splitter.setSizes(main)
             self.right_panels.setSizes(right)
             self._saved_layout = None
-        self._sync_review_switch()
 
     def _sync_review_switch(self) -> None:
         """Keep the mode switch in step: checked when on, enabled for reviewers; Enter adopts only in review."""
@@ -499,52 +496,10 @@ class MainWindow(QMainWindow):
             return
         self.review.adopt()
 
-    # ------------------------------------------------------------------ projects and the codebook
+    # ------------------------------------------------------------------ the codebook
     def set_recent_projects(self, paths: list[str]) -> None:
         """The projects File › Open recent lists (newest first)."""
-        self.recent_projects = list(paths)
-        self._fill_recent_menu()
-
-    def _fill_recent_menu(self) -> None:
-        menu = self.recent_menu if self.window_actions is not None else None
-        if menu is None:
-            return
-        menu.clear()
-        for n, path in enumerate(self.recent_projects[:9], start=1):
-            action = menu.addAction(f"&{n}  {project_name(path)}  —  {path}")
-            action.triggered.connect(lambda _checked=False, p=path: self.projectRequested.emit(p))
-        menu.setEnabled(bool(self.recent_projects))
-
-    def _new_project(self) -> None:
-        location = self.repo.location
-        folder = "" if "://" in location else str(Path(location).expanduser().parent)
-        dialog = NewProjectDialog(self, folder)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.created.connect(self.projectRequested.emit)
-        dialog.open()
-        self.new_project_dialog = dialog
-
-    def _open_project(self) -> None:
-        location = self.repo.location
-        folder = "" if "://" in location else str(Path(location).expanduser().parent)
-        dialog = QFileDialog(self, "Open project", folder, DB_FILTER)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self.projectRequested.emit)
-        dialog.open()
-
-    def edit_codebook(self) -> CodebookEditor:
-        """Project › Codebook…: the (one) editor of this project's codebook, shown and raised."""
-        if self.codebook_editor is None:
-            decisions = self.workspace.decisions
-            editor = CodebookEditor(self.repo, self.annotator, decisions.decide_and_wait, self,
-                                    undo=decisions.undo_and_wait, redo=decisions.redo_and_wait)
-            editor.openRequested.connect(self._open_coded_row)
-            self.codebook_editor = editor
-        self.codebook_editor.show()
-        self.codebook_editor.raise_()
-        self.codebook_editor.activateWindow()
-        return self.codebook_editor
+        self.side_windows.set_recent_projects(paths)
 
     def _codebook_changed(self) -> None:
         """Show an edited codebook everywhere at once: the article and panels, the label keys, the filter."""
@@ -552,66 +507,12 @@ class MainWindow(QMainWindow):
         self._fill_label_actions()
         self.articles.set_labels(self.workspace.labels)
         self.articles.apply_filter()  # counts and label matches may have moved with a merge
-        if self.codebook_editor is not None:
-            self.codebook_editor.reload()
-        if self.analysis is not None:
-            self.analysis.apply_codebook()  # the claims view's issues, stances, forms; the network's colours
+        self.side_windows.apply_codebook()
 
-    def _open_coded_row(self, article_id: str, table: str, row_id: int) -> None:
-        """"Where used" asked for a row: open its article and make the row current (when it is in this view)."""
-        self.open_article(article_id)
-        kind = ENTITY if table == "entity" else CLAIM
-        rows = self.workspace.entities if kind == ENTITY else self.workspace.claims
-        row = next((r for r in rows if row_id in (r.id, r.derived_from)), None)
-        if row is not None:
-            self.workspace.set_current((kind, row.id))
-        else:
-            self._show_message(f"That {table} is in another layer than {self.annotator}'s; the article is open.")
-
-    def _edit_annotators(self) -> None:
-        from annotator.ui.project.annotators_dialog import AnnotatorsDialog
-
-        AnnotatorsDialog(self.repo, self).exec()
-        if self.review.active and not self.review.is_reviewer():
-            self.review.set_active(False)
+    def _on_roles_changed(self) -> None:
+        """The annotators' roles were edited: the review switch and the review queue follow."""
         self._sync_review_switch()
         self.articles.apply_filter()
-
-    def show_analysis(self, tab: int) -> None:
-        """View › Claims (tab 0) or View › Network (tab 1): the analysis window, created on first use."""
-        from annotator.ui.analysis.analysis_window import AnalysisWindow
-
-        if self.analysis is None:
-            self.analysis = AnalysisWindow(self.repo, self.runner, self)
-            self.analysis.claimActivated.connect(self.open_claim)
-        self.analysis.show_tab(tab)
-
-    def open_claim(self, article_id: str, claim_id: int, start: int) -> None:
-        """Open an article at a claim (from the claims view): the claim itself, or what stands for it in the
-        annotator's working view (their decision on it, or the claim at the same place)."""
-        self.open_article(article_id)
-        # The article opens once the decisions on their way are drawn; the claim is chosen after that.
-        self.workspace.decisions.when_idle(lambda: self._select_claim(article_id, claim_id, start))
-
-    def _select_claim(self, article_id: str, claim_id: int, start: int) -> None:
-        if self.current_article_id != article_id:
-            return
-        claims = self.workspace.claims
-        found = next((c for c in claims if c.id == claim_id), None)
-        found = found or next((c for c in claims if c.derived_from == claim_id), None)
-        found = found or next((c for c in claims if claim_start(c) == start), None)
-        if found is not None:
-            self.workspace.set_current((CLAIM, found.id))
-        self.raise_()
-        self.activateWindow()
-
-    def _show_agreement(self) -> None:
-        from annotator.ui.review.agreement_view import AgreementDialog
-
-        dialog = AgreementDialog(self.repo, self, runner=self.runner)
-        dialog.show()
-        dialog.compute()
-        self.agreement_dialog = dialog
 
     # ------------------------------------------------------------------ small handlers
     def _focus_filter(self) -> None:
@@ -637,7 +538,7 @@ class MainWindow(QMainWindow):
     def _focus_editor(self, name: str) -> None:
         editor = self.workspace.claim_panel.editor
         if editor.claim is None:
-            self._show_message("Select a claim first ([ and ] go through the claims).")
+            self._show_message(SELECT_A_CLAIM)
             return
         widget = getattr(editor, name)
         widget.setFocus()

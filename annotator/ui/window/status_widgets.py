@@ -59,12 +59,12 @@ class SessionStatus(QWidget):
 
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._tick)
+        self._timer.timeout.connect(self.refresh)
         self._timer.start()
 
         self.set_annotator(annotator)
         self.set_progress(0, 0)
-        self._tick()
+        self.refresh()
 
     @property
     def annotator(self) -> str:
@@ -75,7 +75,7 @@ class SessionStatus(QWidget):
         if name != self.annotator_label.text():
             self._started = time.monotonic()
         self.annotator_label.setText(name)
-        self._tick()
+        self.refresh()
 
     def set_progress(self, done: int, total: int) -> None:
         """Show ``done/total`` articles (with the percentage in the tooltip)."""
@@ -90,14 +90,15 @@ class SessionStatus(QWidget):
         contradicted the 60 s stored for it. None (no article open): the session time only.
         """
         self._article_seconds = seconds
-        self._tick()
+        self.refresh()
 
     def elapsed(self) -> float:
         """Seconds since the session (or the last annotator switch) started."""
         return time.monotonic() - self._started
 
     @Slot()
-    def _tick(self) -> None:
+    def refresh(self) -> None:
+        """Show the time now (a timer calls this every second)."""
         session = format_duration(self.elapsed())
         if self._article_seconds is None:
             self.time_label.setText(session)

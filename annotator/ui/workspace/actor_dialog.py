@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -28,6 +27,8 @@ from PySide6.QtWidgets import (
 from annotator.core.codebook import ActorType, Codebook
 from annotator.core.records import ActorView, EntityView
 from annotator.ui.shared import plain_text
+from annotator.ui.shared.answer_dialog import AnswerDialog
+from annotator.ui.shared.layouts import fill, ok_cancel
 
 #: How many matching actors the completer lists.
 MAX_MATCHES = 50
@@ -185,7 +186,7 @@ def _kinds(repo: ActorSource) -> list[str]:
     return list(book.actor_labels()) or list(book.label_names)
 
 
-class ActorLinkDialog(QDialog):
+class ActorLinkDialog(AnswerDialog):
     """Choose the actor of one entity mention: link an existing one, create a new one, or unlink."""
 
     def __init__(self, parent: QWidget | None, repo: ActorSource, entity: EntityView) -> None:
@@ -195,7 +196,6 @@ class ActorLinkDialog(QDialog):
         self.setWindowIcon(qta.icon("mdi6.link-variant"))
         self._entity = entity
         self._choice: ActorChoice | None = None
-        self._finished = False
 
         intro = QLabel(f"Which actor is “{entity.text}” ({entity.label})?", self)
         intro.setObjectName("actorIntro")
@@ -299,18 +299,12 @@ class ActorLinkDialog(QDialog):
             return
         super().accept()
 
-    def done(self, result: int) -> None:
-        self._finished = True
-        super().done(result)
-
     def choice(self) -> ActorChoice | None:
         """The decision, or None when cancelled; shows the dialog modally if it was not shown yet."""
-        if not self._finished:
-            self.exec()
-        return self._choice if self.result() == QDialog.DialogCode.Accepted else None
+        return self._choice if self.was_accepted() else None
 
 
-class MergeActorsDialog(QDialog):
+class MergeActorsDialog(AnswerDialog):
     """Pick two actors: the one to keep and the duplicate merged into it."""
 
     def __init__(self, parent: QWidget | None, repo: ActorSource) -> None:
@@ -318,7 +312,6 @@ class MergeActorsDialog(QDialog):
         self.setObjectName("mergeActorsDialog")
         self.setWindowTitle("Merge actors")
         self.setWindowIcon(qta.icon("mdi6.merge"))
-        self._finished = False
 
         intro = QLabel(
             "Every mention and claim linked to the duplicate moves to the actor you keep; the duplicate's "
@@ -338,20 +331,11 @@ class MergeActorsDialog(QDialog):
         form.addRow("Keep:", self.keep)
         form.addRow("Merge (duplicate):", self.merge)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        self.buttons = ok_cancel(self)
         self.merge_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.merge_button.setText("Merge")
         self.merge_button.setIcon(qta.icon("mdi6.merge"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
+        fill(QVBoxLayout(self), intro, form, self.problem, self.buttons)
         self.setMinimumWidth(560)
 
         self.keep.changed.connect(self._validate)
@@ -378,12 +362,6 @@ class MergeActorsDialog(QDialog):
         if self._pair() is not None:
             super().accept()
 
-    def done(self, result: int) -> None:
-        self._finished = True
-        super().done(result)
-
     def choice(self) -> tuple[int, int] | None:
         """``(keep_id, merge_id)``, or None when cancelled; shows the dialog modally if not shown yet."""
-        if not self._finished:
-            self.exec()
-        return self._pair() if self.result() == QDialog.DialogCode.Accepted else None
+        return self._pair() if self.was_accepted() else None

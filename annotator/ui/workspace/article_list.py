@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 import qtawesome as qta
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,16 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.errors import StorageError
 from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.db_worker import DatabaseWorker
-from annotator.ui.shared.panel_table import fitted_width
+from annotator.ui.shared.icons import static_icon
+from annotator.ui.shared.panel_table import fitted_width, quiet_header
+from annotator.ui.shared.row_table_model import ID_ROLE, Index, row_at
 
 log = logging.getLogger(__name__)
 
-Index = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 MAX_PAGES_TO_FIND = 10
 #: Delay before a decided article's row re-reads its counts (see ArticleListModel.schedule_refresh).
@@ -54,9 +55,13 @@ class ArticleListModel(QAbstractTableModel):
     Args:
         worker: where a decided article's row is re-read (the window's database thread, so the GUI thread never
             waits for that read while a suggestion run writes); None: on the GUI thread.
+
+    Signals:
+        failed(str): a page a view asked for could not be read (a damaged database); the message says why.
     """
 
     HEADERS = ("", "Title", "Date", "Ent / Cl", "Open")
+    failed = Signal(str)
 
     def __init__(
         self, repo: Repository, annotator: str, parent: Any = None, worker: DatabaseWorker | None = None
@@ -87,7 +92,28 @@ class ArticleListModel(QAbstractTableModel):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        """The next page, when a view asks for it (scrolling, a layout pass).
+
+        Qt calls this from inside its own event handling, where an exception would be printed and lost: a
+        damaged database is reported by ``failed`` instead (and the list stops asking for more).
+        """
         if parent.isValid() or self._exhausted:
+            return
+        try:
+            self.fetch_page()
+        except StorageError as exc:
+            self._exhausted = True
+            log.error("reading the article list failed", exc_info=(type(exc), exc, exc.__traceback__))
+            self.failed.emit(f"The article list could not be read: {exc}")
+
+    def fetch_page(self) -> None:
+        """Read the next page now; a damaged database raises (StorageError) to the caller.
+
+        The first page of each listing is read this way, by our own code (the panel's start, :meth:`reload`),
+        never left to Qt's :meth:`fetchMore`: the window's start then fails with the explanation, whatever
+        order its parts are built in.
+        """
+        if self._exhausted:
             return
         page = self._repo.article_summaries(
             annotator=self._annotator, offset=len(self._rows), limit=PAGE, **self._filter
@@ -112,9 +138,9 @@ class ArticleListModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = row_at(self._rows, index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
@@ -164,7 +190,12 @@ class ArticleListModel(QAbstractTableModel):
         self._row_of = {}
         self._exhausted = False
         self.endResetModel()
-        self.fetchMore()
+        self.fetch_page()
+
+    @property
+    def refresh_pending(self) -> bool:
+        """Whether rows of decided articles wait to be re-read (:meth:`schedule_refresh`)."""
+        return self._refresh_timer.isActive()
 
     def schedule_refresh(self, article_id: str) -> None:
         """Refresh an article's row shortly, outside the key press that changed it.
@@ -225,14 +256,14 @@ class ArticleListModel(QAbstractTableModel):
         icon = self._icons.get(status)
         if icon is None:
             name, color, _ = STATUS_STYLE.get(status, ("fa5.circle", "#9e9e9e", status))
-            icon = self._icons[status] = qta.icon(name, color=QColor(color))
+            icon = self._icons[status] = static_icon(name, QColor(color))
         return icon
 
     def _near_duplicate_icon(self) -> QIcon:
         # Marks an article imported with --keep-near-duplicates (or "Keep near-duplicates" in File › Import).
         icon = self._icons.get("near-duplicate")
         if icon is None:
-            icon = self._icons["near-duplicate"] = qta.icon("fa5.clone", color=QColor("#8a5300"))
+            icon = self._icons["near-duplicate"] = static_icon("fa5.clone", QColor("#8a5300"))
         return icon
 
 
@@ -280,6 +311,7 @@ class ArticleListPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
+        quiet_header(header)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(20)
         # Widths from the font in use (the app sets a larger one than Qt's default), so nothing is cut off.
@@ -310,7 +342,7 @@ class ArticleListPanel(QWidget):
         self.filter_label.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.table.clicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)
-        self.model.fetchMore()
+        self.model.fetch_page()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from annotator.core.records import ArticleRecord
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CONTENT_TINT, CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR, Palette
+from annotator.ui.shared.layouts import fill
 from annotator.ui.workspace.article_text import ArticleText
 
 
@@ -38,12 +39,7 @@ class ArticlePane(QWidget):
         header = QWidget(self)
         header.setObjectName("articleHeader")
         header.setStyleSheet("#articleHeader { background: #f6f7f9; border-bottom: 1px solid #dcdfe4; }")
-        header_layout = QVBoxLayout(header)
-        header_layout.setContentsMargins(18, 10, 18, 8)
-        header_layout.setSpacing(3)
-        header_layout.addWidget(self.title)
-        header_layout.addWidget(self.meta)
-        header_layout.addWidget(self.legend)
+        fill(QVBoxLayout(header), self.title, self.meta, self.legend, margins=(18, 10, 18, 8), spacing=3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

@@ -196,6 +196,16 @@ class ArticleText(QTextEdit):
     def text(self) -> str:
         return self._text
 
+    @property
+    def label_palette(self) -> Palette:
+        """The colours the spans are drawn in, by label."""
+        return self._palette
+
+    @property
+    def outline(self) -> tuple[int, int] | None:
+        """The UTF-16 range of the current item (outlined), or None."""
+        return self._outline
+
     def to_qt(self, offset: int) -> int:
         return self._offsets.to_utf16(offset)
 
@@ -268,7 +278,7 @@ class ArticleText(QTextEdit):
         viewport = self.viewport()
         for outline in ranges:
             if outline is not None:
-                for rect in self._range_rects(*outline):
+                for rect in self.range_rects(*outline):
                     viewport.update(rect.adjusted(-4, -4, 4, 4).toAlignedRect())
 
     def _current_range(self) -> tuple[int, int] | None:
@@ -361,7 +371,7 @@ class ArticleText(QTextEdit):
             viewport.update()
             return
         for start, end, _ in changed:
-            for rect in self._range_rects(start, end):
+            for rect in self.range_rects(start, end):
                 viewport.update(rect.adjusted(-3, -3, 3, 3).toAlignedRect())
 
     def drawn_spans(self) -> list[DrawnSpan]:
@@ -392,7 +402,7 @@ class ArticleText(QTextEdit):
             self._pending_scroll = (start_u16, end_u16)
             return
         self._pending_scroll = None
-        rects = self._range_rects(start_u16, end_u16)
+        rects = self.range_rects(start_u16, end_u16)
         if rects:
             top, bottom = rects[0].top(), rects[-1].bottom()
             height = self.viewport().height()
@@ -405,12 +415,12 @@ class ArticleText(QTextEdit):
         cursor.setPosition(start_u16)
         self.setTextCursor(cursor)  # keyboard selection (Shift+arrows) starts at the current item
 
-    def _range_rects(self, start: int, end: int) -> list[QRectF]:
+    def range_rects(self, start: int, end: int) -> list[QRectF]:
         """Viewport rectangles covering ``[start, end)`` (UTF-16), one per visual line."""
         dx, dy = -self.horizontalScrollBar().value(), -self.verticalScrollBar().value()
-        return [box.rect.translated(dx, dy) for box in self._line_boxes(start, end)]
+        return [box.rect.translated(dx, dy) for box in self.line_boxes(start, end)]
 
-    def _line_boxes(self, start: int, end: int) -> list[LineBox]:
+    def line_boxes(self, start: int, end: int) -> list[LineBox]:
         """Where ``[start, end)`` (UTF-16) is, in document coordinates: a box per visual line."""
         return self._geometry.boxes(start, end)
 
@@ -447,7 +457,7 @@ class ArticleText(QTextEdit):
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(QPen(CURRENT_OUTLINE, 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for rect in self._range_rects(*self._outline):
+            for rect in self.range_rects(*self._outline):
                 painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
         painter.end()
 

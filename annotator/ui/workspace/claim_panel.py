@@ -33,11 +33,11 @@ from annotator.core.codebook import Codebook, Variable, VariableType
 from annotator.core.records import ClaimView, RoleView, Status
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
-from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
-from annotator.ui.shared.row_table_model import RowTableModel
+from annotator.ui.shared.layouts import fill
+from annotator.ui.shared.panel_table import QuietSelection, follow_current_row, panel_table, panel_title, select_row
+from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CONTENT_CHARS = 180  # characters of content shown in the editor (three lines at the panel's width)
 
 
@@ -72,9 +72,9 @@ class ClaimModel(RowTableModel):
         return row.derived_from if row.derived_from is not None else row.id
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        claim = self.row_at(index)
+        if claim is None:
             return None
-        claim = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (claim_summary(claim), claim.form, claim.issue or "", stance_sign(claim.stance), None)[column]
@@ -397,19 +397,13 @@ class ClaimPanel(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.splitter)
-        self._quiet = False
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        fill(QVBoxLayout(self), self.splitter, margins=(0, 0, 0, 0), spacing=0)
+        self.quiet = QuietSelection()
+        follow_current_row(self.table, self.quiet, self.claimSelected.emit)
 
     def set_claims(self, claims: Sequence[ClaimView]) -> None:
-        self._quiet = True
-        try:
+        with self.quiet():
             self.model.set_rows(claims)
-        finally:
-            self._quiet = False
         open_count = sum(1 for c in claims if c.status == Status.SUGGESTED)
         noun = "claim" if len(claims) == 1 else "claims"
         self.title.setText(f"Claims  ·  {len(claims)} {noun}, {open_count} to decide")
@@ -420,25 +414,13 @@ class ClaimPanel(QWidget):
         if row is None and self.table.selectionModel().hasSelection():
             # The claim in the editor is gone (an undo removed it): no row may stay highlighted while the editor
             # says "No claim selected" (issue 15, point 25).
-            self._quiet = True
-            try:
+            with self.quiet():
                 select_row(self.table, None)
-            finally:
-                self._quiet = False
 
     def select_claim(self, claim_id: int | None) -> None:
         """Select a row and load the editor without emitting ``claimSelected``."""
         row = self.model.row_of(claim_id) if claim_id is not None else None
-        self._quiet = True
-        try:
+        with self.quiet():
             select_row(self.table, row)
             self.editor.set_claim(self.model.rows()[row] if row is not None else None)
-        finally:
-            self._quiet = False
 
-    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._quiet or not current.isValid():
-            return
-        claim_id = self.model.data(current, ID_ROLE)
-        if claim_id is not None:
-            self.claimSelected.emit(int(claim_id))

@@ -21,6 +21,9 @@ from annotator.ui.workspace import actor_dialog, operations
 from annotator.ui.workspace.article_text import CLAIM, ENTITY
 from annotator.ui.workspace.workspace import Workspace, describe_attribute
 
+#: What a claim key says when no claim is current.
+SELECT_A_CLAIM = "Select a claim first ([ and ] go through the claims)."
+
 
 class Edits:
     """The decisions of the keys on one workspace (accept, reject, relabel, new entity or claim, roles...)."""
@@ -115,12 +118,18 @@ class Edits:
         self._decide(text, operations.add_entity, ws.article.id, span, label,
                      on_done=lambda _change: ws.text.clear_selection())
 
+    def _entity_or_say(self, hint: str) -> EntityView | None:
+        """The current entity; without one, ``hint`` tells the analyst what to do first."""
+        entity = self.ws.current_entity()
+        if entity is None:
+            self.ws.message.emit(hint)
+        return entity
+
     def resize(self, how: str) -> None:
         """Extend or shrink the current entity by one token (``how``: a :class:`Tokens` method name)."""
         ws = self.ws
-        entity = ws.current_entity()
+        entity = self._entity_or_say("Select an entity first.")
         if entity is None:
-            ws.message.emit("Select an entity first.")
             return
         start, end = getattr(ws.text.tokens, how)(entity.start, entity.end)
         if (start, end) == (entity.start, entity.end):
@@ -137,9 +146,8 @@ class Edits:
     def link_actor(self, parent: QWidget) -> None:
         """Open the actor dialog for the current mention and link (or create and link, or unlink)."""
         ws = self.ws
-        entity = ws.current_entity()
+        entity = self._entity_or_say("Select an entity to link to an actor.")
         if entity is None:
-            ws.message.emit("Select an entity to link to an actor.")
             return
         dialog = actor_dialog.ActorLinkDialog(parent, ws.repo, entity)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -256,7 +264,7 @@ class Edits:
     def set_stance(self, value: int) -> None:
         claim = self.ws.current_claim()
         if claim is None:
-            self.ws.message.emit("Select a claim first ([ and ] go through the claims).")
+            self.ws.message.emit(SELECT_A_CLAIM)
             return
         if claim.stance != value:
             self.set_claim_attribute(claim.id, "stance", value)

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from annotator.core.records import EntityView, Status
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT, Palette
-from annotator.ui.shared.panel_table import panel_table, panel_title, select_row
-from annotator.ui.shared.row_table_model import RowTableModel
+from annotator.ui.shared.layouts import fill
+from annotator.ui.shared.panel_table import QuietSelection, follow_current_row, panel_table, panel_title, select_row
+from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class EntityModel(RowTableModel):
@@ -40,9 +40,9 @@ class EntityModel(RowTableModel):
 
     # ------------------------------------------------------------------ Qt model API
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        entity = self.row_at(index)
+        if entity is None:
             return None
-        entity = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (entity.text, entity.label, entity.actor_name or "", str(entity.status))[column]
@@ -99,35 +99,19 @@ class EntityPanel(QWidget):
         label = max(palette.labels, key=len, default="PERSON")[:10]
         columns = ((1, label, 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table)
-        self._quiet = False
-        self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
+        fill(QVBoxLayout(self), self.title, self.table, margins=(0, 0, 0, 0), spacing=0)
+        self.quiet = QuietSelection()
+        follow_current_row(self.table, self.quiet, self.entitySelected.emit)
 
     def set_entities(self, entities: Sequence[EntityView]) -> None:
-        self._quiet = True
-        try:
+        with self.quiet():
             self.model.set_rows(entities)
-        finally:
-            self._quiet = False
         open_count = sum(1 for e in entities if e.status == Status.SUGGESTED)
         self.title.setText(f"Entities  ·  {len(entities)} mentions, {open_count} to decide")
 
     def select_entity(self, entity_id: int | None) -> None:
         """Select (and scroll to) a row without emitting ``entitySelected``."""
         row = self.model.row_of(entity_id) if entity_id is not None else None
-        self._quiet = True
-        try:
+        with self.quiet():
             select_row(self.table, row)
-        finally:
-            self._quiet = False
 
-    def _on_current_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._quiet or not current.isValid():
-            return
-        entity_id = self.model.data(current, ID_ROLE)
-        if entity_id is not None:
-            self.entitySelected.emit(int(entity_id))

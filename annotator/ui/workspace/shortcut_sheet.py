@@ -101,6 +101,10 @@ class ShortcutSheet(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         self.tree.setColumnWidth(0, widest + self.tree.indentation() + KEY_GAP)
 
+    def key_items(self) -> list[QTreeWidgetItem]:
+        """The rows of the sheet (a key and what it does), group by group."""
+        return [item for _group, items in self._groups.values() for item in items]
+
     def visible_rows(self) -> list[tuple[str, str, str]]:
         """The rows the filter currently shows, as ``(group, key, description)``."""
         return [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,10 +17,16 @@ from annotator.store import open_repository
 from tests.fixtures.coded_claims import write_jsonl
 from tests.gui.helpers import settle, show_window
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 ISSUES = ("territorial dispute/sovereignty", "peace treaty", "sanctions")
 
 
-def _code_seeds(repo: Any) -> int:
+def _code_seeds(repo: Repository) -> int:
     """Alice codes a claim for each "Abe …" / "Putin …" sentence of the seeds: actor, issue and stance."""
     repo.ensure_annotator("alice")
     abe = repo.add_actor("Shinzo Abe", "PERSON", "alice").created_actor_id
@@ -38,7 +44,7 @@ def _code_seeds(repo: Any) -> int:
 
 
 @pytest.fixture
-def seeded_window(qtbot: Any, tmp_path: Path) -> Any:
+def seeded_window(qtbot: QtBot, tmp_path: Path) -> Any:
     from annotator.ui.window.main_window import MainWindow
 
     seeds = seeds_dir()
@@ -54,15 +60,15 @@ def seeded_window(qtbot: Any, tmp_path: Path) -> Any:
     repo.close()
 
 
-def _open(qtbot: Any, window: Any, key: str) -> Any:
+def _open(qtbot: QtBot, window: MainWindow, key: str) -> Any:
     window.activateWindow()
     qtbot.keyClick(window.workspace.text, key, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: window.analysis is not None and window.analysis.isVisible())
-    return window.analysis
+    qtbot.waitUntil(lambda: window.side_windows.analysis is not None and window.side_windows.analysis.isVisible())
+    return window.side_windows.analysis
 
 
 def test_network_view_opens_on_the_seeds_and_a_click_lists_a_nodes_claims(
-    qtbot: Any, seeded_window: Any, tmp_path: Path
+    qtbot: QtBot, seeded_window: Any, tmp_path: Path
 ) -> None:
     analysis = _open(qtbot, seeded_window, "N")
     panel = analysis.network
@@ -92,7 +98,7 @@ def test_network_view_opens_on_the_seeds_and_a_click_lists_a_nodes_claims(
     assert claims.model.rowCount() > expected
 
 
-def test_edge_click_time_slider_and_pictures(qtbot: Any, seeded_window: Any, tmp_path: Path) -> None:
+def test_edge_click_time_slider_and_pictures(qtbot: QtBot, seeded_window: Any, tmp_path: Path) -> None:
     analysis = _open(qtbot, seeded_window, "N")
     panel = analysis.network
     panel.select_layer("alice")
@@ -127,7 +133,7 @@ def test_edge_click_time_slider_and_pictures(qtbot: Any, seeded_window: Any, tmp
 
 
 @pytest.fixture
-def coded_window(qtbot: Any, tmp_path: Path) -> Any:
+def coded_window(qtbot: QtBot, tmp_path: Path) -> Any:
     from annotator.ui.window.main_window import MainWindow
 
     repo = open_repository(str(tmp_path / "coded.db"))
@@ -141,7 +147,7 @@ def coded_window(qtbot: Any, tmp_path: Path) -> Any:
 
 
 def test_claims_view_filters_sorts_and_enter_opens_the_article_at_the_claim(
-    qtbot: Any, coded_window: Any, tmp_path: Path
+    qtbot: QtBot, coded_window: Any, tmp_path: Path
 ) -> None:
     analysis = _open(qtbot, coded_window, "L")
     claims = analysis.claims
@@ -195,12 +201,12 @@ def test_claims_view_filters_sorts_and_enter_opens_the_article_at_the_claim(
     settle(qtbot, coded_window)  # the decision runs on the database thread
     assert coded_window.repo.claim(row.id).stance == 1
     assert "F5" in analysis.statusBar().currentMessage()
-    coded_window.show_analysis(0)
+    coded_window.side_windows.show_analysis(0)
     qtbot.waitUntil(lambda: any(model.row_at(i).id == row.id and model.row_at(i).stance == 1
                                 for i in range(model.rowCount())))
 
 
-def test_large_page_is_fetched_lazily(qtbot: Any) -> None:
+def test_large_page_is_fetched_lazily(qtbot: QtBot) -> None:
     from annotator.core.actor_levels import ActorHierarchy
     from annotator.core.claim_table import ClaimRow, ClaimTable
     from annotator.ui.analysis.claims_view import PAGE, ClaimsModel
@@ -218,7 +224,7 @@ def test_large_page_is_fetched_lazily(qtbot: Any) -> None:
     assert model.rowCount() == len(rows)
 
 
-def test_a_large_network_draws_its_most_connected_part(qtbot: Any) -> None:
+def test_a_large_network_draws_its_most_connected_part(qtbot: QtBot) -> None:
     import random
     from datetime import date
 
@@ -245,7 +251,7 @@ def test_a_large_network_draws_its_most_connected_part(qtbot: Any) -> None:
     assert "most connected" in panel.info.text()
 
 
-def test_custom_variables_are_columns_of_the_claims_view(qtbot: Any, coded_window: Any) -> None:
+def test_custom_variables_are_columns_of_the_claims_view(qtbot: QtBot, coded_window: Any) -> None:
     repo = coded_window.repo
     from annotator.jobs.analysis import load_claim_rows
 
@@ -264,7 +270,7 @@ def test_custom_variables_are_columns_of_the_claims_view(qtbot: Any, coded_windo
     assert sorted(values.values()) == ["", "", "", "", "", "high"]
 
 
-def test_the_claims_view_follows_a_codebook_change_at_once(qtbot: Any, coded_window: Any) -> None:
+def test_the_claims_view_follows_a_codebook_change_at_once(qtbot: QtBot, coded_window: Any) -> None:
     from PySide6.QtWidgets import QApplication
 
     from annotator.core.codebook import Section
@@ -280,7 +286,7 @@ def test_the_claims_view_follows_a_codebook_change_at_once(qtbot: Any, coded_win
     qtbot.waitUntil(lambda: QApplication.activeWindow() is coded_window)
     qtbot.keyClick(coded_window.workspace.text, Qt.Key.Key_B,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    editor = coded_window.codebook_editor
+    editor = coded_window.side_windows.codebook_editor
     editor.show_section(Section.ISSUE)
     page = editor.page()
     (item,) = page.tree.findItems("sanctions", Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)

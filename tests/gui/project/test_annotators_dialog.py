@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+
 TEXT = "Abe said Japan wants the four islands back, and Putin said Russia would not give them up."
 
-def test_annotators_dialog_sets_roles_and_overlap(qtbot: Any, repo: Any) -> None:
+def test_annotators_dialog_sets_roles_and_overlap(qtbot: QtBot, repo: Repository) -> None:
     from annotator.ui.project.annotators_dialog import AnnotatorsDialog
 
     repo.ensure_annotator("alice")
@@ -32,7 +37,7 @@ def test_annotators_dialog_sets_roles_and_overlap(qtbot: Any, repo: Any) -> None
     assert len(repo.annotators()) == 2
 
 
-def test_tab_leaves_the_table_for_every_field(qtbot: Any, repo: Any) -> None:
+def test_tab_leaves_the_table_for_every_field(qtbot: QtBot, repo: Repository) -> None:
     """Issue 15, point 22: Tab cycled inside the table, so name, role and overlap could not be reached."""
     from PySide6.QtWidgets import QApplication
 

@@ -4,7 +4,7 @@ in the open article, the panels, the label keys and the filter; Ctrl+Z in the wi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -13,21 +13,27 @@ from annotator.core.codebook import ActorType, Section, VariableType
 from annotator.ui.project.codebook_editor import CodebookEditor
 from tests.gui.helpers import press, settle, show_window
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
 
 
-def open_editor(qtbot: Any, window: Any) -> CodebookEditor:
+def open_editor(qtbot: QtBot, window: MainWindow) -> CodebookEditor:
     press(qtbot, window, Qt.Key.Key_B, CTRL | SHIFT)  # Project › Codebook…
-    editor = window.codebook_editor
+    editor = window.side_windows.codebook_editor
     assert isinstance(editor, CodebookEditor) and editor.isVisible()
     editor.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
     return editor
 
 
-def select_code(qtbot: Any, editor: CodebookEditor, name: str) -> None:
+def select_code(qtbot: QtBot, editor: CodebookEditor, name: str) -> None:
     """Walk the list with the arrow keys until ``name`` is current (as an analyst would)."""
     tree = editor.page().tree
     tree.setFocus()
@@ -39,14 +45,14 @@ def select_code(qtbot: Any, editor: CodebookEditor, name: str) -> None:
     raise AssertionError(f"{name} not in the list")
 
 
-def type_into(qtbot: Any, widget: Any, text: str) -> None:
+def type_into(qtbot: QtBot, widget: Any, text: str) -> None:
     widget.setFocus()
     widget.selectAll()
     qtbot.keyClicks(widget, text)
     qtbot.keyClick(widget, Qt.Key.Key_Return)
 
 
-def test_rename_a_label_by_keys_shows_in_the_open_article(qtbot: Any, window: Any, repo: Any) -> None:
+def test_rename_a_label_by_keys_shows_in_the_open_article(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     editor = open_editor(qtbot, window)
     assert editor.page().section == Section.LABEL
     select_code(qtbot, editor, "PERSON")
@@ -80,7 +86,7 @@ def test_rename_a_label_by_keys_shows_in_the_open_article(qtbot: Any, window: An
     assert repo.labels()[0] == "SPEAKER" and editor.page().tree.topLevelItem(0).text(0) == "SPEAKER"
 
 
-def test_add_recolour_describe_and_reorder_by_keys(qtbot: Any, window: Any, repo: Any) -> None:
+def test_add_recolour_describe_and_reorder_by_keys(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     editor = open_editor(qtbot, window)
     page = editor.page()
     page.tree.setFocus()
@@ -102,7 +108,7 @@ def test_add_recolour_describe_and_reorder_by_keys(qtbot: Any, window: Any, repo
     assert window.workspace.palette.style("PARTY").color.name() == "#123456"
 
 
-def test_delete_of_a_label_in_use_asks_where_its_rows_go(qtbot: Any, window: Any, repo: Any) -> None:
+def test_delete_of_a_label_in_use_asks_where_its_rows_go(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     editor = open_editor(qtbot, window)
     page = editor.page()
     select_code(qtbot, editor, "GPE")
@@ -120,7 +126,9 @@ def test_delete_of_a_label_in_use_asks_where_its_rows_go(qtbot: Any, window: Any
     assert "LAW" not in repo.labels() and not page.question.isVisible()
 
 
-def test_merge_and_where_used_open_the_row(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_merge_and_where_used_open_the_row(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     window.open_article(articles["markup"])
     editor = open_editor(qtbot, window)
     page = editor.page()
@@ -140,7 +148,7 @@ def test_merge_and_where_used_open_the_row(qtbot: Any, window: Any, repo: Any, a
     assert next(e for e in window.workspace.entities if e.id == current[1]).text == "G7"
 
 
-def test_issue_keywords_and_a_sub_issue(qtbot: Any, window: Any, repo: Any) -> None:
+def test_issue_keywords_and_a_sub_issue(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     editor = open_editor(qtbot, window)
     qtbot.keyClick(editor.page().tree, Qt.Key.Key_Tab, CTRL)  # next section ...
     while editor.page().section != Section.ISSUE:
@@ -157,7 +165,7 @@ def test_issue_keywords_and_a_sub_issue(qtbot: Any, window: Any, repo: Any) -> N
     assert "peace treaty/negotiations" in window.workspace.claim_panel.editor.codes
 
 
-def test_a_claim_variable_is_coded_in_the_claim_editor(qtbot: Any, window: Any, repo: Any) -> None:
+def test_a_claim_variable_is_coded_in_the_claim_editor(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     workspace = window.workspace
     press(qtbot, window, Qt.Key.Key_BracketRight)  # the first claim
     claim = workspace.current_claim()
@@ -179,7 +187,7 @@ def test_a_claim_variable_is_coded_in_the_claim_editor(qtbot: Any, window: Any, 
     assert list(workspace.claim_panel.editor.variable_widgets) == ["confidence"]
 
 
-def test_the_editor_looks_right(qtbot: Any, window: Any, tmp_path: Path) -> None:
+def test_the_editor_looks_right(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     editor = open_editor(qtbot, window)
     editor.show_section(Section.ISSUE)
     editor.resize(820, 680)
@@ -189,7 +197,7 @@ def test_the_editor_looks_right(qtbot: Any, window: Any, tmp_path: Path) -> None
     show_window(qtbot, window)
 
 
-def test_import_and_export_a_codebook_file(qtbot: Any, window: Any, repo: Any, tmp_path: Path) -> None:
+def test_import_and_export_a_codebook_file(qtbot: QtBot, window: MainWindow, repo: Repository, tmp_path: Path) -> None:
     import json
 
     from annotator.io.codebook_file import read_codebook
@@ -211,7 +219,7 @@ def test_import_and_export_a_codebook_file(qtbot: Any, window: Any, repo: Any, t
     assert editor.page().tree.topLevelItem(editor.page().tree.topLevelItemCount() - 1).text(0) == "PARTY"
 
 
-def test_codes_an_import_adds_show_after_the_job(qtbot: Any, window: Any, repo: Any) -> None:
+def test_codes_an_import_adds_show_after_the_job(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     from annotator.core.records import ArticleIn, EntityIn
 
     repo.add_article(ArticleIn(text="Maria Schmidt spoke.", entities=[EntityIn(0, 13, "SPEAKER")]))
@@ -219,12 +227,12 @@ def test_codes_an_import_adds_show_after_the_job(qtbot: Any, window: Any, repo: 
     assert "SPEAKER" in window.workspace.labels and window.articles.filter_label.findData("SPEAKER") > 0
 
 
-def click(qtbot: Any, widget: Any) -> None:
+def click(qtbot: QtBot, widget: Any) -> None:
     assert widget.isVisible() and widget.isEnabled(), widget.objectName()
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def click_code(qtbot: Any, editor: CodebookEditor, name: str) -> None:
+def click_code(qtbot: QtBot, editor: CodebookEditor, name: str) -> None:
     """Click the row of ``name`` in the current section's list, as an analyst picks a code with the mouse."""
     tree = editor.page().tree
     (item,) = tree.findItems(name, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive)
@@ -233,7 +241,7 @@ def click_code(qtbot: Any, editor: CodebookEditor, name: str) -> None:
     assert editor.page().current_name() == name
 
 
-def test_add_describe_merge_and_where_used_by_clicks(qtbot: Any, window: Any, repo: Any) -> None:
+def test_add_describe_merge_and_where_used_by_clicks(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     editor = open_editor(qtbot, window)
     editor.show_section(Section.FORM)
     page = editor.page()
@@ -261,7 +269,7 @@ def test_add_describe_merge_and_where_used_by_clicks(qtbot: Any, window: Any, re
     assert {c.form for c in window.workspace.claims if c.form} <= {"appeal"}
 
 
-def test_where_used_lists_a_page_at_a_time(qtbot: Any, window: Any, repo: Any) -> None:
+def test_where_used_lists_a_page_at_a_time(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     from annotator.core.records import ArticleIn, EntityIn
     from annotator.ui.project.codebook_where_used import PAGE
 
@@ -284,7 +292,7 @@ def test_where_used_lists_a_page_at_a_time(qtbot: Any, window: Any, repo: Any) -
     assert any("Many dates — mention “w249”" in t for t in texts)
 
 
-def test_the_editor_fits_small_and_large_windows(qtbot: Any, window: Any, tmp_path: Path) -> None:
+def test_the_editor_fits_small_and_large_windows(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     editor = open_editor(qtbot, window)
     for section in (Section.LABEL, Section.ISSUE, Section.VARIABLE):
         editor.show_section(section)
@@ -320,7 +328,7 @@ def test_the_editor_fits_small_and_large_windows(qtbot: Any, window: Any, tmp_pa
 
 
 def test_an_annotator_on_a_team_server_sees_the_codebook_read_only(
-    qtbot: Any, postgres: Any, pg_database: Any, monkeypatch: Any
+    qtbot: QtBot, postgres: Any, pg_database: Any, monkeypatch: Any
 ) -> None:
     from annotator.store import open_repository
     from annotator.store.team import TeamServer
@@ -355,7 +363,7 @@ def test_an_annotator_on_a_team_server_sees_the_codebook_read_only(
         bob.close()
 
 
-def test_recolouring_an_actor_label_and_a_bad_colour(qtbot: Any, window: Any, repo: Any) -> None:
+def test_recolouring_an_actor_label_and_a_bad_colour(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     # PERSON names actors: its actor kind survives the edit (Qt hands the kind back as a plain string).
     editor = open_editor(qtbot, window)
     page = editor.page()

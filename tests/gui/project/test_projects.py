@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -20,6 +20,11 @@ from annotator.ui.window import shell
 from tests.gui import shell_fixtures as fx
 from tests.gui.helpers import show_window
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.ui.shared.workers import JobRunner
+
 runner = fx.runner
 shell_repo = fx.shell_repo
 user_settings_dir = fx.user_settings_dir
@@ -27,7 +32,7 @@ user_settings_dir = fx.user_settings_dir
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
-def _controller(qtbot: Any, repo: Repository, job_runner: Any) -> tuple[shell.GuiController, list[Repository]]:
+def _controller(qtbot: QtBot, repo: Repository, job_runner: Any) -> tuple[shell.GuiController, list[Repository]]:
     opened: list[Repository] = []
 
     def open_project(location: str) -> tuple[Repository, WorkspaceServices]:
@@ -48,14 +53,14 @@ def test_project_names() -> None:
 
 
 def test_new_project_by_keys_opens_it_and_recent_projects_go_back(
-    qtbot: Any, shell_repo: Repository, runner: Any, user_settings_dir: Path, tmp_path: Path
+    qtbot: QtBot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path, tmp_path: Path
 ) -> None:
     shell_repo.add_article(ArticleIn(text="One article of the first project.", title="First"))
     controller, _opened = _controller(qtbot, shell_repo, runner)
     window = controller.window
     assert window.project == "shell" and "shell" in window.windowTitle()
     qtbot.keyClick(window.workspace.text, Qt.Key.Key_N, CTRL_ALT)  # File › New project…
-    dialog = window.new_project_dialog
+    dialog = window.side_windows.new_project_dialog
     assert isinstance(dialog, NewProjectDialog) and dialog.isVisible()
     target = tmp_path / "climate.db"
     dialog.path.setFocus()
@@ -80,7 +85,7 @@ def test_new_project_by_keys_opens_it_and_recent_projects_go_back(
 
 
 def test_a_new_project_with_an_invalid_codebook_file_is_refused_in_the_dialog(
-    qtbot: Any, tmp_path: Path
+    qtbot: QtBot, tmp_path: Path
 ) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"format": "annotator-codebook", "version": 1, "labels": [{"name": "X", "color": "1"}]}),
@@ -109,7 +114,7 @@ def test_a_new_project_with_an_invalid_codebook_file_is_refused_in_the_dialog(
 
 
 def test_opening_a_broken_project_keeps_the_open_one(
-    qtbot: Any, shell_repo: Repository, runner: Any, user_settings_dir: Path, tmp_path: Path
+    qtbot: QtBot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path, tmp_path: Path
 ) -> None:
     controller, _opened = _controller(qtbot, shell_repo, runner)
     window = controller.window

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,6 +13,12 @@ from annotator.core.errors import CancelledError
 from annotator.core.trained_models import TrainedModel
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
 from annotator.jobs.training import TrainResult
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
 
 REPORT = {
     "current_name": "the base pipeline with the rules",
@@ -27,7 +33,7 @@ REPORT = {
 
 
 def _slow_job(calls: list[dict[str, Any]]) -> Any:
-    def job(repo: Any, *, progress: ProgressCallback, cancel: CancelFlag, **options: Any) -> TrainResult:
+    def job(repo: Repository, *, progress: ProgressCallback, cancel: CancelFlag, **options: Any) -> TrainResult:
         calls.append(options)
         for step in range(1, 2000):
             if cancel.cancelled:
@@ -39,14 +45,16 @@ def _slow_job(calls: list[dict[str, Any]]) -> Any:
     return job
 
 
-def _quick_job(repo: Any, *, progress: ProgressCallback, cancel: CancelFlag, **options: Any) -> TrainResult:
+def _quick_job(repo: Repository, *, progress: ProgressCallback, cancel: CancelFlag, **options: Any) -> TrainResult:
     progress(Progress(500, 1000, "measuring"))
     model = TrainedModel("m1", "/tmp/m1", "2026-12-01T10:00:00", "base", "spacy:en_m1@1.0.0", active=True)
     return TrainResult(model=model, report=REPORT, activated=True, reason="m1 is better: it is now the active model",
                        seconds=12.0)
 
 
-def test_training_runs_in_the_background_with_progress_and_cancel(qtbot: Any, repo: Any, articles: Any) -> None:
+def test_training_runs_in_the_background_with_progress_and_cancel(
+    qtbot: QtBot, repo: Repository, articles: Any
+) -> None:
     from annotator.ui.project.train_dialog import TrainDialog
 
     calls: list[dict[str, Any]] = []
@@ -66,7 +74,7 @@ def test_training_runs_in_the_background_with_progress_and_cancel(qtbot: Any, re
     dialog.close()
 
 
-def test_finished_training_shows_the_report_table_and_chart(qtbot: Any, repo: Any, articles: Any,
+def test_finished_training_shows_the_report_table_and_chart(qtbot: QtBot, repo: Repository, articles: Any,
                                                             tmp_path: Path) -> None:
     from annotator.ui.project.train_dialog import TrainDialog
 
@@ -87,7 +95,7 @@ def test_finished_training_shows_the_report_table_and_chart(qtbot: Any, repo: An
     assert dialog.grab().save(str(path))
 
 
-def test_nothing_to_tick_is_explained(qtbot: Any, repo: Any, articles: Any) -> None:
+def test_nothing_to_tick_is_explained(qtbot: QtBot, repo: Repository, articles: Any) -> None:
     from annotator.ui.project.train_dialog import TrainDialog
 
     dialog = TrainDialog(repo, job=_quick_job)
@@ -98,7 +106,7 @@ def test_nothing_to_tick_is_explained(qtbot: Any, repo: Any, articles: Any) -> N
 
 
 @pytest.mark.slow
-def test_cancelling_a_real_run_saves_nothing(qtbot: Any, repo: Any, articles: Any) -> None:
+def test_cancelling_a_real_run_saves_nothing(qtbot: QtBot, repo: Repository, articles: Any) -> None:
     from annotator.ui.project.train_dialog import TrainDialog
     from tests.fixtures.training_project import build_training_project
 
@@ -116,7 +124,7 @@ def test_cancelling_a_real_run_saves_nothing(qtbot: Any, repo: Any, articles: An
     assert repo.models() == []
 
 
-def test_model_menu_opens_the_dialog(qtbot: Any, window: Any) -> None:
+def test_model_menu_opens_the_dialog(qtbot: QtBot, window: MainWindow) -> None:
     action = window.actions_by_name["train_model"]
     action.trigger()
     assert window.train_dialog.isVisible()

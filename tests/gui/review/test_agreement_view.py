@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from annotator.core.records import ArticleIn, ArticleStatus, Span
 from annotator.jobs.progress import no_progress
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 TEXT = "Abe said Japan wants the four islands back, and Putin said Russia would not give them up."
 
 @pytest.fixture
-def coded(repo: Any) -> str:
+def coded(repo: Repository) -> str:
     """The hand-computed fixture of the agreement CLI test: entity F1 0.4, claim F1 1.0, κ kind 0, κ form 1."""
     repo.ensure_annotator("alice")
     repo.ensure_annotator("bob")
@@ -30,7 +36,7 @@ def coded(repo: Any) -> str:
 def _cells(dialog: Any, row: int) -> list[str]:
     return [dialog.table.item(row, c).text() for c in range(dialog.table.columnCount())]
 
-def test_agreement_view_figures(qtbot: Any, repo: Any, coded: str) -> None:
+def test_agreement_view_figures(qtbot: QtBot, repo: Repository, coded: str) -> None:
     from annotator.ui.review.agreement_view import AgreementDialog
 
     dialog = AgreementDialog(repo)
@@ -44,7 +50,7 @@ def test_agreement_view_figures(qtbot: Any, repo: Any, coded: str) -> None:
     assert not dialog.bars.grab().isNull()  # paints without error
 
 
-def test_agreement_view_runs_through_the_runner(qtbot: Any, repo: Any, coded: str) -> None:
+def test_agreement_view_runs_through_the_runner(qtbot: QtBot, repo: Repository, coded: str) -> None:
     from annotator.ui.review.agreement_view import AgreementDialog
 
     class Runner:
@@ -67,7 +73,7 @@ def test_agreement_view_runs_through_the_runner(qtbot: Any, repo: Any, coded: st
     assert _cells(dialog, 0)[2] == "0.40"
 
 
-def test_agreement_view_without_pairs(qtbot: Any, repo: Any) -> None:
+def test_agreement_view_without_pairs(qtbot: QtBot, repo: Repository) -> None:
     from annotator.ui.review.agreement_view import AgreementDialog
 
     dialog = AgreementDialog(repo)
@@ -77,11 +83,11 @@ def test_agreement_view_without_pairs(qtbot: Any, repo: Any) -> None:
     assert "nothing to compare" in dialog.status.text()
 
 
-def test_agreement_from_the_view_menu(qtbot: Any, window: Any) -> None:
+def test_agreement_from_the_view_menu(qtbot: QtBot, window: MainWindow) -> None:
     action = window.actions_by_name["agreement"]
     assert action.shortcut().toString() == "Ctrl+Shift+G"
     action.trigger()
-    dialog = window.agreement_dialog
+    dialog = window.side_windows.agreement_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and dialog.report is not None  # no runner in this window: computed at once
     dialog.close()

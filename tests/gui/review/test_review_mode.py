@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -18,12 +18,18 @@ from tests.gui.conftest import TEXT_1
 from tests.gui.helpers import find, press, show_window
 from tests.gui.review_fixtures import REVIEWER, click_row, code_seeds, review_row
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def review_window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Iterator[Any]:
+def review_window(qtbot: QtBot, repo: Repository, articles: dict[str, str]) -> Iterator[Any]:
     """The main window of reviewer rita, on the seeds coded by alice and bob."""
     from annotator.ui.window.main_window import MainWindow
 
@@ -35,7 +41,7 @@ def review_window(qtbot: Any, repo: Any, articles: dict[str, str]) -> Iterator[A
     win.close()
 
 
-def _format_at(window: Any, offset: int) -> QTextCharFormat:
+def _format_at(window: MainWindow, offset: int) -> QTextCharFormat:
     """The merged format the text draws at a code-point offset (later spans win, as they are painted)."""
     text = window.workspace.text
     position = text.to_qt(offset)
@@ -46,11 +52,11 @@ def _format_at(window: Any, offset: int) -> QTextCharFormat:
     return merged
 
 
-def _gold(repo: Any, article_id: str) -> set[tuple[int, int, str, str]]:
+def _gold(repo: Repository, article_id: str) -> set[tuple[int, int, str, str]]:
     return {(e.start, e.end, e.label, str(e.status)) for e in repo.entities_for(article_id, layer="gold")}
 
 
-def test_review_mode_is_for_reviewers(qtbot: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_review_mode_is_for_reviewers(qtbot: QtBot, repo: Repository, articles: dict[str, str]) -> None:
     from annotator.ui.window.main_window import MainWindow
 
     code_seeds(repo, articles)
@@ -67,7 +73,7 @@ def test_review_mode_is_for_reviewers(qtbot: Any, repo: Any, articles: dict[str,
     win.close()
 
 
-def test_review_drawing_and_queue(qtbot: Any, review_window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_review_drawing_and_queue(qtbot: QtBot, review_window: Any, repo: Repository, articles: dict[str, str]) -> None:
     win = review_window
     press(qtbot, win, Qt.Key.Key_R, CTRL)
     assert win.review.active and win.actions_by_name["review_mode"].isChecked()
@@ -98,7 +104,7 @@ def test_review_drawing_and_queue(qtbot: Any, review_window: Any, repo: Any, art
 
 
 def test_review_by_keys_then_gold_export(
-    qtbot: Any, review_window: Any, repo: Any, articles: dict[str, str], tmp_path: Path
+    qtbot: QtBot, review_window: Any, repo: Repository, articles: dict[str, str], tmp_path: Path
 ) -> None:
     win = review_window
     abe = articles["abe"]
@@ -170,7 +176,7 @@ def test_review_model(qtmodeltester: Any, review_window: Any) -> None:
 
 
 def test_enter_in_a_text_box_is_not_an_adoption(
-    qtbot: Any, review_window: Any, repo: Any, articles: dict[str, str]
+    qtbot: QtBot, review_window: Any, repo: Repository, articles: dict[str, str]
 ) -> None:
     win = review_window
     win.review.set_active(True)

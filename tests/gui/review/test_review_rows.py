@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.core.agreement import AGREED, DISPUTED, SINGLE
 from annotator.ui.review.review_rows import GOLD_ONLY, agreed_items, review_rows
 from tests.gui.review_fixtures import REVIEWER, code_seeds
 
+if TYPE_CHECKING:
+    from annotator.store.repository import Repository
 
-def _rows(repo: Any, article_id: str) -> list[Any]:
+
+def _rows(repo: Repository, article_id: str) -> list[Any]:
     return review_rows(repo.review_layers(article_id), repo.entities_for(article_id, layer="gold"),
                        repo.claims_for(article_id, layer="gold"))
 
@@ -20,7 +23,7 @@ def _entity_row(rows: list[Any], text: str, label: str) -> Any:
     return row
 
 
-def test_rows_before_review(repo: Any, articles: dict[str, str]) -> None:
+def test_rows_before_review(repo: Repository, articles: dict[str, str]) -> None:
     code_seeds(repo, articles)
     rows = _rows(repo, articles["abe"])
     assert _entity_row(rows, "Shinzo Abe", "PERSON").status == AGREED
@@ -34,7 +37,7 @@ def test_rows_before_review(repo: Any, articles: dict[str, str]) -> None:
     }
 
 
-def test_edited_gold_is_decided_and_not_readopted(repo: Any, articles: dict[str, str]) -> None:
+def test_edited_gold_is_decided_and_not_readopted(repo: Repository, articles: dict[str, str]) -> None:
     code_seeds(repo, articles)
     abe = articles["abe"]
     rows = _rows(repo, abe)

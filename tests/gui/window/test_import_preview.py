@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -17,6 +17,11 @@ from annotator.ui.window.import_preview_dialog import STATUS_COLOURS, ImportPrev
 from bench import exports as ex
 from tests.gui.conftest import ANNOTATOR
 from tests.gui.helpers import press, show_window
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
 
 
 def exports(folder: Path) -> list[str]:
@@ -31,7 +36,7 @@ def exports(folder: Path) -> list[str]:
     return [str(folder)]
 
 
-def test_preview_dialog_shows_every_row_and_returns_the_choice(qtbot: Any, tmp_path: Path) -> None:
+def test_preview_dialog_shows_every_row_and_returns_the_choice(qtbot: QtBot, tmp_path: Path) -> None:
     preview = preview_paths(exports(tmp_path / "in"))
     dialog = ImportPreviewDialog(None, preview, 0.9)
     qtbot.addWidget(dialog)
@@ -53,7 +58,7 @@ def test_preview_dialog_shows_every_row_and_returns_the_choice(qtbot: Any, tmp_p
     assert choice is not None and (choice.threshold, choice.keep_near_duplicates, choice.again) == (0.8, True, False)
 
 
-def test_cancelled_preview_dialog_chooses_nothing(qtbot: Any, tmp_path: Path) -> None:
+def test_cancelled_preview_dialog_chooses_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = ImportPreviewDialog(None, preview_paths(exports(tmp_path / "in")), None)
     qtbot.addWidget(dialog)
     assert not dialog.threshold.isEnabled()
@@ -62,7 +67,7 @@ def test_cancelled_preview_dialog_chooses_nothing(qtbot: Any, tmp_path: Path) ->
 
 
 @pytest.fixture
-def window(qtbot: Any, repo: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[Any]]]:
+def window(qtbot: QtBot, repo: Repository, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[Any]]]:
     from annotator.ui.window import import_export_dialogs
     from annotator.ui.window.main_window import MainWindow
 
@@ -79,7 +84,7 @@ def window(qtbot: Any, repo: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
 
 
 def test_file_import_previews_then_imports_what_the_user_confirms(
-    qtbot: Any, window: Any, repo: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: Any, repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from annotator.ui.window import import_export_dialogs
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -17,6 +17,11 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from annotator.core.records import ArticleIn, ArticleStatus, ArticleSuggestions, ClaimSuggestion, EntitySuggestion, Span
 from tests.gui.helpers import find, show_window
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
 
 IMG = '<img src="/etc/hostname">'
 TITLE = f"DU PONT CO <DD> LAUNCHES {IMG} <b>NEW</b>"
@@ -41,7 +46,7 @@ def label_shows(label: QLabel, expected: str) -> None:
 
 
 @pytest.fixture
-def hostile(repo: Any) -> str:
+def hostile(repo: Repository) -> str:
     article_id = repo.add_article(
         ArticleIn(text=TEXT, title=TITLE, source=f"<u>Wire</u>{IMG}", file="<script>x</script>.txt", date="1987-03-03")
     ).article_id
@@ -56,7 +61,7 @@ def hostile(repo: Any) -> str:
 
 
 @pytest.fixture
-def hostile_window(qtbot: Any, repo: Any, hostile: str) -> Iterator[Any]:
+def hostile_window(qtbot: QtBot, repo: Repository, hostile: str) -> Iterator[Any]:
     from annotator.ui.window.main_window import MainWindow
 
     window = MainWindow(repo, "alice")
@@ -84,7 +89,7 @@ def test_entity_origin_tooltip(hostile_window: Any) -> None:
     assert tips and all(ORIGIN in tip for tip in tips)
 
 
-def test_claim_panel_and_editor(qtbot: Any, hostile_window: Any) -> None:
+def test_claim_panel_and_editor(qtbot: QtBot, hostile_window: Any) -> None:
     panel = hostile_window.workspace.claim_panel
     model = panel.model
     tip = shown(model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole))
@@ -96,7 +101,7 @@ def test_claim_panel_and_editor(qtbot: Any, hostile_window: Any) -> None:
     assert f"<b>bold</b> {IMG} prices & <DD> rose" in shown(editor.content.toolTip())
 
 
-def test_review_table(qtbot: Any, repo: Any, hostile: str) -> None:
+def test_review_table(qtbot: QtBot, repo: Repository, hostile: str) -> None:
     from annotator.ui.window.main_window import MainWindow
 
     repo.ensure_annotator("alice")
@@ -123,7 +128,7 @@ def test_review_table(qtbot: Any, repo: Any, hostile: str) -> None:
     window.close()
 
 
-def test_job_failed_message_box(qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_job_failed_message_box(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from annotator.store import open_repository
     from annotator.ui.shared.services import build_services
     from annotator.ui.shared.workers import JobRunner
@@ -135,7 +140,6 @@ def test_job_failed_message_box(qtbot: Any, tmp_path: Path, monkeypatch: pytest.
     try:
         controller = shell.GuiController(repo, "alice", build_services(repo, None), runner, shell.user_settings())
         qtbot.addWidget(controller.window)
-        controller._job_title = f"Importing {IMG}"
 
         def broken(progress: object, cancel: object) -> object:
             raise ValueError(f"file {TITLE} could not be read")

@@ -142,6 +142,20 @@ def test_run_gui_explains_damaged_pages_and_a_missing_table(
     assert "Traceback" not in shown[0]
 
 
+def test_run_gui_lets_the_window_thread_take_the_interpreter_within_a_millisecond(
+    qtbot, tmp_path: Path, monkeypatch, user_settings_dir: Path
+) -> None:
+    """Point 4 of issue 14: a suggestion run is a Python thread of the window's process; with Python's default
+    switch interval (5 ms) every Python call of a key press could wait that long for the interpreter lock."""
+    intervals: list[float] = []
+    monkeypatch.setattr(app_entry.sys, "setswitchinterval", intervals.append)
+    monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
+    monkeypatch.setattr(app_module.QMessageBox, "exec", lambda box: 0)
+    assert app_entry.run_gui(db=str(tmp_path), annotator="alice") == 1  # a folder: refused after the set-up
+    assert intervals == [app_entry.SWITCH_INTERVAL_SECONDS]
+    assert app_entry.SWITCH_INTERVAL_SECONDS <= 0.001
+
+
 # ------------------------------------------------------------------------------------------- first start
 def test_first_start_imports_the_seeds_and_suggests(
     qtbot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path

@@ -3,9 +3,10 @@ others' work shows up when the window comes back to the front."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import QEvent
@@ -17,6 +18,9 @@ from annotator.store.team import TeamServer
 from tests.gui.conftest import seed
 from tests.gui.helpers import press, show_window
 from tests.postgres_server import LocalPostgres
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ def alice_on_server(
     admin.close()
 
 
-def test_the_app_codes_on_a_team_server_as_the_login(qtbot: Any, alice_on_server: Any) -> None:
+def test_the_app_codes_on_a_team_server_as_the_login(qtbot: QtBot, alice_on_server: Any) -> None:
     from annotator.ui.window import shell
     from annotator.ui.window.main_window import MainWindow
 
@@ -58,11 +62,11 @@ def test_the_app_codes_on_a_team_server_as_the_login(qtbot: Any, alice_on_server
     assert admin.entities_for(ids["abe"], layer="alice")[0].status == "accepted"
     shell.remember_annotator(alice, shell.user_settings(), "alice")  # must not try to write the setting
     assert alice.get_setting(shell.LAST_ANNOTATOR) is None
-    qtbot.waitUntil(lambda: not win.articles.model._refresh_timer.isActive())  # the list's row refresh ran
+    qtbot.waitUntil(lambda: not win.articles.model.refresh_pending)  # the list's row refresh ran
     win.close()
 
 
-def test_others_progress_appears_when_the_window_is_activated(qtbot: Any, tmp_path: Path) -> None:
+def test_others_progress_appears_when_the_window_is_activated(qtbot: QtBot, tmp_path: Path) -> None:
     from annotator.ui.window.main_window import MainWindow
 
     location = str(tmp_path / "shared.db")
@@ -78,7 +82,8 @@ def test_others_progress_appears_when_the_window_is_activated(qtbot: Any, tmp_pa
         theirs.ensure_annotator("bob")
         theirs.set_article_status(ids["lavrov"], "bob", ArticleStatus.DONE)
         assert win.articles.model.rowCount() == rows
-        win.focus_refresh._last -= 60  # as if the window had been in the background for a minute
+        later = time.monotonic() + 60  # as if the window had been in the background for a minute
+        win.focus_refresh.clock = lambda: later
         QApplication.sendEvent(win, QEvent(QEvent.Type.WindowActivate))
         assert win.focus_refresh.refreshes == 1
         assert win.articles.model.rowCount() == rows + 1

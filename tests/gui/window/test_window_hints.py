@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
 from tests.gui.helpers import drag_select, find, press
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def message(window: Any) -> str:
+def message(window: MainWindow) -> str:
     return str(window.statusBar().currentMessage())
 
 
-def test_ctrl_r_as_a_non_reviewer_explains(qtbot: Any, window: Any) -> None:
+def test_ctrl_r_as_a_non_reviewer_explains(qtbot: QtBot, window: MainWindow) -> None:
     press(qtbot, window, Qt.Key.Key_R, CTRL)
     assert "reviewer" in message(window) and "Annotators" in message(window)
     assert not window.review.active and not window.actions_by_name["review_mode"].isChecked()
 
 
-def test_ctrl_enter_with_undecided_suggestions_says_so(qtbot: Any, window: Any, articles: dict[str, str]) -> None:
+def test_ctrl_enter_with_undecided_suggestions_says_so(
+    qtbot: QtBot, window: MainWindow, articles: dict[str, str]
+) -> None:
     undecided = sum(1 for e in window.workspace.entities if e.status == "suggested")
     undecided += sum(1 for c in window.workspace.claims if c.status == "suggested")
     assert undecided == 6
@@ -31,7 +39,7 @@ def test_ctrl_enter_with_undecided_suggestions_says_so(qtbot: Any, window: Any, 
     assert "marked done with 6 suggestions undecided" in message(window)
 
 
-def test_undo_and_redo_say_what_they_did(qtbot: Any, window: Any) -> None:
+def test_undo_and_redo_say_what_they_did(qtbot: QtBot, window: MainWindow) -> None:
     press(qtbot, window, "n")
     press(qtbot, window, "a")
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
@@ -41,7 +49,9 @@ def test_undo_and_redo_say_what_they_did(qtbot: Any, window: Any) -> None:
     assert message(window).startswith("Redone: ")
 
 
-def test_after_undoing_a_claim_no_row_stays_highlighted_and_the_editor_is_blank(qtbot: Any, window: Any) -> None:
+def test_after_undoing_a_claim_no_row_stays_highlighted_and_the_editor_is_blank(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     panel = window.workspace.claim_panel
     text = window.workspace.text.text
     drag_select(qtbot, window, *find(text, "the Kuril islands belong to Russia"))
@@ -59,12 +69,12 @@ def test_after_undoing_a_claim_no_row_stays_highlighted_and_the_editor_is_blank(
 # --------------------------------------------------------------------------- point 28: wording
 
 
-def test_claims_header_names_its_noun(window: Any) -> None:
+def test_claims_header_names_its_noun(window: MainWindow) -> None:
     title = window.workspace.claim_panel.title.text()
     assert "1 claim, 1 to decide" in title
 
 
-def test_stance_is_said_by_its_name(qtbot: Any, window: Any) -> None:
+def test_stance_is_said_by_its_name(qtbot: QtBot, window: MainWindow) -> None:
     window.workspace.set_current(("claim", window.workspace.claims[0].id))
     press(qtbot, window, "=")
     assert "Claim stance: for (+1)" in message(window)
@@ -72,7 +82,7 @@ def test_stance_is_said_by_its_name(qtbot: Any, window: Any) -> None:
     assert "Claim stance: against (-1)" in message(window)
 
 
-def test_shortcut_sheet_keys_do_not_run_into_their_descriptions(qtbot: Any) -> None:
+def test_shortcut_sheet_keys_do_not_run_into_their_descriptions(qtbot: QtBot) -> None:
     from PySide6.QtGui import QFontMetrics
 
     from annotator.ui.workspace import shortcuts
@@ -81,12 +91,14 @@ def test_shortcut_sheet_keys_do_not_run_into_their_descriptions(qtbot: Any) -> N
     sheet = ShortcutSheet(None, shortcuts.sheet_rows())
     qtbot.addWidget(sheet)
     sheet.show()
-    item = next(i for _g, (_p, items) in sheet._groups.items() for i in items if "Ctrl+Y" in i.text(0))
+    item = next(i for i in sheet.key_items() if "Ctrl+Y" in i.text(0))
     needed = QFontMetrics(item.font(0)).horizontalAdvance(item.text(0)) + sheet.tree.indentation()
     assert sheet.tree.columnWidth(0) >= needed + 12
 
 
-def test_the_clock_shows_the_time_stored_for_the_article(qtbot: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_the_clock_shows_the_time_stored_for_the_article(
+    qtbot: QtBot, repo: Repository, articles: dict[str, str]
+) -> None:
     from annotator.ui.window.main_window import MainWindow
     from tests.gui.helpers import show_window
 
@@ -97,7 +109,7 @@ def test_the_clock_shows_the_time_stored_for_the_article(qtbot: Any, repo: Any, 
     show_window(qtbot, window)
     window.open_article(articles["lavrov"])
     status = window.session_status
-    status._tick()
+    status.refresh()
     assert status.time_label.text() in ("1:00", "1:01", "1:02")  # not 0:00: 60 s were stored
     assert "on this article" in status.time_label.toolTip() and "5 minutes" in status.time_label.toolTip()
     window.close()

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from annotator.core.records import ArticleIn, ArticleSuggestions, EntitySuggestion
 from tests.gui.helpers import add_article_with_mentions
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 PARAGRAPH = "Lavrov said the talks on the islands went on for many hours in Tokyo and ended without a deal.\n\n"
 
 
-def _long_article(repo: Any, title: str, first_entity_late: bool) -> str:
+def _long_article(repo: Repository, title: str, first_entity_late: bool) -> str:
     text = f"3/22/2017\n\n{title}\n\n" + PARAGRAPH * 80
     article_id = repo.add_article(ArticleIn(text=text, title=title)).article_id
     start = text.rindex("Tokyo") if first_entity_late else text.index("Lavrov")
@@ -21,7 +27,7 @@ def _long_article(repo: Any, title: str, first_entity_late: bool) -> str:
     return article_id
 
 
-def test_a_new_article_starts_at_its_top(qtbot: Any, window: Any, repo: Any) -> None:
+def test_a_new_article_starts_at_its_top(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     first = _long_article(repo, "First long report", first_entity_late=False)
     second = _long_article(repo, "Second long report", first_entity_late=False)
     text = window.workspace.text
@@ -33,16 +39,16 @@ def test_a_new_article_starts_at_its_top(qtbot: Any, window: Any, repo: Any) -> 
     assert bar.value() == 0  # the date and title lines are visible, not the previous article's position
 
 
-def test_an_item_far_down_is_scrolled_into_view(qtbot: Any, window: Any, repo: Any) -> None:
+def test_an_item_far_down_is_scrolled_into_view(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
     late = _long_article(repo, "Late entity", first_entity_late=True)
     window.open_article(late)
     text = window.workspace.text
-    rects = text._range_rects(*text._outline)
+    rects = text.range_rects(*text.outline)
     assert rects and rects[0].top() >= 0 and rects[-1].bottom() <= text.viewport().height()
 
 
 def test_items_below_the_fold_land_a_third_down_so_the_next_ones_need_no_scroll(
-    qtbot: Any, window: Any, repo: Any
+    qtbot: QtBot, window: MainWindow, repo: Repository
 ) -> None:
     # Each further item on screen must not scroll again: scrolling repaints the whole text on every key press.
     article_id, starts = add_article_with_mentions(repo, "3/22/2017\n\nMany names\n\n" + PARAGRAPH * 80, "Many names")
@@ -56,7 +62,7 @@ def test_items_below_the_fold_land_a_third_down_so_the_next_ones_need_no_scroll(
     for _ in range(len(starts) - 1):
         before = len(scrolls)
         window.workspace.next_suggestion()
-        rects = view._range_rects(*view._outline)
+        rects = view.range_rects(*view.outline)
         assert rects[0].top() >= 0 and rects[-1].bottom() <= height
         if len(scrolls) > before:
             landed.append(rects[0].top())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -18,11 +18,17 @@ from annotator.ui.window import error_log
 from tests.gui.conftest import ORIGIN
 from tests.gui.helpers import entity_by_text, own_entities, press, settle
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def type_key(
-    qtbot: Any, window: Any, key: str | Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+    qtbot: QtBot, window: MainWindow, key: str | Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
 ) -> None:
     """One key press without waiting for what it decides (an analyst typing faster than the database)."""
     window.workspace.text.setFocus()
@@ -30,7 +36,7 @@ def type_key(
 
 
 def test_a_key_press_while_another_writer_holds_the_lock_leaves_the_window_responsive(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
 ) -> None:
     # What a suggestion run's thread does for a moment per article: hold SQLite's write lock.
     writer = sqlite3.connect(repo.location, timeout=5)
@@ -57,14 +63,14 @@ def test_a_key_press_while_another_writer_holds_the_lock_leaves_the_window_respo
 
 
 @pytest.fixture
-def job_runner(qtbot: Any) -> Iterator[JobRunner]:
+def job_runner(qtbot: QtBot) -> Iterator[JobRunner]:
     runner = JobRunner()
     yield runner
     assert runner.shutdown(10_000)
 
 
 def test_keys_typed_during_a_suggestion_job_keep_their_order_and_undo(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str], job_runner: JobRunner
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str], job_runner: JobRunner
 ) -> None:
     ids = [repo.add_article(ArticleIn(text=f"Lavrov met Kono in Moscow, day {i}.")).article_id for i in range(150)]
 
@@ -103,7 +109,7 @@ def log_file(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_an_unexpected_error_is_logged_and_stays_until_dismissed(
-    qtbot: Any, window: Any, repo: Any, monkeypatch: pytest.MonkeyPatch, log_file: Path
+    qtbot: QtBot, window: MainWindow, repo: Repository, monkeypatch: pytest.MonkeyPatch, log_file: Path
 ) -> None:
     def broken(entity_id: int, annotator: str) -> Any:
         raise RuntimeError("disk on fire")
@@ -122,7 +128,7 @@ def test_an_unexpected_error_is_logged_and_stays_until_dismissed(
 
 
 def test_a_refusal_stays_a_status_bar_message(
-    qtbot: Any, window: Any, repo: Any, monkeypatch: pytest.MonkeyPatch, log_file: Path
+    qtbot: QtBot, window: MainWindow, repo: Repository, monkeypatch: pytest.MonkeyPatch, log_file: Path
 ) -> None:
     def refused(entity_id: int, annotator: str) -> Any:
         raise ValidationError("that mention was deleted by another instance")
@@ -138,7 +144,7 @@ def test_a_refusal_stays_a_status_bar_message(
 
 
 def test_a_suggestion_decided_while_the_database_is_held_is_drawn_at_once_then_answered(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
 ) -> None:
     """Drawn ahead: the key press shows the decision and the next suggestion in the same frame, before the
     database has it; its answer (the annotator's row) then takes the guess's place without moving the analyst."""
@@ -172,7 +178,7 @@ def test_a_suggestion_decided_while_the_database_is_held_is_drawn_at_once_then_a
 
 
 def test_a_key_on_a_row_still_drawn_ahead_waits_for_its_answer(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
 ) -> None:
     workspace = window.workspace
     writer = sqlite3.connect(repo.location, timeout=5)

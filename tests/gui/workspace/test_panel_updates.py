@@ -6,16 +6,22 @@ miss its latency target.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
 from tests.gui.helpers import add_article_with_mentions, press
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 SENTENCE = "Lavrov met Tillerson in Bonn and spoke of Syria. "
 
 
-def test_a_claim_decision_updates_its_row_without_resetting_the_table(qtbot: Any, window: Any) -> None:
+def test_a_claim_decision_updates_its_row_without_resetting_the_table(qtbot: QtBot, window: MainWindow) -> None:
     workspace = window.workspace
     claim = workspace.claims[0]
     workspace.set_current(("claim", claim.id))
@@ -32,7 +38,7 @@ def test_a_claim_decision_updates_its_row_without_resetting_the_table(qtbot: Any
 
 
 def test_the_entity_table_scrolls_a_third_down_then_not_again_for_the_next_rows(
-    qtbot: Any, window: Any, repo: Any
+    qtbot: QtBot, window: MainWindow, repo: Repository
 ) -> None:
     article_id, starts = add_article_with_mentions(repo, SENTENCE * 60, "Many mentions")
     window.open_article(article_id)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 
 from annotator.core.records import Span, Status
 from tests.gui.helpers import drag_select, find, own_claims, press, settle
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -17,7 +23,9 @@ def _roles(claim: Any) -> tuple[str | None, str | None, str | None]:
     return tuple(role.text if role is not None else None for role in (claim.source, claim.cue, claim.content))  # type: ignore[return-value]
 
 
-def test_new_claim_with_its_three_roles_undo_redo(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_new_claim_with_its_three_roles_undo_redo(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     article = articles["abe"]
     text = window.workspace.text.text
     content = find(text, "the Kuril islands belong to Russia")
@@ -56,7 +64,9 @@ def test_new_claim_with_its_three_roles_undo_redo(qtbot: Any, window: Any, repo:
     assert [c.id for c in claims] == [claim_id]
 
 
-def test_role_without_a_claim_starts_one(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_role_without_a_claim_starts_one(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     window.workspace.claim_panel.select_claim(None)
     window.workspace.set_current(None)
     text = window.workspace.text.text
@@ -66,7 +76,7 @@ def test_role_without_a_claim_starts_one(qtbot: Any, window: Any, repo: Any, art
 
 
 def test_accept_a_claim_suggestion_and_set_attributes(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
 ) -> None:
     article = articles["abe"]
     press(qtbot, window, "]")  # the first claim
@@ -124,13 +134,17 @@ def test_accept_a_claim_suggestion_and_set_attributes(
     assert editor.note.text() == ""
 
 
-def test_reject_a_claim_suggestion(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_reject_a_claim_suggestion(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     press(qtbot, window, "]")
     press(qtbot, window, "x")
     assert [c.status for c in own_claims(repo, articles["abe"])] == [Status.REJECTED]
 
 
-def test_discontinuous_content_and_delete_claim(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_discontinuous_content_and_delete_claim(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     article = articles["abe"]
     text = window.workspace.text.text
     drag_select(qtbot, window, *find(text, "Japan wants"))
@@ -147,7 +161,7 @@ def test_discontinuous_content_and_delete_claim(qtbot: Any, window: Any, repo: A
 
 
 def test_source_on_a_linked_mention_sets_the_claimant(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
 ) -> None:
     article = articles["abe"]
     abe_actor = repo.add_actor("Shinzo Abe", "PERSON", "alice").created_actor_id
@@ -167,7 +181,7 @@ def test_source_on_a_linked_mention_sets_the_claimant(
 
 
 def test_a_note_being_typed_is_saved_when_moving_on(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
 ) -> None:
     press(qtbot, window, "]")
     press(qtbot, window, "o")  # focus the note
@@ -180,7 +194,7 @@ def test_a_note_being_typed_is_saved_when_moving_on(
 
 
 def test_a_group_word_before_the_source_modifies_it_by_the_codebooks_actor_type(
-    qtbot: Any, window: Any, repo: Any
+    qtbot: QtBot, window: MainWindow, repo: Repository
 ) -> None:
     """"Japanese officials": a mention of a *group* label (the codebook's actor type, whatever the label is
     called) names the claimant only when it is the selection's last word."""

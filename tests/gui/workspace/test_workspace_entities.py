@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
@@ -17,12 +17,18 @@ from tests.gui.helpers import (
     working_entities,
 )
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 ALT = Qt.KeyboardModifier.AltModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def test_window_opens_with_spans_drawn(window: Any, articles: dict[str, str]) -> None:
+def test_window_opens_with_spans_drawn(window: MainWindow, articles: dict[str, str]) -> None:
     workspace = window.workspace
     assert window.current_article_id == articles["abe"]
     assert workspace.entity_panel.model.rowCount() == 5
@@ -35,7 +41,7 @@ def test_window_opens_with_spans_drawn(window: Any, articles: dict[str, str]) ->
     assert window.articles.model.rowCount() == 3
 
 
-def test_accept_with_key(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_accept_with_key(qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]) -> None:
     suggestion = entity_by_text(working_entities(repo, articles["abe"]), "Shinzo Abe")
     assert window.workspace.current == ("entity", suggestion.id)
     press(qtbot, window, "a")
@@ -48,14 +54,16 @@ def test_accept_with_key(qtbot: Any, window: Any, repo: Any, articles: dict[str,
     assert window.workspace.current == ("entity", putin.id)
 
 
-def test_reject_with_key(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_reject_with_key(qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]) -> None:
     make_current(window, "Sochi")
     press(qtbot, window, "x")
     own = own_entities(repo, articles["abe"])
     assert [(e.text, e.status) for e in own] == [("Sochi", Status.REJECTED)]
 
 
-def test_relabel_wrong_suggestion_with_digit(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_relabel_wrong_suggestion_with_digit(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     labels = repo.labels()
     make_current(window, "JST")  # spaCy calls the time zone a PERSON
     press(qtbot, window, str(labels.index("MISC") + 1))
@@ -66,7 +74,7 @@ def test_relabel_wrong_suggestion_with_digit(qtbot: Any, window: Any, repo: Any,
     assert current is not None and current.label == "MISC" and current.status == Status.CORRECTED
 
 
-def test_undo_and_redo_accept(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_undo_and_redo_accept(qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]) -> None:
     article = articles["abe"]
     press(qtbot, window, "a")
     assert [e.status for e in own_entities(repo, article)] == [Status.ACCEPTED]
@@ -81,7 +89,9 @@ def test_undo_and_redo_accept(qtbot: Any, window: Any, repo: Any, articles: dict
     assert entity_by_text(window.workspace.entities, "Shinzo Abe").status == Status.ACCEPTED
 
 
-def test_new_entity_from_a_sloppy_selection(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_new_entity_from_a_sloppy_selection(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     text = window.workspace.text.text
     start, end = find(text, "Kuril islands")
     drag_select(qtbot, window, start + 2, end - 3)  # "ril isla": snapped to whole words
@@ -94,7 +104,9 @@ def test_new_entity_from_a_sloppy_selection(qtbot: Any, window: Any, repo: Any, 
     assert window.workspace.current == ("entity", own[0].id)
 
 
-def test_new_entity_with_e_uses_last_label(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_new_entity_with_e_uses_last_label(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     text = window.workspace.text.text
     start, end = find(text, "Japan", 1)  # the word, not "Japanese"
     drag_select(qtbot, window, start, end)
@@ -103,7 +115,9 @@ def test_new_entity_with_e_uses_last_label(qtbot: Any, window: Any, repo: Any, a
     assert [(e.text, e.label, e.status) for e in own] == [("Japan", repo.labels()[0], Status.MANUAL)]
 
 
-def test_extend_and_shrink_by_a_token(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_extend_and_shrink_by_a_token(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     article = articles["abe"]
     make_current(window, "Shinzo Abe")
     press(qtbot, window, Qt.Key.Key_Left, ALT | SHIFT)
@@ -116,7 +130,7 @@ def test_extend_and_shrink_by_a_token(qtbot: Any, window: Any, repo: Any, articl
     assert len(own_entities(repo, article)) == 1  # resized in place, never duplicated
 
 
-def test_delete_entity(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_delete_entity(qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]) -> None:
     article = articles["abe"]
     start, end = find(window.workspace.text.text, "Kuril")
     drag_select(qtbot, window, start, end)
@@ -132,7 +146,7 @@ def test_delete_entity(qtbot: Any, window: Any, repo: Any, articles: dict[str, s
     assert entity_by_text(own_entities(repo, article), "Sochi").status == Status.REJECTED
 
 
-def test_accept_all_remaining(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_accept_all_remaining(qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]) -> None:
     article = articles["abe"]
     make_current(window, "JST")
     press(qtbot, window, "x")
@@ -151,7 +165,9 @@ def test_accept_all_remaining(qtbot: Any, window: Any, repo: Any, articles: dict
     assert not [e for e in working_entities(repo, article) if e.status == Status.SUGGESTED]
 
 
-def test_next_and_previous_suggestion(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_next_and_previous_suggestion(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     rows = sorted(working_entities(repo, articles["abe"]), key=lambda e: e.start)
     assert window.workspace.current == ("entity", rows[0].id)
     press(qtbot, window, "n")
@@ -162,7 +178,9 @@ def test_next_and_previous_suggestion(qtbot: Any, window: Any, repo: Any, articl
     assert window.workspace.current is not None and window.workspace.current != ("entity", rows[0].id)
 
 
-def test_clicking_a_span_selects_its_row(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_clicking_a_span_selects_its_row(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
 
@@ -178,7 +196,9 @@ def test_clicking_a_span_selects_its_row(qtbot: Any, window: Any, repo: Any, art
     assert [window.workspace.entity_panel.model.rows()[i.row()].text for i in selected] == ["Sochi"]
 
 
-def test_keyboard_only_selection_makes_an_entity(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_keyboard_only_selection_makes_an_entity(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     make_current(window, "Sochi")  # the caret goes to the current item
     for _ in range(3):
         press(qtbot, window, Qt.Key.Key_Right, CTRL | SHIFT)  # select word by word, as in any editor
@@ -190,7 +210,9 @@ def test_keyboard_only_selection_makes_an_entity(qtbot: Any, window: Any, repo: 
     assert window.workspace.text.selection() is None
 
 
-def test_rejected_spans_can_be_hidden(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_rejected_spans_can_be_hidden(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     text = window.workspace.text
     drawn = len(text.drawn_spans())
     make_current(window, "JST")
@@ -202,7 +224,9 @@ def test_rejected_spans_can_be_hidden(qtbot: Any, window: Any, repo: Any, articl
     assert len(text.drawn_spans()) == drawn
 
 
-def test_digit_on_a_selected_mention_relabels_it(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_digit_on_a_selected_mention_relabels_it(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     drag_select(qtbot, window, *find(window.workspace.text.text, "JST"))
     press(qtbot, window, str(repo.labels().index("MISC") + 1))
     own = own_entities(repo, articles["abe"])
@@ -210,7 +234,7 @@ def test_digit_on_a_selected_mention_relabels_it(qtbot: Any, window: Any, repo: 
 
 
 def test_redraw_after_a_decision_shows_the_new_format_not_a_cached_one(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str]
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
 ) -> None:
     """Selections are reused between redraws; a span whose label or status changed must be drawn anew."""
     text_widget = window.workspace.text
@@ -224,7 +248,7 @@ def test_redraw_after_a_decision_shows_the_new_format_not_a_cached_one(
     labels = repo.labels()
     press(qtbot, window, str(labels.index("MISC") + 1))
     after = backgrounds_at(jst.start, jst.end)
-    palette = text_widget._palette
+    palette = text_widget.label_palette
     assert before == [palette.style("PERSON").light.name()]
     assert after == [palette.style("MISC").strong.name()]  # corrected: the new label, solid
     # Reopening the article (a new document) starts from fresh selections on the right spans.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -18,12 +18,16 @@ from annotator.ui.shared.workers import JobRunner
 from tests.gui.conftest import ANNOTATOR, ORIGIN
 from tests.gui.helpers import press, show_window
 
+if TYPE_CHECKING:
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def job_runner(qtbot: Any) -> Iterator[JobRunner]:
+def job_runner(qtbot: QtBot) -> Iterator[JobRunner]:
     runner = JobRunner()
     yield runner
     assert runner.shutdown(5000)
@@ -44,7 +48,7 @@ def summaries(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str]]]:
     return shown
 
 
-def _services(repo: Any, calls: list[str]) -> WorkspaceServices:
+def _services(repo: Repository, calls: list[str]) -> WorkspaceServices:
     def import_paths(paths: list[str], progress: Any, cancel: Any) -> ImportSummary:
         calls.append("import")
         result = repo.add_article(ArticleIn(text="Medvedev visited the islands.", title="Medvedev visit"))
@@ -71,7 +75,7 @@ def _services(repo: Any, calls: list[str]) -> WorkspaceServices:
 
 @pytest.fixture
 def job_window(
-    qtbot: Any, repo: Any, articles: dict[str, str], job_runner: JobRunner, summaries: Any
+    qtbot: QtBot, repo: Repository, articles: dict[str, str], job_runner: JobRunner, summaries: Any
 ) -> Iterator[tuple[Any, list[str]]]:
     from annotator.ui.window.main_window import MainWindow
 
@@ -85,7 +89,7 @@ def job_window(
 
 
 def test_import_shows_a_summary_with_refused_files(
-    qtbot: Any, job_window: Any, monkeypatch: pytest.MonkeyPatch, summaries: list[Any]
+    qtbot: QtBot, job_window: Any, monkeypatch: pytest.MonkeyPatch, summaries: list[Any]
 ) -> None:
     from annotator.ui.window import import_export_dialogs as import_export
 
@@ -102,7 +106,7 @@ def test_import_shows_a_summary_with_refused_files(
 
 
 def test_suggest_reloads_the_open_article(
-    qtbot: Any, job_window: Any, repo: Any, articles: dict[str, str], summaries: list[Any]
+    qtbot: QtBot, job_window: Any, repo: Repository, articles: dict[str, str], summaries: list[Any]
 ) -> None:
     window, calls = job_window
     press(qtbot, window, Qt.Key.Key_S, CTRL | SHIFT)
@@ -113,7 +117,7 @@ def test_suggest_reloads_the_open_article(
 
 
 def test_export_uses_the_dialog_options(
-    qtbot: Any, job_window: Any, monkeypatch: pytest.MonkeyPatch, summaries: list[Any], tmp_path: Any
+    qtbot: QtBot, job_window: Any, monkeypatch: pytest.MonkeyPatch, summaries: list[Any], tmp_path: Any
 ) -> None:
     from annotator.ui.window import import_export_dialogs as import_export
 
@@ -138,7 +142,7 @@ def test_export_uses_the_dialog_options(
 
 
 def test_list_counts_and_time_follow_decisions(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model = window.articles.model
     row = model.row_of(articles["abe"])
@@ -182,7 +186,7 @@ def test_void_binding_calls_do_not_steal_references_to_none(qtbot: QtBot) -> Non
 
 
 def test_after_an_import_the_next_step_is_suggest(
-    qtbot: Any, job_window: Any, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, job_window: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 15, point 29: nothing said that Suggest comes next, and the new articles sat at 0 / 0."""
     from annotator.ui.window import import_export_dialogs as import_export
@@ -203,7 +207,7 @@ def test_after_an_import_the_next_step_is_suggest(
     assert button == "Suggest now"
 
 
-def test_the_summary_dialog_offers_the_next_step(qtbot: Any) -> None:
+def test_the_summary_dialog_offers_the_next_step(qtbot: QtBot) -> None:
     from annotator.ui.window.import_export_dialogs import SummaryDialog
 
     dialog = SummaryDialog(None, "Import", ["2 imported, 0 duplicates skipped, 0 refused"],
@@ -216,7 +220,7 @@ def test_the_summary_dialog_offers_the_next_step(qtbot: Any) -> None:
     assert dialog.result() == SummaryDialog.NEXT_STEP
 
 
-def test_escape_twice_cancels_a_background_job(qtbot: Any, job_window: Any, job_runner: JobRunner) -> None:
+def test_escape_twice_cancels_a_background_job(qtbot: QtBot, job_window: Any, job_runner: JobRunner) -> None:
     """Issue 15, point 30: the Cancel button could only be reached with the mouse."""
     import time
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,12 +13,15 @@ from annotator.core.resources import seeds_dir
 from annotator.store import open_repository
 from tests.gui.helpers import drag_select, find, make_current, own_claims, own_entities, press, show_window
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.mark.slow
-def test_fix_jst_add_claim_undo_redo_quit_and_find_it_again(qtbot: Any, tmp_path: Path) -> None:
+def test_fix_jst_add_claim_undo_redo_quit_and_find_it_again(qtbot: QtBot, tmp_path: Path) -> None:
     from annotator.jobs.importing import import_paths
     from annotator.jobs.suggesting import suggest
     from annotator.ui.window.main_window import MainWindow

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -21,11 +21,17 @@ from tests.gui.helpers import (
     show_window,
 )
 
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+    from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def test_mark_done_and_next(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_mark_done_and_next(qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]) -> None:
     first = articles["abe"]
     assert window.current_article_id == first
     press(qtbot, window, Qt.Key.Key_Return, CTRL)
@@ -39,7 +45,9 @@ def test_mark_done_and_next(qtbot: Any, window: Any, repo: Any, articles: dict[s
     assert window.current_article_id == first
 
 
-def test_markup_and_emoji_are_shown_literally(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_markup_and_emoji_are_shown_literally(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     window.open_article(articles["markup"])
     text = window.workspace.text
     assert text.toPlainText() == TEXT_MARKUP  # "<b>x</b>" is eight characters, the emoji is there
@@ -58,7 +66,7 @@ def test_markup_and_emoji_are_shown_literally(qtbot: Any, window: Any, repo: Any
     assert [e.text for e in own_entities(repo, articles["markup"])] == ["spoke"]
 
 
-def test_everything_is_there_after_a_restart(qtbot: Any, tmp_path: Path) -> None:
+def test_everything_is_there_after_a_restart(qtbot: QtBot, tmp_path: Path) -> None:
     """Fix JST, accept Abe, add a claim, undo and redo it, quit, start again: all as left."""
     from annotator.ui.window.main_window import MainWindow
 
@@ -100,13 +108,15 @@ def test_everything_is_there_after_a_restart(qtbot: Any, tmp_path: Path) -> None
         repo2.close()
 
 
-def test_models_pass_qt_model_tester(qtmodeltester: Any, window: Any, articles: dict[str, str]) -> None:
+def test_models_pass_qt_model_tester(qtmodeltester: Any, window: MainWindow, articles: dict[str, str]) -> None:
     qtmodeltester.check(window.articles.model)
     qtmodeltester.check(window.workspace.entity_panel.model)
     qtmodeltester.check(window.workspace.claim_panel.model)
 
 
-def test_article_list_is_lazy_and_filters(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_article_list_is_lazy_and_filters(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     panel = window.articles
     assert panel.model.rowCount() == 3
     assert not panel.model.canFetchMore()
@@ -128,7 +138,7 @@ def test_article_list_is_lazy_and_filters(qtbot: Any, window: Any, repo: Any, ar
     assert window.current_article_id == articles["lavrov"]
 
 
-def test_article_list_pages(qtbot: Any, repo: Any) -> None:
+def test_article_list_pages(qtbot: QtBot, repo: Repository) -> None:
     from annotator.core.records import ArticleIn
     from annotator.ui.workspace import article_list
 
@@ -145,14 +155,14 @@ def test_article_list_pages(qtbot: Any, repo: Any) -> None:
 
 
 def test_link_a_mention_to_a_new_actor(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtWidgets import QDialog
 
     from annotator.ui.workspace import actor_dialog
 
     class FakeDialog:
-        def __init__(self, parent: Any, repo: Any, entity: Any) -> None:
+        def __init__(self, parent: Any, repo: Repository, entity: Any) -> None:
             self.entity = entity
 
         def exec(self) -> int:
@@ -173,7 +183,7 @@ def test_link_a_mention_to_a_new_actor(
     assert repo.actors("Shinzo") == []
 
 
-def test_f1_opens_the_shortcut_sheet(qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_f1_opens_the_shortcut_sheet(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     from annotator.ui.workspace import shortcut_sheet as sheet
 
     shown: list[list[tuple[str, str, str]]] = []
@@ -191,12 +201,14 @@ def test_f1_opens_the_shortcut_sheet(qtbot: Any, window: Any, monkeypatch: pytes
     assert any(row[1] == "1" and "PERSON" in row[2] for row in shown[0])
 
 
-def test_window_without_services_disables_jobs(window: Any) -> None:
+def test_window_without_services_disables_jobs(window: MainWindow) -> None:
     for name in ("import", "export", "suggest"):
         assert not window.actions_by_name[name].isEnabled()
 
 
-def test_switch_annotator_keeps_layers_apart(qtbot: Any, window: Any, repo: Any, articles: dict[str, str]) -> None:
+def test_switch_annotator_keeps_layers_apart(
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str]
+) -> None:
     press(qtbot, window, "a")
     window.switch_annotator("bob")
     assert window.annotator == "bob"
@@ -208,7 +220,7 @@ def test_switch_annotator_keeps_layers_apart(qtbot: Any, window: Any, repo: Any,
 
 
 def test_merge_two_actors(
-    qtbot: Any, window: Any, repo: Any, articles: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: MainWindow, repo: Repository, articles: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from PySide6.QtWidgets import QDialog
 
@@ -220,7 +232,7 @@ def test_merge_two_actors(
     repo.link_entity_actor(abe.id, merge, ANNOTATOR)
 
     class FakeMerge:
-        def __init__(self, parent: Any, repo: Any) -> None:
+        def __init__(self, parent: Any, repo: Repository) -> None:
             pass
 
         def exec(self) -> int:
@@ -237,7 +249,7 @@ def test_merge_two_actors(
     assert sorted(a.name for a in repo.actors("Abe")) == ["Abe Shinzo", "Shinzo Abe"]
 
 
-def test_an_unknown_article_is_reported_not_raised(window: Any) -> None:
+def test_an_unknown_article_is_reported_not_raised(window: MainWindow) -> None:
     window.open_article("no-such-article")
     assert window.current_article_id is None
     assert "no-such-article" in window.statusBar().currentMessage()
