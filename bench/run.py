@@ -318,9 +318,10 @@ def main(argv: list[str] | None = None) -> int:
 
                 rows = bench_codebook(work, sizes.codebook_mentions)
             elif group == "sources":
-                from bench.sources import bench_ingest, bench_sources
+                from bench.sources import bench_ingest, bench_ingest_postgres, bench_sources
 
                 rows = bench_ingest(work, sizes.ingest_articles)
+                rows += bench_ingest_postgres(work, sizes.ingest_articles)
                 rows += bench_sources(work, sizes.nexis_articles, sizes.near_duplicate_articles)
             elif group == "team":
                 from bench.team_server import bench_team

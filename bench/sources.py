@@ -101,6 +101,32 @@ def bench_ingest(work: Path, articles: int) -> list[Row]:
     ]
 
 
+def bench_ingest_postgres(work: Path, articles: int) -> list[Row]:
+    """The same two imports into a new project on a local PostgreSQL server (durable: fsync and synchronous
+    commit on), one run each; the CPU time is this process's (the client), the server's is not counted."""
+    from annotator.jobs.importing import import_paths
+    from annotator.store import open_repository
+    from bench.postgres import local_server
+
+    rows: list[Row] = []
+    with local_server("the PostgreSQL import benchmark") as server:
+        for spans, label in ((0, "plain"), (25, "with 25 spans each")):
+            source = work / ("plain.jsonl" if not spans else "spans.jsonl")
+            if not source.exists():
+                write_jsonl(source, articles, spans)
+            repo = open_repository(server.create_database(f"bench_import_{spans}"))
+            try:
+                wall, cpu = time.perf_counter(), time.process_time()
+                summary = import_paths(repo, [source], near_duplicate_threshold=None)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                assert summary.imported == articles and not summary.refused, summary.lines()[:3]
+            finally:
+                repo.close()
+            rows.append((f"PostgreSQL: import {articles:,} JSONL articles, {label}", wall, "s", None))
+            rows.append((f"PostgreSQL: import {articles:,} JSONL articles, {label}: client CPU time", cpu, "s", None))
+    return rows
+
+
 def bench_sources(work: Path, nexis_articles: int, near_articles: int) -> list[Row]:
     """The 500-article Nexis DOCX import (default options) and near-duplicates over 100,000 articles."""
     from annotator.jobs.importing import import_paths

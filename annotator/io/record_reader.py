@@ -285,6 +285,8 @@ def actors_by_key(items: Any) -> dict[str, ActorIn]:
 
 def _referenced_actors(article: ArticleIn, known: Mapping[str, ActorIn]) -> list[ActorIn]:
     """The actors an article's items refer to, with their parent chains; dangling references are dropped."""
+    if not known and not article.claims and all(e.actor is None for e in article.entities):
+        return []  # a plain record (nearly every one of a bulk import): nothing to resolve or unlink
     wanted = [e.actor for e in article.entities]
     wanted += [c.source_actor for c in article.claims] + [c.addressee for c in article.claims]
     chosen: dict[str, ActorIn] = {}
@@ -341,7 +343,7 @@ def record_to_article(
     text = record.get("text")
     if not isinstance(text, str):
         raise RecordError("record has no 'text' string")
-    if not text.strip():
+    if not text or text.isspace():  # (no stripped copy of every text made to find out)
         raise RecordError("record text is empty")
     # A lone surrogate ("\ud800" in the JSON) cannot be stored or shown: refuse the record, keep the others.
     # (A line's codebook is checked once per distinct codebook, in ``_line_codebook``.)

@@ -26,9 +26,10 @@ DEFAULT_THRESHOLD = 0.9
 NUM_PERM = 128
 SHINGLE = 3
 _MAX_CACHED_WORDS = 2_000_000
-_MASK = np.uint64(0xFFFFFFFF)
-# Odd multipliers that mix the three word hashes of a 3-gram into one 32-bit value.
-_MIX = (np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(1))
+# Odd multipliers that mix the three word hashes of a 3-gram into one 32-bit value, ``h0 * M0 + h1 * M1 + h2``
+# modulo 2^32: computed on 32-bit arrays, whose arithmetic wraps modulo 2^32 (the low 32 bits of a product or a
+# sum depend only on the low 32 bits of its terms, so this is the 64-bit computation masked to 32 bits).
+_MIX = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77))
 
 
 _SCHEME = "affine32"
@@ -114,19 +115,23 @@ class NearDuplicateIndex:
         # is several times faster than a regular expression.
         words = text.lower().split()
         m = self._scratch
-        m.clear()
         if not words:
+            m.clear()
             return m
-        hashes = np.array(self._word_hashes(words), dtype=np.uint64)
+        hashes = self._word_hashes(words)
         if len(hashes) >= SHINGLE:
-            grams = (hashes[:-2] * _MIX[0] + hashes[1:-1] * _MIX[1] + hashes[2:] * _MIX[2]) & _MASK
+            grams = hashes[:-2] * _MIX[0]
+            grams += hashes[1:-1] * _MIX[1]
+            grams += hashes[2:]
         else:
             grams = hashes
-        # A 3-gram repeated changes no minimum: the set needs no de-duplication first.
-        m.hashvalues = _affine32_min(grams.astype(np.uint32), self._a, self._b)
+        # A 3-gram repeated changes no minimum: the set needs no de-duplication first. Every value is set here,
+        # so the scratch signature needs no clearing first.
+        m.hashvalues = _affine32_min(grams, self._a, self._b)
         return m
 
-    def _word_hashes(self, words: list[str]) -> list[int]:
+    def _word_hashes(self, words: list[str]) -> np.ndarray:
+        """The CRC-32 of each word, as a 32-bit array."""
         # News vocabulary repeats: a dictionary lookup is cheaper than hashing every word again.
         cache = self._word_cache
         missing = set(words).difference(cache)  # nearly every article has a word of its own (a number, a name)
@@ -136,7 +141,7 @@ class NearDuplicateIndex:
                 missing = set(words)
             for w in missing:
                 cache[w] = zlib.crc32(w.encode("utf-8", "surrogatepass"))
-        return list(map(cache.__getitem__, words))
+        return np.fromiter(map(cache.__getitem__, words), dtype=np.uint32, count=len(words))
 
     def query(self, sig: MinHash) -> list[Match]:
         """Stored texts at least ``threshold`` similar to ``sig``, most similar first (ties: first added)."""

@@ -6,10 +6,11 @@ per 500 texts, one id check per 500, one ``executemany`` each for the articles a
 statement for all their entities: the duplicate check and the audit stay exactly as they were (one ``import``
 event per new article, naming the entities it created).
 
-On SQLite the entities (250,000 in an import of 10,000 articles with 25 spans each) go in as one JSON array
-that SQLite itself unpacks (``INSERT ... SELECT ... FROM json_each(?)``): binding 13 Python values per row
-through the DB-API cost more than SQLite's insert. The values that are the same for the whole batch (the time
-stamps, ``deleted``, no actor, derived from nothing) are written once in the statement, not once per row.
+The entities (250,000 in an import of 10,000 articles with 25 spans each) go in as one JSON array that the
+database itself unpacks (``INSERT ... SELECT ... FROM json_each(?)`` on SQLite, ``jsonb_array_elements`` on
+PostgreSQL): binding 13 Python values per row through the DB-API cost more than SQLite's insert. The values
+that are the same for the whole batch (the time stamps, ``deleted``, no actor, derived from nothing) are written
+once in the statement, not once per row.
 
 Articles this path does not take (claims, actors, a round-trip status, a codebook or a label the project lacks,
 or a text that is already stored, whose new layers must be merged) go through ``add_article``, each in a
@@ -25,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from peewee import SqliteDatabase, fn
+from peewee import PostgresqlDatabase, SqliteDatabase, fn
 
 from annotator.core.changes import Action
 from annotator.core.errors import AnnotatorError, ValidationError
@@ -180,9 +181,27 @@ def _json_insert_sql() -> str:
 _SQLITE_JSON = sqlite3.sqlite_version_info >= (3, 38)
 
 
+@functools.cache
+def _jsonb_insert_sql() -> str:
+    """The PostgreSQL statement inserting a JSON array of ``_ENTITY_VARYING`` rows (cast to the column types),
+    the shared columns bound once."""
+    fields = Entity._meta.fields
+    columns = [fields[name].column_name for name in (*_ENTITY_VARYING, *_ENTITY_SHARED)]
+    casts = {"layer": "::integer", "start": "::integer", "end": "::integer"}
+    varying = [f"(r->>{i}){casts.get(name, '')}" for i, name in enumerate(_ENTITY_VARYING)]
+    shared = ["NULL", "%s", "%s", "false", "NULL"]  # derived_from, created, updated, deleted, actor
+    names = ", ".join(f'"{c}"' for c in columns)
+    return (f'INSERT INTO "entity" ({names}) SELECT {", ".join(varying + shared)} '
+            "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n")
+
+
 def _write_entities(database: Any, rows: list[tuple[Any, ...]], stamp: str) -> None:
     if _SQLITE_JSON and isinstance(database, SqliteDatabase):
         database.execute_sql(_json_insert_sql(), (stamp, stamp, orjson.dumps(rows).decode()))
+        return
+    if isinstance(database, PostgresqlDatabase):
+        # One statement instead of 250,000 rows of 13 parameters through the driver.
+        database.execute_sql(_jsonb_insert_sql(), (stamp, stamp, orjson.dumps(rows).decode()))
         return
     full = [(a, layer, status, origin, None, created_by, stamp, stamp, False, start, end, label, None)
             for a, layer, status, origin, created_by, start, end, label in rows]

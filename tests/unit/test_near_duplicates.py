@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 
 import numpy as np
 from datasketch import MinHash
@@ -37,3 +38,14 @@ def test_similar_texts_are_found_and_different_ones_not() -> None:
     again = index.signature(" ".join(words))
     similarity = index.query(again)[0].similarity
     assert similarity == 1.0
+
+
+def test_signature_is_the_affine_minimum_of_the_masked_64_bit_3_gram_mix() -> None:
+    """The 3-grams are mixed on 32-bit arrays (wrapping): the same values as mixing in 64 bits and masking."""
+    rng = np.random.default_rng(3)
+    index = NearDuplicateIndex()
+    words = [f"w{int(i)}" for i in rng.integers(0, 5000, 400)]
+    h = np.array([zlib.crc32(w.encode()) for w in words], dtype=np.uint64)
+    grams = (h[:-2] * np.uint64(0x9E3779B1) + h[1:-1] * np.uint64(0x85EBCA77) + h[2:]) & np.uint64(0xFFFFFFFF)
+    expected = _affine32_min(grams.astype(np.uint32), index._a, index._b)
+    assert np.array_equal(index.signature(" ".join(words)).hashvalues, expected)
