@@ -51,6 +51,11 @@ class BackgroundWriter(Generic[T]):
             if self._on_exit is not None:
                 self._on_exit()
 
+    @property
+    def error(self) -> BaseException | None:
+        """The first error the writer met (then it drops further items), or None."""
+        return self._error
+
     def _raise(self) -> None:
         if self._error is not None:
             raise self._error

@@ -71,34 +71,48 @@ def suggest(
     if processes > 1:
         results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes)
     else:
-        # One process: only the parse stays on this thread; our rules and the store run on the writer's thread,
-        # overlapping the parse of the next articles (spaCy's native code releases the GIL).
-        results = ((aid, doc) for doc, aid in parse_stream(loaded.nlp, ((t, a) for a, t in texts), batch_size))
+        # One process: only the parse stays on this thread; the trained attribution component, our rules and the
+        # store run on the writer's thread, overlapping the parse of the next articles (spaCy's native code
+        # releases the GIL). The component gets the parsed Docs a batch at a time, as in ``nlp.pipe``.
+        pairs = ((t, a) for a, t in texts)
+        results = ((aid, doc) for doc, aid in parse_stream(loaded.nlp, pairs, batch_size,
+                                                           disable=suggester.deferred_components))
+    chunk_size = max(1, batch_size) if suggester.deferred_components and processes <= 1 else 1
 
-    def rules_and_store(item: Work) -> None:
-        if isinstance(item, ArticleSuggestions):
-            suggestions = item
-        else:
-            article_id, doc = item
-            suggestions = suggester.suggest_doc(article_id, doc)
-        repo.store_suggestions(suggestions)
-        summary.entities += len(suggestions.entities)
-        summary.claims += len(suggestions.claims)
+    def rules_and_store(chunk: list[Work]) -> None:
+        parsed = [item for item in chunk if not isinstance(item, ArticleSuggestions)]
+        finished = iter(suggester.finish_docs([doc for _, doc in parsed])) if parsed else iter(())
+        for item in chunk:
+            suggestions = item if isinstance(item, ArticleSuggestions) else suggester.suggest_doc(item[0],
+                                                                                                  next(finished))
+            repo.store_suggestions(suggestions)
+            summary.entities += len(suggestions.entities)
+            summary.claims += len(suggestions.claims)
 
-    writer: BackgroundWriter[Work] = BackgroundWriter(rules_and_store, on_thread_exit=repo.close)
+    writer: BackgroundWriter[list[Work]] = BackgroundWriter(rules_and_store, capacity=max(2, 64 // chunk_size),
+                                                            on_thread_exit=repo.close)
+    chunk: list[Work] = []
     try:
         for done, item in enumerate(results, start=1):
-            writer.submit(item)
+            chunk.append(item)
+            if len(chunk) >= chunk_size:
+                writer.submit(chunk)
+                chunk = []
             summary.articles = done
             elapsed = time.perf_counter() - started
             progress(Progress(done, total, f"{done / elapsed:.1f} articles/s" if elapsed > 0 else ""))
             if cancel is not None and cancel.cancelled:
                 summary.cancelled = True
                 break
+        if chunk:
+            writer.submit(chunk)  # the last, short batch
+            chunk = []
     finally:
         close = getattr(results, "close", None)
         if close is not None:
             close()  # stops spaCy's worker processes when we leave early
+        if chunk and writer.error is None:
+            writer.submit(chunk)  # parsed before a failure: stored like the rest
         writer.close()  # everything parsed before a cancel is stored
     summary.seconds = time.perf_counter() - started
     summary.too_long = too_long

@@ -104,7 +104,9 @@ class AttributionTagger(TrainablePipe):
         nonempty = [k for k, doc in enumerate(docs) if len(doc)]
         probs: list[Any] = [numpy.zeros((0, len(TAGS)), dtype="float32") for _ in docs]
         if nonempty:
-            for k, p in zip(nonempty, self.model.predict([inputs[k] for k in nonempty]), strict=True):
+            with attribution_model.one_blas_thread():
+                predicted = self.model.predict([inputs[k] for k in nonempty])
+            for k, p in zip(nonempty, predicted, strict=True):
                 probs[k] = self.model.ops.to_numpy(p)
         return list(zip(probs, rule_claims, strict=True))
 

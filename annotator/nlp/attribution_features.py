@@ -183,8 +183,9 @@ class FeatureExtractor:
         out[:, 9] = cue_lemma
         out[:, 10] = head_key
         out[:, 11] = dep ^ (dep[heads] * _MIX_A)
-        out[:, 12] = _quote_states(doc.text, starts, n)
-        out[:, 13] = _edges(doc.text, starts, sent_id)
+        text = doc.text  # spaCy joins every token's text on each read: once per document
+        out[:, 12] = _quote_states(text, starts, n)
+        out[:, 13] = _edges(text, starts, sent_id)
         out[:, 14] = _cue_distances(cue, sent_id)
         return out
 

@@ -14,9 +14,12 @@ evaluation share.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import HEAD, IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
@@ -51,6 +54,41 @@ class _Claim:
     rule: ClaimSuggestion | None = None
 
 
+class _Tokens:
+    """What linking reads of each token, as plain lists from one ``Doc.to_array``: building a spaCy ``Token``
+    per look-up (``doc[i].head.i``) cost more than the rest of the linking (issue 11, point 6)."""
+
+    def __init__(self, doc: Doc, text: str) -> None:
+        n = len(doc)
+        arr = doc.to_array([HEAD, IDX, LENGTH, IS_SPACE, IS_PUNCT, SENT_START]).astype("int64")
+        if n == 0:
+            arr = numpy.zeros((0, 6), dtype="int64")
+        index = numpy.arange(n)
+        self.head: list[int] = (index + arr[:, 0]).tolist()
+        idx, length = arr[:, 1], arr[:, 2]
+        self.idx: list[int] = idx.tolist()
+        self.end: list[int] = (idx + length).tolist()
+        self.space: list[bool] = (arr[:, 3] != 0).tolist()
+        self.punct: list[bool] = (arr[:, 4] != 0).tolist()
+        newlines = numpy.asarray([m.start() for m in re.finditer("\n", text)], dtype="int64")
+        # A token holding a line break (spaCy keeps breaks in whitespace tokens) ends a paragraph after it.
+        breaks = numpy.zeros(n, dtype="int64")
+        if len(newlines) and n:
+            numpy.add.at(breaks, numpy.searchsorted(idx, newlines, side="right") - 1, 1)
+        has_break = breaks > 0
+        self.paragraph: list[int] = (numpy.cumsum(has_break) - has_break).tolist()
+        starts = set(numpy.flatnonzero(arr[:, 5] == 1).tolist())
+        if n:
+            starts.add(0)
+        # A word after a line break (since the previous word) starts a segment too.
+        words = numpy.flatnonzero(arr[:, 3] == 0)
+        if len(words) and len(newlines):
+            prev_end = numpy.concatenate(([0], (idx + length)[words[:-1]]))
+            between = numpy.searchsorted(newlines, idx[words]) - numpy.searchsorted(newlines, prev_end)
+            starts.update(words[between > 0].tolist())
+        self.starts: set[int] = starts
+
+
 def tag_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """Token runs ``(start, end, ROLE)`` of a BIO tag sequence (an ``I-`` after another role starts a run)."""
     out: list[tuple[int, int, str]] = []
@@ -68,10 +106,10 @@ def tag_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _inside_quotes(doc: Doc) -> list[bool]:
+def _inside_quotes(doc: Doc, text: str | None = None) -> list[bool]:
     """Per token: inside a quotation that began before it (a sentence break there does not end a content)."""
     inside = [False] * len(doc)
-    for quote in find_quotes(doc.text):
+    for quote in find_quotes(doc.text if text is None else text):
         span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
         if span is not None:
             for i in range(span.start + 1, span.end):
@@ -82,20 +120,12 @@ def _inside_quotes(doc: Doc) -> list[bool]:
 def segment_starts(doc: Doc) -> set[int]:
     """First tokens of sentences, a paragraph counting as a sentence break even where the parser ran on across
     it (the small pipelines often join a quote to the next paragraph's first sentence)."""
-    starts = {sent.start for sent in doc.sents}
-    after_break = False
-    for tok in doc:
-        if tok.is_space:
-            after_break = after_break or "\n" in tok.text
-            continue
-        if after_break:
-            starts.add(tok.i)
-        after_break = "\n" in tok.whitespace_
-    return starts
+    return _Tokens(doc, doc.text).starts
 
 
 def split_at_sentences(
-    doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int] | None = None
+    doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int] | None = None, text: str | None = None,
+    toks: _Tokens | None = None,
 ) -> list[tuple[int, int, str]]:
     """Cut content runs where a new sentence starts outside a quotation.
 
@@ -106,7 +136,8 @@ def split_at_sentences(
     if not any(role == "CONTENT" for _, _, role in runs):
         return list(runs)
     starts = segment_starts(doc) if starts is None else starts
-    inside = _inside_quotes(doc)
+    inside = _inside_quotes(doc, text)
+    space = [t.is_space for t in doc] if toks is None else toks.space
     out: list[tuple[int, int, str]] = []
     for start, end, role in runs:
         if role != "CONTENT":
@@ -114,23 +145,24 @@ def split_at_sentences(
             continue
         cut = start
         for i in range(start + 1, end):
-            if i in starts and not inside[i] and not doc[i].is_space:
+            if i in starts and not inside[i] and not space[i]:
                 out.append((cut, i, role))
                 cut = i
         out.append((cut, end, role))
     return out
 
 
-def _lowest_common_head(doc: Doc, start: int, end: int) -> int | None:
-    """The lowest token whose subtree holds every word of ``doc[start:end]`` (None across sentences)."""
-    words = [t for t in doc[start:end] if not (t.is_punct or t.is_space)]
+def _lowest_common_head(toks: _Tokens, start: int, end: int) -> int | None:
+    """The lowest token whose subtree holds every word of tokens ``start:end`` (None across sentences)."""
+    words = [i for i in range(start, end) if not (toks.punct[i] or toks.space[i])]
     if not words:
         return None
+    head = toks.head
     paths = []
-    for tok in words:
-        path = [tok.i]
-        while doc[path[-1]].head.i != path[-1] and len(path) < 40:
-            path.append(doc[path[-1]].head.i)
+    for i in words:
+        path = [i]
+        while head[path[-1]] != path[-1] and len(path) < 40:
+            path.append(head[path[-1]])
         paths.append(path)
     common = set(paths[0]).intersection(*map(set, paths[1:]))
     if not common:
@@ -138,7 +170,9 @@ def _lowest_common_head(doc: Doc, start: int, end: int) -> int | None:
     return next(i for i in paths[0] if i in common)
 
 
-def complete_contents(doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int]) -> list[tuple[int, int, str]]:
+def complete_contents(
+    doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int], toks: _Tokens | None = None
+) -> list[tuple[int, int, str]]:
     """Extend a content or source run that stops inside its phrase ("a European] consensus", "the toll all
     this] is taking", "a young] woman") to the end of the phrase in the parse: the right edge of the lowest
     token governing all its words, over untagged tokens of the same sentence only, without trailing punctuation.
@@ -147,6 +181,7 @@ def complete_contents(doc: Doc, runs: Sequence[tuple[int, int, str]], starts: se
     share of the benchmark corpus (never on its evaluation articles), it gains about 0.03 exact content F1 and
     0.01-0.02 exact source F1 and changes nothing else.
     """
+    toks = _Tokens(doc, doc.text) if toks is None else toks
     tagged = [False] * len(doc)
     for start, end, _ in runs:
         for i in range(start, end):
@@ -154,13 +189,13 @@ def complete_contents(doc: Doc, runs: Sequence[tuple[int, int, str]], starts: se
     out = []
     for start, end, role in runs:
         if role in _COMPLETED:
-            head = _lowest_common_head(doc, start, end)
+            head = _lowest_common_head(toks, start, end)
             right = doc[head].right_edge.i + 1 if head is not None else end
             if head is not None and (head < end or not tagged[head]) and right > end:
                 stop = end
                 while stop < right and not tagged[stop] and (stop == end or stop not in starts):
                     stop += 1
-                while stop > end and (doc[stop - 1].is_punct or doc[stop - 1].is_space):
+                while stop > end and (toks.punct[stop - 1] or toks.space[stop - 1]):
                     stop -= 1
                 if stop == right or (stop > end and not any(tagged[end:right])):
                     end = stop
@@ -168,15 +203,14 @@ def complete_contents(doc: Doc, runs: Sequence[tuple[int, int, str]], starts: se
     return out
 
 
-def _char_span(doc: Doc, start: int, end: int) -> Span | None:
-    toks = list(doc[start:end])
-    while toks and toks[-1].is_space:
-        toks.pop()
-    while toks and toks[0].is_space:
-        toks.pop(0)
-    if not toks:
+def _char_span(toks: _Tokens, start: int, end: int) -> Span | None:
+    while end > start and toks.space[end - 1]:
+        end -= 1
+    while start < end and toks.space[start]:
+        start += 1
+    if start >= end:
         return None
-    return Span(toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    return Span(toks.idx[start], toks.end[end - 1])
 
 
 def _token_range(doc: Doc, spans: Sequence[Span]) -> tuple[int, int] | None:
@@ -188,16 +222,6 @@ def _token_range(doc: Doc, spans: Sequence[Span]) -> tuple[int, int] | None:
 
 def _overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
-
-
-def _paragraph_ids(doc: Doc) -> list[int]:
-    out = [0] * len(doc)
-    para = 0
-    for tok in doc:
-        out[tok.i] = para
-        if "\n" in tok.whitespace_ or "\n" in tok.text:
-            para += 1
-    return out
 
 
 def _distance(a: _Piece, b: _Piece) -> int:
@@ -224,8 +248,11 @@ def link_claims(
     """
     if mode == "rules":
         return list(rule_claims)
-    starts = segment_starts(doc)
-    pieces = complete_contents(doc, split_at_sentences(doc, tag_spans(tags), starts), starts)
+    # ``Doc.text`` joins every token's text on each read: read once, it is a few percent of the parse's time.
+    text = doc.text
+    toks = _Tokens(doc, text)
+    starts = toks.starts
+    pieces = complete_contents(doc, split_at_sentences(doc, tag_spans(tags), starts, text, toks), starts, toks)
     runs = [_Piece(s, e, role) for s, e, role in pieces]
     cues = [p for p in runs if p.role == "CUE"]
     if not cues and mode == "model":
@@ -235,7 +262,8 @@ def link_claims(
     for i in range(len(doc)):
         k += i in starts
         sents[i] = max(k, 0)
-    paras = _paragraph_ids(doc)
+    paras = toks.paragraph
+    head = toks.head
     cue_of_token: dict[int, int] = {}
     for k, cue in enumerate(cues):
         for i in range(cue.start, cue.end):
@@ -255,15 +283,15 @@ def link_claims(
         """The cue the piece's root hangs from (walking up the parse), if any."""
         votes: dict[int, int] = {}
         for i in range(piece.start, piece.end):
-            tok = doc[i]
+            tok = i
             steps = 0
-            while tok.head.i != tok.i and steps < 12:
-                tok = tok.head
+            while head[tok] != tok and steps < 12:
+                tok = head[tok]
                 steps += 1
-                if tok.i in cue_of_token:
+                if tok in cue_of_token:
                     # A cue in another paragraph is a misparse (the parser ran on across the break).
-                    if paras[tok.i] == paras[piece.start]:
-                        votes[cue_of_token[tok.i]] = votes.get(cue_of_token[tok.i], 0) + 1
+                    if paras[tok] == paras[piece.start]:
+                        votes[cue_of_token[tok]] = votes.get(cue_of_token[tok], 0) + 1
                     break
         return max(votes, key=lambda k: votes[k]) if votes else None
 
@@ -323,7 +351,7 @@ def link_claims(
     sources = [p for p in runs if p.role == "SOURCE"]
     for k, claim in enumerate(claims):
         claim.source = _pick_source(doc, claim, k, sources, rule_ranges, rule_claims, cue_of_token, sents)
-    out = [_suggestion(doc, c) for c in claims if c.contents]
+    out = [_suggestion(toks, text, c) for c in claims if c.contents]
     if mode == "union":
         out.extend(_left_out_rules(doc, out, rule_claims))
     out = [c for c in out if c.cue and c.content]
@@ -367,13 +395,13 @@ def _inside_contents(piece: _Piece, claim: _Claim) -> bool:
     return any(c.start <= piece.start and piece.end <= c.end for c in claim.contents)
 
 
-def _suggestion(doc: Doc, claim: _Claim) -> ClaimSuggestion:
-    cue = _char_span(doc, claim.cue.start, claim.cue.end)
+def _suggestion(toks: _Tokens, text: str, claim: _Claim) -> ClaimSuggestion:
+    cue = _char_span(toks, claim.cue.start, claim.cue.end)
     ordered = sorted(claim.contents, key=lambda p: p.start)
-    contents = [s for s in (_char_span(doc, p.start, p.end) for p in ordered) if s]
-    source = _char_span(doc, claim.source.start, claim.source.end) if claim.source else None
+    contents = [s for s in (_char_span(toks, p.start, p.end) for p in ordered) if s]
+    source = _char_span(toks, claim.source.start, claim.source.end) if claim.source else None
     rule = claim.rule
-    first = doc.text[contents[0].start] if contents else ""
+    first = text[contents[0].start] if contents else ""
     kind = rule.kind if rule is not None else (ClaimKind.DIRECT if first in _QUOTE_MARKS else ClaimKind.INDIRECT)
     return ClaimSuggestion(
         cue=(cue,) if cue else (),

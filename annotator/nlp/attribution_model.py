@@ -5,16 +5,36 @@ token vectors (``doc.tensor``, written by the shared ``tok2vec`` and left frozen
 predicting as before). Each feature column gets a hash embedding; the embeddings and the token vectors are
 concatenated, mixed by a window CNN (each layer sees one more token either side) and a softmax gives one
 distribution over ``attribution_features.TAGS`` per token.
+
+On the CPU the layers multiply their matrices with numpy's BLAS rather than thinc's default (``blis``): for these
+shapes (a batch's tokens × a few hundred inputs) it takes about a third of the CPU time, and the matrix products
+are most of the network's cost at suggestion time (issue 11, point 6). The weights and results are the same.
+numpy's BLAS would start a thread per core for each product and keep them spinning between the small ones,
+which doubled the network's CPU time next to a parse on the other core: the network runs inside
+:func:`one_blas_thread`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from spacy.ml.models.tok2vec import MaxoutWindowEncoder
 from spacy.util import registry
-from thinc.api import HashEmbed, Maxout, Model, Softmax, chain, concatenate, with_array
+from thinc.api import (
+    HashEmbed,
+    Maxout,
+    Model,
+    NumpyOps,
+    Softmax,
+    chain,
+    concatenate,
+    get_current_ops,
+    use_ops,
+    with_array,
+)
 from thinc.types import Floats2d
 
 from annotator.core.errors import ConfigError
@@ -67,6 +87,46 @@ def build_attribution_tagger(
         n_tags: size of the tag set.
         embed_rows: rows of each feature column's hash embedding (one entry per column).
     """
+    with _numpy_blas():
+        return _build(n_tags, embed_rows, tensor_width, embed_width, width, depth, window_size, maxout_pieces, dropout)
+
+
+@cache
+def _blas_threads() -> Any:
+    from threadpoolctl import ThreadpoolController  # after numpy is loaded: it lists the loaded BLAS libraries
+
+    return ThreadpoolController()
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the network's matrix products on the calling thread only (restored afterwards)."""
+    with _blas_threads().limit(limits=1, user_api="blas"):
+        yield
+
+
+@contextmanager
+def _numpy_blas() -> Iterator[None]:
+    """Build layers on numpy's BLAS when the current backend is thinc's numpy one (a GPU backend is kept)."""
+    current = get_current_ops()
+    if isinstance(current, NumpyOps) and getattr(current, "use_blis", False):
+        with use_ops("numpy", use_blis=False):
+            yield
+    else:
+        yield
+
+
+def _build(
+    n_tags: int,
+    embed_rows: list[int],
+    tensor_width: int,
+    embed_width: int,
+    width: int,
+    depth: int,
+    window_size: int,
+    maxout_pieces: int,
+    dropout: float,
+) -> Model[Inputs, list[Floats2d]]:
     n_features = len(embed_rows)
     embeds: list[Model] = [
         HashEmbed(embed_width, rows, column=i, seed=17 + i) for i, rows in enumerate(embed_rows)

@@ -21,6 +21,7 @@ from thinc.api import Adam
 from annotator.nlp.attribution_component import AttributionTagger, decode_tags
 from annotator.nlp.attribution_features import ROLES, TAGS, role_tags
 from annotator.nlp.attribution_linking import tag_spans
+from annotator.nlp.attribution_model import one_blas_thread
 
 #: ``progress(done, total, message)``: called after each batch.
 Progress = Callable[[int, int, str], None]
@@ -141,6 +142,26 @@ def train_tagger(
     else:
         train_x = prepare(component, train, progress, cancelled, "reading training documents")
         dev_x = prepare(component, dev, progress, cancelled, "reading evaluation documents") if dev else []
+    with one_blas_thread():
+        return _train(component, train_x, dev_x, rng, started, epochs, patience, batch_words, learn_rate, progress,
+                      cancelled, max_seconds, on_epoch)
+
+
+def _train(
+    component: AttributionTagger,
+    train_x: list[Any],
+    dev_x: list[Any],
+    rng: random.Random,
+    started: float,
+    epochs: int,
+    patience: int,
+    batch_words: int,
+    learn_rate: float,
+    progress: Progress | None,
+    cancelled: Callable[[], bool] | None,
+    max_seconds: float | None,
+    on_epoch: Callable[[dict[str, float]], None] | None,
+) -> TaggerReport:
     model = component.model
     model.initialize(X=[x for x, _, _ in train_x[:8]] or None)
     optimizer = Adam(learn_rate, L2=1e-6, grad_clip=1.0)

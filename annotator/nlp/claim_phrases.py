@@ -75,7 +75,7 @@ def colon_candidates(
 ) -> list[Candidate]:
     """Headline and caption convention "Speaker: what they said" (no verb; the colon is the cue)."""
     out: list[Candidate] = []
-    text = doc.text
+    text = doc.text if quotes.text is None else quotes.text
     for tok in doc:
         if tok.text != ":" or quotes.containing(tok.idx) is not None:
             continue

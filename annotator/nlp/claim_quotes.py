@@ -132,10 +132,15 @@ def find_quotes(text: str) -> list[Quote]:
 
 
 class QuoteIndex:
-    """Answers "which quote contains this character offset" in O(log n)."""
+    """Answers "which quote contains this character offset" in O(log n).
 
-    def __init__(self, quotes: list[Quote]) -> None:
+    ``text`` is the text the quotes were found in, when the caller has it: the rules read it through the index
+    rather than through ``Doc.text``, which spaCy rebuilds from every token on each read.
+    """
+
+    def __init__(self, quotes: list[Quote], text: str | None = None) -> None:
         self.quotes = quotes
+        self.text = text
         self._starts = [q.start for q in quotes]
 
     def containing(self, offset: int) -> Quote | None:

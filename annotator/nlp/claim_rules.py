@@ -345,6 +345,7 @@ class ClaimRules:
 
     def _attach_quotes(self, doc: Doc, quotes: QuoteIndex, cands: list[Candidate], sents: Sentences) -> None:
         """Make quotes next to a speech verb that verb's content; create the claim when no rule found one."""
+        text = doc.text if quotes.text is None else quotes.text  # ``Doc.text`` joins every token's text
         by_anchor: dict[int, list[Candidate]] = {}
         for cand in cands:
             by_anchor.setdefault(cand.anchor, []).append(cand)
@@ -353,7 +354,7 @@ class ClaimRules:
             for q in quotes.overlapping(cand.content[0][0], cand.content[-1][1]):
                 covered.add(q.start)
         for q in quotes.quotes:
-            if q.start in covered or len(doc.text[q.inner_start : q.inner_end].split()) < self.quote_min_words:
+            if q.start in covered or len(text[q.inner_start : q.inner_end].split()) < self.quote_min_words:
                 continue
             # A verb whose object or infinitive is already its content ("criticized the laws") does not
             # introduce a quote next to it; look for another speech verb.
@@ -390,7 +391,7 @@ class ClaimRules:
             qs = [
                 q
                 for q in quotes.overlapping(cand.content[0][0], cand.content[-1][1])
-                if len(doc.text[q.inner_start : q.inner_end].split()) >= self.quote_min_words
+                if len(text[q.inner_start : q.inner_end].split()) >= self.quote_min_words
             ]
             if not qs:
                 continue

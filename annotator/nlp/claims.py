@@ -111,7 +111,8 @@ class ClaimSuggester:
             return []
         if not doc.has_annotation("DEP"):
             raise ConfigError("claim suggestions need a pipeline with a dependency parser (setting: pipeline)")
-        quotes = QuoteIndex(find_quotes(doc.text))
+        text = doc.text
+        quotes = QuoteIndex(find_quotes(text), text)
         sents = Sentences(doc)
         best = _drop_embedded(_best_per_cue(self.rules.candidates(doc, quotes, sents)))
         best = [c for c in best if not _hypothetical(c)]

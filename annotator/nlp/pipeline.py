@@ -141,7 +141,8 @@ def _failure_message(described: str, failures: Sequence[tuple[str, str]]) -> str
 
 
 def parse_stream(
-    nlp: Any, pairs: Iterable[tuple[str, T]], batch_size: int = 32, n_process: int = 1
+    nlp: Any, pairs: Iterable[tuple[str, T]], batch_size: int = 32, n_process: int = 1,
+    disable: Sequence[str] = (),
 ) -> Iterator[tuple[Any, T]]:
     """Parse ``(text, context)`` pairs in input order, like ``nlp.pipe(pairs, as_tuples=True)``.
 
@@ -156,11 +157,15 @@ def parse_stream(
         pairs: ``(text, context)`` pairs, consumed lazily.
         batch_size: texts per batch (and per message to a worker).
         n_process: worker processes; 1 parses in this process.
+        disable: components to leave out of this parse (in this process only; the caller runs them later).
 
     Yields:
         ``(doc, context)`` for every pair, in input order.
     """
     if n_process <= 1:
-        yield from nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
+        if disable:
+            yield from nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, disable=list(disable))
+        else:
+            yield from nlp.pipe(pairs, as_tuples=True, batch_size=batch_size)
         return
     yield from map_in_workers(nlp, pairs, batch_size=max(1, batch_size), n_process=n_process)

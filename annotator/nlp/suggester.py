@@ -8,7 +8,7 @@ get this suggester by fork) and only the suggestions come back.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -35,6 +35,16 @@ def _has_parser(nlp: Any) -> bool:
         return any("token.dep" in nlp.get_pipe_meta(name).assigns for name in nlp.pipe_names)
     except (AttributeError, KeyError, ValueError):  # not a spaCy Language (a test double): let claims decide
         return True
+
+
+def _trained_claim_components(nlp: Any) -> tuple[str, ...]:
+    """The enabled components of our attribution factory, in pipeline order (none for a test double)."""
+    from annotator.nlp.attribution_component import FACTORY  # spaCy-heavy: only for a real pipeline
+
+    try:
+        return tuple(name for name in nlp.pipe_names if nlp.get_pipe_meta(name).factory == FACTORY)
+    except (AttributeError, KeyError, ValueError):
+        return ()
 
 
 def _pipeline_labels(nlp: Any) -> set[str]:
@@ -99,6 +109,7 @@ class Suggester:
         )
         self._issues = IssueSuggester(loaded.nlp, codebook)
         self._codes = has_code_classifiers(loaded.nlp)
+        self._deferred = _trained_claim_components(loaded.nlp)
 
     @property
     def origin(self) -> str:
@@ -110,17 +121,32 @@ class Suggester:
         """False without the claim module or a parser in the pipeline (then entities and actors only)."""
         return self._claims is not None
 
+    @property
+    def deferred_components(self) -> tuple[str, ...]:
+        """Components a caller may leave out of the parse and run later with :meth:`finish_docs`: the trained
+        attribution component, which reads only what the parse left on the Doc (the suggest job runs it on its
+        writer thread, next to our rules, while the next texts are parsed)."""
+        return self._deferred
+
+    def finish_docs(self, docs: Sequence[Any]) -> list[Any]:
+        """Run the :attr:`deferred_components` over ``docs`` parsed without them (one batch for the network)."""
+        out = list(docs)
+        for name in self._deferred:
+            out = list(self.loaded.nlp.get_pipe(name).pipe(out, batch_size=max(1, len(out))))
+        return out
+
     def suggest_doc(self, article_id: str, doc: Any) -> ArticleSuggestions:
         """Suggestions for one already parsed ``spacy.tokens.Doc`` of the article's text."""
         entities = entity_suggestions(doc, self.label_map)
         types = self.label_map.actor_types
-        entities, actors = link_actors(doc.text, entities, self.actor_lexicon, types)
+        text = doc.text  # spaCy joins every token's text on each read of ``Doc.text``: read it once
+        entities, actors = link_actors(text, entities, self.actor_lexicon, types)
         claims: list[ClaimSuggestion] = []
         if self._claims is not None:
             found = [self._in_codebook(c) for c in self._claims.suggest(doc)]
             if self._codes:
                 found = code_claims(self.loaded.nlp, doc, found)
-            claims = link_claim_sources(doc.text, found, entities, actors, self.actor_lexicon, types)
+            claims = link_claim_sources(text, found, entities, actors, self.actor_lexicon, types)
             if self._issues.active:
                 claims = self._issues.suggest(doc, claims)
         return ArticleSuggestions(

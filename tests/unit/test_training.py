@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -218,3 +219,61 @@ def test_suggest_force_uses_the_active_model_and_keeps_decisions(repo: Repositor
     origins = {c.origin for c in repo.claims_for(ids[0], layer=SUGGESTIONS_LAYER)}
     assert origins == {"spacy:en_mine@1.0.0"}
     assert {(c.id, c.status) for c in repo.claims_for(ids[0], layer="alice")} == decided_before
+
+
+def test_suggest_job_runs_the_trained_component_beside_the_parse(
+    repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job parses without the attribution component and runs it in batches on its writer thread: the stored
+    claims must be exactly those of the ordinary pipeline (``nlp(text)``), in every batch including the short
+    last one, and a cancel keeps every article parsed before it."""
+    from annotator.jobs.progress import CancelFlag
+    from annotator.jobs.suggesting import suggest
+    from annotator.nlp.pipeline import load_pipeline
+    from annotator.nlp.suggester import Suggester
+
+    ids = build_training_project(repo, done=False)
+    train(repo, layers=["alice"], what=["claims"], eval_share=0.0, epochs=30, output=tmp_path / "m", name="mine",
+          force=True)
+    loaded = load_pipeline(str(tmp_path / "m"))
+    suggester = Suggester(loaded, repo.codebook())
+    assert suggester.deferred_components == ("annotator_attribution",)
+    from annotator.nlp.attribution_component import read_claims
+
+    tagged: list[bool] = []
+    original = Suggester.suggest_doc
+
+    def recording(self: Suggester, article_id: str, doc: Any) -> Any:  # a spy around the real method
+        tagged.append(read_claims(doc) is not None)
+        return original(self, article_id, doc)
+
+    monkeypatch.setattr(Suggester, "suggest_doc", recording)
+    summary = suggest(repo, loaded=loaded, batch_size=5)  # 12 articles: batches of 5, 5 and 2
+    monkeypatch.undo()
+    assert tagged == [True] * 12  # every Doc reached the rules with the component's claims on it
+    assert summary.articles == 12
+    per_article = []
+    for article_id in ids:
+        text = repo.article(article_id).text
+        expected = {frozenset(_claim_roles([c])) for c in suggester.suggest_doc(article_id, loaded.nlp(text)).claims}
+        stored = {
+            frozenset((role, getattr(c, role).start, getattr(c, role).end) for role in ("source", "cue", "content")
+                      if getattr(c, role) is not None)
+            for c in repo.claims_for(article_id, layer=SUGGESTIONS_LAYER)
+        }
+        assert stored == expected, text
+        per_article.append(len(expected))
+    assert summary.claims == sum(per_article) > 0
+
+    cancel = CancelFlag()
+    seen: list[int] = []
+
+    def stop_after_seven(p) -> None:
+        seen.append(p.done)
+        if p.done == 7:
+            cancel.cancel()
+
+    cancelled = suggest(repo, loaded=loaded, batch_size=5, force=True, cancel=cancel, progress=stop_after_seven)
+    # The 7 parsed before the cancel are stored (the first batch of 5 and the 2 of the one under way).
+    assert cancelled.cancelled and cancelled.articles == 7
+    assert cancelled.claims == sum(per_article[:7])
