@@ -296,11 +296,8 @@ def score_claim_corpus(
 
 def score_role_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[ClaimSpans]]]) -> RoleScores:
     """Per-role exact and begin-match figures of many articles (articles without claim gold skipped)."""
-    total = RoleScores()
-    for article, pred in pairs:
-        if article.claims is not None:
-            total = total + score_roles(article.claims, pred)
-    return total
+    return sum((score_roles(article.claims, pred) for article, pred in pairs if article.claims is not None),
+               RoleScores())
 
 
 def parse_label_map(spec: str) -> dict[str, str | None]:
@@ -343,11 +340,8 @@ def map_labels(spans: Iterable[EntitySpan], mapping: dict[str, str | None]) -> l
 
 def score_entity_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[EntitySpan]]]) -> EntityScores:
     """Score the entities of many articles (articles without entity gold skipped)."""
-    total = EntityScores()
-    for article, pred in pairs:
-        if article.entities is not None:
-            total = total + score_entities(article.entities, pred)
-    return total
+    return sum((score_entities(article.entities, pred) for article, pred in pairs if article.entities is not None),
+               EntityScores())
 
 
 def format_claim_scores(scores: ClaimScores, title: str = "claims") -> str:

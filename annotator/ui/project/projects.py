@@ -8,7 +8,6 @@ from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.errors import AnnotatorError
+from annotator.ui.shared.layouts import fill, ok_cancel
 
 #: QSettings key of the recent projects (newest first).
 RECENT_KEY = "recent_projects"
@@ -92,20 +92,11 @@ class NewProjectDialog(QDialog):
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
         form = QFormLayout()
-        form.addRow("&Database file", row)
+        form.addRow("&Database file", fill(QHBoxLayout(), (self.path, 1), browse))
         form.addRow("&Codebook", self.start)
         form.addRow("Codebook &file", self.codebook_file)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._create)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        fill(QVBoxLayout(self), form, self.error, ok_cancel(self, self._create))
         self.resize(560, 0)
 
     def _browse_path(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QBoxLayout, QDialog, QDialogButtonBox, QLayout, QWidget
 
 #: A widget or a nested layout, optionally with its stretch factor.
@@ -25,9 +27,9 @@ def fill(
     return layout
 
 
-def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
-    """OK and Cancel for ``dialog``, wired to its accept and reject."""
+def ok_cancel(dialog: QDialog, on_ok: Callable[[], object] | None = None) -> QDialogButtonBox:
+    """OK and Cancel for ``dialog``: OK calls ``on_ok`` (default: accept), Cancel rejects."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
-    buttons.accepted.connect(dialog.accept)
+    buttons.accepted.connect(on_ok or dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons

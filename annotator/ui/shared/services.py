@@ -52,6 +52,11 @@ class WorkspaceServices:
     import_checked: ImportCheckedFn | None = None
 
 
+def _copied(values: Sequence[str] | None) -> list[str] | None:
+    """A job's own copy of a list the window passed (the window may change its list while the job runs)."""
+    return None if values is None else list(values)
+
+
 def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceServices:
     """Bind the jobs (import, suggest, export) to ``repo``.
 
@@ -103,7 +108,7 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
             repo,
             pipeline=pipeline,
             force=force,
-            article_ids=None if article_ids is None else list(article_ids),
+            article_ids=_copied(article_ids),
             progress=progress,
             cancel=cancel,
             loaded=services.pipeline,
@@ -117,7 +122,7 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
             path,
             fmt=fmt,
             layer=layer,
-            statuses=None if statuses is None else list(statuses),
+            statuses=_copied(statuses),
             progress=progress,
             cancel=cancel,
         )
