@@ -3,9 +3,9 @@
 General constructions rather than rules tuned to single examples:
 
 * a cue verb with a complement (``ccomp`` reported clause, ``xcomp`` to-infinitive, direct object,
-  prepositional object) matched by the DependencyMatcher patterns of ``claim_patterns.json``; the source is
-  the verb's subject, the ``by``-agent of a passive, or the subject of the verb it hangs from ("..., adding
-  that ..."); passives without an agent ("it was reported that") have no source;
+  prepositional object) matched by the DependencyMatcher patterns of ``claim_patterns.json`` (evaluated by
+  ``tree_matcher``); the source is the verb's subject, the ``by``-agent of a passive, or the subject of the
+  verb it hangs from ("..., adding that ..."); passives without an agent ("it was reported that") have no source;
 * inverted and parenthetical cues ("X, he said, Y", "As Kyodo reported, X", "..., said the minister");
 * attitude adjectives and psych passives ("is reluctant to", "is convinced that"), raising verbs without a
   source ("X seems to ..."), light verbs ("made clear that");
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -41,6 +40,7 @@ from annotator.nlp.claim_spans import (
     token_span,
 )
 from annotator.nlp.claim_subjects import SubjectFinder
+from annotator.nlp.tree_matcher import TreeMatcher
 
 _SPEECH_FORMS_INDIRECT = {
     "statement",
@@ -59,7 +59,8 @@ class ClaimRules:
 
     def __init__(self, vocab: Vocab, lexicon: CueLexicon, source_labels: frozenset[str] | None = None) -> None:
         self.lexicon = lexicon
-        self.matcher = DependencyMatcher(vocab)
+        # DependencyMatcher's results, about six times faster on these patterns (see tree_matcher).
+        self.matcher = TreeMatcher(vocab)
         self._frames: dict[int, tuple[str, int]] = {}
         self._node_names: dict[int, list[str]] = {}
         placeholders = {f"${frame}": lexicon.lemmas_for(frame) for frame in FRAMES}
