@@ -12,6 +12,7 @@ from annotator.core.changes import Action
 from annotator.core.codebook import ActorType, Codebook
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ActorView, Change
+from annotator.store._compiled import CHUNK, rows_in
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._entities import ensure_text
 from annotator.store._snapshots import EventBuilder, reindex_actor, snapshot
@@ -201,6 +202,16 @@ def merge_actors(keep_id: int, merge_id: int, annotator: str) -> Change:
     return ev.write()
 
 
+def _live_actors_named(keys: Any) -> Any:
+    """(name key, actor id, kind) of the live actors with one of these name keys, for :func:`rows_in`."""
+    return (
+        ActorName.select(ActorName.key, Actor.id, Actor.kind)
+        .join(Actor, on=(ActorName.actor == Actor.id))
+        .where(ActorName.key.in_(keys), Actor.deleted == False)  # noqa: E712
+        .order_by(Actor.id)
+    )
+
+
 def resolve_actors(
     st: StoreContext,
     proposals: Sequence[tuple[str, str, str, Sequence[str]]],
@@ -212,15 +223,9 @@ def resolve_actors(
     all_names = {_key(n) for _, name, _, aliases in proposals for n in (name, *aliases) if n.strip()}
     found: dict[str, list[tuple[int, str]]] = {}
     names = sorted(all_names)
-    for i in range(0, len(names), 500):
-        query = (
-            ActorName.select(ActorName.key, Actor.id, Actor.kind)
-            .join(Actor, on=(ActorName.actor == Actor.id))
-            .where(ActorName.key.in_(names[i : i + 500]), Actor.deleted == False)  # noqa: E712
-            .order_by(Actor.id)
-            .tuples()
-        )
-        for key, actor_id, kind in query:
+    # Each chunk of names in actor-id order, as one query over all of them would give (rows_in chunks by 500).
+    for i in range(0, len(names), CHUNK):
+        for key, actor_id, kind in rows_in(_live_actors_named, names[i : i + CHUNK]):
             found.setdefault(key, []).append((actor_id, kind))
     mapping: dict[str, int] = {}
     created: list[int] = []

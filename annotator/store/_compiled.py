@@ -63,3 +63,36 @@ def rows_in(build: Callable[..., Any], ids: Sequence[Any], *args: Hashable) -> l
             params[j] = chunk[i]
         rows.extend(database.execute_sql(sql, params).fetchall())
     return rows
+
+
+def rows_for(build: Callable[..., Any], values: Sequence[Any], *args: Hashable) -> list[tuple[Any, ...]]:
+    """The rows (plain tuples) of ``build(*values, *args)``, a select whose ``values`` (``str`` or ``int``, each
+    compared once in the query) change from call to call; composed once per shape like :func:`rows_in`.
+
+    The suggestion store asks such a select (an article's rows of a layer) several times per article, and
+    peewee's composing took longer than SQLite's answer.
+    """
+    if getattr(build, "__closure__", None) is not None:
+        raise TypeError(f"{build.__qualname__} captures variables: pass them as arguments")
+    database = Article._meta.database
+    backend = type(getattr(database, "obj", database)).__name__
+    kinds = tuple(int if isinstance(v, int) and not isinstance(v, bool) else str for v in values)
+    if any(kind is str and not isinstance(v, str) for v, kind in zip(values, kinds, strict=True)):
+        raise TypeError("rows_for takes str and int values only")
+    key = (build, args, kinds, backend, "rows_for")
+    entry = _CACHE.get(key)
+    if entry is None:
+        marks = [_marks(i + 1, kind)[i] for i, kind in enumerate(kinds)]
+        position = {m: i for i, m in enumerate(marks)}
+        sql, params = build(*marks, *args).sql()
+        slots = [(j, position[p]) for j, p in enumerate(params) if type(p) in (int, str) and p in position]
+        if sorted(i for _, i in slots) != list(range(len(marks))):
+            raise ValueError(f"{build.__qualname__} must use each value exactly once")
+        if len(_CACHE) >= _MAX_CACHED:
+            _CACHE.clear()
+        entry = _CACHE[key] = (sql, list(params), slots)
+    sql, template, slots = entry
+    params = list(template)
+    for j, i in slots:
+        params[j] = values[i]
+    return list(database.execute_sql(sql, params).fetchall())

@@ -26,6 +26,7 @@ from annotator.core.records import (
 from annotator.store._actors import makes_cycle, resolve_actors
 from annotator.store._claims import span_key, span_rows, variables_text
 from annotator.store._codebook import import_codes
+from annotator.store._compiled import rows_for
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._ingest_bulk import add_articles_bulk, text_sha256
 from annotator.store._rows import claim_row, entity_row
@@ -312,12 +313,7 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
 
     # Entities: key (start, end, label); one read of what exists, bulk insert of what is new.
     existing = {
-        (s, e, lab): (i, o, d)
-        for i, s, e, lab, o, d in Entity.select(
-            Entity.id, Entity.start, Entity.end, Entity.label, Entity.origin, Entity.deleted
-        )
-        .where(Entity.article == article_id, Entity.layer == layer)
-        .tuples()
+        (s, e, lab): (i, o, bool(d)) for i, s, e, lab, o, d in rows_for(_layer_entities, (article_id, layer))
     }
     proposed: dict[tuple[int, int, str], int | None] = {}
     for e in sugg.entities:
@@ -339,18 +335,14 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         before = {i for i, _, _ in existing.values()}
         # The unique suggestion key (migration 5) backs the read above when two people suggest at once.
         bulk_insert(Entity, new_rows, ignore_conflicts=True)
-        ev.add_bulk("entity", "created", sorted(_ids(Entity, article_id, layer) - before))
+        ev.add_bulk("entity", "created", sorted({i for i, *_ in rows_for(_layer_entities, (article_id, layer))}
+                                                - before))
     ev.add_bulk("entity", "undeleted", revived)
     ev.add_bulk("entity", "deleted", stale)
 
     # Claims: key = their spans; the source actor comes from its key or from the mention it refers to.
     mention_actor = {(e.start, e.end): actor_ids.get(e.actor_key) for e in sugg.entities if e.actor_key}
-    existing_c = {
-        k: (i, o, d)
-        for i, k, o, d in Claim.select(Claim.id, Claim.span_key, Claim.origin, Claim.deleted)
-        .where(Claim.article == article_id, Claim.layer == layer)
-        .tuples()
-    }
+    existing_c = {k: (i, o, bool(d)) for i, k, o, d in rows_for(_layer_claims, (article_id, layer))}
     new_claims: dict[str, tuple[Any, dict[str, list[Span]]]] = {}
     for c, roles in zip(sugg.claims, claim_roles, strict=True):
         key = span_key(roles)
@@ -385,16 +377,8 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         ev.extra.setdefault("re_suggested", {})["claim"] = retagged_c
     if to_insert:
         bulk_insert(Claim, to_insert, ignore_conflicts=True)
-        inserted = {
-            k: i
-            for i, k in Claim.select(Claim.id, Claim.span_key)
-            .where(
-                Claim.article == article_id,
-                Claim.layer == layer,
-                Claim.span_key.in_([r["span_key"] for r in to_insert]),
-            )
-            .tuples()
-        }
+        wanted = {r["span_key"] for r in to_insert}
+        inserted = {k: i for i, k, _, _ in rows_for(_layer_claims, (article_id, layer)) if k in wanted}
         spans = [row for r in to_insert for row in span_rows(inserted[r["span_key"]], new_claims[r["span_key"]][1])]
         bulk_insert(ClaimSpan, spans)
         ev.add_bulk("claim", "created", sorted(inserted.values()))
@@ -405,6 +389,20 @@ def store_suggestions(st: StoreContext, sugg: ArticleSuggestions) -> Change:
         conflict_target=[SuggestionRun.article, SuggestionRun.origin], update={SuggestionRun.at: stamp}
     ).execute()
     return ev.write()
+
+
+def _layer_entities(article_id: Any, layer: Any) -> Any:
+    """An article's entity rows of one layer, for :func:`rows_for` (composed once)."""
+    return Entity.select(Entity.id, Entity.start, Entity.end, Entity.label, Entity.origin, Entity.deleted).where(
+        Entity.article == article_id, Entity.layer == layer
+    )
+
+
+def _layer_claims(article_id: Any, layer: Any) -> Any:
+    """An article's claims of one layer (id, span key, origin, deleted), for :func:`rows_for`."""
+    return Claim.select(Claim.id, Claim.span_key, Claim.origin, Claim.deleted).where(
+        Claim.article == article_id, Claim.layer == layer
+    )
 
 
 def articles_needing_suggestions(origin: str, force: bool) -> list[str]:

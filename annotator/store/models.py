@@ -281,6 +281,10 @@ class TrainedModelRow(BaseModel):
         table_name = "trained_model"
 
 
+#: bulk_insert's statements: (model, field names, ignore_conflicts, backend, schema) -> SQL.
+_INSERT_SQL: dict[tuple[Any, ...], str] = {}
+
+
 def bulk_insert(model: type[BaseModel], rows: list[dict[str, Any]], ignore_conflicts: bool = False) -> None:
     """Insert many rows (same keys each) with one prepared statement.
 
@@ -294,11 +298,20 @@ def bulk_insert(model: type[BaseModel], rows: list[dict[str, Any]], ignore_confl
         return
     names = list(rows[0])
     fields = [model._meta.fields[name] for name in names]
-    first = tuple(rows[0][name] for name in names)
-    query = model.insert_many([first], fields=fields)
-    if ignore_conflicts:
-        query = query.on_conflict_ignore()
-    sql, _params = query.sql()
+    database = model._meta.database
+    backend = type(getattr(database, "obj", database))  # quoting and parameter style are the backend's
+    key = (model, tuple(names), ignore_conflicts, backend, model._meta.schema)
+    sql = _INSERT_SQL.get(key)
+    if sql is None:
+        # Composed once per shape: peewee's composing cost as much as the insert of a suggestion run's rows.
+        first = tuple(rows[0][name] for name in names)
+        query = model.insert_many([first], fields=fields)
+        if ignore_conflicts:
+            query = query.on_conflict_ignore()
+        sql = query.sql()[0]
+        if len(_INSERT_SQL) >= 1024:
+            _INSERT_SQL.clear()
+        _INSERT_SQL[key] = sql
     values = [tuple(f.db_value(row[name]) for f, name in zip(fields, names, strict=True)) for row in rows]
     model._meta.database.cursor().executemany(sql, values)
 
