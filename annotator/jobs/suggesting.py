@@ -69,7 +69,7 @@ def suggest(
     texts = _texts(repo, ids, cancel, loaded.nlp.max_length, too_long)
     results: Iterator[Work]
     if processes > 1:
-        results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes)
+        results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes, expected=total)
     else:
         # One process: only the parse stays on this thread; the trained attribution component, our rules and the
         # store run on the writer's thread, overlapping the parse of the next articles (spaCy's native code

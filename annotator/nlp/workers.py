@@ -43,6 +43,8 @@ TASK_TEXTS = 8
 #: Tasks in flight per worker (one being parsed, the others queued): results are yielded in input order, so a
 #: worker that finishes several tasks while the other is on a long one still finds work queued.
 _IN_FLIGHT_PER_WORKER = 4
+#: Tasks held per worker at most, results waiting to be yielded included.
+_HELD_PER_WORKER = 16
 _PR_SET_PDEATHSIG = 1
 
 
@@ -89,11 +91,17 @@ def _worker(nlp: Any, process: Callable[[Any, Any], Any] | None, tasks: Any, res
         return
 
 
-def _batches(pairs: Iterable[tuple[str, T]], size: int) -> Iterator[list[tuple[str, T]]]:
+def _batches(pairs: Iterable[tuple[str, T]], size: int, single_from: int | None = None
+             ) -> Iterator[list[tuple[str, T]]]:
+    """Tasks of ``size`` pairs; from the pair numbered ``single_from`` on, one pair per task."""
     batch: list[tuple[str, T]] = []
-    for pair in pairs:
+    for number, pair in enumerate(pairs):
+        single = single_from is not None and number >= single_from
+        if single and batch:
+            yield batch
+            batch = []
         batch.append(pair)
-        if len(batch) >= size:
+        if len(batch) >= size or single:
             yield batch
             batch = []
     if batch:
@@ -107,6 +115,7 @@ def map_in_workers(
     batch_size: int,
     n_process: int,
     process: Callable[[Any, T], R] | None = None,
+    expected: int | None = None,
 ) -> Iterator[tuple[Any, T]]:
     """Parse ``(text, context)`` pairs in ``n_process`` workers; yield ``(result, context)`` in input order.
 
@@ -117,6 +126,8 @@ def map_in_workers(
         n_process: worker processes.
         process: run in the worker on each ``(doc, context)``; its result is what is yielded. None yields the
             parsed ``Doc`` itself (serialised in the worker, rebuilt here).
+        expected: how many pairs there will be, if known: the last ``n_process * TASK_TEXTS`` of them then go
+            one per task, so that the workers finish within a text of each other (the run's tail).
 
     Raises:
         RuntimeError: a worker failed or died; the others are stopped.
@@ -135,15 +146,20 @@ def map_in_workers(
         proc.start()
     finished = False
     try:
-        batches = enumerate(_batches(pairs, max(1, min(batch_size, TASK_TEXTS))))
+        size = max(1, min(batch_size, TASK_TEXTS))
+        single_from = None if expected is None else max(0, expected - n_process * size)
+        batches = enumerate(_batches(pairs, size, single_from))
         contexts: dict[int, list[T]] = {}
         done: dict[int, list[Any]] = {}
         exhausted = False
         following = 0
 
         def feed() -> None:
+            # Tasks at the workers (sent, no result yet) are kept at the limit, also while results wait here for
+            # an earlier one to come back; the cap on all held tasks keeps memory bounded.
             nonlocal exhausted
-            while not exhausted and len(contexts) < _IN_FLIGHT_PER_WORKER * n_process:
+            while (not exhausted and len(contexts) - len(done) < _IN_FLIGHT_PER_WORKER * n_process
+                   and len(contexts) < _HELD_PER_WORKER * n_process):
                 nxt = next(batches, None)
                 if nxt is None:
                     exhausted = True
@@ -159,6 +175,7 @@ def map_in_workers(
             if status != "ok":
                 raise RuntimeError(f"spaCy worker process failed: {payload}")
             done[index] = payload
+            feed()
             while following in done:
                 out = done.pop(following)
                 ctxs = contexts.pop(following)

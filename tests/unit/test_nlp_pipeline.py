@@ -214,6 +214,34 @@ def test_two_processes_give_the_same_result(loaded: LoadedPipeline, seed_items: 
 
 
 @pytest.mark.slow
+def test_the_suggest_job_stores_the_same_with_two_processes(loaded: LoadedPipeline, tmp_path: Path,
+                                                            seed_items: list[tuple[str, str]]) -> None:
+    """The job as the CLI runs it (the last texts one per task, the parent only storing) stores what one
+    process stores: every mention, claim and actor, with the same spans, labels and links."""
+    from annotator.core.records import ArticleIn
+    from annotator.jobs.suggesting import suggest
+    from annotator.store import open_repository
+
+    stored = []
+    for processes in (1, 2):
+        repo = open_repository(tmp_path / f"p{processes}.db")
+        try:
+            ids = [repo.add_article(ArticleIn(text=text, title=aid)).article_id for aid, text in seed_items]
+            summary = suggest(repo, loaded=loaded, processes=processes, batch_size=4)
+            assert summary.articles == len(ids)
+            stored.append((
+                [[(e.start, e.end, e.label, e.actor_name) for e in repo.entities_for(i)] for i in ids],
+                [[(c.source, c.cue, c.content, c.kind, c.form, c.source_actor_name, c.addressee_name, c.issue,
+                   c.stance) for c in repo.claims_for(i)] for i in ids],
+                sorted((a.name, a.kind) for a in repo.actors()),
+            ))
+        finally:
+            repo.close()
+    assert stored[0][0] and any(stored[0][1])
+    assert stored[1] == stored[0]
+
+
+@pytest.mark.slow
 def test_closing_early_stops_the_workers(loaded: LoadedPipeline, seed_items: list[tuple[str, str]]) -> None:
     many = [(f"{aid}-{n}", text) for n in range(20) for aid, text in seed_items]
     results = Suggester(loaded, SAMPLE).suggest_texts(many, batch_size=4, n_process=2)

@@ -43,3 +43,21 @@ def test_a_batch_size_below_the_task_size_is_kept() -> None:
                                          n_process=2, process=_keep))
     assert max(doc[1] for doc, _ in out) == 3
     assert [ctx for _, ctx in out] == list(range(10))
+
+
+def test_with_the_expected_count_the_last_texts_go_one_per_task() -> None:
+    n = 101
+    out = list(map_in_workers(CountingPipeline(), ((f"text {i}", i) for i in range(n)), batch_size=32,
+                              n_process=2, process=_keep, expected=n))
+    assert [ctx for _, ctx in out] == list(range(n))
+    sizes = [doc[1] for doc, _ in out]
+    tail = 2 * TASK_TEXTS
+    assert sizes[-tail:] == [1] * tail  # the workers end within one text of each other
+    assert set(sizes[: n - tail - TASK_TEXTS]) == {TASK_TEXTS}  # before that, full tasks
+
+
+def test_a_wrong_expected_count_changes_only_the_task_sizes() -> None:
+    for expected in (0, 5, 1000):
+        out = list(map_in_workers(CountingPipeline(), ((f"t{i}", i) for i in range(40)), batch_size=32,
+                                  n_process=2, process=_keep, expected=expected))
+        assert [(doc[0], ctx) for doc, ctx in out] == [(f"t{i}", i) for i in range(40)]
