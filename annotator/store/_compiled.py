@@ -9,6 +9,7 @@ same SQL with the real ids put in the placeholders' places.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -47,22 +48,33 @@ def rows_in(build: Callable[..., Any], ids: Sequence[Any], *args: Hashable) -> l
     rows: list[tuple[Any, ...]] = []
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
-        key = (build, args, len(chunk), backend, kind)
-        entry = _CACHE.get(key)
-        if entry is None:
-            marks = _marks(len(chunk), kind)
-            position = {m: i for i, m in enumerate(marks)}
-            sql, params = build(marks, *args).sql()
-            slots = [(j, position[p]) for j, p in enumerate(params) if type(p) is kind and p in position]
-            if len(_CACHE) >= _MAX_CACHED:
-                _CACHE.clear()
-            entry = _CACHE[key] = (sql, list(params), slots)
-        sql, template, slots = entry
-        params = list(template)
-        for j, i in slots:
-            params[j] = chunk[i]
-        rows.extend(database.execute_sql(sql, params).fetchall())
+        marks = _marks(len(chunk), kind)
+        entry = _composed((build, args, len(chunk), backend, kind), functools.partial(build, marks, *args), marks)
+        rows.extend(database.execute_sql(entry[0], _filled(entry, chunk)).fetchall())
     return rows
+
+
+def _composed(key: tuple[Any, ...], compose: Callable[[], Any], marks: Sequence[Any]
+              ) -> tuple[str, list[Any], list[tuple[int, int]]]:
+    """The cached (SQL, parameters, slots) of the query ``compose()`` builds with ``marks`` in the values' places;
+    a slot (j, i) says that parameter j takes value i."""
+    entry = _CACHE.get(key)
+    if entry is None:
+        position = {m: i for i, m in enumerate(marks)}
+        sql, params = compose().sql()
+        slots = [(j, position[p]) for j, p in enumerate(params) if type(p) in (int, str) and p in position]
+        if len(_CACHE) >= _MAX_CACHED:
+            _CACHE.clear()
+        entry = _CACHE[key] = (sql, list(params), slots)
+    return entry
+
+
+def _filled(entry: tuple[str, list[Any], list[tuple[int, int]]], values: Sequence[Any]) -> list[Any]:
+    _, template, slots = entry
+    params = list(template)
+    for j, i in slots:
+        params[j] = values[i]
+    return params
 
 
 def rows_for(build: Callable[..., Any], values: Sequence[Any], *args: Hashable) -> list[tuple[Any, ...]]:
@@ -79,20 +91,8 @@ def rows_for(build: Callable[..., Any], values: Sequence[Any], *args: Hashable) 
     kinds = tuple(int if isinstance(v, int) and not isinstance(v, bool) else str for v in values)
     if any(kind is str and not isinstance(v, str) for v, kind in zip(values, kinds, strict=True)):
         raise TypeError("rows_for takes str and int values only")
-    key = (build, args, kinds, backend, "rows_for")
-    entry = _CACHE.get(key)
-    if entry is None:
-        marks = [_marks(i + 1, kind)[i] for i, kind in enumerate(kinds)]
-        position = {m: i for i, m in enumerate(marks)}
-        sql, params = build(*marks, *args).sql()
-        slots = [(j, position[p]) for j, p in enumerate(params) if type(p) in (int, str) and p in position]
-        if sorted(i for _, i in slots) != list(range(len(marks))):
-            raise ValueError(f"{build.__qualname__} must use each value exactly once")
-        if len(_CACHE) >= _MAX_CACHED:
-            _CACHE.clear()
-        entry = _CACHE[key] = (sql, list(params), slots)
-    sql, template, slots = entry
-    params = list(template)
-    for j, i in slots:
-        params[j] = values[i]
-    return list(database.execute_sql(sql, params).fetchall())
+    marks = [_marks(i + 1, kind)[i] for i, kind in enumerate(kinds)]
+    entry = _composed((build, args, kinds, backend, "rows_for"), functools.partial(build, *marks, *args), marks)
+    if sorted(i for _, i in entry[2]) != list(range(len(marks))):
+        raise ValueError(f"{build.__qualname__} must use each value exactly once")
+    return list(database.execute_sql(entry[0], _filled(entry, values)).fetchall())

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from annotator.core.records import ArticleIn
-from annotator.store._compiled import CHUNK, rows_in
+from annotator.store._compiled import CHUNK, rows_for, rows_in
 from annotator.store.models import Article, bound
 from annotator.store.repository import Repository
 
@@ -46,3 +46,30 @@ def test_a_builder_that_captures_variables_is_refused() -> None:
 
     with pytest.raises(TypeError, match="captures"):
         rows_in(captured, ["x"])
+
+
+def _one(article_id: str, position: int, prefix: str) -> Any:
+    return Article.select(Article.id, Article.position).where(
+        Article.id == article_id, Article.position >= position, Article.title.startswith(prefix)
+    )
+
+
+def test_rows_for_puts_each_call_s_values_in_the_cached_sql(repo: Repository) -> None:
+    ids = [repo.add_article(ArticleIn(text=f"text {i}", title=f"{'ab'[i % 2]} {i}")).article_id for i in range(6)]
+    with bound(repo._st.db):
+        for article_id in ids:
+            for position in (0, 3):
+                for prefix in ("a", "b"):
+                    expected = list(_one(article_id, position, prefix).tuples())
+                    assert rows_for(_one, (article_id, position), prefix) == expected
+        assert any(rows_for(_one, (i, 0), "a") for i in ids)  # not all empty: the comparison means something
+
+
+def test_rows_for_refuses_a_builder_that_drops_or_repeats_a_value(repo: Repository) -> None:
+    def drops(article_id: str, unused: int) -> Any:
+        return Article.select(Article.id).where(Article.id == article_id)
+
+    with bound(repo._st.db), pytest.raises(ValueError, match="exactly once"):
+        rows_for(drops, ("x", 5))
+    with pytest.raises(TypeError, match="str and int"):
+        rows_for(_one, (b"x", 1), "a")
