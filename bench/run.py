@@ -122,11 +122,16 @@ def bench_suggest(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float
     articles = list(make_articles(sizes.overhead_articles, words=400, seed=3))
     texts = [a.text for a in articles]
     bare: list[float] = []
+    bare_cpu: list[float] = []
     ours: list[float] = []
     two: list[float] = []
+    parent_cpu: list[float] = []
+    workers_cpu: list[float] = []
     for r in range(sizes.overhead_repeats):
         # Alternating the three measurements spreads the load of other work on the machine over all of them.
+        start_cpu = time.process_time()
         bare.append(timed(lambda: list(loaded.nlp.pipe(texts, batch_size=32))))
+        bare_cpu.append(time.process_time() - start_cpu)
         repo = _open(work / f"suggest_{r}.db")
         for a in articles:
             repo.add_article(a)
@@ -135,16 +140,40 @@ def bench_suggest(work: Path, sizes: Sizes) -> list[tuple[str, float, str, float
         repo = _open(work / f"suggest_p2_{r}.db")
         for a in articles:
             repo.add_article(a)
+        before = _cpu_self_children()
         two.append(timed(functools.partial(suggest, repo, loaded=loaded, processes=2)))
+        after = _cpu_self_children()  # the workers are joined by now, so their CPU is counted as children's
+        parent_cpu.append(after[0] - before[0])
+        workers_cpu.append(after[1] - before[1])
         repo.close()
     ratio = statistics.median(ours) / statistics.median(bare)
     speedups = sorted(one / both for one, both in zip(ours, two, strict=True))
+    n = len(texts)
+    # What the CPU time allows on two free cores, whatever the load: the one-process run takes about its parse
+    # (times the overhead), the two-process run at least half the CPU of its parent and workers together.
+    ceiling = 2 * ratio * statistics.median(bare_cpu) / statistics.median(
+        p + w for p, w in zip(parent_cpu, workers_cpu, strict=True))
     return [
         ("suggest overhead (annotator suggest / bare nlp.pipe, 1 process)", ratio, "ratio", 1.15),
-        ("suggest throughput, 1 process", len(texts) / statistics.median(ours), "articles/s", None),
+        ("suggest throughput, 1 process", n / statistics.median(ours), "articles/s", None),
         ("suggest speed-up with --processes 2 (median of paired runs)", statistics.median(speedups), "x", 1.8),
         ("suggest speed-up with --processes 2, lowest paired run", speedups[0], "x", None),
+        ("suggest --processes 2: parent's CPU per article (median)", 1000 * statistics.median(parent_cpu) / n, "ms",
+         None),
+        ("suggest --processes 2: workers' CPU per article (median)", 1000 * statistics.median(workers_cpu) / n, "ms",
+         None),
+        ("bare nlp.pipe: CPU per article (median)", 1000 * statistics.median(bare_cpu) / n, "ms", None),
+        ("suggest --processes 2: speed-up its CPU time allows on 2 free cores (2 x overhead x bare CPU / CPU)",
+         ceiling, "x", None),
     ]
+
+
+def _cpu_self_children() -> tuple[float, float]:
+    """CPU seconds (user + system) of this process and of its ended, waited-for children."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, children.ru_utime + children.ru_stime
 
 
 # --------------------------------------------------------------------------- GUI latency (in process)

@@ -24,14 +24,14 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-3000:]
     records = json.loads(out.read_text(encoding="utf-8"))
     names = {r["name"] for r in records}
-    # issue 15: the 1M-article project (4), the CPU times of both big projects (4) and the lowest paired
-    # speed-up (1); issue 10: networks (12); issue 16: sources (14, with the search index catching up and
-    # the PostgreSQL import);
+    # issue 15: the 1M-article project (4), the CPU times of both big projects (4), the lowest paired
+    # speed-up (1) and the CPU accounting of --processes 2 (4: parent, workers, bare parse, ceiling); issue 10:
+    # networks (12); issue 16: sources (14, with the search index catching up and the PostgreSQL import);
     # issue 12: team server (10, with the client's and the server's CPU per decision and the load); issue 13: the
     # codebook (6); issue 14: decisions under load, SQLite and PostgreSQL (6); issue 11: training (28: quality,
     # training time and CPU, suggestion ratios trained and rules, the trained component's parts and the parse's CPU
     # per article, loads)
-    assert len(records) == 97
+    assert len(records) == 101
     assert any(n.startswith("PostgreSQL: import 20 JSONL articles, with 25 spans") for n in names)
     assert any(n.startswith("import 20 JSONL articles with 25 spans") for n in names)
     assert any(n.startswith("team server:") for n in names)
@@ -41,6 +41,7 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert sum(n.startswith("trained component, ") for n in names) == 7
     assert sum(n.startswith("codebook: ") for n in names) == 6
     assert any("overhead" in n for n in names) and any("first paint" in n for n in names)
+    assert sum(n.startswith("suggest --processes 2: ") for n in names) == 3
     assert any("first paint, CPU time" in n for n in names) and any("index catching up" in n for n in names)
     assert any(n.startswith("networks: one-mode") for n in names) and any(n.startswith("claims view: filter")
                                                                          for n in names)
