@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import queue
@@ -142,6 +143,11 @@ def map_in_workers(
                    name=f"annotator-spacy-{i + 1}")
         for i in range(n_process)
     ]
+    # The loaded pipeline is a large heap of long-lived objects. Frozen, the garbage collector of the workers
+    # (forked with it) and of this process leaves it alone: a collection in a worker no longer writes to every
+    # inherited object's header (a copy of each of those pages), and this process's collections while it stores
+    # the results no longer walk it (Python's gc.freeze documentation describes this use before fork).
+    gc.freeze()
     for proc in workers:
         proc.start()
     finished = False
@@ -192,6 +198,7 @@ def map_in_workers(
         finished = True
     finally:
         _stop(workers, tasks, results, graceful=finished)
+        gc.unfreeze()
 
 
 def _next_result(results: Any, workers: list[Any]) -> tuple[int, str, Any]:
