@@ -130,3 +130,19 @@ def test_meta_orjson_cannot_write_is_stored_as_json_writes_it(repo: Repository) 
     (result,) = repo.add_articles([ArticleIn(text=TEXT, meta={"n": 2**70, "ok": "é"})])
     assert isinstance(result, ImportResult)
     assert repo.article(result.article_id).meta == {"n": 2**70, "ok": "é"}
+
+
+def test_each_audited_entity_id_is_the_row_of_that_span(repo: Repository) -> None:
+    """The bulk path names the new entity ids without reading them back (on SQLite, row k of the batch gets
+    the id max + 1 + k): every id the audit names must be the row of the span at that place in the input."""
+    repo.add_articles([ArticleIn(text="Earlier. " + TEXT, entities=[EntityIn(9, 19, "PERSON")])])
+    spans = [(2, 8, "PERSON"), (9, 12, "PERSON"), (18, 23, "GPE"), (2, 12, "PERSON")]
+    batch = [ArticleIn(text=f"{i}{TEXT}", entities=[EntityIn(s + 1, e + 1, label) for s, e, label in spans[i:]])
+             for i in range(len(spans))]
+    results = repo.add_articles(batch)
+    for i, result in enumerate(results):
+        assert isinstance(result, ImportResult) and result.entities == len(spans) - i
+        (event,) = repo.events(result.article_id)
+        by_id = {e.id: (e.start, e.end, e.label) for e in repo.entities_for(result.article_id)}
+        named = event["payload"]["bulk"]["entity"]["created"]
+        assert [by_id[entity_id] for entity_id in named] == [(s + 1, e + 1, label) for s, e, label in spans[i:]]
