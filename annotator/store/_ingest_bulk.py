@@ -249,7 +249,7 @@ def add_articles_bulk(
     results: list[Result] = [None] * len(articles)
     shas: list[str] = []
     for i, article in enumerate(articles):
-        if not isinstance(article.text, str) or not article.text.strip():
+        if not isinstance(article.text, str) or not article.text or article.text.isspace():  # (no stripped copy)
             name = article.title or article.file or article.ext_id
             results[i] = ValidationError(f"article {name!r} has an empty text")
             shas.append("")
@@ -278,7 +278,8 @@ def add_articles_bulk(
 
     # The first two candidates of each article are checked in bulk (nearly always one is free); a longer one
     # only when both are taken.
-    checked = [c for i in todo for c in _candidates(articles[i].ext_id, shas[i], safe_id)[:2]]
+    candidates = {i: _candidates(articles[i].ext_id, shas[i], safe_id) for i in todo}
+    checked = [c for i in todo for c in candidates[i][:2]]
     taken = _taken(checked)
     known = set(checked)
     position = int(Article.select(fn.MAX(Article.position)).scalar() or 0)
@@ -290,7 +291,7 @@ def add_articles_bulk(
     counts: list[tuple[str, int]] = []
     for i in todo:
         article = articles[i]
-        article_id = _free_id(_candidates(article.ext_id, shas[i], safe_id), taken, known)
+        article_id = _free_id(candidates[i], taken, known)
         try:
             rows = batch.entity_rows(article_id, article)
         except AnnotatorError as error:
