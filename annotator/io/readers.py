@@ -364,13 +364,17 @@ def _not_regular(path: Path) -> InputError | None:
     return None
 
 
+_READ_BUFFER = 1 << 20
+
+
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
     refused = _not_regular(path)
     if refused is not None:
         yield refused, None
         return
     try:
-        handle = path.open("rb")
+        # A 1 MiB buffer: with the default 8 KiB, reading a 60 MB file line by line took 7,000 read calls.
+        handle = path.open("rb", buffering=_READ_BUFFER)
     except FileNotFoundError:
         yield InputError(str(path), "file not found"), None
         return

@@ -75,14 +75,14 @@ def test_cyclic_garbage_of_a_batch_is_collected_during_a_long_import(
             self.me = self
 
     made: list[weakref.ref[Cycle]] = []
-    real_flush = importing._flush
+    real_store = importing._store_batch
 
-    def flush(*args: Any) -> None:
+    def store(*args: Any) -> None:
         made.append(weakref.ref(Cycle()))  # unreachable at once, but only the cyclic collector can free it
-        real_flush(*args)
+        real_store(*args)
 
     gc.enable()
-    monkeypatch.setattr(importing, "_flush", flush)
+    monkeypatch.setattr(importing, "_store_batch", store)
     monkeypatch.setattr(importing, "BATCH", 2)
     summary = import_paths(repo, [_jsonl(tmp_path, 5)], near_duplicate_threshold=None)
     assert summary.imported == 5
