@@ -22,7 +22,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -238,6 +239,25 @@ def _insert_entities(database: Any, rows: list[tuple[Any, ...]], counts: list[tu
     return ids
 
 
+#: SQLite page cache (KiB) while a batch is stored: a batch's 5-10 MB of new pages then stay in memory until
+#: the commit writes each once, instead of the default 2 MB spilling to the WAL midway (about 10% of SQLite's
+#: CPU for the articles). Only for the batch: the connection's own size comes back after it.
+BULK_CACHE_KIB = 64 * 1024
+
+
+@contextmanager
+def _bulk_cache(database: Any) -> Iterator[None]:
+    if not isinstance(database, SqliteDatabase):
+        yield
+        return
+    (before,) = database.execute_sql("PRAGMA cache_size").fetchone()
+    database.execute_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        database.execute_sql(f"PRAGMA cache_size = {int(before)}")
+
+
 def add_articles_bulk(
     st: StoreContext, articles: Sequence[ArticleIn], annotator: str | None, safe_id: Any
 ) -> tuple[list[Result], list[int]]:
@@ -246,6 +266,13 @@ def add_articles_bulk(
     Returns:
         The results by index (None where the article is left to the single-article path), and those indexes.
     """
+    with _bulk_cache(st.db):
+        return _add_bulk(st, articles, annotator, safe_id)
+
+
+def _add_bulk(
+    st: StoreContext, articles: Sequence[ArticleIn], annotator: str | None, safe_id: Any
+) -> tuple[list[Result], list[int]]:
     results: list[Result] = [None] * len(articles)
     shas: list[str] = []
     for i, article in enumerate(articles):

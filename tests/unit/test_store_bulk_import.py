@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from peewee import SqliteDatabase
+
+import annotator.store._ingest_bulk as bulk
 from annotator.core.errors import ValidationError
 from annotator.core.records import ArticleIn, ClaimIn, EntityIn, ImportResult, Span, Status
 from annotator.store.repository import Repository
@@ -146,3 +152,24 @@ def test_each_audited_entity_id_is_the_row_of_that_span(repo: Repository) -> Non
         by_id = {e.id: (e.start, e.end, e.label) for e in repo.entities_for(result.article_id)}
         named = event["payload"]["bulk"]["entity"]["created"]
         assert [by_id[entity_id] for entity_id in named] == [(s + 1, e + 1, label) for s, e, label in spans[i:]]
+
+
+def test_the_bulk_page_cache_is_only_for_the_batch(repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = repo._st.db
+    if not isinstance(db, SqliteDatabase):
+        pytest.skip("a SQLite setting")
+    with repo._st.read():
+        (before,) = db.execute_sql("PRAGMA cache_size").fetchone()
+    seen: list[int] = []
+    real = bulk.insert_rows
+
+    def spy(model: Any, columns: Any, rows: Any) -> None:
+        seen.append(int(db.execute_sql("PRAGMA cache_size").fetchone()[0]))
+        real(model, columns, rows)
+
+    monkeypatch.setattr(bulk, "insert_rows", spy)
+    results = repo.add_articles([ArticleIn(text=f"{i}: {TEXT}") for i in range(3)])
+    assert all(isinstance(r, ImportResult) and r.created for r in results)
+    assert seen and set(seen) == {-bulk.BULK_CACHE_KIB} != {before}
+    with repo._st.read():
+        assert db.execute_sql("PRAGMA cache_size").fetchone() == (before,)
