@@ -35,7 +35,7 @@ from annotator.core.records import SUGGESTIONS_LAYER, ArticleIn, ImportResult, S
 from annotator.store._compiled import rows_in
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._rows import entity_row
-from annotator.store._search import defer_indexing
+from annotator.store._search import defer_indexing, insert_trigger_suspended
 from annotator.store.models import Article, BaseModel, Entity, Event
 
 Result = ImportResult | AnnotatorError | None
@@ -336,7 +336,8 @@ def _add_bulk(
         counts.append((article_id, len(rows)))
     # Their search index entries come afterwards (``_search`` backlog): indexing costs three times the insert.
     defer_indexing(st.db, [row[-1] for row in article_rows])
-    insert_rows(Article, _ARTICLE_COLUMNS, article_rows)
+    with insert_trigger_suspended(st.db):  # (the backlog's articles: the trigger would do nothing for them)
+        insert_rows(Article, _ARTICLE_COLUMNS, article_rows)
     entity_ids = _insert_entities(st.db, entity_rows, counts, stamp)
     events = []
     plain_payload = dumps({"created_article": True, "rows": []})
