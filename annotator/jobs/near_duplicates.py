@@ -13,48 +13,35 @@ takes a Python list and calls the hash function once per value, which was half o
 
 from __future__ import annotations
 
-import functools
 import zlib
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
 
-if TYPE_CHECKING:
-    import numpy as np
-    from datasketch import MinHash
+import numpy as np
+from datasketch import MinHash, MinHashLSH
 
-#: Default similarity (estimated Jaccard of word 3-grams) from which an article repeats another.
-DEFAULT_THRESHOLD = 0.9
+# The threshold and its setting live apart (this module loads numpy, datasketch and scipy), re-exported here.
+from annotator.jobs.near_duplicate_settings import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
+from annotator.jobs.near_duplicate_settings import THRESHOLD_SETTING as THRESHOLD_SETTING
+from annotator.jobs.near_duplicate_settings import project_threshold as project_threshold
+
 NUM_PERM = 128
 SHINGLE = 3
 _MAX_CACHED_WORDS = 2_000_000
+# Odd multipliers that mix the three word hashes of a 3-gram into one 32-bit value, ``h0 * M0 + h1 * M1 + h2``
+# modulo 2^32: computed on 32-bit arrays, whose arithmetic wraps modulo 2^32 (the low 32 bits of a product or a
+# sum depend only on the low 32 bits of its terms, so this is the 64-bit computation masked to 32 bits).
+_MIX = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77))
+
+
 _SCHEME = "affine32"
-
-# numpy and datasketch (which loads scipy) are imported where a signature is made, not with this module: the
-# import job imports it for its threshold and settings, and an import without the near-duplicate check
-# (``annotator import --no-near-duplicates``, a fresh process each time) would otherwise pay about 0.6 s of
-# start-up for nothing.
-
-
-@functools.cache
-def _constants() -> tuple[tuple[np.uint32, np.uint32], tuple[np.uint32, ...]]:
-    """The 3-gram mixing multipliers and the MurmurHash3 finalizer's shifts and multipliers, as 32-bit scalars.
-
-    The multipliers mix the three word hashes of a 3-gram into one 32-bit value, ``h0 * M0 + h1 * M1 + h2``
-    modulo 2^32: computed on 32-bit arrays, whose arithmetic wraps modulo 2^32 (the low 32 bits of a product or
-    a sum depend only on the low 32 bits of its terms, so this is the 64-bit computation masked to 32 bits).
-    """
-    import numpy as np
-
-    mix = (np.uint32(0x9E3779B1), np.uint32(0x85EBCA77))
-    fmix = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
-    return mix, fmix
+_FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
 def _affine32_min(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The MinHash values of a set of 32-bit hashes under datasketch's ``affine32`` permutations ``(a, b)``:
     the MurmurHash3 32-bit finalizer, then ``a * h + b`` (wrapping modulo 2^32), the minimum per permutation."""
-    s1, m1, s2, m2, s3 = _constants()[1]
+    s1, m1, s2, m2, s3 = _FMIX
     h = values ^ (values >> s1)
     h = h * m1
     h = h ^ (h >> s2)
@@ -62,23 +49,6 @@ def _affine32_min(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     h = (h ^ (h >> s3)).reshape(-1, 1)
     result: np.ndarray = (h * a + b).min(axis=0)
     return result
-
-
-#: The project setting that holds the threshold (the CLI's --near-duplicate-threshold overrides it).
-THRESHOLD_SETTING = "near_duplicate_threshold"
-
-
-class _Settings(Protocol):
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
-
-
-def project_threshold(repo: _Settings) -> float:
-    """The project's near-duplicate threshold (setting ``near_duplicate_threshold``), else the default 0.9;
-    a setting outside (0, 1] falls back to the default."""
-    value = repo.get_setting(THRESHOLD_SETTING, DEFAULT_THRESHOLD)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        return DEFAULT_THRESHOLD
-    return float(value)
 
 
 @dataclass(frozen=True)
@@ -100,9 +70,6 @@ class NearDuplicateIndex:
     def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"near-duplicate threshold must be above 0 and at most 1, not {threshold}")
-        import numpy as np
-        from datasketch import MinHash, MinHashLSH
-
         self.threshold = threshold
         self.num_perm = num_perm
         # LSH finds candidates a little below the threshold too: the signatures decide afterwards.
@@ -119,7 +86,6 @@ class NearDuplicateIndex:
         a, b = self._template.permutations
         self._a = np.asarray(a, dtype=np.uint32)
         self._b = np.asarray(b, dtype=np.uint32)
-        self._mix = _constants()[0]
 
     def __len__(self) -> int:
         return len(self._signatures)
@@ -139,9 +105,8 @@ class NearDuplicateIndex:
             return m
         hashes = self._word_hashes(words)
         if len(hashes) >= SHINGLE:
-            mix = self._mix
-            grams = hashes[:-2] * mix[0]
-            grams += hashes[1:-1] * mix[1]
+            grams = hashes[:-2] * _MIX[0]
+            grams += hashes[1:-1] * _MIX[1]
             grams += hashes[2:]
         else:
             grams = hashes
@@ -161,16 +126,12 @@ class NearDuplicateIndex:
                 missing = set(words)
             for w in missing:
                 cache[w] = zlib.crc32(w.encode("utf-8", "surrogatepass"))
-        import numpy as np
-
         return np.fromiter(map(cache.__getitem__, words), dtype=np.uint32, count=len(words))
 
     def query(self, sig: MinHash) -> list[Match]:
         """Stored texts at least ``threshold`` similar to ``sig``, most similar first (ties: first added)."""
         if not self._signatures:
             return []
-        import numpy as np
-
         found = []
         order = {key: i for i, key in enumerate(self._lsh.query(sig))}
         for key in order:
@@ -184,8 +145,6 @@ class NearDuplicateIndex:
         """Store a text's signature under ``key`` (a key already stored is left as it is)."""
         if key in self._signatures:
             return
-        import numpy as np
-
         self._lsh.insert(key, sig, check_duplication=False)
         self._signatures[key] = sig.hashvalues.astype(np.uint32)
 
@@ -198,9 +157,6 @@ class NearDuplicateIndex:
         """Store the signature under a new key (a provisional key becomes the stored article's id)."""
         if old == new or old not in self._signatures:
             return
-        import numpy as np
-        from datasketch import MinHash
-
         values = self._signatures.pop(old)
         self._lsh.remove(old)
         sig = MinHash(num_perm=self.num_perm, hashfunc=int, seed=1,
