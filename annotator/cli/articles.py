@@ -72,7 +72,7 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from annotator.jobs.importing import catch_up_search, import_paths
-    from annotator.jobs.near_duplicates import project_threshold
+    from annotator.jobs.near_duplicate_settings import project_threshold
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:

@@ -415,6 +415,14 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
             except InputError as exc:
                 yield exc, number
                 continue
+            if type(obj) is dict and "text" in obj:
+                # A plain record, nearly every line of a bulk import: ``_dispatch``'s last case, read without a
+                # generator of its own per line.
+                try:
+                    yield _with_file(record_to_article(obj, may_hold_surrogates=surrogates), path), number
+                except RecordError as exc:
+                    yield InputError(str(path), str(exc), number), number
+                continue
             for item in _dispatch(obj, path, number, surrogates):
                 yield item, number
     if not any_content:

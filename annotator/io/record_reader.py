@@ -285,7 +285,7 @@ def actors_by_key(items: Any) -> dict[str, ActorIn]:
 
 def _referenced_actors(article: ArticleIn, known: Mapping[str, ActorIn]) -> list[ActorIn]:
     """The actors an article's items refer to, with their parent chains; dangling references are dropped."""
-    if not known and not article.claims and all(e.actor is None for e in article.entities):
+    if not known and not article.claims and (not article.entities or all(e.actor is None for e in article.entities)):
         return []  # a plain record (nearly every one of a bulk import): nothing to resolve or unlink
     wanted = [e.actor for e in article.entities]
     wanted += [c.source_actor for c in article.claims] + [c.addressee for c in article.claims]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.jobs.import_scan import ImportScan, source_path
-from annotator.jobs.near_duplicates import DEFAULT_THRESHOLD
+from annotator.jobs.near_duplicate_settings import DEFAULT_THRESHOLD
 from annotator.jobs.progress import CancelFlag, ProgressCallback, no_progress
 from annotator.store.repository import Repository
 

@@ -11,16 +11,20 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import InputError
 from annotator.core.records import ArticleIn
 from annotator.core.text_checks import printable_name
 from annotator.io import iter_inputs, read_file_located
 from annotator.io.sources.fields import NOTE_KEY
-from annotator.jobs.near_duplicates import DEFAULT_THRESHOLD, Match, NearDuplicateIndex
+from annotator.jobs.near_duplicate_settings import DEFAULT_THRESHOLD
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import NearDuplicate
 from annotator.store.repository import Repository
+
+if TYPE_CHECKING:
+    from annotator.jobs.near_duplicates import Match, NearDuplicateIndex
 
 #: Progress is reported every this many articles inside one file.
 PROGRESS_EVERY = 25
@@ -95,7 +99,12 @@ class ImportScan:
         self._repo = repo
         # Without near-duplicate detection the project's texts are read only to mark exact duplicates.
         self._read_project = project_duplicates or threshold is not None
-        self._index = NearDuplicateIndex(threshold) if threshold is not None else None
+        self._index: NearDuplicateIndex | None = None
+        if threshold is not None:
+            # Imported only when the check runs: it loads numpy, datasketch and scipy (see near_duplicate_settings).
+            from annotator.jobs.near_duplicates import NearDuplicateIndex
+
+            self._index = NearDuplicateIndex(threshold)
         self._progress = progress
         self._cancel = cancel
         self._loaded = False

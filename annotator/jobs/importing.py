@@ -17,7 +17,7 @@ from annotator.core.errors import AnnotatorError, InputError
 from annotator.core.names import validate_annotator_name
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleIn, ImportResult
 from annotator.jobs.import_scan import Found, ImportScan
-from annotator.jobs.near_duplicates import DEFAULT_THRESHOLD
+from annotator.jobs.near_duplicate_settings import DEFAULT_THRESHOLD
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import ImportSummary
 from annotator.store.repository import Repository

@@ -16,13 +16,15 @@ from __future__ import annotations
 import zlib
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-#: Default similarity (estimated Jaccard of word 3-grams) from which an article repeats another.
-DEFAULT_THRESHOLD = 0.9
+# The threshold and its setting live apart (this module loads numpy, datasketch and scipy), re-exported here.
+from annotator.jobs.near_duplicate_settings import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
+from annotator.jobs.near_duplicate_settings import THRESHOLD_SETTING as THRESHOLD_SETTING
+from annotator.jobs.near_duplicate_settings import project_threshold as project_threshold
+
 NUM_PERM = 128
 SHINGLE = 3
 _MAX_CACHED_WORDS = 2_000_000
@@ -47,23 +49,6 @@ def _affine32_min(values: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarra
     h = (h ^ (h >> s3)).reshape(-1, 1)
     result: np.ndarray = (h * a + b).min(axis=0)
     return result
-
-
-#: The project setting that holds the threshold (the CLI's --near-duplicate-threshold overrides it).
-THRESHOLD_SETTING = "near_duplicate_threshold"
-
-
-class _Settings(Protocol):
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
-
-
-def project_threshold(repo: _Settings) -> float:
-    """The project's near-duplicate threshold (setting ``near_duplicate_threshold``), else the default 0.9;
-    a setting outside (0, 1] falls back to the default."""
-    value = repo.get_setting(THRESHOLD_SETTING, DEFAULT_THRESHOLD)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        return DEFAULT_THRESHOLD
-    return float(value)
 
 
 @dataclass(frozen=True)

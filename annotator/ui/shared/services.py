@@ -72,7 +72,7 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
 
     def import_paths(paths: list[str], progress: ProgressCallback, cancel: CancelFlag) -> ImportSummary:
         from annotator.jobs import importing
-        from annotator.jobs.near_duplicates import project_threshold
+        from annotator.jobs.near_duplicate_settings import project_threshold
 
         return importing.import_paths(repo, list(paths), progress=progress, cancel=cancel,
                                       near_duplicate_threshold=project_threshold(repo))

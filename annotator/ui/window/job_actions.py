@@ -80,7 +80,7 @@ class JobActions:
         if not paths:
             return
         if services.preview_import is not None and services.import_checked is not None:
-            from annotator.jobs.near_duplicates import project_threshold
+            from annotator.jobs.near_duplicate_settings import project_threshold
 
             self._preview(paths, project_threshold(self.window.repo), False)
             return
@@ -101,7 +101,7 @@ class JobActions:
 
     def _after_preview(self, paths: list[str], result: object, threshold: float | None, keep: bool) -> None:
         from annotator.jobs.import_preview import ImportPreview
-        from annotator.jobs.near_duplicates import THRESHOLD_SETTING
+        from annotator.jobs.near_duplicate_settings import THRESHOLD_SETTING
         from annotator.ui.window.import_preview_dialog import ImportPreviewDialog
 
         services = self.services
