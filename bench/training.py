@@ -146,7 +146,7 @@ def _suggest_overhead(work: Path, model: str | None, n: int, load_pipeline: Any,
     articles = list(make_articles(n, words=400, seed=11))
     texts = [a.text for a in articles]
     list(base.nlp.pipe(texts[:2]))
-    bare, ours, bare_cpu, ours_cpu = [], [], [], []
+    bare, ours, bare_cpu, ours_cpu, parse_cpu, writer_cpu = [], [], [], [], [], []
     for r in range(3):
         start, cpu = time.perf_counter(), time.process_time()
         list(base.nlp.pipe(texts, batch_size=32))
@@ -156,9 +156,11 @@ def _suggest_overhead(work: Path, model: str | None, n: int, load_pipeline: Any,
         for article in articles:
             repo.add_article(article)
         start, cpu = time.perf_counter(), time.process_time()
-        suggest(repo, loaded=trained)
+        summary = suggest(repo, loaded=trained)
         ours.append(time.perf_counter() - start)
         ours_cpu.append(time.process_time() - cpu)
+        parse_cpu.append(summary.parse_cpu_seconds)
+        writer_cpu.append(summary.writer_cpu_seconds)
         repo.close()
     which = "the trained pipeline" if model else "the base pipeline and the rules (reference)"
     return [
@@ -166,6 +168,11 @@ def _suggest_overhead(work: Path, model: str | None, n: int, load_pipeline: Any,
          statistics.median(ours) / statistics.median(bare), "ratio", 1.3 if model else None),
         (f"suggest with {which} / bare nlp.pipe, CPU time",
          statistics.median(ours_cpu) / statistics.median(bare_cpu), "ratio", None),
+        # Where that CPU time went: the parse's thread (which the bare parse is all of) and the writer's.
+        (f"suggest with {which}: CPU of the parse's thread / bare nlp.pipe",
+         statistics.median(parse_cpu) / statistics.median(bare_cpu), "ratio", None),
+        (f"suggest with {which}: CPU of the writer's thread / bare nlp.pipe",
+         statistics.median(writer_cpu) / statistics.median(bare_cpu), "ratio", None),
     ]
 
 
@@ -244,7 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", required=True, help="a pipeline folder saved by `annotator train`")
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--json", help="also write the rows to this file (the benchmark group reads them)")
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="sys.setswitchinterval for the runs, in seconds (default: Python's, 0.005)")
     args = parser.parse_args(argv)
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
     rows: list[Row] = [("load average (1 min) before the suggestion runs", _load(), "load", None)]
     with tempfile.TemporaryDirectory() as tmp:
         rows += _suggest_overhead(Path(tmp), args.model, args.articles, load_pipeline, suggest)

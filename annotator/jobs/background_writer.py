@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -32,6 +33,9 @@ class BackgroundWriter(Generic[T]):
         self._error: BaseException | None = None
         self._on_exit = on_thread_exit
         self.written = 0
+        #: CPU seconds the writer thread used (``time.thread_time``), set when it ends: with the producer's own
+        #: thread time it shows where a run's CPU went (bench/training.py).
+        self.cpu_seconds = 0.0
         self._thread = threading.Thread(target=self._run, name="annotator-writer", daemon=True)
         self._thread.start()
 
@@ -48,8 +52,11 @@ class BackgroundWriter(Generic[T]):
                     except BaseException as exc:  # handed to the producer, which decides what to do
                         self._error = exc
         finally:
-            if self._on_exit is not None:
-                self._on_exit()
+            try:
+                if self._on_exit is not None:
+                    self._on_exit()
+            finally:
+                self.cpu_seconds = time.thread_time()
 
     @property
     def error(self) -> BaseException | None:

@@ -63,7 +63,7 @@ def suggest(
                              if article_ids is None else len(set(article_ids)) - len(ids))
     total = len(ids)
     progress(Progress(0, total, f"loading texts for {loaded.origin}"))
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.thread_time()
     suggester = Suggester(loaded, repo.codebook())
     too_long: list[str] = []
     texts = _texts(repo, ids, cancel, loaded.nlp.max_length, too_long)
@@ -115,6 +115,9 @@ def suggest(
             writer.submit(chunk)  # parsed before a failure: stored like the rest
         writer.close()  # everything parsed before a cancel is stored
     summary.seconds = time.perf_counter() - started
+    if processes <= 1:
+        summary.parse_cpu_seconds = time.thread_time() - started_cpu
+        summary.writer_cpu_seconds = writer.cpu_seconds
     summary.too_long = too_long
     return summary
 

@@ -75,6 +75,10 @@ class SuggestSummary:
     skipped: int = 0  # already suggested by this origin
     cancelled: bool = False
     too_long: list[str] = field(default_factory=list)  # articles longer than the pipeline's max_length
+    # CPU seconds of the run's two threads in one process (``time.thread_time``): the parse (the caller's thread)
+    # and the writer (the trained component, the rules, the store); 0 with several processes.
+    parse_cpu_seconds: float = 0.0
+    writer_cpu_seconds: float = 0.0
 
     def lines(self) -> list[str]:
         rate = self.articles / self.seconds if self.seconds > 0 else 0.0

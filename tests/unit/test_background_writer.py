@@ -45,3 +45,20 @@ def test_the_first_error_reaches_the_producer_and_later_items_are_dropped() -> N
     with pytest.raises(ValueError, match="bad item 3"):
         writer.close()
     assert seen == [0, 1, 2]
+
+
+def test_the_writer_reports_its_own_threads_cpu_time() -> None:
+    import time
+
+    clocks: list[float] = []
+
+    def write(item: int) -> None:
+        sum(range(20_000))  # some work on the writer's thread
+        clocks.append(time.thread_time())  # that thread's CPU clock so far
+
+    writer: BackgroundWriter[int] = BackgroundWriter(write)
+    for i in range(5):
+        writer.submit(i)
+    writer.close()
+    # Read at the thread's end, from its own clock: at least what the writes saw, and not the producer's.
+    assert writer.cpu_seconds >= clocks[-1] > 0

@@ -252,6 +252,7 @@ def test_suggest_job_runs_the_trained_component_beside_the_parse(
     monkeypatch.undo()
     assert tagged == [True] * 12  # every Doc reached the rules with the component's claims on it
     assert summary.articles == 12
+    assert summary.parse_cpu_seconds > 0 and summary.writer_cpu_seconds > 0  # each thread's own CPU time
     per_article = []
     for article_id in ids:
         text = repo.article(article_id).text
