@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import multiprocessing
 import os
 import queue
@@ -27,6 +28,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -44,6 +46,16 @@ TASK_TEXTS = 8
 #: worker that finishes several tasks while the other is on a long one still finds work queued.
 _IN_FLIGHT_PER_WORKER = 4
 _PR_SET_PDEATHSIG = 1
+
+log = logging.getLogger(__name__)
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process raised or died; ``child_traceback`` is the worker's own traceback (empty if it died)."""
+
+    def __init__(self, message: str, child_traceback: str = "") -> None:
+        super().__init__(message)
+        self.child_traceback = child_traceback
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -84,7 +96,7 @@ def _worker(nlp: Any, process: Callable[[Any, Any], Any] | None, tasks: Any, res
                     out = [process(doc, ctx) for doc, (_, ctx) in zip(docs, items, strict=True)]
                 results.put((index, "ok", out))
             except Exception as exc:  # reported to the parent, which raises it where the caller can see it
-                results.put((index, "error", f"{type(exc).__name__}: {exc}"))
+                results.put((index, "error", (f"{type(exc).__name__}: {exc}", traceback.format_exc())))
     except (EOFError, OSError, KeyboardInterrupt):  # the parent went away or is stopping us
         return
 
@@ -119,7 +131,8 @@ def map_in_workers(
             parsed ``Doc`` itself (serialised in the worker, rebuilt here).
 
     Raises:
-        RuntimeError: a worker failed or died; the others are stopped.
+        WorkerFailed: a worker failed (its traceback is on the exception and in the log) or died; the others are
+            stopped.
     """
     methods = multiprocessing.get_all_start_methods()
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -157,7 +170,9 @@ def map_in_workers(
         while contexts:
             index, status, payload = _next_result(results, workers)
             if status != "ok":
-                raise RuntimeError(f"spaCy worker process failed: {payload}")
+                summary, child_traceback = payload
+                log.error("spaCy worker process failed:\n%s", child_traceback)
+                raise WorkerFailed(f"spaCy worker process failed: {summary}", child_traceback)
             done[index] = payload
             while following in done:
                 out = done.pop(following)
@@ -178,7 +193,7 @@ def map_in_workers(
 
 
 def _next_result(results: Any, workers: list[Any]) -> tuple[int, str, Any]:
-    """The next result; a RuntimeError if a worker died without one (killed, out of memory)."""
+    """The next result; a WorkerFailed if a worker died without one (killed, out of memory)."""
     while True:
         try:
             return results.get(timeout=_POLL)
@@ -186,7 +201,7 @@ def _next_result(results: Any, workers: list[Any]) -> tuple[int, str, Any]:
             dead = [p for p in workers if p.exitcode is not None]
             if dead:
                 codes = ", ".join(f"{p.name} exit code {p.exitcode}" for p in dead)
-                raise RuntimeError(f"spaCy worker process ended unexpectedly ({codes})") from None
+                raise WorkerFailed(f"spaCy worker process ended unexpectedly ({codes})") from None
 
 
 def _stop(workers: list[Any], tasks: Any, results: Any, graceful: bool) -> None:
