@@ -7,11 +7,15 @@ records how many texts each of its ``pipe`` calls got and which process ran it.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from annotator.nlp.workers import TASK_TEXTS, map_in_workers
+import pytest
+
+from annotator.nlp.workers import TASK_TEXTS, WorkerFailed, map_in_workers
 
 
 class CountingPipeline:
@@ -43,3 +47,30 @@ def test_a_batch_size_below_the_task_size_is_kept() -> None:
                                          n_process=2, process=_keep))
     assert max(doc[1] for doc, _ in out) == 3
     assert [ctx for _, ctx in out] == list(range(10))
+
+
+class FailingPipeline:
+    """Fails on the text ``"bad"``, in the worker, the way a broken custom component would."""
+
+    def pipe(self, texts: Iterable[str], batch_size: int) -> Iterator[str]:
+        for text in texts:
+            if text == "bad":
+                raise ValueError("this component cannot read the text")
+            yield text
+
+
+def _keep_text(doc: str, context: int) -> str:
+    return doc
+
+
+def test_a_worker_failure_says_what_failed_and_logs_the_workers_own_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pairs = [("fine", 0), ("bad", 1)]
+    with caplog.at_level(logging.ERROR, logger="annotator.nlp.workers"), pytest.raises(WorkerFailed) as failed:
+        list(map_in_workers(FailingPipeline(), iter(pairs), batch_size=1, n_process=1, process=_keep_text))
+    assert "ValueError: this component cannot read the text" in str(failed.value)
+    # The traceback is the worker's, down to the line that raised: the parent's own would end in this module.
+    assert "in pipe" in failed.value.child_traceback
+    assert failed.value.child_traceback in caplog.text
+    assert multiprocessing.active_children() == []  # the worker was stopped
