@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from annotator.ui.shared.row_table_model import ID_ROLE
 
@@ -57,13 +57,6 @@ def follow_current_row(table: QTableView, quiet: QuietSelection, picked: Callabl
             picked(int(row_id))
 
     table.selectionModel().currentRowChanged.connect(changed)
-
-
-def panel_title(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # titles carry names and counts from the data
-    label.setStyleSheet(TITLE_STYLE)
-    return label
 
 
 def panel_table(

@@ -34,7 +34,8 @@ from annotator.core.records import ClaimView, RoleView, Status
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
 from annotator.ui.shared.layouts import fill
-from annotator.ui.shared.panel_table import QuietSelection, follow_current_row, panel_table, panel_title, select_row
+from annotator.ui.shared.panel_table import QuietSelection, follow_current_row, panel_table, select_row
+from annotator.ui.shared.panel_title import PanelTitle
 from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -373,7 +374,7 @@ class ClaimPanel(QWidget):
     def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ClaimModel(self)
-        self.title = panel_title("Claims")
+        self.title = PanelTitle("Claims")
         columns = ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         self.editor = ClaimEditor(codebook, self)

@@ -22,7 +22,8 @@ from annotator.core.records import EntityView, Status
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT, Palette
 from annotator.ui.shared.layouts import fill
-from annotator.ui.shared.panel_table import QuietSelection, follow_current_row, panel_table, panel_title, select_row
+from annotator.ui.shared.panel_table import QuietSelection, follow_current_row, panel_table, select_row
+from annotator.ui.shared.panel_title import PanelTitle
 from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -93,7 +94,7 @@ class EntityPanel(QWidget):
     def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = EntityModel(palette, self)
-        self.title = panel_title("Entities")
+        self.title = PanelTitle("Entities")
         # Sample texts that size the columns: the codebook's longest label (up to ten characters), an actor name,
         # a status.
         label = max(palette.labels, key=len, default="PERSON")[:10]
