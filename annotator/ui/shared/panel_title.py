@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from annotator.core.records import ClaimView, EntityView, Status
 
 #: Space around the text, as the panels' titles have always had: each side, above, below.
 _SIDE, _ABOVE, _BELOW = 4, 6, 2
@@ -38,6 +42,11 @@ class PanelTitle(QWidget):
         self._text = text
         self.setAccessibleName(text)
         self.update()
+
+    def show_counts(self, heading: str, rows: Sequence[EntityView] | Sequence[ClaimView], one: str, many: str) -> None:
+        """"Heading · N rows, M to decide": how many rows the panel lists and how many are open suggestions."""
+        open_count = sum(1 for row in rows if row.status == Status.SUGGESTED)
+        self.setText(f"{heading}  ·  {len(rows)} {one if len(rows) == 1 else many}, {open_count} to decide")
 
     def sizeHint(self) -> QSize:
         return QSize(self.fontMetrics().horizontalAdvance(self._text) + 2 * _SIDE, self.height())
