@@ -37,7 +37,7 @@ def _project(path: Path) -> tuple[Repository, list[str]]:
         pytest.skip("no seeds folder in this install")
     from annotator.jobs.importing import import_paths
 
-    repo = open_repository(path)
+    repo = open_repository(str(path))
     import_paths(repo, [str(folder)])
     return repo, repo.articles_needing_suggestions("none", force=True)
 

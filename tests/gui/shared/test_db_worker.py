@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QPaintEvent
@@ -19,7 +20,7 @@ class _Canvas(QWidget):
         super().__init__()
         self.paints = 0
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+    def paintEvent(self, event: QPaintEvent) -> None:
         self.paints += 1
 
 
@@ -37,9 +38,16 @@ def test_an_operation_runs_after_the_frame_of_the_key_press_that_asked_for_it_is
     try:
         before = canvas.paints
         canvas.update()  # what a key press draws ...
+
+        def operation(n: int) -> Callable[[], int]:
+            def run() -> int:
+                seen.append((canvas.paints, threading.current_thread().name))
+                return n
+
+            return run
+
         for n in range(3):  # ... and the decisions it asks for
-            worker.submit(lambda n=n: seen.append((canvas.paints, threading.current_thread().name)) or n,
-                          done.append, lambda exc: None)
+            worker.submit(operation(n), done.append, lambda exc: None)
         qtbot.waitUntil(lambda: len(done) == 3)
         assert done == [0, 1, 2]  # in order
         assert all(paints > before for paints, _ in seen)  # after the frame was painted

@@ -69,7 +69,7 @@ class _LayoutRequests(QObject):
         super().__init__()
         self.widgets: list[str] = []
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:
             self.widgets.append(type(watched).__name__)
         return False
