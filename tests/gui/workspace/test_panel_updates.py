@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from annotator.store.repository import Repository
     from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.workspace.article_text import ArticleText
 
 SENTENCE = "Lavrov met Tillerson in Bonn and spoke of Syria. "
 
@@ -103,3 +104,34 @@ def test_redo_is_not_offered_while_a_new_decision_is_on_its_way(qtbot: QtBot, wi
     qtbot.waitUntil(lambda: not window.workspace.decisions.busy)
     assert window.actions_by_name["undo"].isEnabled()
     assert not redo.isEnabled() and True not in offered
+
+
+def _shown(text: ArticleText) -> list[tuple[int, int, dict[int, object]]]:
+    """Every span drawn, with its format's properties (a selection's format lives only as long as the list)."""
+    selections = text.extraSelections()
+    shown = [(s.cursor.selectionStart(), s.cursor.selectionEnd(), s.format.properties()) for s in selections]
+    painted = text.drawn_spans()[len(selections):]
+    return shown + [(span.start, span.end, span.format.properties()) for span in painted]
+
+
+def test_a_mention_decided_ahead_is_drawn_as_a_full_drawing_draws_it(qtbot: QtBot, window: MainWindow) -> None:
+    # Accepting redraws only the decided mention; rejecting (a glyph colour) redraws the whole list. Either way
+    # the text must show exactly what a drawing of every span from scratch shows.
+    workspace = window.workspace
+    text = workspace.text
+    decided: list[tuple[int, str]] = []
+    for key, status in ((Qt.Key.Key_A, "accepted"), (Qt.Key.Key_A, "accepted"), (Qt.Key.Key_X, "rejected"),
+                        (Qt.Key.Key_A, "accepted")):
+        entity = workspace.current_entity()
+        if entity is None:  # the next suggestion is a claim
+            break
+        decided.append((entity.start, status))
+        press(qtbot, window, key)
+        drawn, outline = _shown(text), text.outline
+        text.redraw()
+        assert _shown(text) == drawn
+        assert text.outline == outline
+    assert len(decided) >= 2
+    qtbot.waitUntil(lambda: not workspace.decisions.busy)
+    statuses = {e.start: e.status for e in workspace.entities}
+    assert [(start, statuses[start]) for start, _ in decided] == decided
