@@ -4,8 +4,10 @@ A local PostgreSQL cluster is started for the run (``tests.postgres_server``) wi
 and synchronous commit on: a commit here costs what it costs on a real server's disk). Eight annotator
 *processes*, each logged in as its own role through row-level security, decide 500 suggestions each at the same
 moment (accept, reject and relabel in turn), every decision its own transaction; the time of each repository call
-(its reads, the serializable transaction and the commit, retries included) is the "commit" latency. The run
-fails loudly if any decision raised.
+(its reads, the REPEATABLE READ transaction, the audit event and the commit, retries included) is the "commit"
+latency. The run fails loudly if any decision raised. Each process also counts the retries of conflicting
+transactions (the store logs each one) and, over a few more decisions after the timed ones, the round trips a
+decision makes (a libpq protocol trace: not during the timed ones, whose latency the tracing would add to).
 
 ``python -m bench.team_server worker URL NAME N START`` is the annotator process (internal).
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -37,11 +40,51 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+#: Decisions after the timed ones whose round trips are counted (in a protocol trace).
+TRACED = 6
+
+
+class _Retries(logging.Handler):
+    """Counts the store's retries of conflicting transactions and the pauses before them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+        self.paused = 0.0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        self.paused += float(getattr(record, "pause", 0.0))
+
+
+def _traced_round_trips(repo: Any, decide: Any, n: int) -> list[int]:
+    """Round trips of each of ``n`` decisions (``decide(i)``), read from a libpq protocol trace."""
+    from tests.postgres_server import round_trips
+
+    conn = repo._st.db.connection()
+    counts = []
+    with tempfile.TemporaryDirectory(prefix="annotator-bench-trace-") as tmp:
+        trace = Path(tmp) / "protocol.trace"
+        for i in range(n):
+            with trace.open("w") as out:
+                conn.pgconn.trace(out.fileno())
+                try:
+                    decide(i)
+                finally:
+                    conn.pgconn.untrace()
+            counts.append(round_trips(trace.read_text()))
+    return counts
+
+
 def worker(url: str, name: str, n: int, start_at: float, interval: float) -> dict[str, Any]:
     """Decide ``n`` suggestions as ``name``, one every ``interval`` seconds (0: back to back); returns the
-    latencies (s) and the errors."""
+    latencies (s), the errors, the retries and (over :data:`TRACED` more decisions) the round trips."""
     from annotator.store import open_repository
 
+    retries = _Retries()
+    retry_log = logging.getLogger("annotator.store.retries")
+    retry_log.addHandler(retries)
+    retry_log.setLevel(logging.DEBUG)
     repo = open_repository(url)
     ids = repo.article_ids()
     plan: list[tuple[str, int]] = []
@@ -50,13 +93,22 @@ def worker(url: str, name: str, n: int, start_at: float, interval: float) -> dic
         for entity in repo.entities_for(article_id, annotator=name):
             if entity.status == "suggested":
                 plan.append((article_id, entity.id))
-    plan = plan[:n]
+    plan, extra = plan[:n], plan[n:n + TRACED]
     while time.time() < start_at:  # every process starts deciding at the same moment
         time.sleep(0.001)
     latencies: list[float] = []
     cpu: list[float] = []
     errors: list[str] = []
     clock = time.perf_counter()
+
+    def decide(i: int, entity_id: int) -> None:
+        if i % 3 == 0:
+            repo.accept_entity(entity_id, name)
+        elif i % 3 == 1:
+            repo.reject_entity(entity_id, name)
+        else:
+            repo.relabel_entity(entity_id, labels[i % len(labels)], name)
+
     for i, (_article, entity_id) in enumerate(plan):
         if interval:
             pause = clock + i * interval - time.perf_counter()
@@ -64,18 +116,16 @@ def worker(url: str, name: str, n: int, start_at: float, interval: float) -> dic
                 time.sleep(pause)
         began, began_cpu = time.perf_counter(), time.thread_time()
         try:
-            if i % 3 == 0:
-                repo.accept_entity(entity_id, name)
-            elif i % 3 == 1:
-                repo.reject_entity(entity_id, name)
-            else:
-                repo.relabel_entity(entity_id, labels[i % len(labels)], name)
+            decide(i, entity_id)
         except Exception as exc:  # counted: the figure is "0 errors"
             errors.append(f"{type(exc).__name__}: {exc}")
         latencies.append(time.perf_counter() - began)
         cpu.append(time.thread_time() - began_cpu)
+    timed_retries, timed_pauses = retries.count, retries.paused
+    trips = _traced_round_trips(repo, lambda i: decide(i, extra[i][1]), len(extra))
     repo.close()
-    return {"name": name, "latencies": latencies, "cpu": cpu, "errors": errors, "planned": len(plan)}
+    return {"name": name, "latencies": latencies, "cpu": cpu, "errors": errors, "planned": len(plan),
+            "retries": timed_retries, "retry_pauses": timed_pauses, "round_trips": trips}
 
 
 def _server_cpu_seconds(server: Any) -> float:
@@ -117,7 +167,7 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
                 team.add_user(name, "annotator", passwords[name])
         # Enough suggestions for both runs of decisions, on shared articles (everyone codes everything).
         per_article = 40
-        n_articles = max(1, -(-2 * decisions // per_article))  # a paced run, then a back-to-back one
+        n_articles = max(1, -(-2 * (decisions + TRACED) // per_article))  # a paced run, then a back-to-back one
         admin = open_repository(url)
         for article in make_articles(n_articles, words=900, seed=21):
             article_id = admin.add_article(article).article_id
@@ -130,6 +180,10 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
             runs[interval] = _decide_together(server, names, passwords, decisions, interval)
         ratio = _suggest_ratio(work, server, suggest_articles)
     label = f"{annotators} annotator processes x {decisions} decisions"
+
+    def decided(run: Run) -> int:
+        return max(1, len(run.latencies))
+
     paced, flat_out = runs[PACE], runs[0.0]
     return [
         (f"team server: {label}, errors", float(len(paced.errors) + len(flat_out.errors)), "errors", 0.0),
@@ -142,6 +196,12 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
          _p95(paced.client_cpu) * 1000, "ms", None),
         (f"team server: {label}, one per {PACE:g} s each, server CPU per decision (mean)", paced.server_cpu * 1000,
          "ms", None),
+        (f"team server: {label}, one per {PACE:g} s each, round trips per decision (mean)",
+         statistics.mean(paced.round_trips) if paced.round_trips else 0.0, "round trips", None),
+        (f"team server: {label}, one per {PACE:g} s each, retries per decision", paced.retries / decided(paced),
+         "retries", None),
+        (f"team server: {label}, back to back, retries per decision", flat_out.retries / decided(flat_out),
+         "retries", None),
         # The machine's 1-minute load average as the paced run began and ended: on 2 cores, above 2 the
         # processes wait for a core, and the latency says more about the machine than about the store.
         (f"team server: {label}, one per {PACE:g} s each, load average as it began", paced.load[0], "load", None),
@@ -160,6 +220,11 @@ class Run:
         self.latencies = [x for r in reports for x in r["latencies"]]
         self.client_cpu = [x for r in reports for x in r["cpu"]]
         self.errors = [e for r in reports for e in r["errors"]]
+        #: Retries of conflicting transactions during the timed decisions, and the seconds paused before them.
+        self.retries = sum(r["retries"] for r in reports)
+        self.retry_pauses = sum(r["retry_pauses"] for r in reports)
+        #: Round trips to the server of each traced decision (after the timed ones).
+        self.round_trips = [x for r in reports for x in r["round_trips"]]
         #: Server CPU per decision (s): the cluster's CPU over the run divided by the decisions; it includes the
         #: connections' start and the plan reads, so it is an upper bound.
         self.server_cpu = server_cpu / max(1, len(self.latencies))

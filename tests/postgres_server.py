@@ -41,6 +41,20 @@ def find_bindir() -> Path | None:
     return Path(found).parent if found else None
 
 
+def round_trips(trace: str) -> int:
+    """How many times a client waited for the server, in a libpq protocol trace (``pgconn.trace``): the turns
+    from messages sent (``F``) to answers read (``B``). Used by the tests and the team server benchmark."""
+    turns, last = 0, ""
+    for line in trace.splitlines():
+        fields = line.split("\t")
+        side = next((f for f in fields[:2] if f in ("F", "B")), "")  # "[timestamp]\tF|B\tlength\tmessage ..."
+        if side == "B" and last == "F":
+            turns += 1
+        if side:
+            last = side
+    return turns
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

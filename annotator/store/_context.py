@@ -25,6 +25,7 @@ from annotator.core.records import (
 )
 from annotator.core.validation import check_choice
 from annotator.store._postgres import advisory_lock, current_user, is_postgres
+from annotator.store._postgres import pipelined as pipelined_block
 from annotator.store._write_gate import WriteGate
 from annotator.store.models import Annotator, Article, Layer, ProjectCodebook, Setting, bound
 from annotator.store.preflight import explain, is_database_failure
@@ -95,7 +96,7 @@ class StoreContext:
             yield
 
     @contextmanager
-    def tx(self, exclusive: str | None = None) -> Iterator[None]:
+    def tx(self, exclusive: str | None = None, *, pipelined: bool = False) -> Iterator[None]:
         """One write transaction; on SQLite it takes the write lock at BEGIN so busy_timeout applies.
 
         The outermost transaction of a thread waits for its turn at the process's :class:`WriteGate` first.
@@ -104,6 +105,8 @@ class StoreContext:
         update is lost. ``exclusive`` names work that reads before it inserts shared rows (suggestions and the
         actors they create, imports, gold adoptions): such transactions with the same name run one at a time,
         under an advisory lock taken *before* the snapshot, so each sees what the previous one committed.
+        ``pipelined`` (PostgreSQL): the transaction's statements go to the server in psycopg's pipeline mode
+        (``_postgres.pipelined``), for code written for it (an entity decision: ``_pg_decisions``).
         """
         with self._call():
             if self.db.transaction_depth() > 0:
@@ -116,7 +119,8 @@ class StoreContext:
                         with self.db.atomic("IMMEDIATE"):
                             yield
                     elif self.is_postgres:
-                        with advisory_lock(self.db, exclusive), self.db.atomic("REPEATABLE READ"):
+                        with advisory_lock(self.db, exclusive), pipelined_block(self.db, pipelined), \
+                                self.db.atomic("REPEATABLE READ"):
                             yield
                     else:
                         with self.db.atomic():
@@ -196,6 +200,9 @@ class StoreContext:
             book: Codebook = cache["_codebook"]
             return book
         text = ProjectCodebook.select(ProjectCodebook.data).where(ProjectCodebook.id == 1).scalar()
+        return self._parse_codebook(text, cache)
+
+    def _parse_codebook(self, text: str | None, cache: dict[str, Any] | None) -> Codebook:
         parsed = self._parsed
         if text is None:
             book = EMPTY_CODEBOOK
@@ -207,6 +214,13 @@ class StoreContext:
         if cache is not None:
             cache["_codebook"] = book
         return book
+
+    def use_codebook_text(self, text: str | None) -> None:
+        """The rest of the call codes with the codebook stored as ``text`` (read by the caller together with other
+        rows: on a team server every read is a round trip)."""
+        cache: dict[str, Any] | None = getattr(self._local, "settings", None)
+        if cache is not None:
+            self._parse_codebook(text, cache)
 
     def forget_codebook(self) -> None:
         """After writing the codebook: the rest of the call reads the new one."""
@@ -310,6 +324,10 @@ class StoreContext:
         """The layer an annotator's decisions go to: the gold layer for reviewers, else their own."""
         self.check_acting_as(annotator)
         ann_id, role = self.annotator(annotator)
+        return self.layer_for(annotator, ann_id, role)
+
+    def layer_for(self, annotator: str, ann_id: int, role: str) -> int:
+        """:meth:`decision_layer` for an annotator already looked up (id and role)."""
         if role_reviews(role):
             return self.layer_id(GOLD_LAYER, LayerKind.GOLD)
         return self.layer_id(annotator, LayerKind.ANNOTATOR, ann_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
@@ -131,60 +131,111 @@ def decide(
 
     ``mutate`` changes the values dict in place (and validates);
     ``after_write(decided_id, target_id, created)`` writes dependent rows (claim spans) before the event
-    snapshot. The caller holds the transaction.
+    snapshot. The caller holds the transaction. (On PostgreSQL an entity decision takes
+    ``_pg_decisions.decide_entity``: the same rules in two round trips.)
     """
-    table = model._meta.table_name
-    # A decision is one round trip to the server per statement (a team server is a network away, and eight
-    # people deciding at once queue on its two cores): the row and the decider's own version of it are read
-    # together, the "before" snapshot is that read, and the "after" one is what was written.
+    # The row and the decider's own version of it are read together, the "before" snapshot is that read, and
+    # the "after" one is what was written.
     layer_id = st.decision_layer(annotator)
     found = list(
         model.select()
         .where((model.id == row_id)
                | ((model.derived_from == row_id) & (model.layer == layer_id) & (model.deleted == False)))  # noqa: E712
         .order_by(model.id)
+        .dicts()
     )
-    row = next((r for r in found if r.id == row_id), None)
-    if row is None or row.deleted:
+    return settle(st, model, row_id, layer_id, annotator, action, found, mutate, columns, reject, after_write,
+                  PeeweeWriter(model))
+
+
+class DecisionWriter(Protocol):
+    """How :func:`settle` writes: the decided row (inserted or updated) and the event; ``row`` reads a row."""
+
+    def insert(self, values: dict[str, Any]) -> int: ...
+
+    def update(self, row_id: int, values: dict[str, Any]) -> None: ...
+
+    def event(self, ev: EventBuilder) -> Change: ...
+
+    def row(self, row_id: int) -> dict[str, Any] | None: ...
+
+
+class PeeweeWriter:
+    """Writes a decision's row and its event through peewee (every backend)."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def insert(self, values: dict[str, Any]) -> int:
+        return int(self.model.insert(**values).execute())
+
+    def update(self, row_id: int, values: dict[str, Any]) -> None:
+        self.model.update(**values).where(self.model.id == row_id).execute()
+
+    def event(self, ev: EventBuilder) -> Change:
+        return ev.write()
+
+    def row(self, row_id: int) -> dict[str, Any] | None:
+        return self.model.select().where(self.model.id == row_id).dicts().first()
+
+
+def settle(
+    st: StoreContext,
+    model: Any,
+    row_id: int,
+    layer_id: int,
+    annotator: str,
+    action: Action,
+    found: list[dict[str, Any]],
+    mutate: Callable[[dict[str, Any]], None],
+    columns: tuple[str, ...],
+    reject: bool,
+    after_write: Callable[[int, int, bool], None] | None,
+    writer: DecisionWriter,
+) -> Change:
+    """The rules of a decision, given the rows read (``found``: the row decided on, the rows derived from it, and
+    possibly others; as dicts of field name -> value): which row it writes, its values and status, its event."""
+    table = model._meta.table_name
+    row = next((r for r in found if r["id"] == row_id), None)
+    if row is None or row["deleted"]:
         raise NotFoundError(f"unknown {table} {row_id!r}" + (" (deleted)" if row is not None else ""))
-    target = row
-    if row.layer_id != layer_id:
-        target = next((r for r in found if r.id != row_id), None)  # the oldest, as before
-    ev = EventBuilder(action, annotator, row.article_id)
+    target: dict[str, Any] | None = row
+    if row["layer"] != layer_id:
+        target = next((r for r in found if r["id"] != row_id and r["derived_from"] == row_id
+                       and r["layer"] == layer_id and not r["deleted"]), None)  # the oldest, as before
+    ev = EventBuilder(action, annotator, row["article"])
     created = target is None
-    if created:
-        values = {k: v for k, v in row.__data__.items() if k != "id"}
-        values.update(layer=layer_id, derived_from=row.id, created_by=annotator, created=now(), deleted=False)
+    if target is None:
+        values = {k: v for k, v in row.items() if k != "id"}
+        values.update(layer=layer_id, derived_from=row_id, created_by=annotator, created=now(), deleted=False)
         before = None
     else:
-        values = {k: v for k, v in target.__data__.items() if k != "id"}
+        values = {k: v for k, v in target.items() if k != "id"}
         # The snapshot of a claim holds its spans too, which the row read above does not.
-        before = dict(target.__data__) if table == "entity" else snapshot(table, target.id)
+        before = dict(target) if table == "entity" else snapshot(table, target["id"])
     mutate(values)
     source_id = values["derived_from"]
     source = None
-    if source_id == row.id:
-        source = dict(row.__data__)  # deciding on the suggestion itself (the usual case): it is already read
-    elif source_id is not None:
-        source = dict(model.select().where(model.id == source_id).dicts().first() or {}) or None
+    if source_id is not None:
+        source = next((r for r in found if r["id"] == source_id), None) or writer.row(source_id)
     if reject:
         values["status"] = Status.REJECTED.value
     else:
         values["status"] = derived_status(values, source, columns)
     values["updated"] = now()
-    if created:
-        target_id = int(model.insert(**values).execute())
+    if target is None:
+        target_id = writer.insert(values)
     else:
-        target_id = target.id
-        model.update(**values).where(model.id == target_id).execute()
+        target_id = target["id"]
+        writer.update(target_id, values)
     if after_write is not None:
-        after_write(row.id, target_id, created)
+        after_write(row_id, target_id, created)
     # An entity row is exactly what was written (no trigger or default changes it); a claim's spans were written
     # by ``after_write`` and are read back with it.
     after = {name: ({**values, "id": target_id})[name] for name in model._meta.sorted_field_names} \
         if table == "entity" else None
     ev.touch(table, target_id, before, created=created, after=after)
-    return ev.write()
+    return writer.event(ev)
 
 
 def add_entity(
@@ -213,10 +264,12 @@ def add_entity(
 
 def decide_entity(st: StoreContext, entity_id: int, annotator: str, action: Action, **changes: Any) -> Change:
     """accept / relabel / resize / link: set ``changes`` (validated) on the annotator's version of the row."""
-    if "label" in changes:
-        st.check_label(changes["label"])
-    if "actor" in changes:
-        check_actor(changes["actor"])
+
+    def validate() -> None:
+        if "label" in changes:
+            st.check_label(changes["label"])
+        if "actor" in changes:
+            check_actor(changes["actor"])
 
     def mutate(values: dict[str, Any]) -> None:
         if "start" in changes:
@@ -224,10 +277,20 @@ def decide_entity(st: StoreContext, entity_id: int, annotator: str, action: Acti
             st.span(changes["start"], changes["end"], text, "entity")
         values.update(changes)
 
+    if st.is_postgres:
+        from annotator.store import _pg_decisions
+
+        return _pg_decisions.decide_entity(st, entity_id, annotator, action, mutate, validate,
+                                           codebook="label" in changes)
+    validate()
     return decide(st, Entity, entity_id, annotator, action, mutate, _COMPARED)
 
 
 def reject_entity(st: StoreContext, entity_id: int, annotator: str, action: Action = Action.REJECT_ENTITY) -> Change:
+    if st.is_postgres:
+        from annotator.store import _pg_decisions
+
+        return _pg_decisions.decide_entity(st, entity_id, annotator, action, lambda v: None, None, reject=True)
     return decide(st, Entity, entity_id, annotator, action, lambda v: None, _COMPARED, reject=True)
 
 

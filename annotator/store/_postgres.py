@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import os
 import random
 import re
@@ -46,6 +47,9 @@ SCHEMES = frozenset({"postgres", "postgresql", "postgresql+psycopg", "psycopg", 
 RETRYABLE = frozenset({"40001", "40P01"})
 INSUFFICIENT_PRIVILEGE = "42501"
 ATTEMPTS = 12
+#: Each retry of a conflicting transaction is logged here at DEBUG ("retry"), with the pause before it: the team
+#: server benchmark counts them, and a server where they are frequent shows it in the log.
+log = logging.getLogger("annotator.store.retries")
 
 T = TypeVar("T")
 
@@ -159,14 +163,18 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
             except AnnotatorError:
                 raise
             except Exception as exc:
-                # peewee's wrapped errors, and the driver's own from executemany (bulk_insert) alike.
-                if not isinstance(exc, peewee.DatabaseError) and sqlstate(exc) is None:
+                # peewee's wrapped errors, and the driver's own (from executemany in bulk_insert, and from a
+                # pipeline's end: ``pipelined``) alike.
+                if not isinstance(exc, peewee.DatabaseError) and sqlstate(exc) is None and not _driver_error(exc):
                     raise
                 nested = st.db.transaction_depth() > 0
                 if sqlstate(exc) in RETRYABLE and not nested and attempt < ATTEMPTS - 1:
                     attempt += 1
                     # Jittered exponential back-off: two colliding writers do not collide again in lock step.
-                    time.sleep(random.uniform(0, 0.002 * 2 ** min(attempt, 6)))
+                    pause = random.uniform(0, 0.002 * 2 ** min(attempt, 6))
+                    log.debug("retry %d of %s after %s (SQLSTATE %s), %.1f ms pause", attempt, fn.__name__,
+                              type(exc).__name__, sqlstate(exc), pause * 1000, extra={"pause": pause})
+                    time.sleep(pause)
                     continue
                 if nested:
                     raise  # the outermost call decides (and retries the whole transaction)
@@ -178,6 +186,12 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
                 raise error from exc
 
     return guarded
+
+
+def _driver_error(exc: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(exc, psycopg.Error)
 
 
 def _usable(db: Database) -> bool:
@@ -222,6 +236,38 @@ def advisory_lock(db: Database, name: str | None) -> Iterator[None]:
         yield
     finally:
         db.execute_sql("SELECT pg_advisory_unlock(hashtext(%s))", (key,))
+
+
+@contextmanager
+def pipelined(db: Database, wanted: bool) -> Iterator[None]:
+    """Run the block's statements in psycopg's pipeline mode (when ``wanted`` and libpq supports it).
+
+    A statement is then sent at once but its answer read only when the caller asks for a result: the BEGIN of a
+    transaction goes out with its first read, and the last writes go out with the COMMIT, so a decision is two
+    round trips to the server instead of six. What the block runs must not depend on a statement's answer it
+    does not fetch (peewee's row counts of UPDATE and DELETE would be unknown): only the decision code, which
+    reads what it needs through results, asks for it. An error the server reports for a statement whose answer
+    was not fetched is raised when the block ends; the transaction is rolled back then.
+    """
+    if not wanted:
+        yield
+        return
+    import psycopg
+    from psycopg.pq import TransactionStatus
+
+    conn = db.connection()
+    if not isinstance(conn, psycopg.Connection) or not psycopg.Pipeline.is_supported():
+        yield
+        return
+    try:
+        with conn.pipeline():
+            yield
+    except BaseException:
+        # The server skipped the rest of the pipeline after its error and kept the transaction open (aborted).
+        with suppress(Exception):
+            if conn.info.transaction_status != TransactionStatus.IDLE:
+                conn.execute("ROLLBACK")
+        raise
 
 
 def current_user(db: Database) -> str:

@@ -170,23 +170,25 @@ class EventBuilder:
             for r in self.rows
         )
 
-    def write(self) -> Change:
+    def event_row(self) -> dict[str, Any]:
+        """The Event row this mutation writes (every column but the id)."""
         payload: dict[str, Any] = {**self.extra, "rows": self.rows}
         if self.bulk:
             payload["bulk"] = self.bulk
         if self.recode:
             payload["recode"] = self.recode
-        event_id = Event.insert(
-            at=now(),
-            annotator=self.annotator,
-            action=self.action.value,
-            article=self.article_id,
-            payload=dumps(payload),
-        ).execute()
+        return {"at": now(), "annotator": self.annotator, "action": self.action.value, "article": self.article_id,
+                "payload": dumps(payload)}
+
+    def write(self) -> Change:
+        return self.change(int(Event.insert(**self.event_row()).execute()))
+
+    def change(self, event_id: int) -> Change:
+        """The Change of this mutation, once its event ``event_id`` is written."""
         entity_ids, claim_ids, actor_ids = self.ids("entity"), self.ids("claim"), self.ids("actor")
         status = bool(self.ids("article_state"))
         return Change(
-            event_id=int(event_id),
+            event_id=event_id,
             action=self.action.value,
             article_id=self.article_id,
             entity_ids=entity_ids,

@@ -386,19 +386,19 @@ class Repository:
     # decides)
     # A reviewer's decisions go to the gold layer; everybody else's to their own layer.
     def accept_entity(self, entity_id: int, annotator: str) -> Change:
-        with self._st.tx():
+        with self._st.tx(pipelined=True):
             return _entities.decide_entity(self._st, entity_id, annotator, Action.ACCEPT_ENTITY)
 
     def reject_entity(self, entity_id: int, annotator: str) -> Change:
-        with self._st.tx():
+        with self._st.tx(pipelined=True):
             return _entities.reject_entity(self._st, entity_id, annotator)
 
     def relabel_entity(self, entity_id: int, label: str, annotator: str) -> Change:
-        with self._st.tx():
+        with self._st.tx(pipelined=True):
             return _entities.decide_entity(self._st, entity_id, annotator, Action.RELABEL_ENTITY, label=label)
 
     def resize_entity(self, entity_id: int, start: int, end: int, annotator: str) -> Change:
-        with self._st.tx():
+        with self._st.tx(pipelined=True):
             return _entities.decide_entity(self._st, entity_id, annotator, Action.RESIZE_ENTITY, start=start, end=end)
 
     def add_entity(
@@ -414,7 +414,7 @@ class Repository:
             return _entities.delete_entity(self._st, entity_id, annotator)
 
     def link_entity_actor(self, entity_id: int, actor_id: int | None, annotator: str) -> Change:
-        with self._st.tx():
+        with self._st.tx(pipelined=True):
             return _entities.decide_entity(self._st, entity_id, annotator, Action.LINK_ENTITY_ACTOR, actor=actor_id)
 
     def accept_all_suggestions(self, article_id: str, annotator: str) -> Change:
