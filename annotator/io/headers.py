@@ -14,6 +14,7 @@ Formats seen in the sample corpus (``seeds/``)::
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -123,6 +124,22 @@ def parse_date(value: str) -> str | None:
     Returns:
         The ISO date, or None when ``value`` is not a valid date.
     """
+    # A corpus repeats its dates (10,000 records of one import may share a few hundred): short values are
+    # parsed once each. Long ones (any header line is tried) are not kept.
+    return _parse_short_date(value) if len(value) <= _SHORT_DATE else _parse_date(value)
+
+
+#: Dates up to this length are cached by :func:`parse_date` (the longest forms the services print fit).
+_SHORT_DATE = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_short_date(value: str) -> str | None:
+    return _parse_date(value)
+
+
+def _parse_date(value: str) -> str | None:
+    """:func:`parse_date` without the cache."""
     if len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
         # Already ISO, as nearly every JSONL record's date is: what the first pattern gives, without the regexes
         # (an import of 10,000 records parses 10,000 dates).

@@ -12,6 +12,7 @@ Typical use (the import job)::
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -272,8 +273,14 @@ def _decode_json(raw: bytes, path: Path, line: int | None) -> tuple[Any, bool]:
 def _with_file(article: ArticleIn, path: Path) -> ArticleIn:
     # Records rarely name their original file; the input file is then the best answer to "where from?".
     if not article.file:
-        article.file = printable_name(path.name)
+        article.file = _file_name(path)
     return article
+
+
+@functools.lru_cache(maxsize=64)
+def _file_name(path: Path) -> str:
+    # Once per file, not once per record (10,000 records of one JSONL file name the same file).
+    return printable_name(path.name)
 
 
 def _records(
@@ -357,13 +364,17 @@ def _not_regular(path: Path) -> InputError | None:
     return None
 
 
+_READ_BUFFER = 1 << 20
+
+
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
     refused = _not_regular(path)
     if refused is not None:
         yield refused, None
         return
     try:
-        handle = path.open("rb")
+        # A 1 MiB buffer: with the default 8 KiB, reading a 60 MB file line by line took 7,000 read calls.
+        handle = path.open("rb", buffering=_READ_BUFFER)
     except FileNotFoundError:
         yield InputError(str(path), "file not found"), None
         return
@@ -393,7 +404,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
                 while raw and not raw.endswith(b"\n"):
                     raw = handle.readline(max_bytes + 1)
                 continue
-            if not raw.strip():
+            if raw.isspace():  # (the same test as ``not raw.strip()``, without a copy of every line)
                 continue
             any_content = True
             if b"\x00" in raw:

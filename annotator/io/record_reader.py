@@ -387,7 +387,7 @@ def record_to_article(
         status=status,
         entities=_entities(raw_entities, text),
         claims=[_claim(item, i, text) for i, item in enumerate(raw_claims)]
-        if _is_export_claims(raw_claims)
+        if raw_claims and _is_export_claims(raw_claims)
         else [],
     )
     if "title" not in record:

@@ -7,7 +7,9 @@ project's articles or of articles earlier in the same import are skipped, or kep
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -56,6 +58,38 @@ def import_paths(
     """
     if annotator is not None and annotator not in (SUGGESTIONS_LAYER, GOLD_LAYER):
         annotator = validate_annotator_name(annotator)
+    with cyclic_gc_paused():
+        return _import(repo, paths, annotator, progress, cancel, near_duplicate_threshold, keep_near_duplicates)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block (the previous setting comes back after it).
+
+    An import builds millions of short-lived containers (the decoded records, their articles and spans, the
+    rows) and keeps a batch of them alive at a time, so the collector runs hundreds of times and walks every
+    live object each time it reaches the oldest generation: 15% of the CPU of an import of 250,000 spans
+    (py-spy). Those objects hold no reference cycles, so the collector would free nothing; reference counting
+    frees them as before. Cyclic garbage made meanwhile (by any thread) is collected once the block ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import(
+    repo: Repository,
+    paths: Sequence[str | Path],
+    annotator: str | None,
+    progress: ProgressCallback,
+    cancel: CancelFlag | None,
+    near_duplicate_threshold: float | None,
+    keep_near_duplicates: bool,
+) -> ImportSummary:
     summary = ImportSummary()
     scan = ImportScan(repo, threshold=near_duplicate_threshold, progress=progress, cancel=cancel,
                       project_duplicates=False)
@@ -118,6 +152,15 @@ def _flush(repo: Repository, pending: list[Found], annotator: str | None, summar
            scan: ImportScan) -> None:
     if not pending:
         return
+    _store_batch(repo, pending, annotator, summary, scan)
+    # The collector is paused during an import (``cyclic_gc_paused``). The batch is freed by now (a collection
+    # while it was alive walked all its objects: 4% of an import), so this is cheap, and it keeps any cyclic
+    # garbage (a reader's) from piling up over a long import.
+    gc.collect(1)
+
+
+def _store_batch(repo: Repository, pending: list[Found], annotator: str | None, summary: ImportSummary,
+                 scan: ImportScan) -> None:
     for found in pending:
         if found.near is not None and found.article is not None:
             found.article.meta[NEAR_DUPLICATE_OF] = found.near.of_id

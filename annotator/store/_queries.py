@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from peewee import fn
+from peewee import SQL, Expression, fn
 
 from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
@@ -108,6 +108,18 @@ def _near_duplicates_query(ids: list[str]) -> Any:
     )
 
 
+def in_human_layer(layer_id: int, suggestions: int) -> Expression:
+    """``Entity.layer == layer_id`` for a layer other than the suggestions, said so the planner can use the
+    entity table's partial layer index (``migrations.LAYER_INDEX``: ``layer_id <>`` the suggestions layer).
+
+    The planner matches a partial index's condition only against terms of the query written the same way, with
+    the same literal, so the suggestions layer's id is written into the SQL (an integer of ours, never input).
+    """
+    if layer_id == suggestions:
+        return Entity.layer == layer_id
+    return (Entity.layer == layer_id) & (Entity.layer != SQL(str(int(suggestions))))
+
+
 def article_summaries(
     st: StoreContext,
     annotator: str | None,
@@ -144,11 +156,11 @@ def article_summaries(
         else:
             # The annotator's working view: their rows, and the suggestions they have not decided on.
             decided = Entity.select(Entity.derived_from).where(
-                Entity.layer == layer_id,
+                in_human_layer(layer_id, suggestions),
                 Entity.derived_from.is_null(False),
                 Entity.deleted == False,  # noqa: E712
             )
-            own = with_label.where(Entity.layer == layer_id)
+            own = with_label.where(in_human_layer(layer_id, suggestions))
             pending = with_label.where(Entity.layer == suggestions, Entity.id.not_in(decided))
             query = query.where(Article.id.in_(own) | Article.id.in_(pending))
     query = query.order_by(order).offset(offset or None)

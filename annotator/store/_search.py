@@ -16,7 +16,8 @@ at it and match everything.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from peewee import SQL, Database, Expression, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField
@@ -101,6 +102,29 @@ def defer_indexing(db: Database, positions: list[int]) -> None:
     if positions and has_backlog_table(db):
         db.cursor().executemany(f"INSERT OR IGNORE INTO {BACKLOG_TABLE} (position) VALUES (?)",
                                 [(p,) for p in positions])
+
+
+@contextmanager
+def insert_trigger_suspended(db: Database) -> Iterator[None]:
+    """Within the caller's write transaction, insert articles without the index's insert trigger.
+
+    For articles the caller has put in the backlog (:func:`defer_indexing`) the trigger does nothing, but SQLite
+    still runs it for every row, copying the title and text it names into the trigger's registers before its
+    ``WHEN`` is evaluated: 0.2 s of CPU for 10,000 articles of 300 words, more than a third of SQLite's work for
+    them. The trigger is dropped and created again, the same statement, inside the transaction: no other
+    connection ever sees the schema without it, and a rollback brings it back with everything else.
+    """
+    name = f"{SEARCH_TABLE}_insert"
+    present = has_backlog_table(db) and db.execute_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+    ).fetchone() is not None
+    if present:
+        db.execute_sql(f"DROP TRIGGER {name}")
+    try:
+        yield
+    finally:
+        if present:
+            db.execute_sql(_triggers()[0])
 
 
 def has_backlog_table(db: Database) -> bool:

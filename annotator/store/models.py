@@ -151,7 +151,8 @@ class Entity(BaseModel):
     # (250,000 imported spans) its own B-tree update. Step 6 drops them from older databases, and makes the
     # derived_from and actor indexes partial (only rows that have one: suggestions and imports have neither).
     article = ForeignKeyField(Article, backref="entities", index=False)
-    layer = ForeignKeyField(Layer, backref="entities")
+    # Partial index (layer_id <> the suggestions layer, migration step 7): see migrations.LAYER_INDEX.
+    layer = ForeignKeyField(Layer, backref="entities", index=False)
     start = IntegerField()
     end = IntegerField()
     label = CharField(max_length=80)

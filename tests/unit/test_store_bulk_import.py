@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from peewee import SqliteDatabase
+
+import annotator.store._ingest_bulk as bulk
 from annotator.core.errors import ValidationError
 from annotator.core.records import ArticleIn, ClaimIn, EntityIn, ImportResult, Span, Status
 from annotator.store.repository import Repository
@@ -130,3 +136,40 @@ def test_meta_orjson_cannot_write_is_stored_as_json_writes_it(repo: Repository) 
     (result,) = repo.add_articles([ArticleIn(text=TEXT, meta={"n": 2**70, "ok": "é"})])
     assert isinstance(result, ImportResult)
     assert repo.article(result.article_id).meta == {"n": 2**70, "ok": "é"}
+
+
+def test_each_audited_entity_id_is_the_row_of_that_span(repo: Repository) -> None:
+    """The bulk path names the new entity ids without reading them back (on SQLite, row k of the batch gets
+    the id max + 1 + k): every id the audit names must be the row of the span at that place in the input."""
+    repo.add_articles([ArticleIn(text="Earlier. " + TEXT, entities=[EntityIn(9, 19, "PERSON")])])
+    spans = [(2, 8, "PERSON"), (9, 12, "PERSON"), (18, 23, "GPE"), (2, 12, "PERSON")]
+    batch = [ArticleIn(text=f"{i}{TEXT}", entities=[EntityIn(s + 1, e + 1, label) for s, e, label in spans[i:]])
+             for i in range(len(spans))]
+    results = repo.add_articles(batch)
+    for i, result in enumerate(results):
+        assert isinstance(result, ImportResult) and result.entities == len(spans) - i
+        (event,) = repo.events(result.article_id)
+        by_id = {e.id: (e.start, e.end, e.label) for e in repo.entities_for(result.article_id)}
+        named = event["payload"]["bulk"]["entity"]["created"]
+        assert [by_id[entity_id] for entity_id in named] == [(s + 1, e + 1, label) for s, e, label in spans[i:]]
+
+
+def test_the_bulk_page_cache_is_only_for_the_batch(repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = repo._st.db
+    if not isinstance(db, SqliteDatabase):
+        pytest.skip("a SQLite setting")
+    with repo._st.read():
+        (before,) = db.execute_sql("PRAGMA cache_size").fetchone()
+    seen: list[int] = []
+    real = bulk.insert_rows
+
+    def spy(model: Any, columns: Any, rows: Any) -> None:
+        seen.append(int(db.execute_sql("PRAGMA cache_size").fetchone()[0]))
+        real(model, columns, rows)
+
+    monkeypatch.setattr(bulk, "insert_rows", spy)
+    results = repo.add_articles([ArticleIn(text=f"{i}: {TEXT}") for i in range(3)])
+    assert all(isinstance(r, ImportResult) and r.created for r in results)
+    assert seen and set(seen) == {-bulk.BULK_CACHE_KIB} != {before}
+    with repo._st.read():
+        assert db.execute_sql("PRAGMA cache_size").fetchone() == (before,)

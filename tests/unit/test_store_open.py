@@ -12,6 +12,7 @@ from peewee import SqliteDatabase
 from annotator.core.errors import ConfigError
 from annotator.core.records import ArticleIn, ArticleStatus
 from annotator.store import default_database_path, open_repository
+from annotator.store.database import SQLITE_PAGE_SIZE
 from annotator.store.migrations import STEPS, Step, latest_version, migrate, schema_version
 from annotator.store.repository import Repository
 
@@ -114,6 +115,32 @@ def test_reopening_an_existing_database_keeps_rows(tmp_path: Path) -> None:
         assert again.article_ids() == [aid] and again.annotators() == [("alice", "annotator")]
     finally:
         again.close()
+
+
+def test_a_new_project_has_8k_pages_and_an_older_file_keeps_its_own(tmp_path: Path) -> None:
+    """Articles of 2-2.5 KB took a 4 KiB page each (half of the file empty); 8 KiB pages hold three."""
+    new = tmp_path / "new.db"
+    with open_repository(str(new)) as repo:
+        repo.add_article(ArticleIn(text="x" * 2500, title="one"))
+    with sqlite3.connect(new) as con:
+        assert con.execute("PRAGMA page_size").fetchone() == (SQLITE_PAGE_SIZE,) == (8192,)
+        assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    old = tmp_path / "old.db"
+    with open_repository(str(old)) as repo:
+        first = repo.add_article(ArticleIn(text="y" * 2500, title="two")).article_id
+    con = sqlite3.connect(old, isolation_level=None)  # as a project made by an earlier release: 4 KiB pages
+    con.execute("PRAGMA journal_mode = delete")
+    con.execute("PRAGMA page_size = 4096")
+    con.execute("VACUUM")
+    con.execute("PRAGMA journal_mode = wal")
+    assert con.execute("PRAGMA page_size").fetchone() == (4096,)
+    con.close()
+    with open_repository(str(old)) as repo:
+        second = repo.add_article(ArticleIn(text="z" * 2500, title="three")).article_id
+    with open_repository(str(old)) as repo:
+        assert repo.article_ids() == [first, second]
+    with sqlite3.connect(old) as con:
+        assert con.execute("PRAGMA page_size").fetchone() == (4096,)
 
 
 def test_an_upgrade_step_runs_once_and_keeps_rows(tmp_path: Path) -> None:

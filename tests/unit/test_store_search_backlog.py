@@ -15,6 +15,7 @@ from annotator.jobs.importing import catch_up_search, import_paths
 from annotator.jobs.progress import CancelFlag, Progress
 from annotator.store import open_repository
 from annotator.store._search import BACKLOG_TABLE, SEARCH_TABLE
+from annotator.store.migrations import latest_version
 from annotator.store.repository import Repository
 
 
@@ -135,7 +136,8 @@ def test_step_6_drops_the_redundant_indexes_and_adds_the_backlog(tmp_path: Path)
     for name in ("entity_derived_from", "claim_derived_from", "entity_actor_id"):  # partial now
         (sql,) = con.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()
         assert sql.endswith("IS NOT NULL"), sql
-    assert con.execute("SELECT value FROM setting WHERE key = 'schema_version'").fetchone() == ("6",)
+    version = con.execute("SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
+    assert version == (str(latest_version()),)
     con.close()
 
 
@@ -144,3 +146,59 @@ def test_a_new_database_has_no_redundant_index(repo: Repository) -> None:
     assert "entity_article_id" not in names and "entity_derived_from_id" not in names
     assert "entity_article_id_layer_id" in names
     assert {"entity_derived_from", "entity_actor_id", "claim_derived_from"} <= names
+
+
+def _insert_trigger(repo: Repository) -> str | None:
+    row = repo._st.db.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (f"{SEARCH_TABLE}_insert",)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def test_a_bulk_batch_runs_without_the_insert_trigger_and_leaves_it_as_it_was(repo: Repository,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotator.store._ingest_bulk as bulk
+
+    before = _insert_trigger(repo)
+    assert before is not None and "WHEN NOT EXISTS" in before
+    during: list[str | None] = []
+    real = bulk.insert_rows
+
+    def spy(model: object, columns: object, rows: object) -> None:
+        during.append(_insert_trigger(repo))
+        real(model, columns, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "insert_rows", spy)
+    _bulk(repo, 3)
+    assert during[0] is None  # the articles' insert: no trigger
+    assert _insert_trigger(repo) == before
+    repo.add_article(ArticleIn(text="Stored alone after the batch, about negotiations.", title="alone"))
+    assert repo.search_backlog() == 3
+    assert titles(repo, "alone") == ["alone"]  # the trigger indexed it at once
+    catch_up_search(repo)
+    assert titles(repo, "negotiations") == ["T0", "T1", "T2", "alone"]
+    _integrity(repo)
+
+
+def test_a_failed_batch_leaves_nothing_and_keeps_the_insert_trigger(repo: Repository,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import annotator.store._ingest_bulk as bulk
+    from annotator.store.models import Event
+
+    before = _insert_trigger(repo)
+    real = bulk.insert_rows
+
+    def fail_on_events(model: object, columns: object, rows: object) -> None:
+        if model is Event:
+            raise OSError("disk full")  # after the articles went in without the trigger
+        real(model, columns, rows)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "insert_rows", fail_on_events)
+    with pytest.raises(OSError, match="disk full"):
+        _bulk(repo, 3)
+    monkeypatch.undo()
+    assert repo.count_articles() == 0 and repo.search_backlog() == 0
+    assert _insert_trigger(repo) == before
+    repo.add_article(ArticleIn(text="Negotiations went on.", title="after"))
+    assert titles(repo, "negotiations") == ["after"]
+    _integrity(repo)
