@@ -29,7 +29,8 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     # the PostgreSQL import);
     # issue 12: team server (13, with the client's and the server's CPU, round trips and retries per decision and
     # the load); issue 13: the
-    # codebook (6); issue 14: decisions under load, SQLite and PostgreSQL (10: p95 and p50); issue 11: training (28: quality,
+    # codebook (6); issue 14: decisions under load, SQLite and PostgreSQL (10: p95 and p50); issue 11: training
+    # (28: quality,
     # training time and CPU, suggestion ratios trained and rules, the trained component's parts and the parse's CPU
     # per article, loads)
     assert len(records) == 104
