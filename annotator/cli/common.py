@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.jobs.progress import Progress, ProgressCallback
 
@@ -26,6 +26,13 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     # SUPPRESS lets `--db` stand before or after the subcommand without the subparser's default erasing it.
     parser.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH|URL",
                         help="database file or peewee URL (default: $ANNOTATOR_DB, else a per-user file)")
+
+
+def db_command(actions: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A (sub)command of ``actions`` (what ``add_subparsers`` returned) that takes ``--db`` like every other."""
+    parser: argparse.ArgumentParser = actions.add_parser(name, **kwargs)
+    add_db_option(parser)
+    return parser
 
 
 def open_repository(args: argparse.Namespace) -> Repository:

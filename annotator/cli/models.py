@@ -7,23 +7,19 @@ import json
 import shutil
 from pathlib import Path
 
-from annotator.cli.common import EXIT_OK, Handler, SubParsers, add_db_option, open_repository
+from annotator.cli.common import EXIT_OK, Handler, SubParsers, db_command, open_repository
 
 
 def register(sub: SubParsers) -> dict[str, Handler]:
     """Add ``models`` to the command line."""
-    p = sub.add_parser("models", help="list the project's trained models, choose the active one, remove one")
-    add_db_option(p)
+    p = db_command(sub, "models", help="list the project's trained models, choose the active one, remove one")
     actions = p.add_subparsers(dest="models_action", metavar="ACTION", required=True)
-    q = actions.add_parser("list", help="every trained model with its scores; * marks the active one")
-    add_db_option(q)
+    q = db_command(actions, "list", help="every trained model with its scores; * marks the active one")
     q.add_argument("--json", action="store_true", help="print JSON")
-    q = actions.add_parser("use", help="make a model the active one (`base` for the base pipeline)")
-    add_db_option(q)
+    q = db_command(actions, "use", help="make a model the active one (`base` for the base pipeline)")
     q.add_argument("name", metavar="NAME|base")
     q.add_argument("--annotator", help="who switches (for the audit log)")
-    q = actions.add_parser("remove", help="forget a model and delete its folder")
-    add_db_option(q)
+    q = db_command(actions, "remove", help="forget a model and delete its folder")
     q.add_argument("name", metavar="NAME")
     q.add_argument("--keep-files", action="store_true", help="forget the model but keep its folder")
     q.add_argument("--annotator", help="who removes (for the audit log)")

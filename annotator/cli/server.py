@@ -14,7 +14,7 @@ import getpass
 import os
 import sys
 
-from annotator.cli.common import EXIT_OK, EXIT_USAGE, Handler, SubParsers, add_db_option
+from annotator.cli.common import EXIT_OK, EXIT_USAGE, Handler, SubParsers, add_db_option, db_command
 from annotator.core.errors import ConfigError
 
 
@@ -35,8 +35,7 @@ def _on_off(value: str) -> bool:
 
 
 def register(sub: SubParsers) -> dict[str, Handler]:
-    server = sub.add_parser("server", help="run a PostgreSQL database as the team's server (init, add-user, ...)")
-    add_db_option(server)
+    server = db_command(sub, "server", help="run a PostgreSQL database as the team's server (init, add-user, ...)")
     actions = server.add_subparsers(dest="server_command", metavar="ACTION", required=True)
 
     p = actions.add_parser("init", help="create or upgrade the schema, roles, grants and row-level security "
@@ -45,8 +44,7 @@ def register(sub: SubParsers) -> dict[str, Handler]:
     p.add_argument("--blind-coding", type=_on_off, metavar="on|off",
                    help="annotators see only the suggestions and their own layer until review")
 
-    p = actions.add_parser("add-user", help="create a person's login role (or change their role or password)")
-    add_db_option(p)
+    p = db_command(actions, "add-user", help="create a person's login role (or change their role or password)")
     p.add_argument("name", metavar="NAME", help="their login, also their annotator name")
     p.add_argument("--role", required=True, choices=("annotator", "reviewer", "admin"))
     p.add_argument("--password-stdin", action="store_true",
@@ -54,12 +52,10 @@ def register(sub: SubParsers) -> dict[str, Handler]:
     p.add_argument("--no-password", action="store_true",
                    help="set no password (for servers that authenticate otherwise, e.g. peer or certificates)")
 
-    p = actions.add_parser("blind-coding", help="turn blind coding on or off (admins)")
-    add_db_option(p)
+    p = db_command(actions, "blind-coding", help="turn blind coding on or off (admins)")
     p.add_argument("state", type=_on_off, metavar="on|off")
 
-    p = actions.add_parser("status", help="who is on the team server, and its settings")
-    add_db_option(p)
+    p = db_command(actions, "status", help="who is on the team server, and its settings")
     return {"server": _cmd_server}
 
 

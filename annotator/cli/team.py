@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from annotator.cli.common import EXIT_OK, EXIT_USAGE, Handler, SubParsers, add_db_option, open_repository
+from annotator.cli.common import EXIT_OK, EXIT_USAGE, Handler, SubParsers, db_command, open_repository
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -64,25 +64,20 @@ def _cmd_annotators(args: argparse.Namespace) -> int:
 
 def register(sub: SubParsers) -> dict[str, Handler]:
     """Add ``agreement`` and ``annotators`` to the ``annotator`` command; returns their handlers by name."""
-    p = sub.add_parser("agreement", help="inter-annotator agreement: entity F1, claim F1, kappa per pair")
-    add_db_option(p)
+    p = db_command(sub, "agreement", help="inter-annotator agreement: entity F1, claim F1, kappa per pair")
     p.add_argument("--annotators", metavar="A,B[,...]",
                    help="comma-separated annotators to compare (default: everyone who has coded articles)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = sub.add_parser("annotators", help="list annotators or add one / change a role")
-    add_db_option(p)
+    p = db_command(sub, "annotators", help="list annotators or add one / change a role")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    a = actions.add_parser("add", help="add an annotator, or change the role of an existing one")
-    add_db_option(a)
+    a = db_command(actions, "add", help="add an annotator, or change the role of an existing one")
     a.add_argument("name", metavar="NAME")
     a.add_argument("--role", choices=("annotator", "reviewer"), default="annotator",
                    help="annotator (default) or reviewer")
-    a = actions.add_parser("overlap", help="show or set how many annotators code each article")
-    add_db_option(a)
+    a = db_command(actions, "overlap", help="show or set how many annotators code each article")
     a.add_argument("count", metavar="N", nargs="?", type=int,
                    help="annotators per article (1 or more); without it, print the current overlap")
-    a = actions.add_parser("list", help="list annotators with their roles")
-    add_db_option(a)
+    a = db_command(actions, "list", help="list annotators with their roles")
     a.add_argument("--json", action="store_true", help="print JSON")
     return {"agreement": _cmd_agreement, "annotators": _cmd_annotators}

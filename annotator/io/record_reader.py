@@ -145,12 +145,15 @@ def _entities(items: list[Any], text: str) -> list[EntityIn]:
     return out
 
 
-def _entity(item: Any, index: int, text: str) -> EntityIn:
-    what = f"entity {index + 1}"
+def _named(kind: str, item: Any, index: int) -> str:
+    """How an error names the ``index``-th entity or claim of a record ("claim 3", or by its own id)."""
     if not isinstance(item, Mapping):
-        raise RecordError(f"{what} is not an object")
-    if isinstance(item.get("id"), str):
-        what = f"entity {item['id']}"
+        raise RecordError(f"{kind} {index + 1} is not an object")
+    return f"{kind} {item['id']}" if isinstance(item.get("id"), str) else f"{kind} {index + 1}"
+
+
+def _entity(item: Any, index: int, text: str) -> EntityIn:
+    what = _named("entity", item, index)
     label = item.get("label")
     if not isinstance(label, str) or not label:
         raise RecordError(f"{what} has no label")
@@ -212,11 +215,7 @@ def _variables(value: Any, what: str) -> dict[str, Any]:
 
 
 def _claim(item: Any, index: int, text: str) -> ClaimIn:
-    what = f"claim {index + 1}"
-    if not isinstance(item, Mapping):
-        raise RecordError(f"{what} is not an object")
-    if isinstance(item.get("id"), str):
-        what = f"claim {item['id']}"
+    what = _named("claim", item, index)
     if item.get("cue") is None and item.get("content") is None:
         raise RecordError(f"{what} has neither a cue nor a content span")
     source = item.get("source")

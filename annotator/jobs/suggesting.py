@@ -38,6 +38,7 @@ def suggest(
     cancel: CancelFlag | None = None,
     loaded: LoadedPipeline | None = None,
     batch_size: int = 32,
+    in_workers: bool = False,
 ) -> SuggestSummary:
     """Suggest entities, claims and actor links for articles not yet suggested by this pipeline version.
 
@@ -53,6 +54,9 @@ def suggest(
         cancel: checked between articles; what was stored before the cancel is kept.
         loaded: an already loaded pipeline (the GUI loads it once per run).
         batch_size: texts per ``nlp.pipe`` batch.
+        in_workers: parse and run the rules in worker processes even with ``processes`` 1; this process only
+            reads the texts and stores the suggestions that come back. The window runs its suggestion runs so:
+            a parse on a thread of the GUI process would hold the interpreter lock that every key press needs.
     """
     loaded = loaded or load_pipeline(pipeline_setting(repo, pipeline))
     ids = repo.articles_needing_suggestions(loaded.origin, force=force)
@@ -68,8 +72,10 @@ def suggest(
     too_long: list[str] = []
     texts = _texts(repo, ids, cancel, loaded.nlp.max_length, too_long)
     results: Iterator[Work]
-    if processes > 1:
-        results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes, expected=total)
+    separate = processes > 1 or in_workers
+    if separate:
+        results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes, in_workers=True,
+                                          expected=total)
     else:
         # One process: only the parse stays on this thread; the trained attribution component, our rules and the
         # store run on the writer's thread, overlapping the parse of the next articles (spaCy's native code
@@ -77,7 +83,7 @@ def suggest(
         pairs = ((t, a) for a, t in texts)
         results = ((aid, doc) for doc, aid in parse_stream(loaded.nlp, pairs, batch_size,
                                                            disable=suggester.deferred_components))
-    chunk_size = max(1, batch_size) if suggester.deferred_components and processes <= 1 else 1
+    chunk_size = max(1, batch_size) if suggester.deferred_components and not separate else 1
 
     def rules_and_store(chunk: list[Work]) -> None:
         parsed = [item for item in chunk if not isinstance(item, ArticleSuggestions)]

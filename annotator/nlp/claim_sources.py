@@ -187,28 +187,26 @@ class SourceResolver:
         """Nearest preceding fitting mention: subjects within a few sentences first, then any mention."""
         sent_of = index.sent_of
         here = sent_of[tok.i]
-        fitting = [
-            m
-            for m in index.mentions
-            if m.span.end <= tok.i
-            and m.span.label_ in labels
-            and here - sent_of[m.span.start] <= self.window
-            and (gender is None or m.gender in (None, gender))
-        ]
+
+        def before(mentions: list[_Mention], window: int) -> list[_Mention]:
+            """The mentions of a fitting label and gender ending before ``tok``, at most ``window`` sentences back."""
+            return [
+                m
+                for m in mentions
+                if m.span.end <= tok.i
+                and m.span.label_ in labels
+                and here - sent_of[m.span.start] <= window
+                and (gender is None or m.gender in (None, gender))
+            ]
+
+        fitting = before(index.mentions, self.window)
         if title_words is not None:
             # A title refers back only to someone introduced with it ("Prime Minister Shinzo Abe" for "the
             # prime minister"); anyone else is a guess an analyst would have to undo.
             titled = [m for m in fitting if _titled(m.span, title_words)]
             return _char(titled[-1].span) if titled else None
         # The last speaker, when recent: reporting moves from quote to quote of the same person.
-        speakers = [
-            m
-            for m in index.speakers
-            if m.span.end <= tok.i
-            and m.span.label_ in labels
-            and here - sent_of[m.span.start] <= self.subject_window
-            and (gender is None or m.gender in (None, gender))
-        ]
+        speakers = before(index.speakers, self.subject_window)
         if speakers:
             return _char(speakers[-1].span)
         subjects = [m for m in fitting if m.subject and here - sent_of[m.span.start] <= self.subject_window]

@@ -160,8 +160,8 @@ class Suggester:
         return claim if (kind, form) == (claim.kind, claim.form) else replace(claim, kind=kind, form=form)
 
     def suggest_texts(
-        self, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1,
-        expected: int | None = None,
+        self, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1, *,
+        in_workers: bool = False, expected: int | None = None,
     ) -> Generator[ArticleSuggestions, None, None]:
         """Stream suggestions for ``(article_id, text)`` pairs, one per article, in input order.
 
@@ -170,18 +170,20 @@ class Suggester:
             batch_size: texts per spaCy batch.
             n_process: worker processes; each parses its texts and runs the rules on them. Close the iterator
                 (or let it be collected) to stop early: the workers are then terminated.
+            in_workers: parse and run the rules in worker processes even when ``n_process`` is 1, so that this
+                process's interpreter stays free (the window: its key presses must not wait for spaCy).
             expected: how many items there will be, if known (the workers then share the last ones evenly).
 
         Yields:
             One :class:`ArticleSuggestions` per item, offsets into the given text.
         """
         pairs = ((text, article_id) for article_id, text in items)
-        if n_process > 1:
+        if n_process > 1 or in_workers:
             # The rules run in the workers too: only the (small) suggestions come back, not the parsed Docs, so
             # this process does little more than store them (issue 15, point 33). Closing this generator early
             # (a cancelled job) stops the workers.
             for suggestions, _ in map_in_workers(self.loaded.nlp, pairs, batch_size=batch_size,
-                                                 n_process=n_process, process=self._suggest_in_worker,
+                                                 n_process=max(1, n_process), process=self._suggest_in_worker,
                                                  expected=expected):
                 yield suggestions
             return

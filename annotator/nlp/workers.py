@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import logging
 import multiprocessing
 import os
 import queue
@@ -28,6 +29,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -47,6 +49,16 @@ _IN_FLIGHT_PER_WORKER = 4
 #: Tasks held per worker at most, results waiting to be yielded included.
 _HELD_PER_WORKER = 16
 _PR_SET_PDEATHSIG = 1
+
+log = logging.getLogger(__name__)
+
+
+class WorkerFailed(RuntimeError):
+    """A worker process raised or died; ``child_traceback`` is the worker's own traceback (empty if it died)."""
+
+    def __init__(self, message: str, child_traceback: str = "") -> None:
+        super().__init__(message)
+        self.child_traceback = child_traceback
 
 
 def die_with_parent(parent_pid: int) -> None:
@@ -87,7 +99,7 @@ def _worker(nlp: Any, process: Callable[[Any, Any], Any] | None, tasks: Any, res
                     out = [process(doc, ctx) for doc, (_, ctx) in zip(docs, items, strict=True)]
                 results.put((index, "ok", out))
             except Exception as exc:  # reported to the parent, which raises it where the caller can see it
-                results.put((index, "error", f"{type(exc).__name__}: {exc}"))
+                results.put((index, "error", (f"{type(exc).__name__}: {exc}", traceback.format_exc())))
     except (EOFError, OSError, KeyboardInterrupt):  # the parent went away or is stopping us
         return
 
@@ -131,7 +143,8 @@ def map_in_workers(
             one per task, so that the workers finish within a text of each other (the run's tail).
 
     Raises:
-        RuntimeError: a worker failed or died; the others are stopped.
+        WorkerFailed: a worker failed (its traceback is on the exception and in the log) or died; the others are
+            stopped.
     """
     methods = multiprocessing.get_all_start_methods()
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -179,7 +192,9 @@ def map_in_workers(
         while contexts:
             index, status, payload = _next_result(results, workers)
             if status != "ok":
-                raise RuntimeError(f"spaCy worker process failed: {payload}")
+                summary, child_traceback = payload
+                log.error("spaCy worker process failed:\n%s", child_traceback)
+                raise WorkerFailed(f"spaCy worker process failed: {summary}", child_traceback)
             done[index] = payload
             feed()
             while following in done:
@@ -202,7 +217,7 @@ def map_in_workers(
 
 
 def _next_result(results: Any, workers: list[Any]) -> tuple[int, str, Any]:
-    """The next result; a RuntimeError if a worker died without one (killed, out of memory)."""
+    """The next result; a WorkerFailed if a worker died without one (killed, out of memory)."""
     while True:
         try:
             return results.get(timeout=_POLL)
@@ -210,7 +225,7 @@ def _next_result(results: Any, workers: list[Any]) -> tuple[int, str, Any]:
             dead = [p for p in workers if p.exitcode is not None]
             if dead:
                 codes = ", ".join(f"{p.name} exit code {p.exitcode}" for p in dead)
-                raise RuntimeError(f"spaCy worker process ended unexpectedly ({codes})") from None
+                raise WorkerFailed(f"spaCy worker process ended unexpectedly ({codes})") from None
 
 
 def _stop(workers: list[Any], tasks: Any, results: Any, graceful: bool) -> None:

@@ -29,14 +29,16 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     # networks (12); issue 16: sources (14, with the search index catching up and the PostgreSQL import);
     # issue 12: team server (15, with a paced run out of step, the client's and the server's CPU, round trips and
     # retries per decision and the load); issue 13: the codebook (6); issue 14: decisions under load, SQLite and
-    # PostgreSQL (6); issue 11: training (32: quality, training time and CPU, suggestion ratios trained and rules
-    # with each thread's CPU, the trained component's parts and the parse's CPU per article, loads)
-    assert len(records) == 110
+    # PostgreSQL (10: p95 and p50); issue 11: training (32: quality, training time and CPU, suggestion ratios
+    # trained and rules with each thread's CPU, the trained component's parts and the parse's CPU per article,
+    # loads)
+    assert len(records) == 114
     assert any(n.startswith("PostgreSQL: import 20 JSONL articles, with 25 spans") for n in names)
     assert any(n.startswith("import 20 JSONL articles with 25 spans") for n in names)
     assert sum(n.startswith("team server:") for n in names) == 15
     assert any("while a suggestion run writes" in n and n.endswith("(sqlite)") for n in names)
     assert any("while a suggestion run writes" in n and n.endswith("(postgresql)") for n in names)
+    assert sum("while a suggestion run writes" in n and ", p50 (" in n for n in names) == 4
     assert "claims (trained) exact F1: content" in names and any("trained pipeline" in n for n in names)
     assert sum(n.startswith("trained component, ") for n in names) == 7
     assert sum(n.startswith("codebook: ") for n in names) == 6

@@ -7,11 +7,15 @@ records how many texts each of its ``pipe`` calls got and which process ran it.
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from annotator.nlp.workers import TASK_TEXTS, map_in_workers
+import pytest
+
+from annotator.nlp.workers import TASK_TEXTS, WorkerFailed, map_in_workers
 
 
 class CountingPipeline:
@@ -61,3 +65,30 @@ def test_a_wrong_expected_count_changes_only_the_task_sizes() -> None:
         out = list(map_in_workers(CountingPipeline(), ((f"t{i}", i) for i in range(40)), batch_size=32,
                                   n_process=2, process=_keep, expected=expected))
         assert [(doc[0], ctx) for doc, ctx in out] == [(f"t{i}", i) for i in range(40)]
+
+
+class FailingPipeline:
+    """Fails on the text ``"bad"``, in the worker, the way a broken custom component would."""
+
+    def pipe(self, texts: Iterable[str], batch_size: int) -> Iterator[str]:
+        for text in texts:
+            if text == "bad":
+                raise ValueError("this component cannot read the text")
+            yield text
+
+
+def _keep_text(doc: str, context: int) -> str:
+    return doc
+
+
+def test_a_worker_failure_says_what_failed_and_logs_the_workers_own_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pairs = [("fine", 0), ("bad", 1)]
+    with caplog.at_level(logging.ERROR, logger="annotator.nlp.workers"), pytest.raises(WorkerFailed) as failed:
+        list(map_in_workers(FailingPipeline(), iter(pairs), batch_size=1, n_process=1, process=_keep_text))
+    assert "ValueError: this component cannot read the text" in str(failed.value)
+    # The traceback is the worker's, down to the line that raised: the parent's own would end in this module.
+    assert "in pipe" in failed.value.child_traceback
+    assert failed.value.child_traceback in caplog.text
+    assert multiprocessing.active_children() == []  # the worker was stopped

@@ -8,6 +8,11 @@ where the caller's callback draws it. Operations run strictly one after another,
 database sees the decisions in the order the analyst made them, and each one is still its own transaction (a
 killed process loses at most the decision in flight).
 
+An operation asked for while a key press is handled reaches the thread only after that key press's frame is
+painted: the thread's Python work (building the statements) would otherwise take turns with the paint for the
+interpreter lock, and the analyst would see the decision later. The hand-over is a low-priority posted event,
+which Qt delivers after the repaint the key press asked for (also a low-priority posted event, posted before).
+
 The thread is a plain Python daemon thread rather than a ``QThread``: it owns no Qt object, so a window that is
 dropped without a clean shutdown can never abort the process, and the signal it emits is delivered queued to the
 worker object, which lives on the GUI thread.
@@ -22,10 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal, Slot
 
 log = logging.getLogger(__name__)
 
+#: The event that hands the operations asked for so far to the thread (after the frame is painted).
+_HAND_OVER = QEvent.Type(QEvent.registerEventType())
 #: How long a shutdown waits for the operations already queued (each is one short transaction).
 SHUTDOWN_TIMEOUT_S = 30.0
 
@@ -62,6 +69,7 @@ class DatabaseWorker(QObject):
     ) -> None:
         super().__init__(parent)
         self._queue: queue.SimpleQueue[_Operation | None] = queue.SimpleQueue()
+        self._outbox: list[_Operation] = []  # asked for, not yet handed to the thread (in order)
         self._pending = 0
         self._on_start = on_start
         self._on_exit = on_exit
@@ -94,7 +102,21 @@ class DatabaseWorker(QObject):
         if self._closed:
             raise RuntimeError("the database worker was shut down")
         self._pending += 1
-        self._queue.put(_Operation(run, on_done, on_error))
+        self._outbox.append(_Operation(run, on_done, on_error))
+        if len(self._outbox) == 1:
+            QCoreApplication.postEvent(self, QEvent(_HAND_OVER), Qt.EventPriority.LowEventPriority.value)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _HAND_OVER:
+            self._hand_over()
+            return True
+        return super().event(event)
+
+    def _hand_over(self) -> None:
+        """Queue what was asked for, in order, for the thread."""
+        outbox, self._outbox = self._outbox, []
+        for operation in outbox:
+            self._queue.put(operation)
 
     def shutdown(self, timeout_s: float = SHUTDOWN_TIMEOUT_S) -> bool:
         """Let the queued operations finish (their results are not delivered), then stop the thread.
@@ -105,6 +127,7 @@ class DatabaseWorker(QObject):
         if self._closed:
             return not self._thread.is_alive()
         self._closed = True
+        self._hand_over()  # what was asked for still runs
         self._queue.put(None)
         self._thread.join(timeout_s)
         stopped = not self._thread.is_alive()

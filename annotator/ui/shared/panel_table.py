@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from annotator.ui.shared.row_table_model import ID_ROLE
+from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 TITLE_STYLE = "font-weight: 600; padding: 6px 4px 2px 4px;"
 
@@ -57,13 +58,6 @@ def follow_current_row(table: QTableView, quiet: QuietSelection, picked: Callabl
             picked(int(row_id))
 
     table.selectionModel().currentRowChanged.connect(changed)
-
-
-def panel_title(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # titles carry names and counts from the data
-    label.setStyleSheet(TITLE_STYLE)
-    return label
 
 
 def panel_table(
@@ -125,3 +119,30 @@ def select_row(table: QTableView, row: int | None) -> None:
     selection.setCurrentIndex(
         index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
     )
+
+
+class PanelRows:
+    """The rows of a side panel's table, shown and selected by the workspace without the panel telling it back.
+
+    Args:
+        table: the panel's table.
+        model: its rows (a :class:`~annotator.ui.shared.row_table_model.RowTableModel`).
+        picked: called with the id of each row the analyst makes current.
+    """
+
+    def __init__(self, table: QTableView, model: RowTableModel, picked: Callable[[int], None]) -> None:
+        self.table = table
+        self.model = model
+        self.quiet = QuietSelection()
+        follow_current_row(table, self.quiet, picked)
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        with self.quiet():
+            self.model.set_rows(rows)
+
+    def select(self, row_id: int | None) -> int | None:
+        """Select (and scroll to) the row of ``row_id`` (None: no row); returns its position."""
+        row = self.model.row_of(row_id) if row_id is not None else None
+        with self.quiet():
+            select_row(self.table, row)
+        return row

@@ -112,6 +112,7 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
             progress=progress,
             cancel=cancel,
             loaded=services.pipeline,
+            in_workers=True,  # spaCy in a child process: a parse on a thread here would stall the key presses
         )
 
     def export(

@@ -23,6 +23,7 @@ class JobStatusWidget(QWidget):
         self.setObjectName("jobStatus")
         self._runner = runner
         self._title = ""
+        self._text = ""  # the label's full text, before eliding
 
         self.label = plain_text.plain_label(QLabel(self))
         self.label.setObjectName("jobStatusLabel")
@@ -50,7 +51,7 @@ class JobStatusWidget(QWidget):
 
     @Slot(str)
     def _on_started(self, title: str) -> None:
-        self._title = title
+        self._title = self._text = title
         self.label.setText(title)
         self.label.setToolTip(plain_text.tooltip(title))
         self.bar.setRange(0, 0)  # busy until the first report says how much there is
@@ -59,16 +60,25 @@ class JobStatusWidget(QWidget):
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, message: str) -> None:
+        # Reports come up to 20 times a second while the analyst codes. QProgressBar.setValue repaints at once
+        # (outside the frame the key presses are drawn in) and a label whose text changes asks its layout to be
+        # redone, so only what changed is set, and the bar's repaint waits for the next frame.
+        self.bar.setUpdatesEnabled(False)
         if total > 0:
-            self.bar.setRange(0, total)
-            self.bar.setValue(min(done, total))
-            self.bar.setFormat(f"{min(done, total)} / {total}")
-        else:
+            shown = min(done, total)
+            if self.bar.maximum() != total or self.bar.minimum() != 0:
+                self.bar.setRange(0, total)
+            self.bar.setValue(shown)
+            self.bar.setFormat(f"{shown} / {total}")
+        elif self.bar.maximum() != 0:
             self.bar.setRange(0, 0)
+        self.bar.setUpdatesEnabled(True)  # schedules the one repaint (update, not repaint)
         text = f"{self._title}: {message}" if message else self._title
-        # Long messages are cut at the end in the label and complete in the tooltip.
-        self.label.setText(self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, 440))
-        self.label.setToolTip(plain_text.tooltip(text))
+        if text != self._text:
+            self._text = text
+            # Long messages are cut at the end in the label and complete in the tooltip.
+            self.label.setText(self.label.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, 440))
+            self.label.setToolTip(plain_text.tooltip(text))
 
     @Slot()
     def _on_finished(self) -> None:

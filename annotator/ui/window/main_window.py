@@ -397,10 +397,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ reactions
     def _sync_undo_actions(self) -> None:
         """Undo / redo are offered when there is something to undo or redo, or may be once the decisions on
-        their way are drawn (a Ctrl+Z typed right after a key press undoes that key press)."""
+        their way are drawn (a Ctrl+Z typed right after a key press undoes that key press; a Ctrl+Shift+Z typed
+        after a Ctrl+Z that still waits redoes it). A decision on its way never makes redo possible (a new
+        decision empties the redo history), so redo does not flicker on and off with every key press."""
         decisions = self.workspace.decisions
         self.actions_by_name["undo"].setEnabled(decisions.stack.canUndo() or decisions.busy)
-        self.actions_by_name["redo"].setEnabled(decisions.stack.canRedo() or decisions.busy)
+        self.actions_by_name["redo"].setEnabled(decisions.stack.canRedo() or decisions.keys_waiting)
 
     def _on_changed(self, change: Change) -> None:
         """A decision, undo or redo is drawn in the workspace: count it and refresh what shows its status."""

@@ -39,6 +39,10 @@ class SessionStatus(QWidget):
         self.annotator_label.setToolTip("Annotator of this session (File → Switch annotator)")
         self.time_label = QLabel(self)
         self.time_label.setObjectName("sessionTime")
+        # A fixed size (room for "99:59:59"): a label whose text changes asks every layout up to the window to be
+        # redone, and this one changes each second, also in the frame of a key press.
+        metrics = self.time_label.fontMetrics()
+        self.time_label.setFixedSize(metrics.horizontalAdvance("99:59:59") + 4, metrics.height() + 2)
         self._article_seconds: Callable[[], float] | None = None
         self.progress_label = QLabel(self)
         self.progress_label.setObjectName("sessionProgress")

@@ -359,9 +359,44 @@ class ArticleText(QTextEdit):
         # Qt compares these with the previous selections and repaints only the spans that changed.
         self.setExtraSelections(selections)
 
+    def restyle(self, old: EntityView, new: EntityView, current: Item | None) -> bool:
+        """Draw ``new`` in place of ``old`` (the same mention in another status: a decision drawn ahead) without
+        rebuilding every other span; ``current`` is the item to outline from now on.
+
+        Only where this widget paints both looks (tints and lines: suggested, accepted), and neither the old nor
+        the new current item is a claim (whose content has its own tint). Returns False, with nothing changed,
+        where the whole drawing is needed (:meth:`set_spans`): a glyph colour is an ExtraSelection, and those
+        keep an order.
+        """
+        if self.entity_style is not None or CLAIM in {item[0] for item in (current, self._current) if item}:
+            return False
+        index = next((i for i, shown in enumerate(self._entities) if shown is old), None)
+        before, after = self._drawn_format(old), self._drawn_format(new)
+        if index is None or before is None or after is None or paints_glyphs(before) or paints_glyphs(after):
+            return False
+        start, end = self.to_qt(old.start), self.to_qt(old.end)
+        changed = self._painted.swap(DrawnSpan(start, end, before), DrawnSpan(self.to_qt(new.start),
+                                                                              self.to_qt(new.end), after))
+        if changed is None:
+            return False
+        self._entities[index] = new
+        self._current = current
+        outline, self._outline = self._outline, self._current_range()
+        self._repaint_spans(changed)
+        self._update_outlines(outline, self._outline)
+        return True
+
+    def _drawn_format(self, entity: EntityView) -> QTextCharFormat | None:
+        """The format a mention is drawn with (None: not drawn, a rejected one while rejected ones are hidden)."""
+        if entity.status == Status.REJECTED and not self.show_rejected:
+            return None
+        return self._entity_format(entity)
+
     def _set_painted(self, spans: list[DrawnSpan]) -> None:
         """Paint ``spans`` from now on, repainting only where a span appeared, went or changed format."""
-        changed = self._painted.replace(spans)
+        self._repaint_spans(self._painted.replace(spans))
+
+    def _repaint_spans(self, changed: set[tuple[int, int, int]]) -> None:
         viewport = self.viewport()
         if self._repaint_all:
             self._repaint_all = False

@@ -7,11 +7,12 @@ time: each gap between two signs of life (a key, a click, the window coming back
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication, QWindow
 
 #: Longest gap between two user actions that still counts as work on the article.
 IDLE_LIMIT_SECONDS = 300.0
@@ -36,7 +37,12 @@ class ArticleTimer(QObject):
         parent: owner of the timer.
         idle_limit: a gap longer than this between two activities counts as this long.
         clock: monotonic seconds (injectable so tests need no waiting).
-        watch_input: install an application-wide event filter that treats user input as activity.
+        watch_input: treat the user's input in the application's windows as activity.
+
+    Input is watched on the windows themselves (each ``QWindow`` the user focuses), where the window system
+    delivers a key or a click before Qt hands it to a widget, not by an application-wide event filter: that
+    would call into Python for every event of every widget, some sixty per key press (paints, layout and
+    enable changes), each waiting for the interpreter lock while a background job runs.
     """
 
     def __init__(
@@ -51,11 +57,13 @@ class ArticleTimer(QObject):
         self._clock = clock
         self._active = 0.0
         self._last = clock()
-        app = QApplication.instance()
-        if watch_input and app is not None:
-            app.installEventFilter(self)
-            if isinstance(app, QApplication):
-                app.applicationStateChanged.connect(self._on_state)
+        self._windows: list[QWindow] = []
+        app = QGuiApplication.instance()
+        if watch_input and isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_state)
+            app.focusWindowChanged.connect(self._watch)
+            for window in app.topLevelWindows():
+                self._watch(window)
 
     def restart(self) -> None:
         """Start counting from zero now."""
@@ -81,9 +89,28 @@ class ArticleTimer(QObject):
 
     def stop(self) -> None:
         """Stop watching input (call before the application goes away)."""
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            with contextlib.suppress(RuntimeError, TypeError):  # never connected (watch_input=False)
+                app.focusWindowChanged.disconnect(self._watch)
+        for window in self._windows:
+            with contextlib.suppress(RuntimeError):  # the window is gone already
+                window.removeEventFilter(self)
+        self._windows.clear()
+
+    def _watch(self, window: QWindow | None) -> None:
+        """Watch a window of the application (a window coming to the front is a sign of life itself)."""
+        if window is None:
+            return
+        if window not in self._windows:
+            window.installEventFilter(self)
+            window.destroyed.connect(lambda _obj=None, w=window: self._forget(w))
+            self._windows.append(window)
+        self.activity()
+
+    def _forget(self, window: QWindow) -> None:
+        with contextlib.suppress(ValueError):
+            self._windows.remove(window)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY_EVENTS:

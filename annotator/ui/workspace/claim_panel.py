@@ -34,7 +34,8 @@ from annotator.core.records import ClaimView, RoleView, Status
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
 from annotator.ui.shared.layouts import fill
-from annotator.ui.shared.panel_table import QuietSelection, follow_current_row, panel_table, panel_title, select_row
+from annotator.ui.shared.panel_table import PanelRows, panel_table, select_row
+from annotator.ui.shared.panel_title import PanelTitle
 from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -373,7 +374,7 @@ class ClaimPanel(QWidget):
     def __init__(self, codebook: Codebook, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = ClaimModel(self)
-        self.title = panel_title("Claims")
+        self.title = PanelTitle("Claims")
         columns = ((1, "statement", 0), (2, "territorial d…", 0), (3, "+", 0), (4, "", 24))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         self.editor = ClaimEditor(codebook, self)
@@ -398,15 +399,12 @@ class ClaimPanel(QWidget):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
         fill(QVBoxLayout(self), self.splitter, margins=(0, 0, 0, 0), spacing=0)
-        self.quiet = QuietSelection()
-        follow_current_row(self.table, self.quiet, self.claimSelected.emit)
+        self.rows = PanelRows(self.table, self.model, self.claimSelected.emit)
+        self.quiet = self.rows.quiet
 
     def set_claims(self, claims: Sequence[ClaimView]) -> None:
-        with self.quiet():
-            self.model.set_rows(claims)
-        open_count = sum(1 for c in claims if c.status == Status.SUGGESTED)
-        noun = "claim" if len(claims) == 1 else "claims"
-        self.title.setText(f"Claims  ·  {len(claims)} {noun}, {open_count} to decide")
+        self.rows.set_rows(claims)
+        self.title.show_counts("Claims", claims, "claim", "claims")
         current = self.editor.claim
         row = self.model.row_of(current.id) if current is not None else None
         if current is not None:
@@ -419,8 +417,7 @@ class ClaimPanel(QWidget):
 
     def select_claim(self, claim_id: int | None) -> None:
         """Select a row and load the editor without emitting ``claimSelected``."""
-        row = self.model.row_of(claim_id) if claim_id is not None else None
+        row = self.rows.select(claim_id)
         with self.quiet():
-            select_row(self.table, row)
             self.editor.set_claim(self.model.rows()[row] if row is not None else None)
 

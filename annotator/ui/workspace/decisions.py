@@ -83,7 +83,8 @@ class DecisionStack(QObject):
         failed(str): a decision, undo or redo was refused (the message says why); nothing changed.
         crashed(str): a decision failed unexpectedly; the traceback is in the log file.
         idle(): every decision asked for is drawn and no key press waits.
-        busyChanged(bool): decisions started or stopped being on their way (undo may become possible).
+        busyChanged(bool): decisions started or stopped being on their way, or a key press began to wait for
+            them (undo or redo may become possible).
     """
 
     applied = Signal(object, object)
@@ -111,6 +112,11 @@ class DecisionStack(QObject):
         """True while a decision runs or waits to be drawn, or a key press waits for one."""
         return self._in_flight > 0 or bool(self._waiting)
 
+    @property
+    def keys_waiting(self) -> bool:
+        """True while a key press waits for the decisions before it (an undo typed then may make redo possible)."""
+        return bool(self._waiting)
+
     def when_idle(self, intent: Callable[[], object]) -> None:
         """Run ``intent`` (what a key does) now, or after the decisions on their way are drawn."""
         self._when(intent, needs_idle=True)
@@ -127,6 +133,7 @@ class DecisionStack(QObject):
     def _when(self, intent: Callable[[], object], needs_idle: bool) -> None:
         if self._waiting or (self._in_flight if needs_idle else self._blocking):
             self._waiting.append((intent, needs_idle))
+            self.busyChanged.emit(True)  # still busy, now with a key waiting (see ``keys_waiting``)
             return
         intent()
         self._check_idle()

@@ -22,7 +22,8 @@ from annotator.core.records import EntityView, Status
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT, Palette
 from annotator.ui.shared.layouts import fill
-from annotator.ui.shared.panel_table import QuietSelection, follow_current_row, panel_table, panel_title, select_row
+from annotator.ui.shared.panel_table import PanelRows, panel_table
+from annotator.ui.shared.panel_title import PanelTitle
 from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -93,25 +94,20 @@ class EntityPanel(QWidget):
     def __init__(self, palette: Palette, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = EntityModel(palette, self)
-        self.title = panel_title("Entities")
+        self.title = PanelTitle("Entities")
         # Sample texts that size the columns: the codebook's longest label (up to ten characters), an actor name,
         # a status.
         label = max(palette.labels, key=len, default="PERSON")[:10]
         columns = ((1, label, 20), (2, "Vladimir Putin", 0), (3, "suggested", 22))
         self.table = panel_table(self.model, self.model.HEADERS, columns, self)
         fill(QVBoxLayout(self), self.title, self.table, margins=(0, 0, 0, 0), spacing=0)
-        self.quiet = QuietSelection()
-        follow_current_row(self.table, self.quiet, self.entitySelected.emit)
+        self.rows = PanelRows(self.table, self.model, self.entitySelected.emit)
 
     def set_entities(self, entities: Sequence[EntityView]) -> None:
-        with self.quiet():
-            self.model.set_rows(entities)
-        open_count = sum(1 for e in entities if e.status == Status.SUGGESTED)
-        self.title.setText(f"Entities  ·  {len(entities)} mentions, {open_count} to decide")
+        self.rows.set_rows(entities)
+        self.title.show_counts("Entities", entities, "mention", "mentions")
 
     def select_entity(self, entity_id: int | None) -> None:
         """Select (and scroll to) a row without emitting ``entitySelected``."""
-        row = self.model.row_of(entity_id) if entity_id is not None else None
-        with self.quiet():
-            select_row(self.table, row)
+        self.rows.select(entity_id)
 

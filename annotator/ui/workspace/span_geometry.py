@@ -103,6 +103,25 @@ class PaintedSpans:
         del old
         return before ^ self._keys
 
+    def swap(self, old: DrawnSpan, new: DrawnSpan) -> set[SpanKey] | None:
+        """Draw ``new`` where ``old`` is drawn (the same range, another format), without rebuilding the index.
+
+        Returns the spans that changed (as :meth:`replace` does), or None, with nothing done, when ``old`` is not
+        drawn or ``new`` covers another range.
+        """
+        if (old.start, old.end) != (new.start, new.end):
+            return None
+        found: list[int] = [i for i, span in enumerate(self.spans)
+                            if span.start == old.start and span.end == old.end and span.format is old.format]
+        if not found:
+            return None
+        self.spans[found[0]] = new  # same start and length: the index by start and the longest span still hold
+        before, after = (old.start, old.end, id(old.format)), (new.start, new.end, id(new.format))
+        if len(found) == 1:
+            self._keys.discard(before)
+        self._keys.add(after)
+        return set() if before == after else {before, after}
+
     def overlapping(self, first: int, last: int) -> list[DrawnSpan]:
         """The spans overlapping positions ``first`` to ``last``, in drawing order."""
         lo = bisect_left(self._starts, first - self._longest)

@@ -442,7 +442,13 @@ class Workspace(QObject):
         target = self._neighbour(1) if then_move else None
         if target is not None:
             self.current = target
-        self._show()
+        if self.presenter is None and isinstance(row, EntityView) and isinstance(guess, EntityView) \
+                and self.text.restyle(row, guess, self.current):
+            # Only the decided mention is drawn anew (the claims and their panel are as they were).
+            self.entity_panel.set_entities(self.entities)
+            self._sync_panels()
+        else:
+            self._show()
         if target is not None:
             self.text.scroll_to_current()
         self.message.emit(text)
