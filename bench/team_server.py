@@ -33,6 +33,10 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Seconds between two decisions of one annotator in the paced run: five a second each, far faster than people
 #: code (one every few seconds), so the server sees a heavy team; the back-to-back run shows the ceiling.
 PACE = 0.2
+#: In the target's paced run every annotator decides at the same instants (0, 0.2 s, 0.4 s, ...): eight decisions
+#: arrive together and queue for the two cores, the worst case. A second paced run puts annotator k ``k * STEP``
+#: later, as people who do not press their keys in step would: what it saves is that queueing.
+STEP = PACE / 8
 
 
 def _p95(values: list[float]) -> float:
@@ -167,7 +171,8 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
                 team.add_user(name, "annotator", passwords[name])
         # Enough suggestions for both runs of decisions, on shared articles (everyone codes everything).
         per_article = 40
-        n_articles = max(1, -(-2 * (decisions + TRACED) // per_article))  # a paced run, then a back-to-back one
+        # The paced run, the paced run out of step, then the back-to-back one.
+        n_articles = max(1, -(-3 * (decisions + TRACED) // per_article))
         admin = open_repository(url)
         for article in make_articles(n_articles, words=900, seed=21):
             article_id = admin.add_article(article).article_id
@@ -176,17 +181,17 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
         admin.close()
 
         runs = {}
-        for interval in (PACE, 0.0):
-            runs[interval] = _decide_together(server, names, passwords, decisions, interval)
+        for key, interval, step in (("paced", PACE, 0.0), ("out of step", PACE, STEP), ("flat out", 0.0, 0.0)):
+            runs[key] = _decide_together(server, names, passwords, decisions, interval, step)
         ratio = _suggest_ratio(work, server, suggest_articles)
     label = f"{annotators} annotator processes x {decisions} decisions"
 
     def decided(run: Run) -> int:
         return max(1, len(run.latencies))
 
-    paced, flat_out = runs[PACE], runs[0.0]
+    paced, out_of_step, flat_out = runs["paced"], runs["out of step"], runs["flat out"]
     return [
-        (f"team server: {label}, errors", float(len(paced.errors) + len(flat_out.errors)), "errors", 0.0),
+        (f"team server: {label}, errors", float(sum(len(run.errors) for run in runs.values())), "errors", 0.0),
         (f"team server: {label}, one per {PACE:g} s each, commit p95", _p95(paced.latencies) * 1000, "ms", 20.0),
         (f"team server: {label}, one per {PACE:g} s each, commit median",
          statistics.median(paced.latencies) * 1000, "ms", None),
@@ -206,6 +211,10 @@ def bench_team(work: Path, annotators: int, decisions: int, suggest_articles: in
         # processes wait for a core, and the latency says more about the machine than about the store.
         (f"team server: {label}, one per {PACE:g} s each, load average as it began", paced.load[0], "load", None),
         (f"team server: {label}, one per {PACE:g} s each, load average as it ended", paced.load[1], "load", None),
+        (f"team server: {label}, one per {PACE:g} s each, out of step, commit p95",
+         _p95(out_of_step.latencies) * 1000, "ms", None),
+        (f"team server: {label}, one per {PACE:g} s each, out of step, commit median",
+         statistics.median(out_of_step.latencies) * 1000, "ms", None),
         (f"team server: {label}, back to back, commit p95", _p95(flat_out.latencies) * 1000, "ms", None),
         (f"team server: {label}, back to back, commit median", statistics.median(flat_out.latencies) * 1000, "ms",
          None),
@@ -233,17 +242,18 @@ class Run:
 
 
 def _decide_together(server: Any, names: list[str], passwords: dict[str, str], decisions: int,
-                     interval: float) -> Run:
-    """Run one annotator process per name, all starting at once; their latencies, CPU and errors."""
+                     interval: float, step: float) -> Run:
+    """Run one annotator process per name, all starting at once (the k-th ``k * step`` later); their latencies,
+    CPU and errors."""
     start_at = time.time() + 8.0  # time for every process to import, connect and read its plan
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "bench.team_server", "worker", server.url("bench_team", name), name,
-             str(decisions), repr(start_at), repr(interval)],
+             str(decisions), repr(start_at + k * step), repr(interval)],
             cwd=ROOT, env={**os.environ, "PGPASSWORD": passwords[name]}, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
         )
-        for name in names
+        for k, name in enumerate(names)
     ]
     reports = []
     while time.time() < start_at:

@@ -6,10 +6,10 @@ six: BEGIN, the annotator's role, the rows, the entity INSERT ... RETURNING, the
 COMMIT, each composed by peewee (most of the client's CPU). Here, in psycopg's pipeline mode (the repository
 opens the transaction with ``tx(pipelined=True)``):
 
-1. BEGIN, the annotator's id and role, the row decided on with every live row derived from it and the row it
-   derives from, two ids from the entity and event sequences, and (for a relabel) the codebook are sent
-   together and answered together;
-2. the entity INSERT or UPDATE, the event INSERT (both with their ids known, so nothing waits for an answer)
+1. BEGIN, then the annotator's id and role with two ids from the entity and event sequences (and, for a
+   relabel, the codebook) in one statement, and the row decided on with every live row derived from it and the
+   row it derives from in another, are sent together and answered together;
+2. the entity INSERT or UPDATE with the event INSERT (one statement, the ids known: nothing waits for an answer)
    and COMMIT are sent together and answered together.
 
 The SQL is written once per process from the models' columns. The transaction, its isolation (REPEATABLE READ:
@@ -47,45 +47,57 @@ def _sql() -> dict[str, str]:
     others = [f for f in fields if f.name != "id"]
     event_fields = Event._meta.sorted_fields
     book, book_id = _quote(ProjectCodebook._meta.table_name), _quote(ProjectCodebook.id.column_name)
+    people, name = _quote(Annotator._meta.table_name), _quote(Annotator.name.column_name)
+    # The decider's id and role (NULLs for a name nobody has: the row is always there), the ids of the entity
+    # row that may be created and of the event, and the codebook when the decision needs it.
+    head = (f"SELECT a.{_quote(Annotator.id.column_name)}, a.{_quote(Annotator.role.column_name)}, "
+            f"nextval(pg_get_serial_sequence('{Entity._meta.table_name}', 'id')), "
+            f"nextval(pg_get_serial_sequence('{Event._meta.table_name}', 'id'))")
+    head_from = f" FROM (SELECT 1) AS one LEFT JOIN {people} AS a ON a.{name} = %s"
+    event_insert = (f"INSERT INTO {event} ({', '.join(_quote(f.column_name) for f in event_fields)}) "
+                    f"VALUES ({', '.join(['%s'] * len(event_fields))})")
     return {
-        "annotator": f"SELECT {_quote(Annotator.id.column_name)}, {_quote(Annotator.role.column_name)} "
-                     f"FROM {_quote(Annotator._meta.table_name)} WHERE {_quote(Annotator.name.column_name)} = %s",
+        "head": head + head_from,
+        "head_codebook": f"{head}, (SELECT {_quote(ProjectCodebook.data.column_name)} FROM {book} "
+                         f"WHERE {book_id} = 1){head_from}",
         # The row, every live row derived from it (the decider's is among them; a person has one per suggestion),
         # and the row it derives from (the source a decision on one's own row is compared with).
         "rows": f"SELECT {columns} FROM {entity} WHERE {eid} = %s OR ({derived} = %s AND NOT {deleted}) "
                 f"OR {eid} = (SELECT {derived} FROM {entity} WHERE {eid} = %s) ORDER BY {eid}",
-        "ids": f"SELECT nextval(pg_get_serial_sequence('{Entity._meta.table_name}', 'id')), "
-               f"nextval(pg_get_serial_sequence('{Event._meta.table_name}', 'id'))",
-        "codebook": f"SELECT {_quote(ProjectCodebook.data.column_name)} FROM {book} WHERE {book_id} = 1",
         "row": f"SELECT {columns} FROM {entity} WHERE {eid} = %s",
-        "insert": f"INSERT INTO {entity} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
-        "update": f"UPDATE {entity} SET {', '.join(f'{_quote(f.column_name)} = %s' for f in others)} WHERE {eid} = %s",
-        "event": f"INSERT INTO {event} ({', '.join(_quote(f.column_name) for f in event_fields)}) "
-                 f"VALUES ({', '.join(['%s'] * len(event_fields))})",
+        # The row and its event in one statement (a data-modifying WITH runs whether or not it is read).
+        "insert": f"WITH written AS (INSERT INTO {entity} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})) "
+                  f"{event_insert}",
+        "update": f"WITH written AS (UPDATE {entity} SET {', '.join(f'{_quote(f.column_name)} = %s' for f in others)} "
+                  f"WHERE {eid} = %s) {event_insert}",
     }
 
 
 class PipelinedWriter:
-    """Queues a decision's writes with ids taken beforehand: nothing waits for the server until COMMIT."""
+    """Queues a decision's row and its event as one statement, with ids taken beforehand: nothing waits for the
+    server until COMMIT."""
 
     def __init__(self, st: StoreContext, entity_id: int, event_id: int) -> None:
         self.st = st
         self.entity_id = entity_id
         self.event_id = event_id
+        self._write: tuple[str, list[Any]] | None = None
 
     def insert(self, values: dict[str, Any]) -> int:
         row = {**values, "id": self.entity_id}
-        params = [f.db_value(row[f.name]) for f in Entity._meta.sorted_fields]
-        self.st.db.execute_sql(_sql()["insert"], params)
+        self._write = ("insert", [f.db_value(row[f.name]) for f in Entity._meta.sorted_fields])
         return self.entity_id
 
     def update(self, row_id: int, values: dict[str, Any]) -> None:
         params = [f.db_value(values[f.name]) for f in Entity._meta.sorted_fields if f.name != "id"]
-        self.st.db.execute_sql(_sql()["update"], [*params, row_id])
+        self._write = ("update", [*params, row_id])
 
     def event(self, ev: EventBuilder) -> Change:
+        assert self._write is not None, "a decision writes its row before its event"
+        kind, params = self._write
         row = {**ev.event_row(), "id": self.event_id}
-        self.st.db.execute_sql(_sql()["event"], [f.db_value(row[f.name]) for f in Event._meta.sorted_fields])
+        params += [f.db_value(row[f.name]) for f in Event._meta.sorted_fields]
+        self.st.db.execute_sql(_sql()[kind], params)
         return ev.change(self.event_id)
 
     def row(self, row_id: int) -> dict[str, Any] | None:
@@ -114,19 +126,16 @@ def decide_entity(
     st.check_acting_as(annotator)  # who is connected: looked up once per repository
     sql, db = _sql(), st.db
     # Sent together; the first fetch waits for all of them (with the BEGIN before them) in one round trip.
-    who = db.execute_sql(sql["annotator"], (annotator,))
+    head = db.execute_sql(sql["head_codebook" if codebook else "head"], (annotator,))
     rows = db.execute_sql(sql["rows"], (row_id, row_id, row_id))
-    ids = db.execute_sql(sql["ids"])
-    book = db.execute_sql(sql["codebook"]) if codebook else None
-    person = who.fetchone()
-    found, (entity_id, event_id) = _entity_rows(rows), ids.fetchone()
-    if book is not None:
-        stored = book.fetchone()
-        st.use_codebook_text(None if stored is None else stored[0])
-    if person is None:
+    ann_id, role, entity_id, event_id, *stored = head.fetchone()
+    found = _entity_rows(rows)
+    if codebook:
+        st.use_codebook_text(stored[0])
+    if ann_id is None:
         raise NotFoundError(f"unknown annotator {annotator!r}; start a session with that name first")
     if validate is not None:
         validate()
-    layer_id = st.layer_for(annotator, int(person[0]), str(person[1]))
+    layer_id = st.layer_for(annotator, int(ann_id), str(role))
     return settle(st, Entity, row_id, layer_id, annotator, action, found, mutate, _COMPARED, reject, None,
                   PipelinedWriter(st, int(entity_id), int(event_id)))

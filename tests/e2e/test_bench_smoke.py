@@ -27,16 +27,14 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     # issue 15: the 1M-article project (4), the CPU times of both big projects (4) and the lowest paired
     # speed-up (1); issue 10: networks (12); issue 16: sources (14, with the search index catching up and
     # the PostgreSQL import);
-    # issue 12: team server (13, with the client's and the server's CPU, round trips and retries per decision and
-    # the load); issue 13: the
-    # codebook (6); issue 14: decisions under load, SQLite and PostgreSQL (10: p95 and p50); issue 11: training
-    # (28: quality,
-    # training time and CPU, suggestion ratios trained and rules, the trained component's parts and the parse's CPU
-    # per article, loads)
-    assert len(records) == 104
+    # issue 12: team server (15, with a paced run out of step, the client's and the server's CPU, round trips and
+    # retries per decision and the load); issue 13: the codebook (6); issue 14: decisions under load, SQLite and
+    # PostgreSQL (10: p95 and p50); issue 11: training (28: quality, training time and CPU, suggestion ratios
+    # trained and rules, the trained component's parts and the parse's CPU per article, loads)
+    assert len(records) == 106
     assert any(n.startswith("PostgreSQL: import 20 JSONL articles, with 25 spans") for n in names)
     assert any(n.startswith("import 20 JSONL articles with 25 spans") for n in names)
-    assert sum(n.startswith("team server:") for n in names) == 13
+    assert sum(n.startswith("team server:") for n in names) == 15
     assert any("while a suggestion run writes" in n and n.endswith("(sqlite)") for n in names)
     assert any("while a suggestion run writes" in n and n.endswith("(postgresql)") for n in names)
     assert sum("while a suggestion run writes" in n and ", p50 (" in n for n in names) == 4
