@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
-import time
 import types
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,9 +245,7 @@ def test_closing_early_stops_the_workers(loaded: LoadedPipeline, seed_items: lis
     many = [(f"{aid}-{n}", text) for n in range(20) for aid, text in seed_items]
     results = Suggester(loaded, SAMPLE).suggest_texts(many, batch_size=4, n_process=2)
     assert next(results).article_id == many[0][0]
-    started = time.perf_counter()
-    results.close()  # what a cancelled job does
-    assert time.perf_counter() - started < 10
+    results.close()  # what a cancelled job does: it returns only once the workers are gone
     assert multiprocessing.active_children() == []
 
 
