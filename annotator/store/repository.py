@@ -32,8 +32,7 @@ from annotator.core.changes import Action
 from annotator.core.claim_table import ClaimRow
 from annotator.core.codebook import Codebook, Section
 from annotator.core.codebook_edit import MergeReport
-from annotator.core.errors import AnnotatorError, NotFoundError, PermissionDeniedError, ValidationError
-from annotator.core.names import validate_annotator_name
+from annotator.core.errors import AnnotatorError, NotFoundError, PermissionDeniedError
 from annotator.core.records import (
     ActorView,
     AnnotatorRole,
@@ -58,16 +57,17 @@ from annotator.store import (
     _export,
     _ingest,
     _models,
+    _people,
     _queries,
     _review,
     _search,
     _snapshots,
 )
 from annotator.store._codebook import CodeUse
-from annotator.store._context import StoreContext, dumps
+from annotator.store._context import StoreContext
 from annotator.store._postgres import guard_methods
 from annotator.store._views import article_record
-from annotator.store.models import Annotator, Article, Event, Setting, upsert
+from annotator.store.models import Article, Event
 
 #: Defaults of the settings the code knows about.
 SETTING_DEFAULTS: dict[str, Any] = {_review.OVERLAP_KEY: 1}
@@ -196,15 +196,9 @@ class Repository:
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable project setting (not audited); ``overlap`` must be an int >= 1."""
-        if key == _review.OVERLAP_KEY:
-            value = _review.check_overlap(value)
-        try:
-            text = dumps(value)
-        except (TypeError, ValueError) as exc:
-            raise ValidationError(f"setting {key!r} is not JSON-serialisable: {exc}") from None
+        text = _people.setting_text(key, value)
         with self._st.tx():
-            upsert(Setting, {"key": f"setting:{key}"}, {"value": text})
-            self._st.forget_setting(key)
+            _people.set_setting(self._st, key, text)
 
     def ensure_annotator(self, name: str, role: str | None = None) -> None:
         """Create the annotator (and their layer) if new; an explicit ``role`` is set on an existing one too.
@@ -212,27 +206,14 @@ class Repository:
         Without ``role`` a new annotator gets role "annotator" and an existing one keeps theirs, so opening a
         session with a reviewer's name does not demote them.
         """
-        name = validate_annotator_name(name)
-        try:
-            value = AnnotatorRole(role if role is not None else AnnotatorRole.ANNOTATOR).value
-        except ValueError:
-            raise ValidationError(f"unknown role {role!r}; expected annotator or reviewer") from None
+        name, value = _people.checked_annotator(name, role)
         with self._st.tx():
-            if role is None and self._st.team_identity() is not None:
-                # On a team server people are added by an admin (server add-user); look, do not insert.
-                self._st.annotator(name)
-            elif role is None:
-                Annotator.insert(name=name, role=value).on_conflict_ignore().execute()
-            else:
-                upsert(Annotator, {"name": name}, {"role": value})
-            self._st.decision_layer(name)
+            _people.ensure_annotator(self._st, name, value, role_given=role is not None)
 
     def annotators(self) -> list[tuple[str, str]]:
         """(name, role) of every annotator, by name."""
         with self._st.read():
-            return [
-                (n, r) for n, r in Annotator.select(Annotator.name, Annotator.role).order_by(Annotator.name).tuples()
-            ]
+            return _people.annotators()
 
     # ---------------------------------------------------------------- articles
     def add_article(self, article: ArticleIn, *, annotator: str | None = None) -> ImportResult:
