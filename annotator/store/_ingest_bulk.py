@@ -143,43 +143,12 @@ def _entity_id_query(article_ids: list[str]) -> Any:
     return Entity.select(Entity.article, Entity.id).where(Entity.article.in_(article_ids))
 
 
-@functools.cache
-def _json_lookup_sql(key: str, value: str | None) -> str:
-    """The SQLite select of the articles whose ``key`` column is one of a JSON array's strings (and ``value``):
-    one statement per batch instead of an ``IN`` list of 500 parameters per 500 values; SQLite searches the
-    column's unique index for each array element."""
-    fields = Article._meta.fields
-    columns = ", ".join(f'"{fields[name].column_name}"' for name in (key, value) if name is not None)
-    return (f'SELECT {columns} FROM "article" WHERE "{fields[key].column_name}" IN '
-            "(SELECT value FROM json_each(?))")
-
-
-def _in_json(database: Any) -> bool:
-    return _SQLITE_JSON and isinstance(database, SqliteDatabase)
-
-
 def _existing(shas: list[str]) -> dict[str, str]:
-    """The stored articles with these text hashes (hash -> article id)."""
-    unique = sorted(set(shas))
-    if not unique:
-        return {}
-    database = Article._meta.database
-    if _in_json(database):
-        cursor = database.execute_sql(_json_lookup_sql("text_sha256", "id"), (orjson.dumps(unique).decode(),))
-        return {sha: str(aid) for sha, aid in cursor.fetchall()}
-    return {sha: str(aid) for sha, aid in rows_in(_sha_query, unique)}
+    return {sha: str(aid) for sha, aid in rows_in(_sha_query, sorted(set(shas)))}
 
 
 def _taken(candidates: list[str]) -> set[str]:
-    """The ids among ``candidates`` that stored articles have."""
-    unique = sorted(set(candidates))
-    if not unique:
-        return set()
-    database = Article._meta.database
-    if _in_json(database):
-        cursor = database.execute_sql(_json_lookup_sql("id", None), (orjson.dumps(unique).decode(),))
-        return {str(i) for (i,) in cursor.fetchall()}
-    return {str(i) for (i,) in rows_in(_id_query, unique)}
+    return {str(i) for (i,) in rows_in(_id_query, sorted(set(candidates)))}
 
 
 def _first_candidates(ext_id: str | None, sha: str, safe: Any) -> tuple[str, str]:
