@@ -20,7 +20,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from peewee import SQL, Database, Expression, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField
+from peewee import (
+    SQL,
+    Database,
+    Expression,
+    IntegerField,
+    OperationalError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+    TextField,
+)
 
 from annotator.store.models import Article, BaseModel
 
@@ -76,19 +85,29 @@ def index_settings(db: Database) -> dict[str, int]:
 def configure_search_index(db: Database) -> None:
     """Store :func:`index_settings` in the FTS5 index's own configuration (``article_search_config``), so every
     connection writes the index with them. They change how new entries are written and merged, not what the
-    index holds: every query finds the same articles. A no-op without the index."""
+    index holds: every query finds the same articles. A no-op without the index.
+
+    ``pgsz`` is a documented FTS5 option of every build; ``hashsize`` is FTS5's own but not in its documentation,
+    so a build that refuses it keeps FTS5's default buffer (the index works as before, only its catch-up is slower)
+    rather than leaving the project unopenable.
+    """
     if not _has_fts5_index(db):
         return
     for key, value in index_settings(db).items():
-        db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rank) VALUES (?, ?)", (key, value))
+        try:
+            db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rank) VALUES (?, ?)", (key, value))
+        except OperationalError:  # "SQL logic error": a setting this SQLite's FTS5 does not know
+            if key == "pgsz":
+                raise
 
 
 def is_configured(db: Database) -> bool:
-    """Whether the FTS5 index has :func:`index_settings` (False without an index)."""
+    """Whether the FTS5 index has been given :func:`index_settings` (False without an index): its leaf size,
+    which every FTS5 build takes (see :func:`configure_search_index`)."""
     if not _has_fts5_index(db):
         return False
     stored = dict(db.execute_sql(f"SELECT k, v FROM {SEARCH_TABLE}_config").fetchall())
-    return all(stored.get(key) == value for key, value in index_settings(db).items())
+    return bool(stored.get("pgsz") == index_settings(db)["pgsz"])
 
 
 def _triggers() -> list[str]:

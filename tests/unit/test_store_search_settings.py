@@ -130,3 +130,20 @@ def test_step_8_upgrades_a_project_on_either_backend(db_location: str) -> None:
         assert is_configured(repo._st.db) == db_location.endswith(".db")  # PostgreSQL: no FTS5 index
         assert repo.count_articles() == 10
         assert [s.title for s in repo.article_summaries(text="negotiations")] == ["T0", "T8"]
+
+
+def test_a_setting_the_sqlite_build_does_not_know_leaves_the_project_openable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``hashsize`` is not in FTS5's documentation: a build that refuses it keeps its default buffer."""
+    import annotator.store._search as search
+
+    real = search.index_settings
+    monkeypatch.setattr(search, "index_settings", lambda db: {"no-such-setting": 1, **real(db)})
+    location = str(tmp_path / "p.db")
+    with open_repository(location) as repo:
+        repo.add_articles(_articles(5))
+        catch_up_search(repo)
+        assert is_configured(repo._st.db)
+        assert [s.title for s in repo.article_summaries(text="report 3")] == ["T3"]
+    assert "no-such-setting" not in _config(location) and _config(location)["pgsz"] == 8192 - 512
