@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peewee import Database, SqliteDatabase, TextField
-from playhouse.migrate import SchemaMigrator
-from playhouse.migrate import migrate as apply_operations
 
 from annotator.core.errors import ConfigError
 from annotator.core.resources import sample_codebook
@@ -30,6 +29,11 @@ from annotator.store._search import (
 from annotator.store._search_pg import create_pg_search
 from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, TrainedModelRow, bound, upsert
 from annotator.store.preflight import version_problem
+
+if TYPE_CHECKING:
+    # Imported where a migration runs: playhouse.migrate imports psycopg (through playhouse.cockroachdb), which an
+    # up-to-date SQLite project never needs (see _driver).
+    from playhouse.migrate import SchemaMigrator
 
 VERSION_KEY = "schema_version"
 
@@ -60,6 +64,8 @@ def _codebook_in_database(db: Database, migrator: SchemaMigrator) -> None:
     db.create_tables([ProjectCodebook], safe=True)
     columns = {c.name for c in db.get_columns(Claim._meta.table_name)}
     if "variables" not in columns:
+        from playhouse.migrate import migrate as apply_operations
+
         apply_operations(migrator.add_column(Claim._meta.table_name, "variables", TextField(default="{}")))
     if _codebook.stored_text() is None:
         _codebook.write(codebook_of_v1())
@@ -223,6 +229,8 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
         skipped = [s for s in steps if current > 0 and s.version <= current and s.missing and s.missing(db)]
     if current == latest and not skipped:
         return current
+    from playhouse.migrate import SchemaMigrator
+
     migrator = SchemaMigrator.from_database(db)
     with bound(db):
         for step in skipped:  # steps a build with other step numbers never ran on this database

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon
 
+from annotator.ui.shared import icons
 from annotator.ui.shared.colors import STATUS_COLORS, STATUS_ICONS
 from annotator.ui.shared.icons import static_icon
 
@@ -52,6 +53,8 @@ class RowTableModel(QAbstractTableModel):
 
     def status_icon(self, status: str) -> QIcon:
         """The icon of a decision status (suggested, accepted, ...), built once per model."""
+        if not icons.loaded():
+            return icons.placeholder()  # the glyph once the icons are loaded (panels: icons.repaint_when_loaded)
         icon = self._status_icons.get(status)
         if icon is None:
             color = STATUS_COLORS.get(status, QColor("#666"))
