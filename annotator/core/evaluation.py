@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.agreement import Mention
 from annotator.core.errors import InputError
 from annotator.core.records import ClaimSuggestion, EntitySuggestion
 
@@ -39,13 +40,6 @@ class ClaimSpans:
     source: Extent | None = None
 
 
-@dataclass(frozen=True)
-class EntitySpan:
-    start: int
-    end: int
-    label: str
-
-
 @dataclass
 class GoldArticle:
     """One gold article; ``claims``/``entities`` are None when the file does not annotate that layer."""
@@ -54,7 +48,7 @@ class GoldArticle:
     text: str
     publisher: str = ""
     claims: list[ClaimSpans] | None = None
-    entities: list[EntitySpan] | None = None
+    entities: list[Mention] | None = None
 
 
 @dataclass
@@ -206,9 +200,9 @@ def claim_spans(suggestion: ClaimSuggestion) -> ClaimSpans:
     )
 
 
-def entity_spans(suggestions: Iterable[EntitySuggestion]) -> list[EntitySpan]:
-    """Entity suggestions as ``EntitySpan`` records."""
-    return [EntitySpan(e.start, e.end, e.label) for e in suggestions]
+def entity_spans(suggestions: Iterable[EntitySuggestion]) -> list[Mention]:
+    """Entity suggestions as ``Mention`` records (span and label, the unit of exact-match scoring)."""
+    return [Mention(e.start, e.end, e.label) for e in suggestions]
 
 
 # --------------------------------------------------------------------------- scoring
@@ -264,7 +258,7 @@ def score_claims(gold: Sequence[ClaimSpans], pred: Sequence[ClaimSpans]) -> Clai
     return ClaimScores(tp=len(matching), n_gold=len(gold), n_pred=len(pred), source_correct=source_correct)
 
 
-def score_entities(gold: Iterable[EntitySpan], pred: Iterable[EntitySpan]) -> EntityScores:
+def score_entities(gold: Iterable[Mention], pred: Iterable[Mention]) -> EntityScores:
     """Exact span and label match of one article's entities, overall and per label."""
     gold_set, pred_set = set(gold), set(pred)
     per_label: dict[str, PRF] = {}
@@ -328,17 +322,17 @@ def parse_label_map(spec: str) -> dict[str, str | None]:
     return out
 
 
-def map_labels(spans: Iterable[EntitySpan], mapping: dict[str, str | None]) -> list[EntitySpan]:
+def map_labels(spans: Iterable[Mention], mapping: dict[str, str | None]) -> list[Mention]:
     """``spans`` with their labels mapped (unmapped labels kept; labels mapped to None dropped)."""
     out = []
     for span in spans:
         label = mapping.get(span.label, span.label)
         if label is not None:
-            out.append(EntitySpan(span.start, span.end, label))
+            out.append(Mention(span.start, span.end, label))
     return out
 
 
-def score_entity_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[EntitySpan]]]) -> EntityScores:
+def score_entity_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[Mention]]]) -> EntityScores:
     """Score the entities of many articles (articles without entity gold skipped)."""
     return sum((score_entities(article.entities, pred) for article, pred in pairs if article.entities is not None),
                EntityScores())
@@ -419,10 +413,10 @@ def _claims(raw: Any, path: Path, line: int | None) -> list[ClaimSpans]:
     return out
 
 
-def _entities(raw: Any, path: Path, line: int | None) -> list[EntitySpan]:
+def _entities(raw: Any, path: Path, line: int | None) -> list[Mention]:
     if not isinstance(raw, list):
         raise InputError(str(path), "'entities' must be a list", line)
-    out: list[EntitySpan] = []
+    out: list[Mention] = []
     for k, e in enumerate(raw):
         if isinstance(e, dict):
             if _rejected(e):
@@ -436,7 +430,7 @@ def _entities(raw: Any, path: Path, line: int | None) -> list[EntitySpan]:
             raise InputError(str(path), f"entities[{k}] must be an object with start, end, label", line)
         if ext is None or not isinstance(label, str):
             raise InputError(str(path), f"entities[{k}] needs start, end and label", line)
-        out.append(EntitySpan(ext[0], ext[1], label))
+        out.append(Mention(ext[0], ext[1], label))
     return out
 
 

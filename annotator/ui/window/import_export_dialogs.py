@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.records import Status
 from annotator.ui.shared.answer_dialog import AnswerDialog
+from annotator.ui.shared.colors import CAUTION, POSITIVE
 from annotator.ui.shared.layouts import fill, ok_cancel
 
 #: What the importers read, for the file dialog filter (the importer refuses anything else with a reason).
@@ -286,8 +287,8 @@ class SummaryDialog(QDialog):
         problems = any("refused" in line or "error" in line.lower() for line in details)
 
         icon = QLabel(self)
-        name, color = ("mdi6.alert-circle-outline", "#b26a00") if problems else ("mdi6.check-circle-outline", "#2e7d32")
-        icon.setPixmap(qta.icon(name, color=color).pixmap(32, 32))
+        name, color = ("mdi6.alert-circle-outline", CAUTION) if problems else ("mdi6.check-circle-outline", POSITIVE)
+        icon.setPixmap(qta.icon(name, color=color.name()).pixmap(32, 32))
         self.headline = QLabel(head, self)
         self.headline.setObjectName("summaryHeadline")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
