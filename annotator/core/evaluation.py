@@ -24,6 +24,7 @@ from typing import Any
 from annotator.core.agreement import Mention
 from annotator.core.errors import InputError
 from annotator.core.records import ClaimSuggestion, EntitySuggestion
+from annotator.core.tally import Tally, merged_by_key
 
 Extent = tuple[int, int]
 
@@ -52,15 +53,12 @@ class GoldArticle:
 
 
 @dataclass
-class PRF:
-    """True positives, gold and predicted counts with the derived figures."""
+class PRF(Tally):
+    """True positives, gold and predicted counts with the derived figures (``+`` adds the counts)."""
 
     tp: int = 0
     n_gold: int = 0
     n_pred: int = 0
-
-    def __add__(self, other: PRF) -> PRF:
-        return PRF(self.tp + other.tp, self.n_gold + other.n_gold, self.n_pred + other.n_pred)
 
     @property
     def precision(self) -> float:
@@ -82,11 +80,6 @@ class ClaimScores(PRF):
 
     source_correct: int = 0
 
-    def __add__(self, other: PRF) -> ClaimScores:
-        extra = other.source_correct if isinstance(other, ClaimScores) else 0
-        return ClaimScores(self.tp + other.tp, self.n_gold + other.n_gold, self.n_pred + other.n_pred,
-                           self.source_correct + extra)
-
     @property
     def matched(self) -> int:
         return self.tp
@@ -104,11 +97,7 @@ class EntityScores:
     per_label: dict[str, PRF] = field(default_factory=dict)
 
     def __add__(self, other: EntityScores) -> EntityScores:
-        labels = set(self.per_label) | set(other.per_label)
-        return EntityScores(
-            self.overall + other.overall,
-            {lab: self.per_label.get(lab, PRF()) + other.per_label.get(lab, PRF()) for lab in sorted(labels)},
-        )
+        return EntityScores(self.overall + other.overall, merged_by_key(self.per_label, other.per_label, PRF()))
 
 
 #: The roles of a claim, in the order reports list them.
