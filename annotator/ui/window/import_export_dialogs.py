@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -29,6 +28,7 @@ from annotator.core.records import Status
 from annotator.ui.shared.answer_dialog import AnswerDialog
 from annotator.ui.shared.colors import CAUTION, POSITIVE
 from annotator.ui.shared.layouts import fill, ok_cancel
+from annotator.ui.shared.line_edits import line_edit
 
 #: What the importers read, for the file dialog filter (the importer refuses anything else with a reason).
 IMPORT_FILTER = (
@@ -160,9 +160,7 @@ class ExportDialog(AnswerDialog):
             statuses.addWidget(box)
         statuses.addStretch(1)
 
-        self.path_edit = QLineEdit(self)
-        self.path_edit.setObjectName("exportPath")
-        self.path_edit.setPlaceholderText("File to write, e.g. ~/Documents/annotations.json")
+        self.path_edit = line_edit("File to write, e.g. ~/Documents/annotations.json", name="exportPath", parent=self)
         browse = QPushButton(qta.icon("mdi6.folder-open-outline"), "Browse…", self)
         browse.setObjectName("exportBrowse")
         browse.clicked.connect(self._browse)
