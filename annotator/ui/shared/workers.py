@@ -8,21 +8,11 @@ connected to the runner's public signals always run on the GUI thread and may to
 Policy for a second ``run`` while busy: the job is **queued** and started when the current one ends (first
 in, first out). ``cancel()`` stops the running job *and* drops the queued ones: a user who presses Cancel
 expects the background work to stop, not the next job to start.
-
-Priority: the worker thread runs at a lower CPU priority than the window (``BACKGROUND_NICENESS``), and so does
-everything it starts (threads and forked processes inherit it: the suggestion run's spaCy process and writer
-thread). A suggestion run keeps a core busy for minutes; at the same priority the scheduler lets it run out its
-time slice while the window waits to paint a key press (measured: 15-40 ms of every slow key press was spent
-waiting for a core). At a lower priority the window takes a core at once, and the job still gets every cycle the
-window does not use.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -45,9 +35,6 @@ PROGRESS_INTERVAL = 0.05
 
 #: How long an idle worker thread may take to leave its event loop after its last job returned.
 SHUTDOWN_GRACE_MS = 10_000
-
-#: How much lower than the window the jobs' threads and processes run (nice levels, Linux; 19 is the lowest).
-BACKGROUND_NICENESS = 10
 
 _SUCCEEDED, _FAILED, _CANCELLED = "succeeded", "failed", "cancelled"
 
@@ -74,41 +61,14 @@ def describe_exception(exc: BaseException) -> str:
     )
 
 
-def run_in_background() -> None:
-    """Lower the calling thread's CPU priority below the window's (what it starts from now on inherits it).
-
-    Linux keeps a nice value per thread (``setpriority`` on the thread's id); elsewhere Qt's thread priority is
-    the portable equivalent. Lowering it needs no privilege; it is relative to the thread's own (a window started
-    with ``nice`` keeps its jobs below itself) and capped at the lowest level.
-    """
-    if sys.platform.startswith("linux"):
-        thread_id = threading.get_native_id()
-        try:
-            now = os.getpriority(os.PRIO_PROCESS, thread_id)
-            os.setpriority(os.PRIO_PROCESS, thread_id, min(19, now + BACKGROUND_NICENESS))
-        except OSError:  # not allowed in some sandboxes: the job runs at the window's priority, as before
-            log.debug("could not lower the background job's priority", exc_info=True)
-        return
-    thread = QThread.currentThread()
-    if thread is not None:
-        thread.setPriority(QThread.Priority.LowPriority)
-
-
 class _Worker(QObject):
     """Lives in the worker thread and runs one job per ``execute`` call."""
 
     progress = Signal(int, int, str)
     done = Signal(str, object)  # outcome (_SUCCEEDED / _FAILED / _CANCELLED), payload
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._lowered = False  # the thread's priority is lowered once (it is relative to what it is)
-
     @Slot(object)
     def execute(self, pending: _Pending) -> None:
-        if not self._lowered:
-            self._lowered = True
-            run_in_background()
         last = [float("-inf")]
 
         def report(p: Progress) -> None:

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
 
-import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from annotator.core.errors import ConfigError
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
-from annotator.ui.shared.workers import BACKGROUND_NICENESS, JobRunner
+from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window.job_status import JobStatusWidget
 from tests.gui import shell_fixtures as fx
 
@@ -243,33 +240,3 @@ def test_an_idle_runner_holds_no_running_thread(qtbot) -> None:
     # Dropped without shutdown(): a running QThread here would abort the whole test process.
     del job_runner
     gc.collect()
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
-def test_jobs_and_what_they_start_run_below_the_window_s_priority(qtbot, runner: JobRunner) -> None:
-    """A suggestion run keeps a core busy; at the window's priority a key press waits for a core to paint."""
-    window_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-    seen: list[dict[str, int]] = []
-
-    def job(progress: ProgressCallback, cancel: CancelFlag) -> object:
-        here = {"job": os.getpriority(os.PRIO_PROCESS, threading.get_native_id())}
-        started = threading.Thread(  # the suggestion run's writer thread is started so
-            target=lambda: here.__setitem__("thread", os.getpriority(os.PRIO_PROCESS, threading.get_native_id())))
-        started.start()
-        started.join()
-        child = os.fork()  # the suggestion run's spaCy process is forked so
-        if child == 0:
-            os._exit(os.getpriority(os.PRIO_PROCESS, 0))
-        _pid, status = os.waitpid(child, 0)
-        here["process"] = os.waitstatus_to_exitcode(status)
-        seen.append(here)
-        return None
-
-    finished: list[None] = []
-    runner.finished.connect(lambda: finished.append(None))
-    runner.run("Suggesting", job)
-    runner.run("Suggesting again", job)  # queued: the same thread runs it, and is not lowered a second time
-    qtbot.waitUntil(lambda: len(finished) == 2, timeout=WAIT)
-    expected = min(19, window_nice + BACKGROUND_NICENESS)
-    assert seen == [{"job": expected, "thread": expected, "process": expected}] * 2
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == window_nice  # the window keeps its own
