@@ -169,6 +169,9 @@ class PanelRows:
     def select(self, row_id: int | None) -> int | None:
         """Select (and scroll to) the row of ``row_id`` (None: no row); returns its position."""
         row = self.model.row_of(row_id) if row_id is not None else None
+        if row is not None and self.table.currentIndex().row() == row and self.table.selectionModel().isRowSelected(
+                row, QModelIndex()):
+            return row  # selected already (the answer to a decision drawn ahead): nothing to select or scroll
         with self.quiet():
             select_row(self.table, row)
         return row
