@@ -24,6 +24,7 @@ from annotator.core.records import ClaimSuggestion, Span
 from annotator.nlp import attribution_model
 from annotator.nlp.attribution_features import EMBED_ROWS, TAGS, FeatureExtractor
 from annotator.nlp.attribution_linking import MODES, link_claims
+from annotator.nlp.attribution_pieces import PieceFilter
 
 FACTORY = "annotator_attribution"
 #: The span group the component writes its claims to.
@@ -112,8 +113,15 @@ class AttributionTagger(TrainablePipe):
 
     def set_annotations(self, docs: Iterable[Doc], predictions: Sequence[tuple[Any, list[ClaimSuggestion]]]) -> None:
         decoded = decode_batch([probs for probs, _ in predictions])
-        for doc, tags, (_, rule_claims) in zip(docs, decoded, predictions, strict=True):
-            write_claims(doc, link_claims(doc, tags, rule_claims, self.cfg["mode"]))
+        piece_filter = self.piece_filter
+        for doc, tags, (probs, rule_claims) in zip(docs, decoded, predictions, strict=True):
+            claims = link_claims(doc, tags, rule_claims, self.cfg["mode"], probs=probs, piece_filter=piece_filter)
+            write_claims(doc, claims)
+
+    @property
+    def piece_filter(self) -> PieceFilter | None:
+        """The learned choice of content pieces (``cfg["pieces"]``, set by training when it measured better)."""
+        return PieceFilter.from_cfg(self.cfg.get("pieces"))
 
     # ------------------------------------------------------------------ training
 
