@@ -473,11 +473,33 @@ def _inside_contents(piece: _Piece, claim: _Claim) -> bool:
     return any(c.start <= piece.start and piece.end <= c.end for c in claim.contents)
 
 
+def _appositive_comma(toks: _Tokens, text: str, start: int, end: int) -> tuple[int, int]:
+    """The annotators' comma convention for sources: a source interrupted by a comma ("Matt Borges, chairman
+    of the party,") ends with the comma that closes the appositive or relative clause; one without ("Borges")
+    never ends with a comma. On the training share of the benchmark corpus 90% of the first kind end with
+    the closing comma (764 of 845) and all but 6 of 686 of the second kind leave it out."""
+    words = [i for i in range(start, end) if not toks.space[i]]
+    if not words:
+        return start, end
+    last = words[-1]
+    inner = any(text[toks.idx[i] : toks.end[i]] == "," for i in words[1:-1])
+    if text[toks.idx[last] : toks.end[last]] == ",":
+        return (start, end) if inner else (start, last)
+    nxt = end
+    while nxt < len(toks.idx) and toks.space[nxt]:
+        nxt += 1
+    if inner and nxt < len(toks.idx) and nxt == last + 1 and text[toks.idx[nxt] : toks.end[nxt]] == ",":
+        return start, nxt + 1
+    return start, end
+
+
 def _suggestion(toks: _Tokens, text: str, claim: _Claim) -> ClaimSuggestion:
     cue = _char_span(toks, claim.cue.start, claim.cue.end)
     ordered = sorted(claim.contents, key=lambda p: p.start)
     contents = [s for s in (_char_span(toks, p.start, p.end) for p in ordered) if s]
-    source = _char_span(toks, claim.source.start, claim.source.end) if claim.source else None
+    source = None
+    if claim.source is not None:
+        source = _char_span(toks, *_appositive_comma(toks, text, claim.source.start, claim.source.end))
     rule = claim.rule
     first = text[contents[0].start] if contents else ""
     kind = rule.kind if rule is not None else (ClaimKind.DIRECT if first in _QUOTE_MARKS else ClaimKind.INDIRECT)

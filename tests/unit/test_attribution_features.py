@@ -214,3 +214,29 @@ def test_a_quote_continuing_after_its_cue_sentence_joins_that_claim(nlp: Any) ->
     # Not the nearer, unquoted claim of "accepted": the quote goes on the quoted claim of "said".
     assert claims["said"] == ["“We will win,”", "“In fact, we have won already.”"]
     assert claims["accepted"] == ["her award"]
+
+
+def _sources(doc: Any, tags: list[str]) -> list[str]:
+    from annotator.nlp.attribution_linking import link_claims
+
+    text = doc.text
+    return [text[c.source[0].start : c.source[0].end] for c in link_claims(doc, tags, []) if c.source]
+
+
+@pytest.mark.slow
+def test_a_source_with_an_appositive_ends_with_its_closing_comma(nlp: Any) -> None:
+    doc = nlp("Matt Borges, chairman of the party, said the plan would fail.")
+    tags = _tags(doc, ("Matt Borges, chairman of the party", "SOURCE"), ("said", "CUE"),
+                 ("the plan would fail", "CONTENT"))
+    assert _sources(doc, tags) == ["Matt Borges, chairman of the party,"]
+    # Already closed by the tagger: kept as it is.
+    tags = _tags(doc, ("Matt Borges, chairman of the party,", "SOURCE"), ("said", "CUE"),
+                 ("the plan would fail", "CONTENT"))
+    assert _sources(doc, tags) == ["Matt Borges, chairman of the party,"]
+
+
+@pytest.mark.slow
+def test_a_source_without_an_inner_comma_never_ends_with_one(nlp: Any) -> None:
+    doc = nlp("Clinton, too, said the plan would fail.")
+    tags = _tags(doc, ("Clinton,", "SOURCE"), ("said", "CUE"), ("the plan would fail", "CONTENT"))
+    assert _sources(doc, tags) == ["Clinton"]
