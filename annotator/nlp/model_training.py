@@ -32,6 +32,7 @@ from annotator.core.evaluation import (
 )
 from annotator.core.training_data import TrainingArticle
 from annotator.nlp.attribution_component import FACTORY, decode_batch
+from annotator.nlp.attribution_features import learn_cues
 from annotator.nlp.attribution_linking import MODES, link_claims
 from annotator.nlp.attribution_pieces import PieceFilter, fit_piece_filter
 from annotator.nlp.attribution_training import RoleDoc, TaggerReport, TrainingCancelled, train_tagger
@@ -195,6 +196,7 @@ def train_claims(
         The tagger's report and ``{"mode": chosen, "modes": {mode: score}}``.
     """
     component: Any = nlp.add_pipe(FACTORY, last=True)
+    component.set_learned_cues(learn_cues((item.doc, item.roles) for item in train))
     report = train_tagger(component, train, tune, epochs=epochs, seed=seed, progress=progress, cancelled=cancelled,
                           max_seconds=max_seconds)
     return report, choose_mode(component, tune, tune_claims)

@@ -240,3 +240,29 @@ def test_a_source_without_an_inner_comma_never_ends_with_one(nlp: Any) -> None:
     doc = nlp("Clinton, too, said the plan would fail.")
     tags = _tags(doc, ("Clinton,", "SOURCE"), ("said", "CUE"), ("the plan would fail", "CONTENT"))
     assert _sources(doc, tags) == ["Clinton"]
+
+
+@pytest.mark.slow
+def test_words_the_analysts_mark_as_cues_often_become_cue_words(nlp: Any) -> None:
+    from annotator.nlp.attribution_features import FeatureExtractor, learn_cues
+    from annotator.nlp.claim_lexicon import load_lexicon
+
+    def marked(text: str, cue: str) -> tuple[Any, list[tuple[int, int, str]]]:
+        doc = nlp(text)
+        return doc, [(text.index(cue), text.index(cue) + len(cue), "CUE")]
+
+    docs = [marked("The senator reflects that the plan fails.", "reflects"),
+            marked("The mayor reflected that nothing had changed.", "reflected"),
+            marked("The governor pondered whether taxes would rise.", "pondered")]
+    reflect = next(t for t in docs[0][0] if t.text == "reflects")
+    assert learn_cues(docs) == [("reflect", reflect.pos_)]  # "ponder": marked once only
+    # Marked in too few of its occurrences: not a cue word.
+    plain = [(nlp(f"The lake reflects the light number {k}."), []) for k in range(20)]
+    assert learn_cues(docs + plain) == []
+
+    lexicon = load_lexicon()
+    doc = docs[0][0]
+    assert int(FeatureExtractor(lexicon)(doc, [])[reflect.i, _column("cue_rel")]) == 0
+    learned = FeatureExtractor(lexicon, learn_cues(docs))(doc, [])
+    assert int(learned[reflect.i, _column("cue_rel")]) == 1
+    assert int(learned[doc[-2].i, _column("cue_lemma")]) == reflect.lemma  # "fails", in its clause
