@@ -20,7 +20,7 @@ from annotator.core.resources import sample_codebook
 from annotator.store import _codebook
 from annotator.store._legacy_codebook import codebook_of_v1
 from annotator.store._search import create_search_index, fts5_available, has_search_index
-from annotator.store._search_pg import create_pg_search
+from annotator.store._search_pg import create_pg_search, keep_vectors_inline
 from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, TrainedModelRow, bound, upsert
 from annotator.store.preflight import version_problem
 
@@ -144,6 +144,11 @@ def _partial_layer_index(db: Database, _: SchemaMigrator) -> None:
     db.execute_sql(f"CREATE INDEX {LAYER_INDEX} ON entity (layer_id) WHERE layer_id <> {layer_id}")
 
 
+def _vectors_inline(db: Database, _: SchemaMigrator) -> None:
+    """Step 9 (issue 15, PostgreSQL's text filter): the search vectors kept in their rows (``_search_pg``)."""
+    keep_vectors_inline(db)
+
+
 def _codebook_missing(db: Database) -> bool:
     return not db.table_exists(ProjectCodebook._meta.table_name)
 
@@ -166,6 +171,7 @@ STEPS: list[Step] = [
     Step(5, "team server: unique suggestion keys, derived-row indexes, PostgreSQL search", _suggestion_keys),
     Step(6, "bulk import: no redundant indexes, a backlog for the search index", _bulk_import),
     Step(7, "bulk import: the entity layer index without the suggestions layer", _partial_layer_index),
+    Step(9, "PostgreSQL: the article search vectors stored in their rows", _vectors_inline),
 ]
 
 
