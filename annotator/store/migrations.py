@@ -19,7 +19,13 @@ from annotator.core.errors import ConfigError
 from annotator.core.resources import sample_codebook
 from annotator.store import _codebook
 from annotator.store._legacy_codebook import codebook_of_v1
-from annotator.store._search import create_search_index, fts5_available, has_search_index
+from annotator.store._search import (
+    configure_search_index,
+    create_search_index,
+    fts5_available,
+    has_search_index,
+    is_configured,
+)
 from annotator.store._search_pg import create_pg_search, keep_vectors_inline
 from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, TrainedModelRow, bound, upsert
 from annotator.store.preflight import version_problem
@@ -144,6 +150,18 @@ def _partial_layer_index(db: Database, _: SchemaMigrator) -> None:
     db.execute_sql(f"CREATE INDEX {LAYER_INDEX} ON entity (layer_id) WHERE layer_id <> {layer_id}")
 
 
+def _search_index_settings(db: Database, _: SchemaMigrator) -> None:
+    """Step 8 (issue 16, the import command): the FTS5 index writes with a 16 MiB buffer and page-sized leaves
+    (``_search.index_settings``), so catching up with a bulk import merges far fewer segments. Settings only: the
+    index keeps every entry, and segments written before are read as they are. SQLite only (PostgreSQL's search
+    column has no such settings)."""
+    configure_search_index(db)
+
+
+def _search_index_settings_missing(db: Database) -> bool:
+    return isinstance(db, SqliteDatabase) and has_search_index(db) and not is_configured(db)
+
+
 def _vectors_inline(db: Database, _: SchemaMigrator) -> None:
     """Step 9 (issue 15, PostgreSQL's text filter): the search vectors kept in their rows (``_search_pg``)."""
     keep_vectors_inline(db)
@@ -171,6 +189,8 @@ STEPS: list[Step] = [
     Step(5, "team server: unique suggestion keys, derived-row indexes, PostgreSQL search", _suggestion_keys),
     Step(6, "bulk import: no redundant indexes, a backlog for the search index", _bulk_import),
     Step(7, "bulk import: the entity layer index without the suggestions layer", _partial_layer_index),
+    Step(8, "bulk import: the search index's write buffer and leaf size", _search_index_settings,
+         _search_index_settings_missing),
     Step(9, "PostgreSQL: the article search vectors stored in their rows", _vectors_inline),
 ]
 

@@ -122,6 +122,7 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
             cancel=cancel,
             loaded=services.pipeline,
             in_workers=True,  # spaCy in a child process: a parse on a thread here would stall the key presses
+            background=True,  # below the window's priority: a key press gets a core at once
         )
 
     def export(

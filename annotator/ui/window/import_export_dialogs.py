@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -27,7 +26,9 @@ from PySide6.QtWidgets import (
 from annotator.core.records import Status
 from annotator.ui.shared import icons
 from annotator.ui.shared.answer_dialog import AnswerDialog
+from annotator.ui.shared.colors import CAUTION, POSITIVE
 from annotator.ui.shared.layouts import fill, ok_cancel
+from annotator.ui.shared.line_edits import line_edit
 
 #: What the importers read, for the file dialog filter (the importer refuses anything else with a reason).
 IMPORT_FILTER = (
@@ -159,9 +160,7 @@ class ExportDialog(AnswerDialog):
             statuses.addWidget(box)
         statuses.addStretch(1)
 
-        self.path_edit = QLineEdit(self)
-        self.path_edit.setObjectName("exportPath")
-        self.path_edit.setPlaceholderText("File to write, e.g. ~/Documents/annotations.json")
+        self.path_edit = line_edit("File to write, e.g. ~/Documents/annotations.json", name="exportPath", parent=self)
         browse = QPushButton(icons.icon("mdi6.folder-open-outline"), "Browse…", self)
         browse.setObjectName("exportBrowse")
         browse.clicked.connect(self._browse)
@@ -286,8 +285,8 @@ class SummaryDialog(QDialog):
         problems = any("refused" in line or "error" in line.lower() for line in details)
 
         icon = QLabel(self)
-        name, color = ("mdi6.alert-circle-outline", "#b26a00") if problems else ("mdi6.check-circle-outline", "#2e7d32")
-        icon.setPixmap(icons.icon(name, color=color).pixmap(32, 32))
+        name, color = ("mdi6.alert-circle-outline", CAUTION) if problems else ("mdi6.check-circle-outline", POSITIVE)
+        icon.setPixmap(icons.icon(name, color=color.name()).pixmap(32, 32))
         self.headline = QLabel(head, self)
         self.headline.setObjectName("summaryHeadline")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +27,7 @@ from annotator.core.records import ActorView, EntityView
 from annotator.ui.shared import icons, plain_text
 from annotator.ui.shared.answer_dialog import AnswerDialog
 from annotator.ui.shared.layouts import fill, ok_cancel
+from annotator.ui.shared.line_edits import line_edit
 
 #: How many matching actors the completer lists.
 MAX_MATCHES = 50
@@ -84,10 +84,7 @@ class ActorPicker(QWidget):
         self._actor: ActorView | None = None
         self._matches: list[ActorView] = []
 
-        self.edit = QLineEdit(self)
-        self.edit.setObjectName("actorEdit")
-        self.edit.setPlaceholderText(placeholder or "Type a name or alias")
-        self.edit.setClearButtonEnabled(True)
+        self.edit = line_edit(placeholder or "Type a name or alias", name="actorEdit", clearable=True, parent=self)
         self.model = QStandardItemModel(self)
         self.completer = QCompleter(self.model, self)
         # The repository already filters by name *and* alias; the completer must not filter again by prefix,

@@ -28,6 +28,7 @@ from annotator.core.errors import StorageError
 from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
 from annotator.ui.shared import icons, plain_text
+from annotator.ui.shared.colors import GOLD, POSITIVE
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.icons import static_icon
 from annotator.ui.shared.panel_table import fitted_width, quiet_header
@@ -46,9 +47,9 @@ REFRESH_DELAY_MS = 100
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     ArticleStatus.TODO: ("fa5.circle", "#9e9e9e", "to do"),
     ArticleStatus.IN_PROGRESS: ("fa5s.adjust", "#e08a00", "in progress"),
-    ArticleStatus.DONE: ("fa5s.check-circle", "#2e7d32", "done"),
+    ArticleStatus.DONE: ("fa5s.check-circle", POSITIVE.name(), "done"),
     ArticleStatus.SKIPPED: ("fa5s.forward", "#757575", "skipped"),
-    ArticleStatus.REVIEWED: ("fa5s.award", "#1b5e20", "reviewed"),
+    ArticleStatus.REVIEWED: ("fa5s.award", GOLD.name(), "reviewed"),
 }
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.ui.shared import icons
+from annotator.ui.shared.line_edits import line_edit
 
 #: Pixels between the longest key and its description.
 KEY_GAP = 28
@@ -35,10 +36,9 @@ class ShortcutSheet(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         self.setWindowIcon(icons.icon("mdi6.keyboard-outline"))
 
-        self.search = QLineEdit(self)
-        self.search.setObjectName("shortcutSearch")
-        self.search.setPlaceholderText("Search shortcuts (e.g. “accept”, “Ctrl”, “claim”)")
-        self.search.setClearButtonEnabled(True)
+        self.search = line_edit(
+            "Search shortcuts (e.g. “accept”, “Ctrl”, “claim”)", name="shortcutSearch", clearable=True, parent=self
+        )
         self.search.addAction(icons.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
 
         self.tree = QTreeWidget(self)
