@@ -23,7 +23,7 @@ from annotator.core.records import (
     role_reviews,
 )
 from annotator.core.validation import check_choice
-from annotator.store import _review, _search
+from annotator.store import _review, _search, _search_pg
 from annotator.store._compiled import rows_in
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._snapshots import EventBuilder, write_article_state
@@ -137,12 +137,16 @@ def article_summaries(
     layer_id = st.read_layer(annotator) if annotator is not None else None
     suggestions = st.suggestions_layer()
     order = Article.position
+    paged_on_postgres = False  # a page of PostgreSQL's text filter is read in stages (_search_pg)
     if text:
         indexed = st.has_search_index()
         if indexed and not st.is_postgres and _search.backlog_size(st.db):
             with st.tx():  # articles a bulk import left to be indexed: the filter must not miss them
                 _search.index_backlog(st.db)
-        query, order = _search.filter_articles(query, text, indexed=indexed)
+        paged_on_postgres = (indexed and st.is_postgres and limit is not None and "\x00" not in text
+                             and _search_pg.pg_tsquery(text) is not None)
+        if not paged_on_postgres:
+            query, order = _search.filter_articles(query, text, indexed=indexed)
     if status:
         query = _status_filter(query, _check_status(status), ann_id)
     if label:
@@ -163,10 +167,13 @@ def article_summaries(
             own = with_label.where(in_human_layer(layer_id, suggestions))
             pending = with_label.where(Entity.layer == suggestions, Entity.id.not_in(decided))
             query = query.where(Article.id.in_(own) | Article.id.in_(pending))
-    query = query.order_by(order).offset(offset or None)
-    if limit is not None:
-        query = query.limit(limit)
-    rows = list(query.tuples())
+    if paged_on_postgres and limit is not None:
+        rows = _search_pg.page_in_list_order(query, text, offset, limit)
+    else:
+        query = query.order_by(order).offset(offset or None)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = list(query.tuples())
     summaries: list[ArticleSummary] = []
     # Counts are computed for at most _PAGE ids per query: a bounded IN list works on every backend.
     for i in range(0, len(rows), _PAGE):

@@ -26,7 +26,7 @@ from annotator.store._search import (
     has_search_index,
     is_configured,
 )
-from annotator.store._search_pg import create_pg_search
+from annotator.store._search_pg import create_pg_search, keep_vectors_inline
 from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, TrainedModelRow, bound, upsert
 from annotator.store.preflight import version_problem
 
@@ -162,6 +162,11 @@ def _search_index_settings_missing(db: Database) -> bool:
     return isinstance(db, SqliteDatabase) and has_search_index(db) and not is_configured(db)
 
 
+def _vectors_inline(db: Database, _: SchemaMigrator) -> None:
+    """Step 9 (issue 15, PostgreSQL's text filter): the search vectors kept in their rows (``_search_pg``)."""
+    keep_vectors_inline(db)
+
+
 def _codebook_missing(db: Database) -> bool:
     return not db.table_exists(ProjectCodebook._meta.table_name)
 
@@ -186,6 +191,7 @@ STEPS: list[Step] = [
     Step(7, "bulk import: the entity layer index without the suggestions layer", _partial_layer_index),
     Step(8, "bulk import: the search index's write buffer and leaf size", _search_index_settings,
          _search_index_settings_missing),
+    Step(9, "PostgreSQL: the article search vectors stored in their rows", _vectors_inline),
 ]
 
 

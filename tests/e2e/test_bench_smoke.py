@@ -39,6 +39,11 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert sum(n.startswith("codebook: ") for n in names) == 6
     assert any("overhead" in n for n in names) and any("first paint" in n for n in names)
     assert sum(n.startswith("suggest --processes 2: ") for n in names) == 3
+    # Issue 15: the machine's ceiling for two processes beside suggest's speed-up; the filter on PostgreSQL.
+    assert sum(n.startswith("two independent bare parses at once") for n in names) == 2
+    assert sum(n.startswith("suggest --processes 2 speed-up / the machine's ceiling") for n in names) == 1
+    assert sum("project on PostgreSQL: " in n for n in names) == 3
+    assert sum("project: process start to the window complete" in n for n in names) == 4
     assert any("first paint, CPU time" in n for n in names) and any("index catching up" in n for n in names)
     assert any(n.startswith("networks: one-mode") for n in names) and any(n.startswith("claims view: filter")
                                                                          for n in names)

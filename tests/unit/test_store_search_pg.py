@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from annotator.core.records import ArticleIn
-from annotator.store import open_repository
+from annotator.store import _search_pg, open_repository
 from annotator.store._search_pg import has_pg_search, pg_filter, pg_tsquery
 from annotator.store.models import Article, bound
 from tests.postgres_server import LocalPostgres
@@ -55,3 +57,53 @@ def test_the_article_list_filter_uses_it(postgres: LocalPostgres, pg_database: C
         assert found("KURIL") == ["Kuril talks"]
         assert found("abe kuril") == []
         assert found("%") == ["Prices"]  # no word in it: the substring scan
+
+
+def test_a_page_walks_the_list_order_first_and_finishes_on_the_index(
+    postgres: LocalPostgres, pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small windows, so that a handful of articles takes every path: a page filled by the walk, a page the walk
+    # starts and the index finishes, a word the walk does not meet (the index at once), and pages further on.
+    monkeypatch.setattr(_search_pg, "WALK_FIRST", 2)
+    monkeypatch.setattr(_search_pg, "WALK_AT_MOST", 6)
+    with open_repository(pg_database()) as repo:
+        titles = [f"Report {n}" for n in range(1, 41)]
+        for n, title in enumerate(titles, start=1):
+            words = "Abe spoke." if n % 3 else "Abe and Lavrov spoke."
+            repo.add_article(ArticleIn(text=f"{words} News item {n}{' from Sochi' if n == 37 else ''}.", title=title))
+
+        def found(text: str, offset: int = 0, limit: int | None = 5) -> list[str]:
+            return [s.title for s in repo.article_summaries(text=text, offset=offset, limit=limit)]
+
+        def expected(keep: Callable[[int], bool], offset: int = 0, limit: int = 5) -> list[str]:
+            return [t for n, t in enumerate(titles, start=1) if keep(n)][offset:offset + limit]
+
+        assert found("abe") == expected(lambda n: True)  # the first window fills the page
+        assert found("lavrov") == expected(lambda n: n % 3 == 0)  # windows of 2, 4: doubling
+        assert found("lavrov", offset=5, limit=10) == expected(lambda n: n % 3 == 0, 5, 10)  # past the walk: index
+        assert found("sochi") == ["Report 37"]  # not in the first window: the index at once
+        assert found("report 1") == expected(lambda n: str(n).startswith("1"))  # prefixes of many numbers
+        assert found("report 2", offset=3, limit=20) == expected(lambda n: str(n).startswith("2"), 3, 20)
+        assert found("zzz") == []
+        assert found("abe", limit=None) == titles  # a whole listing: one query
+
+
+def test_the_vectors_are_kept_in_their_rows_new_and_upgraded(
+    postgres: LocalPostgres, pg_database: Callable[[], str]
+) -> None:
+    from annotator.store.migrations import migrate, schema_version
+
+    def storage(db: object) -> str:
+        return str(db.execute_sql(  # type: ignore[attr-defined]
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'article'::regclass AND attname = %s",
+            (_search_pg.SEARCH_COLUMN,)).fetchone()[0])
+
+    with open_repository(pg_database()) as repo:
+        db = repo._st.db
+        assert storage(db) == "m"  # a new project: main (compressed in the row), not extended (TOAST)
+        # A server at step 7, from before the change:
+        db.execute_sql(f"ALTER TABLE article ALTER COLUMN {_search_pg.SEARCH_COLUMN} SET STORAGE EXTENDED")
+        db.execute_sql("UPDATE setting SET value = '7' WHERE key = 'schema_version'")
+        assert storage(db) == "x" and schema_version(db) == 7
+        migrate(db)
+        assert storage(db) == "m" and schema_version(db) >= 9
