@@ -161,7 +161,7 @@ class Suggester:
 
     def suggest_texts(
         self, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1, *,
-        in_workers: bool = False, expected: int | None = None,
+        in_workers: bool = False, expected: int | None = None, background: bool = False,
     ) -> Generator[ArticleSuggestions, None, None]:
         """Stream suggestions for ``(article_id, text)`` pairs, one per article, in input order.
 
@@ -173,6 +173,7 @@ class Suggester:
             in_workers: parse and run the rules in worker processes even when ``n_process`` is 1, so that this
                 process's interpreter stays free (the window: its key presses must not wait for spaCy).
             expected: how many items there will be, if known (the workers then share the last ones evenly).
+            background: the workers run at a lower CPU priority than this process (the window's runs).
 
         Yields:
             One :class:`ArticleSuggestions` per item, offsets into the given text.
@@ -184,7 +185,7 @@ class Suggester:
             # (a cancelled job) stops the workers.
             for suggestions, _ in map_in_workers(self.loaded.nlp, pairs, batch_size=batch_size,
                                                  n_process=max(1, n_process), process=self._suggest_in_worker,
-                                                 expected=expected):
+                                                 expected=expected, background=background):
                 yield suggestions
             return
         for doc, article_id in parse_stream(self.loaded.nlp, pairs, batch_size=batch_size):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from annotator.core.agreement import AGREED, DISPUTED, SINGLE
 from annotator.core.records import ClaimView, EntityView
 from annotator.ui.review.review_rows import CLAIM, GOLD_ONLY, STATUS_TEXT, ReviewRow
-from annotator.ui.shared import plain_text
+from annotator.ui.shared import icons, plain_text
 from annotator.ui.shared.colors import CAUTION, GOLD, NEGATIVE, POSITIVE, REJECTED_TEXT
 from annotator.ui.shared.icons import static_icon
 from annotator.ui.shared.panel_table import TITLE_STYLE, QuietSelection, panel_table
@@ -153,6 +153,8 @@ class ReviewModel(RowTableModel):
         return None
 
     def _icon(self, name: str) -> QIcon:
+        if not icons.loaded():
+            return icons.placeholder()  # the glyph is drawn once the icons are loaded (icons.repaint_when_loaded)
         icon = self._icons.get(name)
         if icon is None:
             if name == "gold":

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QIcon
 
 from annotator.core.records import Status
-from annotator.ui.shared import plain_text
+from annotator.ui.shared import icons, plain_text
 from annotator.ui.shared.colors import REJECTED_TEXT, STATUS_COLORS, STATUS_ICONS
 from annotator.ui.shared.icons import static_icon
 
@@ -54,6 +54,8 @@ class RowTableModel(QAbstractTableModel):
 
     def status_icon(self, status: str) -> QIcon:
         """The icon of a decision status (suggested, accepted, ...), built once per model."""
+        if not icons.loaded():
+            return icons.placeholder()  # the glyph once the icons are loaded (panels: icons.repaint_when_loaded)
         icon = self._status_icons.get(status)
         if icon is None:
             color = STATUS_COLORS.get(status, QColor("#666"))
