@@ -15,12 +15,19 @@ class Tally:
     """Mixin for a dataclass of counts: ``a + b`` adds them field by field into a new record of ``a``'s class.
 
     A field that ``b`` lacks counts as 0, so a record with extra counts (``ClaimScores`` beside ``PRF``) can be
-    added to its base.
+    added to its base. Every field is a count its class's ``__init__`` takes, in field order.
     """
 
     def __add__(self, other: Tally) -> Self:
-        names = (f.name for f in fields(cast(Any, self)))
-        return type(self)(**{name: getattr(self, name) + getattr(other, name, 0) for name in names})
+        cls = type(self)
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cast(Any, cls)))
+        return cls(*[getattr(self, name) + getattr(other, name, 0) for name in names])
+
+
+#: Each Tally class's field names, in their order (the order of the class's positional arguments).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 class _Addable(Protocol):

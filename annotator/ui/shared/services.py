@@ -80,11 +80,9 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
     lock = threading.Lock()  # two windows on one services object must not load spaCy twice
 
     def import_paths(paths: list[str], progress: ProgressCallback, cancel: CancelFlag) -> ImportSummary:
-        from annotator.jobs import importing
         from annotator.jobs.near_duplicate_settings import project_threshold
 
-        return importing.import_paths(repo, list(paths), progress=progress, cancel=cancel,
-                                      near_duplicate_threshold=project_threshold(repo))
+        return import_checked(paths, project_threshold(repo), False, progress, cancel)
 
     def preview_import(
         paths: list[str], threshold: float | None, progress: ProgressCallback, cancel: CancelFlag

@@ -75,3 +75,31 @@ def test_export_service_writes_the_file(shell_repo: Repository, tmp_path: Path) 
     summary = services.export(str(out), "json", "all", None, lambda p: None, CancelFlag())
     assert out.is_file() and summary.articles == 1
     assert str(out) in summary.lines()[0]
+
+
+
+def test_the_import_service_checks_near_duplicates_at_the_projects_threshold(
+    shell_repo: Repository, tmp_path: Path
+) -> None:
+    import random
+
+    from annotator.jobs.near_duplicate_settings import THRESHOLD_SETTING
+
+    words = ["Abe", "Putin", "Tokyo", "Moscow", "islands", "treaty", "sanctions", "summit", "minister", "said",
+             "talks", "peace", "Kurils", "Japan", "Russia", "energy", "deal", "trade", "visit"]
+    pick = random.Random(3).choice
+    story = [pick(words) for _ in range(300)]
+    retold = story[:200] + [pick(words) for _ in range(100)]  # about half its word 3-grams are the story's
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "story.txt").write_text("The story\n\n" + " ".join(story) + "\n", encoding="utf-8")
+    (second / "retold.txt").write_text("Retold\n\n" + " ".join(retold) + "\n", encoding="utf-8")
+    services = build_services(shell_repo, None)
+    shell_repo.set_setting(THRESHOLD_SETTING, 0.4)  # far below the default 0.9, at which "retold" is new
+
+    assert services.import_paths([str(first)], lambda p: None, CancelFlag()).imported == 1
+    skipped = services.import_paths([str(second)], lambda p: None, CancelFlag())
+    assert skipped.imported == 0 and [n.kept for n in skipped.near_duplicates] == [False]
+    kept = services.import_checked([str(second)], 0.4, True, lambda p: None, CancelFlag())
+    assert kept.imported == 1 and [n.kept for n in kept.near_duplicates] == [True]
