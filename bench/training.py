@@ -209,8 +209,9 @@ def component_parts(model: str, n: int = 60) -> list[Row]:
         t2 = clock()
         tags = decode_batch(probs)
         t3 = clock()
-        claims = [link_claims(d, tg, rc, component.cfg["mode"]) for d, tg, rc in zip(batch, tags, rule_claims,
-                                                                                    strict=True)]
+        piece_filter = component.piece_filter
+        claims = [link_claims(d, tg, rc, component.cfg["mode"], probs=p, piece_filter=piece_filter)
+                  for d, tg, rc, p in zip(batch, tags, rule_claims, probs, strict=True)]
         t4 = clock()
         for doc, found in zip(batch, claims, strict=True):
             write_claims(doc, found)

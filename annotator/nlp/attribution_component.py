@@ -24,6 +24,7 @@ from annotator.core.records import ClaimSuggestion, Span
 from annotator.nlp import attribution_model
 from annotator.nlp.attribution_features import EMBED_ROWS, TAGS, FeatureExtractor
 from annotator.nlp.attribution_linking import MODES, link_claims
+from annotator.nlp.attribution_pieces import PieceFilter
 
 FACTORY = "annotator_attribution"
 #: The span group the component writes its claims to.
@@ -90,7 +91,8 @@ class AttributionTagger(TrainablePipe):
     def inputs(self, docs: Iterable[Doc]) -> tuple[list[tuple[Any, Any]], list[list[ClaimSuggestion]]]:
         """The network inputs of ``docs`` and the rule claims they were computed from."""
         if self._features is None:
-            self._features = FeatureExtractor(self.rules.lexicon)
+            learned = [(str(lemma), str(pos)) for lemma, pos in self.cfg.get("learned_cues", [])]
+            self._features = FeatureExtractor(self.rules.lexicon, learned)
         inputs, rule_claims = [], []
         for doc in docs:
             claims = self.rules.suggest_rules(doc) if len(doc) else []
@@ -112,8 +114,20 @@ class AttributionTagger(TrainablePipe):
 
     def set_annotations(self, docs: Iterable[Doc], predictions: Sequence[tuple[Any, list[ClaimSuggestion]]]) -> None:
         decoded = decode_batch([probs for probs, _ in predictions])
-        for doc, tags, (_, rule_claims) in zip(docs, decoded, predictions, strict=True):
-            write_claims(doc, link_claims(doc, tags, rule_claims, self.cfg["mode"]))
+        piece_filter = self.piece_filter
+        for doc, tags, (probs, rule_claims) in zip(docs, decoded, predictions, strict=True):
+            claims = link_claims(doc, tags, rule_claims, self.cfg["mode"], probs=probs, piece_filter=piece_filter)
+            write_claims(doc, claims)
+
+    def set_learned_cues(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Count these ``(lemma, part of speech)`` pairs as cue words in the features (saved in ``cfg``)."""
+        self.cfg["learned_cues"] = [list(pair) for pair in pairs]
+        self._features = None
+
+    @property
+    def piece_filter(self) -> PieceFilter | None:
+        """The learned choice of content pieces (``cfg["pieces"]``, set by training when it measured better)."""
+        return PieceFilter.from_cfg(self.cfg.get("pieces"))
 
     # ------------------------------------------------------------------ training
 

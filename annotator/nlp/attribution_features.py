@@ -17,7 +17,7 @@ computed with ``Doc.to_array`` and numpy, a few whole-array operations per docum
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy
 from spacy.attrs import (
@@ -113,10 +113,13 @@ class FeatureExtractor:
 
     Args:
         lexicon: the cue lexicon (cue words anchor the parse relation features).
+        learned: ``(lemma, part of speech)`` pairs that count as cue words too: the ones the analysts marked as
+            cues often enough in the training documents (:func:`learn_cues`).
     """
 
-    def __init__(self, lexicon: CueLexicon) -> None:
+    def __init__(self, lexicon: CueLexicon, learned: Iterable[tuple[str, str]] = ()) -> None:
         self.lexicon = lexicon
+        self.learned = frozenset(learned)
         self._cue_keys: dict[tuple[int, int], bool] = {}
 
     def _cue_flags(self, doc: Doc, lemmas: numpy.ndarray, pos: numpy.ndarray) -> numpy.ndarray:
@@ -138,6 +141,8 @@ class FeatureExtractor:
         return flags[inverse]
 
     def _is_cue(self, lemma: str, pos: str) -> bool:
+        if (lemma, pos) in self.learned:
+            return True
         if pos in ("VERB", "AUX"):
             return self.lexicon.verb(lemma) is not None
         if pos == "NOUN":
@@ -188,6 +193,38 @@ class FeatureExtractor:
         out[:, 13] = _edges(text, starts, sent_id)
         out[:, 14] = _cue_distances(cue, sent_id)
         return out
+
+
+#: Parts of speech a learned cue word can have (the lexicon's kinds of cue words).
+_CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
+
+
+def learn_cues(
+    docs: Iterable[tuple[Doc, Sequence[tuple[int, int, str]]]], *, min_count: int = 2, min_ratio: float = 0.1
+) -> list[tuple[str, str]]:
+    """The ``(lemma, part of speech)`` pairs that the analysts marked as (part of) a cue at least ``min_count``
+    times and in at least ``min_ratio`` of their occurrences, in documents with their role spans.
+
+    PolNeAR's cues are a long tail of wordings ("reflects", "makes no apologies for") that the built-in lexicon
+    does not list; a word the project's analysts mark as a cue again and again gets the cue words' parse relation
+    features ("inside the ``ccomp`` of *reflect*") at suggestion time too.
+    """
+    marked: dict[tuple[str, str], int] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for doc, roles in docs:
+        cue_tokens: set[int] = set()
+        for start, end, role in roles:
+            if role == "CUE":
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is not None:
+                    cue_tokens.update(range(span.start, span.end))
+        for token in doc:
+            if token.pos_ in _CUE_POS and any(ch.isalpha() for ch in token.lemma_):
+                key = (token.lemma_.lower(), token.pos_)
+                seen[key] = seen.get(key, 0) + 1
+                if token.i in cue_tokens:
+                    marked[key] = marked.get(key, 0) + 1
+    return sorted(k for k, n in marked.items() if n >= min_count and n >= min_ratio * seen[k])
 
 
 def token_features(doc: Doc, rule_claims: Sequence[ClaimSuggestion], lexicon: CueLexicon) -> numpy.ndarray:

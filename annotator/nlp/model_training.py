@@ -31,8 +31,10 @@ from annotator.core.evaluation import (
     score_roles,
 )
 from annotator.core.training_data import TrainingArticle
-from annotator.nlp.attribution_component import FACTORY, decode_tags
+from annotator.nlp.attribution_component import FACTORY, decode_batch
+from annotator.nlp.attribution_features import learn_cues
 from annotator.nlp.attribution_linking import MODES, link_claims
+from annotator.nlp.attribution_pieces import PieceFilter, fit_piece_filter
 from annotator.nlp.attribution_training import RoleDoc, TaggerReport, TrainingCancelled, train_tagger
 from annotator.nlp.claim_codes import ISSUE_PIPE, STANCE_LABELS, STANCE_PIPE, claim_extent, claim_sentence
 
@@ -41,6 +43,8 @@ Cancelled = Callable[[], bool]
 
 #: Fewest coded claims (and distinct codes) before a code classifier is trained.
 MIN_CODED = 20
+#: Folds of the cross-validation that decides whether the piece filter is kept.
+PIECE_FOLDS = 5
 
 __all__ = [
     "ISSUE_PIPE",
@@ -192,6 +196,7 @@ def train_claims(
         The tagger's report and ``{"mode": chosen, "modes": {mode: score}}``.
     """
     component: Any = nlp.add_pipe(FACTORY, last=True)
+    component.set_learned_cues(learn_cues((item.doc, item.roles) for item in train))
     report = train_tagger(component, train, tune, epochs=epochs, seed=seed, progress=progress, cancelled=cancelled,
                           max_seconds=max_seconds)
     return report, choose_mode(component, tune, tune_claims)
@@ -199,23 +204,97 @@ def train_claims(
 
 def choose_mode(component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[Sequence[Any]]) -> dict[str, Any]:
     """Set the component's mode to the one scoring best on ``tune`` (mean of the overlap claim F1 and the three
-    exact role F1s); ties keep the earlier mode of ``MODES``."""
+    exact role F1s; ties keep the earlier mode of ``MODES``), then its piece filter (:func:`choose_pieces`)."""
     if not tune or len(tune_claims) != len(tune):
         return {"mode": component.cfg["mode"], "modes": {}}
     predictions = component.predict([item.doc for item in tune])
+    tags = decode_batch([probs for probs, _ in predictions])
     scores: dict[str, float] = {}
     for mode in MODES:
-        claims_total, roles_total = ClaimScores(), RoleScores()
-        for item, gold_claims, (probs, rule_claims) in zip(tune, tune_claims, predictions, strict=True):
-            gold = [_extents(c) for c in gold_claims]
-            found = [claim_spans(c) for c in link_claims(item.doc, decode_tags(probs), rule_claims, mode)]
-            claims_total += score_claims(gold, found)
-            roles_total = roles_total + score_roles(gold, found)
-        exact = sum(roles_total.exact[r].f1 for r in CLAIM_ROLES) / len(CLAIM_ROLES)
-        scores[mode] = round((claims_total.f1 + exact) / 2, 4)
+        scores[mode] = _tune_score(tune, tune_claims, predictions, tags, mode, [None] * len(tune))
     best = max(MODES, key=lambda m: (scores[m], -MODES.index(m)))
     component.cfg["mode"] = best
-    return {"mode": best, "modes": scores}
+    return {"mode": best, "modes": scores, "pieces": choose_pieces(component, tune, tune_claims, predictions, tags)}
+
+
+def _tune_score(
+    tune: Sequence[RoleDoc],
+    tune_claims: Sequence[Sequence[Any]],
+    predictions: Sequence[tuple[Any, Any]],
+    tags: Sequence[Sequence[str]],
+    mode: str,
+    filters: Sequence[PieceFilter | None],
+) -> float:
+    claims_total, roles_total = ClaimScores(), RoleScores()
+    for item, gold_claims, (probs, rule_claims), doc_tags, piece_filter in zip(
+        tune, tune_claims, predictions, tags, filters, strict=True
+    ):
+        gold = [_extents(c) for c in gold_claims]
+        found = [claim_spans(c) for c in link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs,
+                                                     piece_filter=piece_filter)]
+        claims_total += score_claims(gold, found)
+        roles_total = roles_total + score_roles(gold, found)
+    exact = sum(roles_total.exact[r].f1 for r in CLAIM_ROLES) / len(CLAIM_ROLES)
+    return round((claims_total.f1 + exact) / 2, 4)
+
+
+def choose_pieces(
+    component: Any,
+    tune: Sequence[RoleDoc],
+    tune_claims: Sequence[Sequence[Any]],
+    predictions: Sequence[tuple[Any, Any]],
+    tags: Sequence[Sequence[str]],
+    folds: int = PIECE_FOLDS,
+) -> dict[str, Any]:
+    """Fit the piece filter (``attribution_pieces``) on the tuning documents and keep it in the component's
+    ``cfg["pieces"]`` only when it scores better there by cross-validation: each fold's documents are linked with
+    a filter fitted on the other folds, so no document is scored by a filter that learnt from it.
+
+    The tuning documents were held back from the tagger's training, so its probabilities on them are as uncertain
+    as on new articles (on its own training documents it would be sure of everything).
+    """
+    mode = component.cfg["mode"]
+    component.cfg["pieces"] = None
+    if mode == "rules" or len(tune) < folds:
+        return {"kept": False, "reason": "no tagger claims to filter" if mode == "rules" else "too few documents"}
+    rows: list[list[list[float]]] = []
+    labels: list[list[bool]] = []
+    for item, gold_claims, (probs, rule_claims), doc_tags in zip(tune, tune_claims, predictions, tags, strict=True):
+        record: list[Any] = []
+        link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs, record=record)
+        rows.append([row for _, _, row in record])
+        labels.append(piece_labels([_extents(c) for c in gold_claims], record))
+    order = list(range(len(tune)))
+    random.Random(0).shuffle(order)
+    filters: list[PieceFilter | None] = [None] * len(tune)
+    for fold in range(folds):
+        held = set(order[fold::folds])
+        fitted = fit_piece_filter([r for k in order if k not in held for r in rows[k]],
+                                  [y for k in order if k not in held for y in labels[k]])
+        for k in held:
+            filters[k] = fitted
+    without = _tune_score(tune, tune_claims, predictions, tags, mode, [None] * len(tune))
+    with_filter = _tune_score(tune, tune_claims, predictions, tags, mode, filters)
+    fitted = fit_piece_filter([r for doc_rows in rows for r in doc_rows], [y for ys in labels for y in ys])
+    out: dict[str, Any] = {"kept": False, "pieces": sum(len(r) for r in rows), "without": without,
+                           "cross_validated": with_filter}
+    if fitted is not None and with_filter > without:
+        component.cfg["pieces"] = fitted.to_cfg()
+        out["kept"] = True
+    return out
+
+
+def piece_labels(gold: Sequence[ClaimSpans], record: Sequence[Any]) -> list[bool]:
+    """Per recorded piece: whether at least half of it lies in the content of a gold claim sharing its cue."""
+    out = []
+    for cue, piece, _ in record:
+        length = max(1, piece.end - piece.start)
+        out.append(any(
+            g.cue[0] < cue.end and cue.start < g.cue[1]
+            and min(piece.end, g.content[1]) - max(piece.start, g.content[0]) >= 0.5 * length
+            for g in gold
+        ))
+    return out
 
 
 def _extents(claim: Any) -> ClaimSpans:

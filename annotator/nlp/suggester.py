@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import Codebook, Section
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion
 from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
 from annotator.nlp.claim_codes import code_claims, has_code_classifiers
@@ -155,8 +155,8 @@ class Suggester:
 
     def _in_codebook(self, claim: ClaimSuggestion) -> ClaimSuggestion:
         """The rules' kind and form when the project's codebook has them, else not coded."""
-        kind = claim.kind if claim.kind in self.codebook.kind_names else ""
-        form = claim.form if claim.form in self.codebook.form_names else ""
+        kind = claim.kind if claim.kind in self.codebook.names(Section.KIND) else ""
+        form = claim.form if claim.form in self.codebook.names(Section.FORM) else ""
         return claim if (kind, form) == (claim.kind, claim.form) else replace(claim, kind=kind, form=form)
 
     def suggest_texts(

@@ -76,6 +76,26 @@ def test_a_model_of_the_retired_feature_set_says_to_train_again() -> None:
         registry.resolve({"model": {"@architectures": RETIRED[0], "n_features": 9, "embed_rows": 4000}})
 
 
+def test_a_full_v1_config_block_says_to_train_again() -> None:
+    from spacy.util import registry
+    from thinc.api import Config
+
+    from annotator.core.errors import ConfigError
+    from annotator.nlp.attribution_model import RETIRED
+
+    # The [components.attribution.model] block spaCy wrote for a v1 pipeline: every setting, filled.
+    block = Config().from_str(
+        "[model]\n"
+        f'@architectures = "{RETIRED[0]}"\n'
+        "n_tags = 7\nn_features = 9\ntensor_width = 96\nembed_width = 32\nembed_rows = 4000\nwidth = 128\n"
+        "depth = 3\nwindow_size = 1\nmaxout_pieces = 3\ndropout = 0.1\n"
+    )
+    filled = registry.fill(block, validate=True)
+    assert filled["model"]["embed_width"] == 32
+    with pytest.raises(ConfigError, match="train the model again"):
+        registry.resolve(block)
+
+
 # --------------------------------------------------------------------------- features (the real pipeline)
 
 
@@ -214,3 +234,55 @@ def test_a_quote_continuing_after_its_cue_sentence_joins_that_claim(nlp: Any) ->
     # Not the nearer, unquoted claim of "accepted": the quote goes on the quoted claim of "said".
     assert claims["said"] == ["“We will win,”", "“In fact, we have won already.”"]
     assert claims["accepted"] == ["her award"]
+
+
+def _sources(doc: Any, tags: list[str]) -> list[str]:
+    from annotator.nlp.attribution_linking import link_claims
+
+    text = doc.text
+    return [text[c.source[0].start : c.source[0].end] for c in link_claims(doc, tags, []) if c.source]
+
+
+@pytest.mark.slow
+def test_a_source_with_an_appositive_ends_with_its_closing_comma(nlp: Any) -> None:
+    doc = nlp("Matt Borges, chairman of the party, said the plan would fail.")
+    tags = _tags(doc, ("Matt Borges, chairman of the party", "SOURCE"), ("said", "CUE"),
+                 ("the plan would fail", "CONTENT"))
+    assert _sources(doc, tags) == ["Matt Borges, chairman of the party,"]
+    # Already closed by the tagger: kept as it is.
+    tags = _tags(doc, ("Matt Borges, chairman of the party,", "SOURCE"), ("said", "CUE"),
+                 ("the plan would fail", "CONTENT"))
+    assert _sources(doc, tags) == ["Matt Borges, chairman of the party,"]
+
+
+@pytest.mark.slow
+def test_a_source_without_an_inner_comma_never_ends_with_one(nlp: Any) -> None:
+    doc = nlp("Clinton, too, said the plan would fail.")
+    tags = _tags(doc, ("Clinton,", "SOURCE"), ("said", "CUE"), ("the plan would fail", "CONTENT"))
+    assert _sources(doc, tags) == ["Clinton"]
+
+
+@pytest.mark.slow
+def test_words_the_analysts_mark_as_cues_often_become_cue_words(nlp: Any) -> None:
+    from annotator.nlp.attribution_features import FeatureExtractor, learn_cues
+    from annotator.nlp.claim_lexicon import load_lexicon
+
+    def marked(text: str, cue: str) -> tuple[Any, list[tuple[int, int, str]]]:
+        doc = nlp(text)
+        return doc, [(text.index(cue), text.index(cue) + len(cue), "CUE")]
+
+    docs = [marked("The senator reflects that the plan fails.", "reflects"),
+            marked("The mayor reflected that nothing had changed.", "reflected"),
+            marked("The governor pondered whether taxes would rise.", "pondered")]
+    reflect = next(t for t in docs[0][0] if t.text == "reflects")
+    assert learn_cues(docs) == [("reflect", reflect.pos_)]  # "ponder": marked once only
+    # Marked in too few of its occurrences: not a cue word.
+    plain = [(nlp(f"The lake reflects the light number {k}."), []) for k in range(20)]
+    assert learn_cues(docs + plain) == []
+
+    lexicon = load_lexicon()
+    doc = docs[0][0]
+    assert int(FeatureExtractor(lexicon)(doc, [])[reflect.i, _column("cue_rel")]) == 0
+    learned = FeatureExtractor(lexicon, learn_cues(docs))(doc, [])
+    assert int(learned[reflect.i, _column("cue_rel")]) == 1
+    assert int(learned[doc[-2].i, _column("cue_lemma")]) == reflect.lemma  # "fails", in its clause

@@ -27,6 +27,13 @@ CONTENT_TINT = QColor("#ffe6a1")  # the current claim's content
 CONTENT_FAINT = QColor("#fbf4e0")  # every other claim's content
 CURRENT_OUTLINE = QColor("#111111")
 
+# Signal colours, one meaning each wherever they stand: agreement, support and done are POSITIVE; dispute,
+# conflict and a low score NEGATIVE; what wants a look CAUTION; the reviewed (gold) layer GOLD.
+POSITIVE = QColor("#2e7d32")
+NEGATIVE = QColor("#c62828")
+CAUTION = QColor("#b26a00")
+GOLD = QColor("#1b5e20")
+
 #: The tables' colours (rows, alternate rows, the selected row), by palette role: set as a palette for every
 #: QTableView (``table_palette``), where a style sheet rule would make Qt draw each cell through the rules.
 TABLE_COLORS: dict[QPalette.ColorRole, QColor] = {

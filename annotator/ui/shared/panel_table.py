@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from annotator.ui.shared import icons
 from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 TITLE_STYLE = "font-weight: 600; padding: 6px 4px 2px 4px;"
@@ -79,6 +80,7 @@ def panel_table(
     """
     table = QTableView(parent)
     table.setModel(model)
+    icons.repaint_when_loaded(table)  # its status icons come after the window's first paint
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

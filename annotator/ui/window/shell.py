@@ -265,7 +265,7 @@ class GuiController(QObject):
             True when the sample import was started.
         """
         seeds = seeds_dir()
-        if self.repo.count_articles() > 0 or seeds is None or not any(seeds.iterdir()):
+        if self.repo.has_articles() or seeds is None or not any(seeds.iterdir()):
             return False
         if self.repo.team_identity() is not None:
             return False  # a team server's articles are the project's, imported by its admin
