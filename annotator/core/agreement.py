@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from annotator.core.records import ClaimView, EntityView, RoleView
+from annotator.core.tally import Tally, merged_by_key
 
 Offsets = tuple[int, int]
 
@@ -110,15 +111,12 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 
 
 @dataclass(frozen=True)
-class Counts:
-    """Item counts: tp both annotators have, fp only the other has, fn only the reference has."""
+class Counts(Tally):
+    """Item counts: tp both annotators have, fp only the other has, fn only the reference has (``+`` adds)."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
     @property
     def n_reference(self) -> int:
@@ -158,10 +156,7 @@ class EntityAgreement:
     per_label: Mapping[str, Counts] = field(default_factory=dict)
 
     def __add__(self, other: EntityAgreement) -> EntityAgreement:
-        labels = sorted(set(self.per_label) | set(other.per_label))
-        zero = Counts()
-        merged = {lab: self.per_label.get(lab, zero) + other.per_label.get(lab, zero) for lab in labels}
-        return EntityAgreement(self.overall + other.overall, merged)
+        return EntityAgreement(self.overall + other.overall, merged_by_key(self.per_label, other.per_label, Counts()))
 
     def to_json(self) -> dict[str, Any]:
         return {"overall": self.overall.to_json(),

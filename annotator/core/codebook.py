@@ -146,15 +146,7 @@ class Codebook:
     # ------------------------------------------------------------------ reading
     @property
     def label_names(self) -> tuple[str, ...]:
-        return tuple(label.name for label in self.labels)
-
-    @property
-    def kind_names(self) -> tuple[str, ...]:
-        return tuple(k.name for k in self.kinds)
-
-    @property
-    def form_names(self) -> tuple[str, ...]:
-        return tuple(f.name for f in self.forms)
+        return self.names(Section.LABEL)
 
     @property
     def stance_values(self) -> tuple[int, ...]:
@@ -196,18 +188,14 @@ class Codebook:
         return {label.name: label.actor for label in self.labels if label.actor is not None}
 
     def names(self, section: Section) -> tuple[str, ...]:
-        """The code names of one section (stances by name, issues by code)."""
-        if section == Section.LABEL:
-            return self.label_names
-        if section == Section.KIND:
-            return self.kind_names
-        if section == Section.FORM:
-            return self.form_names
-        if section == Section.STANCE:
-            return tuple(s.name for s in self.stances)
+        """The code names of one section, in codebook order (stances by name, issues by code)."""
         if section == Section.ISSUE:
             return self.issue_codes
-        return tuple(v.name for v in self.variables)
+        entries: dict[Section, tuple[Label | Code | StanceLevel | Variable, ...]] = {
+            Section.LABEL: self.labels, Section.KIND: self.kinds, Section.FORM: self.forms,
+            Section.STANCE: self.stances, Section.VARIABLE: self.variables,
+        }
+        return tuple(entry.name for entry in entries[section])
 
     # ------------------------------------------------------------------ validation of coded values
     def check_label(self, label: str) -> None:
@@ -220,10 +208,10 @@ class Codebook:
 
         An empty kind or form means "not coded" (a project without kinds still codes claims).
         """
-        if "kind" in attrs and attrs["kind"] and attrs["kind"] not in self.kind_names:
-            raise ValidationError(f"unknown claim kind {attrs['kind']!r}; expected one of {list(self.kind_names)}")
-        if "form" in attrs and attrs["form"] and attrs["form"] not in self.form_names:
-            raise ValidationError(f"unknown claim form {attrs['form']!r}; expected one of {list(self.form_names)}")
+        for section in (Section.KIND, Section.FORM):
+            value, known = attrs.get(section.value), self.names(section)
+            if value and value not in known:
+                raise ValidationError(f"unknown claim {section.value} {value!r}; expected one of {list(known)}")
         if "stance" in attrs:
             stance = attrs["stance"]
             if stance is not None and (isinstance(stance, bool) or stance not in self.stance_values):

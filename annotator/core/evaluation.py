@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from annotator.core.agreement import Mention
 from annotator.core.errors import InputError
 from annotator.core.records import ClaimSuggestion, EntitySuggestion
+from annotator.core.tally import Tally, merged_by_key
 
 Extent = tuple[int, int]
 
@@ -39,13 +41,6 @@ class ClaimSpans:
     source: Extent | None = None
 
 
-@dataclass(frozen=True)
-class EntitySpan:
-    start: int
-    end: int
-    label: str
-
-
 @dataclass
 class GoldArticle:
     """One gold article; ``claims``/``entities`` are None when the file does not annotate that layer."""
@@ -54,19 +49,16 @@ class GoldArticle:
     text: str
     publisher: str = ""
     claims: list[ClaimSpans] | None = None
-    entities: list[EntitySpan] | None = None
+    entities: list[Mention] | None = None
 
 
 @dataclass
-class PRF:
-    """True positives, gold and predicted counts with the derived figures."""
+class PRF(Tally):
+    """True positives, gold and predicted counts with the derived figures (``+`` adds the counts)."""
 
     tp: int = 0
     n_gold: int = 0
     n_pred: int = 0
-
-    def __add__(self, other: PRF) -> PRF:
-        return PRF(self.tp + other.tp, self.n_gold + other.n_gold, self.n_pred + other.n_pred)
 
     @property
     def precision(self) -> float:
@@ -88,11 +80,6 @@ class ClaimScores(PRF):
 
     source_correct: int = 0
 
-    def __add__(self, other: PRF) -> ClaimScores:
-        extra = other.source_correct if isinstance(other, ClaimScores) else 0
-        return ClaimScores(self.tp + other.tp, self.n_gold + other.n_gold, self.n_pred + other.n_pred,
-                           self.source_correct + extra)
-
     @property
     def matched(self) -> int:
         return self.tp
@@ -110,11 +97,7 @@ class EntityScores:
     per_label: dict[str, PRF] = field(default_factory=dict)
 
     def __add__(self, other: EntityScores) -> EntityScores:
-        labels = set(self.per_label) | set(other.per_label)
-        return EntityScores(
-            self.overall + other.overall,
-            {lab: self.per_label.get(lab, PRF()) + other.per_label.get(lab, PRF()) for lab in sorted(labels)},
-        )
+        return EntityScores(self.overall + other.overall, merged_by_key(self.per_label, other.per_label, PRF()))
 
 
 #: The roles of a claim, in the order reports list them.
@@ -206,9 +189,9 @@ def claim_spans(suggestion: ClaimSuggestion) -> ClaimSpans:
     )
 
 
-def entity_spans(suggestions: Iterable[EntitySuggestion]) -> list[EntitySpan]:
-    """Entity suggestions as ``EntitySpan`` records."""
-    return [EntitySpan(e.start, e.end, e.label) for e in suggestions]
+def entity_spans(suggestions: Iterable[EntitySuggestion]) -> list[Mention]:
+    """Entity suggestions as ``Mention`` records (span and label, the unit of exact-match scoring)."""
+    return [Mention(e.start, e.end, e.label) for e in suggestions]
 
 
 # --------------------------------------------------------------------------- scoring
@@ -264,7 +247,7 @@ def score_claims(gold: Sequence[ClaimSpans], pred: Sequence[ClaimSpans]) -> Clai
     return ClaimScores(tp=len(matching), n_gold=len(gold), n_pred=len(pred), source_correct=source_correct)
 
 
-def score_entities(gold: Iterable[EntitySpan], pred: Iterable[EntitySpan]) -> EntityScores:
+def score_entities(gold: Iterable[Mention], pred: Iterable[Mention]) -> EntityScores:
     """Exact span and label match of one article's entities, overall and per label."""
     gold_set, pred_set = set(gold), set(pred)
     per_label: dict[str, PRF] = {}
@@ -328,17 +311,17 @@ def parse_label_map(spec: str) -> dict[str, str | None]:
     return out
 
 
-def map_labels(spans: Iterable[EntitySpan], mapping: dict[str, str | None]) -> list[EntitySpan]:
+def map_labels(spans: Iterable[Mention], mapping: dict[str, str | None]) -> list[Mention]:
     """``spans`` with their labels mapped (unmapped labels kept; labels mapped to None dropped)."""
     out = []
     for span in spans:
         label = mapping.get(span.label, span.label)
         if label is not None:
-            out.append(EntitySpan(span.start, span.end, label))
+            out.append(Mention(span.start, span.end, label))
     return out
 
 
-def score_entity_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[EntitySpan]]]) -> EntityScores:
+def score_entity_corpus(pairs: Iterable[tuple[GoldArticle, Sequence[Mention]]]) -> EntityScores:
     """Score the entities of many articles (articles without entity gold skipped)."""
     return sum((score_entities(article.entities, pred) for article, pred in pairs if article.entities is not None),
                EntityScores())
@@ -419,10 +402,10 @@ def _claims(raw: Any, path: Path, line: int | None) -> list[ClaimSpans]:
     return out
 
 
-def _entities(raw: Any, path: Path, line: int | None) -> list[EntitySpan]:
+def _entities(raw: Any, path: Path, line: int | None) -> list[Mention]:
     if not isinstance(raw, list):
         raise InputError(str(path), "'entities' must be a list", line)
-    out: list[EntitySpan] = []
+    out: list[Mention] = []
     for k, e in enumerate(raw):
         if isinstance(e, dict):
             if _rejected(e):
@@ -436,7 +419,7 @@ def _entities(raw: Any, path: Path, line: int | None) -> list[EntitySpan]:
             raise InputError(str(path), f"entities[{k}] must be an object with start, end, label", line)
         if ext is None or not isinstance(label, str):
             raise InputError(str(path), f"entities[{k}] needs start, end and label", line)
-        out.append(EntitySpan(ext[0], ext[1], label))
+        out.append(Mention(ext[0], ext[1], label))
     return out
 
 

@@ -385,6 +385,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
         yield InputError(str(path), f"cannot read file: {exc.strerror or exc}"), None
         return
     any_content = False
+    file_name = _file_name(path)  # what a record naming no file of its own gets (``_with_file``), once per file
     with handle:
         number = 0
         while True:
@@ -419,9 +420,13 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Located]:
                 # A plain record, nearly every line of a bulk import: ``_dispatch``'s last case, read without a
                 # generator of its own per line.
                 try:
-                    yield _with_file(record_to_article(obj, may_hold_surrogates=surrogates), path), number
+                    article = record_to_article(obj, may_hold_surrogates=surrogates)
                 except RecordError as exc:
                     yield InputError(str(path), str(exc), number), number
+                    continue
+                if not article.file:
+                    article.file = file_name
+                yield article, number
                 continue
             for item in _dispatch(obj, path, number, surrogates):
                 yield item, number

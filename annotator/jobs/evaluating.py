@@ -11,13 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from annotator.core.agreement import Mention
 from annotator.core.codebook import Codebook
 from annotator.core.errors import ValidationError
 from annotator.core.evaluation import (
     ClaimScores,
     ClaimSpans,
     EntityScores,
-    EntitySpan,
     GoldArticle,
     claim_spans,
     entity_spans,
@@ -34,7 +34,7 @@ from annotator.nlp.pipeline import LoadedPipeline, load_pipeline
 from annotator.nlp.suggester import Suggester
 from annotator.store.repository import Repository
 
-Predictions = tuple[list[ClaimSpans], list[EntitySpan]]
+Predictions = tuple[list[ClaimSpans], list[Mention]]
 
 
 def _claim_view_spans(claim: ClaimView) -> ClaimSpans | None:
@@ -53,7 +53,7 @@ def _from_repo(repo: Repository, gold: Sequence[GoldArticle], missing: list[str]
             continue
         entities, claims = repo.export_rows(article_id, SUGGESTIONS_LAYER)
         spans = [s for s in (_claim_view_spans(c) for c in claims) if s is not None]
-        yield article, (spans, [EntitySpan(e.start, e.end, e.label) for e in entities if _live(e)])
+        yield article, (spans, [Mention(e.start, e.end, e.label) for e in entities if _live(e)])
 
 
 def _live(entity: EntityView) -> bool:

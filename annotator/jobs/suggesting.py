@@ -39,6 +39,7 @@ def suggest(
     loaded: LoadedPipeline | None = None,
     batch_size: int = 32,
     in_workers: bool = False,
+    background: bool = False,
 ) -> SuggestSummary:
     """Suggest entities, claims and actor links for articles not yet suggested by this pipeline version.
 
@@ -57,6 +58,8 @@ def suggest(
         in_workers: parse and run the rules in worker processes even with ``processes`` 1; this process only
             reads the texts and stores the suggestions that come back. The window runs its suggestion runs so:
             a parse on a thread of the GUI process would hold the interpreter lock that every key press needs.
+        background: the worker processes run at a lower CPU priority than this one (the window's runs: spaCy
+            keeps a core busy for minutes, and at the window's priority a key press waited for a core to paint).
     """
     loaded = loaded or load_pipeline(pipeline_setting(repo, pipeline))
     ids = repo.articles_needing_suggestions(loaded.origin, force=force)
@@ -75,7 +78,7 @@ def suggest(
     separate = processes > 1 or in_workers
     if separate:
         results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes, in_workers=True,
-                                          expected=total)
+                                          expected=total, background=background)
     else:
         # One process: only the parse stays on this thread; the trained attribution component, our rules and the
         # store run on the writer's thread, overlapping the parse of the next articles (spaCy's native code

@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from annotator.core.agreement import Mention
 from annotator.core.evaluation import (
     CLAIM_ROLES,
     ClaimScores,
     ClaimSpans,
     EntityScores,
-    EntitySpan,
     RoleScores,
     claim_spans,
     score_claims,
@@ -53,8 +53,8 @@ def score_predictions(
             continue
         if "entities" in wanted:
             known = article.entity_known()
-            gold_e = [EntitySpan(s, e, lab) for s, e, lab in article.entities]
-            pred_e = [EntitySpan(x.start, x.end, x.label) for x in pred.entities if _touches((x.start, x.end), known)]
+            gold_e = [Mention(s, e, lab) for s, e, lab in article.entities]
+            pred_e = [Mention(x.start, x.end, x.label) for x in pred.entities if _touches((x.start, x.end), known)]
             entities = entities + score_entities(gold_e, pred_e)
         if "claims" in wanted:
             known = article.claim_known()

@@ -16,6 +16,7 @@ which doubled the network's CPU time next to a parse on the other core: the netw
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -48,25 +49,40 @@ ARCHITECTURE = "annotator.AttributionTagger.v2"
 
 RETIRED = ("annotator.AttributionTagger.v1",)
 
+#: The settings a v1 pipeline's config.cfg holds, with v1's defaults. spaCy checks a config against its
+#: architecture's signature before it calls it, so the retired architecture takes exactly these (anything else
+#: would fail as "unexpected argument" before the user could be told to train again).
+RETIRED_SETTINGS: dict[str, int | float] = {
+    "n_tags": 7,
+    "n_features": 9,
+    "tensor_width": 96,
+    "embed_width": 32,
+    "embed_rows": 4000,
+    "width": 128,
+    "depth": 3,
+    "window_size": 1,
+    "maxout_pieces": 3,
+    "dropout": 0.1,
+}
+
 
 @registry.architectures(RETIRED[0])
-def retired_attribution_tagger(
-    n_tags: int = 7,
-    n_features: int = 9,
-    tensor_width: int = 96,
-    embed_width: int = 32,
-    embed_rows: int = 4000,
-    width: int = 128,
-    depth: int = 3,
-    window_size: int = 1,
-    maxout_pieces: int = 3,
-    dropout: float = 0.1,
-) -> Model:
+def retired_attribution_tagger(**settings: int | float) -> Model:
     """A pipeline trained before the features changed (v1's settings): say so, not spaCy's "not found"."""
     raise ConfigError(
         "this model's attribution component was trained by an earlier version of annotator and cannot be used: "
         "train the model again (`annotator train`, or Model › Train…)"
     )
+
+
+# The signature spaCy validates a v1 config against: RETIRED_SETTINGS as keyword arguments with their defaults.
+retired_attribution_tagger.__signature__ = inspect.Signature(
+    [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=value, annotation=type(value))
+        for name, value in RETIRED_SETTINGS.items()
+    ],
+    return_annotation=Model,
+)
 
 
 @registry.architectures(ARCHITECTURE)
@@ -88,7 +104,21 @@ def build_attribution_tagger(
         embed_rows: rows of each feature column's hash embedding (one entry per column).
     """
     with _numpy_blas():
-        return _build(n_tags, embed_rows, tensor_width, embed_width, width, depth, window_size, maxout_pieces, dropout)
+        n_features = len(embed_rows)
+        embeds: list[Model] = [
+            HashEmbed(embed_width, rows, column=i, seed=17 + i) for i, rows in enumerate(embed_rows)
+        ]
+        embed: Model = with_array(concatenate(*embeds))
+        joined = _join_tensor(embed, embed_width * n_features, tensor_width)
+        layers: list[Model] = [
+            Maxout(width, embed_width * n_features + tensor_width, nP=maxout_pieces, dropout=dropout, normalize=True),
+            MaxoutWindowEncoder(width=width, window_size=window_size, maxout_pieces=maxout_pieces, depth=depth),
+            Softmax(n_tags, width),
+        ]
+        head: Model = with_array(chain(*layers))
+        model: Model[Inputs, list[Floats2d]] = chain(joined, head)
+        model.attrs["tensor_width"] = tensor_width
+        return model
 
 
 @cache
@@ -114,34 +144,6 @@ def _numpy_blas() -> Iterator[None]:
             yield
     else:
         yield
-
-
-def _build(
-    n_tags: int,
-    embed_rows: list[int],
-    tensor_width: int,
-    embed_width: int,
-    width: int,
-    depth: int,
-    window_size: int,
-    maxout_pieces: int,
-    dropout: float,
-) -> Model[Inputs, list[Floats2d]]:
-    n_features = len(embed_rows)
-    embeds: list[Model] = [
-        HashEmbed(embed_width, rows, column=i, seed=17 + i) for i, rows in enumerate(embed_rows)
-    ]
-    embed: Model = with_array(concatenate(*embeds))
-    joined = _join_tensor(embed, embed_width * n_features, tensor_width)
-    layers: list[Model] = [
-        Maxout(width, embed_width * n_features + tensor_width, nP=maxout_pieces, dropout=dropout, normalize=True),
-        MaxoutWindowEncoder(width=width, window_size=window_size, maxout_pieces=maxout_pieces, depth=depth),
-        Softmax(n_tags, width),
-    ]
-    head: Model = with_array(chain(*layers))
-    model: Model[Inputs, list[Floats2d]] = chain(joined, head)
-    model.attrs["tensor_width"] = tensor_width
-    return model
 
 
 def _join_tensor(embed: Model, embed_out: int, tensor_width: int) -> Model[Inputs, list[Floats2d]]:

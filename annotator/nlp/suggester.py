@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import Codebook, Section
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion
 from annotator.nlp.actors import ActorLexicon, link_actors, link_claim_sources
 from annotator.nlp.claim_codes import code_claims, has_code_classifiers
@@ -155,13 +155,13 @@ class Suggester:
 
     def _in_codebook(self, claim: ClaimSuggestion) -> ClaimSuggestion:
         """The rules' kind and form when the project's codebook has them, else not coded."""
-        kind = claim.kind if claim.kind in self.codebook.kind_names else ""
-        form = claim.form if claim.form in self.codebook.form_names else ""
+        kind = claim.kind if claim.kind in self.codebook.names(Section.KIND) else ""
+        form = claim.form if claim.form in self.codebook.names(Section.FORM) else ""
         return claim if (kind, form) == (claim.kind, claim.form) else replace(claim, kind=kind, form=form)
 
     def suggest_texts(
         self, items: Iterable[tuple[str, str]], batch_size: int = 32, n_process: int = 1, *,
-        in_workers: bool = False, expected: int | None = None,
+        in_workers: bool = False, expected: int | None = None, background: bool = False,
     ) -> Generator[ArticleSuggestions, None, None]:
         """Stream suggestions for ``(article_id, text)`` pairs, one per article, in input order.
 
@@ -173,6 +173,7 @@ class Suggester:
             in_workers: parse and run the rules in worker processes even when ``n_process`` is 1, so that this
                 process's interpreter stays free (the window: its key presses must not wait for spaCy).
             expected: how many items there will be, if known (the workers then share the last ones evenly).
+            background: the workers run at a lower CPU priority than this process (the window's runs).
 
         Yields:
             One :class:`ArticleSuggestions` per item, offsets into the given text.
@@ -184,7 +185,7 @@ class Suggester:
             # (a cancelled job) stops the workers.
             for suggestions, _ in map_in_workers(self.loaded.nlp, pairs, batch_size=batch_size,
                                                  n_process=max(1, n_process), process=self._suggest_in_worker,
-                                                 expected=expected):
+                                                 expected=expected, background=background):
                 yield suggestions
             return
         for doc, article_id in parse_stream(self.loaded.nlp, pairs, batch_size=batch_size):

@@ -49,6 +49,8 @@ _IN_FLIGHT_PER_WORKER = 4
 #: Tasks held per worker at most, results waiting to be yielded included.
 _HELD_PER_WORKER = 16
 _PR_SET_PDEATHSIG = 1
+#: How much lower than its parent a background worker runs (nice levels; 19 is the lowest).
+BACKGROUND_NICENESS = 10
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +80,28 @@ def die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="annotator-parent-watch", daemon=True).start()
 
 
+def run_in_background() -> None:
+    """Lower this process's CPU priority by ``BACKGROUND_NICENESS`` (relative to its own; capped at the lowest).
+
+    Only the worker process is lowered, never a thread of the window's process: a thread there holds the
+    interpreter lock at times, and a lowered thread that the scheduler leaves waiting while it holds the lock would
+    keep the window's thread waiting too.
+    """
+    nice = getattr(os, "nice", None)
+    if nice is None:  # not on this platform: the worker runs at its parent's priority
+        return
+    try:
+        nice(BACKGROUND_NICENESS)
+    except OSError:
+        log.debug("could not lower the worker process's priority", exc_info=True)
+
+
 def _worker(nlp: Any, process: Callable[[Any, Any], Any] | None, tasks: Any, results: Any, batch_size: int,
-            parent_pid: int) -> None:
+            parent_pid: int, background: bool = False) -> None:
     """Worker process: parse batches (and run ``process`` on each Doc) until told to stop."""
     die_with_parent(parent_pid)
+    if background:
+        run_in_background()
     # Ctrl+C in a terminal reaches the whole process group: the parent decides how to stop, not each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -129,6 +149,7 @@ def map_in_workers(
     n_process: int,
     process: Callable[[Any, T], R] | None = None,
     expected: int | None = None,
+    background: bool = False,
 ) -> Iterator[tuple[Any, T]]:
     """Parse ``(text, context)`` pairs in ``n_process`` workers; yield ``(result, context)`` in input order.
 
@@ -141,6 +162,8 @@ def map_in_workers(
             parsed ``Doc`` itself (serialised in the worker, rebuilt here).
         expected: how many pairs there will be, if known: the last ``n_process * TASK_TEXTS`` of them then go
             one per task, so that the workers finish within a text of each other (the run's tail).
+        background: run the workers at a lower CPU priority (``run_in_background``): the window's suggestion
+            runs, so that a key press gets a core at once while spaCy keeps one busy.
 
     Raises:
         WorkerFailed: a worker failed (its traceback is on the exception and in the log) or died; the others are
@@ -152,7 +175,8 @@ def map_in_workers(
     results = mp.Queue()
     parent = os.getpid()
     workers = [
-        mp.Process(target=_worker, args=(nlp, process, tasks, results, batch_size, parent), daemon=True,
+        mp.Process(target=_worker, args=(nlp, process, tasks, results, batch_size, parent, background),
+                   daemon=True,
                    name=f"annotator-spacy-{i + 1}")
         for i in range(n_process)
     ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from annotator.store import _driver  # noqa: F401  (first: peewee without its PostgreSQL driver, see there)
+
+# isort: split
 from peewee import DatabaseError, PostgresqlDatabase, SqliteDatabase
 
 from annotator.core.errors import AnnotatorError, ConfigError

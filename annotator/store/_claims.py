@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from annotator.core.changes import Action
+from annotator.core.codebook import Section
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimKind, ClaimView, Role, Span, Status
 from annotator.store._context import StoreContext, dumps, now
@@ -129,9 +130,9 @@ def add_claim(
         raise ValidationError("a claim needs at least one span (cue, content or source)")
     book = st.codebook()
     if attrs.get("kind") is None:
-        attrs["kind"] = ClaimKind.OTHER.value if ClaimKind.OTHER.value in book.kind_names else ""
+        attrs["kind"] = ClaimKind.OTHER.value if ClaimKind.OTHER.value in book.names(Section.KIND) else ""
     if attrs.get("form") is None:
-        attrs["form"] = book.form_names[0] if book.form_names else ""
+        attrs["form"] = forms[0] if (forms := book.names(Section.FORM)) else ""
     st.check_claim_attributes(attrs)
     check_actor(attrs.get("source_actor_id"))
     check_actor(attrs.get("addressee_id"))

@@ -82,7 +82,7 @@ def is_simple(article: ArticleIn, labels: frozenset[str]) -> bool:
     labels the project's codebook has (a new label is added to the codebook by the single-article path)."""
     if article.claims or article.actors or article.status or article.codebook is not None:
         return False
-    return all(e.actor is None and e.label in labels for e in article.entities)
+    return not article.entities or all(e.actor is None and e.label in labels for e in article.entities)
 
 
 class _Batch:
@@ -151,14 +151,27 @@ def _taken(candidates: list[str]) -> set[str]:
     return {str(i) for (i,) in rows_in(_id_query, sorted(set(candidates)))}
 
 
+def _first_candidates(ext_id: str | None, sha: str, safe: Any) -> tuple[str, str]:
+    """The two id candidates checked in bulk: the input's id when it is safe and the short hash, or the two
+    shortest hashes (nearly always one of them is free)."""
+    if ext_id is not None and safe.fullmatch(str(ext_id)):
+        return str(ext_id), sha[:12]
+    return sha[:12], sha[:16]
+
+
 def _candidates(ext_id: str | None, sha: str, safe: Any) -> list[str]:
     out = [str(ext_id)] if ext_id is not None and safe.fullmatch(str(ext_id)) else []
     return [*out, sha[:12], sha[:16], sha[:24], sha]
 
 
-def _free_id(candidates: list[str], taken: set[str], known: set[str]) -> str:
-    """The first candidate neither stored (checked now if ``known`` lacks it) nor ``taken`` in this batch."""
-    for candidate in candidates:
+def _free_id(first: tuple[str, str], ext_id: str | None, sha: str, safe: Any, taken: set[str], known: set[str]
+             ) -> str:
+    """The first id candidate neither stored (checked now if ``known`` lacks it) nor ``taken`` in this batch;
+    the longer candidates are only built when the two checked in bulk are both taken."""
+    for candidate in first:
+        if candidate not in taken:
+            return candidate
+    for candidate in _candidates(ext_id, sha, safe):
         if candidate not in known:
             known.add(candidate)
             taken |= _taken([candidate])
@@ -305,8 +318,8 @@ def _add_bulk(
 
     # The first two candidates of each article are checked in bulk (nearly always one is free); a longer one
     # only when both are taken.
-    candidates = {i: _candidates(articles[i].ext_id, shas[i], safe_id) for i in todo}
-    checked = [c for i in todo for c in candidates[i][:2]]
+    firsts = {i: _first_candidates(articles[i].ext_id, shas[i], safe_id) for i in todo}
+    checked = [c for pair in firsts.values() for c in pair]
     taken = _taken(checked)
     known = set(checked)
     position = int(Article.select(fn.MAX(Article.position)).scalar() or 0)
@@ -318,22 +331,24 @@ def _add_bulk(
     counts: list[tuple[str, int]] = []
     for i in todo:
         article = articles[i]
-        article_id = _free_id(candidates[i], taken, known)
-        try:
-            rows = batch.entity_rows(article_id, article)
-        except AnnotatorError as error:
-            results[i] = error
-            continue
+        ext_id = article.ext_id
+        article_id = _free_id(firsts[i], ext_id, shas[i], safe_id, taken, known)
+        if article.entities:
+            try:
+                rows = batch.entity_rows(article_id, article)
+            except AnnotatorError as error:
+                results[i] = error
+                continue
+            entity_rows.extend(rows)
+            counts.append((article_id, len(rows)))
         taken.add(article_id)
-        meta = dict(article.meta)
-        if article.ext_id is not None:
-            meta.setdefault("ext_id", article.ext_id)
+        meta = article.meta
+        if ext_id is not None and "ext_id" not in meta:
+            meta = {**meta, "ext_id": ext_id}
         position += 1
         article_rows.append((article_id, article.title or "", article.date, article.source or "", article.url or "",
                              article.file or "", article.text, shas[i], fast_dumps(meta), stamp, position))
-        entity_rows.extend(rows)
         created.append((i, article_id))
-        counts.append((article_id, len(rows)))
     # Their search index entries come afterwards (``_search`` backlog): indexing costs three times the insert.
     defer_indexing(st.db, [row[-1] for row in article_rows])
     with insert_trigger_suspended(st.db):  # (the backlog's articles: the trigger would do nothing for them)
@@ -341,11 +356,12 @@ def _add_bulk(
     entity_ids = _insert_entities(st.db, entity_rows, counts, stamp)
     events = []
     plain_payload = dumps({"created_article": True, "rows": []})
+    action = Action.IMPORT.value  # (an enum's value is a descriptor call: looked up once, not per article)
     for i, article_id in created:
         ids = entity_ids.get(article_id, [])
         payload = fast_dumps({"created_article": True, "rows": [], "bulk": {"entity": {"created": ids}}}) if ids \
             else plain_payload
-        events.append((stamp, annotator, Action.IMPORT.value, article_id, payload))
+        events.append((stamp, annotator, action, article_id, payload))
         results[i] = ImportResult(article_id=article_id, created=True, entities=len(ids), claims=0)
     insert_rows(Event, _EVENT_COLUMNS, events)
     return results, later

@@ -95,7 +95,9 @@ def open_postgres(location: str) -> PostgresqlDatabase:
     # uses the credentials in force when it was opened (libpq would re-read the environment each time).
     if os.environ.get("PGPASSWORD"):
         params["password"] = os.environ["PGPASSWORD"]
-    return PostgresqlDatabase(name, **params)
+    from annotator.store._driver import PostgresqlDatabase as OnPsycopg3  # imports psycopg (see there)
+
+    return OnPsycopg3(name, **params)
 
 
 def sqlstate(exc: BaseException) -> str | None:

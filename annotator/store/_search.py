@@ -20,7 +20,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from peewee import SQL, Database, Expression, IntegerField, PostgresqlDatabase, SqliteDatabase, TextField
+from peewee import (
+    SQL,
+    Database,
+    Expression,
+    IntegerField,
+    OperationalError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+    TextField,
+)
 
 from annotator.store.models import Article, BaseModel
 
@@ -51,6 +60,54 @@ class ArticleSearch(BaseModel):
 #: them does (0.25-0.6 ms of CPU per 300-word article). The filter never misses them: it catches up first.
 BACKLOG_TABLE = "article_search_backlog"
 _NOT_IN_BACKLOG = f"NOT EXISTS (SELECT 1 FROM {BACKLOG_TABLE} WHERE position = %s)"
+
+
+#: FTS5's in-memory buffer of new index entries, flushed to a new segment of the index when full (FTS5's
+#: ``hashsize``; its default is 1 MiB). Each flush adds a segment that FTS5 merges with others later, so with the
+#: default an index catching up with 10,000 articles (``index_backlog``) wrote dozens of small segments and
+#: spent much of its time merging them (the prefix indexes make four entries of every word). With 16 MiB a
+#: step of 1,000-2,000 articles is one segment. Memory: at most this much per connection writing the index.
+INDEX_BUFFER_BYTES = 16 << 20
+#: What FTS5's leaves may hold (``pgsz``), below the database page: its default of 1,000 bytes put eight leaves
+#: in each 8 KiB page, each its own row of the index's data table (a B-tree entry to write, and to read back
+#: when segments are merged or searched). A leaf of a page less 512 bytes (headroom for the row's header and a
+#: leaf's last entry, which may run over) fills a page without spilling into an overflow page.
+_LEAF_HEADROOM = 512
+
+
+def index_settings(db: Database) -> dict[str, int]:
+    """The FTS5 settings :func:`configure_search_index` gives the index of ``db`` (its leaves sized to its pages:
+    a project keeps the page size it was created with)."""
+    (page_size,) = db.execute_sql("PRAGMA page_size").fetchone()
+    return {"hashsize": INDEX_BUFFER_BYTES, "pgsz": max(1000, int(page_size) - _LEAF_HEADROOM)}
+
+
+def configure_search_index(db: Database) -> None:
+    """Store :func:`index_settings` in the FTS5 index's own configuration (``article_search_config``), so every
+    connection writes the index with them. They change how new entries are written and merged, not what the
+    index holds: every query finds the same articles. A no-op without the index.
+
+    ``pgsz`` is a documented FTS5 option of every build; ``hashsize`` is FTS5's own but not in its documentation,
+    so a build that refuses it keeps FTS5's default buffer (the index works as before, only its catch-up is slower)
+    rather than leaving the project unopenable.
+    """
+    if not _has_fts5_index(db):
+        return
+    for key, value in index_settings(db).items():
+        try:
+            db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}, rank) VALUES (?, ?)", (key, value))
+        except OperationalError:  # "SQL logic error": a setting this SQLite's FTS5 does not know
+            if key == "pgsz":
+                raise
+
+
+def is_configured(db: Database) -> bool:
+    """Whether the FTS5 index has been given :func:`index_settings` (False without an index): its leaf size,
+    which every FTS5 build takes (see :func:`configure_search_index`)."""
+    if not _has_fts5_index(db):
+        return False
+    stored = dict(db.execute_sql(f"SELECT k, v FROM {SEARCH_TABLE}_config").fetchall())
+    return bool(stored.get("pgsz") == index_settings(db)["pgsz"])
 
 
 def _triggers() -> list[str]:
@@ -91,6 +148,7 @@ def create_search_index(db: Database) -> None:
         db.execute_sql(f"DROP TRIGGER IF EXISTS {SEARCH_TABLE}_{name}")
     for statement in _triggers():
         db.execute_sql(statement)
+    configure_search_index(db)
     if created:
         # Index the articles already there (an upgraded database); cheap on an empty one.
         db.execute_sql(f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('rebuild')")

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from peewee import Database, SqliteDatabase
 from platformdirs import user_data_dir
-from playhouse.db_url import connect
 
 from annotator.store._postgres import is_postgres_url, open_postgres
 
@@ -66,6 +65,10 @@ def open_database(location: str) -> Database:
     if is_url(location) and is_postgres_url(location):
         return open_postgres(location)
     if is_url(location):
+        # Here, not at the top: playhouse.db_url imports every backend's module, psycopg's included (0.3 s; see
+        # _driver), which a plain path does not need.
+        from playhouse.db_url import connect
+
         scheme = location.partition("://")[0]
         db = connect(location, pragmas=SQLITE_PRAGMAS) if "sqlite" in scheme else connect(location)
         if isinstance(db, SqliteDatabase):

@@ -11,19 +11,29 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from peewee import Database, SqliteDatabase, TextField
-from playhouse.migrate import SchemaMigrator
-from playhouse.migrate import migrate as apply_operations
 
 from annotator.core.errors import ConfigError
 from annotator.core.resources import sample_codebook
 from annotator.store import _codebook
 from annotator.store._legacy_codebook import codebook_of_v1
-from annotator.store._search import create_search_index, fts5_available, has_search_index
+from annotator.store._search import (
+    configure_search_index,
+    create_search_index,
+    fts5_available,
+    has_search_index,
+    is_configured,
+)
 from annotator.store._search_pg import create_pg_search
 from annotator.store.models import ALL_MODELS, Claim, ProjectCodebook, Setting, TrainedModelRow, bound, upsert
 from annotator.store.preflight import version_problem
+
+if TYPE_CHECKING:
+    # Imported where a migration runs: playhouse.migrate imports psycopg (through playhouse.cockroachdb), which an
+    # up-to-date SQLite project never needs (see _driver).
+    from playhouse.migrate import SchemaMigrator
 
 VERSION_KEY = "schema_version"
 
@@ -54,6 +64,8 @@ def _codebook_in_database(db: Database, migrator: SchemaMigrator) -> None:
     db.create_tables([ProjectCodebook], safe=True)
     columns = {c.name for c in db.get_columns(Claim._meta.table_name)}
     if "variables" not in columns:
+        from playhouse.migrate import migrate as apply_operations
+
         apply_operations(migrator.add_column(Claim._meta.table_name, "variables", TextField(default="{}")))
     if _codebook.stored_text() is None:
         _codebook.write(codebook_of_v1())
@@ -138,6 +150,18 @@ def _partial_layer_index(db: Database, _: SchemaMigrator) -> None:
     db.execute_sql(f"CREATE INDEX {LAYER_INDEX} ON entity (layer_id) WHERE layer_id <> {layer_id}")
 
 
+def _search_index_settings(db: Database, _: SchemaMigrator) -> None:
+    """Step 8 (issue 16, the import command): the FTS5 index writes with a 16 MiB buffer and page-sized leaves
+    (``_search.index_settings``), so catching up with a bulk import merges far fewer segments. Settings only: the
+    index keeps every entry, and segments written before are read as they are. SQLite only (PostgreSQL's search
+    column has no such settings)."""
+    configure_search_index(db)
+
+
+def _search_index_settings_missing(db: Database) -> bool:
+    return isinstance(db, SqliteDatabase) and has_search_index(db) and not is_configured(db)
+
+
 def _codebook_missing(db: Database) -> bool:
     return not db.table_exists(ProjectCodebook._meta.table_name)
 
@@ -160,6 +184,8 @@ STEPS: list[Step] = [
     Step(5, "team server: unique suggestion keys, derived-row indexes, PostgreSQL search", _suggestion_keys),
     Step(6, "bulk import: no redundant indexes, a backlog for the search index", _bulk_import),
     Step(7, "bulk import: the entity layer index without the suggestions layer", _partial_layer_index),
+    Step(8, "bulk import: the search index's write buffer and leaf size", _search_index_settings,
+         _search_index_settings_missing),
 ]
 
 
@@ -203,6 +229,8 @@ def migrate(db: Database, steps: list[Step] | None = None) -> int:
         skipped = [s for s in steps if current > 0 and s.version <= current and s.missing and s.missing(db)]
     if current == latest and not skipped:
         return current
+    from playhouse.migrate import SchemaMigrator
+
     migrator = SchemaMigrator.from_database(db)
     with bound(db):
         for step in skipped:  # steps a build with other step numbers never ran on this database

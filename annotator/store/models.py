@@ -144,6 +144,26 @@ class ActorName(BaseModel):
     key = CharField(max_length=300, index=True)
 
 
+def decision_columns() -> tuple[CharField, TextField, ForeignKeyField, CharField, CharField, CharField, BooleanField]:
+    """The columns a decided row (an entity mention, a claim) carries after its own, made anew for each model.
+
+    In this order: ``status``, ``origin`` (the pipeline or person it came from), ``derived_from`` (the row of
+    another layer it decides, e.g. the suggestion it accepts), ``created_by``, ``created``, ``updated`` and the
+    soft-delete flag ``deleted``. A shared model base would put inherited columns before the model's own (peewee
+    orders columns by declaration), so new databases would differ from upgraded ones; called in the class body,
+    these land where the call stands.
+    """
+    return (
+        CharField(max_length=20),
+        TextField(),
+        ForeignKeyField("self", null=True, backref="derived", index=False),
+        CharField(null=True, max_length=200),
+        CharField(max_length=40),
+        CharField(max_length=40),
+        BooleanField(default=False),
+    )
+
+
 class Entity(BaseModel):
     id = AutoField()
     # No single-column indexes on article and derived_from: the (article, layer) index below and the
@@ -158,13 +178,7 @@ class Entity(BaseModel):
     label = CharField(max_length=80)
     # Partial index (actor_id IS NOT NULL, migration step 6): most mentions link no actor.
     actor = ForeignKeyField(Actor, null=True, backref="mentions", index=False)
-    status = CharField(max_length=20)
-    origin = TextField()
-    derived_from = ForeignKeyField("self", null=True, backref="derived", index=False)
-    created_by = CharField(null=True, max_length=200)
-    created = CharField(max_length=40)
-    updated = CharField(max_length=40)
-    deleted = BooleanField(default=False)
+    status, origin, derived_from, created_by, created, updated, deleted = decision_columns()
 
     class Meta:
         indexes = ((("article", "layer"), False),)
@@ -181,13 +195,7 @@ class Claim(BaseModel):
     issue = CharField(null=True, max_length=300)
     stance = IntegerField(null=True)
     note = TextField(default="")
-    status = CharField(max_length=20)
-    origin = TextField()
-    derived_from = ForeignKeyField("self", null=True, backref="derived", index=False)
-    created_by = CharField(null=True, max_length=200)
-    created = CharField(max_length=40)
-    updated = CharField(max_length=40)
-    deleted = BooleanField(default=False)
+    status, origin, derived_from, created_by, created, updated, deleted = decision_columns()
     # Canonical "role:start-end,..." of the spans: the idempotency key of model suggestions.
     span_key = TextField(default="")
     # Values of the codebook's custom claim variables, a JSON object name -> value (unset ones left out).

@@ -242,6 +242,12 @@ class Repository:
         with self._st.read():
             return int(Article.select().count())
 
+    def has_articles(self) -> bool:
+        """Whether the project holds any article: one row read, where a count reads them all (80-100 ms at a
+        million articles, which the window's start paid before its first paint)."""
+        with self._st.read():
+            return bool(Article.select(Article.position).limit(1).exists())
+
     def article(self, article_id: str) -> ArticleRecord:
         with self._st.read():
             row = Article.select().where(Article.id == article_id).dicts().first()

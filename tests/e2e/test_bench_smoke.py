@@ -29,6 +29,7 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert len(records) >= 114
     assert any(n.startswith("PostgreSQL: import 20 JSONL articles, with 25 spans") for n in names)
     assert any(n.startswith("import 20 JSONL articles with 25 spans") for n in names)
+    assert sum(n.startswith("the command: annotator import") for n in names) == 4
     assert sum(n.startswith("team server:") for n in names) == 15
     assert any("while a suggestion run writes" in n and n.endswith("(sqlite)") for n in names)
     assert any("while a suggestion run writes" in n and n.endswith("(postgresql)") for n in names)

@@ -76,6 +76,26 @@ def test_a_model_of_the_retired_feature_set_says_to_train_again() -> None:
         registry.resolve({"model": {"@architectures": RETIRED[0], "n_features": 9, "embed_rows": 4000}})
 
 
+def test_a_full_v1_config_block_says_to_train_again() -> None:
+    from spacy.util import registry
+    from thinc.api import Config
+
+    from annotator.core.errors import ConfigError
+    from annotator.nlp.attribution_model import RETIRED
+
+    # The [components.attribution.model] block spaCy wrote for a v1 pipeline: every setting, filled.
+    block = Config().from_str(
+        "[model]\n"
+        f'@architectures = "{RETIRED[0]}"\n'
+        "n_tags = 7\nn_features = 9\ntensor_width = 96\nembed_width = 32\nembed_rows = 4000\nwidth = 128\n"
+        "depth = 3\nwindow_size = 1\nmaxout_pieces = 3\ndropout = 0.1\n"
+    )
+    filled = registry.fill(block, validate=True)
+    assert filled["model"]["embed_width"] == 32
+    with pytest.raises(ConfigError, match="train the model again"):
+        registry.resolve(block)
+
+
 # --------------------------------------------------------------------------- features (the real pipeline)
 
 

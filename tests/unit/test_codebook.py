@@ -62,6 +62,16 @@ def test_the_issue_example_reads_and_round_trips() -> None:
     assert Codebook.from_dict(b.to_dict()) == b
 
 
+def test_names_reads_every_section_in_codebook_order() -> None:
+    b = book()
+    assert b.names(Section.LABEL) == b.label_names == ("PERSON",)
+    assert b.names(Section.KIND) == tuple(k.name for k in b.kinds) == ("direct",)
+    assert b.names(Section.FORM) == tuple(f.name for f in b.forms) and b.names(Section.FORM)
+    assert b.names(Section.STANCE) == tuple(s.name for s in b.stances) and b.names(Section.STANCE)[2] == "for"
+    assert b.names(Section.ISSUE) == b.issue_codes == ("climate", "climate/targets")
+    assert b.names(Section.VARIABLE) == tuple(v.name for v in b.variables) and "certainty" in b.names(Section.VARIABLE)
+
+
 def test_the_sample_codebook_names_its_actor_labels() -> None:
     sample = sample_codebook()
     assert sample.actor_labels() == {
@@ -113,7 +123,8 @@ def test_coded_values_are_checked_against_the_codebook() -> None:
         b.check_label("ORG")
     b.check_claim({"kind": "direct", "form": "", "issue": "climate/targets", "stance": -1, "variables": {}})
     for attrs, message in [
-        ({"kind": "indirect"}, "unknown claim kind"),
+        ({"kind": "indirect"}, r"unknown claim kind 'indirect'; expected one of \['direct'\]"),
+        ({"form": "rumour"}, r"unknown claim form 'rumour'; expected one of \["),
         ({"issue": "sanctions"}, "unknown issue"),
         ({"stance": 2}, "stance must be one of -1, 0, 1"),
         ({"stance": True}, "stance must be"),
@@ -180,7 +191,7 @@ def test_merge_by_name_adds_updates_and_keeps() -> None:
     merged, report = merge_by_name(mine, file)
     assert merged.label_names == ("PERSON", "ORG", "PLACE")
     assert merged.label("PERSON").color == "#ffffff"  # type: ignore[union-attr]
-    assert merged.kind_names == ("direct",)  # kept: the file has none
+    assert merged.names(Section.KIND) == ("direct",)  # kept: the file has none
     assert merged.issue_codes == ("climate", "climate/new", "energy")
     assert merged.issue_parent("climate/new") == "climate"
     assert [(s.value, s.name) for s in merged.stances] == [(-1, "against"), (1, "support"), (2, "for")]

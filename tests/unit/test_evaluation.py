@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from annotator.core.agreement import Mention
 from annotator.core.errors import InputError
 from annotator.core.evaluation import (
     ClaimScores,
     ClaimSpans,
-    EntitySpan,
     claim_spans,
     entity_spans,
     format_claim_scores,
@@ -200,12 +200,12 @@ def test_load_export_format_with_entities(tmp_path: Path) -> None:
 
 
 def test_entity_scores_exact_span_and_label() -> None:
-    gold = [EntitySpan(0, 3, "PERSON"), EntitySpan(53, 58, "PERSON"), EntitySpan(70, 75, "GPE")]
+    gold = [Mention(0, 3, "PERSON"), Mention(53, 58, "PERSON"), Mention(70, 75, "GPE")]
     pred = [
-        EntitySpan(0, 3, "PERSON"),
-        EntitySpan(53, 58, "ORG"),
-        EntitySpan(70, 75, "GPE"),
-        EntitySpan(60, 64, "DATE"),
+        Mention(0, 3, "PERSON"),
+        Mention(53, 58, "ORG"),
+        Mention(70, 75, "GPE"),
+        Mention(60, 64, "DATE"),
     ]
     scores = score_entities(gold, pred)
     assert (scores.overall.tp, scores.overall.n_gold, scores.overall.n_pred) == (2, 3, 4)
@@ -218,7 +218,7 @@ def test_entity_scores_exact_span_and_label() -> None:
     summed = scores + scores
     assert summed.overall.tp == 4 and summed.per_label["DATE"].n_pred == 2
     assert "PERSON" in format_entity_scores(summed)
-    assert entity_spans([EntitySuggestion(0, 3, "PERSON")]) == [EntitySpan(0, 3, "PERSON")]
+    assert entity_spans([EntitySuggestion(0, 3, "PERSON")]) == [Mention(0, 3, "PERSON")]
 
 
 @pytest.mark.parametrize(
@@ -266,8 +266,8 @@ def test_rejected_gold_items_are_not_gold(tmp_path: Path) -> None:
     path = tmp_path / "gold.jsonl"
     path.write_text(json.dumps(article) + "\n", encoding="utf-8")
     (gold,) = load_gold(path)
-    assert gold.entities == [EntitySpan(0, 3, "PERSON"), EntitySpan(53, 58, "PERSON")]
+    assert gold.entities == [Mention(0, 3, "PERSON"), Mention(53, 58, "PERSON")]
     assert gold.claims == [ClaimSpans((4, 8), (9, 30), None)]
     # The walk-through's figures: 2 gold (not 3), and a prediction matching only the rejected one is no match.
-    scores = score_entities(gold.entities, [EntitySpan(0, 3, "PERSON"), EntitySpan(70, 75, "GPE")])
+    scores = score_entities(gold.entities, [Mention(0, 3, "PERSON"), Mention(70, 75, "GPE")])
     assert (scores.overall.n_gold, scores.overall.tp) == (2, 1)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from annotator import __version__
-from annotator.core.codebook import Codebook
+from annotator.core.codebook import Codebook, Section
 from annotator.core.errors import AnnotatorError, CancelledError, InputError, ValidationError
 from annotator.core.records import ActorIn, ArticleIn, ClaimIn, EntityIn
 from annotator.core.resources import sample_codebook
@@ -248,7 +248,7 @@ def test_jsonl_round_trip_with_inline_actors(tmp_path: Path) -> None:
     used = back[1].codebook
     assert used is not None and used.label_names == ("PERSON", "ORG", "GPE", "NORP")
     assert used.label("PERSON") == CODEBOOK.label("PERSON") and used.spacy_map == ()  # ORG: an actor's kind
-    assert used.kind_names == ("direct", "indirect", "other") and used.form_names == ("statement",)
+    assert used.names(Section.KIND) == ("direct", "indirect", "other") and used.names(Section.FORM) == ("statement",)
     assert used.stances == tuple(s for s in CODEBOOK.stances if s.value in (-1, 1))
     assert used.issues == (replace(CODEBOOK.issues[0], children=()),)  # its keywords kept, unused children not
     for article in back:

@@ -65,3 +65,23 @@ def test_errors_still_name_the_line_and_column(tmp_path: Path) -> None:
     errors = [(line, item.reason) for item, line in located if isinstance(item, InputError)]
     assert errors == [(2, "malformed JSON: Invalid control character at (column 14)"),
                       (3, "not UTF-8 (invalid byte at position 10)")]
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"meta": {"deep": [1, {"n": 123456789012345678901234567890}]}, "text": "x"}',  # deep inside
+    b'[{"a": [[-98765432109876543210]]}]',
+    b'{"x": [0.12345678901234567890123]}',
+])
+def test_a_long_literal_anywhere_in_the_value_goes_to_json(raw: bytes) -> None:
+    # Only a value holding a float is searched for a long literal: a big integer orjson made a float of, at any
+    # depth, must still be found.
+    fast, _value = fast_loads(raw)
+    assert not fast
+    assert loads(raw.decode("utf-8")) is not None
+
+
+def test_a_long_digit_run_in_a_string_or_an_exact_integer_is_read_by_orjson() -> None:
+    # No float in the value: orjson read it as json does, whatever digits the line holds.
+    raw = b'{"id": "12345678901234567890123", "n": 18446744073709551615, "m": -9223372036854775808}'
+    fast, value = fast_loads(raw)
+    assert fast and value == loads(raw.decode("utf-8"))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from annotator.nlp.workers import TASK_TEXTS, WorkerFailed, map_in_workers
+from annotator.nlp.workers import BACKGROUND_NICENESS, TASK_TEXTS, WorkerFailed, map_in_workers
 
 
 class CountingPipeline:
@@ -92,3 +92,22 @@ def test_a_worker_failure_says_what_failed_and_logs_the_workers_own_traceback(
     assert "in pipe" in failed.value.child_traceback
     assert failed.value.child_traceback in caplog.text
     assert multiprocessing.active_children() == []  # the worker was stopped
+
+
+def _priority(doc: tuple[str, int, int], context: int) -> int:
+    return os.getpriority(os.PRIO_PROCESS, 0)
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no nice values on this platform")
+def test_background_workers_run_below_their_parent_which_keeps_its_priority() -> None:
+    # The window's suggestion run: spaCy keeps a core busy, and at the window's priority a key press waited for a
+    # core to paint. Only the worker process is lowered: a lowered thread of the window holding the interpreter
+    # lock would keep the window's thread waiting.
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+    lowered = [p for p, _ in map_in_workers(CountingPipeline(), ((f"t{i}", i) for i in range(20)), batch_size=4,
+                                            n_process=1, process=_priority, background=True)]
+    assert set(lowered) == {min(19, here + BACKGROUND_NICENESS)}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == here
+    same = {p for p, _ in map_in_workers(CountingPipeline(), ((f"t{i}", i) for i in range(4)), batch_size=4,
+                                         n_process=1, process=_priority)}
+    assert same == {here}  # the CLI's suggest --processes N keeps the priority it was started with

@@ -74,7 +74,7 @@ def test_a_version_1_database_is_migrated_with_the_codebook_it_was_coded_with(tm
         assert book.label("PERSON") == sample_codebook().label("PERSON")  # the sample's colour and actor type
         assert book.label("ACTOR").color == "#123456"  # type: ignore[union-attr]
         assert book.issue_codes == ("peace treaty", "peace treaty/talks")
-        assert book.kind_names == sample_codebook().kind_names  # no override: the release's own kinds
+        assert book.names(Section.KIND) == sample_codebook().names(Section.KIND)  # no override: the release's own kinds
         assert repo.get_setting("labels") is None  # the overrides now live in the codebook
         # Every row kept its code; claims gained (empty) variables.
         assert [e.label for e in repo.entities_for("a1", layer="alice")] == ["PERSON", "ACTOR", "OLDLABEL"]
@@ -306,14 +306,14 @@ def test_an_import_adds_the_codes_its_claims_use(repo: Repository) -> None:
                     variables={"pages": 3})
     result = repo.add_article(ArticleIn(text=TEXT, claims=[claim]))
     book = repo.codebook()
-    assert "rumour" in book.kind_names and "leak" in book.form_names and "whaling" in book.issue_codes
+    assert "rumour" in book.names(Section.KIND) and "leak" in book.names(Section.FORM) and "whaling" in book.issue_codes
     assert StanceLevel(2, "2") in book.stances and book.variable("pages") == Variable("pages", VariableType.INTEGER)
     assert set(result.codebook_added) == {
         "added kind: rumour", "added form: leak", "added stance: 2", "added issue: whaling", "added variable: pages"
     }
     # Undoing the import takes the codes back out as well.
     repo.revert(repo.events(limit=1)[0]["id"], "alice")
-    assert "rumour" not in repo.codebook().kind_names
+    assert "rumour" not in repo.codebook().names(Section.KIND)
 
 
 def test_an_export_codebook_is_added_with_its_colours(repo: Repository) -> None:
@@ -321,4 +321,4 @@ def test_an_export_codebook_is_added_with_its_colours(repo: Repository) -> None:
     article = ArticleIn(text=TEXT, entities=[EntityIn(2, 12, "SPEAKER")], codebook=theirs)
     repo.add_article(article)
     assert repo.codebook().label("SPEAKER") == Label("SPEAKER", "#abcdef", "Who speaks")
-    assert "rumour" in repo.codebook().kind_names and "ORG" in repo.labels()
+    assert "rumour" in repo.codebook().names(Section.KIND) and "ORG" in repo.labels()

@@ -177,3 +177,11 @@ def test_actors_add_update_merge_and_undo(repo: Repository, article_id: str) -> 
         repo.merge_actors(abe.id, dup, "alice")
     with pytest.raises(ValidationError, match="non-empty"):
         repo.add_actor(" ", "PERSON", "alice")
+
+
+def test_has_articles_reads_one_row_not_a_count(repo: Repository) -> None:
+    from annotator.core.records import ArticleIn
+
+    assert repo.has_articles() is False and repo.count_articles() == 0
+    repo.add_article(ArticleIn(text="Abe met Putin.", title="T"))
+    assert repo.has_articles() is True and repo.count_articles() == 1

@@ -30,6 +30,7 @@ from annotator.core.actor_levels import ActorLevel
 from annotator.core.claim_table import NO_STANCE, ClaimQuery, ClaimRow, ClaimTable
 from annotator.ui.analysis.text import layer_label, plain_tooltip
 from annotator.ui.shared.layouts import fill
+from annotator.ui.shared.line_edits import date_range_edits, line_edit
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 500
@@ -228,13 +229,8 @@ class ClaimsPanel(QWidget):
         self.issue = QComboBox()
         self.stance = QComboBox()
         self.form = QComboBox()
-        self.date_from = QLineEdit()
-        self.date_from.setPlaceholderText("from YYYY-MM-DD")
-        self.date_to = QLineEdit()
-        self.date_to.setPlaceholderText("to YYYY-MM-DD")
-        self.text = QLineEdit()
-        self.text.setPlaceholderText("Filter: content, cue, claimant, note, title…")
-        self.text.setClearButtonEnabled(True)
+        self.date_from, self.date_to = date_range_edits()
+        self.text = line_edit("Filter: content, cue, claimant, note, title…", clearable=True)
         self.behind = QLabel()
         self.clear_behind = QPushButton("Show all")
         self.clear_behind.setToolTip(plain_tooltip("Drop the network selection and list every claim again"))

@@ -40,13 +40,14 @@ from PySide6.QtWidgets import (
 from annotator.networks import Aggregation, Network, Node
 from annotator.networks.formats import format_weight
 from annotator.ui.analysis.text import plain_tooltip
+from annotator.ui.shared.colors import NEGATIVE, POSITIVE
 
 #: Actor node colours by kind: the codebook's label colours (``NetworkCanvas.kind_colors``); an actor of another
 #: kind, or a claimant known only by its mention, is drawn in this grey.
 OTHER_ACTOR = QColor("#78909c")
 ISSUE_COLOR = QColor("#c2185b")
-CONGRUENCE = QColor("#2e7d32")
-CONFLICT = QColor("#c62828")
+CONGRUENCE = POSITIVE
+CONFLICT = NEGATIVE
 MIXED = QColor("#8e6c00")
 NEUTRAL = QColor("#8d99a6")
 #: Labels are drawn for the most connected nodes only past this many, so a large network stays readable.

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QSlider,
@@ -52,6 +51,7 @@ from annotator.networks.options import (
 from annotator.ui.analysis.network_canvas import NetworkCanvas, legend_html
 from annotator.ui.analysis.text import layer_label, plain_tooltip
 from annotator.ui.shared.layouts import fill
+from annotator.ui.shared.line_edits import date_range_edits
 
 #: Loads the statements of (layer, level) and calls back with them.
 StatementLoader = Callable[[str, ActorLevel, Callable[[StatementSet], None]], None]
@@ -102,10 +102,7 @@ class NetworkPanel(QWidget):
         for level, text in ((ActorLevel.ACTOR, "actor"), (ActorLevel.PARENT, "parent actor"),
                             (ActorLevel.MENTION, "mention as written")):
             self.level.addItem(text, level.value)
-        self.date_from = QLineEdit()
-        self.date_from.setPlaceholderText("from YYYY-MM-DD")
-        self.date_to = QLineEdit()
-        self.date_to.setPlaceholderText("to YYYY-MM-DD")
+        self.date_from, self.date_to = date_range_edits()
         self.isolates = QCheckBox("Isolates")
         self.isolates.setToolTip(plain_tooltip("Keep every actor and issue as a node, even without a tie"))
         self.use_windows = QCheckBox("Time windows of")

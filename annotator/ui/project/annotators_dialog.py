@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -28,6 +27,7 @@ from annotator.core.errors import AnnotatorError
 from annotator.jobs.annotators import ROLES, add_annotator, list_annotators
 from annotator.store.repository import Repository
 from annotator.ui.shared import plain_text
+from annotator.ui.shared.line_edits import line_edit
 
 
 class AnnotatorsDialog(QDialog):
@@ -47,8 +47,7 @@ class AnnotatorsDialog(QDialog):
         # Tab leaves the table for the fields below (a table moves between its cells on Tab by default, which
         # trapped keyboard users in it: issue 15, point 22); the arrow keys still move between rows.
         self.table.setTabKeyNavigation(False)
-        self.name = QLineEdit()
-        self.name.setPlaceholderText("New annotator's name")
+        self.name = line_edit("New annotator's name")
         self.role = QComboBox()
         self.role.addItems(list(ROLES))
         self.add_button = QPushButton("Add")

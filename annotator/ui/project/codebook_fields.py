@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import DEFAULT_COLOR, ActorType, Issue, Label, Section, StanceLevel, Variable, VariableType
+from annotator.ui.shared.line_edits import line_edit
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -46,13 +47,9 @@ class CodeFields(QWidget):
     def __init__(self, section: Section, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.section = section
-        self.name = QLineEdit()
-        self.name.setObjectName("name")
-        self.description = QLineEdit()
-        self.description.setObjectName("description")
-        self.color = QLineEdit()
-        self.color.setObjectName("color")
-        self.color.setPlaceholderText("#1f77b4")
+        self.name = line_edit(name="name")
+        self.description = line_edit(name="description")
+        self.color = line_edit("#1f77b4", name="color")
         self.color_button = QPushButton("Choose…")
         self.color_button.setObjectName("chooseColor")
         self.color_button.setAutoDefault(False)  # Enter in a field saves it; it must not open the colour dialog
@@ -61,18 +58,14 @@ class CodeFields(QWidget):
         self.actor.addItem("(not an actor)", None)
         for kind in ActorType:
             self.actor.addItem(kind.value, kind)
-        self.keywords = QLineEdit()
-        self.keywords.setObjectName("keywords")
-        self.keywords.setPlaceholderText("net zero; emission target")
+        self.keywords = line_edit("net zero; emission target", name="keywords")
         self.value = QLabel()
         self.value.setObjectName("value")
         self.var_type = QComboBox()
         self.var_type.setObjectName("type")
         for var_type in VariableType:
             self.var_type.addItem(var_type.value, var_type)
-        self.choices = QLineEdit()
-        self.choices.setObjectName("choices")
-        self.choices.setPlaceholderText("low; medium; high")
+        self.choices = line_edit("low; medium; high", name="choices")
         self._build_form()
         self.name.editingFinished.connect(lambda: self.renamed.emit(self.name.text().strip()))
         for edit in (self.description, self.color, self.keywords, self.choices):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import qtawesome as qta
 from PySide6.QtGui import QAction
 
-from annotator.jobs.training import TrainResult
-from annotator.ui.project.train_dialog import TrainDialog
+from annotator.ui.shared import icons
+
+if TYPE_CHECKING:  # imported when the dialog first opens: the training job's modules are not needed to start
+    from annotator.jobs.training import TrainResult
+    from annotator.ui.project.train_dialog import TrainDialog
 
 
 def install_model_menu(window: Any) -> None:
     """Add Model › Train… to ``window`` (a ``MainWindow``: repo, annotator, services, actions_by_name)."""
     menu = window.menuBar().addMenu("&Model")
-    action = QAction(qta.icon("fa5s.graduation-cap", color="#37474f"), "&Train…", window)
+    action = QAction("&Train…", window)
+    icons.set_icon_after_first_paint(window, action.setIcon, "fa5s.graduation-cap", "#37474f")
     action.setStatusTip("Train a model from the decided layers and compare it with the current one")
     action.triggered.connect(lambda _checked=False: open_train_dialog(window))
     menu.addAction(action)
@@ -25,6 +28,8 @@ def open_train_dialog(window: Any) -> TrainDialog:
     """Show the (one) training dialog of ``window``, creating it on first use."""
     dialog = getattr(window, "train_dialog", None)
     if dialog is None:
+        from annotator.ui.project.train_dialog import TrainDialog
+
         dialog = TrainDialog(window.repo, annotator=window.annotator, parent=window)
         dialog.trained.connect(lambda result: _on_trained(window, result))
         window.train_dialog = dialog

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.errors import AnnotatorError
 from annotator.ui.shared.layouts import fill, ok_cancel
+from annotator.ui.shared.line_edits import line_edit
 
 #: QSettings key of the recent projects (newest first).
 RECENT_KEY = "recent_projects"
@@ -70,9 +70,7 @@ class NewProjectDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("newProjectDialog")
         self.setWindowTitle("New project")
-        self.path = QLineEdit(str(Path(folder) / "study.db") if folder else "")
-        self.path.setObjectName("path")
-        self.path.setPlaceholderText("/path/to/study.db")
+        self.path = line_edit("/path/to/study.db", name="path", text=str(Path(folder) / "study.db") if folder else "")
         browse = QPushButton("Browse…")
         browse.setAutoDefault(False)
         browse.clicked.connect(self._browse_path)
@@ -81,9 +79,7 @@ class NewProjectDialog(QDialog):
         self.start.addItem("The sample codebook (Japan–Russia relations)", SAMPLE)
         self.start.addItem("An empty codebook", EMPTY)
         self.start.addItem("A codebook file…", FROM_FILE)
-        self.codebook_file = QLineEdit()
-        self.codebook_file.setObjectName("codebookFile")
-        self.codebook_file.setPlaceholderText("codebook.json, or an export that carries one")
+        self.codebook_file = line_edit("codebook.json, or an export that carries one", name="codebookFile")
         self.codebook_file.setEnabled(False)
         self.start.currentIndexChanged.connect(
             lambda _i: self.codebook_file.setEnabled(self.start.currentData() == FROM_FILE)

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 
 from annotator.jobs.agreement import AgreementReport, PairAgreement, compute_agreement
 from annotator.store.repository import Repository
+from annotator.ui.shared.colors import NEGATIVE
 from annotator.ui.shared.workers import JobRunner
 
 COLUMNS = ("Pair", "Articles", "Entity F1", "Claim F1", "κ kind", "κ form", "κ stance")
 BAR_COLOR = QColor("#3f6fb5")
-LOW_COLOR = QColor("#c62828")  # F1 below 0.5: the label needs a guideline discussion
+LOW_COLOR = NEGATIVE  # F1 below 0.5: the label needs a guideline discussion
 GRID_COLOR = QColor("#d9dde3")
 
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from annotator.core.agreement import AGREED, DISPUTED, SINGLE
 from annotator.core.records import ClaimView, EntityView
 from annotator.ui.review.review_rows import CLAIM, GOLD_ONLY, STATUS_TEXT, ReviewRow
-from annotator.ui.shared import plain_text
-from annotator.ui.shared.colors import REJECTED_TEXT
+from annotator.ui.shared import icons, plain_text
+from annotator.ui.shared.colors import CAUTION, GOLD, NEGATIVE, POSITIVE, REJECTED_TEXT
 from annotator.ui.shared.icons import static_icon
 from annotator.ui.shared.panel_table import TITLE_STYLE, QuietSelection, panel_table
 from annotator.ui.shared.row_table_model import Index, RowTableModel
@@ -26,13 +26,13 @@ from annotator.ui.workspace.claim_panel import claim_summary
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 
-AGREED_COLOR = QColor("#2e7d32")
+AGREED_COLOR = POSITIVE
 AGREED_TINT = QColor("#d3ecd5")
-DISPUTED_COLOR = QColor("#c62828")
+DISPUTED_COLOR = NEGATIVE
 DISPUTED_TINT = QColor("#fbe3e3")
-SINGLE_COLOR = QColor("#b26a00")
+SINGLE_COLOR = CAUTION
 SINGLE_TINT = QColor("#fff3d6")
-GOLD_MARK = QColor("#1b5e20")
+GOLD_MARK = GOLD
 
 #: The key above the text in review mode (our own fixed markup, no article data in it).
 REVIEW_LEGEND = (
@@ -153,6 +153,8 @@ class ReviewModel(RowTableModel):
         return None
 
     def _icon(self, name: str) -> QIcon:
+        if not icons.loaded():
+            return icons.placeholder()  # the glyph is drawn once the icons are loaded (icons.repaint_when_loaded)
         icon = self._icons.get(name)
         if icon is None:
             if name == "gold":

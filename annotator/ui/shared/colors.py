@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 
 from annotator.core.codebook import Codebook
 from annotator.core.records import Status
@@ -26,6 +26,32 @@ CUE_COLOR = QColor("#a23c00")
 CONTENT_TINT = QColor("#ffe6a1")  # the current claim's content
 CONTENT_FAINT = QColor("#fbf4e0")  # every other claim's content
 CURRENT_OUTLINE = QColor("#111111")
+
+# Signal colours, one meaning each wherever they stand: agreement, support and done are POSITIVE; dispute,
+# conflict and a low score NEGATIVE; what wants a look CAUTION; the reviewed (gold) layer GOLD.
+POSITIVE = QColor("#2e7d32")
+NEGATIVE = QColor("#c62828")
+CAUTION = QColor("#b26a00")
+GOLD = QColor("#1b5e20")
+
+#: The tables' colours (rows, alternate rows, the selected row), by palette role: set as a palette for every
+#: QTableView (``table_palette``), where a style sheet rule would make Qt draw each cell through the rules.
+TABLE_COLORS: dict[QPalette.ColorRole, QColor] = {
+    QPalette.ColorRole.Base: QColor("#ffffff"),
+    QPalette.ColorRole.AlternateBase: QColor("#f6f8fa"),
+    QPalette.ColorRole.Highlight: QColor("#cfe0f1"),
+    QPalette.ColorRole.HighlightedText: TEXT_COLOR,
+}
+
+
+def table_palette(base: QPalette) -> QPalette:
+    """``base`` with the tables' colours (``TABLE_COLORS``), in every colour group (a table out of focus too)."""
+    palette = QPalette(base)
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for role, color in TABLE_COLORS.items():
+            palette.setColor(group, role, color)
+    return palette
+
 
 STATUS_COLORS: dict[str, QColor] = {
     Status.SUGGESTED: QColor("#6d6d6d"),

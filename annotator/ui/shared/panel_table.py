@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from annotator.ui.shared import icons
 from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
 
 TITLE_STYLE = "font-weight: 600; padding: 6px 4px 2px 4px;"
@@ -26,9 +27,15 @@ def quiet_header(header: QHeaderView) -> None:
 
     With whole-row selection every column is always "selected", so highlighting the selected sections (QTableView
     turns it on) says nothing, but it repaints the header on every change of the selection: each key press that
-    moves to the next item.
+    moves to the next item. Turning the highlight off is not enough: a header shares its table's selection model
+    and repaints every section a selection change covers (all of them, for a row), 0.5-1 ms of a key press. The
+    header gets a selection model of its own, which nothing changes. Call it after the table's model is set (a new
+    model gives the header the table's selection model again).
     """
     header.setHighlightSections(False)
+    model = header.model()
+    if model is not None:
+        header.setSelectionModel(QItemSelectionModel(model, header))
 
 
 class QuietSelection:
@@ -73,6 +80,7 @@ def panel_table(
     """
     table = QTableView(parent)
     table.setModel(model)
+    icons.repaint_when_loaded(table)  # its status icons come after the window's first paint
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -90,18 +98,38 @@ def panel_table(
     return table
 
 
-def reveal_row(table: QTableView, index: QModelIndex) -> None:
-    """Scroll ``index`` into view, a third of the way down when it was out of view.
+#: Rows kept in view beyond the current row when it moves to a neighbouring row. The table then scrolls a row at a
+#: time, which Qt does by moving the pixels already painted and painting the one row that comes into view; a jump
+#: repaints every visible cell (about 5 ms of a key press for the ~11 rows of the entity panel at 1400x900).
+SCROLL_MARGIN_ROWS = 2
 
-    ``scrollTo``'s least scroll would leave the row on the bottom edge, so moving to the next row (the usual step,
-    rows being in text order) would scroll, and repaint the table, on every key press.
+
+def reveal_row(table: QTableView, index: QModelIndex) -> None:
+    """Scroll ``index`` into view: a row at a time for a neighbouring row, a third of the way down after a jump.
+
+    Moving to the next row (the usual step, rows being in text order) keeps ``SCROLL_MARGIN_ROWS`` rows visible
+    beyond it, so the table scrolls by one row when the current row nears an edge. A row further away (a click in
+    the text, wrapping around) lands a third of the way down: ``scrollTo``'s least scroll would leave it on the
+    bottom edge.
     """
     viewport = table.viewport().rect()
+    row = index.row()
+    model = table.model()
+    per_screen = max(1, viewport.height() // max(1, table.rowHeight(row)))
+    margin = min(SCROLL_MARGIN_ROWS, (per_screen - 1) // 2)
+    first_shown = table.rowAt(0)
+    last_shown = table.rowAt(viewport.height() - 1)
+    if last_shown < 0:  # the rows end above the bottom edge
+        last_shown = model.rowCount() - 1
+    if first_shown >= 0 and first_shown - margin - 1 <= row <= last_shown + margin + 1:
+        # A neighbour: the least scroll that shows the margin rows beyond it, above and below.
+        table.scrollTo(model.index(min(model.rowCount() - 1, row + margin), 0))
+        table.scrollTo(model.index(max(0, row - margin), 0))
+        return
     rect = table.visualRect(index)
     if rect.isValid() and viewport.contains(rect):
         return
-    per_screen = max(1, viewport.height() // max(1, table.rowHeight(index.row())))
-    top = table.model().index(max(0, index.row() - per_screen // 3), 0)
+    top = model.index(max(0, row - per_screen // 3), 0)
     table.scrollTo(top, QAbstractItemView.ScrollHint.PositionAtTop)
     table.scrollTo(index)  # still in view if the rows are taller than expected
 
@@ -143,6 +171,9 @@ class PanelRows:
     def select(self, row_id: int | None) -> int | None:
         """Select (and scroll to) the row of ``row_id`` (None: no row); returns its position."""
         row = self.model.row_of(row_id) if row_id is not None else None
+        if row is not None and self.table.currentIndex().row() == row and self.table.selectionModel().isRowSelected(
+                row, QModelIndex()):
+            return row  # selected already (the answer to a decision drawn ahead): nothing to select or scroll
         with self.quiet():
             select_row(self.table, row)
         return row

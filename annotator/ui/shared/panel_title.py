@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
@@ -12,6 +13,9 @@ from annotator.core.records import ClaimView, EntityView, Status
 
 #: Space around the text, as the panels' titles have always had: each side, above, below.
 _SIDE, _ABOVE, _BELOW = 4, 6, 2
+
+
+_status = attrgetter("status")
 
 
 class PanelTitle(QWidget):
@@ -45,7 +49,7 @@ class PanelTitle(QWidget):
 
     def show_counts(self, heading: str, rows: Sequence[EntityView] | Sequence[ClaimView], one: str, many: str) -> None:
         """"Heading · N rows, M to decide": how many rows the panel lists and how many are open suggestions."""
-        open_count = sum(1 for row in rows if row.status == Status.SUGGESTED)
+        open_count = list(map(_status, rows)).count(Status.SUGGESTED)  # in C: a panel's title is set on every press
         self.setText(f"{heading}  ·  {len(rows)} {one if len(rows) == 1 else many}, {open_count} to decide")
 
     def sizeHint(self) -> QSize:

@@ -8,7 +8,9 @@ from typing import Any, ClassVar, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon
 
-from annotator.ui.shared.colors import STATUS_COLORS, STATUS_ICONS
+from annotator.core.records import Status
+from annotator.ui.shared import icons, plain_text
+from annotator.ui.shared.colors import REJECTED_TEXT, STATUS_COLORS, STATUS_ICONS
 from annotator.ui.shared.icons import static_icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -52,6 +54,8 @@ class RowTableModel(QAbstractTableModel):
 
     def status_icon(self, status: str) -> QIcon:
         """The icon of a decision status (suggested, accepted, ...), built once per model."""
+        if not icons.loaded():
+            return icons.placeholder()  # the glyph once the icons are loaded (panels: icons.repaint_when_loaded)
         icon = self._status_icons.get(status)
         if icon is None:
             color = STATUS_COLORS.get(status, QColor("#666"))
@@ -88,4 +92,43 @@ class RowTableModel(QAbstractTableModel):
         for i, row in enumerate(self._rows):
             if row.id == row_id:
                 return i
+        return None
+
+
+class DecisionRowsModel(RowTableModel):
+    """Rows of decided items (an article's entity mentions or claims): what every such row shows alike.
+
+    Each row shows its ``cells``, its status icon in ``STATUS_COLUMN``, its ``tooltip`` as plain text, greyed text
+    when rejected, and its id under ``ID_ROLE``. Subclasses give the cells and the tooltip, and may draw other
+    icons with ``decoration``.
+    """
+
+    STATUS_COLUMN: ClassVar[int] = 0
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index)
+        if row is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cells(row)[column]
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.status_icon(row.status) if column == self.STATUS_COLUMN else self.decoration(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_text.tooltip(self.tooltip(row))
+        if role == Qt.ItemDataRole.ForegroundRole and row.status == Status.REJECTED:
+            return REJECTED_TEXT
+        if role == ID_ROLE:
+            return row.id
+        return None
+
+    def cells(self, row: Any) -> tuple[Any, ...]:
+        """The row's display text, one entry per column of ``HEADERS``."""
+        raise NotImplementedError
+
+    def tooltip(self, row: Any) -> str:
+        raise NotImplementedError
+
+    def decoration(self, row: Any, column: int) -> QIcon | None:
+        """An icon for a column other than the status column (default: none)."""
         return None

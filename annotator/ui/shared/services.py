@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from annotator.jobs import exporting
 from annotator.jobs.progress import CancelFlag, ProgressCallback
 from annotator.jobs.summaries import ExportSummary, ImportSummary, SuggestSummary
 
@@ -37,7 +36,9 @@ class WorkspaceServices:
         import_paths: ``(paths, progress, cancel) -> ImportSummary``.
         suggest: ``(article_ids or None for all, force, progress, cancel) -> SuggestSummary``.
         export: ``(path, fmt, layer, statuses or None, progress, cancel) -> ExportSummary``.
-        formats: the export formats, in menu order.
+        formats: the export formats, in menu order; empty (``build_services``): every format of
+            ``annotator.io``, read by :meth:`export_formats` when the export dialog opens (importing the formats
+            is 0.2 s of CPU that the window's first paint does not need).
         pipeline: the loaded spaCy pipeline once the first suggest loaded it (cached for the app run).
         preview_import: the preview File › Import shows before it imports (None: import without one).
         import_checked: the import the preview's Import button runs, with its near-duplicate options.
@@ -46,10 +47,18 @@ class WorkspaceServices:
     import_paths: ImportFn
     suggest: SuggestFn
     export: ExportFn
-    formats: tuple[str, ...]
+    formats: tuple[str, ...] = ()
     pipeline: Any = field(default=None, repr=False)
     preview_import: PreviewFn | None = None
     import_checked: ImportCheckedFn | None = None
+
+    def export_formats(self) -> tuple[str, ...]:
+        """The export formats, in menu order (see ``formats``)."""
+        if self.formats:
+            return self.formats
+        from annotator.jobs.exporting import FORMATS
+
+        return FORMATS
 
 
 def _copied(values: Sequence[str] | None) -> list[str] | None:
@@ -113,11 +122,14 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
             cancel=cancel,
             loaded=services.pipeline,
             in_workers=True,  # spaCy in a child process: a parse on a thread here would stall the key presses
+            background=True,  # below the window's priority: a key press gets a core at once
         )
 
     def export(
         path: str, fmt: str, layer: str, statuses: Sequence[str] | None, progress: ProgressCallback, cancel: CancelFlag
     ) -> ExportSummary:
+        from annotator.jobs import exporting
+
         return exporting.export(
             repo,
             path,
@@ -129,6 +141,6 @@ def build_services(repo: Repository, pipeline: str | None = None) -> WorkspaceSe
         )
 
     services = WorkspaceServices(import_paths=import_paths, suggest=suggest, export=export,
-                                 formats=tuple(exporting.FORMATS), preview_import=preview_import,
+                                 preview_import=preview_import,
                                  import_checked=import_checked)
     return services

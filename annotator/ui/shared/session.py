@@ -9,10 +9,18 @@ answers.
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.records import role_reviews
 from annotator.store.repository import Repository
+
+if TYPE_CHECKING:
+    from annotator.ui.shared.db_worker import DatabaseWorker
+
+log = logging.getLogger(__name__)
 
 CODING = "coding"
 REVIEW = "review"
@@ -45,6 +53,7 @@ class Session(QObject):
         self._annotator = annotator
         self._mode = CODING
         self._article_id: str | None = None
+        self._worker: DatabaseWorker | None = None
 
     # ------------------------------------------------------------------ state
     @property
@@ -99,7 +108,27 @@ class Session(QObject):
     def say(self, text: str) -> None:
         self.message.emit(text)
 
+    def read_progress_on(self, worker: DatabaseWorker) -> None:
+        """Read the progress on ``worker``'s thread from now on (see :meth:`refresh_progress`)."""
+        self._worker = worker
+
     def refresh_progress(self) -> None:
-        """Read the annotator's progress and announce it."""
-        done, total = self.repo.progress(self._annotator)
-        self.progressChanged.emit(done, total)
+        """Read the annotator's progress and announce it.
+
+        On the database worker when the window gave one (:meth:`read_progress_on`): the total counts the
+        project's articles, 40-50 ms at a million, which the GUI thread paid before the window's first paint and
+        after every article marked done. The announcement follows when the count is read.
+        """
+        annotator = self._annotator
+        if self._worker is None:
+            self.progressChanged.emit(*self.repo.progress(annotator))
+            return
+
+        def failed(exc: BaseException) -> None:  # secondary, like the list's counts: the label keeps its figure
+            log.error("reading the progress of %s failed", annotator, exc_info=(type(exc), exc, exc.__traceback__))
+
+        try:
+            self._worker.submit(lambda: self.repo.progress(annotator),
+                                lambda progress: self.progressChanged.emit(*progress), failed)
+        except RuntimeError:  # the worker was shut down: the window is closing, there is nothing to show
+            return

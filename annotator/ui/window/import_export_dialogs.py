@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import qtawesome as qta
 from PySide6.QtCore import QStandardPaths, Qt, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -26,8 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.records import Status
+from annotator.ui.shared import icons
 from annotator.ui.shared.answer_dialog import AnswerDialog
+from annotator.ui.shared.colors import CAUTION, POSITIVE
 from annotator.ui.shared.layouts import fill, ok_cancel
+from annotator.ui.shared.line_edits import line_edit
 
 #: What the importers read, for the file dialog filter (the importer refuses anything else with a reason).
 IMPORT_FILTER = (
@@ -94,8 +95,8 @@ def choose_import_paths(parent: QWidget | None) -> list[str]:
     files = box.addButton("Choose files…", QMessageBox.ButtonRole.AcceptRole)
     folder = box.addButton("Choose a folder…", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
-    files.setIcon(qta.icon("mdi6.file-document-multiple-outline"))
-    folder.setIcon(qta.icon("mdi6.folder-open-outline"))
+    files.setIcon(icons.icon("mdi6.file-document-multiple-outline"))
+    folder.setIcon(icons.icon("mdi6.folder-open-outline"))
     box.setDefaultButton(files)
     box.exec()
     clicked = box.clickedButton()
@@ -135,7 +136,7 @@ class ExportDialog(AnswerDialog):
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export annotations")
-        self.setWindowIcon(qta.icon("mdi6.export"))
+        self.setWindowIcon(icons.icon("mdi6.export"))
 
         self.format_combo = QComboBox(self)
         self.format_combo.setObjectName("exportFormat")
@@ -159,10 +160,8 @@ class ExportDialog(AnswerDialog):
             statuses.addWidget(box)
         statuses.addStretch(1)
 
-        self.path_edit = QLineEdit(self)
-        self.path_edit.setObjectName("exportPath")
-        self.path_edit.setPlaceholderText("File to write, e.g. ~/Documents/annotations.json")
-        browse = QPushButton(qta.icon("mdi6.folder-open-outline"), "Browse…", self)
+        self.path_edit = line_edit("File to write, e.g. ~/Documents/annotations.json", name="exportPath", parent=self)
+        browse = QPushButton(icons.icon("mdi6.folder-open-outline"), "Browse…", self)
         browse.setObjectName("exportBrowse")
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
@@ -286,8 +285,8 @@ class SummaryDialog(QDialog):
         problems = any("refused" in line or "error" in line.lower() for line in details)
 
         icon = QLabel(self)
-        name, color = ("mdi6.alert-circle-outline", "#b26a00") if problems else ("mdi6.check-circle-outline", "#2e7d32")
-        icon.setPixmap(qta.icon(name, color=color).pixmap(32, 32))
+        name, color = ("mdi6.alert-circle-outline", CAUTION) if problems else ("mdi6.check-circle-outline", POSITIVE)
+        icon.setPixmap(icons.icon(name, color=color.name()).pixmap(32, 32))
         self.headline = QLabel(head, self)
         self.headline.setObjectName("summaryHeadline")
         self.headline.setTextFormat(Qt.TextFormat.PlainText)
@@ -308,7 +307,7 @@ class SummaryDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
         copy.setObjectName("summaryCopy")
-        copy.setIcon(qta.icon("mdi6.content-copy"))
+        copy.setIcon(icons.icon("mdi6.content-copy"))
         copy.setToolTip("Copy the whole summary to the clipboard")
         copy.clicked.connect(self.copy_to_clipboard)
         buttons.rejected.connect(self.reject)

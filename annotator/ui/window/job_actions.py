@@ -174,7 +174,7 @@ class JobActions:
         if services is None:
             return
         layers = [name for name, _kind in self.window.repo.layers()]
-        dialog = import_export_dialogs.ExportDialog(self.parent, layers, list(services.formats))
+        dialog = import_export_dialogs.ExportDialog(self.parent, layers, list(services.export_formats()))
         dialog.exec()
         options = dialog.options()
         if options is None:

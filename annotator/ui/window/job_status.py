@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import qtawesome as qta
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QToolButton, QWidget
 
-from annotator.ui.shared import plain_text
+from annotator.ui.shared import icons, plain_text
 from annotator.ui.shared.layouts import fill
 from annotator.ui.shared.workers import JobRunner
 
@@ -35,7 +34,7 @@ class JobStatusWidget(QWidget):
         self.bar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.cancel_button = QToolButton(self)
         self.cancel_button.setObjectName("jobStatusCancel")
-        self.cancel_button.setIcon(qta.icon("mdi6.close-circle-outline"))
+        icons.set_icon_after_first_paint(self.cancel_button, self.cancel_button.setIcon, "mdi6.close-circle-outline")
         self.cancel_button.setIconSize(QSize(16, 16))
         self.cancel_button.setAutoRaise(True)
         self.cancel_button.setToolTip("Cancel the background job (Escape twice); work already done is kept")

@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
 
         # The decisions' database thread; it closes its own connection when the window shuts down.
         self.database = DatabaseWorker(self, on_start=repo.prefer_current_thread, on_exit=repo.close)
+        self.session.read_progress_on(self.database)  # the total is a count of every article: off this thread
         self.workspace = Workspace(repo, annotator, self, self.database)
         self.edits = Edits(self.workspace)
         self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self, self.database)

@@ -45,6 +45,7 @@ def render_screenshot(
     from PySide6.QtWidgets import QApplication
 
     from annotator.store import open_repository
+    from annotator.ui.shared import icons
     from annotator.ui.shared.services import build_services
     from annotator.ui.shared.workers import JobRunner
     from annotator.ui.window.main_window import MainWindow
@@ -76,7 +77,7 @@ def render_screenshot(
     try:
         repo = open_repository(db)
         services = build_services(repo, None)
-        if repo.count_articles() == 0:
+        if not repo.has_articles():
             seeds = seeds_dir()
             if seeds is not None:
                 services.import_paths([str(seeds)], no_progress, CancelFlag())
@@ -91,6 +92,8 @@ def render_screenshot(
         window.show()
         for _ in range(SETTLE_ROUNDS):
             app.processEvents()
+        icons.run_pending(window)  # set after the first paint in the app: here nothing may be left out
+        app.processEvents()
         image = window.grab().toImage()
         if (image.width(), image.height()) != (width, height) and window.size().toTuple() == (width, height):
             # A high-density screen renders more device pixels than asked: the PNG keeps the asked size.

@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QIcon
@@ -23,6 +24,7 @@ from annotator.store import default_database_path
 from annotator.store.repository import Repository
 from annotator.ui.project.projects import remember_project
 from annotator.ui.shared import plain_text
+from annotator.ui.shared.colors import table_palette
 from annotator.ui.shared.services import WorkspaceServices
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window.annotator_dialog import ask_annotator_name, name_problem, normalize_name
@@ -46,6 +48,11 @@ def user_settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APP_NAME)
 
 
+#: The class whose widgets get the tables' palette. PySide6 takes the class name as a str (its stub says bytes, which
+#: the binding refuses).
+TABLE_CLASS: Any = "QTableView"
+
+
 def configure_application(app: QApplication) -> Callable[[], None]:
     """Names (for QSettings), window icon, style and base font of the app.
 
@@ -53,7 +60,7 @@ def configure_application(app: QApplication) -> Callable[[], None]:
         A function restoring the previous look, for callers that borrow an existing QApplication (the
         screenshot renders inside a test session, and must not restyle the tests that follow).
     """
-    previous = (app.styleSheet(), app.font(), app.style().name(), app.windowIcon())
+    previous = (app.styleSheet(), app.font(), app.style().name(), app.windowIcon(), QApplication.palette(TABLE_CLASS))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
@@ -68,9 +75,13 @@ def configure_application(app: QApplication) -> Callable[[], None]:
     qss = resource_path("style.qss")
     if qss.is_file():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    # The tables' colours are a palette, not style sheet rules: a table that a rule matches has every cell drawn
+    # through the style sheet's rules, which doubled the paint of the side panels' rows on each key press.
+    app.setPalette(table_palette(app.palette()), TABLE_CLASS)
 
     def restore() -> None:
-        sheet, old_font, style, old_icon = previous
+        sheet, old_font, style, old_icon, old_tables = previous
+        app.setPalette(old_tables, TABLE_CLASS)
         app.setStyleSheet(sheet)
         app.setFont(old_font)
         app.setStyle(style)
@@ -254,7 +265,7 @@ class GuiController(QObject):
             True when the sample import was started.
         """
         seeds = seeds_dir()
-        if self.repo.count_articles() > 0 or seeds is None or not any(seeds.iterdir()):
+        if self.repo.has_articles() or seeds is None or not any(seeds.iterdir()):
             return False
         if self.repo.team_identity() is not None:
             return False  # a team server's articles are the project's, imported by its admin

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import qtawesome as qta
 from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from annotator.ui.shared import icons
 
 
 def format_duration(seconds: float) -> str:
@@ -28,7 +29,8 @@ class SessionStatus(QWidget):
 
         def icon_label(icon: str, tip: str) -> QLabel:
             label = QLabel(self)
-            label.setPixmap(qta.icon(icon, color="#5f6b7a").pixmap(QSize(14, 14)))
+            icons.set_icon_after_first_paint(label, lambda glyph: label.setPixmap(glyph.pixmap(QSize(14, 14))), icon,
+                                             "#5f6b7a")
             label.setToolTip(tip)
             return label
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import qtawesome as qta
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QToolButton
 
+from annotator.ui.shared import icons
 from annotator.ui.workspace import shortcuts
 from annotator.ui.workspace.decisions import DecisionStack
 
@@ -91,7 +91,8 @@ class WindowActions:
                 continue
             action = QAction(spec.text, window)
             if spec.icon:
-                action.setIcon(qta.icon(spec.icon, color="#37474f"))
+                # Set once the window is painted (qtawesome's import is a third of the start: see icons).
+                icons.set_icon_after_first_paint(window, action.setIcon, spec.icon, "#37474f")
             action.setShortcuts([QKeySequence(key) for key in spec.keys])
             # Window-wide: the keys work whichever pane has focus (line edits still get their typing first).
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)

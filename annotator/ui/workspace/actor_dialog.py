@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-import qtawesome as qta
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -19,16 +18,16 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.core.codebook import ActorType, Codebook
 from annotator.core.records import ActorView, EntityView
-from annotator.ui.shared import plain_text
+from annotator.ui.shared import icons, plain_text
 from annotator.ui.shared.answer_dialog import AnswerDialog
 from annotator.ui.shared.layouts import fill, ok_cancel
+from annotator.ui.shared.line_edits import line_edit
 
 #: How many matching actors the completer lists.
 MAX_MATCHES = 50
@@ -85,10 +84,7 @@ class ActorPicker(QWidget):
         self._actor: ActorView | None = None
         self._matches: list[ActorView] = []
 
-        self.edit = QLineEdit(self)
-        self.edit.setObjectName("actorEdit")
-        self.edit.setPlaceholderText(placeholder or "Type a name or alias")
-        self.edit.setClearButtonEnabled(True)
+        self.edit = line_edit(placeholder or "Type a name or alias", name="actorEdit", clearable=True, parent=self)
         self.model = QStandardItemModel(self)
         self.completer = QCompleter(self.model, self)
         # The repository already filters by name *and* alias; the completer must not filter again by prefix,
@@ -143,7 +139,7 @@ class ActorPicker(QWidget):
         types = self._repo.codebook().actor_labels() if self._matches else {}
         for actor in self._matches:
             person = types.get(actor.kind) == ActorType.PERSON
-            item = QStandardItem(qta.icon("mdi6.account" if person else "mdi6.domain"), describe_actor(actor))
+            item = QStandardItem(icons.icon("mdi6.account" if person else "mdi6.domain"), describe_actor(actor))
             item.setData(actor.id, _ID_ROLE)
             item.setData(actor.name, _NAME_ROLE)
             item.setEditable(False)
@@ -193,7 +189,7 @@ class ActorLinkDialog(AnswerDialog):
         super().__init__(parent)
         self.setObjectName("actorLinkDialog")
         self.setWindowTitle("Link actor")
-        self.setWindowIcon(qta.icon("mdi6.link-variant"))
+        self.setWindowIcon(icons.icon("mdi6.link-variant"))
         self._entity = entity
         self._choice: ActorChoice | None = None
 
@@ -225,14 +221,14 @@ class ActorLinkDialog(AnswerDialog):
         self.buttons = QDialogButtonBox(self)
         self.link_button = self.buttons.addButton("Link", QDialogButtonBox.ButtonRole.AcceptRole)
         self.link_button.setObjectName("actorLink")
-        self.link_button.setIcon(qta.icon("mdi6.link-variant"))
+        self.link_button.setIcon(icons.icon("mdi6.link-variant"))
         self.new_button = self.buttons.addButton("New actor", QDialogButtonBox.ButtonRole.ActionRole)
         self.new_button.setObjectName("actorNew")
-        self.new_button.setIcon(qta.icon("mdi6.account-plus-outline"))
+        self.new_button.setIcon(icons.icon("mdi6.account-plus-outline"))
         self.new_button.setToolTip("Create a new actor with this name even if a similar one exists")
         self.unlink_button = self.buttons.addButton("Unlink", QDialogButtonBox.ButtonRole.ActionRole)
         self.unlink_button.setObjectName("actorUnlink")
-        self.unlink_button.setIcon(qta.icon("mdi6.link-variant-off"))
+        self.unlink_button.setIcon(icons.icon("mdi6.link-variant-off"))
         self.unlink_button.setEnabled(entity.actor_id is not None)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.clicked.connect(self._clicked)
@@ -311,7 +307,7 @@ class MergeActorsDialog(AnswerDialog):
         super().__init__(parent)
         self.setObjectName("mergeActorsDialog")
         self.setWindowTitle("Merge actors")
-        self.setWindowIcon(qta.icon("mdi6.merge"))
+        self.setWindowIcon(icons.icon("mdi6.merge"))
 
         intro = QLabel(
             "Every mention and claim linked to the duplicate moves to the actor you keep; the duplicate's "
@@ -334,7 +330,7 @@ class MergeActorsDialog(AnswerDialog):
         self.buttons = ok_cancel(self)
         self.merge_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.merge_button.setText("Merge")
-        self.merge_button.setIcon(qta.icon("mdi6.merge"))
+        self.merge_button.setIcon(icons.icon("mdi6.merge"))
         fill(QVBoxLayout(self), intro, form, self.problem, self.buttons)
         self.setMinimumWidth(560)
 

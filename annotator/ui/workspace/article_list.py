@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
@@ -28,7 +27,8 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import StorageError
 from annotator.core.records import ArticleStatus, ArticleSummary
 from annotator.store.repository import Repository
-from annotator.ui.shared import plain_text
+from annotator.ui.shared import icons, plain_text
+from annotator.ui.shared.colors import GOLD, POSITIVE
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.icons import static_icon
 from annotator.ui.shared.panel_table import fitted_width, quiet_header
@@ -47,9 +47,9 @@ REFRESH_DELAY_MS = 100
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     ArticleStatus.TODO: ("fa5.circle", "#9e9e9e", "to do"),
     ArticleStatus.IN_PROGRESS: ("fa5s.adjust", "#e08a00", "in progress"),
-    ArticleStatus.DONE: ("fa5s.check-circle", "#2e7d32", "done"),
+    ArticleStatus.DONE: ("fa5s.check-circle", POSITIVE.name(), "done"),
     ArticleStatus.SKIPPED: ("fa5s.forward", "#757575", "skipped"),
-    ArticleStatus.REVIEWED: ("fa5s.award", "#1b5e20", "reviewed"),
+    ArticleStatus.REVIEWED: ("fa5s.award", GOLD.name(), "reviewed"),
 }
 
 
@@ -268,6 +268,8 @@ class ArticleListModel(QAbstractTableModel):
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def _icon(self, status: str) -> QIcon:
+        if not icons.loaded():
+            return icons.placeholder()  # the glyph is drawn once the icons are loaded (icons.repaint_when_loaded)
         icon = self._icons.get(status)
         if icon is None:
             name, color, _ = STATUS_STYLE.get(status, ("fa5.circle", "#9e9e9e", status))
@@ -276,6 +278,8 @@ class ArticleListModel(QAbstractTableModel):
 
     def _near_duplicate_icon(self) -> QIcon:
         # Marks an article imported with --keep-near-duplicates (or "Keep near-duplicates" in File › Import).
+        if not icons.loaded():
+            return icons.placeholder()
         icon = self._icons.get("near-duplicate")
         if icon is None:
             icon = self._icons["near-duplicate"] = static_icon("fa5.clone", QColor("#8a5300"))
@@ -308,7 +312,8 @@ class ArticleListPanel(QWidget):
         self.filter_text = QLineEdit()
         self.filter_text.setPlaceholderText("Filter: title or text…  (Ctrl+F)")
         self.filter_text.setClearButtonEnabled(True)
-        self.filter_text.addAction(qta.icon("fa5s.search", color="#777"), QLineEdit.ActionPosition.LeadingPosition)
+        search = self.filter_text.addAction(icons.placeholder(), QLineEdit.ActionPosition.LeadingPosition)
+        icons.set_icon_after_first_paint(self.filter_text, search.setIcon, "fa5s.search", "#777")
         self.filter_status = QComboBox()
         self.filter_status.addItem("Any status", None)
         for status, (_icon, _color, name) in STATUS_STYLE.items():
@@ -317,6 +322,7 @@ class ArticleListPanel(QWidget):
         self.set_labels(labels)
         self.table = QTableView(self)
         self.table.setModel(self.model)
+        icons.repaint_when_loaded(self.table)
         self.model.view_wants_more = self._shows_last_row
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -53,6 +54,15 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 Item = tuple[str, int]  # (ENTITY or CLAIM, row id): the item keyboard decisions apply to
 #: Above this many changed spans a redraw repaints the whole pane instead of each span's lines.
 MAX_SPAN_UPDATES = 40
+
+
+class _RowDrawing(NamedTuple):
+    """What one row (a mention or a claim) drew: its painted spans and its ExtraSelections (with their keys)."""
+
+    row: EntityView | ClaimView
+    current: bool  # drawn as the current claim (its content has a stronger tint)
+    painted: tuple[DrawnSpan, ...]
+    selected: tuple[tuple[tuple[int, int, int], QTextEdit.ExtraSelection, QTextCharFormat], ...]
 
 
 def display_text(text: str) -> str:
@@ -108,6 +118,7 @@ class ArticleText(QTextEdit):
         # redraw reuses the rest instead of building ~400 cursors (the largest cost of a key press otherwise).
         # Each entry keeps its format alive, so no other format can take its id while the entry exists.
         self._selections: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
+        self._row_drawings: dict[int, _RowDrawing] = {}  # by id() of the row drawn (see ``_draw``)
         self._role_formats = {
             muted: (role_format(SOURCE_COLOR, muted), role_format(CUE_COLOR, muted)) for muted in (False, True)
         }
@@ -133,6 +144,7 @@ class ArticleText(QTextEdit):
         self._tokens = None
         self._entities, self._claims, self._current, self._outline = [], [], None, None
         self._selections = {}
+        self._row_drawings = {}
         self._painted = PaintedSpans()
         self._repaint_all = True  # a new document is painted whole anyway: no span needs comparing
         # The text goes into a new document that no view lays out yet: setting its paragraphs' taller line height
@@ -307,6 +319,14 @@ class ArticleText(QTextEdit):
         used: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
         to_qt = None if self._offsets.trivial else self._offsets.to_utf16  # most articles: offsets are equal
         glyph_formats: dict[int, bool] = {}
+        # What each row drew last time, by the row object: a decision changes one or two of ~340 rows, and the
+        # rows are immutable, so the others are drawn from here (the loop over every span was most of a redraw).
+        # Only in the annotator's view: a review style depends on the other layers' rows too.
+        reuse = self.entity_style is None and self.claim_style is None
+        drawn_before = self._row_drawings if reuse else {}
+        drawn_now: dict[int, _RowDrawing] = {}
+        row_painted: list[DrawnSpan] = []
+        row_selected: list[tuple[tuple[int, int, int], QTextEdit.ExtraSelection, QTextCharFormat]] = []
 
         def add(start: int, end: int, fmt: QTextCharFormat) -> None:
             if to_qt is not None:
@@ -317,7 +337,7 @@ class ArticleText(QTextEdit):
             if glyphs is None:
                 glyphs = glyph_formats[fmt_id] = paints_glyphs(fmt)
             if not glyphs:
-                painted.append(DrawnSpan(start, end, fmt))
+                row_painted.append(DrawnSpan(start, end, fmt))
                 return
             key = (start, end, fmt_id)
             hit = cache.get(key)
@@ -330,30 +350,60 @@ class ArticleText(QTextEdit):
                 cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
                 selection.cursor = cursor
                 selection.format = fmt
-            used[key] = (selection, fmt)
-            selections.append(selection)
+            row_selected.append((key, selection, fmt))
+
+        def place(row: EntityView | ClaimView, current: bool) -> bool:
+            """Draw ``row`` as last time if it is the same row object; False: it must be drawn now."""
+            before = drawn_before.get(id(row))
+            if before is None or before.row is not row or before.current != current:
+                row_painted.clear()
+                row_selected.clear()
+                return False
+            drawn_now[id(row)] = before
+            painted.extend(before.painted)
+            for key, selection, fmt in before.selected:
+                used[key] = (selection, fmt)
+                selections.append(selection)
+            return True
+
+        def keep(row: EntityView | ClaimView, current: bool) -> None:
+            drawing = _RowDrawing(row, current, tuple(row_painted), tuple(row_selected))
+            if reuse:
+                drawn_now[id(row)] = drawing
+            painted.extend(drawing.painted)
+            for key, selection, fmt in drawing.selected:
+                used[key] = (selection, fmt)
+                selections.append(selection)
 
         # Claims first: later selections win where properties overlap, and entity tints must stay visible.
         role_formats, content_formats = self._role_formats, self._content_formats
         for claim in self._claims:
             if claim.status == Status.REJECTED and not self.show_rejected:
                 continue
+            is_current = claim.id == current_claim
+            if place(claim, is_current):
+                continue
             muted = claim.status == Status.REJECTED
             source_format, cue_format = role_formats[muted]
             content_format = self.claim_style(claim) if self.claim_style is not None else None
             for role, fmt in (
-                (claim.content, content_format or content_formats[(claim.id == current_claim, muted)]),
+                (claim.content, content_format or content_formats[(is_current, muted)]),
                 (claim.source, source_format),
                 (claim.cue, cue_format),
             ):
                 if role is not None:
                     for span in role.spans:
                         add(span.start, span.end, fmt)
+            keep(claim, is_current)
         for entity in self._entities:
             if entity.status == Status.REJECTED and not self.show_rejected:
                 continue
+            if place(entity, False):
+                continue
             styled = self.entity_style(entity) if self.entity_style is not None else None
             add(entity.start, entity.end, styled or self._entity_format(entity))
+            keep(entity, False)
+        self._row_drawings = drawn_now
         self._selections = used  # keeps the cache to what is drawn (and the formats it refers to alive)
         self._set_painted(painted)
         # Qt compares these with the previous selections and repaints only the spans that changed.
@@ -419,6 +469,7 @@ class ArticleText(QTextEdit):
     def forget_formats(self) -> None:
         """The palette changed (a label recoloured or renamed): build the span formats anew on the next draw."""
         self._formats.clear()
+        self._row_drawings = {}
 
     def _entity_format(self, entity: EntityView) -> QTextCharFormat:
         # One format per (label, status), shared by every span: building 300 formats per key press would cost

@@ -10,12 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIntValidator, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,15 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import Codebook, Variable, VariableType
-from annotator.core.records import ClaimView, RoleView, Status
+from annotator.core.records import ClaimView, RoleView
 from annotator.ui.shared import plain_text
-from annotator.ui.shared.colors import CUE_COLOR, REJECTED_TEXT, SOURCE_COLOR
+from annotator.ui.shared.colors import CUE_COLOR, SOURCE_COLOR
 from annotator.ui.shared.layouts import fill
 from annotator.ui.shared.panel_table import PanelRows, panel_table, select_row
 from annotator.ui.shared.panel_title import PanelTitle
-from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
+from annotator.ui.shared.row_table_model import DecisionRowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 CONTENT_CHARS = 180  # characters of content shown in the editor (three lines at the panel's width)
 
 
@@ -62,35 +56,25 @@ def claim_summary(claim: ClaimView, width: int = 60) -> str:
     return f"{source} → {_role_text(claim.cue)} → {content}"
 
 
-class ClaimModel(RowTableModel):
+class ClaimModel(DecisionRowsModel):
     """Rows of :class:`ClaimView` for one article."""
 
     HEADERS = ("Source → cue → content", "Form", "Issue", "±", "")
+    STATUS_COLUMN = 4
 
     def row_key(self, row: ClaimView) -> object:
         # A decision on a suggestion replaces it by a new row (new id) derived from it: the same claim, so the
         # table updates that row instead of resetting (a reset repaints the whole table and its header).
         return row.derived_from if row.derived_from is not None else row.id
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        claim = self.row_at(index)
-        if claim is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (claim_summary(claim), claim.form, claim.issue or "", stance_sign(claim.stance), None)[column]
-        if role == Qt.ItemDataRole.DecorationRole and column == 4:
-            return self.status_icon(claim.status)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_text.tooltip(
-                f"source: {_role_text(claim.source)}\ncue: {_role_text(claim.cue)}\n"
-                f"content: {_role_text(claim.content)}\nkind: {claim.kind} · {claim.status} · {claim.origin}"
-            )
-        if role == Qt.ItemDataRole.ForegroundRole and claim.status == Status.REJECTED:
-            return REJECTED_TEXT
-        if role == ID_ROLE:
-            return claim.id
-        return None
+    def cells(self, row: ClaimView) -> tuple[str | None, ...]:
+        return (claim_summary(row), row.form, row.issue or "", stance_sign(row.stance), None)
+
+    def tooltip(self, row: ClaimView) -> str:
+        return (
+            f"source: {_role_text(row.source)}\ncue: {_role_text(row.cue)}\n"
+            f"content: {_role_text(row.content)}\nkind: {row.kind} · {row.status} · {row.origin}"
+        )
 
     def rows(self) -> list[ClaimView]:
         return self._rows

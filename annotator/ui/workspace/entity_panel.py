@@ -9,30 +9,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from annotator.core.records import EntityView, Status
-from annotator.ui.shared import plain_text
-from annotator.ui.shared.colors import REJECTED_TEXT, Palette
+from annotator.core.records import EntityView
+from annotator.ui.shared.colors import Palette
 from annotator.ui.shared.layouts import fill
 from annotator.ui.shared.panel_table import PanelRows, panel_table
 from annotator.ui.shared.panel_title import PanelTitle
-from annotator.ui.shared.row_table_model import ID_ROLE, RowTableModel
-
-Index = QModelIndex | QPersistentModelIndex
+from annotator.ui.shared.row_table_model import DecisionRowsModel
 
 
-class EntityModel(RowTableModel):
+class EntityModel(DecisionRowsModel):
     """Rows of :class:`EntityView`; replaced wholesale per article, updated in place after a decision."""
 
     HEADERS = ("Text", "Label", "Actor", "Status")
+    STATUS_COLUMN = 3
 
     def __init__(self, palette: Palette, parent: Any = None) -> None:
         super().__init__(parent)
@@ -40,26 +33,14 @@ class EntityModel(RowTableModel):
         self._swatches: dict[str, QIcon] = {}
 
     # ------------------------------------------------------------------ Qt model API
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        entity = self.row_at(index)
-        if entity is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (entity.text, entity.label, entity.actor_name or "", str(entity.status))[column]
-        if role == Qt.ItemDataRole.DecorationRole:
-            if column == 1:
-                return self.swatch(entity.label)
-            if column == 3:
-                return self.status_icon(entity.status)
-        elif role == Qt.ItemDataRole.ToolTipRole:
-            where = f"[{entity.start}, {entity.end})"
-            return plain_text.tooltip(f"{where} {entity.label} · {entity.status} · {entity.origin}")
-        elif role == Qt.ItemDataRole.ForegroundRole and entity.status == Status.REJECTED:
-            return REJECTED_TEXT
-        elif role == ID_ROLE:
-            return entity.id
-        return None
+    def cells(self, row: EntityView) -> tuple[str, ...]:
+        return (row.text, row.label, row.actor_name or "", str(row.status))
+
+    def decoration(self, row: EntityView, column: int) -> QIcon | None:
+        return self.swatch(row.label) if column == 1 else None
+
+    def tooltip(self, row: EntityView) -> str:
+        return f"[{row.start}, {row.end}) {row.label} · {row.status} · {row.origin}"
 
     # ------------------------------------------------------------------ our API
     def row_key(self, row: EntityView) -> object:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import qtawesome as qta
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -16,6 +15,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from annotator.ui.shared import icons
+from annotator.ui.shared.line_edits import line_edit
 
 #: Pixels between the longest key and its description.
 KEY_GAP = 28
@@ -32,13 +34,12 @@ class ShortcutSheet(QDialog):
         super().__init__(parent)
         self.setObjectName("shortcutSheet")
         self.setWindowTitle("Keyboard shortcuts")
-        self.setWindowIcon(qta.icon("mdi6.keyboard-outline"))
+        self.setWindowIcon(icons.icon("mdi6.keyboard-outline"))
 
-        self.search = QLineEdit(self)
-        self.search.setObjectName("shortcutSearch")
-        self.search.setPlaceholderText("Search shortcuts (e.g. “accept”, “Ctrl”, “claim”)")
-        self.search.setClearButtonEnabled(True)
-        self.search.addAction(qta.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search = line_edit(
+            "Search shortcuts (e.g. “accept”, “Ctrl”, “claim”)", name="shortcutSearch", clearable=True, parent=self
+        )
+        self.search.addAction(icons.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
 
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("shortcutTree")

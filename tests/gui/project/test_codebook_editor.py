@@ -249,7 +249,7 @@ def test_add_describe_merge_and_where_used_by_clicks(qtbot: QtBot, window: MainW
     assert page.current_name() == "new" and editor.focusWidget() is page.fields.name
     qtbot.keyClicks(page.fields.name, "appeal")
     qtbot.mouseClick(page.fields.description, Qt.MouseButton.LeftButton)  # leaving the name saves it
-    assert repo.codebook().form_names[-1] == "appeal"
+    assert repo.codebook().names(Section.FORM)[-1] == "appeal"
     qtbot.keyClicks(page.fields.description, "Calls on someone to act")
     click_code(qtbot, editor, "statement")  # leaving the field for the list saves it too
     assert repo.codebook().forms[-1].description == "Calls on someone to act"
@@ -259,7 +259,7 @@ def test_add_describe_merge_and_where_used_by_clicks(qtbot: QtBot, window: MainW
     assert page.question.isVisible() and "Merge the form “statement”" in page.question.text.text()
     page.question.target.setCurrentIndex(page.question.target.findData("appeal"))
     click(qtbot, page.question.confirm)
-    assert "statement" not in repo.codebook().form_names and page.current_name() == "appeal"
+    assert "statement" not in repo.codebook().names(Section.FORM) and page.current_name() == "appeal"
     assert page.tree.currentItem().text(1) == used  # its claims moved with it
     click(qtbot, page.buttons["where"])
     assert page.uses.isVisible() and page.uses.list.count() == int(used)

@@ -356,3 +356,32 @@ def test_run_gui_logs_an_unexpected_error_to_the_user_data_folder(
     assert "the disk is on fire" in seen["banner"] and str(log_file) in seen["banner"]
     # The run cleaned up after itself: no handler or hook of it is left behind in this process.
     assert sys.excepthook is hook and logging.getLogger("annotator").handlers == handlers
+
+
+def test_the_app_look_colours_the_tables_by_palette_not_by_style_sheet_rules(qtbot) -> None:
+    """A style sheet rule that matches a table makes Qt draw each of its cells through the rules: the side panels'
+    rows took twice the paint of a key press so. The tables keep their colours, from a palette."""
+    import re
+
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from annotator.ui.shared.colors import TABLE_COLORS
+    from annotator.ui.window.shell import configure_application
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    restore = configure_application(app)
+    try:
+        table = QTableView()
+        qtbot.addWidget(table)
+        table.show()
+        qtbot.waitExposed(table)
+        assert {role: table.palette().color(role).name() for role in TABLE_COLORS} == {
+            role: color.name() for role, color in TABLE_COLORS.items()}
+        selectors = re.findall(r"([^{}]+)\{", re.sub(r"/\*.*?\*/", "", app.styleSheet(), flags=re.S))
+        assert selectors, "the style sheet is loaded"
+        matching = [s.strip() for s in selectors if re.search(r"\b(QTableView|QAbstractItemView)\b", s)]
+        assert matching == []
+    finally:
+        restore()
+    assert QApplication.palette("QTableView") == app.palette()  # the tests that follow get Qt's own look back

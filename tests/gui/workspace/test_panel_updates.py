@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QApplication
 
+from annotator.ui.shared.panel_table import SCROLL_MARGIN_ROWS
 from tests.gui.helpers import add_article_with_mentions, press
 
 if TYPE_CHECKING:
@@ -38,29 +41,53 @@ def test_a_claim_decision_updates_its_row_without_resetting_the_table(qtbot: QtB
     assert model.rows()[0].status == "accepted"
 
 
-def test_the_entity_table_scrolls_a_third_down_then_not_again_for_the_next_rows(
+class _PaintedArea(QObject):
+    """Adds up the area of every paint event of the watched widget (the pixels Qt had to paint anew)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pixels = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            assert isinstance(event, QPaintEvent)
+            self.pixels += sum(rect.width() * rect.height() for rect in event.region())
+        return False
+
+
+def test_the_entity_table_follows_the_next_rows_a_row_at_a_time_painting_only_what_moved_in(
     qtbot: QtBot, window: MainWindow, repo: Repository
 ) -> None:
+    # Jumping a third of a screen at a time repainted every visible cell on one key press in five (~5 ms each);
+    # a one-row scroll moves the painted pixels and paints the row that came into view.
     article_id, starts = add_article_with_mentions(repo, SENTENCE * 60, "Many mentions")
     window.open_article(article_id)
     table = window.workspace.entity_panel.table
     bar = table.verticalScrollBar()
-    scrolls: list[int] = []
-    bar.valueChanged.connect(scrolls.append)
+    row_height = table.rowHeight(0)
     viewport = table.viewport().rect()
-    landed: list[int] = []
-    for _ in range(len(starts) - 1):
-        before = len(scrolls)
+    assert viewport.height() // row_height < len(starts) // 2  # the rows do not fit: the table must scroll
+    press(qtbot, window, Qt.Key.Key_N)  # the focus moves to the text (the table repaints as inactive once)
+    QApplication.processEvents()
+    painted = _PaintedArea()
+    table.viewport().installEventFilter(painted)
+    steps: list[int] = []
+    total = 0
+    for _ in range(len(starts) - 2):
+        QApplication.processEvents()  # what is still to paint belongs to the press before
+        before, painted.pixels = bar.value(), 0
         press(qtbot, window, Qt.Key.Key_N)
-        index = table.currentIndex()
-        rect = table.visualRect(index)
+        QApplication.processEvents()  # the paint of this press
+        rect = table.visualRect(table.currentIndex())
         assert viewport.contains(rect), "the current row is always in view"
-        if len(scrolls) > before and bar.value() < bar.maximum():  # at the end the last rows fill the table
-            landed.append(rect.top())
-    assert landed and all(top < viewport.height() / 2 for top in landed)
-    rows_per_screen = viewport.height() // table.rowHeight(0)
-    # scrolling to the least extent (the row on the bottom edge) scrolled for every row past the first screen
-    assert len(scrolls) <= len(starts) // max(1, rows_per_screen // 2) + 1
+        if bar.value() < bar.maximum():  # at the end the last rows fill the table
+            assert rect.bottom() + SCROLL_MARGIN_ROWS * row_height <= viewport.bottom() + 1, "rows ahead stay in view"
+        steps.append(bar.value() - before)
+        # the row that came into view, the row left and the current one (and their edges): never the whole table
+        assert painted.pixels <= 4 * row_height * viewport.width()
+        total += painted.pixels
+    assert total > 0  # the table was painted at all
+    assert sum(steps) > 0 and set(steps) <= {0, 1}
 
 
 class _LayoutRequests(QObject):
@@ -114,6 +141,30 @@ def _shown(text: ArticleText) -> list[tuple[int, int, dict[int, object]]]:
     return shown + [(span.start, span.end, span.format.properties()) for span in painted]
 
 
+def _drawn_from_scratch(text: ArticleText) -> list[tuple[int, int, dict[int, object]]]:
+    """What the text shows when every span is drawn anew (no format, selection or row drawing kept)."""
+    text.forget_formats()
+    text.redraw()
+    return _shown(text)
+
+
+def test_rows_drawn_as_last_time_show_what_a_drawing_from_scratch_shows(qtbot: QtBot, window: MainWindow) -> None:
+    # A redraw reuses what each unchanged row drew before: accepted, rejected, the current claim moving, undone.
+    workspace = window.workspace
+    text = workspace.text
+    assert workspace.claims, "the fixture article has claims: the current claim's tint is part of the check"
+    keys = [Qt.Key.Key_A, Qt.Key.Key_X, Qt.Key.Key_N] * 4 + [Qt.Key.Key_Z]
+    for key in keys:
+        modifier = Qt.KeyboardModifier.ControlModifier if key == Qt.Key.Key_Z else Qt.KeyboardModifier.NoModifier
+        press(qtbot, window, key, modifier)
+        qtbot.waitUntil(lambda: not workspace.decisions.busy)
+        drawn = _shown(text)
+        assert _drawn_from_scratch(text) == drawn
+    workspace.set_current(("claim", workspace.claims[-1].id))  # the current claim's content changes its tint
+    assert _drawn_from_scratch(text) == _shown(text)
+    assert any(e.status == "rejected" for e in workspace.entities + workspace.claims)
+
+
 def test_a_mention_decided_ahead_is_drawn_as_a_full_drawing_draws_it(qtbot: QtBot, window: MainWindow) -> None:
     # Accepting redraws only the decided mention; rejecting (a glyph colour) redraws the whole list. Either way
     # the text must show exactly what a drawing of every span from scratch shows.
@@ -128,10 +179,24 @@ def test_a_mention_decided_ahead_is_drawn_as_a_full_drawing_draws_it(qtbot: QtBo
         decided.append((entity.start, status))
         press(qtbot, window, key)
         drawn, outline = _shown(text), text.outline
-        text.redraw()
-        assert _shown(text) == drawn
+        assert _drawn_from_scratch(text) == drawn
         assert text.outline == outline
     assert len(decided) >= 2
     qtbot.waitUntil(lambda: not workspace.decisions.busy)
     statuses = {e.start: e.status for e in workspace.entities}
     assert [(start, statuses[start]) for start, _ in decided] == decided
+
+
+def test_moving_to_the_next_row_does_not_repaint_the_table_headers(qtbot: QtBot, window: MainWindow) -> None:
+    # A header shares its table's selection model and repainted every section on each selection change.
+    workspace = window.workspace
+    painted = _PaintedArea()
+    table_painted = _PaintedArea()
+    workspace.entity_panel.table.horizontalHeader().viewport().installEventFilter(painted)
+    workspace.entity_panel.table.viewport().installEventFilter(table_painted)
+    for _ in range(4):
+        press(qtbot, window, Qt.Key.Key_N)
+        QApplication.processEvents()  # the paint of the press
+    assert workspace.entity_panel.table.currentIndex().row() > 0
+    assert table_painted.pixels > 0  # the rows whose selection changed were painted
+    assert painted.pixels == 0
