@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from annotator.core.codebook import (
@@ -106,7 +109,7 @@ def test_the_sample_codebook_names_its_actor_labels() -> None:
         (lambda d: d.update(kinds={"name": "x"}), "$.kinds: must be a list"),
     ],
 )
-def test_an_invalid_codebook_names_the_json_path(change, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_codebook_names_the_json_path(change: Callable[[dict[str, Any]], object], path: str) -> None:
     import copy
 
     data = copy.deepcopy(ISSUE_EXAMPLE)
@@ -122,7 +125,7 @@ def test_coded_values_are_checked_against_the_codebook() -> None:
     with pytest.raises(ValidationError, match="unknown label 'ORG'; the project's labels are PERSON"):
         b.check_label("ORG")
     b.check_claim({"kind": "direct", "form": "", "issue": "climate/targets", "stance": -1, "variables": {}})
-    for attrs, message in [
+    refusals: list[tuple[dict[str, Any], str]] = [
         ({"kind": "indirect"}, r"unknown claim kind 'indirect'; expected one of \['direct'\]"),
         ({"form": "rumour"}, r"unknown claim form 'rumour'; expected one of \["),
         ({"issue": "sanctions"}, "unknown issue"),
@@ -130,7 +133,8 @@ def test_coded_values_are_checked_against_the_codebook() -> None:
         ({"stance": True}, "stance must be"),
         ({"variables": {"certainty": "total"}}, "must be one of low, medium, high"),
         ({"variables": {"mood": "x"}}, "unknown claim variable 'mood'"),
-    ]:
+    ]
+    for attrs, message in refusals:
         with pytest.raises(ValidationError, match=message):
             b.check_claim(attrs)
     assert b.check_variables({"certainty": None, **{}}) == {}
@@ -216,7 +220,8 @@ def test_a_subset_keeps_the_used_codes_in_order_and_an_issues_place_in_the_tree(
     assert [s.value for s in part.stances] == [1] and part.kinds == () and part.spacy_map == ()
     # The issue keeps its parent (with the parent's keywords), not the parent's other children.
     assert part.issue_codes == ("territorial dispute", "territorial dispute/sovereignty")
-    assert part.issue("territorial dispute").keywords == sample.issue("territorial dispute").keywords
+    kept, original = part.issue("territorial dispute"), sample.issue("territorial dispute")
+    assert kept is not None and original is not None and kept.keywords == original.keywords
     assert subset(book, {Section.VARIABLE: {"certainty"}}).variables == book.variables
     assert subset(book, {}).to_dict() == Codebook().to_dict()
 
