@@ -31,7 +31,7 @@ run: $(STAMP_RUN)
 ## Lint, type-check, layering contracts and the whole test suite (unit, gui offscreen, e2e).
 test: $(STAMP_TEST)
 	$(BIN)/ruff check annotator tests bench
-	$(BIN)/mypy annotator bench
+	$(BIN)/mypy annotator bench tests
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 

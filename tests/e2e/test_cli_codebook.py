@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from tests.e2e.test_cli import run
 
 pytestmark = pytest.mark.slow
 
-CLIMATE = {
+CLIMATE: dict[str, Any] = {  # a codebook file, as JSON
     "format": "annotator-codebook",
     "version": 1,
     "labels": [

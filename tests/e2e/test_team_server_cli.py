@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg.rows import TupleRow
 
 from annotator.core.records import ArticleStatus, Span
 from tests.e2e.test_cli import EXE, ROOT, SEEDS
@@ -35,8 +36,8 @@ def run(*args: str | Path, db: str, password: str, check: bool = True,
     return proc
 
 
-def _count(conn: psycopg.Connection[object], sql: str) -> int:
-    row = conn.execute(sql).fetchone()  # type: ignore[call-overload]
+def _count(conn: psycopg.Connection[TupleRow], sql: str) -> int:
+    row = conn.execute(sql).fetchone()
     assert row is not None
     return int(row[0])
 

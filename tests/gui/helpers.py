@@ -93,6 +93,13 @@ def entity_by_text(rows: list[EntityView], text: str) -> EntityView:
     return matches[0]
 
 
+def current_entity(window: MainWindow) -> EntityView:
+    """The workspace's current mention; a test that expects one fails here when a claim or nothing is current."""
+    entity = window.workspace.current_entity()
+    assert entity is not None, f"no current mention (current: {window.workspace.current})"
+    return entity
+
+
 def make_current(window: MainWindow, text: str) -> EntityView:
     """Select an entity row in the entity panel by a mouse click, which makes it the current item."""
     panel = window.workspace.entity_panel

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from annotator.core.records import ArticleStatus
+from annotator.core.records import ArticleStatus, ClaimView
 from tests.gui.conftest import TEXT_1
 from tests.gui.helpers import find
 
@@ -57,6 +57,7 @@ def review_row(window: MainWindow, text: str, label: str | None = None, who: str
         view = row.representative
         shown = getattr(view, "text", None)
         if row.kind == "claim":
+            assert isinstance(view, ClaimView), row
             shown = view.content.text if view.content is not None else ""
         if shown != text:
             continue

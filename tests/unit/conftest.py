@@ -31,6 +31,13 @@ def span_of(text: str, part: str, nth: int = 0) -> tuple[int, int]:
     return start, start + len(part)
 
 
+def active_model_name(repo: Repository) -> str:
+    """The active model's name; a test that expects one fails here rather than with an AttributeError."""
+    model = repo.active_model()
+    assert model is not None, "no active model"
+    return model.name
+
+
 @pytest.fixture
 def repo(db_location: str) -> Iterator[Repository]:
     """A fresh repository on each backend: a SQLite file in a temporary folder and a PostgreSQL database."""

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 
 from annotator.core.actor_levels import ActorLevel
-from annotator.core.claim_table import NO_STANCE, ClaimQuery
+from annotator.core.claim_table import NO_STANCE, ClaimQuery, ClaimTable
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ArticleIn, Span
 from annotator.jobs.analysis import (
@@ -19,7 +19,7 @@ from annotator.jobs.analysis import (
     load_claim_table,
     load_statements,
 )
-from annotator.networks import NetworkOptions, WindowOptions
+from annotator.networks import Aggregation, NetworkOptions, NetworkType, WindowOptions, WindowUnit
 from annotator.store.repository import Repository
 from tests.unit.conftest import TEXT, span_of
 
@@ -85,7 +85,7 @@ def test_rejected_claims_are_left_out(coded: Repository, article_id: str) -> Non
     assert len(load_claim_rows(coded, "alice")) == 4
 
 
-def _contents(table, query: ClaimQuery) -> list[str]:  # type: ignore[no-untyped-def]
+def _contents(table: ClaimTable, query: ClaimQuery) -> list[str]:
     return [table.rows[i].content_text for i in table.filter(query)]
 
 
@@ -128,7 +128,7 @@ def test_statements_of_a_layer(coded: Repository) -> None:
 
 def test_export_network_writes_graphml(coded: Repository, tmp_path: Path) -> None:
     path = tmp_path / "actors.graphml"
-    options = NetworkOptions(type="actor", aggregation="conflict", level="actor")
+    options = NetworkOptions(type=NetworkType.ACTOR, aggregation=Aggregation.CONFLICT, level=ActorLevel.ACTOR)
     summary = export_network(coded, path, fmt="graphml", options=options, layer="alice")
     graph = nx.read_graphml(path)
     labels = sorted(d["label"] for _, d in graph.nodes(data=True))
@@ -139,7 +139,7 @@ def test_export_network_writes_graphml(coded: Repository, tmp_path: Path) -> Non
 
 def test_export_network_per_time_window(coded: Repository, tmp_path: Path) -> None:
     summary = export_network(coded, tmp_path / "net.csv", fmt="csv", options=NetworkOptions(), layer="alice",
-                             window=WindowOptions("years", 1, 1))
+                             window=WindowOptions(WindowUnit.YEARS, 1, 1))
     # The seed article has no date: only the 2016 article counts, in one yearly window.
     assert [Path(p).name for p in summary.paths] == ["net-001.csv"]
     assert (tmp_path / "net-001.csv").read_text(encoding="utf-8").splitlines()[0] == ",sanctions"
@@ -180,6 +180,6 @@ def test_the_stance_scale_comes_from_the_codebook(repo: Repository) -> None:
     assert data.stance_scale == (-2, -1, 0, 1, 2)
     from annotator.networks import build_network
 
-    network = build_network(data, NetworkOptions(type="actor", aggregation="congruence"))
+    network = build_network(data, NetworkOptions(type=NetworkType.ACTOR, aggregation=Aggregation.CONGRUENCE))
     ((_u, _v, weight),) = network.edges()
     assert weight == pytest.approx(1 - 1 / 4)  # stances 2 and 1 on a scale of range 4

@@ -277,7 +277,9 @@ def test_words_the_analysts_mark_as_cues_often_become_cue_words(nlp: Any) -> Non
     reflect = next(t for t in docs[0][0] if t.text == "reflects")
     assert learn_cues(docs) == [("reflect", reflect.pos_)]  # "ponder": marked once only
     # Marked in too few of its occurrences: not a cue word.
-    plain = [(nlp(f"The lake reflects the light number {k}."), []) for k in range(20)]
+    plain: list[tuple[Any, list[tuple[int, int, str]]]] = [
+        (nlp(f"The lake reflects the light number {k}."), []) for k in range(20)
+    ]
     assert learn_cues(docs + plain) == []
 
     lexicon = load_lexicon()

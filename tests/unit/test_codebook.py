@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from annotator.core.codebook import (
@@ -18,6 +21,7 @@ from annotator.core.codebook import (
 from annotator.core.codebook_edit import merge, merge_by_name, remove, removed_codes, rename, rows_text, subset
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.resources import sample_codebook
+from tests.fixtures.codebook_codes import issue_of, label_of
 
 ISSUE_EXAMPLE = {
     "format": "annotator-codebook",
@@ -54,7 +58,7 @@ def test_the_issue_example_reads_and_round_trips() -> None:
     b = book()
     assert b.label_names == ("PERSON",) and b.label("PERSON") == Label("PERSON", "#1f77b4", "People")
     assert b.issue_codes == ("climate", "climate/targets")
-    assert b.issue("climate/targets").keywords == ("net zero", "emission target")  # type: ignore[union-attr]
+    assert issue_of(b, "climate/targets").keywords == ("net zero", "emission target")
     assert b.issue_parent("climate/targets") == "climate" and b.issue_parent("climate") is None
     assert [(r.issue.code, r.depth) for r in b.issue_rows()] == [("climate", 0), ("climate/targets", 1)]
     assert b.variable("certainty") == Variable("certainty", VariableType.CHOICE, ("low", "medium", "high"))
@@ -106,7 +110,7 @@ def test_the_sample_codebook_names_its_actor_labels() -> None:
         (lambda d: d.update(kinds={"name": "x"}), "$.kinds: must be a list"),
     ],
 )
-def test_an_invalid_codebook_names_the_json_path(change, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_codebook_names_the_json_path(change: Callable[[dict[str, Any]], object], path: str) -> None:
     import copy
 
     data = copy.deepcopy(ISSUE_EXAMPLE)
@@ -122,7 +126,7 @@ def test_coded_values_are_checked_against_the_codebook() -> None:
     with pytest.raises(ValidationError, match="unknown label 'ORG'; the project's labels are PERSON"):
         b.check_label("ORG")
     b.check_claim({"kind": "direct", "form": "", "issue": "climate/targets", "stance": -1, "variables": {}})
-    for attrs, message in [
+    refusals: list[tuple[dict[str, Any], str]] = [
         ({"kind": "indirect"}, r"unknown claim kind 'indirect'; expected one of \['direct'\]"),
         ({"form": "rumour"}, r"unknown claim form 'rumour'; expected one of \["),
         ({"issue": "sanctions"}, "unknown issue"),
@@ -130,7 +134,8 @@ def test_coded_values_are_checked_against_the_codebook() -> None:
         ({"stance": True}, "stance must be"),
         ({"variables": {"certainty": "total"}}, "must be one of low, medium, high"),
         ({"variables": {"mood": "x"}}, "unknown claim variable 'mood'"),
-    ]:
+    ]
+    for attrs, message in refusals:
         with pytest.raises(ValidationError, match=message):
             b.check_claim(attrs)
     assert b.check_variables({"certainty": None, **{}}) == {}
@@ -145,7 +150,7 @@ def test_rename_of_an_issue_renames_its_path_children_and_keeps_the_tree() -> No
     renamed, codes = rename(b, Section.ISSUE, "climate", "environment")
     assert codes == {"climate": "environment", "climate/targets": "environment/targets"}
     assert renamed.issue_codes == ("environment", "environment/targets")
-    assert renamed.issue("environment/targets").description == "Emission targets"  # type: ignore[union-attr]
+    assert issue_of(renamed, "environment/targets").description == "Emission targets"
     with pytest.raises(ValidationError, match="already has"):
         rename(b, Section.ISSUE, "climate/targets", "climate")
     with pytest.raises(NotFoundError):
@@ -168,7 +173,7 @@ def test_merge_moves_an_issues_children_and_keywords() -> None:
     )
     merged = merge(b, Section.ISSUE, "a", "b")
     assert merged.issue_codes == ("b", "a/1")
-    assert merged.issue("b").keywords == ("y", "x")  # type: ignore[union-attr]
+    assert issue_of(merged, "b").keywords == ("y", "x")
     assert merged.issue_parent("a/1") == "b"
     with pytest.raises(ValidationError, match="its own sub-issue"):
         merge(b, Section.ISSUE, "a", "a/1")
@@ -190,7 +195,7 @@ def test_merge_by_name_adds_updates_and_keeps() -> None:
     )
     merged, report = merge_by_name(mine, file)
     assert merged.label_names == ("PERSON", "ORG", "PLACE")
-    assert merged.label("PERSON").color == "#ffffff"  # type: ignore[union-attr]
+    assert label_of(merged, "PERSON").color == "#ffffff"
     assert merged.names(Section.KIND) == ("direct",)  # kept: the file has none
     assert merged.issue_codes == ("climate", "climate/new", "energy")
     assert merged.issue_parent("climate/new") == "climate"
@@ -198,7 +203,7 @@ def test_merge_by_name_adds_updates_and_keeps() -> None:
     assert report.added == {Section.LABEL: ["PLACE"], Section.STANCE: ["for"], Section.ISSUE: ["climate/new", "energy"]}
     assert report.updated == {Section.LABEL: ["PERSON"], Section.STANCE: ["support"]}
     added_only, report = merge_by_name(mine, file, update=False)
-    assert added_only.label("PERSON").color == "#000000" and not report.updated  # type: ignore[union-attr]
+    assert label_of(added_only, "PERSON").color == "#000000" and not report.updated
     assert removed_codes(merged, mine) == {
         Section.LABEL: ["PLACE"],
         Section.STANCE: ["2"],
@@ -216,7 +221,7 @@ def test_a_subset_keeps_the_used_codes_in_order_and_an_issues_place_in_the_tree(
     assert [s.value for s in part.stances] == [1] and part.kinds == () and part.spacy_map == ()
     # The issue keeps its parent (with the parent's keywords), not the parent's other children.
     assert part.issue_codes == ("territorial dispute", "territorial dispute/sovereignty")
-    assert part.issue("territorial dispute").keywords == sample.issue("territorial dispute").keywords
+    assert issue_of(part, "territorial dispute").keywords == issue_of(sample, "territorial dispute").keywords
     assert subset(book, {Section.VARIABLE: {"certainty"}}).variables == book.variables
     assert subset(book, {}).to_dict() == Codebook().to_dict()
 

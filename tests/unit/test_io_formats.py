@@ -102,7 +102,8 @@ def test_graphml_escapes_names(tmp_path: Path) -> None:
     root = ET.parse(path).getroot()
     node = root.find(f"{GRAPHML}graph/{GRAPHML}node")
     assert node is not None
-    assert node.find(f"{GRAPHML}data").text == 'AT&T <"Corp">'  # type: ignore[union-attr]
+    data = node.find(f"{GRAPHML}data")
+    assert data is not None and data.text == 'AT&T <"Corp">'
 
 
 def test_docbin_has_decided_entities(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from datetime import date
 
 import pytest
 
-from annotator.networks import NetworkOptions, build_network
+from annotator.networks import Aggregation, NetworkOptions, NetworkType, build_network
 from annotator.networks.statements import Statement, StatementSet
 
 
@@ -61,7 +61,7 @@ def test_two_mode_subtract_is_support_minus_reject() -> None:
 def test_two_mode_combine_is_one_support_two_reject_three_both() -> None:
     data = _data()
     data.statements.append(Statement(8, "d5", date(2020, 3, 3), "B", "X", -1))  # B now both for and against X
-    network = build_network(data, NetworkOptions(aggregation="combine", isolates=True))
+    network = build_network(data, NetworkOptions(aggregation=Aggregation.COMBINE, isolates=True))
     weights = {(u.label, v.label): network.weight(u.key, v.key) for u in network.rows for v in network.columns}
     _close(weights, {("A", "X"): 1, ("A", "Y"): 2, ("B", "X"): 3, ("B", "Y"): 1, ("C", "X"): 2, ("C", "Y"): 0})
 
@@ -141,9 +141,10 @@ def test_one_mode_cosine_with_ignore_uses_issue_counts() -> None:
 
 
 def test_isolates_out_drops_nodes_without_ties() -> None:
-    network = build_network(_data(), NetworkOptions(type="actor", aggregation="congruence",
+    network = build_network(_data(), NetworkOptions(type=NetworkType.ACTOR, aggregation=Aggregation.CONGRUENCE,
                                                     date_to=date(2020, 1, 31)))
     # January: A (X +1, Y -1) and B (X +1) agree on X; C has no statement yet.
     assert [n.label for n in network.rows] == ["A", "B"]
-    with_isolates = build_network(_data(), NetworkOptions(type="actor", date_to=date(2020, 1, 31), isolates=True))
+    with_isolates = build_network(_data(), NetworkOptions(type=NetworkType.ACTOR, date_to=date(2020, 1, 31),
+                                                          isolates=True))
     assert [n.label for n in with_isolates.rows] == ["A", "B", "C"]

@@ -12,8 +12,11 @@ from annotator.core.actor_levels import ActorHierarchy, ActorInfo, ActorLevel
 from annotator.core.claim_table import ClaimRow, ClaimVocabulary
 from annotator.core.errors import ValidationError
 from annotator.networks import (
+    Network,
     NetworkOptions,
+    NetworkType,
     WindowOptions,
+    WindowUnit,
     build_network,
     build_windows,
     statements_from_claims,
@@ -76,9 +79,9 @@ def test_date_range_is_inclusive_and_leaves_out_undated_statements() -> None:
 
 
 def test_window_bounds_step_through_the_range() -> None:
-    bounds = window_bounds(date(2020, 1, 31), date(2020, 4, 2), WindowOptions("months", 2, 1))
+    bounds = window_bounds(date(2020, 1, 31), date(2020, 4, 2), WindowOptions(WindowUnit.MONTHS, 2, 1))
     assert bounds == [(date(2020, 1, 31), date(2020, 3, 30)), (date(2020, 2, 29), date(2020, 4, 28))]
-    weeks = window_bounds(date(2020, 1, 6), date(2020, 1, 20), WindowOptions("weeks", 1, 1))
+    weeks = window_bounds(date(2020, 1, 6), date(2020, 1, 20), WindowOptions(WindowUnit.WEEKS, 1, 1))
     assert weeks == [(date(2020, 1, 6), date(2020, 1, 12)), (date(2020, 1, 13), date(2020, 1, 19)),
                      (date(2020, 1, 20), date(2020, 1, 26))]
 
@@ -86,7 +89,7 @@ def test_window_bounds_step_through_the_range() -> None:
 def test_time_windows_share_nodes_and_count_their_own_statements() -> None:
     data = _set((1, "d1", date(2020, 1, 6), "A", "X", 1), (2, "d2", date(2020, 1, 20), "B", "X", 1),
                 (3, "d3", date(2020, 2, 10), "A", "Y", -1), (4, "d4", None, "B", "Y", 1))
-    windows = build_windows(data, NetworkOptions(), WindowOptions("months", 1, 1))
+    windows = build_windows(data, NetworkOptions(), WindowOptions(WindowUnit.MONTHS, 1, 1))
     assert [(w.start, w.end) for w in windows] == [(date(2020, 1, 6), date(2020, 2, 5)),
                                                    (date(2020, 2, 6), date(2020, 3, 5))]
     assert [len(w.statements) for w in windows] == [2, 1]
@@ -97,7 +100,7 @@ def test_time_windows_share_nodes_and_count_their_own_statements() -> None:
 
 def test_window_settings_are_checked() -> None:
     with pytest.raises(ValidationError, match="size and a step"):
-        WindowOptions("months", 0, 1)
+        WindowOptions(WindowUnit.MONTHS, 0, 1)
     with pytest.raises(ValidationError, match="window unit"):
         WindowOptions("fortnights", 1, 1)  # type: ignore[arg-type]
 
@@ -179,16 +182,16 @@ def test_claims_behind_nodes_and_edges() -> None:
     two_mode = build_network(data, NetworkOptions())
     assert two_mode.claims_for_node("A") == [1, 3]
     assert two_mode.claims_for_edge("A", "i:Y") == [3]
-    actors = build_network(data, NetworkOptions(type="actor"))
+    actors = build_network(data, NetworkOptions(type=NetworkType.ACTOR))
     assert actors.claims_for_edge("A", "B") == [1, 2, 3, 4]
-    issues = build_network(data, NetworkOptions(type="issue"))
+    issues = build_network(data, NetworkOptions(type=NetworkType.ISSUE))
     assert issues.claims_for_node("i:X") == [1, 2]
 
 
 # --------------------------------------------------------------------------- files
 
 
-def _network(**options: object):  # type: ignore[no-untyped-def]
+def _network(**options: object) -> Network:
     data = _set((1, "d1", date(2020, 1, 6), "A", "X", 1), (2, "d2", date(2020, 1, 6), "B", "X", 1),
                 (3, "d3", date(2020, 1, 7), "A", "Y", -1))
     data.actors["A"] = ("Shinzo Abe & <co>", "PERSON")

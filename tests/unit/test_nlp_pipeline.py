@@ -223,7 +223,7 @@ def test_the_suggest_job_stores_the_same_with_two_processes(loaded: LoadedPipeli
 
     stored = []
     for processes in (1, 2):
-        repo = open_repository(tmp_path / f"p{processes}.db")
+        repo = open_repository(str(tmp_path / f"p{processes}.db"))
         try:
             ids = [repo.add_article(ArticleIn(text=text, title=aid)).article_id for aid, text in seed_items]
             summary = suggest(repo, loaded=loaded, processes=processes, batch_size=4)
@@ -258,7 +258,7 @@ def test_an_article_over_the_pipeline_limit_is_skipped_with_a_reason(tmp_path: P
 
     loaded = load_pipeline(None)
     loaded.nlp.max_length = 200  # a small limit stands in for a 1,000,000-character book
-    repo = open_repository(tmp_path / "p.db")
+    repo = open_repository(str(tmp_path / "p.db"))
     try:
         short = repo.add_article(ArticleIn(text="Lavrov said the talks went well.")).article_id
         long = repo.add_article(ArticleIn(text="Abe met Putin in Sochi. " * 20)).article_id

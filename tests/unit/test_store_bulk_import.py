@@ -86,7 +86,7 @@ def test_an_article_whose_first_two_ids_are_taken_gets_the_next_one(repo: Reposi
 
 
 def test_round_trip_articles_take_the_single_path(repo: Repository) -> None:
-    claim = ClaimIn(source=(Span(0, 10),), cue=(Span(11, 14),), content=(Span(15, 29),), annotator="bob")
+    claim = ClaimIn(source=[Span(0, 10)], cue=[Span(11, 14)], content=[Span(15, 29)], annotator="bob")
     results = repo.add_articles([ArticleIn(text=TEXT, claims=[claim], status="done"), ArticleIn(text="Plain.")])
     assert all(isinstance(r, ImportResult) and r.created for r in results)
     first = results[0]

@@ -16,6 +16,7 @@ from annotator.core.resources import sample_codebook
 from annotator.jobs.importing import import_paths
 from annotator.store import open_repository
 from annotator.store.repository import Repository
+from tests.fixtures.codebook_codes import label_of
 from tests.unit.conftest import TEXT, span_of
 
 SCHEMA_V1 = Path(__file__).resolve().parent.parent / "fixtures" / "schema_v1.sql"
@@ -72,7 +73,7 @@ def test_a_version_1_database_is_migrated_with_the_codebook_it_was_coded_with(tm
         # The override's labels, in its order, then the one label rows used that no list had.
         assert book.label_names == ("PERSON", "ACTOR", "OLDLABEL")
         assert book.label("PERSON") == sample_codebook().label("PERSON")  # the sample's colour and actor type
-        assert book.label("ACTOR").color == "#123456"  # type: ignore[union-attr]
+        assert label_of(book, "ACTOR").color == "#123456"
         assert book.issue_codes == ("peace treaty", "peace treaty/talks")
         assert book.names(Section.KIND) == sample_codebook().names(Section.KIND)  # no override: the release's own kinds
         assert repo.get_setting("labels") is None  # the overrides now live in the codebook
@@ -125,7 +126,7 @@ def test_rename_a_label_over_many_rows_is_one_undoable_event(repo: Repository) -
     assert labels.count("COMPANY") == 600 and "ORG" not in labels
     assert repo.actor(actor or -1).kind == "COMPANY"  # actor kinds are labels too
     assert len(change.entity_ids) == 600 and repo.codebook().label_names[1] == "COMPANY"
-    assert repo.codebook().label("COMPANY").actor is not None  # type: ignore[union-attr]
+    assert label_of(repo.codebook(), "COMPANY").actor is not None
     assert repo.events(limit=1)[0]["action"] == "rename_code"
     undo = repo.revert(change.event_id, "alice")
     assert _labels(repo, ids).count("ORG") == 600 and repo.codebook() == sample_codebook()
@@ -222,7 +223,7 @@ def test_merge_codebook_adds_and_updates_by_name(repo: Repository) -> None:
     )
     change, report = repo.merge_codebook(incoming, "alice")
     book = repo.codebook()
-    assert book.label_names[-1] == "PARTY" and book.label("PERSON").color == "#000000"  # type: ignore[union-attr]
+    assert book.label_names[-1] == "PARTY" and label_of(book, "PERSON").color == "#000000"
     assert "climate" in book.issue_codes and "ORG" in book.label_names
     assert report.added[Section.LABEL] == ["PARTY"] and report.updated[Section.VARIABLE] == ["certainty"]
     repo.revert(change.event_id, "alice")

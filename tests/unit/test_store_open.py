@@ -7,7 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from peewee import SqliteDatabase
+from peewee import Database, SqliteDatabase
+from playhouse.migrate import SchemaMigrator
 
 from annotator.core.errors import ConfigError
 from annotator.core.records import ArticleIn, ArticleStatus
@@ -153,12 +154,12 @@ def test_an_upgrade_step_runs_once_and_keeps_rows(tmp_path: Path) -> None:
     assert schema_version(db) == current
     calls: list[int] = []
 
-    def add_column(database: SqliteDatabase, migrator: object) -> None:
+    def add_column(database: Database, migrator: SchemaMigrator) -> None:
         from playhouse.migrate import IntegerField
         from playhouse.migrate import migrate as run
 
         calls.append(1)
-        run(migrator.add_column("article", "word_count", IntegerField(null=True)))  # type: ignore[attr-defined]
+        run(migrator.add_column("article", "word_count", IntegerField(null=True)))
 
     steps = [*STEPS, Step(current + 1, "article word count", add_column)]
     assert migrate(db, steps) == current + 1 and migrate(db, steps) == current + 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.records import ArticleIn
+from annotator.core.records import ArticleIn, ArticleStatus
 from annotator.store import open_repository
 from annotator.store._search import SEARCH_TABLE, fts_query
 from annotator.store.migrations import STEPS, latest_version
@@ -86,7 +86,7 @@ def test_pages_follow_the_list_order(repo: Repository) -> None:
 def test_filter_combines_with_status(filled: tuple[Repository, list[str]]) -> None:
     repo, ids = filled
     repo.ensure_annotator("alice")
-    repo.set_article_status(ids[0], "alice", "done")
+    repo.set_article_status(ids[0], "alice", ArticleStatus.DONE)
     assert [s.id for s in repo.article_summaries(annotator="alice", text="abe", status="done")] == [ids[0]]
     assert repo.article_summaries(annotator="alice", text="lavrov", status="done") == []
 

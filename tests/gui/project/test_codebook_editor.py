@@ -3,14 +3,17 @@ in the open article, the panels, the label keys and the filter; Ctrl+Z in the wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QComboBox, QTreeWidgetItem
 
+from annotator.core.changes import Change
 from annotator.core.codebook import ActorType, Section, VariableType
 from annotator.ui.project.codebook_editor import CodebookEditor
+from tests.fixtures.codebook_codes import issue_of, label_of, variable_of
 from tests.gui.helpers import press, settle, show_window
 
 if TYPE_CHECKING:
@@ -45,6 +48,12 @@ def select_code(qtbot: QtBot, editor: CodebookEditor, name: str) -> None:
     raise AssertionError(f"{name} not in the list")
 
 
+def row_text(item: QTreeWidgetItem | None, column: int) -> str:
+    """The text of a row of the code list; a missing row fails here, naming what was expected."""
+    assert item is not None, "no such row in the code list"
+    return item.text(column)
+
+
 def type_into(qtbot: QtBot, widget: Any, text: str) -> None:
     widget.setFocus()
     widget.selectAll()
@@ -56,7 +65,7 @@ def test_rename_a_label_by_keys_shows_in_the_open_article(qtbot: QtBot, window: 
     editor = open_editor(qtbot, window)
     assert editor.page().section == Section.LABEL
     select_code(qtbot, editor, "PERSON")
-    assert editor.page().tree.currentItem().text(1) == "5"  # live PERSON mentions of every layer
+    assert row_text(editor.page().tree.currentItem(), 1) == "5"  # live PERSON mentions of every layer
     qtbot.keyClick(editor.page().tree, Qt.Key.Key_F2)
     assert editor.focusWidget() is editor.page().fields.name
     type_into(qtbot, editor.page().fields.name, "SPEAKER")
@@ -68,7 +77,7 @@ def test_rename_a_label_by_keys_shows_in_the_open_article(qtbot: QtBot, window: 
     assert "SPEAKER" in {panel.data(panel.index(r, 1)) for r in range(panel.rowCount())}
     assert window.actions_by_name["label_1"].text() == "SPEAKER"
     assert window.articles.filter_label.findData("SPEAKER") > 0 and window.articles.filter_label.findData("PERSON") < 0
-    assert workspace.palette.style("SPEAKER").color.name() == repo.codebook().label("SPEAKER").color
+    assert workspace.palette.style("SPEAKER").color.name() == label_of(repo.codebook(), "SPEAKER").color
     assert editor.page().current_name() == "SPEAKER"
     # One Ctrl+Z in the window undoes the rename, rows and codebook alike.
     qtbot.keyClick(editor.page().tree, Qt.Key.Key_Escape)  # closes the editor
@@ -79,11 +88,11 @@ def test_rename_a_label_by_keys_shows_in_the_open_article(qtbot: QtBot, window: 
     assert repo.labels()[0] == "PERSON"
     assert {e.label for e in workspace.entities if e.text == "Shinzo Abe"} == {"PERSON"}
     assert window.actions_by_name["label_1"].text() == "PERSON"
-    assert editor.page().tree.topLevelItem(0).text(0) == "PERSON"
+    assert row_text(editor.page().tree.topLevelItem(0), 0) == "PERSON"
     # Ctrl+Shift+Z in the editor itself redoes it.
     editor = open_editor(qtbot, window)
     qtbot.keyClick(editor.page().tree, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert repo.labels()[0] == "SPEAKER" and editor.page().tree.topLevelItem(0).text(0) == "SPEAKER"
+    assert repo.labels()[0] == "SPEAKER" and row_text(editor.page().tree.topLevelItem(0), 0) == "SPEAKER"
 
 
 def test_add_recolour_describe_and_reorder_by_keys(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
@@ -97,7 +106,7 @@ def test_add_recolour_describe_and_reorder_by_keys(qtbot: QtBot, window: MainWin
     assert repo.labels()[-1] == "PARTY"
     type_into(qtbot, page.fields.color, "#123456")
     type_into(qtbot, page.fields.description, "Political parties")
-    label = repo.codebook().label("PARTY")
+    label = label_of(repo.codebook(), "PARTY")
     assert (label.color, label.description) == ("#123456", "Political parties")
     page.tree.setFocus()
     for _ in range(len(repo.labels()) - 1):
@@ -156,7 +165,8 @@ def test_issue_keywords_and_a_sub_issue(qtbot: QtBot, window: MainWindow, repo: 
     page = editor.page()
     select_code(qtbot, editor, "peace treaty")
     type_into(qtbot, page.fields.keywords, "peace treaty; Japan-Soviet Joint Declaration; 1956")
-    assert repo.codebook().issue("peace treaty").keywords == ("peace treaty", "Japan-Soviet Joint Declaration", "1956")
+    keywords = ("peace treaty", "Japan-Soviet Joint Declaration", "1956")
+    assert issue_of(repo.codebook(), "peace treaty").keywords == keywords
     page.buttons["add_child"].click()
     assert page.current_name() == "peace treaty/new issue"
     type_into(qtbot, page.fields.name, "peace treaty/negotiations")
@@ -171,11 +181,14 @@ def test_a_claim_variable_is_coded_in_the_claim_editor(qtbot: QtBot, window: Mai
     claim = workspace.current_claim()
     assert claim is not None
     combo = workspace.claim_panel.editor.variable_widgets["certainty"]
+    assert isinstance(combo, QComboBox)  # a variable with choices is coded by picking one
     combo.setFocus()
     combo.setCurrentIndex(combo.findData("high"))
     combo.activated.emit(combo.currentIndex())
     settle(qtbot, window)  # the decision runs on the database thread
-    own = [c for c in repo.claims_for(window.current_article_id, layer=window.annotator)]
+    article_id = window.current_article_id
+    assert article_id is not None
+    own = [c for c in repo.claims_for(article_id, layer=window.annotator)]
     assert [c.variables for c in own] == [{"certainty": "high"}]
     # Renaming the variable in the editor renames it on the claim and in the claim editor.
     editor = open_editor(qtbot, window)
@@ -216,7 +229,7 @@ def test_import_and_export_a_codebook_file(qtbot: QtBot, window: MainWindow, rep
     assert editor.import_file(str(extra))
     assert "added label: PARTY" in editor.status.text()
     assert repo.labels()[-1] == "PARTY" and window.workspace.labels[-1] == "PARTY"
-    assert editor.page().tree.topLevelItem(editor.page().tree.topLevelItemCount() - 1).text(0) == "PARTY"
+    assert row_text(editor.page().tree.topLevelItem(editor.page().tree.topLevelItemCount() - 1), 0) == "PARTY"
 
 
 def test_codes_an_import_adds_show_after_the_job(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
@@ -253,14 +266,14 @@ def test_add_describe_merge_and_where_used_by_clicks(qtbot: QtBot, window: MainW
     qtbot.keyClicks(page.fields.description, "Calls on someone to act")
     click_code(qtbot, editor, "statement")  # leaving the field for the list saves it too
     assert repo.codebook().forms[-1].description == "Calls on someone to act"
-    used = page.tree.currentItem().text(1)
+    used = row_text(page.tree.currentItem(), 1)
     assert used and int(used) > 0  # the seeded claims are statements
     click(qtbot, page.buttons["merge"])
     assert page.question.isVisible() and "Merge the form “statement”" in page.question.text.text()
     page.question.target.setCurrentIndex(page.question.target.findData("appeal"))
     click(qtbot, page.question.confirm)
     assert "statement" not in repo.codebook().names(Section.FORM) and page.current_name() == "appeal"
-    assert page.tree.currentItem().text(1) == used  # its claims moved with it
+    assert row_text(page.tree.currentItem(), 1) == used  # its claims moved with it
     click(qtbot, page.buttons["where"])
     assert page.uses.isVisible() and page.uses.list.count() == int(used)
     claims = f"{used} claim" + ("" if used == "1" else "s")
@@ -281,7 +294,7 @@ def test_where_used_lists_a_page_at_a_time(qtbot: QtBot, window: MainWindow, rep
     page = editor.page()
     click_code(qtbot, editor, "DATE")
     total = repo.code_usage(Section.LABEL, "DATE")
-    assert page.tree.currentItem().text(1) == f"{total:,}" and total >= PAGE + 50
+    assert row_text(page.tree.currentItem(), 1) == f"{total:,}" and total >= PAGE + 50
     qtbot.keyClick(page.tree, Qt.Key.Key_U, CTRL)
     assert page.uses.list.count() == PAGE and f"({PAGE} listed)" in page.uses.title.text()
     click(qtbot, page.uses.more)
@@ -292,14 +305,19 @@ def test_where_used_lists_a_page_at_a_time(qtbot: QtBot, window: MainWindow, rep
     assert any("Many dates — mention “w249”" in t for t in texts)
 
 
+def resize(qtbot: QtBot, editor: CodebookEditor, width: int, height: int) -> None:
+    """Resize the editor and wait until the window system has applied it."""
+    editor.resize(width, height)
+    qtbot.waitUntil(lambda: editor.width() == width)
+
+
 def test_the_editor_fits_small_and_large_windows(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     editor = open_editor(qtbot, window)
     for section in (Section.LABEL, Section.ISSUE, Section.VARIABLE):
         editor.show_section(section)
         page = editor.page()
         for width, height in ((1000, 700), (1600, 1000)):
-            editor.resize(width, height)
-            qtbot.waitUntil(lambda w=width: editor.width() == w)
+            resize(qtbot, editor, width, height)
             shot = tmp_path / f"codebook_{section.value}_{width}.png"
             assert editor.grab().save(str(shot)) and shot.stat().st_size > 10_000
             # Every field and button is on screen and at least as tall as its text.
@@ -342,7 +360,12 @@ def test_an_annotator_on_a_team_server_sees_the_codebook_read_only(
     monkeypatch.setenv("PGPASSWORD", postgres.password)
     try:
         applied: list[str] = []
-        editor = CodebookEditor(bob, "bob", lambda text, mutation: applied.append(text) or mutation())
+
+        def apply(text: str, mutation: Callable[[], Change]) -> Change:
+            applied.append(text)
+            return mutation()
+
+        editor = CodebookEditor(bob, "bob", apply)
         qtbot.addWidget(editor)
         editor.show()
         qtbot.waitExposed(editor)
@@ -375,13 +398,13 @@ def test_recolouring_an_actor_label_and_a_bad_colour(qtbot: QtBot, window: MainW
     # A colour that is not #rrggbb is refused in the status line; the field shows the stored colour again.
     type_into(qtbot, page.fields.color, "#12")
     assert "Edit label PERSON" in editor.status.text() and "color" in editor.status.text()
-    assert repo.codebook().label("PERSON").color == "#aa0000" and page.fields.color.text() == "#aa0000"
+    assert label_of(repo.codebook(), "PERSON").color == "#aa0000" and page.fields.color.text() == "#aa0000"
     # A variable's type and choices, typed.
     editor.show_section(Section.VARIABLE)
     page = editor.page()
     select_code(qtbot, editor, "certainty")
     type_into(qtbot, page.fields.choices, "low; medium; high; certain")
-    assert repo.codebook().variable("certainty").choices == ("low", "medium", "high", "certain")
+    assert variable_of(repo.codebook(), "certainty").choices == ("low", "medium", "high", "certain")
     page.fields.var_type.setFocus()
     page.fields.var_type.setCurrentIndex(page.fields.var_type.findData(VariableType.INTEGER))
     page.fields.var_type.activated.emit(page.fields.var_type.currentIndex())

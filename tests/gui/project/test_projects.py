@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.core.codebook import EMPTY_CODEBOOK
 from annotator.core.records import ArticleIn
@@ -78,6 +78,7 @@ def test_new_project_by_keys_opens_it_and_recent_projects_go_back(
     recent = recent_projects(controller.settings)
     assert recent[0] == str(target.resolve()) and str(Path(shell_repo.location).resolve()) in recent
     # File › Open recent › the first project: back where we were.
+    assert new_window.recent_menu is not None
     new_window.recent_menu.actions()[1].trigger()
     qtbot.waitUntil(lambda: controller.window is not new_window)
     assert controller.window.project == "shell" and controller.window.repo.count_articles() == 1
@@ -123,6 +124,7 @@ def test_opening_a_broken_project_keeps_the_open_one(
     assert not controller.open_project(str(broken))
     assert controller.window is window and window.isVisible()
     box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "projectOpenFailedBox")
-    assert "broken.db" in box.text()  # type: ignore[attr-defined]
+    assert isinstance(box, QMessageBox)
+    assert "broken.db" in box.text()
     box.close()
     controller.shutdown()

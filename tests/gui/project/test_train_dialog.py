@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
 
 from annotator.core.errors import CancelledError
 from annotator.core.trained_models import TrainedModel
@@ -43,6 +44,13 @@ def _slow_job(calls: list[dict[str, Any]]) -> Any:
         raise AssertionError("the test cancels before the end")
 
     return job
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    """The text of a report table cell; an empty cell fails here rather than with an AttributeError."""
+    item = table.item(row, column)
+    assert item is not None, f"no cell at {row}, {column}"
+    return item.text()
 
 
 def _quick_job(repo: Repository, *, progress: ProgressCallback, cancel: CancelFlag, **options: Any) -> TrainResult:
@@ -85,9 +93,9 @@ def test_finished_training_shows_the_report_table_and_chart(qtbot: QtBot, repo: 
     with qtbot.waitSignal(dialog.trained, timeout=10000) as signal:
         qtbot.mouseClick(dialog.train_button, Qt.MouseButton.LeftButton)
     assert signal.args[0].activated
-    figures = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    figures = [_cell(dialog.table, r, 0) for r in range(dialog.table.rowCount())]
     assert figures[:4] == ["claims: overlap F1", "source: exact F1", "cue: exact F1", "content: exact F1"]
-    assert dialog.table.item(0, 1).text() == "0.700" and dialog.table.item(0, 2).text() == "0.850"
+    assert _cell(dialog.table, 0, 1) == "0.700" and _cell(dialog.table, 0, 2) == "0.850"
     assert len(dialog.chart.rows) == len(figures)
     assert "active model" in dialog.verdict.text()
     dialog.resize(1000, 700)
@@ -125,7 +133,14 @@ def test_cancelling_a_real_run_saves_nothing(qtbot: QtBot, repo: Repository, art
 
 
 def test_model_menu_opens_the_dialog(qtbot: QtBot, window: MainWindow) -> None:
+    from annotator.ui.project.train_dialog import TrainDialog
+
     action = window.actions_by_name["train_model"]
     action.trigger()
-    assert window.train_dialog.isVisible()
-    window.train_dialog.close()
+    # The dialog is the window's child (its parent); found through Qt rather than an attribute set from outside.
+    dialog = window.findChild(TrainDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+    action.trigger()  # opened again: the same dialog, not a second one
+    assert window.findChildren(TrainDialog) == [dialog] and dialog.isVisible()
+    dialog.close()

@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from annotator.core.records import ArticleIn, ArticleStatus, Span
-from annotator.jobs.progress import no_progress
+from annotator.ui.shared.workers import JobRunner
+from tests.gui import shell_fixtures as fx
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from annotator.store.repository import Repository
     from annotator.ui.window.main_window import MainWindow
+
+runner = fx.runner
 
 TEXT = "Abe said Japan wants the four islands back, and Putin said Russia would not give them up."
 
@@ -50,26 +53,17 @@ def test_agreement_view_figures(qtbot: QtBot, repo: Repository, coded: str) -> N
     assert not dialog.bars.grab().isNull()  # paints without error
 
 
-def test_agreement_view_runs_through_the_runner(qtbot: QtBot, repo: Repository, coded: str) -> None:
+def test_agreement_view_runs_through_the_runner(qtbot: QtBot, repo: Repository, coded: str, runner: JobRunner) -> None:
     from annotator.ui.review.agreement_view import AgreementDialog
 
-    class Runner:
-        """Runs the job at once, as the worker would, and hands the result back."""
-
-        def __init__(self) -> None:
-            self.titles: list[str] = []
-
-        def run(self, title: str, job: Any, *, on_result: Any = None) -> None:
-            self.titles.append(title)
-            result = job(no_progress, None)
-            if on_result is not None:
-                on_result(result)
-
-    runner = Runner()
+    titles: list[str] = []
+    runner.started.connect(titles.append)
     dialog = AgreementDialog(repo, runner=runner)
     qtbot.addWidget(dialog)
     dialog.compute()
-    assert runner.titles == ["Agreement"]
+    assert dialog.report is None  # computed on the worker thread, not at once
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)
+    assert titles == ["Agreement"]
     assert _cells(dialog, 0)[2] == "0.40"
 
 
@@ -88,6 +82,7 @@ def test_agreement_from_the_view_menu(qtbot: QtBot, window: MainWindow) -> None:
     assert action.shortcut().toString() == "Ctrl+Shift+G"
     action.trigger()
     dialog = window.side_windows.agreement_dialog
+    assert dialog is not None
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and dialog.report is not None  # no runner in this window: computed at once
     dialog.close()

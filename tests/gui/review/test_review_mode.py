@@ -145,6 +145,7 @@ def test_review_by_keys_then_gold_export(
     click_row(win, review_row(win, content, who="bob"))
     press(qtbot, win, Qt.Key.Key_A)
     (claim,) = repo.claims_for(abe, layer="gold")
+    assert claim.content is not None
     assert (claim.stance, claim.status, claim.content.text) == (-1, Status.ACCEPTED, content)
 
     press(qtbot, win, Qt.Key.Key_Return, CTRL)  # reviewed, next

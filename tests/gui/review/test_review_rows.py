@@ -43,6 +43,7 @@ def test_edited_gold_is_decided_and_not_readopted(repo: Repository, articles: di
     rows = _rows(repo, abe)
     person = _entity_row(rows, "Shinzo Abe", "PERSON")
     gold_id = repo.adopt_entity(person.holders[0][1].id, REVIEWER).created_entity_id
+    assert gold_id is not None
     repo.relabel_entity(gold_id, "ORG", REVIEWER)
     rows = _rows(repo, abe)
     person = _entity_row(rows, "Shinzo Abe", "PERSON")
@@ -55,6 +56,7 @@ def test_edited_gold_is_decided_and_not_readopted(repo: Repository, articles: di
     # A gold claim whose attributes the reviewer changed still has its row (a gold-only version).
     claim_row = next(r for r in rows if r.kind == "claim" and "bob" in r.annotators)
     gold_claim = repo.adopt_claim(claim_row.holders[0][1].id, REVIEWER).created_claim_id
+    assert gold_claim is not None
     repo.update_claim(gold_claim, REVIEWER, stance=1)
     rows = _rows(repo, abe)
     assert [r.status for r in rows if r.kind == "claim" and r.gold is not None] == [GOLD_ONLY]

@@ -101,5 +101,6 @@ def test_the_import_service_checks_near_duplicates_at_the_projects_threshold(
     assert services.import_paths([str(first)], lambda p: None, CancelFlag()).imported == 1
     skipped = services.import_paths([str(second)], lambda p: None, CancelFlag())
     assert skipped.imported == 0 and [n.kept for n in skipped.near_duplicates] == [False]
+    assert services.import_checked is not None  # the shell always offers the checked import
     kept = services.import_checked([str(second)], 0.4, True, lambda p: None, CancelFlag())
     assert kept.imported == 1 and [n.kept for n in kept.near_duplicates] == [True]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from annotator.jobs.import_preview import preview_paths
 from annotator.ui.shared.services import build_services
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from annotator.store.repository import Repository
+    from annotator.ui.window.main_window import MainWindow
 
 
 def exports(folder: Path) -> list[str]:
@@ -67,13 +68,22 @@ def test_cancelled_preview_dialog_chooses_nothing(qtbot: QtBot, tmp_path: Path) 
 
 
 @pytest.fixture
-def window(qtbot: QtBot, repo: Repository, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[Any]]]:
+def window(
+    qtbot: QtBot, repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[MainWindow, list[list[str]]]]:
+    """The main window with a job runner, and the summaries it showed (their lines) instead of modal dialogs."""
     from annotator.ui.window import import_export_dialogs
     from annotator.ui.window.main_window import MainWindow
 
-    shown: list[Any] = []
-    monkeypatch.setattr(import_export_dialogs, "show_summary",
-                        lambda parent, title, lines, next_step=None: shown.append(lines) and False)
+    shown: list[list[str]] = []
+
+    def show_summary(
+        parent: QWidget | None, title: str, lines: list[str], next_step: tuple[str, str] | None = None
+    ) -> bool:
+        shown.append(lines)
+        return False  # the user closed the summary without its next step
+
+    monkeypatch.setattr(import_export_dialogs, "show_summary", show_summary)
     runner = JobRunner()
     win = MainWindow(repo, ANNOTATOR, services=build_services(repo), runner=runner)
     qtbot.addWidget(win)
@@ -84,7 +94,8 @@ def window(qtbot: QtBot, repo: Repository, monkeypatch: pytest.MonkeyPatch) -> I
 
 
 def test_file_import_previews_then_imports_what_the_user_confirms(
-    qtbot: QtBot, window: Any, repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, window: tuple[MainWindow, list[list[str]]], repo: Repository, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from annotator.ui.window import import_export_dialogs
 

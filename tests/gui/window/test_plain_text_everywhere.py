@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QLabel, QMessageBox
@@ -29,11 +30,13 @@ ORIGIN = f"spacy:<i>evil</i>{IMG}@1"
 TEXT = f"Reuters said that <b>bold</b> {IMG} prices & <DD> rose. Abe met <i>Putin</i> today."
 
 
+# Qt::mightBeRichText is a QtGui function (PySide6.QtGui.Qt); QtCore.Qt has it only once qtpy, which qtawesome
+# loads, has patched it in, so this file calls it where it lives.
 def shown(value: Any) -> str:
     """What Qt shows for a tooltip or label string: rich text when it looks like HTML, else the string."""
     text = str(value or "")
     document = QTextDocument()
-    if Qt.mightBeRichText(text):
+    if QtGui.Qt.mightBeRichText(text):
         document.setHtml(text)
     else:
         document.setPlainText(text)
@@ -41,7 +44,7 @@ def shown(value: Any) -> str:
 
 
 def label_shows(label: QLabel, expected: str) -> None:
-    assert label.textFormat() == Qt.TextFormat.PlainText or not Qt.mightBeRichText(label.text())
+    assert label.textFormat() == Qt.TextFormat.PlainText or not QtGui.Qt.mightBeRichText(label.text())
     assert expected in label.text()
 
 

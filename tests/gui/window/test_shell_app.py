@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 
 from annotator import app as app_entry
+from annotator.core.changes import Change
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ArticleSuggestions, EntitySuggestion
 from annotator.core.resources import seeds_dir
@@ -19,6 +20,7 @@ from annotator.store.repository import Repository
 from annotator.ui.shared.services import build_services
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import shell as app_module
+from annotator.ui.window.main_window import MainWindow
 from annotator.ui.window.screenshot import render_screenshot
 from annotator.ui.workspace.article_timer import ArticleTimer
 from tests.gui import shell_fixtures as fx
@@ -282,11 +284,17 @@ def test_screenshot_writes_a_png_of_the_requested_size(qtbot, tmp_path: Path) ->
         render_screenshot(str(tmp_path / "tiny.db"), str(tmp_path / "x.png"), "no-such-id", (800, 600), None)
 
 
+def _shown_main_window() -> MainWindow | None:
+    """The main window that ``run_gui`` shows, once it is visible."""
+    from PySide6.QtWidgets import QApplication
+
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
+
+
 def test_run_gui_opens_the_window_and_quits_cleanly(
     qtbot, tmp_path: Path, monkeypatch, user_settings_dir: Path
 ) -> None:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from annotator.store import open_repository
 
@@ -295,11 +303,11 @@ def test_run_gui_opens_the_window_and_quits_cleanly(
     seen: dict[str, object] = {}
 
     def close_when_shown() -> None:
-        window = next((w for w in QApplication.topLevelWidgets() if w.inherits("QMainWindow") and w.isVisible()), None)
+        window = _shown_main_window()
         if window is None:
             QTimer.singleShot(20, close_when_shown)
             return
-        seen["article"] = window.current_article_id  # type: ignore[attr-defined]
+        seen["article"] = window.current_article_id
         window.close()
 
     QTimer.singleShot(0, close_when_shown)
@@ -326,7 +334,6 @@ def test_run_gui_logs_an_unexpected_error_to_the_user_data_folder(
     import sys
 
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     tiny_database(tmp_path / "tiny.db")
     monkeypatch.setattr(app_module, "configure_application", lambda app: lambda: None)
@@ -334,18 +341,18 @@ def test_run_gui_logs_an_unexpected_error_to_the_user_data_folder(
     hook, handlers = sys.excepthook, list(logging.getLogger("annotator").handlers)
     seen: dict[str, str] = {}
 
-    def broken() -> object:
+    def broken() -> Change:
         raise RuntimeError("the disk is on fire")
 
     def decide_when_shown() -> None:
-        window = next((w for w in QApplication.topLevelWidgets() if w.inherits("QMainWindow") and w.isVisible()), None)
+        window = _shown_main_window()
         if window is None:
             QTimer.singleShot(20, decide_when_shown)
             return
-        decisions = window.workspace.decisions  # type: ignore[attr-defined]
-        window.workspace.decide("Burn", broken)  # type: ignore[attr-defined]
+        decisions = window.workspace.decisions
+        window.workspace.decide("Burn", broken)
         decisions.wait()
-        seen["banner"] = window.error_banner.message  # type: ignore[attr-defined]
+        seen["banner"] = window.error_banner.message
         window.close()
 
     QTimer.singleShot(0, decide_when_shown)
@@ -384,4 +391,5 @@ def test_the_app_look_colours_the_tables_by_palette_not_by_style_sheet_rules(qtb
         assert matching == []
     finally:
         restore()
-    assert QApplication.palette("QTableView") == app.palette()  # the tests that follow get Qt's own look back
+    # The tests that follow get Qt's own look back: no palette for the table class is left behind.
+    assert QApplication.palette(table) == app.palette()

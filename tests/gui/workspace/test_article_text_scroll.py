@@ -8,10 +8,12 @@ from annotator.core.records import ArticleIn, ArticleSuggestions, EntitySuggesti
 from tests.gui.helpers import add_article_with_mentions
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QRectF
     from pytestqt.qtbot import QtBot
 
     from annotator.store.repository import Repository
     from annotator.ui.window.main_window import MainWindow
+    from annotator.ui.workspace.article_text import ArticleText
 
 PARAGRAPH = "Lavrov said the talks on the islands went on for many hours in Tokyo and ended without a deal.\n\n"
 
@@ -25,6 +27,13 @@ def _long_article(repo: Repository, title: str, first_entity_late: bool) -> str:
     suggestions = ArticleSuggestions(article_id, "spacy:test@1", entities=[EntitySuggestion(start, end, label)])
     repo.store_suggestions(suggestions)
     return article_id
+
+
+def _outline_rects(view: ArticleText) -> list[QRectF]:
+    """The viewport rectangles of the current item's outline; no current item fails here."""
+    outline = view.outline
+    assert outline is not None, "no current item is outlined"
+    return view.range_rects(*outline)
 
 
 def test_a_new_article_starts_at_its_top(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
@@ -43,7 +52,7 @@ def test_an_item_far_down_is_scrolled_into_view(qtbot: QtBot, window: MainWindow
     late = _long_article(repo, "Late entity", first_entity_late=True)
     window.open_article(late)
     text = window.workspace.text
-    rects = text.range_rects(*text.outline)
+    rects = _outline_rects(text)
     assert rects and rects[0].top() >= 0 and rects[-1].bottom() <= text.viewport().height()
 
 
@@ -62,7 +71,7 @@ def test_items_below_the_fold_land_a_third_down_so_the_next_ones_need_no_scroll(
     for _ in range(len(starts) - 1):
         before = len(scrolls)
         window.workspace.next_suggestion()
-        rects = view.range_rects(*view.outline)
+        rects = _outline_rects(view)
         assert rects[0].top() >= 0 and rects[-1].bottom() <= height
         if len(scrolls) > before:
             landed.append(rects[0].top())

@@ -16,7 +16,7 @@ from annotator.jobs.summaries import SuggestSummary
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import error_log
 from tests.gui.conftest import ORIGIN
-from tests.gui.helpers import entity_by_text, own_entities, press, settle
+from tests.gui.helpers import current_entity, entity_by_text, own_entities, press, settle
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -42,7 +42,7 @@ def test_a_key_press_while_another_writer_holds_the_lock_leaves_the_window_respo
     writer = sqlite3.connect(repo.location, timeout=5)
     writer.execute("BEGIN IMMEDIATE")
     try:
-        assert window.workspace.current_entity().text == "Shinzo Abe"
+        assert current_entity(window).text == "Shinzo Abe"
         type_key(qtbot, window, "a")
         decisions = window.workspace.decisions
         assert decisions.busy
@@ -83,7 +83,7 @@ def test_keys_typed_during_a_suggestion_job_keep_their_order_and_undo(
             )
         return SuggestSummary(origin=ORIGIN, articles=len(ids), entities=len(ids))
 
-    assert window.workspace.current_entity().text == "Shinzo Abe"
+    assert current_entity(window).text == "Shinzo Abe"
     with qtbot.waitSignal(job_runner.finished, timeout=60_000):
         job_runner.run("Suggesting", suggest_all)
         type_key(qtbot, window, "a")  # accept Abe, then the next suggestion (Putin) is current
@@ -152,18 +152,18 @@ def test_a_suggestion_decided_while_the_database_is_held_is_drawn_at_once_then_a
     writer = sqlite3.connect(repo.location, timeout=5)
     writer.execute("BEGIN IMMEDIATE")  # a suggestion run's write lock: the decision cannot be written yet
     try:
-        abe = workspace.current_entity()
+        abe = current_entity(window)
         assert abe.text == "Shinzo Abe" and abe.status == Status.SUGGESTED
         type_key(qtbot, window, "a")
         assert workspace.decisions.busy and own_entities(repo, articles["abe"]) == []
         drawn = entity_by_text(workspace.entities, "Shinzo Abe")
         assert drawn.status == Status.ACCEPTED
         assert entity_by_text(workspace.entity_panel.model.rows(), "Shinzo Abe").status == Status.ACCEPTED
-        assert workspace.current_entity().text == "Vladimir Putin"  # moved on at once
+        assert current_entity(window).text == "Vladimir Putin"  # moved on at once
         # Moving on and deciding another suggestion do not wait for the database either.
         type_key(qtbot, window, "x")
         assert entity_by_text(workspace.entities, "Vladimir Putin").status == Status.REJECTED
-        assert workspace.current_entity().text == "Sochi"
+        assert current_entity(window).text == "Sochi"
     finally:
         writer.rollback()
         writer.close()
@@ -172,7 +172,7 @@ def test_a_suggestion_decided_while_the_database_is_held_is_drawn_at_once_then_a
     assert own == {"Shinzo Abe": Status.ACCEPTED, "Vladimir Putin": Status.REJECTED}
     shown = {e.text: e for e in workspace.entities}
     assert shown["Shinzo Abe"].derived_from == abe.id and shown["Shinzo Abe"].layer == "alice"
-    assert workspace.current_entity().text == "Sochi" and workspace.ahead == {}
+    assert current_entity(window).text == "Sochi" and workspace.ahead == {}
     press(qtbot, window, Qt.Key.Key_Z, CTRL)  # undo is still one decision at a time
     assert {e.text for e in own_entities(repo, articles["abe"])} == {"Shinzo Abe"}
 
@@ -184,7 +184,7 @@ def test_a_key_on_a_row_still_drawn_ahead_waits_for_its_answer(
     writer = sqlite3.connect(repo.location, timeout=5)
     writer.execute("BEGIN IMMEDIATE")
     try:
-        abe = workspace.current_entity()
+        abe = current_entity(window)
         type_key(qtbot, window, "a")
         workspace.set_current(("entity", abe.id))  # the analyst clicks the row drawn ahead
         type_key(qtbot, window, "x")  # rejects it: acts on the annotator's row once the accept is answered

@@ -51,7 +51,9 @@ class _PaintedArea(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             assert isinstance(event, QPaintEvent)
-            self.pixels += sum(rect.width() * rect.height() for rect in event.region())
+            # QRegion iterates over its rectangles at run time; PySide6's stubs do not declare __iter__.
+            region = event.region()
+            self.pixels += sum(r.width() * r.height() for r in region)  # type: ignore[attr-defined]
         return False
 
 

@@ -36,7 +36,8 @@ def _tint_at(window: MainWindow, image: QImage, start: int, end: int) -> QColor:
 
 def _same(color: QColor, expected: QColor) -> bool:
     """Equal colours up to the rounding of the window's pixel format."""
-    return all(abs(a - b) <= 2 for a, b in zip(color.getRgb()[:3], expected.getRgb()[:3], strict=True))
+    rgb, wanted = (color.red(), color.green(), color.blue()), (expected.red(), expected.green(), expected.blue())
+    return all(abs(a - b) <= 2 for a, b in zip(rgb, wanted, strict=True))
 
 
 def _underline_colors(window: MainWindow, image: QImage, start: int, end: int) -> set[str]:
@@ -102,16 +103,16 @@ def test_spans_changed_away_from_the_current_item_are_repainted(qtbot: QtBot, wi
     assert _same(_tint_at(window, image, sochi.start, sochi.end), palette.style("GPE").strong)
 
 
-def _edge_colors(window: MainWindow, image: QImage, start: int, end: int) -> tuple[set[str], set[str]]:
-    """Colours of the span's left edge column (2 px) and of its inner middle column, top to bottom."""
+def _left_edge_colors(window: MainWindow, image: QImage, start: int, end: int) -> set[str]:
+    """Colours of the span's left edge column (2 px), top to bottom."""
     text = window.workspace.text
     box = text.line_boxes(text.to_qt(start), text.to_qt(end))[0]
     dy = text.verticalScrollBar().value()
-    left, middle = set(), set()
+    left: set[str] = set()
     for y in range(int(box.rect.top()) + 3, int(box.rect.bottom()) - 3):
         for x in (int(box.rect.left()) - 2, int(box.rect.left()) - 1):  # the box is drawn around the tint
             left.add(image.pixelColor(text.viewport().mapTo(window, QPoint(x, y - dy))).name())
-    return left, middle
+    return left
 
 
 def test_a_corrected_span_is_boxed_not_a_faint_line(qtbot: QtBot, window: MainWindow, repo: Repository) -> None:
@@ -125,10 +126,10 @@ def test_a_corrected_span_is_boxed_not_a_faint_line(qtbot: QtBot, window: MainWi
     corrected = next(e for e in window.workspace.entities if e.start == jst.start)
     assert corrected.status == "corrected"
     line = palette.style(corrected.label).color
-    left, _ = _edge_colors(window, image, corrected.start, corrected.end)
+    left = _left_edge_colors(window, image, corrected.start, corrected.end)
     assert any(_same(QColor(c), line) for c in left), left  # a vertical edge in the label colour: a box
     accepted = next(e for e in window.workspace.entities if e.start == sochi.start)
-    left, _ = _edge_colors(window, image, accepted.start, accepted.end)
+    left = _left_edge_colors(window, image, accepted.start, accepted.end)
     assert not any(_same(QColor(c), palette.style(accepted.label).color) for c in left)
 
 

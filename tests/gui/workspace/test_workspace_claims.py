@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
-from annotator.core.records import Span, Status
+from annotator.core.records import ClaimView, RoleView, Span, Status
 from tests.gui.helpers import drag_select, find, own_claims, press, settle
 
 if TYPE_CHECKING:
@@ -19,8 +19,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
-def _roles(claim: Any) -> tuple[str | None, str | None, str | None]:
-    return tuple(role.text if role is not None else None for role in (claim.source, claim.cue, claim.content))  # type: ignore[return-value]
+def _text(role: RoleView | None) -> str | None:
+    return role.text if role is not None else None
+
+
+def _roles(claim: ClaimView) -> tuple[str | None, str | None, str | None]:
+    return _text(claim.source), _text(claim.cue), _text(claim.content)
 
 
 def test_new_claim_with_its_three_roles_undo_redo(

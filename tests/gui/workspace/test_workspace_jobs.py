@@ -146,7 +146,14 @@ def test_list_counts_and_time_follow_decisions(
 ) -> None:
     model = window.articles.model
     row = model.row_of(articles["abe"])
-    open_before = model.summary(row).n_suggested
+    assert row is not None
+
+    def open_suggestions() -> int:
+        summary = model.summary(row)
+        assert summary is not None
+        return summary.n_suggested
+
+    open_before = open_suggestions()
     read_on: list[str] = []
     summaries = repo.article_summaries
 
@@ -158,12 +165,17 @@ def test_list_counts_and_time_follow_decisions(
     press(qtbot, window, "a")
     # The list re-reads its counts just after the key press (not inside it), once per burst of decisions, and on
     # the database thread: a suggestion run writing never holds up the window for it.
-    qtbot.waitUntil(lambda: model.summary(row).n_suggested == open_before - 1)
+    qtbot.waitUntil(lambda: open_suggestions() == open_before - 1)
     assert read_on == ["annotator-database"]
     monkeypatch.setattr(repo, "article_summaries", summaries)
     recorded: list[tuple[str, str, float]] = []
     original = repo.add_time
-    monkeypatch.setattr(repo, "add_time", lambda a, n, s: (recorded.append((a, n, s)), original(a, n, s)))
+
+    def add_time(article_id: str, annotator: str, seconds: float) -> None:
+        recorded.append((article_id, annotator, seconds))
+        original(article_id, annotator, seconds)
+
+    monkeypatch.setattr(repo, "add_time", add_time)
     window.open_article(articles["lavrov"])
     assert [(a, n) for a, n, _s in recorded] == [(articles["abe"], ANNOTATOR)]
     assert recorded[0][2] >= 0

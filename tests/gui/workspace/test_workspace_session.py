@@ -133,6 +133,7 @@ def test_article_list_is_lazy_and_filters(
     # Clicking a row opens the article.
     panel.filter_status.setCurrentIndex(0)
     row = panel.model.row_of(articles["lavrov"])
+    assert row is not None
     rect = panel.table.visualRect(panel.model.index(row, 1))
     qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_article_id == articles["lavrov"]
@@ -228,6 +229,8 @@ def test_merge_two_actors(
 
     keep = repo.add_actor("Shinzo Abe", "PERSON", ANNOTATOR).created_actor_id
     merge = repo.add_actor("Abe Shinzo", "PERSON", ANNOTATOR).created_actor_id
+    assert keep is not None and merge is not None  # both names are new: each creates an actor
+    chosen = (keep, merge)  # what the analyst picks in the merge dialog: keep the first
     abe = entity_by_text(window.workspace.entities, "Shinzo Abe")
     repo.link_entity_actor(abe.id, merge, ANNOTATOR)
 
@@ -239,7 +242,7 @@ def test_merge_two_actors(
             return QDialog.DialogCode.Accepted
 
         def choice(self) -> tuple[int, int]:
-            return keep, merge
+            return chosen
 
     monkeypatch.setattr(actor_dialog, "MergeActorsDialog", FakeMerge)
     press(qtbot, window, Qt.Key.Key_M, CTRL | SHIFT)
