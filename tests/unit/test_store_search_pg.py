@@ -147,3 +147,24 @@ def test_a_walk_spends_one_statement_per_window(postgres: LocalPostgres, pg_data
         # Two windows and the index; then "report 4": the first window (1-2) meets nothing, the index at once.
         # Every statement reads rows of the page (before: a statement for each window's bounds, 5 + 3).
         assert len(sent) == 3 + 2, sent
+
+
+def test_statements_are_planned_for_their_own_parameters(
+    postgres: LocalPostgres, pg_database: Callable[[], str]
+) -> None:
+    # psycopg prepares a statement run five times; PostgreSQL's generic plan for it then left to_tsquery unfolded
+    # (parsed again for every row the filter's walk tests) and could walk the position index for a rare word.
+    with open_repository(pg_database()) as repo:
+        repo.add_articles([ArticleIn(text=f"Abe spoke in Sochi, item {n}.", title=f"Report {n}") for n in range(30)])
+        repo.ensure_annotator("bench")
+        for _ in range(15):  # prepared after 5 runs; a generic plan was chosen after 5 more
+            for text in ("abe", "report 1", "zzz"):
+                repo.article_summaries(annotator="bench", text=text, limit=5)
+        db = repo._st.db
+        with db.connection_context():
+            generic, custom = db.execute_sql(
+                "SELECT sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements").fetchone()
+            mode = db.execute_sql("SHOW plan_cache_mode").fetchone()[0]
+        assert custom > 0  # psycopg did prepare them
+        assert generic == 0
+        assert mode == "force_custom_plan"
