@@ -49,9 +49,56 @@ def rows_in(build: Callable[..., Any], ids: Sequence[Any], *args: Hashable) -> l
     for start in range(0, len(values), CHUNK):
         chunk = values[start : start + CHUNK]
         marks = _marks(len(chunk), kind)
-        entry = _composed((build, args, len(chunk), backend, kind), functools.partial(build, marks, *args), marks)
+        key = (build, args, len(chunk), backend, kind)
+        entry = _CACHE.get(key)
+        if entry is None:
+            entry = _composed(key, functools.partial(build, marks, *args), marks)
+            if backend == "PostgresqlDatabase":
+                entry = _CACHE[key] = _as_arrays(entry, len(chunk))
         rows.extend(database.execute_sql(entry[0], _filled(entry, chunk)).fetchall())
     return rows
+
+
+def _as_arrays(entry: tuple[str, list[Any], list[tuple[int, int]]], n: int
+               ) -> tuple[str, list[Any], list[tuple[int, int]]]:
+    """PostgreSQL: each ``IN`` list of all the ids, in order, becomes ``= ANY(%s)`` taking them as one array.
+
+    An ``IN`` list of 200 ids is 200 bound parameters: psycopg caches its conversion of a statement only up to 50
+    parameters, so it split each such statement anew (0.3-1 ms of CPU; 2.8 ms per page of the article list, which
+    runs six), and the server parsed 200 parameters. One array parameter is cached, and the index is used alike
+    (``id = ANY('{...}'::text[])``). A statement whose parameters cannot be told apart is left as it is.
+    """
+    sql, params, slots = entry
+    pieces = sql.split("%s")  # pieces[j] is the text before parameter j
+    if len(pieces) != len(params) + 1 or n == 0:
+        return entry
+    ids_at = dict(slots)  # parameter -> which id
+    out: list[str] = [pieces[0]]
+    new_params: list[Any] = []
+    new_slots: list[tuple[int, int]] = []
+    j = 0
+    while j < len(params):
+        # Parameters j .. j + n - 1 are the ids 0 .. n - 1, as peewee writes a list: "IN (%s, %s, ..., %s)".
+        is_list = (all(ids_at.get(j + i) == i for i in range(n)) and pieces[j + n].startswith(")")
+                   and all(pieces[j + i] == ", " for i in range(1, n)))
+        head = out[-1]
+        if is_list and head.endswith(" NOT IN ("):
+            out[-1] = head[: -len(" NOT IN (")] + " <> ALL("
+        elif is_list and head.endswith(" IN ("):
+            out[-1] = head[: -len(" IN (")] + " = ANY("
+        else:
+            is_list = False
+        if is_list:
+            new_slots.append((len(new_params), -1))
+            new_params.append(None)
+            j += n
+        else:
+            if j in ids_at:
+                new_slots.append((len(new_params), ids_at[j]))
+            new_params.append(params[j])
+            j += 1
+        out.append(pieces[j])
+    return "%s".join(out), new_params, new_slots
 
 
 def _composed(key: tuple[Any, ...], compose: Callable[[], Any], marks: Sequence[Any]
@@ -73,7 +120,7 @@ def _filled(entry: tuple[str, list[Any], list[tuple[int, int]]], values: Sequenc
     _, template, slots = entry
     params = list(template)
     for j, i in slots:
-        params[j] = values[i]
+        params[j] = values[i] if i >= 0 else list(values)  # -1: all of them, as one array (_as_arrays)
     return params
 
 

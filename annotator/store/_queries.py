@@ -330,7 +330,18 @@ def progress(st: StoreContext, annotator: str) -> tuple[int, int]:
     # The articles that are (or can still become) this annotator's under the overlap setting: all of them but
     # those others already hold. Counted that way round, a million articles cost one pass over the smallest
     # index instead of two subquery probes per article.
-    return done, Article.select().count() - _review.taken_by_others(st, ann_id).count()
+    return done, article_count() - _review.taken_by_others(st, ann_id).count()
+
+
+def article_count() -> int:
+    """How many articles the project holds, as a bare ``count(*)``.
+
+    Not peewee's ``Article.select().count()``: that wraps the select in a subquery (``SELECT COUNT(1) FROM
+    (SELECT 1 FROM article)``), which SQLite answers by stepping through every row of the index, where a bare
+    ``count(*)`` is its b-tree count (the ``Count`` opcode): 21-22 ms -> 4 ms of CPU at a million articles. The
+    window reads it for the status bar's progress at start and after each article marked done.
+    """
+    return int(Article.select(fn.COUNT(SQL("*"))).scalar() or 0)
 
 
 def start_session(st: StoreContext, annotator: str) -> int:
@@ -404,7 +415,7 @@ def stats(st: StoreContext) -> dict[str, Any]:
     articles: dict[str, int] = defaultdict(int)
     for values in per_article.values():
         articles[overall(values)] += 1
-    total = Article.select().count()
+    total = article_count()
     todo = total - sum(articles.values())
     articles[ArticleStatus.TODO.value] += todo
     layer_stats: dict[str, dict[str, dict[str, int]]] = {}

@@ -38,6 +38,45 @@ def test_long_id_lists_are_split_into_chunks(repo: Repository) -> None:
         assert rows_in(_titles, [*missing, aid], "a") == [(aid, "a one")]
 
 
+def _others(ids: list[str], prefix: str) -> Any:
+    # The ids twice, once in NOT IN, with another parameter between.
+    return Article.select(Article.id).where(
+        Article.id.not_in(ids), Article.title.startswith(prefix), Article.id.not_in(ids))
+
+
+def test_on_postgresql_the_ids_go_as_one_array_parameter(repo: Repository) -> None:
+    # psycopg caches its conversion of a statement of up to 50 parameters: an IN list of 200 ids was split again
+    # on every call (and parsed by the server as 200 parameters). The rows are the same on every backend.
+    import logging
+
+    ids = [repo.add_article(ArticleIn(text=f"text {i}", title=f"{'ab'[i % 2]} {i}")).article_id for i in range(60)]
+    sent: list[tuple[str, list[Any]]] = []
+
+    class Sent(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            sent.append(record.msg)
+
+    logger, handler = logging.getLogger("peewee"), Sent(logging.DEBUG)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        with bound(repo._st.db):
+            for _ in range(2):  # composed, then from the cache
+                assert sorted(rows_in(_titles, ids[:55], "a")) == sorted(_titles(ids[:55], "a").tuples())
+                assert sorted(rows_in(_others, ids[:55], "a")) == sorted(_others(ids[:55], "a").tuples())
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert len(sent) == 8
+    ours = sent[0::2]  # each rows_in statement is followed by peewee's own
+    for sql, params in ours:
+        if repo._st.is_postgres:
+            assert len(params) <= 3 and ("= ANY(" in sql or "<> ALL(" in sql), (sql, params)
+        else:
+            assert len(params) >= 55
+
+
 def test_a_builder_that_captures_variables_is_refused() -> None:
     prefix = "a"
 

@@ -59,13 +59,19 @@ def test_the_article_list_filter_uses_it(postgres: LocalPostgres, pg_database: C
         assert found("%") == ["Prices"]  # no word in it: the substring scan
 
 
-def test_a_page_walks_the_list_order_first_and_finishes_on_the_index(
-    postgres: LocalPostgres, pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Small windows, so that a handful of articles takes every path: a page filled by the walk, a page the walk
-    # starts and the index finishes, a word the walk does not meet (the index at once), and pages further on.
+@pytest.fixture
+def small_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows of 2 positions, then 4, and the index after 6: a handful of articles takes every path."""
     monkeypatch.setattr(_search_pg, "WALK_FIRST", 2)
     monkeypatch.setattr(_search_pg, "WALK_AT_MOST", 6)
+
+
+@pytest.mark.usefixtures("small_windows")
+def test_a_page_walks_the_list_order_first_and_finishes_on_the_index(
+    postgres: LocalPostgres, pg_database: Callable[[], str]
+) -> None:
+    # A page filled by the walk, a page the walk starts and the index finishes, a word the walk does not meet
+    # (the index at once), and pages further on.
     with open_repository(pg_database()) as repo:
         titles = [f"Report {n}" for n in range(1, 41)]
         for n, title in enumerate(titles, start=1):
@@ -107,3 +113,58 @@ def test_the_vectors_are_kept_in_their_rows_new_and_upgraded(
         assert storage(db) == "x" and schema_version(db) == 7
         migrate(db)
         assert storage(db) == "m" and schema_version(db) >= 9
+
+
+@pytest.mark.usefixtures("small_windows")
+def test_a_walk_spends_one_statement_per_window(postgres: LocalPostgres, pg_database: Callable[[], str]) -> None:
+    # A window's bounds are positions counted from the list's first one inside its own statement: no statement
+    # finds them (each was a round trip to the server, three of the six of the title prefix's page).
+    import logging
+
+    with open_repository(pg_database()) as repo:
+        repo.add_articles([ArticleIn(text=f"News item {n}.", title=f"Report {n}") for n in range(1, 41)])
+        db = repo._st.db
+        sent: list[str] = []
+
+        class Sent(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                sent.append(record.msg[0])
+
+        logger, handler = logging.getLogger("peewee"), Sent(logging.DEBUG)
+        level = logger.level
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+        try:
+            with bound(db), db.connection_context():
+                # "report 1": 1, then 10-19. Windows of 2 and 4 positions find 1, the index the rest.
+                rows = _search_pg.page_in_list_order(Article.select(Article.title), "report 1", 0, 5)
+                short = _search_pg.page_in_list_order(Article.select(Article.title), "report 4", 0, 5)
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        assert [title for (title,) in rows] == ["Report 1", "Report 10", "Report 11", "Report 12", "Report 13"]
+        assert [title for (title,) in short] == ["Report 4", "Report 40"]
+        # Two windows and the index; then "report 4": the first window (1-2) meets nothing, the index at once.
+        # Every statement reads rows of the page (before: a statement for each window's bounds, 5 + 3).
+        assert len(sent) == 3 + 2, sent
+
+
+def test_statements_are_planned_for_their_own_parameters(
+    postgres: LocalPostgres, pg_database: Callable[[], str]
+) -> None:
+    # psycopg prepares a statement run five times; PostgreSQL's generic plan for it then left to_tsquery unfolded
+    # (parsed again for every row the filter's walk tests) and could walk the position index for a rare word.
+    with open_repository(pg_database()) as repo:
+        repo.add_articles([ArticleIn(text=f"Abe spoke in Sochi, item {n}.", title=f"Report {n}") for n in range(30)])
+        repo.ensure_annotator("bench")
+        for _ in range(15):  # prepared after 5 runs; a generic plan was chosen after 5 more
+            for text in ("abe", "report 1", "zzz"):
+                repo.article_summaries(annotator="bench", text=text, limit=5)
+        db = repo._st.db
+        with db.connection_context():
+            generic, custom = db.execute_sql(
+                "SELECT sum(generic_plans), sum(custom_plans) FROM pg_prepared_statements").fetchone()
+            mode = db.execute_sql("SHOW plan_cache_mode").fetchone()[0]
+        assert custom > 0  # psycopg did prepare them
+        assert generic == 0
+        assert mode == "force_custom_plan"
