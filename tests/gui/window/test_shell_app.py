@@ -385,3 +385,37 @@ def test_the_app_look_colours_the_tables_by_palette_not_by_style_sheet_rules(qtb
     finally:
         restore()
     assert QApplication.palette("QTableView") == app.palette()  # the tests that follow get Qt's own look back
+
+
+def test_the_app_look_draws_flat_scroll_bars_with_their_arrows(qtbot, tmp_path: Path) -> None:
+    """Fusion fills a scroll bar's track with a gradient, which Qt splits across its painting threads and waits
+    for (a key press repaints one to three scroll bars); the app's scroll bars are flat, and keep their arrows,
+    whose images the style sheet finds whatever the working directory."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QScrollBar
+
+    from annotator.ui.window.shell import configure_application
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    here = os.getcwd()
+    os.chdir(tmp_path)  # the arrows' images are not looked up in the working directory
+    restore = configure_application(app)
+    try:
+        bar = QScrollBar(Qt.Orientation.Vertical)
+        qtbot.addWidget(bar)
+        bar.setRange(0, 1000)
+        bar.setPageStep(20)
+        bar.resize(14, 400)
+        bar.show()
+        qtbot.waitExposed(bar)
+        image = bar.grab().toImage()
+        track_row = 300  # below the handle (at the top) and above the bottom arrow
+        track = {image.pixelColor(x, track_row).name() for x in range(image.width())}
+        assert len(track) == 1, f"a gradient across the track: {sorted(track)}"
+        arrow = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height() - 14,
+                                                                                             image.height())}
+        assert len(arrow) > 2, "the bottom arrow is drawn (its image was found)"
+    finally:
+        restore()
+        os.chdir(here)
