@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from annotator import app as app_entry
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ArticleSuggestions, EntitySuggestion
-from annotator.core.resources import seeds_dir
+from annotator.core.resources import resource_path, seeds_dir
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
 from annotator.jobs.summaries import ImportSummary, SuggestSummary
 from annotator.store.repository import Repository
@@ -20,6 +20,7 @@ from annotator.ui.shared.services import build_services
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import shell as app_module
 from annotator.ui.window.screenshot import render_screenshot
+from annotator.ui.window.shell import style_sheet
 from annotator.ui.workspace.article_timer import ArticleTimer
 from tests.gui import shell_fixtures as fx
 from tests.gui.shell_fixtures import tiny_database
@@ -385,6 +386,31 @@ def test_the_app_look_colours_the_tables_by_palette_not_by_style_sheet_rules(qtb
     finally:
         restore()
     assert QApplication.palette("QTableView") == app.palette()  # the tests that follow get Qt's own look back
+
+
+def test_the_gui_benchmark_measures_the_window_with_the_app_look(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """The `gui` bench group's opening and decision figures are taken on the window analysts see (Fusion and the
+    style sheet, which decide what a repaint costs), as the `load` group's are; the look is restored after."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.window import main_window
+    from bench import run as bench_run
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    looks: list[str] = []  # the application's style sheet when each window is built
+
+    class Recorded(main_window.MainWindow):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            looks.append(app.styleSheet())
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(main_window, "MainWindow", Recorded)
+    rows = bench_run.bench_gui(tmp_path, bench_run.TINY)
+    assert len(rows) == 2 and looks
+    assert looks == [style_sheet(resource_path("style.qss"))]
+    assert app.styleSheet() == before
 
 
 def test_the_app_look_draws_flat_scroll_bars_with_their_arrows(qtbot, tmp_path: Path) -> None:
