@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Slot
@@ -53,6 +54,13 @@ def user_settings() -> QSettings:
 TABLE_CLASS: Any = "QTableView"
 
 
+def style_sheet(path: Path) -> str:
+    """The app's style sheet from ``path``, its images (``url("icons/...")``) found next to it: Qt resolves a
+    relative url against the working directory, which is anywhere."""
+    folder = path.parent.as_posix()
+    return path.read_text(encoding="utf-8").replace('url("icons/', f'url("{folder}/icons/')
+
+
 def configure_application(app: QApplication) -> Callable[[], None]:
     """Names (for QSettings), window icon, style and base font of the app.
 
@@ -74,7 +82,7 @@ def configure_application(app: QApplication) -> Callable[[], None]:
         app.setFont(font)
     qss = resource_path("style.qss")
     if qss.is_file():
-        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+        app.setStyleSheet(style_sheet(qss))
     # The tables' colours are a palette, not style sheet rules: a table that a rule matches has every cell drawn
     # through the style sheet's rules, which doubled the paint of the side panels' rows on each key press.
     app.setPalette(table_palette(app.palette()), TABLE_CLASS)

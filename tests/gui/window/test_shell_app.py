@@ -13,7 +13,7 @@ from annotator import app as app_entry
 from annotator.core.changes import Change
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import ArticleSuggestions, EntitySuggestion
-from annotator.core.resources import seeds_dir
+from annotator.core.resources import resource_path, seeds_dir
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback
 from annotator.jobs.summaries import ImportSummary, SuggestSummary
 from annotator.store.repository import Repository
@@ -22,6 +22,7 @@ from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import shell as app_module
 from annotator.ui.window.main_window import MainWindow
 from annotator.ui.window.screenshot import render_screenshot
+from annotator.ui.window.shell import style_sheet
 from annotator.ui.workspace.article_timer import ArticleTimer
 from tests.gui import shell_fixtures as fx
 from tests.gui.shell_fixtures import tiny_database
@@ -393,3 +394,62 @@ def test_the_app_look_colours_the_tables_by_palette_not_by_style_sheet_rules(qtb
         restore()
     # The tests that follow get Qt's own look back: no palette for the table class is left behind.
     assert QApplication.palette(table) == app.palette()
+
+
+def test_the_gui_benchmark_measures_the_window_with_the_app_look(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """The `gui` bench group's opening and decision figures are taken on the window analysts see (Fusion and the
+    style sheet, which decide what a repaint costs), as the `load` group's are; the look is restored after."""
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.window import main_window
+    from bench import run as bench_run
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    looks: list[str] = []  # the application's style sheet when each window is built
+
+    class Recorded(main_window.MainWindow):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            looks.append(app.styleSheet())
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(main_window, "MainWindow", Recorded)
+    rows = bench_run.bench_gui(tmp_path, bench_run.TINY)
+    assert len(rows) == 2 and looks
+    assert looks == [style_sheet(resource_path("style.qss"))]
+    assert app.styleSheet() == before
+
+
+def test_the_app_look_draws_flat_scroll_bars_with_their_arrows(qtbot, tmp_path: Path) -> None:
+    """Fusion fills a scroll bar's track with a gradient, which Qt splits across its painting threads and waits
+    for (a key press repaints one to three scroll bars); the app's scroll bars are flat, and keep their arrows,
+    whose images the style sheet finds whatever the working directory."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QScrollBar
+
+    from annotator.ui.window.shell import configure_application
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    here = os.getcwd()
+    os.chdir(tmp_path)  # the arrows' images are not looked up in the working directory
+    restore = configure_application(app)
+    try:
+        bar = QScrollBar(Qt.Orientation.Vertical)
+        qtbot.addWidget(bar)
+        bar.setRange(0, 1000)
+        bar.setPageStep(20)
+        bar.resize(14, 400)
+        bar.show()
+        qtbot.waitExposed(bar)
+        image = bar.grab().toImage()
+        track_row = 300  # below the handle (at the top) and above the bottom arrow
+        track = {image.pixelColor(x, track_row).name() for x in range(image.width())}
+        assert len(track) == 1, f"a gradient across the track: {sorted(track)}"
+        arrow = {image.pixelColor(x, y).name() for x in range(image.width()) for y in range(image.height() - 14,
+                                                                                             image.height())}
+        assert len(arrow) > 2, "the bottom arrow is drawn (its image was found)"
+    finally:
+        restore()
+        os.chdir(here)
