@@ -221,8 +221,8 @@ def component_parts(model: str, n: int = 60) -> list[Row]:
         t2 = clock()
         tags = decode_batch(probs)
         t3 = clock()
-        piece_filter = component.piece_filter
-        claims = [link_claims(d, tg, rc, component.cfg["mode"], probs=p, piece_filter=piece_filter)
+        piece_filter, edges = component.piece_filter, component.edge_chooser
+        claims = [link_claims(d, tg, rc, component.cfg["mode"], probs=p, piece_filter=piece_filter, edges=edges)
                   for d, tg, rc, p in zip(batch, tags, rule_claims, probs, strict=True)]
         t4 = clock()
         for doc, found in zip(batch, claims, strict=True):
