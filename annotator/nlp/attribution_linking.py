@@ -522,13 +522,15 @@ class _EdgeMover:
             cue_span = _char_span(self.toks, claim.cue.start, claim.cue.end)
             for role in ("CUE", "CONTENT"):
                 for side in ("start", "end"):
+                    kind = f"{role}:{side}"
+                    if record is None and (chooser is None or kind not in chooser.models):
+                        continue  # this edge stays: its candidates need not be built (suggestion time)
                     if role == "CUE":
                         piece = claim.cue
                     else:
                         piece = (min(claim.contents, key=lambda p: p.start) if side == "start"
                                  else max(claim.contents, key=lambda p: p.end))
                     tokens, chars, rows, stay = self.candidates(piece, side)
-                    kind = f"{role}:{side}"
                     if record is not None and cue_span is not None:
                         first = min(p.start for p in claim.contents)
                         end = max(p.end for p in claim.contents)
