@@ -222,7 +222,9 @@ def component_parts(model: str, n: int = 60) -> list[Row]:
         tags = decode_batch(probs)
         t3 = clock()
         piece_filter, edges = component.piece_filter, component.edge_chooser
-        claims = [link_claims(d, tg, rc, component.cfg["mode"], probs=p, piece_filter=piece_filter, edges=edges)
+        subjects = bool(component.cfg.get("subject_sources"))
+        claims = [link_claims(d, tg, rc, component.cfg["mode"], probs=p, piece_filter=piece_filter, edges=edges,
+                              subject_sources=subjects)
                   for d, tg, rc, p in zip(batch, tags, rule_claims, probs, strict=True)]
         t4 = clock()
         for doc, found in zip(batch, claims, strict=True):

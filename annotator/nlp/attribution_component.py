@@ -118,7 +118,7 @@ class AttributionTagger(TrainablePipe):
         piece_filter, edges = self.piece_filter, self.edge_chooser
         for doc, tags, (probs, rule_claims) in zip(docs, decoded, predictions, strict=True):
             claims = link_claims(doc, tags, rule_claims, self.cfg["mode"], probs=probs, piece_filter=piece_filter,
-                                 edges=edges)
+                                 edges=edges, subject_sources=bool(self.cfg.get("subject_sources")))
             write_claims(doc, claims)
 
     def set_learned_cues(self, pairs: Sequence[tuple[str, str]]) -> None:

@@ -259,6 +259,7 @@ def link_claims(
     record: list[PieceRecord] | None = None,
     edges: EdgeChooser | None = None,
     edge_record: list[EdgeRecord] | None = None,
+    subject_sources: bool = False,
 ) -> list[ClaimSuggestion]:
     """Claims from the tags of ``doc``, linked with the parse and the rule claims.
 
@@ -272,6 +273,8 @@ def link_claims(
         record: when given, each such piece's features are appended to it (before ``piece_filter`` applies).
         edges: the learned choice of the cue's and the content's edges (``attribution_edges``; None: the tagger's).
         edge_record: when given, each edge's candidates are appended to it (before ``edges`` applies).
+        subject_sources: a claim left without a source takes its cue's grammatical subject (``he`` of "he
+            said", which the tagger often leaves out); training turns it on where it measures better.
 
     Returns:
         Claims with a cue and at least one content piece, in text order of their cue.
@@ -390,6 +393,8 @@ def link_claims(
     sources = [p for p in runs if p.role == "SOURCE"]
     for k, claim in enumerate(claims):
         claim.source = _pick_source(doc, claim, k, sources, rule_ranges, rule_claims, cue_of_token, sents)
+        if claim.source is None and claim.contents and subject_sources:
+            claim.source = _subject_source(doc, claim, paras)
     out = [_suggestion(toks, text, c) for c in claims if c.contents]
     if mode == "union":
         out.extend(_left_out_rules(doc, out, rule_claims))
@@ -576,6 +581,22 @@ def _pick_source(
     if not same:
         return None
     return min(same, key=lambda p: _distance(p, cue))
+
+
+def _subject_source(doc: Doc, claim: _Claim, paras: list[int]) -> _Piece | None:
+    """The cue's grammatical subject (its ``nsubj``, with its phrase) as the claim's source, for a claim the
+    tagger gave none; not across a paragraph break, and not inside the claim's content."""
+    cue = claim.cue
+    for i in range(cue.start, cue.end):
+        for child in doc[i].children:
+            if child.dep_ != "nsubj" or cue.start <= child.i < cue.end:
+                continue
+            start, end = child.left_edge.i, child.right_edge.i + 1
+            piece = _Piece(start, end, "SOURCE")
+            if paras[start] != paras[cue.start] or any(_distance(piece, c) == 0 for c in claim.contents):
+                continue
+            return piece
+    return None
 
 
 def _inside_contents(piece: _Piece, claim: _Claim) -> bool:

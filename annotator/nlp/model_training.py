@@ -217,8 +217,28 @@ def choose_mode(component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[S
     best = max(MODES, key=lambda m: (scores[m], -MODES.index(m)))
     component.cfg["mode"] = best
     pieces = choose_pieces(component, tune, tune_claims, predictions, tags)
-    return {"mode": best, "modes": scores, "pieces": pieces,
-            "edges": choose_edges(component, tune, tune_claims, predictions, tags)}
+    edges = choose_edges(component, tune, tune_claims, predictions, tags)
+    return {"mode": best, "modes": scores, "pieces": pieces, "edges": edges,
+            "subject_sources": choose_subject_sources(component, tune, tune_claims, predictions, tags)}
+
+
+def choose_subject_sources(
+    component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[Sequence[Any]],
+    predictions: Sequence[tuple[Any, Any]], tags: Sequence[Sequence[str]],
+) -> dict[str, Any]:
+    """Whether a claim the tagger gave no source takes the cue's grammatical subject (``cfg["subject_sources"]``),
+    as the tuning documents measure it (after the piece filter and the edges)."""
+    mode = component.cfg["mode"]
+    component.cfg["subject_sources"] = False
+    if mode == "rules" or not tune:
+        return {"kept": False}
+    n = len(tune)
+    filters = [PieceFilter.from_cfg(component.cfg.get("pieces"))] * n
+    edges = [EdgeChooser.from_cfg(component.cfg.get("edges"))] * n
+    without = _tune_score(tune, tune_claims, predictions, tags, mode, filters, edges)
+    with_subjects = _tune_score(tune, tune_claims, predictions, tags, mode, filters, edges, subject_sources=True)
+    component.cfg["subject_sources"] = with_subjects > without
+    return {"kept": with_subjects > without, "without": without, "with": with_subjects}
 
 
 def _tune_score(
@@ -229,6 +249,7 @@ def _tune_score(
     mode: str,
     filters: Sequence[PieceFilter | None],
     edges: Sequence[EdgeChooser | None] | None = None,
+    subject_sources: bool = False,
 ) -> float:
     claims_total, roles_total = ClaimScores(), RoleScores()
     for item, gold_claims, (probs, rule_claims), doc_tags, piece_filter, chooser in zip(
@@ -236,7 +257,8 @@ def _tune_score(
     ):
         gold = [_extents(c) for c in gold_claims]
         found = [claim_spans(c) for c in link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs,
-                                                     piece_filter=piece_filter, edges=chooser)]
+                                                     piece_filter=piece_filter, edges=chooser,
+                                                     subject_sources=subject_sources)]
         claims_total += score_claims(gold, found)
         roles_total = roles_total + score_roles(gold, found)
     exact = sum(roles_total.exact[r].f1 for r in CLAIM_ROLES) / len(CLAIM_ROLES)
