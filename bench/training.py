@@ -72,7 +72,16 @@ def _tiny_records() -> list[dict[str, Any]]:
     return out
 
 
-def bench_training(work: Path, tiny: bool) -> list[Row]:
+def bench_training(work: Path, tiny: bool, model_dir: Path | None = None, speed: bool = True) -> list[Row]:
+    """Build the project, train claims on it, and measure (see the module docstring).
+
+    Args:
+        work: the benchmark's temporary folder.
+        tiny: a few made-up articles instead of the corpus (a quick check of the code path).
+        model_dir: where to save the trained pipeline (default: ``work/model``, deleted with ``work``); a folder
+            outside the repository keeps the model for ``--model`` and ``annotator evaluate --pipeline``.
+        speed: also measure the suggestion ratios with the trained pipeline (``--model``, in a fresh process).
+    """
     from annotator.jobs.training import train
     from annotator.store import open_repository
 
@@ -95,8 +104,9 @@ def bench_training(work: Path, tiny: bool) -> list[Row]:
         if p.total and (p.done % 50 == 0 or p.done == p.total):
             print(f"[bench]   {p.done / max(p.total, 1):.0%} {p.message}", file=sys.stderr, flush=True)
 
+    model = model_dir if model_dir is not None else work / "model"
     started, cpu_started = time.perf_counter(), time.process_time()
-    result = train(repo, layers=[LAYER], what=["claims"], output=work / "model", name="bench-claims",
+    result = train(repo, layers=[LAYER], what=["claims"], output=model, name="bench-claims",
                    eval_ids=[ids[i] for i in dev_ids], epochs=2 if tiny else 8, progress=report)
     train_seconds, train_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     new, current = result.report["new"]["claims"], result.report["current"]["claims"]
@@ -118,11 +128,13 @@ def bench_training(work: Path, tiny: bool) -> list[Row]:
         ("load average (1 min) after training", _load(), "load", None),
     ]
     repo.close()
+    if not speed:
+        return rows
     # The suggestion ratios in a fresh process, as `annotator suggest` runs: this one now holds the training's
     # heap, whose garbage collections alone put the rules-only reference at 1.39 of the bare parse in CPU time
     # against 1.05-1.18 in a fresh process.
     out = work / "suggest-ratios.json"
-    subprocess.run([sys.executable, "-m", "bench.training", "--model", str(work / "model"), "--articles",
+    subprocess.run([sys.executable, "-m", "bench.training", "--model", str(model), "--articles",
                     str(6 if tiny else 200), "--json", str(out)], check=True)
     rows.extend((name, value, unit, target) for name, value, unit, target in json.loads(out.read_text()))
     return rows
@@ -209,8 +221,10 @@ def component_parts(model: str, n: int = 60) -> list[Row]:
         t2 = clock()
         tags = decode_batch(probs)
         t3 = clock()
-        piece_filter = component.piece_filter
-        claims = [link_claims(d, tg, rc, component.cfg["mode"], probs=p, piece_filter=piece_filter)
+        piece_filter, edges = component.piece_filter, component.edge_chooser
+        subjects = bool(component.cfg.get("subject_sources"))
+        claims = [link_claims(d, tg, rc, component.cfg["mode"], probs=p, piece_filter=piece_filter, edges=edges,
+                              subject_sources=subjects)
                   for d, tg, rc, p in zip(batch, tags, rule_claims, probs, strict=True)]
         t4 = clock()
         for doc, found in zip(batch, claims, strict=True):
@@ -241,7 +255,8 @@ def component_parts(model: str, n: int = 60) -> list[Row]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m bench.training --model DIR``: the suggestion ratios and the component's parts for a saved model
-    (no training, no corpus: the bench articles), with the load average."""
+    (no training, no corpus: the bench articles), with the load average. ``--train DIR``: the whole training
+    benchmark, keeping its model in ``DIR``."""
     import argparse
     import tempfile
 
@@ -249,7 +264,13 @@ def main(argv: list[str] | None = None) -> int:
     from annotator.nlp.pipeline import load_pipeline
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--model", required=True, help="a pipeline folder saved by `annotator train`")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--model", help="a pipeline folder saved by `annotator train`")
+    which.add_argument("--train", metavar="DIR",
+                       help="train and measure quality as `bench.run --only training` does (without its suggestion "
+                            "ratios: `--model DIR` measures those) and keep the model in DIR, a new folder outside "
+                            "the repository")
+    parser.add_argument("--tiny", action="store_true", help="with --train: a few made-up articles (a smoke test)")
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--json", help="also write the rows to this file (the benchmark group reads them)")
     parser.add_argument("--switch-interval", type=float, default=None,
@@ -257,17 +278,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.switch_interval is not None:
         sys.setswitchinterval(args.switch_interval)
+    if args.train:
+        with tempfile.TemporaryDirectory() as tmp:
+            _print(bench_training(Path(tmp), tiny=args.tiny, model_dir=Path(args.train), speed=False), args.json)
+        return 0
     rows: list[Row] = [("load average (1 min) before the suggestion runs", _load(), "load", None)]
     with tempfile.TemporaryDirectory() as tmp:
         rows += _suggest_overhead(Path(tmp), args.model, args.articles, load_pipeline, suggest)
         rows += _suggest_overhead(Path(tmp), None, args.articles, load_pipeline, suggest)
     rows += component_parts(args.model, min(args.articles, 60))
     rows.append(("load average (1 min) after the suggestion runs", _load(), "load", None))
+    _print(rows, args.json)
+    return 0
+
+
+def _print(rows: list[Row], json_path: str | None) -> None:
     for name, value, unit, target in rows:
         print(f"{name:80s} {value:8.3f} {unit}" + (f"  (target {target})" if target is not None else ""))
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows), encoding="utf-8")
-    return 0
+    if json_path:
+        Path(json_path).write_text(json.dumps(rows), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -222,8 +222,8 @@ def train(
                 cancelled=cancelled,
                 max_seconds=max_minutes * 60 if max_minutes else None,
             )
-            parts["claims"] = {"epochs": tagger.epochs, "best_epoch": tagger.best_epoch, "history": tagger.history,
-                               "tuning_articles": len(tune), **modes}
+            parts["claims"] = {"epochs": tagger.epochs, "best_epoch": tagger.best_epoch, "averaged": tagger.averaged,
+                               "history": tagger.history, "tuning_articles": len(tune), **modes}
         if "codes" in wanted:
             codes = mt.train_codes(nlp, docs, train_share, seed=seed, progress=lambda d, t, m: eta("codes", d, t, m),
                                    cancelled=cancelled)

@@ -22,6 +22,7 @@ from thinc.api import Config, Model
 
 from annotator.core.records import ClaimSuggestion, Span
 from annotator.nlp import attribution_model
+from annotator.nlp.attribution_edges import EdgeChooser
 from annotator.nlp.attribution_features import EMBED_ROWS, TAGS, FeatureExtractor
 from annotator.nlp.attribution_linking import MODES, link_claims
 from annotator.nlp.attribution_pieces import PieceFilter
@@ -114,9 +115,10 @@ class AttributionTagger(TrainablePipe):
 
     def set_annotations(self, docs: Iterable[Doc], predictions: Sequence[tuple[Any, list[ClaimSuggestion]]]) -> None:
         decoded = decode_batch([probs for probs, _ in predictions])
-        piece_filter = self.piece_filter
+        piece_filter, edges = self.piece_filter, self.edge_chooser
         for doc, tags, (probs, rule_claims) in zip(docs, decoded, predictions, strict=True):
-            claims = link_claims(doc, tags, rule_claims, self.cfg["mode"], probs=probs, piece_filter=piece_filter)
+            claims = link_claims(doc, tags, rule_claims, self.cfg["mode"], probs=probs, piece_filter=piece_filter,
+                                 edges=edges, subject_sources=bool(self.cfg.get("subject_sources")))
             write_claims(doc, claims)
 
     def set_learned_cues(self, pairs: Sequence[tuple[str, str]]) -> None:
@@ -128,6 +130,12 @@ class AttributionTagger(TrainablePipe):
     def piece_filter(self) -> PieceFilter | None:
         """The learned choice of content pieces (``cfg["pieces"]``, set by training when it measured better)."""
         return PieceFilter.from_cfg(self.cfg.get("pieces"))
+
+    @property
+    def edge_chooser(self) -> EdgeChooser | None:
+        """The learned choice of cue and content edges (``cfg["edges"]``, set by training when it measured
+        better)."""
+        return EdgeChooser.from_cfg(self.cfg.get("edges"))
 
     # ------------------------------------------------------------------ training
 

@@ -24,6 +24,7 @@ from spacy.attrs import HEAD, IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
+from annotator.nlp.attribution_edges import MAX_SHIFT, EdgeCandidate, EdgeChooser, TokenInfo, edge_features
 from annotator.nlp.attribution_features import TAGS
 from annotator.nlp.attribution_pieces import PieceContext, PieceFilter, piece_features
 from annotator.nlp.claim_quotes import find_quotes
@@ -241,6 +242,10 @@ def _distance(a: _Piece, b: _Piece) -> int:
 #: ``(cue, piece, features)`` of each content piece of a claim with several, before any filter: what
 #: ``model_training.choose_pieces`` fits the piece filter on.
 PieceRecord = tuple[Span, Span, list[float]]
+#: ``(edge kind, cue, content, candidate character offsets, their features)`` of each edge of each claim, before
+#: any choice: what ``model_training.choose_edges`` fits the edge chooser on (``cue`` and ``content`` are the
+#: claim's extents as the tagger drew them, to find the annotators' claim it stands for).
+EdgeRecord = tuple[str, Span, Span, list[int], list[list[float]]]
 
 
 def link_claims(
@@ -252,6 +257,9 @@ def link_claims(
     probs: Any = None,
     piece_filter: PieceFilter | None = None,
     record: list[PieceRecord] | None = None,
+    edges: EdgeChooser | None = None,
+    edge_record: list[EdgeRecord] | None = None,
+    subject_sources: bool = False,
 ) -> list[ClaimSuggestion]:
     """Claims from the tags of ``doc``, linked with the parse and the rule claims.
 
@@ -263,6 +271,10 @@ def link_claims(
         probs: the tagger's tag probabilities (tokens × ``TAGS``), which the piece filter reads.
         piece_filter: the learned choice of which content pieces a claim with several keeps (None: all).
         record: when given, each such piece's features are appended to it (before ``piece_filter`` applies).
+        edges: the learned choice of the cue's and the content's edges (``attribution_edges``; None: the tagger's).
+        edge_record: when given, each edge's candidates are appended to it (before ``edges`` applies).
+        subject_sources: a claim left without a source takes its cue's grammatical subject (``he`` of "he
+            said", which the tagger often leaves out); training turns it on where it measures better.
 
     Returns:
         Claims with a cue and at least one content piece, in text order of their cue.
@@ -376,9 +388,13 @@ def link_claims(
             claims[target].contents.append(piece)
     if piece_filter is not None or record is not None:
         _choose_pieces(toks, text, claims, cues, sents, probs, piece_filter, record)
+    if edges is not None or edge_record is not None:
+        _EdgeMover(doc, toks, text, tags, probs, starts).move(claims, edges, edge_record)
     sources = [p for p in runs if p.role == "SOURCE"]
     for k, claim in enumerate(claims):
         claim.source = _pick_source(doc, claim, k, sources, rule_ranges, rule_claims, cue_of_token, sents)
+        if claim.source is None and claim.contents and subject_sources:
+            claim.source = _subject_source(doc, claim, paras)
     out = [_suggestion(toks, text, c) for c in claims if c.contents]
     if mode == "union":
         out.extend(_left_out_rules(doc, out, rule_claims))
@@ -437,6 +453,104 @@ def _choose_pieces(
             claim.contents = [piece for piece, kept in zip(claim.contents, keep, strict=True) if kept]
 
 
+class _EdgeMover:
+    """Candidate edges of the claims' cues and contents (``attribution_edges``), and the learned choice."""
+
+    def __init__(self, doc: Doc, toks: _Tokens, text: str, tags: Sequence[str], probs: Any, starts: set[int]) -> None:
+        self.doc, self.toks, self.text, self.tags, self.starts = doc, toks, text, tags, starts
+        self.probs = numpy.asarray(probs) if probs is not None and len(probs) else None
+        self._info: dict[int, TokenInfo] = {}
+
+    def info(self, i: int) -> TokenInfo:
+        found = self._info.get(i)
+        if found is None:
+            tok = self.doc[i]
+            found = self._info[i] = TokenInfo(tok.lower_, tok.pos_, tok.ent_type_, tok.is_punct)
+        return found
+
+    def _word(self, i: int, step: int) -> int | None:
+        """The next word (not whitespace) from token ``i`` in direction ``step`` within ``i``'s paragraph."""
+        toks = self.toks
+        j = i + step
+        while 0 <= j < len(toks.idx) and toks.space[j]:
+            j += step
+        if not 0 <= j < len(toks.idx) or toks.paragraph[j] != toks.paragraph[i]:
+            return None
+        return j
+
+    def candidates(self, piece: _Piece, side: str) -> tuple[list[int], list[int], list[list[float]], int]:
+        """The token edges (the first token for a start, the last for an end), their character offsets and
+        feature rows, and the index of the tagger's own edge among them."""
+        role = piece.role
+        first = piece.start
+        last = piece.end - 1
+        while last > first and self.toks.space[last]:
+            last -= 1
+        while first < last and self.toks.space[first]:
+            first += 1
+        edge = first if side == "start" else last
+        outward = -1 if side == "start" else 1
+        # (shift, tokens crossed, the new edge token); shift > 0: outwards (the span grows), < 0: inwards.
+        positions: list[tuple[int, list[int], int]] = [(0, [], edge)]
+        for direction in (1, -1):
+            crossed: list[int] = []
+            at = edge
+            for shift in range(1, MAX_SHIFT + 1):
+                nxt = self._word(at, outward * direction)
+                if nxt is None or (direction == -1 and (nxt > last if side == "start" else nxt < first)):
+                    break
+                crossed = [*crossed, nxt if direction == 1 else at]
+                at = nxt
+                positions.append((shift * direction, crossed, at))
+        tokens, chars, rows = [], [], []
+        column = TAGS.index(f"B-{role}"), TAGS.index(f"I-{role}")
+        for shift, crossed, new_edge in positions:
+            lo, hi = min(edge, new_edge), max(edge, new_edge)
+            prob = 0.0
+            if crossed and self.probs is not None:
+                prob = float(numpy.mean([self.probs[i, column[0]] + self.probs[i, column[1]] for i in crossed]))
+            candidate = EdgeCandidate(
+                shift=shift, crossed=tuple(self.info(i) for i in crossed), edge=self.info(new_edge),
+                probability=prob,
+                into_other_role=shift > 0 and any(self.tags[i] != "O" and self.tags[i][2:] != role for i in crossed),
+                crosses_sentence=any(i in self.starts for i in range(lo + 1, hi + 1)),
+            )
+            tokens.append(new_edge)
+            chars.append(self.toks.idx[new_edge] if side == "start" else self.toks.end[new_edge])
+            rows.append(edge_features(candidate))
+        return tokens, chars, rows, 0
+
+    def move(self, claims: list[_Claim], chooser: EdgeChooser | None, record: list[EdgeRecord] | None) -> None:
+        for claim in claims:
+            if not claim.contents:
+                continue
+            cue_span = _char_span(self.toks, claim.cue.start, claim.cue.end)
+            for role in ("CUE", "CONTENT"):
+                for side in ("start", "end"):
+                    kind = f"{role}:{side}"
+                    if record is None and (chooser is None or kind not in chooser.models):
+                        continue  # this edge stays: its candidates need not be built (suggestion time)
+                    if role == "CUE":
+                        piece = claim.cue
+                    else:
+                        piece = (min(claim.contents, key=lambda p: p.start) if side == "start"
+                                 else max(claim.contents, key=lambda p: p.end))
+                    tokens, chars, rows, stay = self.candidates(piece, side)
+                    if record is not None and cue_span is not None:
+                        first = min(p.start for p in claim.contents)
+                        end = max(p.end for p in claim.contents)
+                        content_span = _char_span(self.toks, first, end)
+                        if content_span is not None:
+                            record.append((kind, cue_span, content_span, chars, rows))
+                    if chooser is None:
+                        continue
+                    chosen = chooser.choose(kind, rows, stay)
+                    if side == "start":
+                        piece.start = tokens[chosen]
+                    else:
+                        piece.end = tokens[chosen] + 1
+
+
 def _pick_source(
     doc: Doc,
     claim: _Claim,
@@ -467,6 +581,22 @@ def _pick_source(
     if not same:
         return None
     return min(same, key=lambda p: _distance(p, cue))
+
+
+def _subject_source(doc: Doc, claim: _Claim, paras: list[int]) -> _Piece | None:
+    """The cue's grammatical subject (its ``nsubj``, with its phrase) as the claim's source, for a claim the
+    tagger gave none; not across a paragraph break, and not inside the claim's content."""
+    cue = claim.cue
+    for i in range(cue.start, cue.end):
+        for child in doc[i].children:
+            if child.dep_ != "nsubj" or cue.start <= child.i < cue.end:
+                continue
+            start, end = child.left_edge.i, child.right_edge.i + 1
+            piece = _Piece(start, end, "SOURCE")
+            if paras[start] != paras[cue.start] or any(_distance(piece, c) == 0 for c in claim.contents):
+                continue
+            return piece
+    return None
 
 
 def _inside_contents(piece: _Piece, claim: _Claim) -> bool:

@@ -142,10 +142,21 @@ class PieceFilter:
 
 def fit_piece_filter(rows: Sequence[Sequence[float]], labels: Sequence[bool], *, l2: float = 1.0,
                      steps: int = 400) -> PieceFilter | None:
-    """Fit a logistic regression (Newton steps on the L2-penalised log loss; the bias is not penalised).
+    """Fit the piece filter: a logistic regression (:func:`fit_logistic`) of keeping a piece.
 
     Returns:
         The filter, or None when the labels are all of one kind (nothing to learn).
+    """
+    fitted = fit_logistic(rows, labels, l2=l2, steps=steps)
+    return None if fitted is None else PieceFilter(*fitted)
+
+
+def fit_logistic(rows: Sequence[Sequence[float]], labels: Sequence[bool], *, l2: float = 1.0,
+                 steps: int = 400) -> tuple[tuple[float, ...], float] | None:
+    """Fit a logistic regression (Newton steps on the L2-penalised log loss; the bias is not penalised).
+
+    Returns:
+        ``(weights, bias)``, or None when the labels are all of one kind (nothing to learn).
     """
     y = numpy.asarray(labels, dtype="float64")
     if len(y) == 0 or y.min() == y.max():
@@ -163,4 +174,4 @@ def fit_piece_filter(rows: Sequence[Sequence[float]], labels: Sequence[bool], *,
         w -= step
         if float(numpy.abs(step).max()) < 1e-6:
             break
-    return PieceFilter(tuple(float(v) for v in w[:-1]), float(w[-1]))
+    return tuple(float(v) for v in w[:-1]), float(w[-1])

@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,8 +32,9 @@ from annotator.core.evaluation import (
 )
 from annotator.core.training_data import TrainingArticle
 from annotator.nlp.attribution_component import FACTORY, decode_batch
+from annotator.nlp.attribution_edges import EDGES, EdgeChooser, fit_edge_model
 from annotator.nlp.attribution_features import learn_cues
-from annotator.nlp.attribution_linking import MODES, link_claims
+from annotator.nlp.attribution_linking import MODES, EdgeRecord, link_claims
 from annotator.nlp.attribution_pieces import PieceFilter, fit_piece_filter
 from annotator.nlp.attribution_training import RoleDoc, TaggerReport, TrainingCancelled, train_tagger
 from annotator.nlp.claim_codes import ISSUE_PIPE, STANCE_LABELS, STANCE_PIPE, claim_extent, claim_sentence
@@ -45,6 +46,7 @@ Cancelled = Callable[[], bool]
 MIN_CODED = 20
 #: Folds of the cross-validation that decides whether the piece filter is kept.
 PIECE_FOLDS = 5
+_Fitted = TypeVar("_Fitted")
 
 __all__ = [
     "ISSUE_PIPE",
@@ -214,7 +216,29 @@ def choose_mode(component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[S
         scores[mode] = _tune_score(tune, tune_claims, predictions, tags, mode, [None] * len(tune))
     best = max(MODES, key=lambda m: (scores[m], -MODES.index(m)))
     component.cfg["mode"] = best
-    return {"mode": best, "modes": scores, "pieces": choose_pieces(component, tune, tune_claims, predictions, tags)}
+    pieces = choose_pieces(component, tune, tune_claims, predictions, tags)
+    edges = choose_edges(component, tune, tune_claims, predictions, tags)
+    return {"mode": best, "modes": scores, "pieces": pieces, "edges": edges,
+            "subject_sources": choose_subject_sources(component, tune, tune_claims, predictions, tags)}
+
+
+def choose_subject_sources(
+    component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[Sequence[Any]],
+    predictions: Sequence[tuple[Any, Any]], tags: Sequence[Sequence[str]],
+) -> dict[str, Any]:
+    """Whether a claim the tagger gave no source takes the cue's grammatical subject (``cfg["subject_sources"]``),
+    as the tuning documents measure it (after the piece filter and the edges)."""
+    mode = component.cfg["mode"]
+    component.cfg["subject_sources"] = False
+    if mode == "rules" or not tune:
+        return {"kept": False}
+    n = len(tune)
+    filters = [PieceFilter.from_cfg(component.cfg.get("pieces"))] * n
+    edges = [EdgeChooser.from_cfg(component.cfg.get("edges"))] * n
+    without = _tune_score(tune, tune_claims, predictions, tags, mode, filters, edges)
+    with_subjects = _tune_score(tune, tune_claims, predictions, tags, mode, filters, edges, subject_sources=True)
+    component.cfg["subject_sources"] = with_subjects > without
+    return {"kept": with_subjects > without, "without": without, "with": with_subjects}
 
 
 def _tune_score(
@@ -224,14 +248,17 @@ def _tune_score(
     tags: Sequence[Sequence[str]],
     mode: str,
     filters: Sequence[PieceFilter | None],
+    edges: Sequence[EdgeChooser | None] | None = None,
+    subject_sources: bool = False,
 ) -> float:
     claims_total, roles_total = ClaimScores(), RoleScores()
-    for item, gold_claims, (probs, rule_claims), doc_tags, piece_filter in zip(
-        tune, tune_claims, predictions, tags, filters, strict=True
+    for item, gold_claims, (probs, rule_claims), doc_tags, piece_filter, chooser in zip(
+        tune, tune_claims, predictions, tags, filters, edges or [None] * len(tune), strict=True
     ):
         gold = [_extents(c) for c in gold_claims]
         found = [claim_spans(c) for c in link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs,
-                                                     piece_filter=piece_filter)]
+                                                     piece_filter=piece_filter, edges=chooser,
+                                                     subject_sources=subject_sources)]
         claims_total += score_claims(gold, found)
         roles_total = roles_total + score_roles(gold, found)
     exact = sum(roles_total.exact[r].f1 for r in CLAIM_ROLES) / len(CLAIM_ROLES)
@@ -264,15 +291,8 @@ def choose_pieces(
         link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs, record=record)
         rows.append([row for _, _, row in record])
         labels.append(piece_labels([_extents(c) for c in gold_claims], record))
-    order = list(range(len(tune)))
-    random.Random(0).shuffle(order)
-    filters: list[PieceFilter | None] = [None] * len(tune)
-    for fold in range(folds):
-        held = set(order[fold::folds])
-        fitted = fit_piece_filter([r for k in order if k not in held for r in rows[k]],
-                                  [y for k in order if k not in held for y in labels[k]])
-        for k in held:
-            filters[k] = fitted
+    filters = _per_fold(len(tune), folds, lambda docs: fit_piece_filter([r for k in docs for r in rows[k]],
+                                                                         [y for k in docs for y in labels[k]]))
     without = _tune_score(tune, tune_claims, predictions, tags, mode, [None] * len(tune))
     with_filter = _tune_score(tune, tune_claims, predictions, tags, mode, filters)
     fitted = fit_piece_filter([r for doc_rows in rows for r in doc_rows], [y for ys in labels for y in ys])
@@ -281,6 +301,95 @@ def choose_pieces(
     if fitted is not None and with_filter > without:
         component.cfg["pieces"] = fitted.to_cfg()
         out["kept"] = True
+    return out
+
+
+def _per_fold(n: int, folds: int, fit: Callable[[list[int]], _Fitted]) -> list[_Fitted | None]:
+    """Cross-validation: for each of ``n`` documents, what ``fit`` made of the documents outside its fold (the
+    folds are a seeded shuffle of ``range(n)``, so no document is scored by what learnt from it)."""
+    order = list(range(n))
+    random.Random(0).shuffle(order)
+    out: list[_Fitted | None] = [None] * n
+    for fold in range(folds):
+        held = set(order[fold::folds])
+        fitted = fit([k for k in range(n) if k not in held])
+        for k in held:
+            out[k] = fitted
+    return out
+
+
+def choose_edges(
+    component: Any,
+    tune: Sequence[RoleDoc],
+    tune_claims: Sequence[Sequence[Any]],
+    predictions: Sequence[tuple[Any, Any]],
+    tags: Sequence[Sequence[str]],
+    folds: int = PIECE_FOLDS,
+) -> dict[str, Any]:
+    """Fit the edge chooser (``attribution_edges``) on the tuning documents, after the piece filter, one kind of
+    edge at a time (``EDGES``, in order): a kind is kept in ``cfg["edges"]`` only when adding it to those kept
+    before scores better there by cross-validation (as :func:`choose_pieces`); the annotators' conventions hold
+    for some edges more consistently than for others."""
+    mode = component.cfg["mode"]
+    component.cfg["edges"] = None
+    if mode == "rules" or len(tune) < folds:
+        return {"kept": [], "reason": "no tagger claims to move" if mode == "rules" else "too few documents"}
+    piece_filter = PieceFilter.from_cfg(component.cfg.get("pieces"))
+    records: list[dict[str, tuple[list[list[float]], list[bool]]]] = []
+    for item, gold_claims, (probs, rule_claims), doc_tags in zip(tune, tune_claims, predictions, tags, strict=True):
+        record: list[EdgeRecord] = []
+        link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs, piece_filter=piece_filter,
+                    edge_record=record)
+        records.append(edge_examples([_extents(c) for c in gold_claims], record))
+
+    def fitter(kinds: Sequence[str]) -> Callable[[list[int]], EdgeChooser | None]:
+        def fit(docs: list[int]) -> EdgeChooser | None:
+            models = {}
+            for kind in kinds:
+                model = fit_edge_model([r for k in docs for r in records[k].get(kind, ([], []))[0]],
+                                       [y for k in docs for y in records[k].get(kind, ([], []))[1]])
+                if model is not None:
+                    models[kind] = model
+            return EdgeChooser(models) if models else None
+
+        return fit
+
+    filters = [piece_filter] * len(tune)
+    best = without = _tune_score(tune, tune_claims, predictions, tags, mode, filters)
+    kept: list[str] = []
+    scores: dict[str, float] = {}
+    for kind in EDGES:
+        trial = [*kept, kind]
+        choosers = _per_fold(len(tune), folds, fitter(trial))
+        scores[kind] = _tune_score(tune, tune_claims, predictions, tags, mode, filters, choosers)
+        if scores[kind] > best:
+            kept, best = trial, scores[kind]
+    chooser = fitter(kept)(list(range(len(tune)))) if kept else None
+    if chooser is not None:
+        component.cfg["edges"] = chooser.to_cfg()
+    return {"kept": sorted(chooser.models) if chooser else [], "without": without, "cross_validated": scores}
+
+
+def edge_examples(
+    gold: Sequence[ClaimSpans], record: Sequence[EdgeRecord]
+) -> dict[str, tuple[list[list[float]], list[bool]]]:
+    """Per kind of edge: the candidate rows of the recorded edges whose claim stands for a gold one (its cue and
+    content overlap the gold claim's) and one of whose candidates is the gold edge, labelled True there."""
+    out: dict[str, tuple[list[list[float]], list[bool]]] = {}
+    for kind, cue, content, chars, rows in record:
+        match = [g for g in gold if g.cue[0] < cue.end and cue.start < g.cue[1]
+                 and g.content[0] < content.end and content.start < g.content[1]]
+        if not match:
+            continue
+        role, side = kind.split(":")
+        extents = [g.cue if role == "CUE" else g.content for g in match]
+        targets = {e[0] if side == "start" else e[1] for e in extents}
+        labels = [c in targets for c in chars]
+        if not any(labels):
+            continue
+        rows_out, labels_out = out.setdefault(kind, ([], []))
+        rows_out.extend(rows)
+        labels_out.extend(labels)
     return out
 
 

@@ -55,6 +55,21 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_the_training_benchmark_keeps_its_model_where_asked(tmp_path: Path) -> None:
+    model, out = tmp_path / "model", tmp_path / "rows.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.training", "--train", str(model), "--tiny", "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False, stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    # The model outlives the benchmark's temporary folder, as a pipeline folder `--model` and `evaluate` read.
+    assert (model / "config.cfg").is_file() and (model / "report.json").is_file()
+    names = [name for name, *_ in json.loads(out.read_text(encoding="utf-8"))]
+    assert "claims (trained) exact F1: cue" in names
+    assert not any(n.startswith("suggest with") for n in names)  # the speed runs are `--model`'s
+
+
+@pytest.mark.slow
 def test_a_partial_run_updates_its_figures_and_keeps_the_others(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     kept = {"name": "suggest overhead (kept)", "value": 1.1, "unit": "ratio", "target": 1.15, "met": True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,14 @@ ORIGIN = "spacy:en_core_web_sm@3.8.0"
 
 #: An emoji first, so that any UTF-16 / byte offset confusion shifts every span.
 TEXT = "😀 Shinzo Abe said Japan wants the islands back, according to Vladimir Putin."
+
+
+@pytest.fixture(scope="session")
+def base_nlp() -> Any:
+    """The base spaCy pipeline (loaded once: the linking tests parse a sentence or two with it)."""
+    from annotator.nlp.pipeline import load_pipeline
+
+    return load_pipeline(None).nlp
 
 
 def span_of(text: str, part: str, nth: int = 0) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from annotator.nlp.attribution_pieces import (
     fit_piece_filter,
     piece_features,
 )
+from tests.fixtures.attribution import decided, tagged
 
 
 def _context(**changes: Any) -> PieceContext:
@@ -83,35 +84,19 @@ def test_the_filter_round_trips_through_the_component_cfg() -> None:
 # --------------------------------------------------------------------------- linking and the training gate
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    from annotator.nlp.pipeline import load_pipeline
-
-    return load_pipeline(None).nlp
-
-
 TEXT = "Smith said the plan would fail. The weather was fine all week."
 
 
 def _tags_and_probs(doc: Any) -> tuple[list[str], Any]:
-    from annotator.nlp.attribution_features import TAGS, role_tags
-
-    text = doc.text
-    roles = [(text.index(t), text.index(t) + len(t), r) for t, r in (
-        ("Smith", "SOURCE"), ("said", "CUE"), ("the plan would fail", "CONTENT"),
-        ("The weather was fine all week", "CONTENT"))]
-    tags = role_tags(doc, roles)
-    probs = numpy.full((len(doc), len(TAGS)), 0.02, dtype="float32")
-    for i, tag in enumerate(tags):
-        probs[i, TAGS.index(tag)] = 0.88
-    return tags, probs
+    return tagged(doc, [("Smith", "SOURCE"), ("said", "CUE"), ("the plan would fail", "CONTENT"),
+                        ("The weather was fine all week", "CONTENT")])
 
 
 @pytest.mark.slow
-def test_linking_records_the_pieces_and_the_filter_drops_one(nlp: Any) -> None:
+def test_linking_records_the_pieces_and_the_filter_drops_one(base_nlp: Any) -> None:
     from annotator.nlp.attribution_linking import link_claims
 
-    doc = nlp(TEXT)
+    doc = base_nlp(TEXT)
     tags, probs = _tags_and_probs(doc)
     record: list[Any] = []
     claims = link_claims(doc, tags, [], probs=probs, record=record)
@@ -133,21 +118,15 @@ class _Component:
 
 
 @pytest.mark.slow
-def test_training_keeps_the_filter_only_when_cross_validation_says_it_helps(nlp: Any) -> None:
-    from annotator.core.records import Span
+def test_training_keeps_the_filter_only_when_cross_validation_says_it_helps(base_nlp: Any) -> None:
     from annotator.nlp.attribution_training import RoleDoc
     from annotator.nlp.model_training import choose_pieces
 
-    doc = nlp(TEXT)
+    doc = base_nlp(TEXT)
     tags, probs = _tags_and_probs(doc)
 
     def claim(content: str) -> Any:
-        class Claim:
-            cue = (Span(TEXT.index("said"), TEXT.index("said") + 4),)
-            source = (Span(0, 5),)
-
-        Claim.content = (Span(TEXT.index(content), TEXT.index(content) + len(content)),)  # type: ignore[attr-defined]
-        return Claim
+        return decided(TEXT, "Smith", "said", content)
 
     tune = [RoleDoc(doc, []) for _ in range(10)]
     predictions: list[tuple[Any, list[Any]]] = [(probs, [])] * 10
