@@ -54,7 +54,7 @@ def test_on_postgresql_the_ids_go_as_one_array_parameter(repo: Repository) -> No
 
     class Sent(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            sent.append(record.msg)
+            sent.append(record.msg)  # type: ignore[arg-type]  # peewee logs (sql, params) as the message
 
     logger, handler = logging.getLogger("peewee"), Sent(logging.DEBUG)
     level = logger.level
@@ -112,3 +112,25 @@ def test_rows_for_refuses_a_builder_that_drops_or_repeats_a_value(repo: Reposito
         rows_for(drops, ("x", 5))
     with pytest.raises(TypeError, match="str and int"):
         rows_for(_one, (b"x", 1), "a")
+
+
+def test_only_whole_id_lists_become_arrays() -> None:
+    from annotator.store._compiled import _as_arrays
+
+    marks = ["m0", "m1", "m2"]
+    slots = [(1, 0), (2, 1), (3, 2)]
+    sql = 'SELECT 1 FROM "a" WHERE ("x" = %s) AND ("id" IN (%s, %s, %s)) LIMIT %s'
+    assert _as_arrays((sql, ["v", *marks, 5], slots), 3) == (
+        'SELECT 1 FROM "a" WHERE ("x" = %s) AND ("id" = ANY(%s)) LIMIT %s', ["v", None, 5], [(1, -1)])
+    negated = sql.replace(" IN (", " NOT IN (")
+    assert _as_arrays((negated, ["v", *marks, 5], slots), 3)[0] == (
+        'SELECT 1 FROM "a" WHERE ("x" = %s) AND ("id" <> ALL(%s)) LIMIT %s')
+    # A list holding another value besides the ids, or ids out of order, keeps its parameters.
+    extra = 'SELECT 1 FROM "a" WHERE ("id" IN (%s, %s, %s, %s))'
+    entry = (extra, [*marks, "other"], [(0, 0), (1, 1), (2, 2)])
+    assert _as_arrays(entry, 3) == entry
+    swapped = ('SELECT 1 FROM "a" WHERE ("id" IN (%s, %s, %s))', ["m1", "m0", "m2"], [(0, 1), (1, 0), (2, 2)])
+    assert _as_arrays(swapped, 3) == swapped
+    # A literal "%s" in the text (the parameters no longer line up with the pieces): left alone.
+    odd = ("SELECT '%s' FROM \"a\" WHERE (\"id\" IN (%s, %s, %s))", marks, [(0, 0), (1, 1), (2, 2)])
+    assert _as_arrays(odd, 3) == odd
