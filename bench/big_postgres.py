@@ -80,6 +80,15 @@ def _copy_articles(repo: Any, sqlite_project: Path) -> int:
                 copy.write_row(row)
                 count += 1
         conn.commit()
-        db.execute_sql("ANALYZE article")
+        # A server's autovacuum would vacuum a table that took 100,000 inserts within a minute or so (PostgreSQL
+        # 13's insert threshold); until it has, the full-text index's pending list and the missing visibility map
+        # make the first filters 2-3 times slower, and autovacuum starting during the rounds adds its own noise.
+        # The figure is that of a project that has settled: vacuum and analyse it now (outside a transaction).
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE) article")
+        finally:
+            conn.autocommit = False
     source.close()
     return count
