@@ -51,11 +51,11 @@ def test_a_fitted_filter_drops_what_its_examples_dropped() -> None:
     rng = numpy.random.default_rng(0)
     rows, labels = [], []
     for _ in range(200):
-        far = bool(rng.random() < 0.5)
-        context = _context(via="nearest" if far else "rule", same_paragraph=not far,
+        remote = bool(rng.random() < 0.5)
+        context = _context(via="nearest" if remote else "rule", same_paragraph=not remote,
                            probability=float(rng.uniform(0.2, 0.9)))
         rows.append(piece_features(context))
-        labels.append(not far)
+        labels.append(not remote)
     fitted = fit_piece_filter(rows, labels)
     assert fitted is not None
     near = piece_features(_context(via="rule"))
@@ -129,7 +129,7 @@ def test_training_keeps_the_filter_only_when_cross_validation_says_it_helps(base
         return decided(TEXT, "Smith", "said", content)
 
     tune = [RoleDoc(doc, []) for _ in range(10)]
-    predictions = [(probs, [])] * 10
+    predictions: list[tuple[Any, list[Any]]] = [(probs, [])] * 10
     # The annotators' content is the first sentence only: dropping the second piece measures better.
     component = _Component()
     report = choose_pieces(component, tune, [[claim("the plan would fail")]] * 10, predictions, [tags] * 10)
