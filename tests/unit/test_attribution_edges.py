@@ -152,7 +152,7 @@ def test_training_keeps_the_chooser_only_when_cross_validation_says_it_helps(bas
         return decided(TEXT, "Smith", "said", content)
 
     tune = [RoleDoc(doc, []) for _ in range(10)]
-    predictions = [(probs, [])] * 10
+    predictions: list[tuple[Any, list[Any]]] = [(probs, [])] * 10
     # The annotators leave the "that" out: moving the content's start measures better, and the chooser is kept.
     component = _Component()
     report = choose_edges(component, tune, [[claim("the plan would fail")]] * 10, predictions, [tags] * 10)

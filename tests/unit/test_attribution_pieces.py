@@ -51,11 +51,11 @@ def test_a_fitted_filter_drops_what_its_examples_dropped() -> None:
     rng = numpy.random.default_rng(0)
     rows, labels = [], []
     for _ in range(200):
-        distant = bool(rng.random() < 0.5)
-        context = _context(via="nearest" if distant else "rule", same_paragraph=not distant,
+        remote = bool(rng.random() < 0.5)
+        context = _context(via="nearest" if remote else "rule", same_paragraph=not remote,
                            probability=float(rng.uniform(0.2, 0.9)))
         rows.append(piece_features(context))
-        labels.append(not distant)
+        labels.append(not remote)
     fitted = fit_piece_filter(rows, labels)
     assert fitted is not None
     near = piece_features(_context(via="rule"))

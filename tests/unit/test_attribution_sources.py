@@ -42,7 +42,7 @@ def test_training_turns_it_on_only_where_the_annotators_mark_such_sources(base_n
     doc = base_nlp(TEXT)
     tags, probs = tagged(doc, [("said", "CUE"), ("the plan would fail", "CONTENT")])
     tune = [RoleDoc(doc, []) for _ in range(4)]
-    predictions = [(probs, [])] * 4
+    predictions: list[tuple[Any, list[Any]]] = [(probs, [])] * 4
     component = _Component()
     with_source = decided(TEXT, "He", "said", "the plan would fail")
     report = choose_subject_sources(component, tune, [[with_source]] * 4, predictions, [tags] * 4)
