@@ -10,6 +10,7 @@ from annotator.core.records import ArticleSuggestions
 from annotator.jobs.background_writer import BackgroundWriter
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import SuggestSummary
+from annotator.nlp.allocator import keep_freed_memory
 from annotator.nlp.pipeline import LoadedPipeline, load_pipeline, parse_stream
 from annotator.nlp.suggester import Suggester
 from annotator.store.repository import Repository
@@ -80,6 +81,9 @@ def suggest(
         results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes, in_workers=True,
                                           expected=total, background=background)
     else:
+        # The parse and the trained component free blocks of megabytes per batch; kept, they are not faulted in
+        # again for the next batch (before the writer thread starts, so that it shares this thread's arena).
+        keep_freed_memory()
         # One process: only the parse stays on this thread; the trained attribution component, our rules and the
         # store run on the writer's thread, overlapping the parse of the next articles (spaCy's native code
         # releases the GIL). The component gets the parsed Docs a batch at a time, as in ``nlp.pipe``.
