@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 _M_TRIM_THRESHOLD = -1
 _M_TOP_PAD = -2
 _M_MMAP_THRESHOLD = -3
-_M_ARENA_MAX = -8
 
 #: Free memory at the top of the heap kept rather than trimmed (the default trims above 128 KiB or so).
 TRIM_THRESHOLD = 1 << 30
@@ -33,22 +32,16 @@ TRIM_THRESHOLD = 1 << 30
 TOP_PAD = 64 << 20
 #: Blocks from this size on are mapped on their own (and unmapped when freed); glibc's largest allowed value.
 MMAP_THRESHOLD = 32 << 20
-#: One arena for every thread: a second thread's arena is made of 64 MiB heaps that glibc deletes when they empty.
-ARENA_MAX = 1
 
 SETTINGS: tuple[tuple[int, int], ...] = (
     (_M_TRIM_THRESHOLD, TRIM_THRESHOLD),
     (_M_TOP_PAD, TOP_PAD),
     (_M_MMAP_THRESHOLD, MMAP_THRESHOLD),
-    (_M_ARENA_MAX, ARENA_MAX),
 )
 
 
 def keep_freed_memory() -> bool:
     """Set glibc's allocator to keep freed memory in this process (see the module docstring).
-
-    Call it before the threads that parse are started: the arena setting applies to threads that have not
-    allocated yet.
 
     Returns:
         True when every setting was applied; False where the C library is not glibc (nothing is changed) or
