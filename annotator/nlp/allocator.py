@@ -3,11 +3,13 @@
 spaCy's networks (and the trained attribution component's) allocate arrays of megabytes for every batch and free
 them at its end. With glibc's default settings such a block is returned to the kernel when it is freed (an
 ``mmap``/``munmap`` pair, or a trim of the heap's top), so the next batch gets fresh pages, and each of them costs
-a page fault in the kernel the first time it is written. On this project's 2-core virtual machine that was a third
-of the suggestion writer thread's CPU time with the trained pipeline (41,000 faults for 60 articles; 28,000 with
-the heap kept, 9,000 with one arena) and part of every parse: kernel time no Python profiler shows (bench/README.md,
-issue 11, point 6). glibc's ``mallopt`` keeps freed memory in the process instead; the process's peak memory is
-unchanged (only what was once in use is kept), and it goes back to the kernel when the process ends.
+a page fault in the kernel the first time it is written. On this project's 2-core virtual machine that was a
+quarter of the suggestion writer thread's CPU time with the trained pipeline (88,000-128,000 faults per 200
+articles; 30,000 with these settings) and 5% of each ``--processes`` worker's (1,500 faults per article; 173):
+kernel time that no Python profiler shows (bench/README.md, issue 11 point 6 and issue 15 point 33).
+glibc's ``mallopt`` keeps freed memory in the process instead: what is kept is what the process once used
+(its resident memory stays near its peak rather than falling between batches), and it goes back to the kernel
+when the process ends.
 
 Only the suggestion paths call this: the ``annotator suggest`` job when it parses in its own process (the command
 line) and the worker processes that parse for it and for the window. The window's own process is left as it is.
