@@ -10,6 +10,7 @@ from annotator.core.records import ArticleSuggestions
 from annotator.jobs.background_writer import BackgroundWriter
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.summaries import SuggestSummary
+from annotator.nlp.allocator import keep_freed_memory
 from annotator.nlp.pipeline import LoadedPipeline, load_pipeline, parse_stream
 from annotator.nlp.suggester import Suggester
 from annotator.store.repository import Repository
@@ -61,6 +62,11 @@ def suggest(
         background: the worker processes run at a lower CPU priority than this one (the window's runs: spaCy
             keeps a core busy for minutes, and at the window's priority a key press waited for a core to paint).
     """
+    separate = processes > 1 or in_workers
+    if not separate:
+        # The parse and the trained component free blocks of megabytes per batch; kept, they are not faulted in
+        # again for the next batch (set before the pipeline is loaded: from then on the heap is reused).
+        keep_freed_memory()
     loaded = loaded or load_pipeline(pipeline_setting(repo, pipeline))
     ids = repo.articles_needing_suggestions(loaded.origin, force=force)
     if article_ids is not None:
@@ -75,7 +81,6 @@ def suggest(
     too_long: list[str] = []
     texts = _texts(repo, ids, cancel, loaded.nlp.max_length, too_long)
     results: Iterator[Work]
-    separate = processes > 1 or in_workers
     if separate:
         results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes, in_workers=True,
                                           expected=total, background=background)

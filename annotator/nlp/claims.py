@@ -68,15 +68,16 @@ class ClaimSuggester:
         self.rules = ClaimRules(vocab, self.lexicon, source_labels)
         self.resolver = SourceResolver(self.lexicon.param("resolution"))
 
-    def suggest(self, doc: Doc) -> list[ClaimSuggestion]:
+    def suggest(self, doc: Doc, text: str | None = None) -> list[ClaimSuggestion]:
         """The claims of one parsed document: those of the trained attribution component when the pipeline has
         one (it ran on ``doc`` and left them in ``doc.spans``), else the rules'.
 
-        Source pronouns and titles are resolved to the named mention they refer to either way.
+        Source pronouns and titles are resolved to the named mention they refer to either way. ``text`` is
+        ``doc.text`` when the caller has read it (spaCy joins every token's text on each read).
         """
         trained = read_claims(doc)
         if trained is None:
-            return self.suggest_rules(doc)
+            return self.suggest_rules(doc, text)
         if not trained:
             return []
         sents = Sentences(doc)
@@ -95,11 +96,12 @@ class ClaimSuggester:
         out.sort(key=lambda c: (c.cue[0].start, c.content[0].start))
         return out
 
-    def suggest_rules(self, doc: Doc) -> list[ClaimSuggestion]:
+    def suggest_rules(self, doc: Doc, text: str | None = None) -> list[ClaimSuggestion]:
         """Suggest the claims of one parsed document with the rules alone.
 
         Args:
             doc: a Doc parsed by a pipeline with a dependency parser (and NER for source resolution).
+            text: ``doc.text``, if the caller has read it already.
 
         Returns:
             Claims in text order of their cue; offsets are character offsets into ``doc.text``.
@@ -111,7 +113,7 @@ class ClaimSuggester:
             return []
         if not doc.has_annotation("DEP"):
             raise ConfigError("claim suggestions need a pipeline with a dependency parser (setting: pipeline)")
-        text = doc.text
+        text = doc.text if text is None else text
         quotes = QuoteIndex(find_quotes(text), text)
         sents = Sentences(doc)
         best = _drop_embedded(_best_per_cue(self.rules.candidates(doc, quotes, sents)))

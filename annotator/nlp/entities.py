@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH
+
 from annotator.core.codebook import ActorType, Codebook
 from annotator.core.records import EntitySuggestion
 
@@ -122,21 +124,25 @@ def _is_abbreviation(span_text: str) -> bool:
     return "." in stem or stem.lower() in _ABBREVIATIONS or (len(stem) == 1 and stem.isupper())
 
 
-def entity_suggestions(doc: Any, label_map: LabelMap) -> list[EntitySuggestion]:
+def entity_suggestions(doc: Any, label_map: LabelMap, text: str | None = None) -> list[EntitySuggestion]:
     """Entity suggestions for one parsed document.
 
     Args:
         doc: a ``spacy.tokens.Doc`` with entities set.
         label_map: how pipeline labels become ours (see :meth:`LabelMap.from_codebook`).
+        text: ``doc.text`` when the caller has read it (spaCy joins every token's text on each read).
 
     Returns:
         One suggestion per kept entity, in text order, with cleaned code-point offsets into ``doc.text`` and
         ``actor_key`` unset (actor linking fills it).
     """
-    starts = {t.idx for t in doc}
-    ends = {t.idx + len(t.text) for t in doc}
+    # Token offsets and lengths from the Doc's arrays: a Python ``Token`` per token cost more than the rest.
+    bounds = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+    starts = {start for start, _ in bounds}
+    ends = {start + length for start, length in bounds}
     return suggestions_from_spans(
-        doc.text, ((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents), label_map, (starts, ends)
+        doc.text if text is None else text, ((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents),
+        label_map, (starts, ends),
     )
 
 

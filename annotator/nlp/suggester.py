@@ -26,7 +26,7 @@ _CLAIMS_MODULE = "annotator.nlp.claims"
 
 
 class _ClaimSuggester(Protocol):
-    def suggest(self, doc: Any) -> list[ClaimSuggestion]: ...
+    def suggest(self, doc: Any, text: str | None = None) -> list[ClaimSuggestion]: ...
 
 
 def _has_parser(nlp: Any) -> bool:
@@ -137,13 +137,13 @@ class Suggester:
 
     def suggest_doc(self, article_id: str, doc: Any) -> ArticleSuggestions:
         """Suggestions for one already parsed ``spacy.tokens.Doc`` of the article's text."""
-        entities = entity_suggestions(doc, self.label_map)
-        types = self.label_map.actor_types
         text = doc.text  # spaCy joins every token's text on each read of ``Doc.text``: read it once
+        entities = entity_suggestions(doc, self.label_map, text)
+        types = self.label_map.actor_types
         entities, actors = link_actors(text, entities, self.actor_lexicon, types)
         claims: list[ClaimSuggestion] = []
         if self._claims is not None:
-            found = [self._in_codebook(c) for c in self._claims.suggest(doc)]
+            found = [self._in_codebook(c) for c in self._claims.suggest(doc, text)]
             if self._codes:
                 found = code_claims(self.loaded.nlp, doc, found)
             claims = link_claim_sources(text, found, entities, actors, self.actor_lexicon, types)

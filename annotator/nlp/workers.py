@@ -33,6 +33,8 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from annotator.nlp.allocator import keep_freed_memory
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -102,6 +104,7 @@ def _worker(nlp: Any, process: Callable[[Any, Any], Any] | None, tasks: Any, res
     die_with_parent(parent_pid)
     if background:
         run_in_background()
+    keep_freed_memory()  # the parse's blocks are reused by the next batch instead of being faulted in again
     # Ctrl+C in a terminal reaches the whole process group: the parent decides how to stop, not each worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:

@@ -135,7 +135,7 @@ def test_claims_module_is_used_when_present(monkeypatch: pytest.MonkeyPatch) -> 
         def __init__(self, nlp: Any, lexicon_path: str | None = None, source_labels: Any = None) -> None:
             self.nlp = nlp
 
-        def suggest(self, doc: Any) -> list[ClaimSuggestion]:
+        def suggest(self, doc: Any, text: str | None = None) -> list[ClaimSuggestion]:
             return []
 
     fake = types.ModuleType("annotator.nlp.claims")
@@ -171,7 +171,7 @@ def test_claims_get_source_actor(monkeypatch: pytest.MonkeyPatch, loaded: Loaded
         def __init__(self, nlp: Any, lexicon_path: str | None = None, source_labels: Any = None) -> None:
             pass
 
-        def suggest(self, doc: Any) -> list[ClaimSuggestion]:
+        def suggest(self, doc: Any, text: str | None = None) -> list[ClaimSuggestion]:
             he = doc.text.index("He")
             abe = doc.text.index("Shinzo Abe")
             return [
