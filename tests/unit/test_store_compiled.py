@@ -10,6 +10,7 @@ from annotator.core.records import ArticleIn
 from annotator.store._compiled import CHUNK, rows_for, rows_in
 from annotator.store.models import Article, bound
 from annotator.store.repository import Repository
+from tests.fixtures.statements import statements_sent
 
 
 def _titles(ids: list[str], prefix: str) -> Any:
@@ -47,27 +48,11 @@ def _others(ids: list[str], prefix: str) -> Any:
 def test_on_postgresql_the_ids_go_as_one_array_parameter(repo: Repository) -> None:
     # psycopg caches its conversion of a statement of up to 50 parameters: an IN list of 200 ids was split again
     # on every call (and parsed by the server as 200 parameters). The rows are the same on every backend.
-    import logging
-
     ids = [repo.add_article(ArticleIn(text=f"text {i}", title=f"{'ab'[i % 2]} {i}")).article_id for i in range(60)]
-    sent: list[tuple[str, list[Any]]] = []
-
-    class Sent(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            sent.append(record.msg)  # type: ignore[arg-type]  # peewee logs (sql, params) as the message
-
-    logger, handler = logging.getLogger("peewee"), Sent(logging.DEBUG)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        with bound(repo._st.db):
-            for _ in range(2):  # composed, then from the cache
-                assert sorted(rows_in(_titles, ids[:55], "a")) == sorted(_titles(ids[:55], "a").tuples())
-                assert sorted(rows_in(_others, ids[:55], "a")) == sorted(_others(ids[:55], "a").tuples())
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+    with statements_sent() as sent, bound(repo._st.db):
+        for _ in range(2):  # composed, then from the cache
+            assert sorted(rows_in(_titles, ids[:55], "a")) == sorted(_titles(ids[:55], "a").tuples())
+            assert sorted(rows_in(_others, ids[:55], "a")) == sorted(_others(ids[:55], "a").tuples())
     assert len(sent) == 8
     ours = sent[0::2]  # each rows_in statement is followed by peewee's own
     for sql, params in ours:

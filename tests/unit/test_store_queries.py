@@ -10,6 +10,7 @@ from annotator.core.codebook import Codebook, Label
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER, ArticleStatus, Status
 from annotator.store.repository import Repository
+from tests.fixtures.statements import statements_sent
 from tests.unit.conftest import TEXT, span_of
 
 
@@ -193,26 +194,11 @@ def test_the_article_total_is_a_bare_count_not_a_row_scan(
     # The status bar's progress reads the total at start and after each article marked done. peewee's
     # ``.count()`` wraps the select in a subquery, which SQLite answers by stepping through a million index
     # rows (21 ms of CPU); a bare count(*) is its b-tree count (4 ms), the same figure on every backend.
-    import logging
-
     make_articles(3)
     repo.ensure_annotator("alice")
-    sent: list[tuple[str, tuple[object, ...]]] = []
-
-    class Sent(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            sent.append(record.msg)  # type: ignore[arg-type]  # peewee logs (sql, params) as the message
-
-    logger, handler = logging.getLogger("peewee"), Sent(logging.DEBUG)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
+    with statements_sent() as sent:
         assert repo.progress("alice") == (0, 3)
         assert repo.count_articles() == 3
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
     totals = [(sql, params) for sql, params in sent if 'FROM "article"' in sql and "COUNT" in sql.upper()]
     assert len(totals) == 2
     for sql, params in totals:
