@@ -14,17 +14,16 @@ evaluation share.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy
-from spacy.attrs import HEAD, IDX, IS_PUNCT, IS_SPACE, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from annotator.core.records import ClaimKind, ClaimSuggestion, Span
-from annotator.nlp.attribution_edges import MAX_SHIFT, EdgeCandidate, EdgeChooser, TokenInfo, edge_features
+from annotator.nlp.attribution_doc import DocTokens, LinkedClaim, Piece, char_span
+from annotator.nlp.attribution_edge_mover import EdgeMover, EdgeRecord
+from annotator.nlp.attribution_edges import EdgeChooser
 from annotator.nlp.attribution_features import TAGS
 from annotator.nlp.attribution_pieces import PieceContext, PieceFilter, piece_features
 from annotator.nlp.claim_quotes import find_quotes
@@ -42,58 +41,6 @@ _B_CONTENT, _I_CONTENT = TAGS.index("B-CONTENT"), TAGS.index("I-CONTENT")
 #: Roles whose runs are completed to the end of their phrase in the parse (sources and contents are phrases;
 #: a cue's words are the tagger's to decide: "said" vs "said Tuesday" is a convention, not syntax).
 _COMPLETED = frozenset({"CONTENT", "SOURCE"})
-
-
-@dataclass
-class _Piece:
-    start: int  # token indices, end exclusive
-    end: int
-    role: str
-    cue: int | None = None  # index of the cue span a content or source piece is linked to
-    via: str = ""  # how a content piece was attached to its cue (``attribution_pieces.VIAS``)
-
-
-@dataclass
-class _Claim:
-    cue: _Piece
-    contents: list[_Piece] = field(default_factory=list)
-    source: _Piece | None = None
-    rule: ClaimSuggestion | None = None
-
-
-class _Tokens:
-    """What linking reads of each token, as plain lists from one ``Doc.to_array``: building a spaCy ``Token``
-    per look-up (``doc[i].head.i``) cost more than the rest of the linking (issue 11, point 6)."""
-
-    def __init__(self, doc: Doc, text: str) -> None:
-        n = len(doc)
-        arr = doc.to_array([HEAD, IDX, LENGTH, IS_SPACE, IS_PUNCT, SENT_START]).astype("int64")
-        if n == 0:
-            arr = numpy.zeros((0, 6), dtype="int64")
-        index = numpy.arange(n)
-        self.head: list[int] = (index + arr[:, 0]).tolist()
-        idx, length = arr[:, 1], arr[:, 2]
-        self.idx: list[int] = idx.tolist()
-        self.end: list[int] = (idx + length).tolist()
-        self.space: list[bool] = (arr[:, 3] != 0).tolist()
-        self.punct: list[bool] = (arr[:, 4] != 0).tolist()
-        newlines = numpy.asarray([m.start() for m in re.finditer("\n", text)], dtype="int64")
-        # A token holding a line break (spaCy keeps breaks in whitespace tokens) ends a paragraph after it.
-        breaks = numpy.zeros(n, dtype="int64")
-        if len(newlines) and n:
-            numpy.add.at(breaks, numpy.searchsorted(idx, newlines, side="right") - 1, 1)
-        has_break = breaks > 0
-        self.paragraph: list[int] = (numpy.cumsum(has_break) - has_break).tolist()
-        starts = set(numpy.flatnonzero(arr[:, 5] == 1).tolist())
-        if n:
-            starts.add(0)
-        # A word after a line break (since the previous word) starts a segment too.
-        words = numpy.flatnonzero(arr[:, 3] == 0)
-        if len(words) and len(newlines):
-            prev_end = numpy.concatenate(([0], (idx + length)[words[:-1]]))
-            between = numpy.searchsorted(newlines, idx[words]) - numpy.searchsorted(newlines, prev_end)
-            starts.update(words[between > 0].tolist())
-        self.starts: set[int] = starts
 
 
 def tag_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -127,12 +74,12 @@ def _inside_quotes(doc: Doc, text: str | None = None) -> list[bool]:
 def segment_starts(doc: Doc) -> set[int]:
     """First tokens of sentences, a paragraph counting as a sentence break even where the parser ran on across
     it (the small pipelines often join a quote to the next paragraph's first sentence)."""
-    return _Tokens(doc, doc.text).starts
+    return DocTokens(doc, doc.text).starts
 
 
 def split_at_sentences(
     doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int] | None = None, text: str | None = None,
-    toks: _Tokens | None = None,
+    toks: DocTokens | None = None,
 ) -> list[tuple[int, int, str]]:
     """Cut content runs where a new sentence starts outside a quotation.
 
@@ -159,7 +106,7 @@ def split_at_sentences(
     return out
 
 
-def _lowest_common_head(toks: _Tokens, start: int, end: int) -> int | None:
+def _lowest_common_head(toks: DocTokens, start: int, end: int) -> int | None:
     """The lowest token whose subtree holds every word of tokens ``start:end`` (None across sentences)."""
     words = [i for i in range(start, end) if not (toks.punct[i] or toks.space[i])]
     if not words:
@@ -178,7 +125,7 @@ def _lowest_common_head(toks: _Tokens, start: int, end: int) -> int | None:
 
 
 def complete_contents(
-    doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int], toks: _Tokens | None = None
+    doc: Doc, runs: Sequence[tuple[int, int, str]], starts: set[int], toks: DocTokens | None = None
 ) -> list[tuple[int, int, str]]:
     """Extend a content or source run that stops inside its phrase ("a European] consensus", "the toll all
     this] is taking", "a young] woman") to the end of the phrase in the parse: the right edge of the lowest
@@ -188,7 +135,7 @@ def complete_contents(
     share of the benchmark corpus (never on its evaluation articles), it gains about 0.03 exact content F1 and
     0.01-0.02 exact source F1 and changes nothing else.
     """
-    toks = _Tokens(doc, doc.text) if toks is None else toks
+    toks = DocTokens(doc, doc.text) if toks is None else toks
     tagged = [False] * len(doc)
     for start, end, _ in runs:
         for i in range(start, end):
@@ -210,16 +157,6 @@ def complete_contents(
     return out
 
 
-def _char_span(toks: _Tokens, start: int, end: int) -> Span | None:
-    while end > start and toks.space[end - 1]:
-        end -= 1
-    while start < end and toks.space[start]:
-        start += 1
-    if start >= end:
-        return None
-    return Span(toks.idx[start], toks.end[end - 1])
-
-
 def _token_range(doc: Doc, spans: Sequence[Span]) -> tuple[int, int] | None:
     if not spans:
         return None
@@ -231,7 +168,7 @@ def _overlaps(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
 
 
-def _distance(a: _Piece, b: _Piece) -> int:
+def _distance(a: Piece, b: Piece) -> int:
     if a.end <= b.start:
         return b.start - a.end
     if b.end <= a.start:
@@ -242,10 +179,6 @@ def _distance(a: _Piece, b: _Piece) -> int:
 #: ``(cue, piece, features)`` of each content piece of a claim with several, before any filter: what
 #: ``model_training.choose_pieces`` fits the piece filter on.
 PieceRecord = tuple[Span, Span, list[float]]
-#: ``(edge kind, cue, content, candidate character offsets, their features)`` of each edge of each claim, before
-#: any choice: what ``model_training.choose_edges`` fits the edge chooser on (``cue`` and ``content`` are the
-#: claim's extents as the tagger drew them, to find the annotators' claim it stands for).
-EdgeRecord = tuple[str, Span, Span, list[int], list[list[float]]]
 
 
 def link_claims(
@@ -283,10 +216,10 @@ def link_claims(
         return list(rule_claims)
     # ``Doc.text`` joins every token's text on each read: read once, it is a few percent of the parse's time.
     text = doc.text
-    toks = _Tokens(doc, text)
+    toks = DocTokens(doc, text)
     starts = toks.starts
     pieces = complete_contents(doc, split_at_sentences(doc, tag_spans(tags), starts, text, toks), starts, toks)
-    runs = [_Piece(s, e, role) for s, e, role in pieces]
+    runs = [Piece(s, e, role) for s, e, role in pieces]
     cues = [p for p in runs if p.role == "CUE"]
     if not cues and mode == "model":
         return []
@@ -301,7 +234,7 @@ def link_claims(
     for k, cue in enumerate(cues):
         for i in range(cue.start, cue.end):
             cue_of_token[i] = k
-    claims = [_Claim(cue) for cue in cues]
+    claims = [LinkedClaim(cue) for cue in cues]
     # Rule claims by the model cue they share: their content and source say which pieces belong together.
     rule_ranges: list[tuple[tuple[int, int] | None, ...]] = []
     for rc in rule_claims:
@@ -312,7 +245,7 @@ def link_claims(
                 claims[k].rule = rc
                 break
 
-    def parse_cue(piece: _Piece) -> int | None:
+    def parse_cue(piece: Piece) -> int | None:
         """The cue the piece's root hangs from (walking up the parse), if any."""
         votes: dict[int, int] = {}
         for i in range(piece.start, piece.end):
@@ -328,7 +261,7 @@ def link_claims(
                     break
         return max(votes, key=lambda k: votes[k]) if votes else None
 
-    def rule_cue(piece: _Piece, which: int) -> int | None:
+    def rule_cue(piece: Piece, which: int) -> int | None:
         for k, claim in enumerate(claims):
             if claim.rule is None:
                 continue
@@ -337,7 +270,7 @@ def link_claims(
                 return k
         return None
 
-    def nearest(piece: _Piece, same_sentence: bool) -> int | None:
+    def nearest(piece: Piece, same_sentence: bool) -> int | None:
         best: tuple[int, int] | None = None
         for k, cue in enumerate(cues):
             if paras[cue.start] != paras[piece.start] and paras[cue.start] != paras[piece.end - 1]:
@@ -349,7 +282,7 @@ def link_claims(
                 best = (dist, k)
         return best[1] if best else None
 
-    def continued_quote(piece: _Piece) -> int | None:
+    def continued_quote(piece: Piece) -> int | None:
         """"“A,” she said. “B.”": a quotation opening a sentence that has no cue of its own goes on the claim
         of the sentence before (same paragraph) whose content is a quotation too."""
         if doc[piece.start].text not in _QUOTE_MARKS or piece.start not in starts:
@@ -389,7 +322,7 @@ def link_claims(
     if piece_filter is not None or record is not None:
         _choose_pieces(toks, text, claims, cues, sents, probs, piece_filter, record)
     if edges is not None or edge_record is not None:
-        _EdgeMover(doc, toks, text, tags, probs, starts).move(claims, edges, edge_record)
+        EdgeMover(doc, toks, text, tags, probs, starts).move(claims, edges, edge_record)
     sources = [p for p in runs if p.role == "SOURCE"]
     for k, claim in enumerate(claims):
         claim.source = _pick_source(doc, claim, k, sources, rule_ranges, rule_claims, cue_of_token, sents)
@@ -404,10 +337,10 @@ def link_claims(
 
 
 def _choose_pieces(
-    toks: _Tokens,
+    toks: DocTokens,
     text: str,
-    claims: list[_Claim],
-    cues: list[_Piece],
+    claims: list[LinkedClaim],
+    cues: list[Piece],
     sents: list[int],
     probs: Any,
     piece_filter: PieceFilter | None,
@@ -443,9 +376,9 @@ def _choose_pieces(
             )
             rows.append(piece_features(context))
         if record is not None:
-            cue_span = _char_span(toks, cue.start, cue.end)
+            cue_span = char_span(toks, cue.start, cue.end)
             for piece, row in zip(claim.contents, rows, strict=True):
-                span = _char_span(toks, piece.start, piece.end)
+                span = char_span(toks, piece.start, piece.end)
                 if cue_span is not None and span is not None:
                     record.append((cue_span, span, row))
         if piece_filter is not None:
@@ -453,114 +386,16 @@ def _choose_pieces(
             claim.contents = [piece for piece, kept in zip(claim.contents, keep, strict=True) if kept]
 
 
-class _EdgeMover:
-    """Candidate edges of the claims' cues and contents (``attribution_edges``), and the learned choice."""
-
-    def __init__(self, doc: Doc, toks: _Tokens, text: str, tags: Sequence[str], probs: Any, starts: set[int]) -> None:
-        self.doc, self.toks, self.text, self.tags, self.starts = doc, toks, text, tags, starts
-        self.probs = numpy.asarray(probs) if probs is not None and len(probs) else None
-        self._info: dict[int, TokenInfo] = {}
-
-    def info(self, i: int) -> TokenInfo:
-        found = self._info.get(i)
-        if found is None:
-            tok = self.doc[i]
-            found = self._info[i] = TokenInfo(tok.lower_, tok.pos_, tok.ent_type_, tok.is_punct)
-        return found
-
-    def _word(self, i: int, step: int) -> int | None:
-        """The next word (not whitespace) from token ``i`` in direction ``step`` within ``i``'s paragraph."""
-        toks = self.toks
-        j = i + step
-        while 0 <= j < len(toks.idx) and toks.space[j]:
-            j += step
-        if not 0 <= j < len(toks.idx) or toks.paragraph[j] != toks.paragraph[i]:
-            return None
-        return j
-
-    def candidates(self, piece: _Piece, side: str) -> tuple[list[int], list[int], list[list[float]], int]:
-        """The token edges (the first token for a start, the last for an end), their character offsets and
-        feature rows, and the index of the tagger's own edge among them."""
-        role = piece.role
-        first = piece.start
-        last = piece.end - 1
-        while last > first and self.toks.space[last]:
-            last -= 1
-        while first < last and self.toks.space[first]:
-            first += 1
-        edge = first if side == "start" else last
-        outward = -1 if side == "start" else 1
-        # (shift, tokens crossed, the new edge token); shift > 0: outwards (the span grows), < 0: inwards.
-        positions: list[tuple[int, list[int], int]] = [(0, [], edge)]
-        for direction in (1, -1):
-            crossed: list[int] = []
-            at = edge
-            for shift in range(1, MAX_SHIFT + 1):
-                nxt = self._word(at, outward * direction)
-                if nxt is None or (direction == -1 and (nxt > last if side == "start" else nxt < first)):
-                    break
-                crossed = [*crossed, nxt if direction == 1 else at]
-                at = nxt
-                positions.append((shift * direction, crossed, at))
-        tokens, chars, rows = [], [], []
-        column = TAGS.index(f"B-{role}"), TAGS.index(f"I-{role}")
-        for shift, crossed, new_edge in positions:
-            lo, hi = min(edge, new_edge), max(edge, new_edge)
-            prob = 0.0
-            if crossed and self.probs is not None:
-                prob = float(numpy.mean([self.probs[i, column[0]] + self.probs[i, column[1]] for i in crossed]))
-            candidate = EdgeCandidate(
-                shift=shift, crossed=tuple(self.info(i) for i in crossed), edge=self.info(new_edge),
-                probability=prob,
-                into_other_role=shift > 0 and any(self.tags[i] != "O" and self.tags[i][2:] != role for i in crossed),
-                crosses_sentence=any(i in self.starts for i in range(lo + 1, hi + 1)),
-            )
-            tokens.append(new_edge)
-            chars.append(self.toks.idx[new_edge] if side == "start" else self.toks.end[new_edge])
-            rows.append(edge_features(candidate))
-        return tokens, chars, rows, 0
-
-    def move(self, claims: list[_Claim], chooser: EdgeChooser | None, record: list[EdgeRecord] | None) -> None:
-        for claim in claims:
-            if not claim.contents:
-                continue
-            cue_span = _char_span(self.toks, claim.cue.start, claim.cue.end)
-            for role in ("CUE", "CONTENT"):
-                for side in ("start", "end"):
-                    kind = f"{role}:{side}"
-                    if record is None and (chooser is None or kind not in chooser.models):
-                        continue  # this edge stays: its candidates need not be built (suggestion time)
-                    if role == "CUE":
-                        piece = claim.cue
-                    else:
-                        piece = (min(claim.contents, key=lambda p: p.start) if side == "start"
-                                 else max(claim.contents, key=lambda p: p.end))
-                    tokens, chars, rows, stay = self.candidates(piece, side)
-                    if record is not None and cue_span is not None:
-                        first = min(p.start for p in claim.contents)
-                        end = max(p.end for p in claim.contents)
-                        content_span = _char_span(self.toks, first, end)
-                        if content_span is not None:
-                            record.append((kind, cue_span, content_span, chars, rows))
-                    if chooser is None:
-                        continue
-                    chosen = chooser.choose(kind, rows, stay)
-                    if side == "start":
-                        piece.start = tokens[chosen]
-                    else:
-                        piece.end = tokens[chosen] + 1
-
-
 def _pick_source(
     doc: Doc,
-    claim: _Claim,
+    claim: LinkedClaim,
     k: int,
-    sources: list[_Piece],
+    sources: list[Piece],
     rule_ranges: list[tuple[tuple[int, int] | None, ...]],
     rule_claims: Sequence[ClaimSuggestion],
     cue_of_token: dict[int, int],
     sents: list[int],
-) -> _Piece | None:
+) -> Piece | None:
     if not sources:
         return None
     if claim.rule is not None:
@@ -583,7 +418,7 @@ def _pick_source(
     return min(same, key=lambda p: _distance(p, cue))
 
 
-def _subject_source(doc: Doc, claim: _Claim, paras: list[int]) -> _Piece | None:
+def _subject_source(doc: Doc, claim: LinkedClaim, paras: list[int]) -> Piece | None:
     """The cue's grammatical subject (its ``nsubj``, with its phrase) as the claim's source, for a claim the
     tagger gave none; not across a paragraph break, and not inside the claim's content."""
     cue = claim.cue
@@ -592,18 +427,18 @@ def _subject_source(doc: Doc, claim: _Claim, paras: list[int]) -> _Piece | None:
             if child.dep_ != "nsubj" or cue.start <= child.i < cue.end:
                 continue
             start, end = child.left_edge.i, child.right_edge.i + 1
-            piece = _Piece(start, end, "SOURCE")
+            piece = Piece(start, end, "SOURCE")
             if paras[start] != paras[cue.start] or any(_distance(piece, c) == 0 for c in claim.contents):
                 continue
             return piece
     return None
 
 
-def _inside_contents(piece: _Piece, claim: _Claim) -> bool:
+def _inside_contents(piece: Piece, claim: LinkedClaim) -> bool:
     return any(c.start <= piece.start and piece.end <= c.end for c in claim.contents)
 
 
-def _appositive_comma(toks: _Tokens, text: str, start: int, end: int) -> tuple[int, int]:
+def _appositive_comma(toks: DocTokens, text: str, start: int, end: int) -> tuple[int, int]:
     """The annotators' comma convention for sources: a source interrupted by a comma ("Matt Borges, chairman
     of the party,") ends with the comma that closes the appositive or relative clause; one without ("Borges")
     never ends with a comma. On the training share of the benchmark corpus 90% of the first kind end with
@@ -623,13 +458,13 @@ def _appositive_comma(toks: _Tokens, text: str, start: int, end: int) -> tuple[i
     return start, end
 
 
-def _suggestion(toks: _Tokens, text: str, claim: _Claim) -> ClaimSuggestion:
-    cue = _char_span(toks, claim.cue.start, claim.cue.end)
+def _suggestion(toks: DocTokens, text: str, claim: LinkedClaim) -> ClaimSuggestion:
+    cue = char_span(toks, claim.cue.start, claim.cue.end)
     ordered = sorted(claim.contents, key=lambda p: p.start)
-    contents = [s for s in (_char_span(toks, p.start, p.end) for p in ordered) if s]
+    contents = [s for s in (char_span(toks, p.start, p.end) for p in ordered) if s]
     source = None
     if claim.source is not None:
-        source = _char_span(toks, *_appositive_comma(toks, text, claim.source.start, claim.source.end))
+        source = char_span(toks, *_appositive_comma(toks, text, claim.source.start, claim.source.end))
     rule = claim.rule
     first = text[contents[0].start] if contents else ""
     kind = rule.kind if rule is not None else (ClaimKind.DIRECT if first in _QUOTE_MARKS else ClaimKind.INDIRECT)

@@ -11,7 +11,7 @@ annotation keeps undecided tokens out of the loss), the attribution component is
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,9 +32,10 @@ from annotator.core.evaluation import (
 )
 from annotator.core.training_data import TrainingArticle
 from annotator.nlp.attribution_component import FACTORY, decode_batch
+from annotator.nlp.attribution_edge_mover import EdgeRecord
 from annotator.nlp.attribution_edges import EDGES, EdgeChooser, fit_edge_model
 from annotator.nlp.attribution_features import learn_cues
-from annotator.nlp.attribution_linking import MODES, EdgeRecord, link_claims
+from annotator.nlp.attribution_linking import MODES, link_claims
 from annotator.nlp.attribution_pieces import PieceFilter, fit_piece_filter
 from annotator.nlp.attribution_training import RoleDoc, TaggerReport, TrainingCancelled, train_tagger
 from annotator.nlp.claim_codes import ISSUE_PIPE, STANCE_LABELS, STANCE_PIPE, claim_extent, claim_sentence
@@ -206,73 +207,87 @@ def train_claims(
 
 def choose_mode(component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[Sequence[Any]]) -> dict[str, Any]:
     """Set the component's mode to the one scoring best on ``tune`` (mean of the overlap claim F1 and the three
-    exact role F1s; ties keep the earlier mode of ``MODES``), then its piece filter (:func:`choose_pieces`)."""
+    exact role F1s; ties keep the earlier mode of ``MODES``), then its piece filter (:func:`choose_pieces`), its
+    edges (:func:`choose_edges`) and its subject sources (:func:`choose_subject_sources`)."""
     if not tune or len(tune_claims) != len(tune):
         return {"mode": component.cfg["mode"], "modes": {}}
     predictions = component.predict([item.doc for item in tune])
-    tags = decode_batch([probs for probs, _ in predictions])
-    scores: dict[str, float] = {}
-    for mode in MODES:
-        scores[mode] = _tune_score(tune, tune_claims, predictions, tags, mode, [None] * len(tune))
+    tuning = TuningSet(tune, tune_claims, predictions, decode_batch([probs for probs, _ in predictions]))
+    scores = {mode: tuning.score(mode) for mode in MODES}
     best = max(MODES, key=lambda m: (scores[m], -MODES.index(m)))
     component.cfg["mode"] = best
-    pieces = choose_pieces(component, tune, tune_claims, predictions, tags)
-    edges = choose_edges(component, tune, tune_claims, predictions, tags)
+    pieces = choose_pieces(component, tuning)
+    edges = choose_edges(component, tuning)
     return {"mode": best, "modes": scores, "pieces": pieces, "edges": edges,
-            "subject_sources": choose_subject_sources(component, tune, tune_claims, predictions, tags)}
+            "subject_sources": choose_subject_sources(component, tuning)}
 
 
-def choose_subject_sources(
-    component: Any, tune: Sequence[RoleDoc], tune_claims: Sequence[Sequence[Any]],
-    predictions: Sequence[tuple[Any, Any]], tags: Sequence[Sequence[str]],
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class TuningSet:
+    """The documents held back from the tagger's training, with what the choices after training read of them.
+
+    Attributes:
+        docs: the documents (parsed, with their decided roles).
+        claims: the decided claims of each document (``DecidedClaim``-like: cue, content, source).
+        predictions: the component's ``(probabilities, rule claims)`` for each document.
+        tags: the tags decoded from those probabilities, per document.
+    """
+
+    docs: Sequence[RoleDoc]
+    claims: Sequence[Sequence[Any]]
+    predictions: Sequence[tuple[Any, Any]]
+    tags: Sequence[Sequence[str]]
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def each(self) -> Iterator[tuple[RoleDoc, list[ClaimSpans], Any, Any, Sequence[str]]]:
+        """Per document: the document, its decided claims' extents, the probabilities, the rule claims, the tags."""
+        for item, gold_claims, (probs, rule_claims), doc_tags in zip(
+            self.docs, self.claims, self.predictions, self.tags, strict=True
+        ):
+            yield item, [_extents(c) for c in gold_claims], probs, rule_claims, doc_tags
+
+    def score(
+        self,
+        mode: str,
+        filters: Sequence[PieceFilter | None] | None = None,
+        edges: Sequence[EdgeChooser | None] | None = None,
+        subject_sources: bool = False,
+    ) -> float:
+        """The mean of the overlap claim F1 and the three exact role F1s of the claims linked in ``mode``, with
+        each document's piece filter and edge chooser (None: none)."""
+        n = len(self)
+        claims_total, roles_total = ClaimScores(), RoleScores()
+        for (item, gold, probs, rule_claims, doc_tags), piece_filter, chooser in zip(
+            self.each(), filters or [None] * n, edges or [None] * n, strict=True
+        ):
+            found = [claim_spans(c) for c in link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs,
+                                                         piece_filter=piece_filter, edges=chooser,
+                                                         subject_sources=subject_sources)]
+            claims_total += score_claims(gold, found)
+            roles_total = roles_total + score_roles(gold, found)
+        exact = sum(roles_total.exact[r].f1 for r in CLAIM_ROLES) / len(CLAIM_ROLES)
+        return round((claims_total.f1 + exact) / 2, 4)
+
+
+def choose_subject_sources(component: Any, tuning: TuningSet) -> dict[str, Any]:
     """Whether a claim the tagger gave no source takes the cue's grammatical subject (``cfg["subject_sources"]``),
     as the tuning documents measure it (after the piece filter and the edges)."""
     mode = component.cfg["mode"]
     component.cfg["subject_sources"] = False
-    if mode == "rules" or not tune:
+    if mode == "rules" or not len(tuning):
         return {"kept": False}
-    n = len(tune)
+    n = len(tuning)
     filters = [PieceFilter.from_cfg(component.cfg.get("pieces"))] * n
     edges = [EdgeChooser.from_cfg(component.cfg.get("edges"))] * n
-    without = _tune_score(tune, tune_claims, predictions, tags, mode, filters, edges)
-    with_subjects = _tune_score(tune, tune_claims, predictions, tags, mode, filters, edges, subject_sources=True)
+    without = tuning.score(mode, filters, edges)
+    with_subjects = tuning.score(mode, filters, edges, subject_sources=True)
     component.cfg["subject_sources"] = with_subjects > without
     return {"kept": with_subjects > without, "without": without, "with": with_subjects}
 
 
-def _tune_score(
-    tune: Sequence[RoleDoc],
-    tune_claims: Sequence[Sequence[Any]],
-    predictions: Sequence[tuple[Any, Any]],
-    tags: Sequence[Sequence[str]],
-    mode: str,
-    filters: Sequence[PieceFilter | None],
-    edges: Sequence[EdgeChooser | None] | None = None,
-    subject_sources: bool = False,
-) -> float:
-    claims_total, roles_total = ClaimScores(), RoleScores()
-    for item, gold_claims, (probs, rule_claims), doc_tags, piece_filter, chooser in zip(
-        tune, tune_claims, predictions, tags, filters, edges or [None] * len(tune), strict=True
-    ):
-        gold = [_extents(c) for c in gold_claims]
-        found = [claim_spans(c) for c in link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs,
-                                                     piece_filter=piece_filter, edges=chooser,
-                                                     subject_sources=subject_sources)]
-        claims_total += score_claims(gold, found)
-        roles_total = roles_total + score_roles(gold, found)
-    exact = sum(roles_total.exact[r].f1 for r in CLAIM_ROLES) / len(CLAIM_ROLES)
-    return round((claims_total.f1 + exact) / 2, 4)
-
-
-def choose_pieces(
-    component: Any,
-    tune: Sequence[RoleDoc],
-    tune_claims: Sequence[Sequence[Any]],
-    predictions: Sequence[tuple[Any, Any]],
-    tags: Sequence[Sequence[str]],
-    folds: int = PIECE_FOLDS,
-) -> dict[str, Any]:
+def choose_pieces(component: Any, tuning: TuningSet, folds: int = PIECE_FOLDS) -> dict[str, Any]:
     """Fit the piece filter (``attribution_pieces``) on the tuning documents and keep it in the component's
     ``cfg["pieces"]`` only when it scores better there by cross-validation: each fold's documents are linked with
     a filter fitted on the other folds, so no document is scored by a filter that learnt from it.
@@ -282,19 +297,19 @@ def choose_pieces(
     """
     mode = component.cfg["mode"]
     component.cfg["pieces"] = None
-    if mode == "rules" or len(tune) < folds:
+    if mode == "rules" or len(tuning) < folds:
         return {"kept": False, "reason": "no tagger claims to filter" if mode == "rules" else "too few documents"}
     rows: list[list[list[float]]] = []
     labels: list[list[bool]] = []
-    for item, gold_claims, (probs, rule_claims), doc_tags in zip(tune, tune_claims, predictions, tags, strict=True):
+    for item, gold, probs, rule_claims, doc_tags in tuning.each():
         record: list[Any] = []
         link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs, record=record)
         rows.append([row for _, _, row in record])
-        labels.append(piece_labels([_extents(c) for c in gold_claims], record))
-    filters = _per_fold(len(tune), folds, lambda docs: fit_piece_filter([r for k in docs for r in rows[k]],
-                                                                         [y for k in docs for y in labels[k]]))
-    without = _tune_score(tune, tune_claims, predictions, tags, mode, [None] * len(tune))
-    with_filter = _tune_score(tune, tune_claims, predictions, tags, mode, filters)
+        labels.append(piece_labels(gold, record))
+    filters = _per_fold(len(tuning), folds, lambda docs: fit_piece_filter([r for k in docs for r in rows[k]],
+                                                                          [y for k in docs for y in labels[k]]))
+    without = tuning.score(mode)
+    with_filter = tuning.score(mode, filters)
     fitted = fit_piece_filter([r for doc_rows in rows for r in doc_rows], [y for ys in labels for y in ys])
     out: dict[str, Any] = {"kept": False, "pieces": sum(len(r) for r in rows), "without": without,
                            "cross_validated": with_filter}
@@ -318,29 +333,22 @@ def _per_fold(n: int, folds: int, fit: Callable[[list[int]], _Fitted]) -> list[_
     return out
 
 
-def choose_edges(
-    component: Any,
-    tune: Sequence[RoleDoc],
-    tune_claims: Sequence[Sequence[Any]],
-    predictions: Sequence[tuple[Any, Any]],
-    tags: Sequence[Sequence[str]],
-    folds: int = PIECE_FOLDS,
-) -> dict[str, Any]:
+def choose_edges(component: Any, tuning: TuningSet, folds: int = PIECE_FOLDS) -> dict[str, Any]:
     """Fit the edge chooser (``attribution_edges``) on the tuning documents, after the piece filter, one kind of
     edge at a time (``EDGES``, in order): a kind is kept in ``cfg["edges"]`` only when adding it to those kept
     before scores better there by cross-validation (as :func:`choose_pieces`); the annotators' conventions hold
     for some edges more consistently than for others."""
     mode = component.cfg["mode"]
     component.cfg["edges"] = None
-    if mode == "rules" or len(tune) < folds:
+    if mode == "rules" or len(tuning) < folds:
         return {"kept": [], "reason": "no tagger claims to move" if mode == "rules" else "too few documents"}
     piece_filter = PieceFilter.from_cfg(component.cfg.get("pieces"))
     records: list[dict[str, tuple[list[list[float]], list[bool]]]] = []
-    for item, gold_claims, (probs, rule_claims), doc_tags in zip(tune, tune_claims, predictions, tags, strict=True):
+    for item, gold, probs, rule_claims, doc_tags in tuning.each():
         record: list[EdgeRecord] = []
         link_claims(item.doc, doc_tags, rule_claims, mode, probs=probs, piece_filter=piece_filter,
                     edge_record=record)
-        records.append(edge_examples([_extents(c) for c in gold_claims], record))
+        records.append(edge_examples(gold, record))
 
     def fitter(kinds: Sequence[str]) -> Callable[[list[int]], EdgeChooser | None]:
         def fit(docs: list[int]) -> EdgeChooser | None:
@@ -354,17 +362,17 @@ def choose_edges(
 
         return fit
 
-    filters = [piece_filter] * len(tune)
-    best = without = _tune_score(tune, tune_claims, predictions, tags, mode, filters)
+    filters = [piece_filter] * len(tuning)
+    best = without = tuning.score(mode, filters)
     kept: list[str] = []
     scores: dict[str, float] = {}
     for kind in EDGES:
         trial = [*kept, kind]
-        choosers = _per_fold(len(tune), folds, fitter(trial))
-        scores[kind] = _tune_score(tune, tune_claims, predictions, tags, mode, filters, choosers)
+        choosers = _per_fold(len(tuning), folds, fitter(trial))
+        scores[kind] = tuning.score(mode, filters, choosers)
         if scores[kind] > best:
             kept, best = trial, scores[kind]
-    chooser = fitter(kept)(list(range(len(tune)))) if kept else None
+    chooser = fitter(kept)(list(range(len(tuning)))) if kept else None
     if chooser is not None:
         component.cfg["edges"] = chooser.to_cfg()
     return {"kept": sorted(chooser.models) if chooser else [], "without": without, "cross_validated": scores}

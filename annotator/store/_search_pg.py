@@ -141,3 +141,33 @@ def page_in_list_order(query: Any, text: str, offset: int, limit: int) -> list[t
     rest = query.where(Expression(vector, "@@", wanted), Article.position >= Expression(start, "+", walked))
     rows += list(rest.order_by(Article.position).limit(need - len(rows)).tuples())
     return rows[offset:need]
+
+
+#: The tables an import writes in bulk: the articles and the annotations they may bring.
+IMPORTED_TABLES = ("article", "entity", "claim", "claim_span")
+
+
+def settle_imported_tables(db: Database) -> bool:
+    """``VACUUM (ANALYZE)`` the tables an import filled (PostgreSQL, when this login owns them; else a no-op).
+
+    Rows inserted in bulk reach the search column's GIN index through its pending list, which every filter then
+    scans in full, and they are missing from the visibility map and the planner's statistics. Autovacuum puts
+    that right a minute or so after an import of many rows (PostgreSQL 13's insert threshold); until it has, the
+    first filters of the imported project are two to three times slower (``bench/big_postgres.py``). Only the
+    tables' owner may vacuum them: a team member's import leaves it to autovacuum.
+
+    Returns:
+        True when the tables were vacuumed and analysed.
+    """
+    if not isinstance(db, PostgresqlDatabase):
+        return False
+    names = ", ".join(f"'{name}'" for name in IMPORTED_TABLES)
+    owned = db.execute_sql(
+        f"SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class "
+        f"WHERE relnamespace = 'public'::regnamespace AND relname IN ({names})"
+    ).fetchone()
+    if not owned or not owned[0]:
+        return False
+    # VACUUM cannot run in a transaction block; the store's connections are in autocommit outside its own.
+    db.execute_sql(f"VACUUM (ANALYZE) {', '.join(IMPORTED_TABLES)}")
+    return True

@@ -61,6 +61,7 @@ from annotator.store import (
     _queries,
     _review,
     _search,
+    _search_pg,
     _snapshots,
 )
 from annotator.store._codebook import CodeUse
@@ -293,6 +294,12 @@ class Repository:
         articles to be indexed afterwards; the filter indexes them itself before it searches, if need be)."""
         with self._st.read():
             return _search.backlog_size(self._st.db)
+
+    def settle_after_import(self) -> bool:
+        """Bring the tables an import filled up to date for the planner and the text filter (PostgreSQL, when
+        this login owns them: ``VACUUM (ANALYZE)``); SQLite needs nothing. True when something was done."""
+        with self._st.read():
+            return _search_pg.settle_imported_tables(self._st.db)
 
     def index_search_backlog(self, limit: int | None = 1000) -> int:
         """Index up to ``limit`` articles of the backlog (all for None) in one transaction; returns how many

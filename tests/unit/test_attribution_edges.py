@@ -143,7 +143,7 @@ class _Component:
 @pytest.mark.slow
 def test_training_keeps_the_chooser_only_when_cross_validation_says_it_helps(base_nlp: Any) -> None:
     from annotator.nlp.attribution_training import RoleDoc
-    from annotator.nlp.model_training import choose_edges
+    from annotator.nlp.model_training import TuningSet, choose_edges
 
     doc = base_nlp(TEXT)
     tags, probs = _tags_and_probs(doc, "that the plan would fail")
@@ -155,12 +155,14 @@ def test_training_keeps_the_chooser_only_when_cross_validation_says_it_helps(bas
     predictions: list[tuple[Any, list[Any]]] = [(probs, [])] * 10
     # The annotators leave the "that" out: moving the content's start measures better, and the chooser is kept.
     component = _Component()
-    report = choose_edges(component, tune, [[claim("the plan would fail")]] * 10, predictions, [tags] * 10)
+    tuning = TuningSet(tune, [[claim("the plan would fail")]] * 10, predictions, [tags] * 10)
+    report = choose_edges(component, tuning)
     assert "CONTENT:start" in report["kept"]
     assert report["cross_validated"]["CONTENT:start"] > report["without"]
     chooser = EdgeChooser.from_cfg(component.cfg["edges"])
     assert chooser is not None and set(chooser.models) == set(report["kept"])
     # They keep it, as the tagger did: nothing to gain, no chooser.
     component = _Component()
-    report = choose_edges(component, tune, [[claim("that the plan would fail")]] * 10, predictions, [tags] * 10)
+    tuning = TuningSet(tune, [[claim("that the plan would fail")]] * 10, predictions, [tags] * 10)
+    report = choose_edges(component, tuning)
     assert report["kept"] == [] and component.cfg["edges"] is None

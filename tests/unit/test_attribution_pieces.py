@@ -120,7 +120,7 @@ class _Component:
 @pytest.mark.slow
 def test_training_keeps_the_filter_only_when_cross_validation_says_it_helps(base_nlp: Any) -> None:
     from annotator.nlp.attribution_training import RoleDoc
-    from annotator.nlp.model_training import choose_pieces
+    from annotator.nlp.model_training import TuningSet, choose_pieces
 
     doc = base_nlp(TEXT)
     tags, probs = _tags_and_probs(doc)
@@ -132,12 +132,13 @@ def test_training_keeps_the_filter_only_when_cross_validation_says_it_helps(base
     predictions: list[tuple[Any, list[Any]]] = [(probs, [])] * 10
     # The annotators' content is the first sentence only: dropping the second piece measures better.
     component = _Component()
-    report = choose_pieces(component, tune, [[claim("the plan would fail")]] * 10, predictions, [tags] * 10)
+    tuning = TuningSet(tune, [[claim("the plan would fail")]] * 10, predictions, [tags] * 10)
+    report = choose_pieces(component, tuning)
     assert report["kept"] and report["cross_validated"] > report["without"]
     kept = PieceFilter.from_cfg(component.cfg["pieces"])
     assert kept is not None
     # Their content is both pieces: every piece is right, nothing to learn, and no filter is kept.
     component = _Component()
     both = "the plan would fail. The weather was fine all week"
-    report = choose_pieces(component, tune, [[claim(both)]] * 10, predictions, [tags] * 10)
+    report = choose_pieces(component, TuningSet(tune, [[claim(both)]] * 10, predictions, [tags] * 10))
     assert not report["kept"] and component.cfg["pieces"] is None

@@ -37,7 +37,7 @@ class _Component:
 def test_training_turns_it_on_only_where_the_annotators_mark_such_sources(base_nlp: Any) -> None:
     from annotator.core.training_data import DecidedClaim
     from annotator.nlp.attribution_training import RoleDoc
-    from annotator.nlp.model_training import choose_subject_sources
+    from annotator.nlp.model_training import TuningSet, choose_subject_sources
 
     doc = base_nlp(TEXT)
     tags, probs = tagged(doc, [("said", "CUE"), ("the plan would fail", "CONTENT")])
@@ -45,9 +45,9 @@ def test_training_turns_it_on_only_where_the_annotators_mark_such_sources(base_n
     predictions: list[tuple[Any, list[Any]]] = [(probs, [])] * 4
     component = _Component()
     with_source = decided(TEXT, "He", "said", "the plan would fail")
-    report = choose_subject_sources(component, tune, [[with_source]] * 4, predictions, [tags] * 4)
+    report = choose_subject_sources(component, TuningSet(tune, [[with_source]] * 4, predictions, [tags] * 4))
     assert report["kept"] and component.cfg["subject_sources"] is True
     # These annotators leave such claims without a source: it stays off.
     without = DecidedClaim(cue=with_source.cue, content=with_source.content)
-    report = choose_subject_sources(component, tune, [[without]] * 4, predictions, [tags] * 4)
+    report = choose_subject_sources(component, TuningSet(tune, [[without]] * 4, predictions, [tags] * 4))
     assert not report["kept"] and component.cfg["subject_sources"] is False

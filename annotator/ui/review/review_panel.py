@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QTextCharFormat
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -110,7 +110,7 @@ class ReviewModel(RowTableModel):
 
     HEADERS = ("Item", "Label / kind", "Agreement", "Annotators", "Gold")
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ReviewRow] = []
         self._icons: dict[str, QIcon] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon
 
 from annotator.core.records import Status
@@ -16,6 +16,14 @@ from annotator.ui.shared.icons import static_icon
 Index = QModelIndex | QPersistentModelIndex
 #: The data role under which the panels' and the article list's models give a row's id.
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
+# The roles ``DecisionRowsModel.data`` answers, as plain ints: Qt's item delegate asks for about ten roles per cell
+# on every repaint (a key press repaints 15-30 cells), and each look-up of ``Qt.ItemDataRole.X`` and each
+# comparison of an int with the enum member cost more than the answer itself.
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_DECORATION = Qt.ItemDataRole.DecorationRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_ID = ID_ROLE
 R = TypeVar("R")
 
 
@@ -47,7 +55,7 @@ class RowTableModel(QAbstractTableModel):
 
     HEADERS: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
         self._status_icons: dict[str, QIcon] = {}
@@ -125,26 +133,45 @@ class DecisionRowsModel(RowTableModel):
 
     STATUS_COLUMN: ClassVar[int] = 0
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cells_cache: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        row = self.row_at(index)
-        if row is None:
-            return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cells(row)[column]
-        if role == Qt.ItemDataRole.DecorationRole:
+        position = index.row()  # -1 for an invalid index
+        rows = self._rows
+        if not 0 <= position < len(rows):
+            return None  # an invalid index, or one past the rows (a stale view)
+        row = rows[position]
+        if role == _DISPLAY:
+            return self._cells_of(row)[index.column()]
+        if role == _DECORATION:
+            column = index.column()
             return self.status_icon(row.status) if column == self.STATUS_COLUMN else self.decoration(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _FOREGROUND:
+            return REJECTED_TEXT if row.status == Status.REJECTED else None
+        if role == _TOOLTIP:
             return plain_text.tooltip(self.tooltip(row))
-        if role == Qt.ItemDataRole.ForegroundRole and row.status == Status.REJECTED:
-            return REJECTED_TEXT
-        if role == ID_ROLE:
+        if role == _ID:
             return row.id
         return None
 
     def looks(self, row: Any) -> object:
         """The row's cells and status (its icon and text colour); a ``decoration`` must follow from them."""
-        return self.cells(row), row.status
+        return self._cells_of(row), row.status
+
+    def _cells_of(self, row: Any) -> tuple[Any, ...]:
+        """``cells(row)``, built once per row object (rows are immutable; a claim's summary is a few joins, asked
+        for once per column and repaint)."""
+        cache = self._cells_cache
+        hit = cache.get(id(row))
+        if hit is not None and hit[0] is row:
+            return hit[1]
+        if len(cache) > 2 * len(self._rows) + 64:
+            cache.clear()  # rows of earlier articles and answers: the cache keeps them alive until then
+        cells = self.cells(row)
+        cache[id(row)] = (row, cells)
+        return cells
 
     def cells(self, row: Any) -> tuple[Any, ...]:
         """The row's display text, one entry per column of ``HEADERS``."""

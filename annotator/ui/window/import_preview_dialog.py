@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +41,7 @@ class PreviewModel(QAbstractTableModel):
 
     HEADERS = ("File", "#", "Title", "Date", "Outlet", "Words", "Status")
 
-    def __init__(self, rows: list[PreviewRow], parent: Any = None) -> None:
+    def __init__(self, rows: list[PreviewRow], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows = rows
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
 from annotator.store.repository import Repository
-from annotator.ui.project.model_menu import install_model_menu
+from annotator.ui.project.model_menu import ModelMenu
 from annotator.ui.project.projects import project_name
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.shared.db_worker import DatabaseWorker
@@ -111,7 +111,7 @@ class MainWindow(QMainWindow):
         self.window_actions: WindowActions | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
-        install_model_menu(self)
+        self.model_menu = ModelMenu(self, repo, self.session, services, self.actions_by_name)
         self._build_status_bar()
 
         self.articles.articleActivated.connect(self.open_article)

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,7 +68,7 @@ class ArticleListModel(QAbstractTableModel):
     failed = Signal(str)
 
     def __init__(
-        self, repo: Repository, annotator: str, parent: Any = None, worker: DatabaseWorker | None = None
+        self, repo: Repository, annotator: str, parent: QObject | None = None, worker: DatabaseWorker | None = None
     ) -> None:
         super().__init__(parent)
         self._repo = repo

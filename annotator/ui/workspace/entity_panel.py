@@ -7,9 +7,8 @@ window selects the row when the current item changes in the text: the two always
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -27,7 +26,7 @@ class EntityModel(DecisionRowsModel):
     HEADERS = ("Text", "Label", "Actor", "Status")
     STATUS_COLUMN = 3
 
-    def __init__(self, palette: Palette, parent: Any = None) -> None:
+    def __init__(self, palette: Palette, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._palette = palette
         self._swatches: dict[str, QIcon] = {}

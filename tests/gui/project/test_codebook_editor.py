@@ -348,16 +348,11 @@ def test_the_editor_fits_small_and_large_windows(qtbot: QtBot, window: MainWindo
 def test_an_annotator_on_a_team_server_sees_the_codebook_read_only(
     qtbot: QtBot, postgres: Any, pg_database: Any, monkeypatch: Any
 ) -> None:
-    from annotator.store import open_repository
-    from annotator.store.team import TeamServer
+    from tests.fixtures.team import init_team, open_as
 
     url = pg_database()
-    with TeamServer(url) as server:
-        server.init()
-        server.add_user("bob", "annotator", "bob-pw")
-    monkeypatch.setenv("PGPASSWORD", "bob-pw")
-    bob = open_repository(postgres.url(url.rsplit("/", 1)[1], "bob"))
-    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    init_team(url, {"bob": "annotator"})
+    bob = open_as(postgres, url, "bob", monkeypatch)
     try:
         applied: list[str] = []
 

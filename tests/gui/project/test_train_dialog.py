@@ -144,3 +144,28 @@ def test_model_menu_opens_the_dialog(qtbot: QtBot, window: MainWindow) -> None:
     action.trigger()  # opened again: the same dialog, not a second one
     assert window.findChildren(TrainDialog) == [dialog] and dialog.isVisible()
     dialog.close()
+
+
+def test_a_new_active_model_is_loaded_by_the_next_suggest(qtbot: QtBot, repo: Repository) -> None:
+    """A training run that activates its model drops the window's loaded pipeline; one that does not keeps it."""
+    from annotator.ui.project.train_dialog import TrainDialog
+    from annotator.ui.shared.services import build_services
+    from annotator.ui.window.main_window import MainWindow
+
+    services = build_services(repo, None)
+    loaded = object()  # stands for the spaCy pipeline the window's first Suggest loaded
+    services.pipeline = loaded
+    win = MainWindow(repo, "alice", services)
+    qtbot.addWidget(win)
+    win.actions_by_name["train_model"].trigger()
+    dialog = win.findChild(TrainDialog)
+    assert dialog is not None
+
+    dialog.trained.emit(TrainResult(activated=False, reason="m2 is not better: the active model stays"))
+    assert services.pipeline is loaded
+    assert win.statusBar().currentMessage() == "m2 is not better: the active model stays"
+
+    dialog.trained.emit(TrainResult(activated=True, reason="m3 is better: it is now the active model"))
+    assert services.pipeline is None
+    assert win.statusBar().currentMessage() == "m3 is better: it is now the active model"
+    dialog.close()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.records import ArticleIn, ArticleStatus
 from annotator.store import open_repository
-from annotator.store.team import TeamServer
+from tests.fixtures.team import init_team, open_as
 from tests.gui.conftest import seed
 from tests.gui.helpers import press, show_window
 from tests.postgres_server import LocalPostgres
@@ -28,14 +28,10 @@ def alice_on_server(
     postgres: LocalPostgres, pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[Any, Any, dict[str, str]]]:
     url = pg_database()
-    with TeamServer(url) as server:
-        server.init()
-        server.add_user("alice", "annotator", "alice-pw")
+    init_team(url, {"alice": "annotator"})
     admin = open_repository(url)
     ids = seed(admin)
-    monkeypatch.setenv("PGPASSWORD", "alice-pw")
-    alice = open_repository(postgres.url(url.rsplit("/", 1)[1], "alice"))
-    monkeypatch.setenv("PGPASSWORD", postgres.password)
+    alice = open_as(postgres, url, "alice", monkeypatch)
     yield admin, alice, ids
     alice.close()
     admin.close()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import weakref
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from pytestqt.qtbot import QtBot
@@ -64,3 +67,32 @@ def test_claim_rows_show_cells_status_icon_tooltip_greying_and_id(qtbot: QtBot) 
     assert model.data(model.index(1, 2), FOREGROUND) == REJECTED_TEXT
     assert model.data(model.index(0, 2), FOREGROUND) is None
     assert model.data(model.index(1, 0), ID_ROLE) == 4
+
+
+def test_a_rows_cells_are_built_once_and_a_new_row_object_shows_its_own(qtbot: QtBot) -> None:
+    """The cells are kept per row object (rows are immutable): repaints do not build them again, and the row
+    that replaces a row (an edit's answer, another article) is shown as it is, never from the kept cells."""
+    built: list[int] = []
+
+    class CountingModel(ClaimModel):
+        def cells(self, row: ClaimView) -> tuple[str | None, ...]:
+            built.append(row.id)
+            return super().cells(row)
+
+    model = CountingModel()
+    first = _claim(3, Status.SUGGESTED)
+    model.set_rows([first])
+    for _ in range(3):
+        assert [model.data(model.index(0, c), DISPLAY) for c in range(4)] == [
+            "<b>Abe</b> → said → no deal", "statement", "sanctions", "−1"]
+    assert built.count(3) == 1
+    recoded = dataclasses.replace(first, issue="energy", stance=1)
+    model.set_rows([recoded])
+    assert [model.data(model.index(0, c), DISPLAY) for c in (2, 3)] == ["energy", "+1"]
+    # Many articles' rows: the model lets go of rows it no longer shows (it does not keep every row it showed).
+    gone = weakref.ref(recoded)
+    del first, recoded
+    for article in range(200):
+        model.set_rows([_claim(1000 + article, Status.SUGGESTED)])
+        model.data(model.index(0, 0), DISPLAY)
+    assert gone() is None
