@@ -137,11 +137,19 @@ class Codebook:
     issues: tuple[Issue, ...] = ()
     variables: tuple[Variable, ...] = ()
     _issue_index: dict[str, IssueRow] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+    # Each section's names (and the labels' as a set), built once: the store checks every stored suggestion's
+    # label and claim codes against them, thousands of times in a suggestion run.
+    _names: dict[Section, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False,
+                                                   hash=False)
+    _label_set: frozenset[str] = field(default=frozenset(), init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        _check(self)
+        _check(self)  # first: a malformed part is refused with its path before anything walks it
         index = {row.issue.code: row for row in _walk(self.issues, 0, None)}
         object.__setattr__(self, "_issue_index", index)
+        names = {section: _section_names(self, section) for section in Section}
+        object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_label_set", frozenset(names[Section.LABEL]))
 
     # ------------------------------------------------------------------ reading
     @property
@@ -189,17 +197,12 @@ class Codebook:
 
     def names(self, section: Section) -> tuple[str, ...]:
         """The code names of one section, in codebook order (stances by name, issues by code)."""
-        if section == Section.ISSUE:
-            return self.issue_codes
-        entries: dict[Section, tuple[Label | Code | StanceLevel | Variable, ...]] = {
-            Section.LABEL: self.labels, Section.KIND: self.kinds, Section.FORM: self.forms,
-            Section.STANCE: self.stances, Section.VARIABLE: self.variables,
-        }
-        return tuple(entry.name for entry in entries[section])
+        found = self._names.get(section)
+        return found if found is not None else _section_names(self, section)  # while the codebook is checked
 
     # ------------------------------------------------------------------ validation of coded values
     def check_label(self, label: str) -> None:
-        if label not in self.label_names:
+        if label not in self._label_set and label not in self.label_names:
             known = ", ".join(self.label_names) or "none yet: add labels in Project › Codebook"
             raise ValidationError(f"unknown label {label!r}; the project's labels are {known}")
 
@@ -287,6 +290,17 @@ class Codebook:
 
 
 # ---------------------------------------------------------------------- helpers: the tree
+
+
+def _section_names(book: Codebook, section: Section) -> tuple[str, ...]:
+    """The code names of one section of ``book``, in codebook order (stances by name, issues by code)."""
+    if section == Section.ISSUE:
+        return tuple(row.issue.code for row in _walk(book.issues, 0, None))
+    entries: dict[Section, tuple[Label | Code | StanceLevel | Variable, ...]] = {
+        Section.LABEL: book.labels, Section.KIND: book.kinds, Section.FORM: book.forms,
+        Section.STANCE: book.stances, Section.VARIABLE: book.variables,
+    }
+    return tuple(entry.name for entry in entries[section])
 
 
 def _walk(issues: Sequence[Issue], depth: int, parent: str | None) -> Iterator[IssueRow]:

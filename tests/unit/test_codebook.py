@@ -228,3 +228,17 @@ def test_a_subset_keeps_the_used_codes_in_order_and_an_issues_place_in_the_tree(
 
 def test_rows_are_counted_in_words() -> None:
     assert rows_text(Section.LABEL, 1) == "1 mention" and rows_text(Section.ISSUE, 1200) == "1,200 claims"
+
+
+def test_each_sections_names_are_built_once_in_codebook_order() -> None:
+    """The store checks every stored suggestion's codes against these names: they are built with the codebook,
+    not on each call, and a label outside them is still refused naming the project's labels."""
+    book = sample_codebook()
+    for section in Section:
+        assert book.names(section) is book.names(section)
+    assert book.names(Section.LABEL) == tuple(label.name for label in book.labels)
+    assert book.names(Section.STANCE) == tuple(stance.name for stance in book.stances)
+    assert book.names(Section.ISSUE) == book.issue_codes and len(book.issue_codes) == len(book.issue_rows())
+    book.check_label(book.labels[0].name)
+    with pytest.raises(ValidationError, match=r"unknown label 'NOPE'; the project's labels are PERSON"):
+        book.check_label("NOPE")
