@@ -20,10 +20,11 @@ GIN index only for what is left of the page when the walk found nothing (a rare 
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
-from peewee import SQL, Column, Database, Expression, PostgresqlDatabase, fn
+from peewee import SQL, Column, Database, DatabaseError, Expression, PostgresqlDatabase, fn
 
 #: Positions of the list order the first window walks (then 2x, 4x, 8x: as many rows while positions are
 #: dense), and the most a page walks before the rest of it comes from the GIN index. Testing a row's stored vector
@@ -37,6 +38,7 @@ WALK_AT_MOST = 15000
 SEARCH_COLUMN = "search_vector"
 SEARCH_INDEX = "article_search_vector"
 _WORD = re.compile(r"\w+", re.UNICODE)
+log = logging.getLogger(__name__)
 
 
 def create_pg_search(db: Database) -> None:
@@ -157,7 +159,8 @@ def settle_imported_tables(db: Database) -> bool:
     tables' owner may vacuum them: a team member's import leaves it to autovacuum.
 
     Returns:
-        True when the tables were vacuumed and analysed.
+        True when the tables were vacuumed and analysed; False also when the server refused (a lock or statement
+        timeout): the import is stored either way, and autovacuum does the same later.
     """
     if not isinstance(db, PostgresqlDatabase):
         return False
@@ -168,6 +171,10 @@ def settle_imported_tables(db: Database) -> bool:
     ).fetchone()
     if not owned or not owned[0]:
         return False
-    # VACUUM cannot run in a transaction block; the store's connections are in autocommit outside its own.
-    db.execute_sql(f"VACUUM (ANALYZE) {', '.join(IMPORTED_TABLES)}")
+    try:
+        # VACUUM cannot run in a transaction block; the store's connections are in autocommit outside its own.
+        db.execute_sql(f"VACUUM (ANALYZE) {', '.join(IMPORTED_TABLES)}")
+    except DatabaseError as exc:
+        log.warning("the imported tables were not vacuumed (autovacuum will do it): %s", exc)
+        return False
     return True

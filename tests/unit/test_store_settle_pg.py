@@ -10,7 +10,7 @@ import pytest
 
 from annotator.jobs import importing
 from annotator.jobs.importing import import_paths
-from annotator.store import open_repository
+from annotator.store import _search_pg, open_repository
 from tests.fixtures.team import init_team, open_as
 from tests.postgres_server import LocalPostgres
 
@@ -59,3 +59,16 @@ def test_only_the_tables_owner_settles_them_and_nothing_fails_for_the_others(
 def test_sqlite_has_nothing_to_settle(tmp_path: Path) -> None:
     with open_repository(str(tmp_path / "p.db")) as repo:
         assert repo.settle_after_import() is False
+
+
+def test_a_refused_vacuum_leaves_the_import_stored_and_says_why_in_the_log(
+    postgres: LocalPostgres, pg_database: Callable[[], str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(importing, "SETTLE_AFTER", 2)
+    monkeypatch.setattr(_search_pg, "IMPORTED_TABLES", ("article", "no_such_table"))  # the server refuses it
+    with open_repository(pg_database()) as repo:
+        summary = import_paths(repo, [_articles(tmp_path / "a.jsonl", 0, 3)])
+        assert summary.imported == 3 and summary.refused == []
+        assert repo.count_articles() == 3
+    assert "the imported tables were not vacuumed" in caplog.text and "no_such_table" in caplog.text
