@@ -202,7 +202,7 @@ class Codebook:
 
     # ------------------------------------------------------------------ validation of coded values
     def check_label(self, label: str) -> None:
-        if label not in self._label_set and label not in self.label_names:
+        if label not in self._label_set:
             known = ", ".join(self.label_names) or "none yet: add labels in Project › Codebook"
             raise ValidationError(f"unknown label {label!r}; the project's labels are {known}")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -241,12 +242,18 @@ class TuningSet:
     def __len__(self) -> int:
         return len(self.docs)
 
+    @cached_property
+    def gold(self) -> list[list[ClaimSpans]]:
+        """Each document's decided claims as extents, built once (every choice scores against them, a dozen
+        times in one training)."""
+        return [[_extents(c) for c in gold_claims] for gold_claims in self.claims]
+
     def each(self) -> Iterator[tuple[RoleDoc, list[ClaimSpans], Any, Any, Sequence[str]]]:
         """Per document: the document, its decided claims' extents, the probabilities, the rule claims, the tags."""
-        for item, gold_claims, (probs, rule_claims), doc_tags in zip(
-            self.docs, self.claims, self.predictions, self.tags, strict=True
+        for item, gold, (probs, rule_claims), doc_tags in zip(
+            self.docs, self.gold, self.predictions, self.tags, strict=True
         ):
-            yield item, [_extents(c) for c in gold_claims], probs, rule_claims, doc_tags
+            yield item, gold, probs, rule_claims, doc_tags
 
     def score(
         self,
