@@ -83,12 +83,26 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def run_in_background() -> None:
-    """Lower this process's CPU priority by ``BACKGROUND_NICENESS`` (relative to its own; capped at the lowest).
+    """Run this (worker) process only on CPU time nothing else wants: Linux's ``SCHED_IDLE`` policy, where it
+    exists, else ``BACKGROUND_NICENESS`` nice levels lower (relative to its own; capped at the lowest).
+
+    Why ``SCHED_IDLE`` and not only a lower nice level: on two cores the parse keeps one core busy, and the threads
+    that the window's key presses wake (the database worker, the job's writer) are placed by the scheduler beside
+    the thread that woke them, the window's, where they take turns with it at equal weight, while the core of a
+    merely niced worker does not count as free. A core running only ``SCHED_IDLE`` work counts as free for a
+    waking thread, which then takes it from the worker at once: the window's thread keeps its own core.
 
     Only the worker process is lowered, never a thread of the window's process: a thread there holds the
     interpreter lock at times, and a lowered thread that the scheduler leaves waiting while it holds the lock would
     keep the window's thread waiting too.
     """
+    idle = getattr(os, "SCHED_IDLE", None)
+    if idle is not None:
+        try:
+            os.sched_setscheduler(0, idle, os.sched_param(0))
+            return
+        except OSError:
+            log.debug("could not give the worker process the idle policy", exc_info=True)
     nice = getattr(os, "nice", None)
     if nice is None:  # not on this platform: the worker runs at its parent's priority
         return

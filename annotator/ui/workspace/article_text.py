@@ -119,6 +119,11 @@ class ArticleText(QTextEdit):
         # Each entry keeps its format alive, so no other format can take its id while the entry exists.
         self._selections: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
         self._row_drawings: dict[int, _RowDrawing] = {}  # by id() of the row drawn (see ``_draw``)
+        # What each shown row drew, in the order of ``_claims`` and ``_entities`` (the drawing order).
+        self._claim_drawings: list[_RowDrawing] = []
+        self._entity_drawings: list[_RowDrawing] = []
+        # Whether a format colours glyphs, by id() of the format (kept with it, so an id is never mistaken).
+        self._glyph_formats: dict[int, tuple[QTextCharFormat, bool]] = {}
         self._role_formats = {
             muted: (role_format(SOURCE_COLOR, muted), role_format(CUE_COLOR, muted)) for muted in (False, True)
         }
@@ -130,7 +135,7 @@ class ArticleText(QTextEdit):
         self._painted = PaintedSpans()
         self._geometry = LineGeometry(self.document())
         self._repaint_all = True
-        self.show_rejected = True
+        self._show_rejected = True
         # Review mode draws agreement instead of decision status: it maps a row to its format (None: the usual).
         self.entity_style: Callable[[EntityView], QTextCharFormat | None] | None = None
         self.claim_style: Callable[[ClaimView], QTextCharFormat | None] | None = None
@@ -145,6 +150,7 @@ class ArticleText(QTextEdit):
         self._entities, self._claims, self._current, self._outline = [], [], None, None
         self._selections = {}
         self._row_drawings = {}
+        self._claim_drawings, self._entity_drawings = [], []
         self._painted = PaintedSpans()
         self._repaint_all = True  # a new document is painted whole anyway: no span needs comparing
         # The text goes into a new document that no view lays out yet: setting its paragraphs' taller line height
@@ -270,12 +276,15 @@ class ArticleText(QTextEdit):
     def set_current(self, current: Item | None, scroll: bool = True) -> None:
         """Outline another item (and scroll it into view) without rebuilding anything else."""
         claim_changed = any(item is not None and item[0] == CLAIM for item in (current, self._current))
-        old = self._outline
-        self._current = current
-        self._outline = self._current_range()
-        if claim_changed:
-            self._draw()  # the current claim's content has its own tint
-        self._update_outlines(old, self._outline)
+        # The current claim's content has its own tint: the claims that become and stop being current are
+        # drawn anew (the whole drawing where rows are styled by review).
+        if not claim_changed or not self.patch((), current):
+            old = self._outline
+            self._current = current
+            self._outline = self._current_range()
+            if claim_changed:
+                self._draw()
+            self._update_outlines(old, self._outline)
         if scroll and self._outline is not None:
             self._scroll_to(*self._outline)
 
@@ -310,137 +319,161 @@ class ArticleText(QTextEdit):
         return None
 
     def _draw(self) -> None:
-        selections: list[QTextEdit.ExtraSelection] = []
-        painted: list[DrawnSpan] = []
-        document = self.document()
-        current_claim = self._current[1] if self._current and self._current[0] == CLAIM else None
-
-        cache = self._selections
-        used: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
-        to_qt = None if self._offsets.trivial else self._offsets.to_utf16  # most articles: offsets are equal
-        glyph_formats: dict[int, bool] = {}
         # What each row drew last time, by the row object: a decision changes one or two of ~340 rows, and the
-        # rows are immutable, so the others are drawn from here (the loop over every span was most of a redraw).
+        # rows are immutable, so the others are drawn from there (the loop over every span was most of a redraw).
         # Only in the annotator's view: a review style depends on the other layers' rows too.
-        reuse = self.entity_style is None and self.claim_style is None
+        reuse = self._reusable()
         drawn_before = self._row_drawings if reuse else {}
-        drawn_now: dict[int, _RowDrawing] = {}
-        row_painted: list[DrawnSpan] = []
-        row_selected: list[tuple[tuple[int, int, int], QTextEdit.ExtraSelection, QTextCharFormat]] = []
+        self._glyph_formats = {}
+        current_claim = self._current_claim_id()
+        draw = self._drawing_of
+        claims: list[_RowDrawing] = []
+        for claim in self._claims:
+            is_current = claim.id == current_claim
+            before = drawn_before.get(id(claim))
+            claims.append(before if before is not None and before.row is claim and before.current == is_current
+                          else draw(claim, is_current))
+        entities: list[_RowDrawing] = []
+        for entity in self._entities:
+            before = drawn_before.get(id(entity))
+            entities.append(before if before is not None and before.row is entity else draw(entity, False))
+        self._claim_drawings, self._entity_drawings = claims, entities
+        self._row_drawings = {id(drawing.row): drawing for drawing in claims + entities} if reuse else {}
+        used = {key: (selection, fmt) for drawing in claims + entities for key, selection, fmt in drawing.selected}
+        self._selections = used  # keeps the cache to what is drawn (and the formats it refers to alive)
+        self._set_painted([span for drawing in claims + entities for span in drawing.painted])
+        self._show_selections()
 
-        def add(start: int, end: int, fmt: QTextCharFormat) -> None:
+    def _reusable(self) -> bool:
+        """Whether rows are drawn by their own status alone (not in review, where agreement decides the look)."""
+        return self.entity_style is None and self.claim_style is None
+
+    def _current_claim_id(self) -> int | None:
+        return self._current[1] if self._current and self._current[0] == CLAIM else None
+
+    def _show_selections(self) -> None:
+        # Claims first: later selections win where properties overlap, and entity tints must stay visible. Qt
+        # compares these with the previous selections and repaints only the spans that changed.
+        self.setExtraSelections([selection for drawing in self._claim_drawings + self._entity_drawings
+                                 for _, selection, _ in drawing.selected])
+
+    def _drawing_of(self, row: EntityView | ClaimView, current: bool) -> _RowDrawing:
+        """Draw one row: its painted spans (tints, lines) and its ExtraSelections (glyph colours)."""
+        painted: list[DrawnSpan] = []
+        selected: list[tuple[tuple[int, int, int], QTextEdit.ExtraSelection, QTextCharFormat]] = []
+        drawing = _RowDrawing(row, current, (), ())
+        if row.status == Status.REJECTED and not self.show_rejected:
+            return drawing
+        formats: list[tuple[int, int, QTextCharFormat]] = []
+        if isinstance(row, ClaimView):
+            muted = row.status == Status.REJECTED
+            source_format, cue_format = self._role_formats[muted]
+            content_format = self.claim_style(row) if self.claim_style is not None else None
+            for role, fmt in (
+                (row.content, content_format or self._content_formats[(current, muted)]),
+                (row.source, source_format),
+                (row.cue, cue_format),
+            ):
+                if role is not None:
+                    formats += [(span.start, span.end, fmt) for span in role.spans]
+        else:
+            styled = self.entity_style(row) if self.entity_style is not None else None
+            formats.append((row.start, row.end, styled or self._entity_format(row)))
+        to_qt = None if self._offsets.trivial else self._offsets.to_utf16  # most articles: offsets are equal
+        cache, glyph_formats = self._selections, self._glyph_formats
+        for start, end, fmt in formats:
             if to_qt is not None:
                 start, end = to_qt(start), to_qt(end)
-            # Formats are shared objects (one per label and status), so their identity is a fine cache key.
+            # Formats are shared objects (one per label and status), kept alive by the drawings that use them,
+            # so their identity is a fine cache key.
             fmt_id = id(fmt)
-            glyphs = glyph_formats.get(fmt_id)
-            if glyphs is None:
-                glyphs = glyph_formats[fmt_id] = paints_glyphs(fmt)
-            if not glyphs:
-                row_painted.append(DrawnSpan(start, end, fmt))
-                return
+            known = glyph_formats.get(fmt_id)
+            if known is None or known[0] is not fmt:
+                known = glyph_formats[fmt_id] = (fmt, paints_glyphs(fmt))
+            if not known[1]:
+                painted.append(DrawnSpan(start, end, fmt))
+                continue
             key = (start, end, fmt_id)
             hit = cache.get(key)
-            if hit is not None:
+            if hit is not None and hit[1] is fmt:
                 selection = hit[0]
             else:
                 selection = QTextEdit.ExtraSelection()
-                cursor = QTextCursor(document)
+                cursor = QTextCursor(self.document())
                 cursor.setPosition(start)
                 cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
                 selection.cursor = cursor
                 selection.format = fmt
-            row_selected.append((key, selection, fmt))
+                cache[key] = (selection, fmt)
+            selected.append((key, selection, fmt))
+        return drawing._replace(painted=tuple(painted), selected=tuple(selected))
 
-        def place(row: EntityView | ClaimView, current: bool) -> bool:
-            """Draw ``row`` as last time if it is the same row object; False: it must be drawn now."""
-            before = drawn_before.get(id(row))
-            if before is None or before.row is not row or before.current != current:
-                row_painted.clear()
-                row_selected.clear()
-                return False
-            drawn_now[id(row)] = before
-            painted.extend(before.painted)
-            for key, selection, fmt in before.selected:
-                used[key] = (selection, fmt)
-                selections.append(selection)
-            return True
+    def patch(self, replaced: Sequence[tuple[EntityView | ClaimView, EntityView | ClaimView]],
+              current: Item | None) -> bool:
+        """Draw each new row in place of its old one (a decision drawn ahead: the same row in another status)
+        and outline ``current``, redrawing only those rows and the claims that become or stop being current.
 
-        def keep(row: EntityView | ClaimView, current: bool) -> None:
-            drawing = _RowDrawing(row, current, tuple(row_painted), tuple(row_selected))
-            if reuse:
-                drawn_now[id(row)] = drawing
-            painted.extend(drawing.painted)
-            for key, selection, fmt in drawing.selected:
-                used[key] = (selection, fmt)
-                selections.append(selection)
-
-        # Claims first: later selections win where properties overlap, and entity tints must stay visible.
-        role_formats, content_formats = self._role_formats, self._content_formats
-        for claim in self._claims:
-            if claim.status == Status.REJECTED and not self.show_rejected:
-                continue
-            is_current = claim.id == current_claim
-            if place(claim, is_current):
-                continue
-            muted = claim.status == Status.REJECTED
-            source_format, cue_format = role_formats[muted]
-            content_format = self.claim_style(claim) if self.claim_style is not None else None
-            for role, fmt in (
-                (claim.content, content_format or content_formats[(is_current, muted)]),
-                (claim.source, source_format),
-                (claim.cue, cue_format),
-            ):
-                if role is not None:
-                    for span in role.spans:
-                        add(span.start, span.end, fmt)
-            keep(claim, is_current)
-        for entity in self._entities:
-            if entity.status == Status.REJECTED and not self.show_rejected:
-                continue
-            if place(entity, False):
-                continue
-            styled = self.entity_style(entity) if self.entity_style is not None else None
-            add(entity.start, entity.end, styled or self._entity_format(entity))
-            keep(entity, False)
-        self._row_drawings = drawn_now
-        self._selections = used  # keeps the cache to what is drawn (and the formats it refers to alive)
-        self._set_painted(painted)
-        # Qt compares these with the previous selections and repaints only the spans that changed.
-        self.setExtraSelections(selections)
-
-    def restyle(self, old: EntityView, new: EntityView, current: Item | None) -> bool:
-        """Draw ``new`` in place of ``old`` (the same mention in another status: a decision drawn ahead) without
-        rebuilding every other span; ``current`` is the item to outline from now on.
-
-        Only where this widget paints both looks (tints and lines: suggested, accepted), and neither the old nor
-        the new current item is a claim (whose content has its own tint). Returns False, with nothing changed,
-        where the whole drawing is needed (:meth:`set_spans`): a glyph colour is an ExtraSelection, and those
-        keep an order.
+        Returns False, with nothing changed, where the whole drawing is needed (:meth:`set_spans`): in review,
+        or when an old row is not the one shown.
         """
-        if self.entity_style is not None or CLAIM in {item[0] for item in (current, self._current) if item}:
+        if not self._reusable() or len(self._claim_drawings) != len(self._claims) \
+                or len(self._entity_drawings) != len(self._entities):
             return False
-        index = next((i for i, shown in enumerate(self._entities) if shown is old), None)
-        before, after = self._drawn_format(old), self._drawn_format(new)
-        if index is None or before is None or after is None or paints_glyphs(before) or paints_glyphs(after):
-            return False
-        start, end = self.to_qt(old.start), self.to_qt(old.end)
-        changed = self._painted.swap(DrawnSpan(start, end, before), DrawnSpan(self.to_qt(new.start),
-                                                                              self.to_qt(new.end), after))
-        if changed is None:
-            return False
-        self._entities[index] = new
+        places: list[tuple[bool, int, EntityView | ClaimView]] = []
+        for old, new in replaced:
+            is_claim = isinstance(old, ClaimView)
+            rows: Sequence[EntityView | ClaimView] = self._claims if is_claim else self._entities
+            index = next((i for i, shown in enumerate(rows) if shown is old), None)
+            if index is None or isinstance(new, ClaimView) != is_claim:
+                return False
+            places.append((is_claim, index, new))
+        was_current = self._current_claim_id()
         self._current = current
+        now_current = self._current_claim_id()
+        redo: dict[tuple[bool, int], EntityView | ClaimView] = {}
+        for is_claim, index, new in places:
+            if isinstance(new, ClaimView):
+                self._claims[index] = new
+            else:
+                self._entities[index] = new
+            redo[(is_claim, index)] = new
+        if was_current != now_current:
+            for index, claim in enumerate(self._claims):
+                if claim.id in (was_current, now_current):
+                    redo[(True, index)] = claim
+        changed: set[tuple[int, int, int]] = set()
+        selections_changed = False
+        # From the last row in drawing order to the first: a splice does not move the spans of earlier rows.
+        for (is_claim, index), row in sorted(redo.items(), key=lambda item: (not item[0][0], item[0][1]),
+                                             reverse=True):
+            drawings = self._claim_drawings if is_claim else self._entity_drawings
+            before = drawings[index]
+            after = self._drawing_of(row, isinstance(row, ClaimView) and row.id == now_current)
+            drawings[index] = after
+            self._row_drawings.pop(id(before.row), None)
+            self._row_drawings[id(row)] = after
+            at = sum(len(d.painted) for d in (self._claim_drawings[:index] if is_claim
+                                               else self._claim_drawings + self._entity_drawings[:index]))
+            changed |= self._painted.splice(at, len(before.painted), list(after.painted))
+            selections_changed = selections_changed or [k for k, _, _ in before.selected] != \
+                [k for k, _, _ in after.selected]
+        if selections_changed:
+            self._show_selections()
         outline, self._outline = self._outline, self._current_range()
         self._repaint_spans(changed)
         self._update_outlines(outline, self._outline)
         return True
 
-    def _drawn_format(self, entity: EntityView) -> QTextCharFormat | None:
-        """The format a mention is drawn with (None: not drawn, a rejected one while rejected ones are hidden)."""
-        if entity.status == Status.REJECTED and not self.show_rejected:
-            return None
-        return self._entity_format(entity)
+    @property
+    def show_rejected(self) -> bool:
+        """Whether rejected rows are drawn (struck through and muted) or left out; :meth:`redraw` shows a change."""
+        return self._show_rejected
+
+    @show_rejected.setter
+    def show_rejected(self, shown: bool) -> None:
+        if shown != self._show_rejected:
+            self._show_rejected = shown
+            self._row_drawings = {}  # each rejected row's drawing depends on it
 
     def _set_painted(self, spans: list[DrawnSpan]) -> None:
         """Paint ``spans`` from now on, repainting only where a span appeared, went or changed format."""

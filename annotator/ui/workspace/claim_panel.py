@@ -28,6 +28,7 @@ from annotator.core.codebook import Codebook, Variable, VariableType
 from annotator.core.records import ClaimView, RoleView
 from annotator.ui.shared import plain_text
 from annotator.ui.shared.colors import CUE_COLOR, SOURCE_COLOR
+from annotator.ui.shared.label_box import LabelBox
 from annotator.ui.shared.layouts import fill
 from annotator.ui.shared.panel_table import PanelRows, panel_table, select_row
 from annotator.ui.shared.panel_title import PanelTitle
@@ -97,14 +98,11 @@ class ClaimEditor(QWidget):
         self.source = self._role_label(SOURCE_COLOR)
         self.cue = self._role_label(CUE_COLOR)
         self.content = self._role_label(QColor("#3a3a3a"), italic=True)
-        # Fixed heights: three lines of content fit without pushing the attribute boxes out of view (the tooltip
-        # has it all), and a label whose height followed its text would re-lay-out and repaint half the window
-        # whenever the current claim changes (every few key presses).
-        for label, n_lines in ((self.source, 2), (self.cue, 1), (self.content, 3)):
-            height = label.fontMetrics().lineSpacing() * n_lines + 4
-            label.setMinimumHeight(height)
-            label.setMaximumHeight(height)
         self.content.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Fixed heights: three lines of content fit without pushing the attribute boxes out of view (the tooltip
+        # has it all), and in boxes of their own a new text (whenever the current claim changes, every few key
+        # presses) repaints the label without redoing the editor's layout (see LabelBox).
+        boxes = [LabelBox(label, lines) for label, lines in ((self.source, 2), (self.cue, 1), (self.content, 3))]
         self.kind = QComboBox()
         self.form = QComboBox()
         self.issue = QComboBox()
@@ -129,9 +127,11 @@ class ClaimEditor(QWidget):
         form = self._form = QFormLayout(self)
         form.setContentsMargins(6, 4, 6, 4)
         form.setVerticalSpacing(4)
-        form.addRow("Source", self.source)
-        form.addRow("Cue", self.cue)
-        form.addRow("Content", self.content)
+        for name, role_box in zip(("Source", "Cue", "Content"), boxes, strict=True):
+            form.addRow(name, role_box)
+            row_label = form.labelForField(role_box)
+            if isinstance(row_label, QLabel):
+                row_label.setBuddy(role_box.label)
         form.addRow("Kind", self._pair(self.kind, "Form", self.form))
         form.addRow("Issue", self._pair(self.issue, "Stance", self.stance))
         form.addRow("Note", self.note)

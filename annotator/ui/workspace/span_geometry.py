@@ -7,7 +7,9 @@ the spans on the lines it repaints.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
+from collections import Counter
+from operator import sub
 from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -84,50 +86,57 @@ class PaintedSpans:
 
     def __init__(self) -> None:
         self.spans: list[DrawnSpan] = []
-        self._keys: set[SpanKey] = set()
-        self._by_start: list[int] = []
-        self._starts: list[int] = []
-        self._longest = 0
+        self._keys: Counter[SpanKey] = Counter()  # two rows may draw the same range with the same format
+        self._index: list[tuple[int, int]] = []  # (start, position in ``spans``), sorted
+        self._longest = 0  # at least the longest span's length (a bound for the look-up by start)
 
     def replace(self, spans: list[DrawnSpan]) -> set[SpanKey]:
         """Paint ``spans`` from now on; returns the spans that appeared, went or changed format."""
         old = self.spans  # alive until the comparison is done, and with it every format it uses
         self.spans = spans
-        starts = [span.start for span in spans]
-        self._by_start = sorted(range(len(spans)), key=starts.__getitem__)
-        self._starts = [starts[i] for i in self._by_start]
-        self._longest = max((span.end - span.start for span in spans), default=0)
         before = self._keys
-        # Old and new formats are all alive here, so an id names one format during this comparison.
-        self._keys = {(span.start, span.end, id(span.format)) for span in spans}
+        if spans:
+            starts, ends, formats = zip(*spans, strict=True)  # column by column, in C: a full draw has ~400 spans
+            self._index = sorted(zip(starts, range(len(spans)), strict=True))
+            self._longest = max(map(sub, ends, starts))
+            # Old and new formats are all alive here, so an id names one format during this comparison.
+            self._keys = Counter(zip(starts, ends, map(id, formats), strict=True))
+        else:
+            self._index, self._longest, self._keys = [], 0, Counter()
         del old
-        return before ^ self._keys
+        return set(before.keys() ^ self._keys.keys())
 
-    def swap(self, old: DrawnSpan, new: DrawnSpan) -> set[SpanKey] | None:
-        """Draw ``new`` where ``old`` is drawn (the same range, another format), without rebuilding the index.
-
-        Returns the spans that changed (as :meth:`replace` does), or None, with nothing done, when ``old`` is not
-        drawn or ``new`` covers another range.
-        """
-        if (old.start, old.end) != (new.start, new.end):
-            return None
-        found: list[int] = [i for i, span in enumerate(self.spans)
-                            if span.start == old.start and span.end == old.end and span.format is old.format]
-        if not found:
-            return None
-        self.spans[found[0]] = new  # same start and length: the index by start and the longest span still hold
-        before, after = (old.start, old.end, id(old.format)), (new.start, new.end, id(new.format))
-        if len(found) == 1:
-            self._keys.discard(before)
-        self._keys.add(after)
-        return set() if before == after else {before, after}
+    def splice(self, at: int, count: int, spans: list[DrawnSpan]) -> set[SpanKey]:
+        """Paint ``spans`` in place of the ``count`` spans from position ``at`` of the drawing order (one row drawn
+        anew), keeping the index of the others; returns the spans that appeared, went or changed format."""
+        removed = self.spans[at:at + count]  # alive until the comparison is done, as in replace
+        self.spans[at:at + count] = spans
+        delta = len(spans) - count
+        if delta or [span.start for span in removed] != [span.start for span in spans]:
+            end = at + count
+            index = [(start, i if i < at else i + delta) for start, i in self._index if not at <= i < end]
+            for k, span in enumerate(spans):
+                insort(index, (span.start, at + k))
+            self._index = index
+        self._longest = max([self._longest] + [span.end - span.start for span in spans])
+        keys = self._keys
+        touched = {key: keys[key] > 0 for key in
+                   [(span.start, span.end, id(span.format)) for span in removed + spans]}
+        for span in removed:
+            key = (span.start, span.end, id(span.format))
+            keys[key] -= 1
+            if keys[key] <= 0:
+                del keys[key]
+        for span in spans:
+            keys[(span.start, span.end, id(span.format))] += 1
+        return {key for key, was in touched.items() if (key in keys) != was}
 
     def overlapping(self, first: int, last: int) -> list[DrawnSpan]:
         """The spans overlapping positions ``first`` to ``last``, in drawing order."""
-        lo = bisect_left(self._starts, first - self._longest)
-        hi = bisect_right(self._starts, last)
+        lo = bisect_left(self._index, (first - self._longest, -1))
+        hi = bisect_right(self._index, (last, len(self.spans)))
         spans = self.spans
-        return [spans[i] for i in sorted(i for i in self._by_start[lo:hi] if spans[i].end > first)]
+        return [spans[i] for i in sorted(i for _, i in self._index[lo:hi] if spans[i].end > first)]
 
 
 def _x_of(result: object) -> float:

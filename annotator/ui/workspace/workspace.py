@@ -442,10 +442,13 @@ class Workspace(QObject):
         target = self._neighbour(1) if then_move else None
         if target is not None:
             self.current = target
-        if self.presenter is None and isinstance(row, EntityView) and isinstance(guess, EntityView) \
-                and self.text.restyle(row, guess, self.current):
-            # Only the decided mention is drawn anew (the claims and their panel are as they were).
-            self.entity_panel.set_entities(self.entities)
+        if self.presenter is None and self.text.patch([(row, guess)], self.current):
+            # Only the decided row is drawn anew in the text and its panel (and the claims whose tint follows
+            # the current claim); the other panel is as it was.
+            if isinstance(row, EntityView):
+                self.entity_panel.set_entities(self.entities)
+            else:
+                self.claim_panel.set_claims(self.claims)
             self._sync_panels()
         else:
             self._show()

@@ -6,12 +6,14 @@ miss its latency target.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QApplication
 
+from annotator.core.records import ArticleIn, ArticleSuggestions, ClaimSuggestion, EntitySuggestion, Span
 from annotator.ui.shared.panel_table import SCROLL_MARGIN_ROWS
 from tests.gui.helpers import add_article_with_mentions, press
 
@@ -233,3 +235,99 @@ def test_the_answer_to_a_decision_drawn_ahead_takes_its_place_without_repainting
     answer = workspace.entity_panel.model.rows()[row]
     assert answer.derived_from == entity.id and answer.status == "accepted"  # the database's row is shown
     assert changed == [row] and painted.pixels == 0
+
+
+def _article_of_claims_and_mentions(repo: Repository) -> str:
+    """Sentences that each hold a claim whose source is also a suggested mention, so spans overlap."""
+    sentences = [f"Minister {name} said that talks in Bonn would resume. " for name in
+                 ("Lavrov", "Tillerson", "Abe", "Merkel", "Macron", "Putin")]
+    text = "".join(sentences)
+    entities, claims = [], []
+    offset = 0
+    for sentence in sentences:
+        name = sentence.split()[1]
+        source = (offset + sentence.index(name), offset + sentence.index(name) + len(name))
+        cue = (offset + sentence.index("said"), offset + sentence.index("said") + 4)
+        content = (cue[1] + 1, offset + len(sentence) - 2)
+        entities += [EntitySuggestion(*source, "PERSON"),
+                     EntitySuggestion(offset + sentence.index("Bonn"), offset + sentence.index("Bonn") + 4, "GPE")]
+        claims.append(ClaimSuggestion(cue=(Span(*cue),), content=(Span(*content),), source=(Span(*source),),
+                                      kind="indirect"))
+        offset += len(sentence)
+    article_id = repo.add_article(ArticleIn(text=text, title="Six claims")).article_id
+    repo.store_suggestions(ArticleSuggestions(article_id, "spacy:test@1", entities=entities, claims=claims))
+    return article_id
+
+
+def test_decisions_on_mentions_and_claims_drawn_ahead_show_what_a_drawing_from_scratch_shows(
+    qtbot: QtBot, window: MainWindow, repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A decision drawn ahead redraws only the decided row and the claims that become or stop being current
+    # (ArticleText.patch), for acceptances and rejections (glyph colours, whose order among the selections
+    # matters) of mentions and claims alike. What is drawn must equal a drawing of every span from scratch:
+    # at once (before the database answers), after the answer, after undo, and with rejected rows hidden.
+    window.open_article(_article_of_claims_and_mentions(repo))
+    workspace = window.workspace
+    text = workspace.text
+    patched: list[bool] = []
+    patch = text.patch
+
+    def counted(*args: Any) -> bool:
+        done = patch(*args)
+        patched.append(done)
+        return done
+
+    monkeypatch.setattr(text, "patch", counted)
+    decided: set[str] = set()
+    keys = [Qt.Key.Key_A, Qt.Key.Key_X, Qt.Key.Key_X, Qt.Key.Key_A, Qt.Key.Key_N]
+    for step in range(40):
+        if not workspace.suggestions():
+            break
+        if step == 20:  # half way: rejected rows hidden, then the decisions go on
+            window.actions_by_name["toggle_rejected"].trigger()
+            assert not text.show_rejected
+            assert _drawn_from_scratch(text) == _shown(text)
+        row = workspace.current_row()
+        key = keys[step % len(keys)]
+        if row is not None and key != Qt.Key.Key_N:
+            decided.add(type(row).__name__)
+        press(qtbot, window, key)
+        drawn = _shown(text)
+        assert _drawn_from_scratch(text) == drawn, f"step {step}, key {key}"
+        qtbot.waitUntil(lambda: not workspace.decisions.busy)
+        assert _drawn_from_scratch(text) == _shown(text), f"step {step}, after the answer"
+    assert decided == {"EntityView", "ClaimView"}
+    assert patched and all(patched), "every decision here is drawn by patching the rows it changed"
+    for _ in range(3):
+        press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not workspace.decisions.busy)
+        assert _drawn_from_scratch(text) == _shown(text)
+    window.actions_by_name["toggle_rejected"].trigger()
+    assert _drawn_from_scratch(text) == _shown(text)
+    assert any(c.status == "rejected" for c in workspace.claims)
+    assert any(e.status == "rejected" for e in workspace.entities)
+
+
+def test_the_claim_editor_shows_another_claim_without_redoing_a_layout(
+    qtbot: QtBot, window: MainWindow, repo: Repository
+) -> None:
+    # The editor's source, cue and content were QLabels: a new text made Qt redo the editor's form and the
+    # splitter around it (1-3 ms of every key press onto a claim). In their LabelBoxes they only repaint.
+    window.open_article(_article_of_claims_and_mentions(repo))
+    workspace = window.workspace
+    editor = workspace.claim_panel.editor
+    first, second = workspace.claims[0], workspace.claims[1]
+    workspace.set_current(("claim", first.id))
+    qtbot.wait(20)
+    spy = _LayoutRequests()
+    for widget in (editor, workspace.claim_panel, workspace.claim_panel.splitter):
+        widget.installEventFilter(spy)
+    workspace.set_current(("claim", second.id))
+    qtbot.wait(20)  # posted layout requests are delivered
+    assert spy.widgets == []
+    assert second.source is not None and second.source.text in editor.source.text()
+    assert second.content is not None and editor.content.text().startswith(second.content.text[:20])
+    for label in (editor.source, editor.cue, editor.content):
+        box = label.parentWidget()
+        assert box is not None and label.size() == box.size() and box.width() > 100
+        assert label.isVisibleTo(window)
