@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -43,9 +42,10 @@ from annotator.core.offsets import OffsetMap
 from annotator.core.records import ClaimView, EntityView, Status
 from annotator.core.tokens import Tokens
 from annotator.ui.shared.colors import CUE_COLOR, CURRENT_OUTLINE, SOURCE_COLOR, TEXT_COLOR, Palette
+from annotator.ui.workspace.row_drawings import RowDrawing, RowDrawings
 from annotator.ui.workspace.span_formats import content_format, entity_format, role_format
 from annotator.ui.workspace.span_geometry import DrawnSpan, LineGeometry, PaintedSpans
-from annotator.ui.workspace.span_painter import LineBox, paint_lines, paint_tints, paints_glyphs
+from annotator.ui.workspace.span_painter import LineBox, paint_lines, paint_tints
 
 ENTITY, CLAIM = "entity", "claim"
 MARGIN = 18  # pixels around the text
@@ -54,15 +54,6 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 Item = tuple[str, int]  # (ENTITY or CLAIM, row id): the item keyboard decisions apply to
 #: Above this many changed spans a redraw repaints the whole pane instead of each span's lines.
 MAX_SPAN_UPDATES = 40
-
-
-class _RowDrawing(NamedTuple):
-    """What one row (a mention or a claim) drew: its painted spans and its ExtraSelections (with their keys)."""
-
-    row: EntityView | ClaimView
-    current: bool  # drawn as the current claim (its content has a stronger tint)
-    painted: tuple[DrawnSpan, ...]
-    selected: tuple[tuple[tuple[int, int, int], QTextEdit.ExtraSelection, QTextCharFormat], ...]
 
 
 def display_text(text: str) -> str:
@@ -117,13 +108,7 @@ class ArticleText(QTextEdit):
         # ExtraSelections of the text shown, by (start, end, format): a decision changes one or two spans, so a
         # redraw reuses the rest instead of building ~400 cursors (the largest cost of a key press otherwise).
         # Each entry keeps its format alive, so no other format can take its id while the entry exists.
-        self._selections: dict[tuple[int, int, int], tuple[QTextEdit.ExtraSelection, QTextCharFormat]] = {}
-        self._row_drawings: dict[int, _RowDrawing] = {}  # by id() of the row drawn (see ``_draw``)
-        # What each shown row drew, in the order of ``_claims`` and ``_entities`` (the drawing order).
-        self._claim_drawings: list[_RowDrawing] = []
-        self._entity_drawings: list[_RowDrawing] = []
-        # Whether a format colours glyphs, by id() of the format (kept with it, so an id is never mistaken).
-        self._glyph_formats: dict[int, tuple[QTextCharFormat, bool]] = {}
+        self._drawings = RowDrawings(self.document)  # what each shown row draws (see ``_draw``)
         self._role_formats = {
             muted: (role_format(SOURCE_COLOR, muted), role_format(CUE_COLOR, muted)) for muted in (False, True)
         }
@@ -148,9 +133,7 @@ class ArticleText(QTextEdit):
         self._offsets = OffsetMap(text if _ASTRAL.search(text) else "")
         self._tokens = None
         self._entities, self._claims, self._current, self._outline = [], [], None, None
-        self._selections = {}
-        self._row_drawings = {}
-        self._claim_drawings, self._entity_drawings = [], []
+        self._drawings.reset()
         self._painted = PaintedSpans()
         self._repaint_all = True  # a new document is painted whole anyway: no span needs comparing
         # The text goes into a new document that no view lays out yet: setting its paragraphs' taller line height
@@ -319,29 +302,21 @@ class ArticleText(QTextEdit):
         return None
 
     def _draw(self) -> None:
-        # What each row drew last time, by the row object: a decision changes one or two of ~340 rows, and the
-        # rows are immutable, so the others are drawn from there (the loop over every span was most of a redraw).
-        # Only in the annotator's view: a review style depends on the other layers' rows too.
+        # Each row is drawn as last time if it is the same row object: a decision changes one or two of ~340
+        # rows (the loop over every span was most of a redraw). Only in the annotator's view: a review style
+        # depends on the other layers' rows too.
         reuse = self._reusable()
-        drawn_before = self._row_drawings if reuse else {}
-        self._glyph_formats = {}
+        drawings = self._drawings
+        if not reuse:
+            drawings.forget_rows()
         current_claim = self._current_claim_id()
-        draw = self._drawing_of
-        claims: list[_RowDrawing] = []
+        claims = []
         for claim in self._claims:
             is_current = claim.id == current_claim
-            before = drawn_before.get(id(claim))
-            claims.append(before if before is not None and before.row is claim and before.current == is_current
-                          else draw(claim, is_current))
-        entities: list[_RowDrawing] = []
-        for entity in self._entities:
-            before = drawn_before.get(id(entity))
-            entities.append(before if before is not None and before.row is entity else draw(entity, False))
-        self._claim_drawings, self._entity_drawings = claims, entities
-        self._row_drawings = {id(drawing.row): drawing for drawing in claims + entities} if reuse else {}
-        used = {key: (selection, fmt) for drawing in claims + entities for key, selection, fmt in drawing.selected}
-        self._selections = used  # keeps the cache to what is drawn (and the formats it refers to alive)
-        self._set_painted([span for drawing in claims + entities for span in drawing.painted])
+            claims.append(drawings.kept(claim, is_current) or self._drawing_of(claim, is_current))
+        entities = [drawings.kept(entity, False) or self._drawing_of(entity, False) for entity in self._entities]
+        drawings.set_all(claims, entities, keep=reuse)
+        self._set_painted(drawings.painted())
         self._show_selections()
 
     def _reusable(self) -> bool:
@@ -352,19 +327,15 @@ class ArticleText(QTextEdit):
         return self._current[1] if self._current and self._current[0] == CLAIM else None
 
     def _show_selections(self) -> None:
-        # Claims first: later selections win where properties overlap, and entity tints must stay visible. Qt
-        # compares these with the previous selections and repaints only the spans that changed.
-        self.setExtraSelections([selection for drawing in self._claim_drawings + self._entity_drawings
-                                 for _, selection, _ in drawing.selected])
+        # Qt compares these with the previous selections and repaints only the spans that changed.
+        self.setExtraSelections(self._drawings.selections())
 
-    def _drawing_of(self, row: EntityView | ClaimView, current: bool) -> _RowDrawing:
-        """Draw one row: its painted spans (tints, lines) and its ExtraSelections (glyph colours)."""
-        painted: list[DrawnSpan] = []
-        selected: list[tuple[tuple[int, int, int], QTextEdit.ExtraSelection, QTextCharFormat]] = []
-        drawing = _RowDrawing(row, current, (), ())
+    def _drawing_of(self, row: EntityView | ClaimView, current: bool) -> RowDrawing:
+        """Draw one row with the formats its status (or the review's style) gives it; a rejected row that is
+        hidden draws nothing."""
+        spans: list[tuple[int, int, QTextCharFormat]] = []
         if row.status == Status.REJECTED and not self.show_rejected:
-            return drawing
-        formats: list[tuple[int, int, QTextCharFormat]] = []
+            return self._drawings.draw(row, current, spans)
         if isinstance(row, ClaimView):
             muted = row.status == Status.REJECTED
             source_format, cue_format = self._role_formats[muted]
@@ -375,38 +346,14 @@ class ArticleText(QTextEdit):
                 (row.cue, cue_format),
             ):
                 if role is not None:
-                    formats += [(span.start, span.end, fmt) for span in role.spans]
+                    spans += [(span.start, span.end, fmt) for span in role.spans]
         else:
             styled = self.entity_style(row) if self.entity_style is not None else None
-            formats.append((row.start, row.end, styled or self._entity_format(row)))
-        to_qt = None if self._offsets.trivial else self._offsets.to_utf16  # most articles: offsets are equal
-        cache, glyph_formats = self._selections, self._glyph_formats
-        for start, end, fmt in formats:
-            if to_qt is not None:
-                start, end = to_qt(start), to_qt(end)
-            # Formats are shared objects (one per label and status), kept alive by the drawings that use them,
-            # so their identity is a fine cache key.
-            fmt_id = id(fmt)
-            known = glyph_formats.get(fmt_id)
-            if known is None or known[0] is not fmt:
-                known = glyph_formats[fmt_id] = (fmt, paints_glyphs(fmt))
-            if not known[1]:
-                painted.append(DrawnSpan(start, end, fmt))
-                continue
-            key = (start, end, fmt_id)
-            hit = cache.get(key)
-            if hit is not None and hit[1] is fmt:
-                selection = hit[0]
-            else:
-                selection = QTextEdit.ExtraSelection()
-                cursor = QTextCursor(self.document())
-                cursor.setPosition(start)
-                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-                selection.cursor = cursor
-                selection.format = fmt
-                cache[key] = (selection, fmt)
-            selected.append((key, selection, fmt))
-        return drawing._replace(painted=tuple(painted), selected=tuple(selected))
+            spans.append((row.start, row.end, styled or self._entity_format(row)))
+        if not self._offsets.trivial:  # most articles: code points and UTF-16 positions are equal
+            to_qt = self._offsets.to_utf16
+            spans = [(to_qt(start), to_qt(end), fmt) for start, end, fmt in spans]
+        return self._drawings.draw(row, current, spans)
 
     def patch(self, replaced: Sequence[tuple[EntityView | ClaimView, EntityView | ClaimView]],
               current: Item | None) -> bool:
@@ -416,8 +363,7 @@ class ArticleText(QTextEdit):
         Returns False, with nothing changed, where the whole drawing is needed (:meth:`set_spans`): in review,
         or when an old row is not the one shown.
         """
-        if not self._reusable() or len(self._claim_drawings) != len(self._claims) \
-                or len(self._entity_drawings) != len(self._entities):
+        if not self._reusable() or not self._drawings.in_step(self._claims, self._entities):
             return False
         places: list[tuple[bool, int, EntityView | ClaimView]] = []
         for old, new in replaced:
@@ -446,14 +392,8 @@ class ArticleText(QTextEdit):
         # From the last row in drawing order to the first: a splice does not move the spans of earlier rows.
         for (is_claim, index), row in sorted(redo.items(), key=lambda item: (not item[0][0], item[0][1]),
                                              reverse=True):
-            drawings = self._claim_drawings if is_claim else self._entity_drawings
-            before = drawings[index]
             after = self._drawing_of(row, isinstance(row, ClaimView) and row.id == now_current)
-            drawings[index] = after
-            self._row_drawings.pop(id(before.row), None)
-            self._row_drawings[id(row)] = after
-            at = sum(len(d.painted) for d in (self._claim_drawings[:index] if is_claim
-                                               else self._claim_drawings + self._entity_drawings[:index]))
+            before, at = self._drawings.replace(is_claim, index, after)
             changed |= self._painted.splice(at, len(before.painted), list(after.painted))
             selections_changed = selections_changed or [k for k, _, _ in before.selected] != \
                 [k for k, _, _ in after.selected]
@@ -473,7 +413,7 @@ class ArticleText(QTextEdit):
     def show_rejected(self, shown: bool) -> None:
         if shown != self._show_rejected:
             self._show_rejected = shown
-            self._row_drawings = {}  # each rejected row's drawing depends on it
+            self._drawings.forget_rows()  # each rejected row's drawing depends on it
 
     def _set_painted(self, spans: list[DrawnSpan]) -> None:
         """Paint ``spans`` from now on, repainting only where a span appeared, went or changed format."""
@@ -502,7 +442,7 @@ class ArticleText(QTextEdit):
     def forget_formats(self) -> None:
         """The palette changed (a label recoloured or renamed): build the span formats anew on the next draw."""
         self._formats.clear()
-        self._row_drawings = {}
+        self._drawings.forget_rows()
 
     def _entity_format(self, entity: EntityView) -> QTextCharFormat:
         # One format per (label, status), shared by every span: building 300 formats per key press would cost
