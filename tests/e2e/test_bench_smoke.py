@@ -34,6 +34,9 @@ def test_bench_harness_runs_on_a_tiny_corpus(tmp_path: Path) -> None:
     assert any("while a suggestion run writes" in n and n.endswith("(sqlite)") for n in names)
     assert any("while a suggestion run writes" in n and n.endswith("(postgresql)") for n in names)
     assert sum("while a suggestion run writes" in n and ", p50 (" in n for n in names) == 4
+    if Path("/proc/thread-self/schedstat").exists():  # the split of each press's waits (Linux)
+        assert sum("GUI thread waiting for a core per key press" in n for n in names) == 2
+        assert sum("GUI thread off the CPU otherwise" in n for n in names) == 2
     assert "claims (trained) exact F1: content" in names and any("trained pipeline" in n for n in names)
     assert sum(n.startswith("trained component, ") for n in names) == 7
     assert sum(n.startswith("codebook: ") for n in names) == 6
