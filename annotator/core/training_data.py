@@ -21,6 +21,8 @@ NEGATIVE = frozenset({"rejected"})
 COMPLETE = frozenset({"done", "reviewed"})
 #: What ``annotator train --what`` accepts.
 WHAT = ("entities", "claims", "codes")
+#: Most epochs of the claims tagger unless told otherwise (``annotator train --epochs``; patience stops it sooner).
+TAGGER_EPOCHS = 12
 
 
 @dataclass(frozen=True)

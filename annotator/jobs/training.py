@@ -22,7 +22,7 @@ from typing import Any
 from annotator.core.errors import CancelledError, ConfigError, ValidationError
 from annotator.core.records import GOLD_LAYER, SUGGESTIONS_LAYER
 from annotator.core.trained_models import TrainedModel, check_model_name
-from annotator.core.training_data import WHAT, TrainingArticle, split, training_article
+from annotator.core.training_data import TAGGER_EPOCHS, WHAT, TrainingArticle, split, training_article
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
 from annotator.jobs.training_report import compare, score_predictions
 from annotator.nlp.pipeline import LoadedPipeline, load_pipeline
@@ -125,7 +125,7 @@ def train(
     name: str | None = None,
     pipeline: str | None = None,
     force: bool = False,
-    epochs: int = 12,
+    epochs: int = TAGGER_EPOCHS,
     max_minutes: float | None = None,
     annotator: str | None = None,
     progress: ProgressCallback = no_progress,
