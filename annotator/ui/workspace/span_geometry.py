@@ -120,16 +120,15 @@ class PaintedSpans:
             self._index = index
         self._longest = max([self._longest] + [span.end - span.start for span in spans])
         keys = self._keys
-        touched = {key: keys[key] > 0 for key in
-                   [(span.start, span.end, id(span.format)) for span in removed + spans]}
-        for span in removed:
-            key = (span.start, span.end, id(span.format))
-            keys[key] -= 1
+        gone = [(span.start, span.end, id(span.format)) for span in removed]
+        came = [(span.start, span.end, id(span.format)) for span in spans]
+        drawn_before = {key: key in keys for key in gone + came}
+        keys.subtract(gone)
+        keys.update(came)
+        for key in set(gone):
             if keys[key] <= 0:
                 del keys[key]
-        for span in spans:
-            keys[(span.start, span.end, id(span.format))] += 1
-        return {key for key, was in touched.items() if (key in keys) != was}
+        return {key for key, was in drawn_before.items() if (key in keys) != was}
 
     def overlapping(self, first: int, last: int) -> list[DrawnSpan]:
         """The spans overlapping positions ``first`` to ``last``, in drawing order."""
