@@ -9,6 +9,7 @@ from typing import Any
 from annotator.core.records import ArticleSuggestions
 from annotator.jobs.background_writer import BackgroundWriter
 from annotator.jobs.progress import CancelFlag, Progress, ProgressCallback, no_progress
+from annotator.jobs.suggestion_store import StoredCounts, StoreSuggestions
 from annotator.jobs.summaries import SuggestSummary
 from annotator.nlp.allocator import keep_freed_memory
 from annotator.nlp.pipeline import LoadedPipeline, load_pipeline, parse_stream
@@ -56,9 +57,10 @@ def suggest(
         cancel: checked between articles; what was stored before the cancel is kept.
         loaded: an already loaded pipeline (the GUI loads it once per run).
         batch_size: texts per ``nlp.pipe`` batch.
-        in_workers: parse and run the rules in worker processes even with ``processes`` 1; this process only
-            reads the texts and stores the suggestions that come back. The window runs its suggestion runs so:
-            a parse on a thread of the GUI process would hold the interpreter lock that every key press needs.
+        in_workers: parse and run the rules in worker processes even with ``processes`` 1, and store the
+            suggestions from one more process (``suggestion_store``): this process only reads the texts. The
+            window runs its suggestion runs so: a parse, or the store's work, on a thread of the GUI process
+            would hold the interpreter lock that every key press needs.
         background: the worker processes run at a lower CPU priority than this one (the window's runs: spaCy
             keeps a core busy for minutes, and at the window's priority a key press waited for a core to paint).
     """
@@ -80,6 +82,15 @@ def suggest(
     suggester = Suggester(loaded, repo.codebook())
     too_long: list[str] = []
     texts = _texts(repo, ids, cancel, loaded.nlp.max_length, too_long)
+    if in_workers:
+        stop = (lambda: cancel.cancelled) if cancel is not None else None
+        stored = suggester.suggest_then(texts, StoreSuggestions(repo.location), batch_size=batch_size,
+                                        n_process=processes, expected=total, background=background, stop=stop)
+        _count_stored(stored, summary, total, started, progress)
+        summary.cancelled = cancel is not None and cancel.cancelled
+        summary.seconds = time.perf_counter() - started
+        summary.too_long = too_long
+        return summary
     results: Iterator[Work]
     if separate:
         results = suggester.suggest_texts(texts, batch_size=batch_size, n_process=processes, in_workers=True,
@@ -134,6 +145,21 @@ def suggest(
         summary.writer_cpu_seconds = writer.cpu_seconds
     summary.too_long = too_long
     return summary
+
+
+def _count_stored(stored: Iterator[StoredCounts], summary: SuggestSummary, total: int, started: float,
+                  progress: ProgressCallback) -> None:
+    """Add up what the storing process reports, article by article, until the run ends.
+
+    A cancel reaches the run through its ``stop``: what was stored until then still comes back and is counted
+    here, so the summary says exactly how many articles were suggested.
+    """
+    for done, counts in enumerate(stored, start=1):
+        summary.articles = done
+        summary.entities += counts.entities
+        summary.claims += counts.claims
+        elapsed = time.perf_counter() - started
+        progress(Progress(done, total, f"{done / elapsed:.1f} articles/s" if elapsed > 0 else ""))
 
 
 def _texts(repo: Repository, ids: Sequence[str], cancel: CancelFlag | None, max_length: int,

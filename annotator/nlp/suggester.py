@@ -8,10 +8,10 @@ get this suggester by fork) and only the suggestions come back.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from annotator.core.codebook import Codebook, Section
 from annotator.core.records import ArticleSuggestions, ClaimSuggestion
@@ -21,6 +21,8 @@ from annotator.nlp.entities import LabelMap, entity_suggestions
 from annotator.nlp.issues import IssueSuggester
 from annotator.nlp.pipeline import LoadedPipeline, parse_stream
 from annotator.nlp.workers import map_in_workers
+
+R = TypeVar("R")
 
 _CLAIMS_MODULE = "annotator.nlp.claims"
 
@@ -190,6 +192,24 @@ class Suggester:
             return
         for doc, article_id in parse_stream(self.loaded.nlp, pairs, batch_size=batch_size):
             yield self.suggest_doc(article_id, doc)
+
+    def suggest_then(
+        self, items: Iterable[tuple[str, str]], then: Callable[[ArticleSuggestions], R], *, batch_size: int = 32,
+        n_process: int = 1, expected: int | None = None, background: bool = False,
+        stop: Callable[[], bool] | None = None,
+    ) -> Iterator[R]:
+        """Like ``suggest_texts`` in worker processes, with ``then`` run on each article's suggestions in one
+        further process of its own (``map_in_workers``): what ``then`` returns is yielded, in input order.
+
+        This process only sends the texts and receives ``then``'s results: the window stores its runs' suggestions
+        so, and its own interpreter does none of that work while the analyst codes. ``then`` must be picklable.
+        ``stop`` ends the run early; what ``then`` finished is still yielded (``map_in_workers``).
+        """
+        pairs = ((text, article_id) for article_id, text in items)
+        for result, _ in map_in_workers(self.loaded.nlp, pairs, batch_size=batch_size, n_process=max(1, n_process),
+                                        process=self._suggest_in_worker, expected=expected, background=background,
+                                        then=then, stop=stop):
+            yield result
 
     def _suggest_in_worker(self, doc: Any, article_id: str) -> ArticleSuggestions:
         return self.suggest_doc(article_id, doc)

@@ -14,6 +14,12 @@ Design (issue 15, points 15 and 33):
 - **No orphans.** A worker ends when its parent does, however the parent ended: Linux delivers SIGTERM to it
   when the parent dies (``PR_SET_PDEATHSIG``, even on SIGKILL), and a watchdog thread checks the parent's pid
   once a second elsewhere. Closing the iterator early (a cancel) terminates the workers at once.
+- **A last step in a process of its own** (``then``, the window's suggestion runs: storing). The workers' results
+  go to one more process, which runs ``then`` on each and sends back only what it returns, so that this process
+  neither unpickles the results nor runs the step: a key press of the window then has the interpreter lock to
+  itself. That process is started from a fresh interpreter (spawn), never a fork of this one: it opens a
+  database of its own, and a fork of a process with an open SQLite database inherits SQLite's per-process lock
+  bookkeeping for that file, which would then be wrong in the child.
 """
 
 from __future__ import annotations
@@ -51,6 +57,10 @@ _IN_FLIGHT_PER_WORKER = 4
 #: Tasks held per worker at most, results waiting to be yielded included.
 _HELD_PER_WORKER = 16
 _PR_SET_PDEATHSIG = 1
+#: Seconds between the ``then`` process's checks for a stop while it waits for the workers.
+_LAST_STEP_POLL = 0.1
+#: Seconds a stopped ``then`` process is given to finish the item in hand before it is killed.
+_LAST_STEP_GRACE = 10.0
 #: How much lower than its parent a background worker runs (nice levels; 19 is the lowest).
 BACKGROUND_NICENESS = 10
 
@@ -103,8 +113,13 @@ def run_in_background() -> None:
             return
         except OSError:
             log.debug("could not give the worker process the idle policy", exc_info=True)
+    _lower_priority()
+
+
+def _lower_priority() -> None:
+    """``BACKGROUND_NICENESS`` nice levels lower than now (capped at the lowest), where the platform has nice."""
     nice = getattr(os, "nice", None)
-    if nice is None:  # not on this platform: the worker runs at its parent's priority
+    if nice is None:  # not on this platform: the process runs at its parent's priority
         return
     try:
         nice(BACKGROUND_NICENESS)
@@ -141,6 +156,50 @@ def _worker(nlp: Any, process: Callable[[Any, Any], Any] | None, tasks: Any, res
         return
 
 
+def _last_step(then: Callable[[Any], Any], inbox: Any, results: Any, stopping: Any, parent_pid: int,
+               background: bool) -> None:
+    """The ``then`` process: run ``then`` on each result of the workers, in the order they come, until told to stop.
+
+    It runs at a lower priority than its parent when ``background`` is set, but never under ``SCHED_IDLE`` like
+    the workers: ``then`` may hold a database's write lock, and a process that gets a core only when nothing
+    else wants one would keep the window's own writes waiting for it on a busy machine. ``stopping`` (an event)
+    ends it after the item in hand: what it finished is sent back, so the parent can count it.
+    """
+    die_with_parent(parent_pid)
+    if background:
+        _lower_priority()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        while not stopping.is_set():
+            try:
+                message = inbox.get(timeout=_LAST_STEP_POLL)
+            except queue.Empty:
+                continue
+            if message is None:
+                return
+            index, status, payload = message
+            if status != "ok":
+                results.put(message)  # a worker's failure, passed on as it came
+                continue
+            out: list[Any] = []
+            try:
+                for item in payload:
+                    if stopping.is_set():
+                        break  # the rest of the task is not wanted; what is done goes back
+                    out.append(then(item))
+            except Exception as exc:  # reported to the parent like a worker's failure, naming the step
+                what = getattr(then, "description", "the step after the parse")
+                results.put((index, "error", (f"{what}: {type(exc).__name__}: {exc}", traceback.format_exc())))
+                continue
+            results.put((index, "ok", out))
+    except (EOFError, OSError, KeyboardInterrupt):
+        return
+    finally:
+        close = getattr(then, "close", None)
+        if close is not None:
+            close()
+
+
 def _batches(pairs: Iterable[tuple[str, T]], size: int, single_from: int | None = None
              ) -> Iterator[list[tuple[str, T]]]:
     """Tasks of ``size`` pairs; from the pair numbered ``single_from`` on, one pair per task."""
@@ -167,6 +226,8 @@ def map_in_workers(
     process: Callable[[Any, T], R] | None = None,
     expected: int | None = None,
     background: bool = False,
+    then: Callable[[Any], Any] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Iterator[tuple[Any, T]]:
     """Parse ``(text, context)`` pairs in ``n_process`` workers; yield ``(result, context)`` in input order.
 
@@ -181,6 +242,14 @@ def map_in_workers(
             one per task, so that the workers finish within a text of each other (the run's tail).
         background: run the workers at a lower CPU priority (``run_in_background``): the window's suggestion
             runs, so that a key press gets a core at once while spaCy keeps one busy.
+        then: run on each worker result in one further process (see the module's notes); what it returns is
+            yielded instead. Pickled to that process, so it must be picklable. It may have a ``close()``, called
+            when the process ends, and a ``description`` that a failure's message names it by. Without ``then``
+            the results come back here.
+        stop: asked between results (and twice a second while waiting): once it says True, the workers are
+            terminated and nothing more is parsed. With ``then``, its process first finishes the item in hand,
+            and everything it finished is still yielded (in input order, with gaps where the parse was cut
+            short): the caller can count exactly what was done. Without ``stop``, close the iterator to end early.
 
     Raises:
         WorkerFailed: a worker failed (its traceback is on the exception and in the log) or died; the others are
@@ -188,15 +257,24 @@ def map_in_workers(
     """
     methods = multiprocessing.get_all_start_methods()
     mp = multiprocessing.get_context("fork" if "fork" in methods else None)
-    tasks = mp.Queue()
-    results = mp.Queue()
+    # Queues a spawned process receives must come from the spawn context: a fork context's semaphores are unlinked
+    # at once and cannot be opened again by name. Forked workers can use them all the same.
+    fresh = multiprocessing.get_context("spawn")
+    queues = mp if then is None else fresh
+    tasks = queues.Queue()
+    results = queues.Queue()
+    worker_results = results if then is None else queues.Queue()
     parent = os.getpid()
     workers = [
-        mp.Process(target=_worker, args=(nlp, process, tasks, results, batch_size, parent, background),
+        mp.Process(target=_worker, args=(nlp, process, tasks, worker_results, batch_size, parent, background),
                    daemon=True,
                    name=f"annotator-spacy-{i + 1}")
         for i in range(n_process)
     ]
+    stopping = fresh.Event() if then is not None else None
+    last_step = None if then is None else fresh.Process(
+        target=_last_step, args=(then, worker_results, results, stopping, parent, background), daemon=True,
+        name="annotator-last-step")
     # The loaded pipeline is a large heap of long-lived objects. Frozen, the garbage collector of the workers
     # (forked with it) and of this process leaves it alone: a collection in a worker no longer writes to every
     # inherited object's header (a copy of each of those pages), and this process's collections while it stores
@@ -204,6 +282,10 @@ def map_in_workers(
     gc.freeze()
     for proc in workers:
         proc.start()
+    processes: list[Any] = list(workers)
+    if last_step is not None:
+        last_step.start()
+        processes.append(last_step)
     finished = False
     try:
         size = max(1, min(batch_size, TASK_TEXTS))
@@ -230,12 +312,13 @@ def map_in_workers(
 
         feed()
         vocab = None
+        stopped = False
         while contexts:
-            index, status, payload = _next_result(results, workers)
-            if status != "ok":
-                summary, child_traceback = payload
-                log.error("spaCy worker process failed:\n%s", child_traceback)
-                raise WorkerFailed(f"spaCy worker process failed: {summary}", child_traceback)
+            got = _next_result(results, processes, stop)
+            if got is None:
+                stopped = True
+                break
+            index, _status, payload = _checked(got)
             done[index] = payload
             feed()
             while following in done:
@@ -251,22 +334,66 @@ def map_in_workers(
                         yield Doc(vocab).from_bytes(data), ctx
                 else:
                     yield from zip(out, ctxs, strict=True)
-        finished = True
+        if stopped and last_step is not None and stopping is not None:
+            _stop(workers, tasks, worker_results, graceful=False)
+            stopping.set()
+            for index, out in _finished_by(last_step, results, done):
+                yield from zip(out, contexts[index], strict=False)  # a task cut short has fewer results
+        finished = not stopped
     finally:
         _stop(workers, tasks, results, graceful=finished)
+        if last_step is not None:
+            # After the workers: a graceful end has nothing left for it, and it ends on the marker; a cancel or a
+            # failure stops it at once (a transaction it was in is rolled back by the database).
+            _stop([last_step], worker_results, worker_results, graceful=finished)
         gc.unfreeze()
 
 
-def _next_result(results: Any, workers: list[Any]) -> tuple[int, str, Any]:
-    """The next result; a WorkerFailed if a worker died without one (killed, out of memory)."""
+def _next_result(results: Any, processes: list[Any], stop: Callable[[], bool] | None = None
+                 ) -> tuple[int, str, Any] | None:
+    """The next result; None once ``stop`` says so; a WorkerFailed if a process died without one (killed, out of
+    memory)."""
     while True:
+        if stop is not None and stop():
+            return None
         try:
             return results.get(timeout=_POLL)
         except queue.Empty:
-            dead = [p for p in workers if p.exitcode is not None]
+            dead = [p for p in processes if p.exitcode is not None]
             if dead:
                 codes = ", ".join(f"{p.name} exit code {p.exitcode}" for p in dead)
-                raise WorkerFailed(f"spaCy worker process ended unexpectedly ({codes})") from None
+                raise WorkerFailed(f"a suggestion worker process ended unexpectedly ({codes})") from None
+
+
+def _checked(result: tuple[int, str, Any]) -> tuple[int, str, Any]:
+    """``result`` if it is one; the worker's failure raised as a WorkerFailed (and logged) if not."""
+    _index, status, payload = result
+    if status != "ok":
+        summary, child_traceback = payload
+        log.error("suggestion worker process failed:\n%s", child_traceback)
+        raise WorkerFailed(f"a suggestion worker process failed: {summary}", child_traceback)
+    return result
+
+
+def _finished_by(last_step: Any, results: Any, done: dict[int, list[Any]]) -> list[tuple[int, list[Any]]]:
+    """After a stop: what the ``then`` process finished (with what was already here), by task, in input order.
+
+    Its results are read only once it has ended on its own (its queue flushed at exit): a process killed in the
+    middle of a send could leave half a message, which a read would wait on for ever.
+    """
+    last_step.join(_LAST_STEP_GRACE)
+    if last_step.is_alive():
+        log.warning("the last step did not stop within %.0f s; killed", _LAST_STEP_GRACE)
+        last_step.kill()
+        last_step.join()
+    elif last_step.exitcode == 0:
+        while True:
+            try:
+                index, _status, payload = _checked(results.get(timeout=_POLL))
+            except queue.Empty:
+                break
+            done[index] = payload
+    return sorted(done.items())
 
 
 def _stop(workers: list[Any], tasks: Any, results: Any, graceful: bool) -> None:

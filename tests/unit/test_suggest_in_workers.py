@@ -1,15 +1,17 @@
-"""The window's suggestion runs: spaCy and the claim rules in a worker process, the suggestions stored here.
+"""The window's suggestion runs: spaCy and the claim rules in a worker process, the suggestions stored by another.
 
-A parse on a thread of the GUI process holds the interpreter lock that every key press needs, so the window runs
-``suggest(..., in_workers=True)``: the pipeline (loaded once) and the rules run in a forked child, and this
-process only reads the texts and stores what comes back. These tests check that the results are the very rows
-the in-process run stores, that the parse happened in another process, and that a cancel stops the child and
-leaves every article either fully suggested or not at all (slow: they load spaCy).
+A parse on a thread of the GUI process holds the interpreter lock that every key press needs, and so does the
+store's Python, so the window runs ``suggest(..., in_workers=True)``: the pipeline (loaded once) and the rules run
+in a forked child, the suggestions are stored by a process of its own (started fresh, with its own connection),
+and this process only reads the texts. These tests check that the results are the very rows the in-process run
+stores, that neither the parse nor the store happened here, and that a cancel stops both children and leaves
+every article either fully suggested or not at all, counted exactly (slow: they load spaCy).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,9 @@ def _stored(repo: Repository, ids: list[str]) -> dict[str, tuple[Any, ...]]:
     }
 
 
-def test_suggestions_made_in_a_worker_process_are_the_ones_made_here(loaded: LoadedPipeline, tmp_path: Path) -> None:
+def test_suggestions_made_in_a_worker_process_are_the_ones_made_here(
+    loaded: LoadedPipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     here, ids = _project(tmp_path / "here.db")
     there, _ = _project(tmp_path / "there.db")
     workers_seen: list[int] = []
@@ -66,14 +70,28 @@ def test_suggestions_made_in_a_worker_process_are_the_ones_made_here(loaded: Loa
         if p.done > 0:
             workers_seen.append(len(multiprocessing.active_children()))
 
+    stored_here: list[str] = []
+    original = Repository.store_suggestions
+
+    def store_and_note(repo: Repository, suggestions: Any) -> Any:
+        if os.getpid() == parent:
+            stored_here.append(suggestions.article_id)
+        return original(repo, suggestions)
+
+    parent = os.getpid()
+    monkeypatch.setattr(Repository, "store_suggestions", store_and_note)
     try:
         plain = suggest(here, loaded=loaded)
+        assert len(stored_here) == len(ids)  # the in-process run stores here
+        stored_here.clear()
         separate = suggest(there, loaded=loaded, in_workers=True, progress=progress)
+        assert stored_here == []  # ... the window's run does not
         assert (separate.articles, separate.entities, separate.claims) == (
             plain.articles, plain.entities, plain.claims)
         assert separate.entities > 0 and separate.claims > 0
         assert _stored(there, ids) == _stored(here, ids)
-        assert workers_seen and min(workers_seen) == 1  # one child parsed while this process stored
+        # one child parsed while another stored
+        assert workers_seen and min(workers_seen) == 2
         assert multiprocessing.active_children() == []  # and it is gone at the end
     finally:
         here.close()
@@ -107,3 +125,4 @@ def test_a_cancel_stops_the_worker_and_leaves_no_article_half_suggested(
     finally:
         repo.close()
         reference.close()
+
