@@ -9,6 +9,7 @@ from annotator.core.changes import Action
 from annotator.core.codebook import Section
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimKind, ClaimView, Role, Span, Status
+from annotator.store._compiled import dicts_for
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._entities import article_rows, check_actor, decide, decided_ids, delete_own
 from annotator.store._rows import claim_row
@@ -110,8 +111,12 @@ def _sorted(views: list[ClaimView]) -> list[ClaimView]:
     return sorted(views, key=key)
 
 
+def _claim_by_id(claim_id: int) -> Any:
+    return claim_query().where(Claim.id == claim_id)
+
+
 def claim_view(st: StoreContext, claim_id: int) -> ClaimView:
-    rows = list(claim_query().where(Claim.id == claim_id).dicts())
+    rows = dicts_for(_claim_by_id, (claim_id,))
     if not rows:
         raise NotFoundError(f"unknown claim {claim_id!r}")
     return claim_views(st, rows)[0]

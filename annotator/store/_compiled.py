@@ -13,6 +13,8 @@ import functools
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
+from peewee import Alias, Field
+
 from annotator.store.models import Article
 
 #: Bound parameters per statement (every backend accepts 500).
@@ -143,3 +145,76 @@ def rows_for(build: Callable[..., Any], values: Sequence[Any], *args: Hashable) 
     if sorted(i for _, i in entry[2]) != list(range(len(marks))):
         raise ValueError(f"{build.__qualname__} must use each value exactly once")
     return list(database.execute_sql(entry[0], _filled(entry, values)).fetchall())
+
+
+#: (builder, its other arguments, value kinds, backend) -> the selected columns' (name, converter) pairs
+_COLUMNS: dict[tuple[Any, ...], list[tuple[str, Callable[[Any], Any] | None]]] = {}
+
+
+def _columns(query: Any) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """What peewee's ``.dicts()`` would name each selected column, and the field conversion it would apply."""
+    out: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for node in query._returning:
+        if isinstance(node, Field):
+            out.append((node.name, node.python_value))
+        elif isinstance(node, Alias):
+            inner = node.node
+            out.append((node._alias, inner.python_value if isinstance(inner, Field) else None))  # type: ignore[attr-defined]
+        else:
+            raise TypeError(f"dicts_for cannot name the selected {node!r}: select fields or aliases")
+    return out
+
+
+def dicts_for(build: Callable[..., Any], values: Sequence[Any], *args: Hashable) -> list[dict[str, Any]]:
+    """:func:`rows_for`, each row as the dict peewee's ``.dicts()`` gives (field names, converted values).
+
+    A window's decision reads its rows back by id (the row decided on and the one derived from it, then the
+    view drawn): composed by peewee on every call, those selects were most of the database thread's CPU time
+    per key press, which it spends while the window paints.
+    """
+    database = Article._meta.database
+    key = (build, args, tuple(type(v) for v in values), type(getattr(database, "obj", database)).__name__)
+    columns = _COLUMNS.get(key)
+    if columns is None:
+        marks = [_marks(i + 1, int if isinstance(v, int) and not isinstance(v, bool) else str)[i]
+                 for i, v in enumerate(values)]
+        columns = _COLUMNS[key] = _columns(build(*marks, *args))
+    out = []
+    for row in rows_for(build, values, *args):
+        out.append({name: (value if convert is None or value is None else convert(value))
+                    for (name, convert), value in zip(columns, row, strict=True)})
+    return out
+
+
+#: (model, the columns given, backend) -> the INSERT statement
+_INSERTS: dict[tuple[Any, ...], str] = {}
+
+
+def insert_row(model: Any, values: dict[str, Any]) -> int:
+    """``model.insert(**values).execute()``, the new row's id, with the statement written once per shape.
+
+    Every decision inserts its row and its event; peewee composed each INSERT anew, several times the CPU of
+    SQLite's work on it. The values are converted by their fields as peewee converts them. A row that leaves out
+    a column with a default goes through peewee, which fills the default in.
+    """
+    database = model._meta.database
+    obj = getattr(database, "obj", database)
+    postgres = type(obj).__name__ == "PostgresqlDatabase"
+    key = (model, tuple(values), postgres)
+    sql = _INSERTS.get(key)
+    fields = model._meta.fields
+    if sql is None:
+        pk = model._meta.primary_key
+        if any(f.name not in values and f is not pk and f.default is not None for f in model._meta.sorted_fields):
+            return int(model.insert(**values).execute())
+        left, right = obj.quote[0], obj.quote[-1]
+        columns = ", ".join(f"{left}{fields[name].column_name}{right}" for name in values)
+        marks = ", ".join([obj.param] * len(values))
+        sql = f"INSERT INTO {left}{model._meta.table_name}{right} ({columns}) VALUES ({marks})"
+        if postgres:
+            sql += f" RETURNING {left}{pk.column_name}{right}"
+        if len(_INSERTS) >= _MAX_CACHED:
+            _INSERTS.clear()
+        _INSERTS[key] = sql
+    cursor = database.execute_sql(sql, [fields[name].db_value(value) for name, value in values.items()])
+    return int(cursor.fetchone()[0] if postgres else cursor.lastrowid)

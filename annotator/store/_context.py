@@ -24,6 +24,7 @@ from annotator.core.records import (
     role_reviews,
 )
 from annotator.core.validation import check_choice
+from annotator.store._compiled import rows_for
 from annotator.store._postgres import advisory_lock, current_user, is_postgres
 from annotator.store._postgres import pipelined as pipelined_block
 from annotator.store._write_gate import WriteGate
@@ -44,6 +45,14 @@ def now() -> str:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _article_text(article_id: str) -> Any:
+    return Article.select(Article.text).where(Article.id == article_id)
+
+
+def _annotator_row(name: str) -> Any:
+    return Annotator.select(Annotator.id, Annotator.role).where(Annotator.name == name)
 
 
 class StoreContext:
@@ -250,18 +259,18 @@ class StoreContext:
     # ------------------------------------------------------------------ rows
     @staticmethod
     def article_text(article_id: str) -> str:
-        row = Article.select(Article.text).where(Article.id == article_id).tuples().first()
-        if row is None:
+        rows = rows_for(_article_text, (article_id,))
+        if not rows:
             raise NotFoundError(f"unknown article {article_id!r}")
-        return str(row[0])
+        return str(rows[0][0])
 
     @staticmethod
     def annotator(name: str) -> tuple[int, str]:
         """(id, role) of a known annotator."""
-        row = Annotator.select(Annotator.id, Annotator.role).where(Annotator.name == name).tuples().first()
-        if row is None:
+        rows = rows_for(_annotator_row, (name,))  # every decision asks: composed once (_compiled)
+        if not rows:
             raise NotFoundError(f"unknown annotator {name!r}; start a session with that name first")
-        return int(row[0]), str(row[1])
+        return int(rows[0][0]), str(rows[0][1])
 
     # ------------------------------------------------------------------ layers
     def _forget_layers(self) -> None:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, EntityView, Status
+from annotator.store._compiled import dicts_for, insert_row
 from annotator.store._context import StoreContext, now
 from annotator.store._rows import entity_row
 from annotator.store._snapshots import EventBuilder, snapshot
@@ -86,8 +87,12 @@ def entities_for(
     return entity_views(st, rows, {article_id: text})
 
 
+def _entity_by_id(entity_id: int) -> Any:
+    return entity_query().where(Entity.id == entity_id)
+
+
 def entity_view(st: StoreContext, entity_id: int) -> EntityView:
-    rows = list(entity_query().where(Entity.id == entity_id).dicts())
+    rows = dicts_for(_entity_by_id, (entity_id,))
     if not rows:
         raise NotFoundError(f"unknown entity {entity_id!r}")
     return entity_views(st, rows)[0]
@@ -137,15 +142,17 @@ def decide(
     # The row and the decider's own version of it are read together, the "before" snapshot is that read, and
     # the "after" one is what was written.
     layer_id = st.decision_layer(annotator)
-    found = list(
-        model.select()
-        .where((model.id == row_id)
-               | ((model.derived_from == row_id) & (model.layer == layer_id) & (model.deleted == False)))  # noqa: E712
-        .order_by(model.id)
-        .dicts()
-    )
+    found = dicts_for(_decided_rows, (row_id, row_id, layer_id), model)
     return settle(st, model, row_id, layer_id, annotator, action, found, mutate, columns, reject, after_write,
                   PeeweeWriter(model))
+
+
+def _decided_rows(row_id: int, again: int, layer_id: int, model: Any) -> Any:
+    """The row decided on and the decider's live version of it (``again`` is ``row_id`` once more)."""
+    return (model.select()
+            .where((model.id == row_id)
+                   | ((model.derived_from == again) & (model.layer == layer_id) & (model.deleted == False)))  # noqa: E712
+            .order_by(model.id))
 
 
 class DecisionWriter(Protocol):
@@ -167,7 +174,7 @@ class PeeweeWriter:
         self.model = model
 
     def insert(self, values: dict[str, Any]) -> int:
-        return int(self.model.insert(**values).execute())
+        return insert_row(self.model, values)
 
     def update(self, row_id: int, values: dict[str, Any]) -> None:
         self.model.update(**values).where(self.model.id == row_id).execute()

@@ -20,6 +20,7 @@ from typing import Any
 
 from annotator.core.changes import Action, Change
 from annotator.core.errors import NotFoundError
+from annotator.store._compiled import insert_row
 from annotator.store._context import dumps, now
 from annotator.store.models import (
     Actor,
@@ -181,7 +182,7 @@ class EventBuilder:
                 "payload": dumps(payload)}
 
     def write(self) -> Change:
-        return self.change(int(Event.insert(**self.event_row()).execute()))
+        return self.change(insert_row(Event, self.event_row()))
 
     def change(self, event_id: int) -> Change:
         """The Change of this mutation, once its event ``event_id`` is written."""

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from annotator.core.records import ArticleIn
-from annotator.store._compiled import CHUNK, rows_for, rows_in
-from annotator.store.models import Article, bound
+from annotator.store._compiled import CHUNK, dicts_for, insert_row, rows_for, rows_in
+from annotator.store._views import claim_query, entity_query
+from annotator.store.models import Article, Claim, Entity, Event, bound
 from annotator.store.repository import Repository
 from tests.fixtures.statements import statements_sent
 
@@ -119,3 +120,46 @@ def test_only_whole_id_lists_become_arrays() -> None:
     # A literal "%s" in the text (the parameters no longer line up with the pieces): left alone.
     odd = ("SELECT '%s' FROM \"a\" WHERE (\"id\" IN (%s, %s, %s))", marks, [(0, 0), (1, 1), (2, 2)])
     assert _as_arrays(odd, 3) == odd
+
+
+def _entity(entity_id: int) -> Any:
+    return entity_query().where(Entity.id == entity_id)
+
+
+def _claim(claim_id: int) -> Any:
+    return claim_query().where(Claim.id == claim_id)
+
+
+def test_dicts_for_gives_what_peewee_s_dicts_give(repo: Repository, article_id: str) -> None:
+    # A decision reads its rows back by id; the cached statement must give the very dicts peewee gives: field
+    # names (``article``, not ``article_id``), converted values (``deleted`` a bool on SQLite too), aliases.
+    entity_ids = [e.id for e in repo.entities_for(article_id, layer="suggestions")]
+    claim_ids = [c.id for c in repo.claims_for(article_id, layer="suggestions")]
+    repo.reject_entity(entity_ids[1], "alice")
+    with bound(repo._st.db):
+        all_ids = [i for (i,) in Entity.select(Entity.id).tuples()]
+        assert len(all_ids) == 3 and claim_ids
+        for entity_id in all_ids:
+            ours = dicts_for(_entity, (entity_id,))
+            assert ours == list(_entity(entity_id).dicts())
+            assert isinstance(ours[0]["deleted"], bool)
+        assert {d["actor_name"] for i in all_ids for d in dicts_for(_entity, (i,))} == {"Shinzo Abe", None}
+        for claim_id in claim_ids:
+            assert dicts_for(_claim, (claim_id,)) == list(_claim(claim_id).dicts())
+        assert dicts_for(_entity, (10**9,)) == []
+
+
+def test_insert_row_writes_what_peewee_writes(repo: Repository, article_id: str) -> None:
+    values = {"at": "2026-12-02T10:00:00.000+00:00", "annotator": "alice", "action": "accept_entity",
+              "article": article_id, "payload": '{"rows": []}'}
+    with bound(repo._st.db), repo._st.db.atomic():
+        theirs = int(Event.insert(**values).execute())
+        ours = [insert_row(Event, dict(values, action=f"a{i}")) for i in range(3)]  # composed, then cached
+        assert len(set(ours)) == 3 and min(ours) > theirs
+        rows = {r.pop("id"): r for r in Event.select().where(Event.id.in_([theirs, *ours])).dicts()}
+        assert rows[theirs] == values
+        assert [rows[i]["action"] for i in ours] == ["a0", "a1", "a2"]
+        assert all(rows[i] == dict(values, action=rows[i]["action"]) for i in ours)
+        # A column with a default left out: peewee fills it in, as it would have.
+        short = {k: v for k, v in values.items() if k != "payload"}
+        assert Event.get_by_id(insert_row(Event, short)).payload == "{}"
