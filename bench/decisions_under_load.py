@@ -1,8 +1,9 @@
 """Key press to drawn decision while a suggestion run writes: the figure of the database worker.
 
 The suggestion run is the window's own (Suggest in the menu): the spaCy pipeline and the claim rules in the run's
-worker process, the writes, one transaction per article, for ``load_articles`` new articles, on the app's
-:class:`~annotator.ui.shared.workers.JobRunner` worker thread in this process, on the same repository, with the
+worker process, the writes, one transaction per article, from its storing process, for ``load_articles`` new
+articles, run from the app's :class:`~annotator.ui.shared.workers.JobRunner` worker thread in this process, on the
+same repository, with the
 interpreter set up as the app sets it up at start (:func:`annotator.app.share_the_interpreter`), while the real
 window, with the look ``annotator gui`` gives it, takes A / X key presses on open suggestions. The pipeline is
 loaded before the presses start (the window loads it once, on the first run; the worker process gets it by fork).
@@ -15,8 +16,9 @@ is shared with whatever else runs on the machine: the GUI thread's own CPU time 
 beside it, and where the kernel keeps per-thread scheduler statistics (Linux: ``/proc/thread-self/schedstat``)
 the rest of each press is split into the time the GUI thread was ready but waited for a core (the machine's other
 work, or the window's own threads queued on its core) and the time it was off the CPU otherwise (waiting for the
-interpreter lock, or for Qt's own threads). The database is a temporary SQLite file, or any URL given with
-``--db`` (an empty PostgreSQL database, for the team server's figure).
+interpreter lock, or for Qt's own threads). How many articles per second the run stored while the presses were
+timed is reported too: a run that stored less would make the presses look quick. The database is a temporary
+SQLite file, or any URL given with ``--db`` (an empty PostgreSQL database, for the team server's figure).
 """
 
 from __future__ import annotations
@@ -90,9 +92,12 @@ def bench_decisions_under_load(
     writing = threading.Event()
     finished = threading.Event()
 
+    stored: list[tuple[float, int]] = []  # (when, articles stored so far), as the run reports them
+
     def suggestion_run(progress: ProgressCallback, cancel: CancelFlag) -> object:
         def report(p: Progress) -> None:
             if p.done > 0:
+                stored.append((time.perf_counter(), p.done))
                 writing.set()  # the first article is written: the run holds the database from here on
             progress(p)
 
@@ -159,6 +164,8 @@ def bench_decisions_under_load(
     if len(answers) != len(pressed):
         raise RuntimeError(f"{len(pressed)} decisions but {len(answers)} answers drawn")
     answered = [answer - start for (start, timed), answer in zip(pressed, answers, strict=True) if timed]
+    timed_starts = [start for start, timed in pressed if timed]
+    write_rate = _stored_per_second(stored, timed_starts[0], timed_starts[-1])
     where = _backend(location)
     name = f"decision while a suggestion run writes {load_articles} articles: key press to drawn, p95 ({where})"
     answer_name = (f"decision while a suggestion run writes {load_articles} articles: key press to its answer "
@@ -174,6 +181,10 @@ def bench_decisions_under_load(
         (median_name, _quantile(timings, 0.5) * 1000, "ms", None),
         (cpu_median_name, _quantile(cpu_timings, 0.5) * 1000, "ms", None),
     ]
+    if write_rate is not None:
+        # What the presses were timed against: a run that stored little meanwhile would make them look good.
+        rows.append((f"decision while a suggestion run writes: articles the run stored per second while the key "
+                     f"presses were timed ({where})", write_rate, "articles/s", None))
     if len(core_waits) == len(timings):
         # Off the CPU but not waiting for a core: the interpreter lock, Qt's fill threads (never below 0: the
         # two clocks are read a moment apart).
@@ -186,6 +197,20 @@ def bench_decisions_under_load(
              f"lock, Qt's threads), p95 ({where})", _quantile(other, 0.95) * 1000, "ms", None),
         ]
     return rows
+
+
+def _stored_per_second(stored: list[tuple[float, int]], start: float, end: float) -> float | None:
+    """Articles stored per second between ``start`` and ``end``, from the run's reports (None: too few of them).
+
+    The run reports a task's articles together (a few at once), so the span is taken from the last report before
+    ``start`` to the first after ``end``.
+    """
+    before = [(t, n) for t, n in stored if t <= start]
+    after = [(t, n) for t, n in stored if t >= end] or stored[-1:]  # a run cancelled at once: its last report
+    if not before or not after or after[0][0] <= before[-1][0]:
+        return None
+    (t0, n0), (t1, n1) = before[-1], after[0]
+    return (n1 - n0) / (t1 - t0)
 
 
 def _quantile(values: list[float], q: float) -> float:
