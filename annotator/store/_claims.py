@@ -9,11 +9,11 @@ from annotator.core.changes import Action
 from annotator.core.codebook import Section
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimKind, ClaimView, Role, Span, Status
-from annotator.store._compiled import dicts_for
+from annotator.store._compiled import dicts_for, rows_for
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._entities import article_rows, check_actor, decide, decided_ids, delete_own
 from annotator.store._rows import claim_row
-from annotator.store._snapshots import EventBuilder
+from annotator.store._snapshots import EventBuilder, spans_snapshot
 from annotator.store._views import claim_query, claim_views
 from annotator.store.models import Claim, ClaimSpan, Entity, bulk_insert
 
@@ -63,15 +63,14 @@ def check_spans(st: StoreContext, spans: Sequence[Any], text: str, role: str) ->
     return sorted(set(out))
 
 
+def _spans_by_ordinal(claim_id: int) -> Any:
+    return (ClaimSpan.select(ClaimSpan.role, ClaimSpan.start, ClaimSpan.end)
+            .where(ClaimSpan.claim == claim_id).order_by(ClaimSpan.ordinal))
+
+
 def role_spans_of(claim_id: int) -> dict[str, list[Span]]:
     roles: dict[str, list[Span]] = {}
-    query = (
-        ClaimSpan.select(ClaimSpan.role, ClaimSpan.start, ClaimSpan.end)
-        .where(ClaimSpan.claim == claim_id)
-        .order_by(ClaimSpan.ordinal)
-        .tuples()
-    )
-    for role, start, end in query:
+    for role, start, end in rows_for(_spans_by_ordinal, (claim_id,)):
         roles.setdefault(role, []).append(Span(start, end))
     return roles
 
@@ -84,15 +83,28 @@ def span_rows(claim_id: int, roles: Mapping[str, Sequence[Span]]) -> list[dict[s
     ]
 
 
-def write_spans(claim_id: int, roles: Mapping[str, Sequence[Span]]) -> None:
-    ClaimSpan.delete().where(ClaimSpan.claim == claim_id).execute()
-    rows = span_rows(claim_id, roles)
+def _insert_spans(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """Insert span rows (in this order, so their ids follow it) and return them as the snapshot holds them."""
     if rows:
         bulk_insert(ClaimSpan, rows)
+    return [[r["role"], r["start"], r["end"], r["ordinal"]] for r in rows]
 
 
-def copy_spans(from_id: int, to_id: int) -> None:
-    write_spans(to_id, role_spans_of(from_id))
+def write_spans(claim_id: int, roles: Mapping[str, Sequence[Span]], *, fresh: bool = False) -> list[list[Any]]:
+    """Replace the spans of a claim (``fresh``: a row just inserted, which has none); returns its ``_spans``."""
+    if not fresh:
+        ClaimSpan.delete().where(ClaimSpan.claim == claim_id).execute()
+    return _insert_spans(span_rows(claim_id, roles))
+
+
+def copy_spans(from_id: int, to_id: int) -> list[list[Any]]:
+    """Give the claim ``to_id``, a row just inserted, the spans of ``from_id``, as they are; returns its ``_spans``.
+
+    The rows are copied as written (their roles, ordinals and order), so the copy's snapshot is the original's.
+    """
+    rows = [{"claim": to_id, "role": role, "start": start, "end": end, "ordinal": ordinal}
+            for role, start, end, ordinal in spans_snapshot(from_id)]
+    return _insert_spans(rows)
 
 
 def claims_for(
@@ -158,7 +170,7 @@ def add_claim(
         span_key=span_key(roles),
     )
     claim_id = int(Claim.insert(**row).execute())
-    write_spans(claim_id, roles)
+    write_spans(claim_id, roles, fresh=True)
     ev = EventBuilder(Action.ADD_CLAIM, annotator, article_id)
     ev.touch("claim", claim_id, None, created=True)
     return ev.write()
@@ -180,11 +192,12 @@ def _decide(
         if roles is not None:
             values["span_key"] = span_key(roles)
 
-    def after_write(decided_id: int, target_id: int, created: bool) -> None:
+    def after_write(decided_id: int, target_id: int, created: bool) -> list[list[Any]] | None:
         if roles is not None:
-            write_spans(target_id, roles)
-        elif created:
-            copy_spans(decided_id, target_id)
+            return write_spans(target_id, roles, fresh=created)
+        if created:
+            return copy_spans(decided_id, target_id)
+        return None  # the spans are as they were
 
     return decide(
         st,

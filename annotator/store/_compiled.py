@@ -218,3 +218,30 @@ def insert_row(model: Any, values: dict[str, Any]) -> int:
         _INSERTS[key] = sql
     cursor = database.execute_sql(sql, [fields[name].db_value(value) for name, value in values.items()])
     return int(cursor.fetchone()[0] if postgres else cursor.lastrowid)
+
+
+#: (model, the columns given, backend) -> the UPDATE statement of one row by id
+_UPDATES: dict[tuple[Any, ...], str] = {}
+
+
+def update_row(model: Any, row_id: int, values: dict[str, Any]) -> None:
+    """``model.update(**values).where(model.id == row_id).execute()``, the statement written once per shape.
+
+    A decision on a row the annotator already has updates it; like :func:`insert_row`, the values are converted
+    by their fields as peewee converts them.
+    """
+    database = model._meta.database
+    obj = getattr(database, "obj", database)
+    key = (model, tuple(values), type(obj).__name__)
+    sql = _UPDATES.get(key)
+    fields = model._meta.fields
+    if sql is None:
+        left, right = obj.quote[0], obj.quote[-1]
+        assignments = ", ".join(f"{left}{fields[name].column_name}{right} = {obj.param}" for name in values)
+        pk = model._meta.primary_key.column_name
+        sql = f"UPDATE {left}{model._meta.table_name}{right} SET {assignments} WHERE {left}{pk}{right} = {obj.param}"
+        if len(_UPDATES) >= _MAX_CACHED:
+            _UPDATES.clear()
+        _UPDATES[key] = sql
+    params = [fields[name].db_value(value) for name, value in values.items()]
+    database.execute_sql(sql, [*params, model._meta.primary_key.db_value(row_id)])

@@ -8,10 +8,10 @@ from typing import Any, Protocol
 from annotator.core.changes import Action
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, EntityView, Status
-from annotator.store._compiled import dicts_for, insert_row
+from annotator.store._compiled import dicts_for, insert_row, update_row
 from annotator.store._context import StoreContext, now
 from annotator.store._rows import entity_row
-from annotator.store._snapshots import EventBuilder, snapshot
+from annotator.store._snapshots import EventBuilder, snapshot, spans_snapshot
 from annotator.store._views import entity_query, entity_views
 from annotator.store.models import Actor, Entity
 
@@ -130,14 +130,15 @@ def decide(
     mutate: Callable[[dict[str, Any]], None],
     columns: tuple[str, ...],
     reject: bool = False,
-    after_write: Callable[[int, int, bool], None] | None = None,
+    after_write: Callable[[int, int, bool], list[list[Any]] | None] | None = None,
 ) -> Change:
     """Apply one decision in the annotator's layer (creating the derived row if needed), with its event.
 
     ``mutate`` changes the values dict in place (and validates);
     ``after_write(decided_id, target_id, created)`` writes dependent rows (claim spans) before the event
-    snapshot. The caller holds the transaction. (On PostgreSQL an entity decision takes
-    ``_pg_decisions.decide_entity``: the same rules in two round trips.)
+    snapshot, and returns them as the snapshot holds them (None: they did not change). The caller holds the
+    transaction. (On PostgreSQL an entity decision takes ``_pg_decisions.decide_entity``: the same rules in two
+    round trips.)
     """
     # The row and the decider's own version of it are read together, the "before" snapshot is that read, and
     # the "after" one is what was written.
@@ -177,7 +178,7 @@ class PeeweeWriter:
         return insert_row(self.model, values)
 
     def update(self, row_id: int, values: dict[str, Any]) -> None:
-        self.model.update(**values).where(self.model.id == row_id).execute()
+        update_row(self.model, row_id, values)
 
     def event(self, ev: EventBuilder) -> Change:
         return ev.write()
@@ -197,7 +198,7 @@ def settle(
     mutate: Callable[[dict[str, Any]], None],
     columns: tuple[str, ...],
     reject: bool,
-    after_write: Callable[[int, int, bool], None] | None,
+    after_write: Callable[[int, int, bool], list[list[Any]] | None] | None,
     writer: DecisionWriter,
 ) -> Change:
     """The rules of a decision, given the rows read (``found``: the row decided on, the rows derived from it, and
@@ -218,8 +219,9 @@ def settle(
         before = None
     else:
         values = {k: v for k, v in target.items() if k != "id"}
-        # The snapshot of a claim holds its spans too, which the row read above does not.
-        before = dict(target) if table == "entity" else snapshot(table, target["id"])
+        before = dict(target)
+        if table == "claim":  # the snapshot of a claim holds its spans too, which the row read above does not
+            before["_spans"] = spans_snapshot(target["id"])
     mutate(values)
     source_id = values["derived_from"]
     source = None
@@ -235,12 +237,16 @@ def settle(
     else:
         target_id = target["id"]
         writer.update(target_id, values)
-    if after_write is not None:
-        after_write(row_id, target_id, created)
-    # An entity row is exactly what was written (no trigger or default changes it); a claim's spans were written
-    # by ``after_write`` and are read back with it.
-    after = {name: ({**values, "id": target_id})[name] for name in model._meta.sorted_field_names} \
-        if table == "entity" else None
+    spans = after_write(row_id, target_id, created) if after_write is not None else None
+    # The row is exactly what was written (no trigger or default changes it), so its snapshot is not read back. A
+    # claim's snapshot holds its spans too: those ``after_write`` wrote, or else those it had before.
+    written = {**values, "id": target_id}
+    row_after = {name: written[name] for name in model._meta.sorted_field_names}
+    after: dict[str, Any] | None = row_after
+    if table != "entity":
+        if spans is None and before is not None:
+            spans = before["_spans"]
+        after = {**row_after, "_spans": spans} if spans is not None else None  # None: ``touch`` reads it back
     ev.touch(table, target_id, before, created=created, after=after)
     return writer.event(ev)
 

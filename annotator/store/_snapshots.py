@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.core.changes import Action, Change
 from annotator.core.errors import NotFoundError
-from annotator.store._compiled import insert_row
+from annotator.store._compiled import dicts_for, insert_row, rows_for
 from annotator.store._context import dumps, now
 from annotator.store.models import (
     Actor,
@@ -45,21 +45,32 @@ TABLES: dict[str, Any] = {
 SOFT = {"entity", "claim", "actor"}
 
 
+def _row_by_id(row_id: int, model: Any) -> Any:
+    return model.select().where(model.id == row_id)
+
+
+def _spans_as_written(claim_id: int) -> Any:
+    return (ClaimSpan.select(ClaimSpan.role, ClaimSpan.start, ClaimSpan.end, ClaimSpan.ordinal)
+            .where(ClaimSpan.claim == claim_id).order_by(ClaimSpan.id))
+
+
+def spans_snapshot(claim_id: int) -> list[list[Any]]:
+    """A claim's span rows as its snapshot holds them (``_spans``): [role, start, end, ordinal], as written."""
+    return [list(row) for row in rows_for(_spans_as_written, (claim_id,))]
+
+
 def snapshot(table: str, row_id: int) -> dict[str, Any] | None:
-    """All columns of one row as JSON values (foreign keys as ids), claims with ``_spans``; None if absent."""
-    model = TABLES[table]
-    data = model.select().where(model.id == row_id).dicts().first()
-    if data is None:
+    """All columns of one row as JSON values (foreign keys as ids), claims with ``_spans``; None if absent.
+
+    Its statements are composed once (``_compiled``): a decision takes one or two snapshots.
+    """
+    rows = dicts_for(_row_by_id, (row_id,), TABLES[table])
+    if not rows:
         return None
+    data = rows[0]
     if table == "claim":
-        data["_spans"] = [
-            list(s)
-            for s in ClaimSpan.select(ClaimSpan.role, ClaimSpan.start, ClaimSpan.end, ClaimSpan.ordinal)
-            .where(ClaimSpan.claim == row_id)
-            .order_by(ClaimSpan.id)
-            .tuples()
-        ]
-    return dict(data)
+        data["_spans"] = spans_snapshot(row_id)
+    return data
 
 
 def restore(table: str, row_id: int, state: dict[str, Any] | None) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from annotator.core.records import ArticleIn
-from annotator.store._compiled import CHUNK, dicts_for, insert_row, rows_for, rows_in
+from annotator.store._compiled import CHUNK, dicts_for, insert_row, rows_for, rows_in, update_row
 from annotator.store._views import claim_query, entity_query
 from annotator.store.models import Article, Claim, Entity, Event, bound
 from annotator.store.repository import Repository
@@ -163,3 +163,18 @@ def test_insert_row_writes_what_peewee_writes(repo: Repository, article_id: str)
         # A column with a default left out: peewee fills it in, as it would have.
         short = {k: v for k, v in values.items() if k != "payload"}
         assert Event.get_by_id(insert_row(Event, short)).payload == "{}"
+
+
+def test_update_row_writes_what_peewee_writes_to_that_row_only(repo: Repository, article_id: str) -> None:
+    values = {"at": "2026-12-02T10:00:00.000+00:00", "annotator": "alice", "action": "accept_entity",
+              "article": article_id, "payload": '{"rows": []}'}
+    with bound(repo._st.db), repo._st.db.atomic():
+        first, second, third = (int(Event.insert(**values).execute()) for _ in range(3))
+        Event.update(action="theirs", payload="{}").where(Event.id == first).execute()
+        update_row(Event, second, {"action": "ours", "payload": "{}"})  # composed
+        update_row(Event, third, {"action": "again", "payload": "{}"})  # cached, another row
+        rows = {r.pop("id"): r for r in Event.select().where(Event.id.in_([first, second, third])).dicts()}
+        assert rows[second] == dict(rows[first], action="ours")
+        assert rows[third] == dict(rows[first], action="again")
+        update_row(Event, second, {"annotator": "bob"})  # another shape
+        assert Event.get_by_id(second).annotator == "bob" and Event.get_by_id(third).annotator == "alice"
