@@ -47,6 +47,11 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _codebook_text() -> Any:
+    """The project's stored codebook, for :func:`rows_for`."""
+    return ProjectCodebook.select(ProjectCodebook.data).where(ProjectCodebook.id == 1)
+
+
 def _article_text(article_id: str) -> Any:
     return Article.select(Article.text).where(Article.id == article_id)
 
@@ -208,8 +213,8 @@ class StoreContext:
         if cache is not None and "_codebook" in cache:
             book: Codebook = cache["_codebook"]
             return book
-        text = ProjectCodebook.select(ProjectCodebook.data).where(ProjectCodebook.id == 1).scalar()
-        return self._parse_codebook(text, cache)
+        rows = rows_for(_codebook_text, ())  # read for every stored article of a suggestion run: composed once
+        return self._parse_codebook(rows[0][0] if rows else None, cache)
 
     def _parse_codebook(self, text: str | None, cache: dict[str, Any] | None) -> Codebook:
         parsed = self._parsed

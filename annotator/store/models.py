@@ -13,11 +13,13 @@ MySQL, and snapshots of rows for the audit log are plain JSON values.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import peewee
 from peewee import (
     AutoField,
     BooleanField,
@@ -321,8 +323,48 @@ def bulk_insert(model: type[BaseModel], rows: list[dict[str, Any]], ignore_confl
         if len(_INSERT_SQL) >= 1024:
             _INSERT_SQL.clear()
         _INSERT_SQL[key] = sql
-    values = [tuple(f.db_value(row[name]) for f, name in zip(fields, names, strict=True)) for row in rows]
-    model._meta.database.cursor().executemany(sql, values)
+    model._meta.database.cursor().executemany(sql, _db_values(fields, names, rows))
+
+
+_NONE = type(None)
+#: The value types each plain field class writes as they are (its ``db_value`` returns such a value unchanged).
+_UNCHANGED: dict[Any, frozenset[type]] = {
+    peewee.IntegerField.adapt: frozenset({int, _NONE}),
+    peewee._StringField.adapt: frozenset({str, _NONE}),
+    peewee.FloatField.adapt: frozenset({float, _NONE}),
+    bool: frozenset({bool, _NONE}),  # BooleanField.adapt
+}
+
+
+def _unchanged_types(field: Any) -> frozenset[type]:
+    """The types whose values ``field.db_value`` leaves as they are (empty: convert every value)."""
+    if isinstance(field, ForeignKeyField):
+        if type(field).db_value is not ForeignKeyField.db_value:
+            return frozenset()
+        return _unchanged_types(field.rel_field)
+    if type(field).db_value is not peewee.Field.db_value:
+        return frozenset()
+    return _UNCHANGED.get(type(field).adapt, frozenset())
+
+
+def _db_values(fields: list[Any], names: list[str], rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """The rows' values in ``names`` order, each converted by its field exactly as peewee would (``db_value``).
+
+    A suggestion run writes about 1,300 values per article, and calling ``db_value`` on each cost more than
+    SQLite's executemany itself. A column whose values all have a type its field writes unchanged (an int for an
+    integer column, a str for a text one; a bool is converted, as by peewee) is taken as it is, checked in C
+    (``set(map(type, column))``); any other column goes through ``db_value``.
+    """
+    pick = operator.itemgetter(*names)
+    raw = [pick(row) for row in rows] if len(names) > 1 else [(pick(row),) for row in rows]
+    columns: list[Any] = list(zip(*raw, strict=True))
+    converted = False
+    for j, field in enumerate(fields):
+        kept = _unchanged_types(field)
+        if not kept or not set(map(type, columns[j])) <= kept:
+            columns[j] = list(map(field.db_value, columns[j]))
+            converted = True
+    return list(zip(*columns, strict=True)) if converted else raw
 
 
 def upsert(model: type[BaseModel], key: dict[str, Any], values: dict[str, Any]) -> None:
