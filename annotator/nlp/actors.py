@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,15 @@ class ActorLexicon:
         """A lexicon from a JSON file of the same shape (an analyst's extended copy)."""
         return cls.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
 
+    @cached_property
+    def _titles_by_first_word(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """The titles by their first word, each list longest first as in ``titles`` (a person's name is
+        compared only with the titles it could start with)."""
+        out: dict[str, list[tuple[str, ...]]] = {}
+        for title in self.titles:
+            out.setdefault(title[0], []).append(title)
+        return {first: tuple(titles) for first, titles in out.items()}
+
     def person_name(self, surface: str) -> str:
         """The proper-name part of a person mention: no article, possessive, titles or lowercase descriptors.
 
@@ -99,7 +109,7 @@ class ActorLexicon:
         while changed and words:
             changed = False
             folded = [w.rstrip(".").casefold() for w in words]
-            for title in self.titles:
+            for title in self._titles_by_first_word.get(folded[0], ()):
                 if len(title) < len(words) and tuple(folded[: len(title)]) == title:
                     words = words[len(title) :]
                     changed = True
@@ -291,7 +301,8 @@ class _Linker:
             kind = data.kind or data.labels.most_common(1)[0][0]
             out_actors.append(ActorSuggestion(key=keys[actor], name=data.name, kind=kind, aliases=tuple(aliases)))
         entities = [
-            replace(ent, actor_key=keys[self.assigned[i]]) if i in self.assigned else replace(ent, actor_key=None)
+            # Built directly: ``dataclasses.replace`` costs several times the constructor, once per entity.
+            EntitySuggestion(ent.start, ent.end, ent.label, keys[self.assigned[i]] if i in self.assigned else None)
             for i, ent in enumerate(self.entities)
         ]
         return entities, out_actors

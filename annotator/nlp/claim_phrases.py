@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+from spacy.attrs import LEMMA, LOWER, ORTH, POS
+from spacy.symbols import NOUN
 from spacy.tokens import Doc, Span, Token
 
 from annotator.core.records import ClaimKind
@@ -17,12 +20,21 @@ def phrase_candidates(
 ) -> list[Candidate]:
     """'According to X, ...': X is the source, the clause around the phrase is the content."""
     out: list[Candidate] = []
-    lowers = [t.lower_ for t in doc]
+    if not len(doc):
+        return out
+    # The tokens' lowercase forms as hashes, from the Doc's array: a Python string per token cost more than the
+    # rest of the rule.
+    lowers = doc.to_array(LOWER)
+    strings = doc.vocab.strings
     for phrase in lexicon.phrases:
         n = len(phrase.words)
-        for i in range(len(doc) - n + 1):
-            if lowers[i] != phrase.words[0] or lowers[i : i + n] != list(phrase.words):
-                continue
+        starts = len(doc) - n + 1
+        if starts <= 0:
+            continue
+        at = lowers[:starts] == strings.as_int(phrase.words[0])
+        for k, word in enumerate(phrase.words[1:], start=1):
+            at &= lowers[k : k + starts] == strings.as_int(word)
+        for i in np.flatnonzero(at).tolist():
             first, last = doc[i], doc[i + n - 1]
             if quotes.containing(first.idx) is not None:
                 continue
@@ -75,9 +87,13 @@ def colon_candidates(
 ) -> list[Candidate]:
     """Headline and caption convention "Speaker: what they said" (no verb; the colon is the cue)."""
     out: list[Candidate] = []
+    if not len(doc):
+        return out
     text = doc.text if quotes.text is None else quotes.text
-    for tok in doc:
-        if tok.text != ":" or quotes.containing(tok.idx) is not None:
+    colon = doc.vocab.strings.as_int(":")
+    for i in np.flatnonzero(doc.to_array(ORTH) == colon).tolist():
+        tok = doc[i]
+        if quotes.containing(tok.idx) is not None:
             continue
         # The speaker runs from the start of the line (or a dash) to the colon.
         k = tok.i - 1
@@ -138,9 +154,15 @@ def noun_candidates(
 ) -> list[Candidate]:
     """Cue nouns with a possessor: "his claim that ...", "Japan's call for talks"."""
     out: list[Candidate] = []
-    for tok in doc:
-        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in lexicon.nouns:
+    if not len(doc):
+        return out
+    # Nouns found on the Doc's arrays; a Python token is built only for those.
+    columns = doc.to_array([POS, LEMMA])
+    strings = doc.vocab.strings
+    for i in np.flatnonzero(columns[:, 0] == NOUN).tolist():
+        if strings[int(columns[i, 1])].lower() not in lexicon.nouns:
             continue
+        tok = doc[i]
         if quotes.containing(tok.idx) is not None:
             continue
         sources = [c for c in tok.children if c.dep_ in source_deps]

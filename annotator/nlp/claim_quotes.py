@@ -25,6 +25,10 @@ _CLOSERS = {"”", "»"}
 _STRAIGHT = '"'
 _DOUBLED = "''"  # two apostrophes used as a double quote mark (common in wire and NYT copy)
 _BAR = "\u2015"  # HORIZONTAL BAR, the quotation dash
+# Every character the scanner below acts on: openers, closers, the straight mark, the bar, a line break.
+_MARKS = re.compile(
+    "[" + re.escape("".join(_OPENERS) + "".join(_OPENERS.values()) + "".join(_CLOSERS) + _STRAIGHT + _BAR) + "\n]"
+)
 # ", said Abe." / ", the minister told reporters" / ", Abe said": where a dash quote without a closing bar ends.
 _DASH_ATTRIBUTION = re.compile(
     r",\s+(?:(?:said|says|told|added|asked|insisted|stressed|noted|explained|warned|continued|replied)\b"
@@ -89,6 +93,12 @@ def find_quotes(text: str) -> list[Quote]:
     n = len(text)
     i = 0
     while i < n:
+        # Only quote marks and line breaks change the state: jump to the next one (a loop over every character
+        # was most of the cost).
+        found = _MARKS.search(text, i)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
         if open_at is None:
             if ch in _OPENERS or (ch == _STRAIGHT and _straight_opens(text, i)):

@@ -9,9 +9,14 @@ minister"), and give up beyond a window rather than guess far away.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from spacy.attrs import DEP, LOWER, POS
+from spacy.symbols import PRON
 from spacy.tokens import Doc, Span, Token
 
 from annotator.nlp.claim_spans import Sentences
@@ -35,6 +40,15 @@ class DocIndex:
     mentions: list[_Mention]
     sent_of: list[int]
     speakers: list[_Mention] = field(default_factory=list)  # named sources of the claims seen so far
+    # The mentions by their character bounds and by each of their tokens (entities do not overlap).
+    by_chars: dict[CharSpan, _Mention] = field(default_factory=dict)
+    by_token: dict[int, _Mention] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for m in self.mentions:
+            self.by_chars.setdefault((m.span.start_char, m.span.end_char), m)
+            for i in range(m.span.start, m.span.end):
+                self.by_token.setdefault(i, m)
 
 
 class SourceResolver:
@@ -65,19 +79,26 @@ class SourceResolver:
         """Build the per-document lookups (named mentions, sentence of each token, genders of people)."""
         sents = sents or Sentences(doc)
         sent_of = sents.index
-        genders = self._genders(doc, sents)
+        # ``Doc.ents`` builds its spans on each read, and a Python ``Token`` per token cost more than the rest:
+        # the entities are read once, the tokens' dependency labels and pronouns come from the Doc's arrays.
+        ents = doc.ents
+        columns = doc.to_array([DEP, POS, LOWER]) if len(doc) else np.zeros((0, 3), dtype=np.uint64)
+        genders = self._genders(doc, sents, ents, columns)
+        subject_ids = {doc.vocab.strings.as_int(dep) for dep in _SUBJECT_DEPS}
+        deps = columns[:, 0].tolist()
         mentions = []
-        for ent in doc.ents:
-            if ent.root.dep_ == "amod":
+        for ent in ents:
+            root = ent.root
+            if root.dep_ == "amod":
                 continue  # "Japanese officials": an adjective names no one a pronoun could refer to
-            subject = any(t.dep_ in _SUBJECT_DEPS for t in ent) or (
-                ent.root.dep_ in ("compound", "appos") and ent.root.head.dep_ in _SUBJECT_DEPS
+            subject = any(deps[i] in subject_ids for i in range(ent.start, ent.end)) or (
+                root.dep_ in ("compound", "appos") and root.head.dep_ in _SUBJECT_DEPS
             )
             gender = genders.get(_key(ent)) if ent.label_ in self.person_labels else None
             mentions.append(_Mention(ent, subject, gender))
         return DocIndex(mentions, sent_of)
 
-    def _genders(self, doc: Doc, sents: Sentences) -> dict[str, str]:
+    def _genders(self, doc: Doc, sents: Sentences, ents: Sequence[Span], columns: np.ndarray) -> dict[str, str]:
         """Gender of each person (by surname) as the article itself tells it.
 
         An honorific ("Mrs. Inada") weighs most, then a common first name (``first_names`` in
@@ -87,27 +108,37 @@ class SourceResolver:
         votes: dict[str, dict[str, int]] = {}
         # People by sentence in one pass (Span.ents scans every entity of the Doc on each call).
         by_sentence: dict[int, list[Span]] = {}
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ in self.person_labels:
                 by_sentence.setdefault(sents.index[ent.start], []).append(ent)
+        if not by_sentence:
+            return {}
+        strings = doc.vocab.strings
+        # The gendered pronouns of the Doc, in text order: (token index, "m" or "f").
+        pronouns = [
+            (i, kind)
+            for i in np.flatnonzero(columns[:, 1] == PRON).tolist()
+            if (kind := self.pronouns.get(strings[int(columns[i, 2])])) in ("m", "f")
+        ]
+        pronoun_at = [i for i, _ in pronouns]
         for k, people in by_sentence.items():
             sent = sents.spans[k]
-            for ent in people:
+            keys = [_key(ent) for ent in people]
+            for ent, key in zip(people, keys, strict=True):
                 honorific = self.honorifics.get(doc[ent.start - 1].lower_) if ent.start > 0 else None
                 words = [t.lower_ for t in ent if t.is_alpha]
                 given = self.first_names.get(words[0]) if len(words) > 1 else None
                 for gender, weight in ((honorific, 10), (given, 5)):
                     if gender in ("m", "f"):
-                        votes.setdefault(_key(ent), {}).setdefault(gender, 0)
-                        votes[_key(ent)][gender] += weight
-            if len({_key(e) for e in people}) != 1:
+                        votes.setdefault(key, {}).setdefault(gender, 0)
+                        votes[key][gender] += weight
+            if len(set(keys)) != 1:
                 continue
-            ent = people[0]
-            for tok in doc[ent.end : sent.end]:
-                kind = self.pronouns.get(tok.lower_) if tok.pos_ == "PRON" else None
-                if kind in ("m", "f"):
-                    votes.setdefault(_key(ent), {}).setdefault(kind, 0)
-                    votes[_key(ent)][kind] += 1
+            ent, key = people[0], keys[0]
+            for p in range(bisect_left(pronoun_at, ent.end), bisect_left(pronoun_at, sent.end)):
+                kind = pronouns[p][1]
+                votes.setdefault(key, {}).setdefault(kind, 0)
+                votes[key][kind] += 1
         out = {}
         for key, count in votes.items():
             m, f = count.get("m", 0), count.get("f", 0)
@@ -120,14 +151,12 @@ class SourceResolver:
 
         Call it for each claim in text order: "Lavrov said X. He added Y." resolves "He" to the last speaker.
         """
-        for m in index.mentions:
-            if ref is not None:
-                if (m.span.start_char, m.span.end_char) == ref:
-                    index.speakers.append(m)
-                    return
-            elif source is not None and m.span.start <= source.i < m.span.end:
-                index.speakers.append(m)
-                return
+        if ref is not None:
+            found = index.by_chars.get(ref)
+        else:
+            found = index.by_token.get(source.i) if source is not None else None
+        if found is not None:
+            index.speakers.append(found)
 
     def resolve(self, tok: Token, index: DocIndex) -> CharSpan | None:
         """The named mention ``tok`` (head of a source) refers to; None when it is a name itself or unknown.

@@ -64,20 +64,21 @@ def cue_candidate(
 # --------------------------------------------------------------------------- span helpers
 
 
+def _trimmed(t: Token, keep_quotes: bool) -> bool:
+    """Whether ``t`` is cut from the edge of a span: space, and punctuation other than kept quote marks."""
+    if t.is_space:
+        return True
+    if t.is_punct:
+        return not (keep_quotes and t.text in _QUOTE_CHARS)
+    return False
+
+
 def token_span(tokens: Iterable[Token], keep_quotes: bool = True) -> CharSpan | None:
     """Character extent of ``tokens`` with punctuation trimmed at both edges (quote marks kept if asked)."""
     toks = sorted(tokens, key=lambda t: t.i)
-
-    def trim(t: Token) -> bool:
-        if t.is_space:
-            return True
-        if t.is_punct:
-            return not (keep_quotes and t.text in _QUOTE_CHARS)
-        return False
-
-    while toks and trim(toks[0]):
+    while toks and _trimmed(toks[0], keep_quotes):
         toks.pop(0)
-    while toks and trim(toks[-1]):
+    while toks and _trimmed(toks[-1], keep_quotes):
         toks.pop()
     if not toks:
         return None
@@ -91,17 +92,22 @@ def pieces(tokens: Iterable[Token]) -> list[CharSpan]:
         return []
     doc = toks[0].doc
     idx = sorted({t.i for t in toks})
-    runs: list[list[int]] = [[idx[0]]]
+    runs: list[list[int]] = [[idx[0], idx[0]]]  # first and last token of each run
     for i in idx[1:]:
-        if i == runs[-1][-1] + 1:
-            runs[-1].append(i)
+        if i == runs[-1][1] + 1:
+            runs[-1][1] = i
         else:
-            runs.append([i])
+            runs.append([i, i])
     out = []
-    for run in runs:
-        span = token_span(doc[i] for i in run)
-        if span is not None:
-            out.append(span)
+    for first, last in runs:
+        # Trimmed from the edges inwards, as ``token_span`` does, without a Python token for the run's middle.
+        while first <= last and _trimmed(doc[first], True):
+            first += 1
+        while last >= first and _trimmed(doc[last], True):
+            last -= 1
+        if first <= last:
+            end = doc[last]
+            out.append((doc[first].idx, end.idx + len(end.text)))
     return out
 
 

@@ -189,14 +189,17 @@ def _drop_embedded(cands: list[Candidate]) -> list[Candidate]:
     analysts code the outer claim. Embedded speech ("X said Y told him that ...") and "according to" stay.
     """
 
-    def inside(c: Candidate, other: Candidate) -> bool:
-        start = c.cue[0][0]
-        return any(s <= start < e for s, e in other.content)
+    starts = [c.cue[0][0] for c in cands]
+
+    def inside(k: int, j: int) -> bool:
+        """Whether candidate ``k``'s cue starts inside candidate ``j``'s content."""
+        start = starts[k]
+        return any(s <= start < e for s, e in cands[j].content)
 
     keep = []
-    for cand in cands:
+    for k, cand in enumerate(cands):
         if cand.kind == ClaimKind.OTHER and any(
-            other is not cand and inside(cand, other) and not inside(other, cand) for other in cands
+            j != k and inside(k, j) and not inside(j, k) for j in range(len(cands))
         ):
             continue
         keep.append(cand)

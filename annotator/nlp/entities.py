@@ -137,9 +137,9 @@ def entity_suggestions(doc: Any, label_map: LabelMap, text: str | None = None) -
         ``actor_key`` unset (actor linking fills it).
     """
     # Token offsets and lengths from the Doc's arrays: a Python ``Token`` per token cost more than the rest.
-    bounds = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-    starts = {start for start, _ in bounds}
-    ends = {start + length for start, length in bounds}
+    bounds = doc.to_array([IDX, LENGTH]).astype("int64") if len(doc) else None
+    starts = set(bounds[:, 0].tolist()) if bounds is not None else set()
+    ends = set((bounds[:, 0] + bounds[:, 1]).tolist()) if bounds is not None else set()
     return suggestions_from_spans(
         doc.text if text is None else text, ((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents),
         label_map, (starts, ends),

@@ -9,6 +9,7 @@ like any other.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -71,10 +72,10 @@ class IssueSuggester:
         hits = self.matches(doc)
         if not hits:
             return list(claims)
-        sentences = _sentence_bounds(doc)
+        sentences = _Sentences(_sentence_bounds(doc))
         out = []
         for claim in claims:
-            issue = claim.issue or self._best(hits, claim.content) or self._best(hits, _sentence(claim, sentences))
+            issue = claim.issue or self._best(hits, claim.content) or self._best(hits, sentences.touched(claim))
             out.append(claim if issue == claim.issue else _with_issue(claim, issue))
         return out
 
@@ -104,11 +105,22 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return [(s.start_char, s.end_char) for s in doc.sents]
 
 
-def _sentence(claim: ClaimSuggestion, sentences: list[tuple[int, int]]) -> list[Span]:
-    """The sentences the claim's cue and content touch, as spans."""
-    pieces = [*claim.cue, *claim.content]
-    return [
-        Span(start, end)
-        for start, end in sentences
-        if end > start and any(p.start < end and start < p.end for p in pieces)
-    ]
+class _Sentences:
+    """The sentences of a Doc as character bounds, in text order, and which of them a claim touches."""
+
+    def __init__(self, bounds: list[tuple[int, int]]) -> None:
+        self.bounds = bounds
+        self.starts = [start for start, _ in bounds]
+        self.ends = [end for _, end in bounds]
+
+    def touched(self, claim: ClaimSuggestion) -> list[Span]:
+        """The sentences the claim's cue and content touch, as spans, in text order.
+
+        Found by bisection on the bounds (sentences follow each other without overlap), not by a scan of every
+        sentence for every claim.
+        """
+        hit: set[int] = set()
+        for piece in (*claim.cue, *claim.content):
+            # Sentences ending after the piece starts and starting before it ends.
+            hit.update(range(bisect_right(self.ends, piece.start), bisect_left(self.starts, piece.end)))
+        return [Span(*self.bounds[k]) for k in sorted(hit) if self.bounds[k][1] > self.bounds[k][0]]

@@ -49,6 +49,9 @@ class TreeMatcher:
         self._patterns: dict[int, list[list[_Node]]] = {}
         #: The distinct attribute tests of all nodes: (column, accepted values); nodes refer to them by index.
         self._tests: list[tuple[int, frozenset[int]]] = []
+        #: Built from ``_tests`` on the first match: per column, its tests' values sorted and their bits.
+        self._lookups: dict[int, tuple[np.ndarray, np.ndarray]] | None = None
+        self._test_bits: list[tuple[int, int, int]] = []  # per test: its column, word and bit in ``_lookups``
         self._native = True
 
     def __len__(self) -> int:
@@ -63,6 +66,7 @@ class TreeMatcher:
         """Add patterns under ``name`` (``DependencyMatcher`` pattern syntax)."""
         self._spacy.add(name, [list(p) for p in patterns])  # validates them, and is the fallback
         key = self.vocab.strings.add(name)
+        self._lookups = None
         for pattern in patterns:
             try:
                 compiled = self._compile(pattern)
@@ -80,16 +84,7 @@ class TreeMatcher:
             return []
         columns = doc.to_array(list(_ATTR_IDS)).T
         heads = np.arange(n, dtype=np.int64) + doc.to_array(HEAD).astype(np.int64)
-        # Each distinct test once per Doc, over the column's distinct values (a set lookup per value).
-        distinct: dict[int, tuple[list[int], np.ndarray]] = {}
-        test_masks: list[np.ndarray] = []
-        for column, values in self._tests:
-            if column not in distinct:
-                uniq, inverse = np.unique(columns[column], return_inverse=True)
-                distinct[column] = (uniq.tolist(), inverse)
-            uniq_values, inverse = distinct[column]
-            test_masks.append(np.fromiter(map(values.__contains__, uniq_values), dtype=bool,
-                                          count=len(uniq_values))[inverse])
+        test_masks = self._test_masks(columns)
         all_tokens = np.ones(n, dtype=bool)
         masks = [[[_all(test_masks, tests, all_tokens) for _, _, tests in nodes] for nodes in compiled]
                  for compiled in self._patterns.values()]
@@ -99,10 +94,7 @@ class TreeMatcher:
                 for mask in per_pattern:
                     any_node |= mask
         head_list: list[int] = heads.tolist()
-        children: list[list[int]] = [[] for _ in range(n)]
-        for i, h in enumerate(head_list):
-            if h != i:
-                children[h].append(i)
+        children = _Children(heads)
         roots = _roots(heads).tolist()
         # A tree's place: where its first token matching any node is (the token Matcher's order in spaCy).
         tree_rank: dict[int, int] = {}
@@ -115,6 +107,39 @@ class TreeMatcher:
                 found.sort(key=lambda ids: (tree_rank[roots[ids[0]]], ids))
                 out.extend((key, ids) for ids in found)
         return out
+
+    def _test_masks(self, columns: np.ndarray) -> list[np.ndarray]:
+        """Each test's mask over the tokens: one sorted look-up per column for all its tests at once.
+
+        Every value any test of a column accepts is kept sorted, with a bit per test that accepts it; a token's
+        bits come from one ``searchsorted`` of its column, and a test's mask is its bit.
+        """
+        if self._lookups is None:
+            self._lookups = self._build_lookups()
+        bits_of: dict[int, np.ndarray] = {}
+        for column, (values, bits) in self._lookups.items():
+            col = columns[column]
+            at = np.minimum(np.searchsorted(values, col), len(values) - 1)
+            bits_of[column] = np.where((values[at] == col)[:, None], bits[at], np.uint64(0))
+        return [(bits_of[column][:, word] & np.uint64(1 << bit)) != 0 for column, word, bit in self._test_bits]
+
+    def _build_lookups(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        by_column: dict[int, list[int]] = {}
+        self._test_bits = []
+        for test, (column, _) in enumerate(self._tests):
+            place = len(by_column.setdefault(column, []))
+            by_column[column].append(test)
+            self._test_bits.append((column, place // 64, place % 64))
+        lookups: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for column, tests in by_column.items():
+            values = np.array(sorted({v for t in tests for v in self._tests[t][1]}), dtype=np.uint64)
+            bits = np.zeros((len(values), (len(tests) + 63) // 64), dtype=np.uint64)
+            row = {v: k for k, v in enumerate(values.tolist())}
+            for place, test in enumerate(tests):
+                for value in self._tests[test][1]:
+                    bits[row[value], place // 64] |= np.uint64(1 << (place % 64))
+            lookups[column] = (values, bits)
+        return lookups
 
     def _compile(self, pattern: list[dict[str, Any]]) -> list[_Node]:
         if len(pattern) > 8:
@@ -181,8 +206,24 @@ def _roots(heads: np.ndarray) -> np.ndarray:
     return roots
 
 
+class _Children:
+    """Each token's children in text order, found when asked: most tokens are never asked."""
+
+    def __init__(self, heads: np.ndarray) -> None:
+        self._order = np.argsort(heads, kind="stable")  # tokens by head, each head's in text order
+        self._starts: list[int] = np.searchsorted(heads[self._order], np.arange(len(heads) + 1)).tolist()
+        self._found: dict[int, list[int]] = {}
+
+    def __getitem__(self, at: int) -> list[int]:
+        found = self._found.get(at)
+        if found is None:
+            span = self._order[self._starts[at] : self._starts[at + 1]].tolist()
+            found = self._found[at] = [i for i in span if i != at]  # a root is its own head
+        return found
+
+
 def _match(nodes: list[_Node], masks: list[np.ndarray], heads: list[int],
-           children: list[list[int]]) -> list[list[int]]:
+           children: _Children) -> list[list[int]]:
     """Every tuple of token indices (one per node) whose tokens pass their node's tests and relations."""
     found: list[list[int]] = []
     anchors = np.flatnonzero(masks[0]).tolist()

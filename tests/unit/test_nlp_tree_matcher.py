@@ -104,3 +104,35 @@ def test_what_it_does_not_evaluate_falls_back_on_spacy(nlp: Any, node: dict[str,
     expected = _spacy_matches(spacys, doc)
     assert expected
     assert ours(doc) == expected
+
+
+def test_more_tests_on_one_column_than_a_word_of_bits_holds(nlp: Any) -> None:
+    """Each column's tests are bits of 64-bit words: a 65th test on a column starts a second word."""
+    words = ["he", "said", "the", "minister", "talks", "would", "resume", "critics", "nothing", "treaty"]
+    patterns: dict[str, list[list[dict[str, Any]]]] = {}
+    for k in range(70):
+        # 70 distinct LOWER tests (each a different set of accepted words), most of them matching something.
+        accepted = [words[k % len(words)], words[(k * 7 + 3) % len(words)], f"filler{k}"]
+        patterns[f"p{k}"] = [[
+            {"RIGHT_ID": "a", "RIGHT_ATTRS": {"LOWER": {"IN": accepted}}},
+            {"LEFT_ID": "a", "REL_OP": "<", "RIGHT_ID": "h", "RIGHT_ATTRS": {}},
+        ]]
+    ours, spacys = _both(nlp, patterns)
+    assert ours.native
+    doc = nlp("He said the minister's talks would resume. Critics said nothing about the treaty.")
+    expected = _spacy_matches(spacys, doc)
+    assert len({key for key, _ in expected}) > 64  # matches came from tests in both words of bits
+    assert ours(doc) == expected
+
+
+def test_patterns_added_after_a_match_are_matched_too(nlp: Any) -> None:
+    """The per-column look-ups are built on the first match; a later ``add`` must rebuild them."""
+    ours, spacys = _both(nlp, {"say": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": "say"}}]]})
+    doc = nlp("He said it. She denied it.")
+    assert ours(doc) == _spacy_matches(spacys, doc)
+    later = [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": "deny"}}]]
+    ours.add("deny", later)
+    spacys.add("deny", later)
+    expected = _spacy_matches(spacys, doc)
+    assert len(expected) == 2
+    assert ours(doc) == expected
