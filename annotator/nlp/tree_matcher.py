@@ -115,21 +115,25 @@ class TreeMatcher:
         bits come from one ``searchsorted`` of its column, and a test's mask is its bit.
         """
         if self._lookups is None:
-            self._lookups = self._build_lookups()
+            self._lookups, self._test_bits = self._build_lookups()
         bits_of: dict[int, np.ndarray] = {}
         for column, (values, bits) in self._lookups.items():
             col = columns[column]
+            if not len(values):  # the column's tests accept nothing ({"IN": []}): no token passes them
+                bits_of[column] = np.zeros((len(col), bits.shape[1]), dtype=np.uint64)
+                continue
             at = np.minimum(np.searchsorted(values, col), len(values) - 1)
             bits_of[column] = np.where((values[at] == col)[:, None], bits[at], np.uint64(0))
         return [(bits_of[column][:, word] & np.uint64(1 << bit)) != 0 for column, word, bit in self._test_bits]
 
-    def _build_lookups(self) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    def _build_lookups(self) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], list[tuple[int, int, int]]]:
+        """Per column, the values its tests accept (sorted) and their bits; per test, its column, word and bit."""
         by_column: dict[int, list[int]] = {}
-        self._test_bits = []
+        test_bits: list[tuple[int, int, int]] = []
         for test, (column, _) in enumerate(self._tests):
             place = len(by_column.setdefault(column, []))
             by_column[column].append(test)
-            self._test_bits.append((column, place // 64, place % 64))
+            test_bits.append((column, place // 64, place % 64))
         lookups: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for column, tests in by_column.items():
             values = np.array(sorted({v for t in tests for v in self._tests[t][1]}), dtype=np.uint64)
@@ -139,7 +143,7 @@ class TreeMatcher:
                 for value in self._tests[test][1]:
                     bits[row[value], place // 64] |= np.uint64(1 << (place % 64))
             lookups[column] = (values, bits)
-        return lookups
+        return lookups, test_bits
 
     def _compile(self, pattern: list[dict[str, Any]]) -> list[_Node]:
         if len(pattern) > 8:

@@ -136,3 +136,21 @@ def test_patterns_added_after_a_match_are_matched_too(nlp: Any) -> None:
     expected = _spacy_matches(spacys, doc)
     assert len(expected) == 2
     assert ours(doc) == expected
+
+
+def test_a_test_that_accepts_nothing_matches_nothing(nlp: Any) -> None:
+    """An empty ``IN`` (a lexicon placeholder with no words) on a column no other test reads: the sorted look-up
+    of that column is empty, which once raised an IndexError instead of matching nothing."""
+    patterns = {
+        "empty": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LEMMA": {"IN": []}}}]],
+        "say": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LOWER": "said"}},
+                 {"LEFT_ID": "v", "REL_OP": ">", "RIGHT_ID": "s", "RIGHT_ATTRS": {"DEP": {"IN": []}}}]],
+        "subject": [[{"RIGHT_ID": "v", "RIGHT_ATTRS": {"LOWER": "said"}},
+                     {"LEFT_ID": "v", "REL_OP": ">", "RIGHT_ID": "s", "RIGHT_ATTRS": {"DEP": "nsubj"}}]],
+    }
+    ours, spacys = _both(nlp, patterns)
+    assert ours.native
+    doc = nlp("He said it. She said nothing.")
+    expected = _spacy_matches(spacys, doc)
+    assert len(expected) == 2  # only the subject pattern matches
+    assert ours(doc) == expected
