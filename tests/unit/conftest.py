@@ -25,8 +25,11 @@ TEXT = "😀 Shinzo Abe said Japan wants the islands back, according to Vladimir
 
 
 @pytest.fixture(scope="session")
-def base_nlp() -> Any:
-    """The base spaCy pipeline (loaded once: the linking tests parse a sentence or two with it)."""
+def nlp() -> Any:
+    """The English pipeline as the suggesters load it, once per session (loading it takes about a second).
+
+    No test may add or remove its components: every module that parses shares it.
+    """
     from annotator.nlp.pipeline import load_pipeline
 
     return load_pipeline(None).nlp

@@ -117,10 +117,10 @@ def _drop_that() -> EdgeChooser:
 
 
 @pytest.mark.slow
-def test_linking_records_the_edges_and_the_chooser_moves_one(base_nlp: Any) -> None:
+def test_linking_records_the_edges_and_the_chooser_moves_one(nlp: Any) -> None:
     from annotator.nlp.attribution_linking import link_claims
 
-    doc = base_nlp(TEXT)
+    doc = nlp(TEXT)
     tags, probs = _tags_and_probs(doc, "that the plan would fail")
     record: list[Any] = []
     claims = link_claims(doc, tags, [], probs=probs, edge_record=record)
@@ -141,11 +141,11 @@ class _Component:
 
 
 @pytest.mark.slow
-def test_training_keeps_the_chooser_only_when_cross_validation_says_it_helps(base_nlp: Any) -> None:
+def test_training_keeps_the_chooser_only_when_cross_validation_says_it_helps(nlp: Any) -> None:
     from annotator.nlp.attribution_training import RoleDoc
     from annotator.nlp.model_training import TuningSet, choose_edges
 
-    doc = base_nlp(TEXT)
+    doc = nlp(TEXT)
     tags, probs = _tags_and_probs(doc, "that the plan would fail")
 
     def claim(content: str) -> Any:

@@ -100,13 +100,6 @@ def test_a_full_v1_config_block_says_to_train_again() -> None:
 
 
 @pytest.fixture(scope="module")
-def nlp() -> Any:
-    from annotator.nlp.pipeline import load_pipeline
-
-    return load_pipeline(None).nlp
-
-
-@pytest.fixture(scope="module")
 def extractor() -> Any:
     from annotator.nlp.attribution_features import FeatureExtractor
     from annotator.nlp.claim_lexicon import load_lexicon

@@ -93,10 +93,10 @@ def _tags_and_probs(doc: Any) -> tuple[list[str], Any]:
 
 
 @pytest.mark.slow
-def test_linking_records_the_pieces_and_the_filter_drops_one(base_nlp: Any) -> None:
+def test_linking_records_the_pieces_and_the_filter_drops_one(nlp: Any) -> None:
     from annotator.nlp.attribution_linking import link_claims
 
-    doc = base_nlp(TEXT)
+    doc = nlp(TEXT)
     tags, probs = _tags_and_probs(doc)
     record: list[Any] = []
     claims = link_claims(doc, tags, [], probs=probs, record=record)
@@ -118,11 +118,11 @@ class _Component:
 
 
 @pytest.mark.slow
-def test_training_keeps_the_filter_only_when_cross_validation_says_it_helps(base_nlp: Any) -> None:
+def test_training_keeps_the_filter_only_when_cross_validation_says_it_helps(nlp: Any) -> None:
     from annotator.nlp.attribution_training import RoleDoc
     from annotator.nlp.model_training import TuningSet, choose_pieces
 
-    doc = base_nlp(TEXT)
+    doc = nlp(TEXT)
     tags, probs = _tags_and_probs(doc)
 
     def claim(content: str) -> Any:

@@ -16,10 +16,10 @@ def _sources(claims: Any) -> list[str]:
 
 
 @pytest.mark.slow
-def test_the_cue_subject_is_the_source_only_when_asked(base_nlp: Any) -> None:
+def test_the_cue_subject_is_the_source_only_when_asked(nlp: Any) -> None:
     from annotator.nlp.attribution_linking import link_claims
 
-    doc = base_nlp(TEXT)
+    doc = nlp(TEXT)
     # The tagger found both cues and the first content, but neither source.
     tags, probs = tagged(doc, [("said", "CUE"), ("the plan would fail", "CONTENT"), ("agreed", "CUE")])
     assert _sources(link_claims(doc, tags, [], probs=probs)) == [""]
@@ -34,12 +34,12 @@ class _Component:
 
 
 @pytest.mark.slow
-def test_training_turns_it_on_only_where_the_annotators_mark_such_sources(base_nlp: Any) -> None:
+def test_training_turns_it_on_only_where_the_annotators_mark_such_sources(nlp: Any) -> None:
     from annotator.core.training_data import DecidedClaim
     from annotator.nlp.attribution_training import RoleDoc
     from annotator.nlp.model_training import TuningSet, choose_subject_sources
 
-    doc = base_nlp(TEXT)
+    doc = nlp(TEXT)
     tags, probs = tagged(doc, [("said", "CUE"), ("the plan would fail", "CONTENT")])
     tune = [RoleDoc(doc, []) for _ in range(4)]
     predictions: list[tuple[Any, list[Any]]] = [(probs, [])] * 4

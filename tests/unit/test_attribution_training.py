@@ -14,16 +14,16 @@ TEXT = "Smith said the plan would fail. The weather was fine all week."
 @pytest.mark.slow
 @pytest.mark.parametrize("averages_win", [True, False])
 def test_the_better_of_the_last_and_the_averaged_weights_is_kept(
-    base_nlp: Any, monkeypatch: pytest.MonkeyPatch, averages_win: bool
+    nlp: Any, monkeypatch: pytest.MonkeyPatch, averages_win: bool
 ) -> None:
     from annotator.nlp import attribution_training as training
     from annotator.nlp.attribution_component import FACTORY
 
-    doc = base_nlp(TEXT)
+    doc = nlp(TEXT)
     roles = [(TEXT.index(t), TEXT.index(t) + len(t), r) for t, r in (
         ("Smith", "SOURCE"), ("said", "CUE"), ("the plan would fail", "CONTENT"))]
     item = training.RoleDoc(doc, roles)
-    component = base_nlp.create_pipe(FACTORY)
+    component = nlp.create_pipe(FACTORY)
     optimizers: list[Any] = []
     adam = training.Adam
 

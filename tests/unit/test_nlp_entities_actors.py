@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +15,6 @@ from annotator.nlp.entities import LabelMap, clean_span, entity_suggestions, sug
 SAMPLE = sample_codebook()
 LABELS = frozenset(SAMPLE.label_names)
 TYPES = SAMPLE.actor_labels()
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Iterator[Any]:
-    """The default pipeline, loaded once for this module's slow tests."""
-    from annotator.nlp.pipeline import load_pipeline
-
-    yield load_pipeline().nlp
 
 
 @pytest.fixture(scope="session")

