@@ -9,12 +9,12 @@ from annotator.core.changes import Action
 from annotator.core.codebook import Section
 from annotator.core.errors import NotFoundError, ValidationError
 from annotator.core.records import Change, ClaimKind, ClaimView, Role, Span, Status
-from annotator.store._compiled import dicts_for, rows_for
+from annotator.store._compiled import rows_for
 from annotator.store._context import StoreContext, dumps, now
 from annotator.store._entities import article_rows, check_actor, decide, decided_ids, delete_own
 from annotator.store._rows import claim_row
 from annotator.store._snapshots import EventBuilder, spans_snapshot
-from annotator.store._views import claim_query, claim_views
+from annotator.store._views import claim_query, claim_views, view_by_id
 from annotator.store.models import Claim, ClaimSpan, Entity, bulk_insert
 
 #: Attributes ``update_claim`` accepts, mapped to columns.
@@ -128,10 +128,7 @@ def _claim_by_id(claim_id: int) -> Any:
 
 
 def claim_view(st: StoreContext, claim_id: int) -> ClaimView:
-    rows = dicts_for(_claim_by_id, (claim_id,))
-    if not rows:
-        raise NotFoundError(f"unknown claim {claim_id!r}")
-    return claim_views(st, rows)[0]
+    return view_by_id(st, _claim_by_id, claim_id, claim_views, "claim")
 
 
 def add_claim(

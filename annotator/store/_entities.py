@@ -12,7 +12,7 @@ from annotator.store._compiled import dicts_for, insert_row, update_row
 from annotator.store._context import StoreContext, now
 from annotator.store._rows import entity_row
 from annotator.store._snapshots import EventBuilder, snapshot, spans_snapshot
-from annotator.store._views import entity_query, entity_views
+from annotator.store._views import entity_query, entity_views, view_by_id
 from annotator.store.models import Actor, Entity
 
 #: Columns a decision may change and that decide between "accepted" and "corrected".
@@ -92,10 +92,7 @@ def _entity_by_id(entity_id: int) -> Any:
 
 
 def entity_view(st: StoreContext, entity_id: int) -> EntityView:
-    rows = dicts_for(_entity_by_id, (entity_id,))
-    if not rows:
-        raise NotFoundError(f"unknown entity {entity_id!r}")
-    return entity_views(st, rows)[0]
+    return view_by_id(st, _entity_by_id, entity_id, entity_views, "entity")
 
 
 def live_entity(entity_id: int) -> Any:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from peewee import JOIN
 
+from annotator.core.errors import NotFoundError
 from annotator.core.records import (
     PIECE_JOIN,
     ActorView,
@@ -19,9 +20,32 @@ from annotator.core.records import (
     Span,
     Status,
 )
-from annotator.store._compiled import rows_in
+from annotator.store._compiled import dicts_for, rows_in
 from annotator.store._context import StoreContext
 from annotator.store.models import Actor, Article, Claim, ClaimSpan, Entity
+
+V = TypeVar("V", EntityView, ClaimView)
+
+
+def view_by_id(
+    st: StoreContext,
+    select_by_id: Callable[[int], Any],
+    item_id: int,
+    to_views: Callable[[StoreContext, list[dict[str, Any]]], list[V]],
+    what: str,
+) -> V:
+    """The view of the one row ``select_by_id`` selects for ``item_id``.
+
+    ``select_by_id`` must be a module-level function: the composed statement is cached by it
+    (:func:`~annotator.store._compiled.dicts_for`).
+
+    Raises:
+        NotFoundError: no row has that id; the message names ``what`` it was asked for.
+    """
+    rows = dicts_for(select_by_id, (item_id,))
+    if not rows:
+        raise NotFoundError(f"unknown {what} {item_id!r}")
+    return to_views(st, rows)[0]
 
 
 def _texts(article_ids: Iterable[str], known: dict[str, str] | None = None) -> dict[str, str]:

@@ -205,6 +205,13 @@ def test_invalid_decisions_write_nothing(repo: Repository, article_id: str, call
 def test_not_found_is_a_validation_error_subclass(repo: Repository, article_id: str) -> None:
     with pytest.raises(NotFoundError, match="unknown entity 77"):
         repo.entity(77)
+    with pytest.raises(NotFoundError, match="unknown claim 78"):
+        repo.claim(78)
+    # The same reads find what is there: one view each, by id.
+    for entity in repo.entities_for(article_id):
+        assert repo.entity(entity.id) == entity
+    for claim in repo.claims_for(article_id):
+        assert repo.claim(claim.id) == claim
     with pytest.raises(NotFoundError, match="unknown article 'nope'"):
         repo.article("nope")
     with pytest.raises(NotFoundError, match="unknown event 999"):

@@ -84,6 +84,11 @@ class JobStatusWidget(QWidget):
         if not self._runner.busy:
             self.hide()
 
+    @property
+    def busy(self) -> bool:
+        """A job is running."""
+        return self._runner.busy
+
     def cancel(self) -> None:
         """Cancel the running job, as the button does (the window binds Escape, pressed twice, to it)."""
         if self.cancel_button.isEnabled():

@@ -1,27 +1,22 @@
 """The main window: article list | article text | entity and claim panels, with menus, toolbar and status bar.
 
 The window is the shell around the :class:`~annotator.ui.workspace.workspace.Workspace` (the article being coded):
-it opens articles, runs the queue (mark done, next), keeps the session (who, how long, how far), records time per
-article, and switches between the modes. Its menus, toolbar and label keys are built by
-:class:`~annotator.ui.window.window_actions.WindowActions` from the one table in
-:mod:`annotator.ui.workspace.shortcuts`; the long jobs (import, suggest, export) are
-:class:`~annotator.ui.window.job_actions.JobActions`, run through the shell's ``JobRunner`` when one is given."""
+it opens articles, runs the queue (mark done, next), and wires its parts to the session model. The parts each
+keep one concern: the panes and their sizes (:class:`~annotator.ui.window.window_panes.WindowPanes`), the switch
+between coding and review (:class:`~annotator.ui.window.mode_switch.ModeSwitch`), the focus and view keys
+(:class:`~annotator.ui.window.view_keys.ViewKeys`), the time and the session record
+(:class:`~annotator.ui.window.session_keeper.SessionKeeper`), the menus, toolbar and label keys built from the one
+table in :mod:`annotator.ui.workspace.shortcuts` (:class:`~annotator.ui.window.window_actions.WindowActions`), and
+the long jobs (import, suggest, export: :class:`~annotator.ui.window.job_actions.JobActions`, run through the
+shell's ``JobRunner`` when one is given)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QLineEdit,
-    QMainWindow,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMainWindow, QWidget
 
 from annotator.core.errors import NotFoundError
 from annotator.core.records import ArticleStatus, Change
@@ -31,27 +26,24 @@ from annotator.ui.project.projects import project_name
 from annotator.ui.review.review_mode import ReviewMode
 from annotator.ui.shared.db_worker import DatabaseWorker
 from annotator.ui.shared.services import WorkspaceServices
-from annotator.ui.shared.session import REVIEW, Session
+from annotator.ui.shared.session import Session
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window import annotator_dialog
-from annotator.ui.window.error_log import ErrorBanner
 from annotator.ui.window.focus_refresh import FocusRefresh
 from annotator.ui.window.job_actions import JobActions
 from annotator.ui.window.job_status import JobStatusWidget
-from annotator.ui.window.pane_sizes import PaneSizes, share
+from annotator.ui.window.mode_switch import ModeSwitch
 from annotator.ui.window.session_keeper import SessionKeeper
 from annotator.ui.window.side_windows import SideWindows
 from annotator.ui.window.status_widgets import SessionStatus
+from annotator.ui.window.view_keys import ViewKeys
 from annotator.ui.window.window_actions import WindowActions
-from annotator.ui.workspace import shortcut_sheet, shortcuts
+from annotator.ui.window.window_panes import WindowPanes
 from annotator.ui.workspace.article_list import ArticleListPanel
 from annotator.ui.workspace.coding_mode import CodingMode
-from annotator.ui.workspace.edits import SELECT_A_CLAIM, Edits
+from annotator.ui.workspace.edits import Edits
 from annotator.ui.workspace.mode import Mode
 from annotator.ui.workspace.workspace import Workspace
-
-#: A second Escape within this many seconds cancels the background job.
-ESCAPE_AGAIN_SECONDS = 3.0
 
 
 class MainWindow(QMainWindow):
@@ -99,20 +91,21 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(repo, annotator, self, self.database)
         self.edits = Edits(self.workspace)
         self.articles = ArticleListPanel(repo, annotator, self.workspace.labels, self, self.database)
-        self._build_layout()
+        self.panes = WindowPanes(self, self.articles, self.workspace)
+        self.error_banner = self.panes.error_banner
         self.coding = CodingMode(self.session, self.workspace, self.edits)
         self.review = ReviewMode(self.session, self.workspace, self)
         self.side_windows = SideWindows(self, repo, self.session, self.workspace, runner)
         self.side_windows.projectRequested.connect(self.projectRequested)
         self.side_windows.rolesChanged.connect(self.session.roles_changed)
-        self.right_panels.insertWidget(0, self.review.panel)
-        self._saved_layout: tuple[list[int], list[int]] | None = None
+        self.panes.add_review_panel(self.review.panel)
         self.jobs = JobActions(self, self, services, runner)
+        self._build_status_bar()
+        self.view_keys = ViewKeys(self.articles, self.workspace, self.job_status, self._show_message)
         self.window_actions: WindowActions | None = None
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self.model_menu = ModelMenu(self, repo, self.session, services, self.actions_by_name)
-        self._build_status_bar()
 
         self.articles.articleActivated.connect(self.open_article)
         self.workspace.changed.connect(self._on_changed)
@@ -133,9 +126,8 @@ class MainWindow(QMainWindow):
         session.annotatorChanged.connect(self.articles.model.set_annotator)
         session.annotatorChanged.connect(self.workspace.switch_annotator)
         session.annotatorChanged.connect(self.annotatorChanged)
-        session.modeChanged.connect(self._on_mode)
-        session.rolesChanged.connect(self._on_roles_changed)
-        self._on_mode(session.mode)
+        self.mode_switch = ModeSwitch(session, self.coding, self.review, self.workspace, self.articles, self.panes,
+                                      self.actions_by_name)
 
         self.focus_refresh = FocusRefresh(self)  # others' progress (team server) when the window is back in front
 
@@ -151,7 +143,7 @@ class MainWindow(QMainWindow):
     @property
     def mode(self) -> Mode:
         """What the deciding keys do now: coding, or review."""
-        return self.review if self.session.reviewing else self.coding
+        return self.mode_switch.mode
 
     @property
     def current_article_id(self) -> str | None:
@@ -213,7 +205,7 @@ class MainWindow(QMainWindow):
         current = self.current_article_id
         # Reload: the same article looks different in the new annotator's working view.
         self.open_article(current or self.session.next_in_queue(), reload=True)
-        self._sync_review_switch()
+        self.mode_switch.sync()
 
     def mark_done_and_next(self) -> None:
         """Ctrl+Enter: mark the article done (reviewed, in review mode) and open the next one."""
@@ -228,9 +220,7 @@ class MainWindow(QMainWindow):
         self.workspace.commit_pending()
         # Every decision asked for is written before the session ends: each is its own transaction.
         self.database.shutdown()
-        # The coding layout is what is remembered: review mode's own arrangement of the panes is undone first.
-        self._restore_coding_layout()
-        self.pane_sizes.save()
+        self.panes.save()  # the coding layout: review mode's own arrangement of the panes is undone first
         self.keeper.record_time()
         self.keeper.end()
         self.keeper.stop()
@@ -257,56 +247,13 @@ class MainWindow(QMainWindow):
         self.session.refresh_progress()
 
     # ------------------------------------------------------------------ building
-    def _build_layout(self) -> None:
-        right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(self.workspace.entity_panel)
-        right.addWidget(self.workspace.claim_panel)
-        self.right_panels = right
-        main = QSplitter(Qt.Orientation.Horizontal, self)
-        main.addWidget(self.articles)
-        main.addWidget(self.workspace.pane)
-        main.addWidget(right)
-        main.setStretchFactor(1, 1)
-        main.setChildrenCollapsible(False)
-        self.splitter = main
-        central = QWidget(self)
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        self.error_banner = ErrorBanner(central)
-        column.addWidget(self.error_banner)
-        column.addWidget(main, 1)
-        self.setCentralWidget(central)
-
-        self.pane_sizes = PaneSizes(None, {})
-        self._sized = False
-
     def remember_layout(self, settings: QSettings) -> None:
         """Restore the pane sizes saved in ``settings`` and save them there when the window closes."""
-        self.pane_sizes = PaneSizes(settings, {"main": self.splitter, "right": self.right_panels,
-                                               "claims": self.workspace.claim_panel.splitter})
-        self._sized = self.pane_sizes.restore()
-
-    def default_layout(self) -> None:
-        """Shares of the window's size: the list wide enough for its titles, the claim list five rows or more."""
-        width = max(self.splitter.width(), 600)
-        self.splitter.setSizes(share(width, (0.27, 0.40, 0.33), (240, 320, 300)))
-        height = max(self.right_panels.height(), 400)
-        entities, claims_share = share(height, (0.38, 0.62), (120, 320))
-        sizes = [0] * self.right_panels.count()  # the review table (hidden while coding) gets nothing
-        sizes[self.right_panels.indexOf(self.workspace.entity_panel)] = entities
-        sizes[self.right_panels.indexOf(self.workspace.claim_panel)] = claims_share
-        self.right_panels.setSizes(sizes)
-        claims = self.workspace.claim_panel.splitter
-        editor = self.workspace.claim_panel.editor.sizeHint().height()
-        total = max(sum(claims.sizes()), 300)
-        claims.setSizes([max(total - editor, 1), editor])
+        self.panes.remember(settings)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._sized:
-            self._sized = True
-            self.default_layout()
+        self.panes.size_once()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -317,13 +264,14 @@ class MainWindow(QMainWindow):
         ws = self.workspace
         edits = self.edits
         side = self.side_windows
+        keys = self.view_keys
         return {
             "new_project": side.new_project,
             "open_project": side.open_project,
             "codebook": side.edit_codebook,
             "annotators": side.edit_annotators,
-            "review_mode": self._toggle_review,
-            "review_adopt": self._review_adopt,
+            "review_mode": lambda: self.mode_switch.toggle(),
+            "review_adopt": lambda: self.mode_switch.adopt(),
             "agreement": side.show_agreement,
             "claims_view": lambda: side.show_analysis(0),
             "network_view": lambda: side.show_analysis(1),
@@ -336,8 +284,8 @@ class MainWindow(QMainWindow):
             "prev_suggestion": lambda: self.mode.step(-1),
             "next_claim": lambda: ws.next_claim(1),
             "prev_claim": lambda: ws.next_claim(-1),
-            "focus_filter": self._focus_filter,
-            "focus_text": self._focus_text,
+            "focus_filter": keys.focus_filter,
+            "focus_text": keys.focus_text,
             "accept": lambda: self.mode.accept(),
             "reject": lambda: self.mode.reject(),
             "new_entity": edits.new_entity,
@@ -353,10 +301,10 @@ class MainWindow(QMainWindow):
             "set_cue": lambda: edits.set_role("cue"),
             "set_content": lambda: edits.set_role("content"),
             "add_content": lambda: edits.set_role("content", append=True),
-            "edit_kind": lambda: self._focus_editor("kind"),
-            "edit_form": lambda: self._focus_editor("form"),
-            "edit_issue": lambda: self._focus_editor("issue"),
-            "edit_note": lambda: self._focus_editor("note"),
+            "edit_kind": lambda: keys.focus_editor("kind"),
+            "edit_form": lambda: keys.focus_editor("form"),
+            "edit_issue": lambda: keys.focus_editor("issue"),
+            "edit_note": lambda: keys.focus_editor("note"),
             "stance_against": lambda: edits.set_stance(-1),
             "stance_neutral": lambda: edits.set_stance(0),
             "stance_for": lambda: edits.set_stance(1),
@@ -365,8 +313,8 @@ class MainWindow(QMainWindow):
             "redo": lambda: self._undo_redo(undo=False),
             "accept_all": lambda: self.mode.accept_all(),
             "done_next": self.mark_done_and_next,
-            "toggle_rejected": self._toggle_rejected,
-            "shortcuts": self._show_shortcuts,
+            "toggle_rejected": lambda: keys.show_rejected(self.actions_by_name["toggle_rejected"].isChecked()),
+            "shortcuts": keys.show_shortcuts,
         }
 
     def _build_actions(self) -> None:
@@ -390,7 +338,6 @@ class MainWindow(QMainWindow):
         self.session_status = SessionStatus(self, self.annotator)
         status.addPermanentWidget(self.session_status)
         self.job_status: JobStatusWidget | None = None
-        self._escape_at = 0.0
         if self.runner is not None:
             self.job_status = JobStatusWidget(self.runner, self)
             status.addPermanentWidget(self.job_status)
@@ -450,55 +397,6 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
-    # ------------------------------------------------------------------ review
-    def _on_mode(self, mode: str) -> None:
-        """Arrange the window for the session's mode: the review table needs a wider right side."""
-        on = mode == REVIEW
-        self.articles.model.set_review_queue(on)
-        self.workspace.pane.legend.setText(self.mode.legend)
-        if on:
-            self._saved_layout = (self.splitter.sizes(), self.right_panels.sizes())
-            listing, _text, _right = self.splitter.sizes()
-            total = sum(self.splitter.sizes())
-            text = max(360, int(total * 0.32))
-            self.splitter.setSizes([listing, text, max(0, total - listing - text)])
-            height = sum(self.right_panels.sizes())
-            self.right_panels.setSizes([int(height * 0.55), 0, height - int(height * 0.55)])
-        else:
-            self._restore_coding_layout()
-        self._sync_review_switch()
-
-    def _restore_coding_layout(self) -> None:
-        """Put the panes back as they were before review mode arranged them (nothing to do while coding)."""
-        if self._saved_layout is not None:
-            main, right = self._saved_layout
-            self.splitter.setSizes(main)
-            self.right_panels.setSizes(right)
-            self._saved_layout = None
-
-    def _sync_review_switch(self) -> None:
-        """Keep the mode switch in step: checked when on, enabled for reviewers; Enter adopts only in review."""
-        on = self.session.reviewing
-        toggle = self.actions_by_name["review_mode"]
-        toggle.blockSignals(True)
-        toggle.setChecked(on)
-        toggle.blockSignals(False)
-        # Always enabled: Ctrl+R by a non-reviewer explains who may review instead of doing nothing (point 25).
-        toggle.setEnabled(True)
-        self.actions_by_name["review_adopt"].setEnabled(on)
-        self.session.refresh_progress()
-
-    def _toggle_review(self) -> None:
-        self.review.set_active(self.actions_by_name["review_mode"].isChecked())
-        self._sync_review_switch()  # refused (not a reviewer): uncheck the switch again
-
-    def _review_adopt(self) -> None:
-        focus = QApplication.focusWidget()
-        if isinstance(focus, QLineEdit):  # Enter in a text box keeps its usual meaning
-            focus.returnPressed.emit()
-            return
-        self.review.adopt()
-
     # ------------------------------------------------------------------ the codebook
     def set_recent_projects(self, paths: list[str]) -> None:
         """The projects File › Open recent lists (newest first)."""
@@ -512,52 +410,7 @@ class MainWindow(QMainWindow):
         self.articles.apply_filter()  # counts and label matches may have moved with a merge
         self.side_windows.apply_codebook()
 
-    def _on_roles_changed(self) -> None:
-        """The annotators' roles were edited: the review switch and the review queue follow."""
-        self._sync_review_switch()
-        self.articles.apply_filter()
-
     # ------------------------------------------------------------------ small handlers
-    def _focus_filter(self) -> None:
-        self.articles.filter_text.setFocus()
-        self.articles.filter_text.selectAll()
-
-    def _focus_text(self) -> None:
-        """Escape: back to the text; pressed twice while a background job runs, it cancels the job (point 30)."""
-        self.workspace.text.clear_selection()
-        self.workspace.text.setFocus()
-        if self.runner is None or not self.runner.busy or self.job_status is None:
-            return
-        now = time.monotonic()
-        if now - self._escape_at <= ESCAPE_AGAIN_SECONDS:
-            self._escape_at = 0.0
-            self.job_status.cancel()
-            self._show_message("Cancelling the background job; what it finished is kept.")
-        else:
-            self._escape_at = now
-            self._show_message("A background job is running: press Escape again to cancel it "
-                               "(what it finished is kept).")
-
-    def _focus_editor(self, name: str) -> None:
-        editor = self.workspace.claim_panel.editor
-        if editor.claim is None:
-            self._show_message(SELECT_A_CLAIM)
-            return
-        widget = getattr(editor, name)
-        widget.setFocus()
-        if name in ("kind", "form"):
-            widget.showPopup()
-
-    def _toggle_rejected(self) -> None:
-        text = self.workspace.text
-        text.show_rejected = self.actions_by_name["toggle_rejected"].isChecked()
-        text.redraw()
-
-    def _show_shortcuts(self) -> None:
-        rows = shortcuts.sheet_rows()
-        rows += [(shortcuts.ENTITY, str(i + 1), f"Label {label}") for i, label in enumerate(self.workspace.labels[:9])]
-        shortcut_sheet.ShortcutSheet(self, rows).exec()
-
     def _ask_annotator(self) -> None:
         name = annotator_dialog.ask_annotator_name(self, [n for n, _role in self.repo.annotators()], self.annotator)
         if name:

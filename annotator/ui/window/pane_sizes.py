@@ -48,10 +48,17 @@ class PaneSizes:
                 restored = True
         return restored
 
-    def save(self, names: Sequence[str] | None = None) -> None:
+    def save(self, states: Mapping[str, QByteArray] | None = None) -> None:
+        """Save every splitter's state, or for the names in ``states`` the state given there.
+
+        Args:
+            states: states captured earlier (``QSplitter.saveState``), saved instead of the splitters' current
+                ones: the window's coding layout while review mode has its own.
+        """
         if self._settings is None:
             return
+        given = states or {}
         for name, splitter in self._splitters.items():
-            if names is None or name in names:
-                self._settings.setValue(_KEY.format(name=name), splitter.saveState())
+            state = given.get(name)
+            self._settings.setValue(_KEY.format(name=name), state if state is not None else splitter.saveState())
         self._settings.sync()
