@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from annotator.core.codebook import ActorType, Codebook, Label
+from annotator.core.errors import NotFoundError
 from annotator.core.records import (
     ActorView,
     ArticleIn,
@@ -40,7 +41,11 @@ class FakeActors:
         return found[:limit] if limit is not None else found
 
     def actor(self, actor_id: int) -> ActorView:
-        return next(a for a in self._actors if a.id == actor_id)
+        """The actor, or NotFoundError as the repository raises for an unknown, deleted or merged one."""
+        found = next((a for a in self._actors if a.id == actor_id), None)
+        if found is None:
+            raise NotFoundError(f"unknown actor {actor_id!r}")
+        return found
 
     def codebook(self) -> Codebook:
         return Codebook(

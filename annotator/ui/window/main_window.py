@@ -12,6 +12,7 @@ shell's ``JobRunner`` when one is given)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Signal
@@ -44,6 +45,8 @@ from annotator.ui.workspace.coding_mode import CodingMode
 from annotator.ui.workspace.edits import Edits
 from annotator.ui.workspace.mode import Mode
 from annotator.ui.workspace.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -372,7 +375,8 @@ class MainWindow(QMainWindow):
             return
         try:
             stored = self.repo.time_spent(article_id, self.annotator)
-        except Exception:  # bookkeeping never blocks opening an article
+        except Exception:  # bookkeeping never blocks opening an article; the traceback goes to the log
+            log.exception("the time stored for %s could not be read", article_id)
             stored = 0.0
         timer = self.keeper.timer
         self.session_status.follow_article(lambda: stored + timer.elapsed())

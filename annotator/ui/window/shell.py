@@ -6,6 +6,7 @@ the pieces here, which are all the Qt the start-up needs.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -30,6 +31,8 @@ from annotator.ui.shared.services import WorkspaceServices
 from annotator.ui.shared.workers import JobRunner
 from annotator.ui.window.annotator_dialog import ask_annotator_name, name_problem, normalize_name
 from annotator.ui.window.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "annotator"
 ORGANIZATION = "annotator"
@@ -235,6 +238,7 @@ class GuiController(QObject):
         try:
             repo, services = self._open_project(location)
         except Exception as exc:  # any failure must become an explanation; the open project stays open
+            log.warning("cannot open the project %s", location, exc_info=True)  # a bug here leaves its traceback
             head, detail = open_failure_text(location, exc)
             box = QMessageBox(QMessageBox.Icon.Warning, "Cannot open the project", head, QMessageBox.StandardButton.Ok,
                               self.window)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import ActorType, Codebook
+from annotator.core.errors import NotFoundError
 from annotator.core.records import ActorView, EntityView
 from annotator.ui.shared import icons, plain_text
 from annotator.ui.shared.answer_dialog import AnswerDialog
@@ -245,7 +246,7 @@ class ActorLinkDialog(AnswerDialog):
         if entity.actor_id is not None:
             try:
                 self.picker.set_actor(repo.actor(entity.actor_id))
-            except Exception:  # a deleted actor: start from the mention's text instead
+            except NotFoundError:  # a deleted or merged actor: start from the mention's text instead
                 self.picker.set_text(entity.text)
         else:
             self.picker.set_text(entity.text)

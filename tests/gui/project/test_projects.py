@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -115,13 +117,18 @@ def test_a_new_project_with_an_invalid_codebook_file_is_refused_in_the_dialog(
 
 
 def test_opening_a_broken_project_keeps_the_open_one(
-    qtbot: QtBot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path, tmp_path: Path
+    qtbot: QtBot, shell_repo: Repository, runner: JobRunner, user_settings_dir: Path, tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     controller, _opened = _controller(qtbot, shell_repo, runner)
     window = controller.window
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"this is not a database" * 100)
-    assert not controller.open_project(str(broken))
+    with caplog.at_level(logging.WARNING, logger="annotator.ui.window.shell"):
+        assert not controller.open_project(str(broken))
+    # The message box explains; the log keeps the traceback (a bug would otherwise read as a broken file).
+    (record,) = [r for r in caplog.records if "cannot open the project" in r.getMessage()]
+    assert "broken.db" in record.getMessage() and record.exc_info is not None
     assert controller.window is window and window.isVisible()
     box = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "projectOpenFailedBox")
     assert isinstance(box, QMessageBox)

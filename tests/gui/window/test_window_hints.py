@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
+import pytest
 from PySide6.QtCore import Qt
 
 from tests.gui.helpers import drag_select, find, press
@@ -112,4 +114,29 @@ def test_the_clock_shows_the_time_stored_for_the_article(
     status.refresh()
     assert status.time_label.text() in ("1:00", "1:01", "1:02")  # not 0:00: 60 s were stored
     assert "on this article" in status.time_label.toolTip() and "5 minutes" in status.time_label.toolTip()
+    window.close()
+
+
+def test_a_clock_that_cannot_read_the_stored_time_starts_at_zero_and_logs_why(
+    qtbot: QtBot, repo: Repository, articles: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Issue 14, point 7: the failure is bookkeeping, so the article opens, but the traceback is kept."""
+    from annotator.ui.window.main_window import MainWindow
+    from tests.gui.helpers import show_window
+
+    window = MainWindow(repo, "alice")
+    qtbot.addWidget(window)
+    show_window(qtbot, window)
+
+    def broken(article_id: str, annotator: str) -> float:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(repo, "time_spent", broken)
+    with caplog.at_level(logging.ERROR, logger="annotator.ui.window.main_window"):
+        window.open_article(articles["lavrov"])
+        qtbot.waitUntil(lambda: window.current_article_id == articles["lavrov"])
+    assert window.session_status.time_label.text() in ("0:00", "0:01")
+    (record,) = [r for r in caplog.records if "could not be read" in r.getMessage()]
+    assert record.exc_info is not None and "disk I/O error" in str(record.exc_info[1])
     window.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 
 from annotator.ui.workspace.actor_dialog import ActorChoice, ActorLinkDialog, MergeActorsDialog
@@ -54,6 +56,14 @@ def test_actor_link_completes_by_alias_and_links(qtbot, fake_actors: FakeActors)
     assert dialog.link_button.text() == "Link to Shinzo Abe"
     dialog.link_button.click()
     assert dialog.choice() == ActorChoice(actor_id=ABE.id)
+
+
+def test_actor_link_of_a_deleted_actor_starts_from_the_mention(qtbot, fake_actors: FakeActors) -> None:
+    gone = replace(JAPAN, id=999, name="Nippon")  # linked once, deleted or merged since
+    dialog = ActorLinkDialog(None, fake_actors, make_entity("the Japanese state", "GPE", actor=gone))
+    qtbot.addWidget(dialog)
+    assert dialog.picker.edit.text() == "the Japanese state"  # no alias of any actor: nothing is picked
+    assert dialog.picker.actor() is None
 
 
 def test_actor_link_resolves_exact_alias(qtbot, fake_actors: FakeActors) -> None:
