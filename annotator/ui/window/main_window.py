@@ -223,7 +223,7 @@ class MainWindow(QMainWindow):
         self.workspace.commit_pending()
         # Every decision asked for is written before the session ends: each is its own transaction.
         self.database.shutdown()
-        self.panes.save()  # the coding layout: review mode's own arrangement of the panes is undone first
+        self.panes.save()  # the coding layout, also when the window closes in review mode
         self.keeper.record_time()
         self.keeper.end()
         self.keeper.stop()

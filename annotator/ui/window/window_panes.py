@@ -53,9 +53,8 @@ class WindowPanes:
         window.setCentralWidget(central)
         self._sizes = PaneSizes(None, {})
         self._sized = False  # True once the sizes are set: restored from the settings, or the defaults at first show
-        # While review mode arranges the panes: the coding sizes to go back to, and the splitters' states then.
-        self._coding_sizes: tuple[list[int], list[int]] | None = None
-        self._coding_states: dict[str, QByteArray] = {}
+        # While review mode arranges the panes: the splitters' states before, the coding layout to go back to.
+        self._coding_states: dict[str, QByteArray] | None = None
 
     def add_review_panel(self, panel: QWidget) -> None:
         """Put the review table at the top of the right pane."""
@@ -94,9 +93,8 @@ class WindowPanes:
         if not reviewing:
             self._restore_coding_sizes()
             return
-        if self._coding_sizes is not None:  # already arranged for review: keep the coding sizes saved then
+        if self._coding_states is not None:  # already arranged for review: keep the coding layout saved then
             return
-        self._coding_sizes = (self.main.sizes(), self.right.sizes())
         self._coding_states = {"main": self.main.saveState(), "right": self.right.saveState()}
         listing, _text, _right = self.main.sizes()
         total = sum(self.main.sizes())
@@ -112,12 +110,11 @@ class WindowPanes:
         sizes again first would not do, as the review table, still shown, keeps the right pane at its minimum
         width.
         """
-        self._sizes.save(self._coding_states if self._coding_sizes is not None else None)
+        self._sizes.save(self._coding_states)
 
     def _restore_coding_sizes(self) -> None:
-        if self._coding_sizes is not None:
-            main, right = self._coding_sizes
-            self.main.setSizes(main)
-            self.right.setSizes(right)
-            self._coding_sizes = None
-            self._coding_states = {}
+        # Called once review mode has hidden its table, so nothing keeps a pane at a minimum width.
+        if self._coding_states is not None:
+            self.main.restoreState(self._coding_states["main"])
+            self.right.restoreState(self._coding_states["right"])
+            self._coding_states = None

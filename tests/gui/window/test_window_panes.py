@@ -92,3 +92,19 @@ def test_review_mode_arranges_the_panes_and_the_coding_sizes_are_what_is_saved(
     assert again.panes.main.sizes() == coding
     assert not again.review.active
     again.close()
+
+
+def test_leaving_review_mode_gives_the_coding_sizes_back(
+    qtbot: QtBot, repo: Repository, articles: dict[str, str]
+) -> None:
+    code_seeds(repo, articles)
+    window = _open(qtbot, repo, REVIEWER, (1400, 900))
+    qtbot.waitUntil(lambda: window.isActiveWindow())
+    coding = (window.panes.main.sizes(), window.panes.right.sizes())
+
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert window.review.active and window.panes.main.sizes() != coding[0]
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert not window.review.active
+    assert (window.panes.main.sizes(), window.panes.right.sizes()) == coding
+    window.close()
